@@ -1,0 +1,469 @@
+/**
+ * The ONE IPC contract between Stridescope's main process and its renderer.
+ *
+ * The renderer imports this module with `import type` only; the preload exposes an object of type
+ * `StridescopeBridge` (= `StridescopeApi` + event subscriptions) through `contextBridge`; main registers one
+ * `ipcMain.handle(channel(method))` per method of `StridescopeApi`, implemented by `createHandlers()`.
+ * Change a method here and both sides stop compiling.
+ *
+ * Rules of the seam:
+ *  - the renderer is untrusted: it names arrays by `ArrayId` and asks for BOUNDED windows; main validates every argument;
+ *  - nothing throws across IPC: every method resolves to `Result<T>`, errors travel as data (`ApiError`);
+ *  - only structured-clone/JSON-safe values cross: 64-bit integers and addresses are strings, bytes are hex strings.
+ */
+
+// ---------------------------------------------------------------------------------------------------------------
+// Results and errors
+
+export type ApiErrorKind =
+  | 'format'
+  | 'dtype'
+  | 'layout'
+  | 'bounds'
+  | 'lifetime'
+  | 'expression'
+  | 'io'
+  | 'argument'
+  | 'unsupported'
+  | 'internal';
+
+export interface ApiError {
+  kind: ApiErrorKind;
+  message: string;
+  /** Byte offset in the file (format errors, bounds) — null when not about a byte. */
+  offset: number | null;
+  file?: string;
+  /** Column in a view expression (1-based as the core reports it). */
+  column?: number;
+  expected?: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+/** Arrays are named by an opaque id handed out by main ("a1", "a2", ...). */
+export type ArrayId = string;
+
+/** C data models: c_long is 8 bytes under LP64 (Linux, macOS), 4 under LLP64 (Windows) and ILP32. */
+export type DataModelName = 'lp64' | 'llp64' | 'ilp32';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Limits main enforces (exported so the renderer asks for windows it knows are allowed)
+
+export const LIMITS = {
+  /** Bytes per readBytes window. */
+  maxBytesWindow: 1024 * 1024,
+  /** Elements per walk window. */
+  maxWalkCount: 4096,
+  /** Characters in a view expression. */
+  maxExpressionLength: 512,
+  /** Characters in a path. */
+  maxPathLength: 4096,
+  /** Elements whose values are returned in one `values` call. */
+  maxValues: 1024,
+  /** Arrays open at once in a session. */
+  maxOpenArrays: 64,
+  /** Recent files remembered. */
+  maxRecent: 10,
+} as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Arrays
+
+export interface FlagsInfo {
+  C_CONTIGUOUS: boolean;
+  F_CONTIGUOUS: boolean;
+  ALIGNED: boolean;
+  WRITEABLE: boolean;
+  OWNDATA: boolean;
+}
+
+/** A leaf of a (possibly nested) structured dtype, flattened for colouring bytes. Offsets within one item. */
+export interface FieldSpan {
+  /** Dotted path for nested structs: "pos.x"; subarray fields keep their name ("m"). */
+  name: string;
+  offset: number;
+  size: number;
+  /** dtype.str of the leaf ("<f8"; "<f8" also for the base of a subarray field). */
+  str: string;
+  /** Subarray shape of the field, [] for scalars. */
+  shape: number[];
+}
+
+export interface DTypeInfo {
+  /** numpy's dtype.str */
+  str: string;
+  /** numpy's dtype.name */
+  name: string;
+  /** the .npy header's descr (a string, or the list with tuples as arrays) */
+  descr: unknown;
+  itemsize: number;
+  alignment: number;
+  kind: string;
+  byteorder: '<' | '>' | '|';
+  isNative: boolean;
+  /** null for non-structured dtypes */
+  fields: FieldSpan[] | null;
+}
+
+/** `x.ctypes` as NumPy would print it (under the platform's data model, c_intp = c_long on LP64). */
+export interface CtypesInfo {
+  /** hex address of the first element ("0x7f...") */
+  data: string;
+  /** the same address in decimal (what `x.ctypes.data` prints) */
+  dataDecimal: string;
+  shape: number[];
+  strides: number[];
+  /** ctypes type name of shape/strides arrays, e.g. "c_long_Array_2" */
+  arrayType: string;
+  /** Lines as the Python REPL shows them: `>>> x.ctypes.data` → `140…` */
+  repl: { input: string; output: string }[];
+}
+
+/** One region of a .npy file's header (all offsets are absolute byte offsets in the file). */
+export interface HeaderPart {
+  name: 'magic' | 'version' | 'header_len' | 'dict' | 'padding' | 'data';
+  offset: number;
+  length: number;
+  /** What the bytes say, e.g. "\\x93NUMPY", "1.0", "118", "{'descr': '<i4', ...}" */
+  text: string;
+}
+
+export interface NpyHeaderInfo {
+  version: [number, number];
+  /** The value of the HEADER_LEN field (length of dict + padding + newline). */
+  headerLength: number;
+  dataOffset: number;
+  parts: HeaderPart[];
+}
+
+export type SourceKind = 'example' | 'npy' | 'npz-member' | 'raw';
+
+export interface ArraySummary {
+  id: ArrayId;
+  /** What to call it: the file name, "x (built-in example)", "a.npz:arr_0" */
+  label: string;
+  source: SourceKind;
+  /** Absolute path, null for the example. */
+  file: string | null;
+  /** Size of the byte space the Bytes view shows (the whole file; for the example its .npy image). */
+  fileSize: number;
+  /** Where element data begins in that byte space (the base array's offset 0). */
+  dataOffset: number;
+  header: NpyHeaderInfo | null;
+  dtype: DTypeInfo;
+  shape: number[];
+  strides: number[];
+  /** Offset of the first element from the data start (non-zero for views with negative strides). */
+  offset: number;
+  size: number;
+  ndim: number;
+  nbytes: number;
+  fortranOrder: boolean;
+  flags: FlagsInfo;
+  /** hex address of the first element */
+  address: string;
+  ctypes: CtypesInfo;
+  /** first elements in logical C order, in the CLI's JSON spelling */
+  values: unknown[];
+  /** 'mapped' when the data is an OS file mapping, 'owned' for a process buffer */
+  memoryKind: 'owned' | 'mapped';
+  /** the platform's data model (what c_long means here) */
+  platformModel: DataModelName;
+}
+
+export interface RawOpenOptions {
+  dtype: string;
+  shape?: number[];
+  offset?: number;
+  order?: 'C' | 'F';
+  mode?: 'r' | 'c';
+}
+
+export interface OpenRequest {
+  path: string;
+  /** For .npz: the member to open (default: the first). */
+  member?: string;
+  /** For raw binary files: how to map them (like numpy.memmap). */
+  raw?: RawOpenOptions;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bytes
+
+export interface BytesWindow {
+  offset: number;
+  /** lowercase hex, two characters per byte; shorter than requested at the end of the file */
+  hex: string;
+}
+
+/** Which element (of the array as stored) and field a byte belongs to. */
+export interface ByteLocation {
+  fileOffset: number;
+  /** 'header' for .npy header bytes, 'data' for element bytes, 'outside' for bytes no element reaches */
+  region: 'header' | 'data' | 'outside';
+  headerPart: HeaderPart['name'] | null;
+  element: ElementInfo | null;
+}
+
+export interface ElementInfo {
+  index: number[];
+  /** absolute file offset of the element's first byte */
+  fileOffset: number;
+  /** 0-based byte within the element */
+  byteInElement: number;
+  field: FieldSpan | null;
+  /** the element's value in the CLI's JSON spelling */
+  value: unknown;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Views and stride walks
+
+export interface ViewInfo {
+  /** The expression as evaluated ("a" when empty) */
+  expression: string;
+  shape: number[];
+  strides: number[];
+  /** byte offset of the view's first element from the data start */
+  offset: number;
+  size: number;
+  itemsize: number;
+  dtype: string;
+  flags: FlagsInfo;
+  /** data start in the file (add to offsets to find the byte in the Bytes view) */
+  dataOffset: number;
+}
+
+export interface WalkStep {
+  /** position in logical C order */
+  n: number;
+  index: number[];
+  /** offset from the data start = view.offset + Σ index[k]·strides[k] */
+  offset: number;
+  fileOffset: number;
+  value: unknown;
+}
+
+export interface WalkWindow {
+  view: ViewInfo;
+  start: number;
+  steps: WalkStep[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reinterpret and ctypes pointers
+
+export const C_TYPES = [
+  'c_byte',
+  'c_ubyte',
+  'c_short',
+  'c_ushort',
+  'c_int',
+  'c_uint',
+  'c_long',
+  'c_ulong',
+  'c_longlong',
+  'c_ulonglong',
+  'c_float',
+  'c_double',
+] as const;
+export type CTypeName = (typeof C_TYPES)[number];
+
+export interface ReinterpretValue {
+  size: number;
+  /** null when fewer than `size` bytes remain in the file */
+  le: unknown;
+  be: unknown;
+}
+
+export interface ReinterpretResult {
+  offset: number;
+  model: DataModelName;
+  bytes: string;
+  /** c_byte … c_double, float16, complex64, complex128 (as the CLI names them) */
+  values: Record<string, ReinterpretValue>;
+  /** the element this offset falls in (if any) */
+  element: ElementInfo | null;
+  warnings: string[];
+}
+
+export interface PointerRequest {
+  id: ArrayId;
+  /** view expression on the array named `a` (default "a") whose ctypes.data is the pointer */
+  expression?: string;
+  ctype: CTypeName;
+  model: DataModelName;
+  /** ptr[index]; 0 is `.contents` */
+  index: number;
+}
+
+export interface PointerResult {
+  /** e.g. "x.ctypes.data_as(POINTER(c_long)).contents" */
+  python: string;
+  /** e.g. "c_long(0)" */
+  repr: string;
+  value: unknown;
+  ctype: CTypeName;
+  size: number;
+  model: DataModelName;
+  /** the address read, hex */
+  address: string;
+  /** file offset of the first byte read */
+  fileOffset: number;
+  bytes: string;
+  warnings: string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lifetimes
+
+export interface AllocationInfo {
+  id: string;
+  label: string;
+  kind: 'owned' | 'mapped';
+  state: 'live' | 'freed' | 'mapped' | 'closed';
+  address: string;
+  size: number;
+  releasedBy: string | null;
+}
+
+export interface HoldInfo {
+  /** what holds ("view a[::2]", "ct = (a+b).ctypes", "POINTER(c_int)") */
+  holder: string;
+  /** allocation id it keeps alive */
+  allocation: string;
+  kind: 'view' | 'ctypes' | 'pointer' | 'address';
+  /** a bare integer address keeps nothing alive */
+  keepsAlive: boolean;
+}
+
+export interface LifetimeWarning {
+  message: string;
+  allocation: string | null;
+  address: string | null;
+}
+
+export interface LifetimeStatement {
+  n: number;
+  source: string;
+  /** what happened ("allocated temporary a+b (16 bytes)", "freed a+b", "read c_int(3)") */
+  effect: string;
+}
+
+export type LifetimeScenarioName = 'temporary-address' | 'ctypes-keeps-alive' | 'pointer-keeps-alive' | 'closed-mapping';
+
+export interface LifetimeReport {
+  scenario: LifetimeScenarioName | null;
+  statements: LifetimeStatement[];
+  allocations: AllocationInfo[];
+  holds: HoldInfo[];
+  warnings: LifetimeWarning[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Kernels
+
+export interface KernelInfo {
+  name: string;
+  /** C prototype from native/kernels.h */
+  prototype: string;
+  description: string;
+}
+
+export interface KernelRun {
+  kernel: string;
+  prototype: string;
+  /** the arguments as passed (pointers as hex, shape/strides arrays) */
+  args: { name: string; value: string }[];
+  result: unknown;
+  implementation: 'native' | 'typescript';
+  /** why the TypeScript fallback ran (null when native) */
+  fallbackReason: string | null;
+  elapsedMs: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The API
+
+export interface AppInfo {
+  version: string;
+  platform: string;
+  model: DataModelName;
+  limits: typeof LIMITS;
+  /** whether a native open dialog is available (false in the browser test bridge) */
+  canShowDialog: boolean;
+}
+
+export interface StridescopeApi {
+  appInfo(): Promise<Result<AppInfo>>;
+  /** What to show on start: the file from the command line if any, else the built-in example. */
+  startup(): Promise<Result<ArraySummary>>;
+  openExample(): Promise<Result<ArraySummary>>;
+  openPath(request: OpenRequest): Promise<Result<ArraySummary>>;
+  /** Native open dialog (main only); resolves to null when cancelled. */
+  openDialog(): Promise<Result<ArraySummary | null>>;
+  recentFiles(): Promise<Result<string[]>>;
+  closeArray(id: ArrayId): Promise<Result<{ closed: ArrayId }>>;
+  listArrays(): Promise<Result<ArraySummary[]>>;
+  getArray(id: ArrayId): Promise<Result<ArraySummary>>;
+  readBytes(id: ArrayId, offset: number, length: number): Promise<Result<BytesWindow>>;
+  locateByte(id: ArrayId, fileOffset: number): Promise<Result<ByteLocation>>;
+  locateIndex(id: ArrayId, index: number[]): Promise<Result<ElementInfo>>;
+  evalView(id: ArrayId, expression: string): Promise<Result<ViewInfo>>;
+  walk(id: ArrayId, expression: string, start: number, count: number): Promise<Result<WalkWindow>>;
+  reinterpret(id: ArrayId, fileOffset: number, model: DataModelName): Promise<Result<ReinterpretResult>>;
+  pointer(request: PointerRequest): Promise<Result<PointerResult>>;
+  lifetime(scenario: LifetimeScenarioName | null): Promise<Result<LifetimeReport>>;
+  listKernels(): Promise<Result<KernelInfo[]>>;
+  runKernel(id: ArrayId, kernel: string, expression: string): Promise<Result<KernelRun>>;
+}
+
+export type ApiMethod = keyof StridescopeApi;
+
+/** Every method, in one list: main registers these, the preload exposes these, the tests check these. */
+export const API_METHODS = [
+  'appInfo',
+  'startup',
+  'openExample',
+  'openPath',
+  'openDialog',
+  'recentFiles',
+  'closeArray',
+  'listArrays',
+  'getArray',
+  'readBytes',
+  'locateByte',
+  'locateIndex',
+  'evalView',
+  'walk',
+  'reinterpret',
+  'pointer',
+  'lifetime',
+  'listKernels',
+  'runKernel',
+] as const satisfies readonly ApiMethod[];
+
+// Compile-time check that API_METHODS lists every method exactly.
+type _Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
+const _allListed: _Missing extends never ? true : never = true;
+void _allListed;
+
+/** The IPC channel of a method. */
+export function channel(method: ApiMethod): string {
+  return `stridescope:${method}`;
+}
+
+/** Main → renderer pushes. */
+export const EVENT_OPENED = 'stridescope:event:opened';
+
+export interface StridescopeEvents {
+  /** An array was opened from the menu, the command line or the recent list; returns an unsubscribe function. */
+  onOpened(listener: (summary: Result<ArraySummary>) => void): () => void;
+  /** Path of a dropped File (webUtils.getPathForFile in the preload); '' when it has none. */
+  pathForFile(file: File): string;
+}
+
+export type StridescopeBridge = StridescopeApi & StridescopeEvents;
+
+/** The name under which the preload exposes the bridge: `window.stridescope`. */
+export const BRIDGE_NAME = 'stridescope';

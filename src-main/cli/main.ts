@@ -1,0 +1,64 @@
+/**
+ * `stridescope`: the main-process core from a terminal (no Electron), for scripting and headless machines.
+ *
+ *   stridescope inspect [FILE] [--json] [--hash]
+ *   stridescope walk FILE [--view EXPR] [--start N] [--limit N] [--json]
+ *   stridescope reinterpret FILE --offset N [--model lp64|llp64|ilp32] [--json]
+ *   stridescope hex FILE [--offset N] [--length N]
+ *   stridescope kernel FILE NAME [--view EXPR] [--json] [--no-native]
+ *   raw files: --dtype DT [--shape 3,4] [--offset N] [--order C|F] [--mode r|r+|c|w+]   .npz: --member NAME
+ */
+import { parseArgs } from 'node:util';
+import { isStridescopeError, ArgumentError, StridescopeError } from '../core/errors';
+import { runCommand, USAGE } from './commands';
+
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  let json = argv.includes('--json');
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean' },
+        hash: { type: 'boolean' },
+        view: { type: 'string' },
+        start: { type: 'string' },
+        limit: { type: 'string' },
+        offset: { type: 'string' },
+        length: { type: 'string' },
+        model: { type: 'string' },
+        dtype: { type: 'string' },
+        shape: { type: 'string' },
+        order: { type: 'string' },
+        mode: { type: 'string' },
+        member: { type: 'string' },
+        'no-native': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    json = values.json ?? false;
+    if (values.help || positionals.length === 0) {
+      out.write(USAGE);
+      return positionals.length === 0 && !values.help ? 2 : 0;
+    }
+    const [command, ...rest] = positionals;
+    const text = await runCommand(command, rest, values);
+    out.write(text.endsWith('\n') ? text : text + '\n');
+    return 0;
+  } catch (e) {
+    const error: StridescopeError = isStridescopeError(e)
+      ? e
+      : e instanceof Error && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
+        ? new ArgumentError(e.message)
+        : new StridescopeError('argument', e instanceof Error ? e.message : String(e));
+    if (!isStridescopeError(e) && !(e instanceof Error && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))) {
+      // Not one of ours: a bug. Say so, with the stack, but still exit cleanly.
+      err.write(`stridescope: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+    } else {
+      err.write(`stridescope: ${error.kind} error: ${error.message}\n`);
+    }
+    if (json) out.write(JSON.stringify({ error: { kind: error.kind, message: error.message, offset: error.offset ?? null } }) + '\n');
+    return 1;
+  }
+}

@@ -1,0 +1,594 @@
+/**
+ * A tokenizer and parser of Python literals — the subset `ast.literal_eval` accepts that a .npy header can hold:
+ * dict, list, tuple (incl. `()` and 1-tuples `(x,)`), str ('…', "…", triple-quoted, r/b/u prefixes, escapes,
+ * implicit concatenation), int (decimal, 0x/0o/0b, underscores; bigint when not a safe integer), float,
+ * True / False / None, unary +/- on numbers. Nothing is ever evaluated.
+ *
+ * Every node and every error carries its BYTE column in the encoded header (latin1: one byte per char;
+ * utf8: the UTF-8 length of the preceding text), so a FormatError can point at the exact byte.
+ */
+
+export type PyLiteral =
+  | { kind: 'dict'; entries: Array<[PyLiteral, PyLiteral]>; column: number }
+  | { kind: 'list'; items: PyLiteral[]; column: number }
+  | { kind: 'tuple'; items: PyLiteral[]; column: number }
+  | { kind: 'str'; value: string; column: number }
+  | { kind: 'bytes'; value: Uint8Array; column: number }
+  | { kind: 'int'; value: number | bigint; column: number }
+  | { kind: 'float'; value: number; column: number }
+  | { kind: 'bool'; value: boolean; column: number }
+  | { kind: 'none'; column: number };
+
+/** A header text that is not a Python literal. `column` is the byte column in the encoded text. */
+export class PyLiteralError extends Error {
+  constructor(
+    message: string,
+    readonly column: number,
+  ) {
+    super(`column ${column}: ${message}`);
+    this.name = 'PyLiteralError';
+  }
+}
+
+type TokenKind = 'punct' | 'str' | 'bytes' | 'int' | 'float' | 'name' | 'end';
+interface Token {
+  kind: TokenKind;
+  text: string; // punct char, name, or raw number text
+  value?: string | Uint8Array | number | bigint;
+  pos: number; // char index
+}
+
+const NAME_START = /[A-Za-z_\u0080-\uffff]/;
+const NAME_CHAR = /[A-Za-z0-9_\u0080-\uffff]/;
+const MAX_DEPTH = 100;
+
+class Tokenizer {
+  private i = 0;
+  private depth = 0; // bracket depth: newlines are insignificant inside brackets
+
+  constructor(
+    private readonly s: string,
+    private readonly col: (charIndex: number) => number,
+  ) {}
+
+  fail(message: string, pos: number): never {
+    throw new PyLiteralError(message, this.col(pos));
+  }
+
+  private skipSpace(): void {
+    const s = this.s;
+    for (;;) {
+      const c = s[this.i];
+      if (c === ' ' || c === '\t' || c === '\f') this.i++;
+      else if (c === '\n' || c === '\r') {
+        // A newline at top level ends the expression: only trailing whitespace/comments may follow.
+        this.i++;
+      } else if (c === '\\' && (s[this.i + 1] === '\n' || (s[this.i + 1] === '\r' && s[this.i + 2] === '\n'))) {
+        this.i += s[this.i + 1] === '\n' ? 2 : 3;
+      } else if (c === '#') {
+        while (this.i < s.length && s[this.i] !== '\n' && s[this.i] !== '\r') this.i++;
+      } else return;
+    }
+  }
+
+  /** Top-level newlines followed by more tokens are a syntax error in eval mode. */
+  private topLevelNewlineBefore(start: number, end: number): boolean {
+    if (this.depth > 0) return false;
+    for (let k = start; k < end; k++) {
+      const c = this.s[k];
+      if (c === '#') {
+        while (k < end && this.s[k] !== '\n' && this.s[k] !== '\r') k++;
+        k--;
+        continue;
+      }
+      if (c === '\\') {
+        k += this.s[k + 1] === '\r' ? 2 : 1;
+        continue;
+      }
+      if (c === '\n' || c === '\r') return true;
+    }
+    return false;
+  }
+
+  next(): Token {
+    const before = this.i;
+    this.skipSpace();
+    const s = this.s;
+    const pos = this.i;
+    if (pos >= s.length) return { kind: 'end', text: '', pos };
+    if (pos > 0 && before < pos && this.topLevelNewlineBefore(before, pos) && this.sawToken) {
+      this.fail('unexpected newline: a literal must be a single expression', before);
+    }
+    this.sawToken = true;
+    const c = s[pos];
+    if ('{}[](),:+-'.includes(c)) {
+      this.i++;
+      if (c === '{' || c === '[' || c === '(') {
+        this.depth++;
+        if (this.depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`, pos);
+      } else if (c === '}' || c === ']' || c === ')') this.depth = Math.max(0, this.depth - 1);
+      return { kind: 'punct', text: c, pos };
+    }
+    if (c === "'" || c === '"') return this.string(pos, '');
+    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(s[pos + 1] ?? ''))) return this.number(pos);
+    if (NAME_START.test(c)) {
+      let j = pos + 1;
+      while (j < s.length && NAME_CHAR.test(s[j])) j++;
+      const name = s.slice(pos, j);
+      const q = s[j];
+      if ((q === "'" || q === '"') && /^(r|u|b|br|rb)$/i.test(name)) {
+        this.i = j;
+        return this.string(pos, name.toLowerCase());
+      }
+      this.i = j;
+      return { kind: 'name', text: name, pos };
+    }
+    this.fail(`unexpected character ${JSON.stringify(c)}`, pos);
+  }
+
+  private sawToken = false;
+
+  private string(pos: number, prefix: string): Token {
+    const s = this.s;
+    const raw = prefix.includes('r');
+    const isBytes = prefix.includes('b');
+    const q = s[this.i];
+    const triple = s[this.i + 1] === q && s[this.i + 2] === q;
+    const delim = triple ? q + q + q : q;
+    let j = this.i + delim.length;
+    let out = '';
+    for (;;) {
+      if (j >= s.length) this.fail(triple ? 'unterminated triple-quoted string' : 'unterminated string literal', pos);
+      const c = s[j];
+      if (s.startsWith(delim, j)) {
+        j += delim.length;
+        break;
+      }
+      if (!triple && (c === '\n' || c === '\r')) this.fail('unterminated string literal (newline inside)', pos);
+      if (isBytes && c.charCodeAt(0) > 0x7f) this.fail('bytes can only contain ASCII literal characters', j);
+      if (c !== '\\') {
+        out += c;
+        j++;
+        continue;
+      }
+      // backslash
+      const e = s[j + 1];
+      if (e === undefined) this.fail('unterminated string literal', pos);
+      if (raw) {
+        // raw strings keep the backslash; it still prevents the quote from closing the string
+        out += c + e;
+        j += 2;
+        continue;
+      }
+      j += 2;
+      switch (e) {
+        case '\n':
+          break;
+        case '\r':
+          if (s[j] === '\n') j++;
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case "'":
+          out += "'";
+          break;
+        case '"':
+          out += '"';
+          break;
+        case 'a':
+          out += '\x07';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'v':
+          out += '\v';
+          break;
+        case 'x': {
+          const h = s.slice(j, j + 2);
+          if (!/^[0-9a-fA-F]{2}$/.test(h)) this.fail('truncated \\xXX escape', j - 2);
+          out += String.fromCharCode(parseInt(h, 16));
+          j += 2;
+          break;
+        }
+        case 'u':
+        case 'U': {
+          if (isBytes) {
+            out += '\\' + e;
+            break;
+          }
+          const n = e === 'u' ? 4 : 8;
+          const h = s.slice(j, j + n);
+          if (!new RegExp(`^[0-9a-fA-F]{${n}}$`).test(h)) this.fail(`truncated \\${e} escape`, j - 2);
+          const cp = parseInt(h, 16);
+          if (cp > 0x10ffff) this.fail('illegal Unicode character', j - 2);
+          out += String.fromCodePoint(cp);
+          j += n;
+          break;
+        }
+        case 'N':
+          if (isBytes) {
+            out += '\\N';
+            break;
+          }
+          this.fail('\\N{...} escapes are not supported', j - 2);
+        // eslint-disable-next-line no-fallthrough
+        default:
+          if (e >= '0' && e <= '7') {
+            let k = j - 1;
+            let d = '';
+            while (d.length < 3 && s[k] >= '0' && s[k] <= '7') d += s[k++];
+            j = k;
+            const v = parseInt(d, 8);
+            if (isBytes && v > 0xff) this.fail('octal escape value > 0o377 in bytes', j - d.length - 1);
+            out += String.fromCharCode(v);
+          } else {
+            out += '\\' + e; // unknown escapes are kept as-is (Python warns, but accepts)
+          }
+      }
+    }
+    this.i = j;
+    if (isBytes) {
+      const bytes = new Uint8Array(out.length);
+      for (let k = 0; k < out.length; k++) bytes[k] = out.charCodeAt(k);
+      return { kind: 'bytes', text: s.slice(pos, j), value: bytes, pos };
+    }
+    return { kind: 'str', text: s.slice(pos, j), value: out, pos };
+  }
+
+  private number(pos: number): Token {
+    const s = this.s;
+    const rest = s.slice(pos);
+    let m: RegExpMatchArray | null;
+    const after = (len: number): void => {
+      const c = s[pos + len];
+      if (c !== undefined && (NAME_CHAR.test(c) || c === '.')) this.fail('invalid number literal', pos);
+    };
+    if ((m = rest.match(/^0[xX](?:_?[0-9a-fA-F])+/)) || (m = rest.match(/^0[oO](?:_?[0-7])+/)) || (m = rest.match(/^0[bB](?:_?[01])+/))) {
+      after(m[0].length);
+      this.i = pos + m[0].length;
+      const digits = m[0].replace(/_/g, '');
+      return { kind: 'int', text: m[0], value: toInt(BigInt(digits)), pos };
+    }
+    if (/^0[xXoObB]/.test(rest)) this.fail('invalid number literal', pos);
+    const dec = '[0-9](?:_?[0-9])*';
+    const floatRe = new RegExp(`^(?:(?:${dec})?\\.${dec}(?:[eE][+-]?${dec})?|${dec}\\.(?:[eE][+-]?${dec})?|${dec}[eE][+-]?${dec})`);
+    if ((m = rest.match(floatRe))) {
+      const len = m[0].length;
+      if (/[jJ]/.test(s[pos + len] ?? '')) this.fail('complex literals are not supported', pos);
+      after(len);
+      this.i = pos + len;
+      return { kind: 'float', text: m[0], value: Number(m[0].replace(/_/g, '')), pos };
+    }
+    m = rest.match(new RegExp(`^${dec}`))!;
+    const len = m[0].length;
+    if (/[jJ]/.test(s[pos + len] ?? '')) this.fail('complex literals are not supported', pos);
+    after(len);
+    const digits = m[0].replace(/_/g, '');
+    if (digits.length > 1 && digits[0] === '0' && /[1-9]/.test(digits)) {
+      this.fail('leading zeros in decimal integer literals are not permitted', pos);
+    }
+    if (digits.length > 4300) this.fail('integer literal exceeds the limit of 4300 digits', pos);
+    this.i = pos + len;
+    return { kind: 'int', text: m[0], value: toInt(BigInt(digits)), pos };
+  }
+}
+
+function toInt(v: bigint): number | bigint {
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
+function utf8Columns(text: string): (i: number) => number {
+  const enc = new TextEncoder();
+  return (i) => enc.encode(text.slice(0, i)).length;
+}
+
+class Parser {
+  private tok: Token;
+  private readonly t: Tokenizer;
+
+  constructor(text: string, private readonly col: (i: number) => number) {
+    this.t = new Tokenizer(text, col);
+    this.tok = this.t.next();
+  }
+
+  private advance(): Token {
+    const t = this.tok;
+    this.tok = this.t.next();
+    return t;
+  }
+
+  private fail(message: string, tok: Token = this.tok): never {
+    throw new PyLiteralError(message, this.col(tok.pos));
+  }
+
+  private describe(tok: Token): string {
+    return tok.kind === 'end' ? 'end of input' : JSON.stringify(tok.text);
+  }
+
+  private expectPunct(p: string): Token {
+    if (this.tok.kind !== 'punct' || this.tok.text !== p) this.fail(`expected '${p}', found ${this.describe(this.tok)}`);
+    return this.advance();
+  }
+
+  private isPunct(p: string): boolean {
+    return this.tok.kind === 'punct' && this.tok.text === p;
+  }
+
+  parseTop(): PyLiteral {
+    if (this.tok.kind === 'end') this.fail('empty literal');
+    const v = this.value();
+    // a bare top-level tuple `1, 2`
+    if (this.isPunct(',')) {
+      const items = [v];
+      while (this.isPunct(',')) {
+        this.advance();
+        if (this.tok.kind === 'end') break;
+        items.push(this.value());
+      }
+      return this.finish({ kind: 'tuple', items, column: v.column });
+    }
+    return this.finish(v);
+  }
+
+  private finish(v: PyLiteral): PyLiteral {
+    if (this.tok.kind !== 'end') this.fail(`unexpected ${this.describe(this.tok)} after the literal`);
+    return v;
+  }
+
+  private value(): PyLiteral {
+    const tok = this.tok;
+    const column = this.col(tok.pos);
+    switch (tok.kind) {
+      case 'str':
+      case 'bytes': {
+        this.advance();
+        let acc = tok.value as string | Uint8Array;
+        while (this.tok.kind === 'str' || this.tok.kind === 'bytes') {
+          if (this.tok.kind !== tok.kind) this.fail('cannot mix bytes and nonbytes literals');
+          const nxt = this.advance().value as string | Uint8Array;
+          if (typeof acc === 'string') acc += nxt as string;
+          else {
+            const b = new Uint8Array(acc.length + (nxt as Uint8Array).length);
+            b.set(acc);
+            b.set(nxt as Uint8Array, acc.length);
+            acc = b;
+          }
+        }
+        return typeof acc === 'string' ? { kind: 'str', value: acc, column } : { kind: 'bytes', value: acc, column };
+      }
+      case 'int':
+        this.advance();
+        return { kind: 'int', value: tok.value as number | bigint, column };
+      case 'float':
+        this.advance();
+        return { kind: 'float', value: tok.value as number, column };
+      case 'name':
+        this.advance();
+        if (tok.text === 'True') return { kind: 'bool', value: true, column };
+        if (tok.text === 'False') return { kind: 'bool', value: false, column };
+        if (tok.text === 'None') return { kind: 'none', column };
+        this.fail(`name ${JSON.stringify(tok.text)} is not a literal (nothing is evaluated)`, tok);
+      // eslint-disable-next-line no-fallthrough
+      case 'punct':
+        break;
+      case 'end':
+        this.fail('unexpected end of input');
+    }
+    switch (tok.text) {
+      case '+':
+      case '-': {
+        this.advance();
+        const operand = this.value();
+        if (operand.kind === 'int') {
+          const v = operand.value;
+          const neg = tok.text === '-';
+          const r = typeof v === 'bigint' ? (neg ? -v : v) : neg ? -v : v;
+          return { kind: 'int', value: typeof r === 'bigint' ? toInt(r) : r === 0 ? 0 : r, column };
+        }
+        if (operand.kind === 'float') return { kind: 'float', value: tok.text === '-' ? -operand.value : operand.value, column };
+        if (operand.kind === 'bool') {
+          // Python: -True == -1 but ast.literal_eval refuses unary ops on non-numbers; bool is refused there too
+          this.fail('unary +/- applies only to numbers', tok);
+        }
+        this.fail('unary +/- applies only to numbers', tok);
+      }
+      // eslint-disable-next-line no-fallthrough
+      case '(': {
+        this.advance();
+        if (this.isPunct(')')) {
+          this.advance();
+          return { kind: 'tuple', items: [], column };
+        }
+        const first = this.value();
+        if (this.isPunct(')')) {
+          this.advance();
+          return first; // parenthesised expression, not a tuple
+        }
+        const items = [first];
+        while (this.isPunct(',')) {
+          this.advance();
+          if (this.isPunct(')')) break;
+          items.push(this.value());
+        }
+        this.expectPunct(')');
+        return { kind: 'tuple', items, column };
+      }
+      case '[': {
+        this.advance();
+        const items: PyLiteral[] = [];
+        while (!this.isPunct(']')) {
+          items.push(this.value());
+          if (!this.isPunct(',')) break;
+          this.advance();
+        }
+        this.expectPunct(']');
+        return { kind: 'list', items, column };
+      }
+      case '{': {
+        this.advance();
+        const entries: Array<[PyLiteral, PyLiteral]> = [];
+        if (this.isPunct('}')) {
+          this.advance();
+          return { kind: 'dict', entries, column };
+        }
+        for (;;) {
+          const keyTok = this.tok;
+          const key = this.value();
+          if (entries.length === 0 && !this.isPunct(':')) this.fail('set literals are not supported; expected \':\'');
+          if (!isHashable(key)) this.fail(`unhashable dict key of type ${typeName(key)}`, keyTok);
+          this.expectPunct(':');
+          const val = this.value();
+          // Python dicts keep the first key's position and the last value
+          const at = entries.findIndex(([k]) => pyEquals(k, key));
+          if (at >= 0) entries[at] = [entries[at][0], val];
+          else entries.push([key, val]);
+          if (!this.isPunct(',')) break;
+          this.advance();
+          if (this.isPunct('}')) break;
+        }
+        this.expectPunct('}');
+        return { kind: 'dict', entries, column };
+      }
+    }
+    this.fail(`unexpected ${this.describe(tok)}`, tok);
+  }
+}
+
+function isHashable(v: PyLiteral): boolean {
+  if (v.kind === 'list' || v.kind === 'dict') return false;
+  if (v.kind === 'tuple') return v.items.every(isHashable);
+  return true;
+}
+
+/** Python `==` between literals (True == 1, 1 == 1.0), enough for dict key identity. */
+export function pyEquals(a: PyLiteral, b: PyLiteral): boolean {
+  const num = (v: PyLiteral): number | bigint | undefined =>
+    v.kind === 'int' || v.kind === 'float' ? v.value : v.kind === 'bool' ? (v.value ? 1 : 0) : undefined;
+  const na = num(a);
+  const nb = num(b);
+  if (na !== undefined && nb !== undefined) {
+    // eslint-disable-next-line eqeqeq
+    return na == nb;
+  }
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'str':
+      return a.value === (b as typeof a).value;
+    case 'bytes': {
+      const bv = (b as typeof a).value;
+      return a.value.length === bv.length && a.value.every((x, i) => x === bv[i]);
+    }
+    case 'none':
+      return true;
+    case 'tuple':
+    case 'list': {
+      const bi = (b as typeof a).items;
+      return a.items.length === bi.length && a.items.every((x, i) => pyEquals(x, bi[i]));
+    }
+    default:
+      return false;
+  }
+}
+
+export function typeName(v: PyLiteral): string {
+  switch (v.kind) {
+    case 'none':
+      return 'NoneType';
+    default:
+      return v.kind;
+  }
+}
+
+/**
+ * Parse one Python literal. `encoding` says how the text was decoded from bytes so that columns are byte columns
+ * ('latin1': char index == byte index; 'utf8': UTF-8 length of the preceding text). `byteBase` is added to columns.
+ */
+export function parsePyLiteral(text: string, options: { encoding?: 'latin1' | 'utf8'; byteBase?: number } = {}): PyLiteral {
+  const base = options.byteBase ?? 0;
+  const inner = options.encoding === 'utf8' ? utf8Columns(text) : (i: number) => i;
+  const col = (i: number) => base + inner(i);
+  // ast.literal_eval strips leading spaces and tabs
+  return new Parser(text, col).parseTop();
+}
+
+/** Python's repr() of a literal (used to quote values in error messages the way NumPy does). */
+export function pyRepr(v: PyLiteral): string {
+  switch (v.kind) {
+    case 'none':
+      return 'None';
+    case 'bool':
+      return v.value ? 'True' : 'False';
+    case 'int':
+      return String(v.value);
+    case 'float':
+      return pyFloatRepr(v.value);
+    case 'str':
+      return pyStrRepr(v.value);
+    case 'bytes':
+      return 'b' + pyStrRepr(String.fromCharCode(...v.value), true);
+    case 'list':
+      return `[${v.items.map(pyRepr).join(', ')}]`;
+    case 'tuple':
+      return v.items.length === 1 ? `(${pyRepr(v.items[0])},)` : `(${v.items.map(pyRepr).join(', ')})`;
+    case 'dict':
+      return `{${v.entries.map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  }
+}
+
+export function pyFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  if (Object.is(x, -0)) return '-0.0';
+  const abs = Math.abs(x);
+  if (abs !== 0 && (abs >= 1e16 || abs < 1e-4)) {
+    // Python: repr switches to exponent notation at these bounds, exponent at least 2 digits
+    const [m, e] = x.toExponential().split('e');
+    const exp = Number(e);
+    return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  const s = String(x);
+  return s.includes('.') || s.includes('e') ? s : s + '.0';
+}
+
+/** Python's repr() of a str: single quotes unless the text has ' and no ". */
+export function pyStrRepr(s: string, bytes = false): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = q;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === q || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (cp < 0x20 || cp === 0x7f || (bytes && cp > 0x7f)) out += '\\x' + cp.toString(16).padStart(2, '0');
+    else if (!bytes && !isPrintable(cp)) {
+      if (cp <= 0xff) out += '\\x' + cp.toString(16).padStart(2, '0');
+      else if (cp <= 0xffff) out += '\\u' + cp.toString(16).padStart(4, '0');
+      else out += '\\U' + cp.toString(16).padStart(8, '0');
+    } else out += ch;
+  }
+  return out + q;
+}
+
+/** Approximates Python's str.isprintable() for repr: controls, separators and unassigned code points are not. */
+function isPrintable(cp: number): boolean {
+  if (cp >= 0x80 && cp <= 0xa0) return false; // C1 controls and NBSP
+  if (cp === 0xad) return false; // soft hyphen (Cf)
+  const ch = String.fromCodePoint(cp);
+  return !/[\p{C}\p{Z}]/u.test(ch) || ch === ' ';
+}
