@@ -1,0 +1,126 @@
+/**
+ * Validation of every argument that crosses IPC. The renderer is untrusted: whatever it sends is `unknown` here
+ * until one of these functions has checked it. Each throws ArgumentError (kind 'argument') naming the argument
+ * and what was expected; handlers turn that into `{ ok: false, error }`.
+ */
+import { ArgumentError } from '../core/errors';
+import {
+  C_TYPES,
+  LIMITS,
+  type CTypeName,
+  type DataModelName,
+  type LifetimeScenarioName,
+  type OpenRequest,
+  type RawOpenOptions,
+} from './contract';
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '…' : v}'`;
+  if (typeof v === 'bigint') return `${v}n`;
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  return String(v);
+}
+
+/** A safe integer in [min, max]. Rejects floats, NaN, strings, bigints, booleans. */
+export function int(name: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
+    throw new ArgumentError(`${name} must be an integer, got ${describe(v)}`, `an integer in [${min}, ${max}]`);
+  }
+  if (v < min || v > max) throw new ArgumentError(`${name} must be in [${min}, ${max}], got ${v}`, `an integer in [${min}, ${max}]`);
+  return v;
+}
+
+export function str(name: string, v: unknown, maxLength: number): string {
+  if (typeof v !== 'string') throw new ArgumentError(`${name} must be a string, got ${describe(v)}`, 'a string');
+  if (v.length > maxLength) throw new ArgumentError(`${name} is too long (${v.length} characters, at most ${maxLength})`, `at most ${maxLength} characters`);
+  if (v.includes('\0')) throw new ArgumentError(`${name} contains a NUL character`);
+  return v;
+}
+
+export function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw new ArgumentError(`${name} must be one of ${allowed.join(', ')}, got ${describe(v)}`, allowed.join(' | '));
+  }
+  return v as T;
+}
+
+/** Ids are "a" + a positive integer, as handed out by the session. */
+export function arrayId(v: unknown): string {
+  const id = str('id', v, 32);
+  if (!/^a[1-9][0-9]{0,8}$/.test(id)) throw new ArgumentError(`id must be an array id like 'a1', got ${describe(v)}`, "'a<number>'");
+  return id;
+}
+
+/** A view expression on `a`: bounded length, printable, single line. */
+export function expression(v: unknown): string {
+  const e = str('expression', v, LIMITS.maxExpressionLength);
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x08\x0a-\x1f\x7f]/.test(e)) throw new ArgumentError('expression contains control characters', 'one line of text');
+  return e.trim() === '' ? 'a' : e.trim();
+}
+
+export function model(v: unknown): DataModelName {
+  return oneOf('model', v, ['lp64', 'llp64', 'ilp32'] as const);
+}
+
+export function ctypeName(v: unknown): CTypeName {
+  return oneOf('ctype', v, C_TYPES);
+}
+
+export function scenario(v: unknown): LifetimeScenarioName | null {
+  if (v === null || v === undefined) return null;
+  return oneOf('scenario', v, ['temporary-address', 'ctypes-keeps-alive', 'pointer-keeps-alive', 'closed-mapping'] as const);
+}
+
+/** An absolute path to a file (the renderer names files only by path: dropped, recent or typed). */
+export function path(v: unknown): string {
+  const p = str('path', v, LIMITS.maxPathLength);
+  if (p === '') throw new ArgumentError('path is empty', 'an absolute path');
+  const absolute = p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
+  if (!absolute) throw new ArgumentError(`path must be absolute, got ${describe(p)}`, 'an absolute path');
+  return p;
+}
+
+function plainObject(name: string, v: unknown): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ArgumentError(`${name} must be an object, got ${describe(v)}`, 'an object');
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) throw new ArgumentError(`${name} must be a plain object`, 'an object');
+  return v as Record<string, unknown>;
+}
+
+function onlyKeys(name: string, o: Record<string, unknown>, allowed: string[]): void {
+  for (const k of Object.keys(o)) {
+    if (!allowed.includes(k)) throw new ArgumentError(`${name} has an unknown key '${k.slice(0, 40)}'`, allowed.join(', '));
+  }
+}
+
+export function intArray(name: string, v: unknown, maxLength: number, min: number, max: number): number[] {
+  if (!Array.isArray(v)) throw new ArgumentError(`${name} must be an array of integers, got ${describe(v)}`, 'an array of integers');
+  if (v.length > maxLength) throw new ArgumentError(`${name} has ${v.length} entries, at most ${maxLength}`, `at most ${maxLength} entries`);
+  return v.map((x, i) => int(`${name}[${i}]`, x, min, max));
+}
+
+export function rawOptions(v: unknown): RawOpenOptions {
+  const o = plainObject('raw', v);
+  onlyKeys('raw', o, ['dtype', 'shape', 'offset', 'order', 'mode']);
+  const out: RawOpenOptions = { dtype: str('raw.dtype', o.dtype, 256) };
+  if (o.shape !== undefined) out.shape = intArray('raw.shape', o.shape, 32, 0, Number.MAX_SAFE_INTEGER);
+  if (o.offset !== undefined) out.offset = int('raw.offset', o.offset, 0, Number.MAX_SAFE_INTEGER);
+  if (o.order !== undefined) out.order = oneOf('raw.order', o.order, ['C', 'F'] as const);
+  // The app never writes through a mapping: only read-only and copy-on-write modes are offered over IPC.
+  if (o.mode !== undefined) out.mode = oneOf('raw.mode', o.mode, ['r', 'c'] as const);
+  return out;
+}
+
+export function openRequest(v: unknown): OpenRequest {
+  const o = plainObject('request', v);
+  onlyKeys('request', o, ['path', 'member', 'raw']);
+  const out: OpenRequest = { path: path(o.path) };
+  if (o.member !== undefined) out.member = str('member', o.member, 1024);
+  if (o.raw !== undefined) out.raw = rawOptions(o.raw);
+  return out;
+}
+
+export { plainObject, onlyKeys };
