@@ -79,7 +79,7 @@ def jfloat(f):
 def expected_inspect(path, a, dt):
     with open(path, 'rb') as fh:
         version = np.lib.format.read_magic(fh)
-        np.lib.format._read_array_header(fh, version)
+        _, fortran_order, _ = np.lib.format._read_array_header(fh, version)
         data_offset = fh.tell()
     m = np.load(path, mmap_mode='r')
     raw = open(path, 'rb').read()[data_offset:]
@@ -87,7 +87,7 @@ def expected_inspect(path, a, dt):
     return {
         'format': {'version': list(version), 'dataOffset': data_offset},
         'dtype': {'str': dt.str, 'descr': json.loads(json.dumps(np.lib.format.dtype_to_descr(dt))), 'itemsize': dt.itemsize},
-        'shape': list(m.shape), 'strides': list(m.strides), 'fortranOrder': bool(m.flags.f_contiguous and not m.flags.c_contiguous),
+        'shape': list(m.shape), 'strides': list(m.strides), 'fortranOrder': bool(fortran_order),
         'nbytes': int(m.nbytes),
         'flags': {k: bool(m.flags[k]) for k in ('C_CONTIGUOUS', 'F_CONTIGUOUS', 'ALIGNED', 'WRITEABLE', 'OWNDATA')},
         'values': [json_value(x, dt) for x in flat[:16]],
