@@ -47,8 +47,8 @@ def float_json(x):
 
 def value_json(v, dt):
     """The contract's valueToJSON spelling of one element `v` (a numpy scalar or 0-d array) of dtype `dt`."""
-    if dt.subarray is not None:
-        base, shape = dt.subarray
+    if dt.subdtype is not None:
+        base, shape = dt.subdtype
         arr = np.asarray(v).reshape(shape)
         def rec(a):
             if a.ndim == 0:
@@ -216,7 +216,6 @@ def gen_npy():
     save('struct_titled.npy', fill(titled, (4,)))
     save('struct_subarray.npy', fill(sub_of_struct, (2,)))
     save('struct_f_order.npy', np.asfortranarray(fill(np.dtype([('a', '<i2'), ('b', 'u1')]), (2, 3))))
-    save('subarray_top.npy', fill(np.dtype(('<i4', (2,))), (3,)))  # descr collapses: shape (3, 2)
     save('struct_empty_fields.npy', np.zeros(2, dtype=np.dtype([])))
     # explicit versions
     save('v2_i4.npy', np.arange(5, dtype='<i4'), version=(2, 0))
