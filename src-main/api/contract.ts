@@ -320,7 +320,11 @@ export interface PointerResult {
 export interface AllocationInfo {
   id: string;
   label: string;
-  kind: 'owned' | 'mapped';
+  kind: 'owned' | 'mapped' | 'temporary';
+  /** where it was made ("statement 3") */
+  createdBy: string;
+  /** strong references to it right now */
+  refcount: number;
   state: 'live' | 'freed' | 'mapped' | 'closed';
   address: string;
   size: number;
@@ -332,7 +336,9 @@ export interface HoldInfo {
   holder: string;
   /** allocation id it keeps alive */
   allocation: string;
-  kind: 'view' | 'ctypes' | 'pointer' | 'address';
+  /** a view's base, a ctypes object's array, a data_as pointer's array, an array's memory, a Python name,
+   *  an evaluator temporary, or a bare integer address */
+  kind: 'view' | 'ctypes' | 'pointer' | 'array' | 'name' | 'temporary' | 'address';
   /** a bare integer address keeps nothing alive */
   keepsAlive: boolean;
 }

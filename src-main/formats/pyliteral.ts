@@ -329,14 +329,14 @@ class Parser {
   }
 
   parseTop(): PyLiteral {
-    if (this.tok.kind === 'end') this.fail('empty literal');
+    if (this.atEnd()) this.fail('empty literal');
     const v = this.value();
     // a bare top-level tuple `1, 2`
     if (this.isPunct(',')) {
       const items = [v];
       while (this.isPunct(',')) {
         this.advance();
-        if (this.tok.kind === 'end') break;
+        if (this.atEnd()) break;
         items.push(this.value());
       }
       return this.finish({ kind: 'tuple', items, column: v.column });
@@ -344,8 +344,12 @@ class Parser {
     return this.finish(v);
   }
 
+  private atEnd(): boolean {
+    return this.tok.kind === 'end';
+  }
+
   private finish(v: PyLiteral): PyLiteral {
-    if (this.tok.kind !== 'end') this.fail(`unexpected ${this.describe(this.tok)} after the literal`);
+    if (!this.atEnd()) this.fail(`unexpected ${this.describe(this.tok)} after the literal`);
     return v;
   }
 

@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+/**
+ * Build the native kernel library (native/kernels.c) with the toolchain npm already brings (node-gyp, the
+ * `shared_library` target in binding.gyp) and copy it to a stable path the app, the CLI and the tests look for:
+ *
+ *     native/build/stridescope_kernels.so | .dylib | .dll
+ *
+ * Run by `npm install` (the "install" script). It NEVER fails the install: if no compiler is available the
+ * library is simply missing, a warning says so, and every kernel answers from the TypeScript fallback
+ * (src-main/platform/kernelsFallback.ts). Exit code is always 0 unless --strict is given.
+ *
+ * Order of attempts: node-gyp (npm's own copy, then one on PATH), then a direct `cc`/`clang`/`gcc` call on
+ * POSIX (an equally portable route where node-gyp cannot fetch Node headers offline).
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const strict = process.argv.includes('--strict');
+const quiet = process.argv.includes('--quiet');
+const ext = process.platform === 'win32' ? 'dll' : process.platform === 'darwin' ? 'dylib' : 'so';
+const outDir = join(here, 'build');
+const target = join(outDir, `stridescope_kernels.${ext}`);
+
+function log(msg) {
+  if (!quiet) console.log(`[stridescope native] ${msg}`);
+}
+
+function warn(msg) {
+  console.warn(`[stridescope native] WARNING: ${msg}`);
+}
+
+function run(cmd, args, opts = {}) {
+  log(`$ ${[cmd, ...args].join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: here, stdio: quiet ? 'pipe' : 'inherit', shell: false, ...opts });
+  if (r.error) return { ok: false, why: r.error.message };
+  return { ok: r.status === 0, why: `exit code ${r.status}` };
+}
+
+/** Where npm keeps node-gyp: next to the npm that runs us, or the global npm next to node. */
+function nodeGypScripts() {
+  const found = [];
+  const candidates = [];
+  if (process.env.npm_execpath) candidates.push(join(dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  const nodeDir = dirname(process.execPath);
+  candidates.push(join(nodeDir, '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  candidates.push(join(nodeDir, 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')); // Windows
+  try {
+    const require = createRequire(import.meta.url);
+    candidates.push(require.resolve('node-gyp/bin/node-gyp.js'));
+  } catch {
+    /* not installed locally */
+  }
+  for (const c of candidates) if (existsSync(c) && !found.includes(resolve(c))) found.push(resolve(c));
+  return found;
+}
+
+/** Node headers: npm's `nodedir` config (npm_config_nodedir), else the headers that ship with this Node. */
+function nodedirArgs() {
+  if (process.env.npm_config_nodedir) return [`--nodedir=${process.env.npm_config_nodedir}`];
+  const prefix = resolve(dirname(process.execPath), '..');
+  if (existsSync(join(prefix, 'include', 'node', 'node.h'))) return [`--nodedir=${prefix}`];
+  return [];
+}
+
+/** The library node-gyp produced (its name and folder differ by platform and generator). */
+function findBuilt() {
+  const dirs = [join(outDir, 'Release'), join(outDir, 'Release', 'lib.target'), join(outDir, 'Release', 'obj.target')];
+  for (const d of dirs) {
+    if (!existsSync(d)) continue;
+    for (const name of readdirSync(d)) {
+      if (name === `stridescope_kernels.${ext}` || name === `libstridescope_kernels.${ext}`) {
+        const p = join(d, name);
+        if (statSync(p).isFile()) return p;
+      }
+    }
+  }
+  return null;
+}
+
+function viaNodeGyp() {
+  for (const script of nodeGypScripts()) {
+    const r = run(process.execPath, [script, 'rebuild', ...nodedirArgs()]);
+    if (r.ok) {
+      const built = findBuilt();
+      if (built) {
+        copyFileSync(built, target);
+        return { ok: true };
+      }
+      return { ok: false, why: 'node-gyp succeeded but produced no library' };
+    }
+    log(`node-gyp failed (${r.why})`);
+  }
+  return { ok: false, why: 'node-gyp unavailable or failed' };
+}
+
+function viaCompiler() {
+  if (process.platform === 'win32') return { ok: false, why: 'no direct compiler route on Windows' };
+  mkdirSync(outDir, { recursive: true });
+  const flags = ['-std=c11', '-O3', '-fPIC', '-fvisibility=hidden', '-Wall', '-o', target, join(here, 'kernels.c')];
+  const shared = process.platform === 'darwin' ? ['-dynamiclib'] : ['-shared'];
+  const compilers = [process.env.CC, 'cc', 'clang', 'gcc'].filter(Boolean);
+  for (const cc of compilers) {
+    const r = run(cc, [...shared, ...flags]);
+    if (r.ok && existsSync(target)) return { ok: true };
+  }
+  return { ok: false, why: 'no working C compiler' };
+}
+
+function main() {
+  if (process.env.STRIDESCOPE_SKIP_NATIVE_BUILD === '1') {
+    log('STRIDESCOPE_SKIP_NATIVE_BUILD=1: not building; kernels will use the TypeScript fallback');
+    return 0;
+  }
+  mkdirSync(outDir, { recursive: true });
+  const attempts = [];
+  for (const route of [viaNodeGyp, viaCompiler]) {
+    let r;
+    try {
+      r = route();
+    } catch (e) {
+      r = { ok: false, why: String(e && e.message ? e.message : e) };
+    }
+    if (r.ok) {
+      log(`built ${target}`);
+      return 0;
+    }
+    attempts.push(`${route.name}: ${r.why}`);
+  }
+  warn(`could not build the native kernel library (${attempts.join('; ')}).`);
+  warn('Stridescope still works: every kernel answers from its TypeScript implementation ("implementation": "typescript").');
+  return strict ? 1 : 0;
+}
+
+process.exit(main());

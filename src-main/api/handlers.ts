@@ -1,0 +1,589 @@
+/**
+ * The implementation of the IPC contract over the core: `createHandlers()` returns one `StridescopeApi` object.
+ * Electron's main registers each method with `ipcMain.handle`; the Playwright bridge calls the very same object.
+ *
+ * It owns a session of opened arrays, named by id. Every argument is `unknown` until validate.ts has checked it;
+ * every answer is a `Result`: errors (the core's typed errors, or anything unexpected) become data, never throws.
+ * The renderer can only ask for bounded windows of arrays it was given: there is no way to name an address.
+ */
+import { basename } from 'node:path';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { StridescopeError, ArgumentError, BoundsError } from '../core/errors';
+import { valueToJSON, type DType } from '../core/dtype';
+import { NDArray } from '../core/ndarray';
+import { elementAt, elementOffset } from '../core/layout';
+import { seedExample, EXAMPLE_LABEL } from '../core/example';
+import { evaluateViewExpr } from '../core/viewexpr';
+import { openArrayFile } from '../formats/load';
+import { openFileSource, bytesSource, type FileSource } from '../formats/fileSource';
+import { npyHeaderBytes, readNpyHeader, type NpyHeader } from '../formats/npy';
+import { mapFile, installRealAddresses } from '../platform/mappedMemory';
+import { runKernel, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
+import { inspectArray, hexAddress, headerDescr, reinterpretAt, unravelIndex } from './inspect';
+import { describeCtypes, readPointer, runLifetimeScenario, reportOf, kernelCatalog } from './explain';
+import { LifetimeRegistry } from '../core/lifetime';
+import { adoptArray } from '../core/ctypes';
+import * as v from './validate';
+import {
+  LIMITS,
+  type ApiError,
+  type ArrayId,
+  type ArraySummary,
+  type ByteLocation,
+  type BytesWindow,
+  type DataModelName,
+  type DTypeInfo,
+  type ElementInfo,
+  type FieldSpan,
+  type HeaderPart,
+  type KernelInfo,
+  type KernelRun,
+  type LifetimeReport,
+  type NpyHeaderInfo,
+  type PointerResult,
+  type ReinterpretResult,
+  type Result,
+  type SourceKind,
+  type StridescopeApi,
+  type ViewInfo,
+  type WalkWindow,
+  type AppInfo,
+  type OpenRequest,
+} from './contract';
+
+/** The byte space the Bytes view shows: the whole file (or, for the example, its .npy image). */
+interface ByteSpace {
+  size: number;
+  read(offset: number, length: number): Uint8Array;
+}
+
+interface OpenedArray {
+  id: ArrayId;
+  label: string;
+  source: SourceKind;
+  file: string | null;
+  array: NDArray;
+  bytes: ByteSpace;
+  /** File offset of the byte that memory byte `array.offset` sits at. */
+  dataOffset: number;
+  header: NpyHeaderInfo | null;
+  fortranOrder: boolean;
+  close(): void;
+}
+
+export interface HandlerOptions {
+  /** Where the recent-files list lives (Electron: app.getPath('userData')/recent.json); none = in memory. */
+  recentFile?: string;
+  /** A file named on the command line: `startup()` opens it instead of the example. */
+  startupPath?: string;
+  /** Native open dialog (Electron's dialog.showOpenDialog); absent in the browser bridge. */
+  showOpenDialog?: () => Promise<string | null>;
+  version?: string;
+}
+
+export interface Handlers extends StridescopeApi {
+  /** Close everything (window closed, test finished). */
+  dispose(): void;
+}
+
+export function platformModel(): DataModelName {
+  if (process.platform === 'win32') return 'llp64';
+  return process.arch === 'ia32' || process.arch === 'arm' ? 'ilp32' : 'lp64';
+}
+
+function toApiError(e: unknown): ApiError {
+  if (e instanceof StridescopeError) {
+    const j = e.toJSON();
+    return { ...j, kind: j.kind };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { kind: 'internal', message, offset: null };
+}
+
+async function guard<T>(fn: () => T | Promise<T>): Promise<Result<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (e) {
+    return { ok: false, error: toApiError(e) };
+  }
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+/** Leaves of a structured dtype, flattened with dotted names (nested structs) and absolute item offsets. */
+export function fieldSpans(dtype: DType, prefix = '', base = 0): FieldSpan[] {
+  if (!dtype.fields) return [];
+  const out: FieldSpan[] = [];
+  for (const f of dtype.fields) {
+    const name = prefix ? `${prefix}.${f.name}` : f.name;
+    const inner = f.dtype.subarray ? f.dtype.subarray.base : f.dtype;
+    if (inner.fields && !f.dtype.subarray) {
+      out.push(...fieldSpans(inner, name, base + f.offset));
+    } else {
+      out.push({ name, offset: base + f.offset, size: f.dtype.itemsize, str: inner.str, shape: f.dtype.subarray ? [...f.dtype.subarray.shape] : [] });
+    }
+  }
+  return out.sort((a, b) => a.offset - b.offset);
+}
+
+export function dtypeInfo(dtype: DType, descr: unknown): DTypeInfo {
+  return {
+    str: dtype.str,
+    name: dtype.name,
+    descr,
+    itemsize: dtype.itemsize,
+    alignment: dtype.alignment,
+    kind: dtype.kind,
+    byteorder: dtype.byteorder,
+    isNative: dtype.isNative,
+    fields: dtype.fields ? fieldSpans(dtype) : null,
+  };
+}
+
+function printable(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  return s;
+}
+
+/**
+ * The regions of a .npy header for the breakdown: magic, version, HEADER_LEN, the dict text, padding, then data.
+ * `start` is where the .npy begins in the byte space (0, or the member's position inside an .npz); the ranges
+ * come from the format reader's own header layout.
+ */
+export function npyHeaderParts(header: NpyHeader, head: Uint8Array, start: number): NpyHeaderInfo {
+  const L = header.layout;
+  const part = (name: HeaderPart['name'], [a, b]: [number, number], text: string): HeaderPart => ({ name, offset: start + a, length: b - a, text });
+  const dictText = header.headerText.slice(0, L.dict[1] - L.dict[0]);
+  const pad = L.padding[1] - L.padding[0];
+  const dataOffset = start + header.dataOffset;
+  return {
+    version: [header.version[0], header.version[1]],
+    headerLength: header.headerLength,
+    dataOffset,
+    parts: [
+      part('magic', L.magic, printable(head.subarray(L.magic[0], L.magic[1]))),
+      part('version', L.version, `${header.version[0]}.${header.version[1]}`),
+      part('header_len', L.headerLen, String(header.headerLength)),
+      part('dict', L.dict, dictText),
+      part('padding', L.padding, pad > 0 ? `${pad - 1} spaces + '\\n'` : ''),
+      { name: 'data', offset: dataOffset, length: 0, text: `data starts at byte ${dataOffset}` },
+    ],
+  };
+}
+
+/** A byte space made of a .npy header image followed by an array's (owned) memory: the example, inflated members. */
+function imageSpace(head: Uint8Array, array: NDArray, label: string): ByteSpace {
+  const dataOffset = head.length;
+  const size = dataOffset + array.nbytes;
+  return {
+    size,
+    read(offset, length) {
+      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
+        throw new BoundsError(`bytes [${offset}, ${offset + length}) are outside ${label} (${size} bytes)`, offset);
+      }
+      const out = new Uint8Array(length);
+      const headEnd = Math.min(offset + length, dataOffset);
+      if (offset < headEnd) out.set(head.subarray(offset, headEnd), 0);
+      const from = Math.max(offset, dataOffset);
+      const to = offset + length;
+      if (from < to) out.set(array.memory.read(array.offset + from - dataOffset, to - from), from - offset);
+      return out;
+    },
+  };
+}
+
+function sourceOf(o: OpenedArray): FileSource {
+  const src = { path: o.file ?? '(built-in example)', size: o.bytes.size, read: (off: number, len: number) => o.bytes.read(off, len), close: () => {} };
+  return src as unknown as FileSource;
+}
+
+export function createHandlers(options: HandlerOptions = {}): Handlers {
+  installRealAddresses();
+  const arrays = new Map<ArrayId, OpenedArray>();
+  let nextId = 1;
+  let recent: string[] = loadRecent(options.recentFile);
+  const model = platformModel();
+  /** The session's allocations: the example's buffer, every file mapping; closing an array frees/unmaps it. */
+  const registry = new LifetimeRegistry();
+
+  function loadRecent(file: string | undefined): string[] {
+    if (!file) return [];
+    try {
+      const list = JSON.parse(readFileSync(file, 'utf8'));
+      return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string').slice(0, LIMITS.maxRecent) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  function remember(path: string): void {
+    recent = [path, ...recent.filter((p) => p !== path)].slice(0, LIMITS.maxRecent);
+    if (options.recentFile) {
+      try {
+        mkdirSync(dirname(options.recentFile), { recursive: true });
+        writeFileSync(options.recentFile, JSON.stringify(recent, null, 2));
+      } catch {
+        // a read-only profile directory must not break opening files
+      }
+    }
+  }
+
+  function closeOne(o: OpenedArray, where: string): void {
+    arrays.delete(o.id);
+    registry.drop(o.array, where);
+    o.close();
+  }
+
+  function get(id: unknown): OpenedArray {
+    const key = v.arrayId(id);
+    const o = arrays.get(key);
+    if (!o) throw new ArgumentError(`no open array with id '${key}'`, 'an id returned by openPath/openExample');
+    return o;
+  }
+
+  function register(o: Omit<OpenedArray, 'id'>): OpenedArray {
+    if (arrays.size >= LIMITS.maxOpenArrays) {
+      // Close the oldest: the session is bounded.
+      const oldest = arrays.keys().next().value as ArrayId;
+      closeOne(arrays.get(oldest)!, 'closed to make room (more than ' + LIMITS.maxOpenArrays + ' arrays open)');
+    }
+    const full = { ...o, id: `a${nextId++}` };
+    adoptArray(registry, full.array);
+    arrays.set(full.id, full);
+    return full;
+  }
+
+  /** memory offset (from memory byte 0) -> file offset */
+  function fileOffsetOf(o: OpenedArray, memoryOffset: number): number {
+    return o.dataOffset + (memoryOffset - o.array.offset);
+  }
+
+  function summary(o: OpenedArray): ArraySummary {
+    const a = o.array;
+    const json = inspectArray(a, {
+      file: o.file,
+      format: o.header ? { version: o.header.version, headerLength: o.header.headerLength, dataOffset: o.dataOffset } : null,
+      fortranOrder: o.fortranOrder,
+      readData: (off, n) => o.bytes.read(o.dataOffset + off, n),
+      hash: false,
+      valueLimit: 16,
+    });
+    return {
+      id: o.id,
+      label: o.label,
+      source: o.source,
+      file: o.file,
+      fileSize: o.bytes.size,
+      dataOffset: o.dataOffset,
+      header: o.header,
+      dtype: dtypeInfo(a.dtype, headerDescr(a)),
+      shape: json.shape,
+      strides: json.strides,
+      offset: 0,
+      size: a.size,
+      ndim: a.ndim,
+      nbytes: a.nbytes,
+      fortranOrder: o.fortranOrder,
+      flags: json.flags,
+      address: hexAddress(a.address),
+      ctypes: describeCtypes(a, o.source === 'example' ? 'x' : 'a', model),
+      values: json.values,
+      memoryKind: a.memory.kind,
+      platformModel: model,
+    };
+  }
+
+  function openExample(): OpenedArray {
+    const x = seedExample();
+    const head = npyHeaderBytes(x.dtype, [...x.shape], false);
+    const header = readNpyHeader(bytesSource('(built-in example)', head));
+    const o = register({
+      label: `${EXAMPLE_LABEL} (built-in example)`,
+      source: 'example',
+      file: null,
+      array: x,
+      bytes: imageSpace(head, x, 'the example'),
+      dataOffset: head.length,
+      header: npyHeaderParts(header, head, 0),
+      fortranOrder: false,
+      close: () => {},
+    });
+    return o;
+  }
+
+  function openFile(req: OpenRequest): OpenedArray {
+    const opened = openArrayFile(
+      req.path,
+      {
+        member: req.member,
+        raw: req.raw ? { dtype: req.raw.dtype, shape: req.raw.shape, offset: req.raw.offset ?? 0, order: req.raw.order ?? 'C', mode: req.raw.mode ?? 'r' } : undefined,
+        mode: 'r',
+      },
+      { mapper: mapFile },
+    );
+    let source: ReturnType<typeof openFileSource>;
+    try {
+      source = openFileSource(req.path);
+    } catch (e) {
+      opened.close();
+      throw e;
+    }
+    const name = basename(req.path);
+    const h = opened.header;
+    let bytes: ByteSpace = source;
+    let dataOffset = opened.dataOffset;
+    let header: NpyHeaderInfo | null = null;
+    if (h && opened.dataOffset < 0) {
+      // A deflated .npz member: its bytes exist only inflated, in memory. Show that .npy image.
+      const head = npyHeaderBytes(h.dtype, h.shape, h.fortranOrder, h.version);
+      const reread = readNpyHeader(bytesSource(`${name}:${opened.member}`, head));
+      bytes = imageSpace(head, opened.array, `${name}:${opened.member} (inflated)`);
+      dataOffset = head.length;
+      header = npyHeaderParts(reread, head, 0);
+    } else if (h) {
+      const start = opened.headerOffset ?? 0;
+      header = npyHeaderParts(h, source.read(start, h.dataOffset), start);
+    }
+    return register({
+      label: opened.member ? `${name}:${opened.member}` : name,
+      source: opened.kind,
+      file: req.path,
+      array: opened.array,
+      bytes,
+      dataOffset,
+      header,
+      fortranOrder: h ? h.fortranOrder : req.raw?.order === 'F',
+      close: () => {
+        source.close();
+        opened.close();
+      },
+    });
+  }
+
+  function view(o: OpenedArray, expression: string): NDArray {
+    return expression === 'a' ? o.array : evaluateViewExpr(expression, { a: o.array });
+  }
+
+  function viewInfo(o: OpenedArray, expression: string, w: NDArray): ViewInfo {
+    const f = w.flags;
+    return {
+      expression,
+      shape: [...w.shape],
+      strides: [...w.strides],
+      offset: w.offset - o.array.offset,
+      size: w.size,
+      itemsize: w.itemsize,
+      dtype: w.dtype.str,
+      flags: { C_CONTIGUOUS: f.C_CONTIGUOUS, F_CONTIGUOUS: f.F_CONTIGUOUS, ALIGNED: f.ALIGNED, WRITEABLE: f.WRITEABLE, OWNDATA: f.OWNDATA },
+      dataOffset: o.dataOffset,
+    };
+  }
+
+  function elementInfo(o: OpenedArray, index: number[], byteInElement: number): ElementInfo {
+    const a = o.array;
+    const m = elementOffset(a.layout, index);
+    const spans = a.dtype.fields ? fieldSpans(a.dtype) : [];
+    const field = spans.find((s) => byteInElement >= s.offset && byteInElement < s.offset + s.size) ?? null;
+    return { index, fileOffset: fileOffsetOf(o, m), byteInElement, field, value: valueToJSON(a.get(index), a.dtype) };
+  }
+
+  function locate(o: OpenedArray, fileOffset: number): ByteLocation {
+    const headerPart = o.header?.parts.find((p) => p.name !== 'data' && fileOffset >= p.offset && fileOffset < p.offset + p.length)?.name ?? null;
+    if (headerPart) return { fileOffset, region: 'header', headerPart, element: null };
+    const a = o.array;
+    const m = fileOffset - o.dataOffset + a.offset;
+    const hit = elementAt(a.layout, a.itemsize, m);
+    if (!hit) return { fileOffset, region: 'outside', headerPart: null, element: null };
+    return { fileOffset, region: 'data', headerPart: null, element: elementInfo(o, hit.index, hit.byteInElement) };
+  }
+
+  const api: Handlers = {
+    appInfo: () =>
+      guard<AppInfo>(() => ({
+        version: options.version ?? '0.1.0',
+        platform: `${process.platform}-${process.arch}`,
+        model,
+        limits: LIMITS,
+        canShowDialog: options.showOpenDialog !== undefined,
+      })),
+
+    startup: () =>
+      guard(() => {
+        if (options.startupPath) {
+          const path = v.path(options.startupPath);
+          const o = openFile({ path });
+          remember(path);
+          return summary(o);
+        }
+        return summary(openExample());
+      }),
+
+    openExample: () => guard(() => summary(openExample())),
+
+    openPath: (request: unknown) =>
+      guard(() => {
+        const req = v.openRequest(request);
+        const o = openFile(req);
+        remember(req.path);
+        return summary(o);
+      }),
+
+    openDialog: () =>
+      guard(async () => {
+        if (!options.showOpenDialog) throw new ArgumentError('no native dialog here: drop a file on the window or pick a recent file');
+        const path = await options.showOpenDialog();
+        if (path === null) return null;
+        const o = openFile({ path: v.path(path) });
+        remember(path);
+        return summary(o);
+      }),
+
+    recentFiles: () => guard(() => [...recent]),
+
+    closeArray: (id: unknown) =>
+      guard(() => {
+        const o = get(id);
+        closeOne(o, `by closing ${o.label} in the app`);
+        return { closed: o.id };
+      }),
+
+    listArrays: () => guard(() => [...arrays.values()].map(summary)),
+
+    getArray: (id: unknown) => guard(() => summary(get(id))),
+
+    readBytes: (id: unknown, offset: unknown, length: unknown) =>
+      guard<BytesWindow>(() => {
+        const o = get(id);
+        const off = v.int('offset', offset, 0, Math.max(0, o.bytes.size));
+        const len = v.int('length', length, 0, LIMITS.maxBytesWindow);
+        const n = Math.min(len, o.bytes.size - off);
+        return { offset: off, hex: n > 0 ? hex(o.bytes.read(off, n)) : '' };
+      }),
+
+    locateByte: (id: unknown, fileOffset: unknown) =>
+      guard(() => {
+        const o = get(id);
+        const off = v.int('fileOffset', fileOffset, 0, Math.max(0, o.bytes.size - 1));
+        return locate(o, off);
+      }),
+
+    locateIndex: (id: unknown, index: unknown) =>
+      guard(() => {
+        const o = get(id);
+        const a = o.array;
+        const idx = v.intArray('index', index, a.ndim, 0, Number.MAX_SAFE_INTEGER);
+        if (idx.length !== a.ndim) throw new ArgumentError(`index must have ${a.ndim} entries, got ${idx.length}`, `${a.ndim} integers`);
+        idx.forEach((i, k) => {
+          if (i >= a.shape[k]) throw new BoundsError(`index ${i} is out of bounds for axis ${k} with size ${a.shape[k]}`);
+        });
+        return elementInfo(o, idx, 0);
+      }),
+
+    evalView: (id: unknown, expression: unknown) =>
+      guard(() => {
+        const o = get(id);
+        const e = v.expression(expression);
+        return viewInfo(o, e, view(o, e));
+      }),
+
+    walk: (id: unknown, expression: unknown, start: unknown, count: unknown) =>
+      guard<WalkWindow>(() => {
+        const o = get(id);
+        const e = v.expression(expression);
+        const w = view(o, e);
+        const from = v.int('start', start, 0, Math.max(0, w.size));
+        const n = Math.min(v.int('count', count, 0, LIMITS.maxWalkCount), w.size - from);
+        const steps = [];
+        for (let k = 0; k < n; k++) {
+          const index = unravelIndex(from + k, w.shape);
+          const m = elementOffset(w.layout, index);
+          steps.push({ n: from + k, index, offset: m - o.array.offset, fileOffset: fileOffsetOf(o, m), value: valueToJSON(w.get(index), w.dtype) });
+        }
+        return { view: viewInfo(o, e, w), start: from, steps };
+      }),
+
+    reinterpret: (id: unknown, fileOffset: unknown, modelName: unknown) =>
+      guard<ReinterpretResult>(() => {
+        const o = get(id);
+        const off = v.int('fileOffset', fileOffset, 0, Math.max(0, o.bytes.size - 1));
+        const m = v.model(modelName);
+        const json = reinterpretAt(sourceOf(o), off, m);
+        const loc = locate(o, off);
+        const warnings: string[] = [];
+        const a = o.array;
+        if (loc.region === 'data') {
+          const address = a.memory.address + BigInt(off - o.dataOffset + a.offset);
+          for (const size of [2, 4, 8]) {
+            if (address % BigInt(size) !== 0n) {
+              warnings.push(`address ${hexAddress(address)} is not a multiple of ${size}: a ${size}-byte C type read here is misaligned (slow on x86, a crash on some CPUs)`);
+              break;
+            }
+          }
+          if (!a.dtype.isNative && a.dtype.byteorder !== '|') {
+            warnings.push(`the array's dtype ${a.dtype.str} is ${a.dtype.byteorder === '>' ? 'big' : 'little'}-endian, not this machine's order: C code reading it natively sees the other column`);
+          }
+        } else if (loc.region === 'header') {
+          warnings.push(`byte ${off} is in the .npy header (${loc.headerPart}), not array data`);
+        }
+        const shortBy = Object.entries(json.values).filter(([, val]) => val.le === null).map(([k]) => k);
+        if (shortBy.length) warnings.push(`fewer bytes than needed remain at the end of the file for: ${shortBy.join(', ')}`);
+        return { ...json, model: m, element: loc.element, warnings };
+      }),
+
+    pointer: (request: unknown) =>
+      guard<PointerResult>(() => {
+        const r = v.plainObject('request', request);
+        v.onlyKeys('request', r, ['id', 'expression', 'ctype', 'model', 'index']);
+        const o = get(r.id);
+        const e = v.expression(r.expression ?? 'a');
+        const ctype = v.ctypeName(r.ctype);
+        const m = v.model(r.model);
+        const index = v.int('index', r.index, -1_000_000, 1_000_000);
+        const w = view(o, e);
+        return readPointer({
+          array: w,
+          name: o.source === 'example' ? 'x' : 'a',
+          expression: e,
+          ctype,
+          model: m,
+          index,
+          fileOffsetOf: (memoryOffset) => fileOffsetOf(o, memoryOffset),
+        });
+      }),
+
+    lifetime: (scenarioName: unknown) =>
+      guard<LifetimeReport>(() => {
+        const s = v.scenario(scenarioName);
+        return s === null ? reportOf(registry, null, [], []) : runLifetimeScenario(s, mapFile);
+      }),
+
+    listKernels: () => guard<KernelInfo[]>(() => kernelCatalog()),
+
+    runKernel: (id: unknown, kernel: unknown, expression: unknown) =>
+      guard<KernelRun>(() => {
+        const o = get(id);
+        const name = v.oneOf('kernel', kernel, KERNEL_NAMES) as KernelName;
+        const e = v.expression(expression);
+        const w = view(o, e);
+        const answer = runKernel(name, w, {});
+        return {
+          kernel: answer.kernel,
+          prototype: answer.call.prototype,
+          args: Object.entries(answer.call.args as Record<string, unknown>).map(([k, val]) => ({ name: k, value: typeof val === 'string' ? val : JSON.stringify(val) })),
+          result: answer.result,
+          implementation: answer.implementation,
+          fallbackReason: answer.implementation === 'native' ? null : (answer.fallbackReason ?? 'the native kernel library is not available'),
+          elapsedMs: answer.seconds * 1e3,
+        };
+      }),
+
+    dispose() {
+      for (const o of [...arrays.values()]) closeOne(o, 'when the window closed');
+    },
+  };
+  return api;
+}

@@ -1,0 +1,278 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ApiError, AppInfo, ArraySummary, OpenRequest, Result } from '../../src-main/api/contract';
+import { bridge, call } from './api';
+import { ErrorBox } from './common';
+import { ArrayView } from '../array/ArrayView';
+import { BytesView } from '../bytes/BytesView';
+import { WalkView } from '../walk/WalkView';
+import { ReinterpretView } from '../reinterpret/ReinterpretView';
+import { LifetimeView } from '../lifetime/LifetimeView';
+import { KernelsView } from '../kernels/KernelsView';
+
+export type TabName = 'array' | 'bytes' | 'walk' | 'reinterpret' | 'lifetime' | 'kernels';
+const TABS: { name: TabName; label: string }[] = [
+  { name: 'array', label: 'Array' },
+  { name: 'bytes', label: 'Bytes' },
+  { name: 'walk', label: 'Stride walk' },
+  { name: 'reinterpret', label: 'Reinterpret' },
+  { name: 'lifetime', label: 'Lifetime' },
+  { name: 'kernels', label: 'Kernels' },
+];
+
+/** What every view gets: the current array, the shared byte cursor, and a way to move between views. */
+export interface ViewProps {
+  summary: ArraySummary;
+  info: AppInfo | null;
+  cursor: number | null;
+  setCursor: (fileOffset: number | null) => void;
+  goto: (tab: TabName, fileOffset?: number) => void;
+  openExample: () => Promise<ArraySummary | null>;
+}
+
+export function App() {
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [arrays, setArrays] = useState<ArraySummary[]>([]);
+  const [currentId, setCurrentId] = useState<string | null>(null);
+  const [tab, setTab] = useState<TabName>('array');
+  const [cursors, setCursors] = useState<Record<string, number | null>>({});
+  const [error, setError] = useState<ApiError | null>(null);
+  const [recent, setRecent] = useState<string[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+
+  const current = arrays.find((a) => a.id === currentId) ?? null;
+
+  const refreshRecent = useCallback(() => {
+    void call((api) => api.recentFiles()).then((r) => {
+      if (r.ok) setRecent(r.value);
+    });
+  }, []);
+
+  const accept = useCallback(
+    (r: Result<ArraySummary | null>): ArraySummary | null => {
+      if (!r.ok) {
+        setError(r.error);
+        return null;
+      }
+      if (r.value === null) return null;
+      const s = r.value;
+      setError(null);
+      setArrays((prev) => [...prev.filter((a) => a.id !== s.id), s]);
+      setCurrentId(s.id);
+      setCursors((c) => ({ ...c, [s.id]: c[s.id] ?? s.dataOffset }));
+      refreshRecent();
+      return s;
+    },
+    [refreshRecent],
+  );
+
+  const open = useCallback(
+    async (request: OpenRequest) => {
+      setBusy(true);
+      try {
+        return accept(await call((api) => api.openPath(request)));
+      } finally {
+        setBusy(false);
+      }
+    },
+    [accept],
+  );
+
+  const openExample = useCallback(async () => accept(await call((api) => api.openExample())), [accept]);
+
+  useEffect(() => {
+    void call((api) => api.appInfo()).then((r) => r.ok && setInfo(r.value));
+    void call((api) => api.startup()).then(accept);
+    let off: (() => void) | undefined;
+    try {
+      off = bridge().onOpened((r) => accept(r));
+    } catch {
+      // no bridge: startup() above already reported it
+    }
+    return () => off?.();
+  }, [accept]);
+
+  // Drag and drop anywhere on the window: the preload turns the File into its path (webUtils.getPathForFile).
+  useEffect(() => {
+    const over = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes('Files')) {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setDragging(true);
+      }
+    };
+    const leave = (e: DragEvent) => {
+      if (e.relatedTarget === null) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      e.preventDefault();
+      setDragging(false);
+      const file = e.dataTransfer?.files[0];
+      if (!file) return;
+      let path = '';
+      try {
+        path = bridge().pathForFile(file);
+      } catch {
+        path = '';
+      }
+      if (!path) {
+        setError({ kind: 'argument', message: `'${file.name}' has no path on disk (drop a file from a folder)`, offset: null });
+        return;
+      }
+      void open({ path });
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, [open]);
+
+  // Keyboard: Alt+1..6 switch views, Ctrl/Cmd+O opens.
+  useEffect(() => {
+    const key = (e: KeyboardEvent) => {
+      if (e.altKey && /^[1-6]$/.test(e.key)) {
+        e.preventDefault();
+        const t = TABS[Number(e.key) - 1].name;
+        setTab(t);
+        tabRefs.current[t]?.focus();
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o' && info?.canShowDialog) {
+        e.preventDefault();
+        void call((api) => api.openDialog()).then(accept);
+      }
+    };
+    window.addEventListener('keydown', key);
+    return () => window.removeEventListener('keydown', key);
+  }, [accept, info]);
+
+  const setCursor = useCallback(
+    (fileOffset: number | null) => {
+      if (currentId) setCursors((c) => ({ ...c, [currentId]: fileOffset }));
+    },
+    [currentId],
+  );
+
+  const goto = useCallback(
+    (t: TabName, fileOffset?: number) => {
+      if (fileOffset !== undefined) setCursor(fileOffset);
+      setTab(t);
+    },
+    [setCursor],
+  );
+
+  const close = async (id: string) => {
+    const r = await call((api) => api.closeArray(id));
+    if (!r.ok) return setError(r.error);
+    setArrays((prev) => {
+      const rest = prev.filter((a) => a.id !== id);
+      if (currentId === id) setCurrentId(rest.length ? rest[rest.length - 1].id : null);
+      return rest;
+    });
+  };
+
+  const onTabKey = (e: React.KeyboardEvent, i: number) => {
+    let j = i;
+    if (e.key === 'ArrowRight') j = (i + 1) % TABS.length;
+    else if (e.key === 'ArrowLeft') j = (i + TABS.length - 1) % TABS.length;
+    else if (e.key === 'Home') j = 0;
+    else if (e.key === 'End') j = TABS.length - 1;
+    else return;
+    e.preventDefault();
+    setTab(TABS[j].name);
+    tabRefs.current[TABS[j].name]?.focus();
+  };
+
+  const viewProps: ViewProps | null = current
+    ? { summary: current, info, cursor: cursors[current.id] ?? null, setCursor, goto, openExample }
+    : null;
+
+  return (
+    <div className={`app ${dragging ? 'dragging' : ''}`} data-testid="app">
+      <header className="toolbar">
+        <span className="brand">Stridescope</span>
+        {info?.canShowDialog ? (
+          <button onClick={() => void call((api) => api.openDialog()).then(accept)} title="Open a .npy, .npz or raw file (Ctrl+O)">
+            Open…
+          </button>
+        ) : null}
+        <button onClick={() => void openExample()} data-testid="open-example">
+          Example
+        </button>
+        <select
+          aria-label="Recent files"
+          data-testid="recent"
+          value=""
+          onChange={(e) => {
+            if (e.target.value) void open({ path: e.target.value });
+          }}
+        >
+          <option value="">Recent files…</option>
+          {recent.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+        <div className="open-arrays" role="list" aria-label="Open arrays">
+          {arrays.map((a) => (
+            <span key={a.id} role="listitem" className={`array-chip ${a.id === currentId ? 'current' : ''}`}>
+              <button className="chip-label" onClick={() => setCurrentId(a.id)} title={a.file ?? a.label} data-testid={`array-${a.id}`}>
+                {a.source === 'example' ? 'x (example)' : a.label}
+              </button>
+              <button className="chip-close" aria-label={`Close ${a.label}`} onClick={() => void close(a.id)}>
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
+        <span className="hint">{busy ? 'opening…' : 'drop a .npy / .npz here'}</span>
+      </header>
+
+      <nav className="tabs" role="tablist" aria-label="Views">
+        {TABS.map((t, i) => (
+          <button
+            key={t.name}
+            ref={(el) => {
+              tabRefs.current[t.name] = el;
+            }}
+            role="tab"
+            aria-selected={tab === t.name}
+            tabIndex={tab === t.name ? 0 : -1}
+            className={tab === t.name ? 'tab active' : 'tab'}
+            onClick={() => setTab(t.name)}
+            onKeyDown={(e) => onTabKey(e, i)}
+            data-testid={`tab-${t.name}`}
+            title={`Alt+${i + 1}`}
+          >
+            {t.label}
+          </button>
+        ))}
+      </nav>
+
+      <ErrorBox error={error} onDismiss={() => setError(null)} />
+
+      <main className="view" role="tabpanel">
+        {!viewProps ? (
+          <div className="empty">No array open. Drop a .npy file here or press Example.</div>
+        ) : tab === 'array' ? (
+          <ArrayView {...viewProps} />
+        ) : tab === 'bytes' ? (
+          <BytesView {...viewProps} />
+        ) : tab === 'walk' ? (
+          <WalkView {...viewProps} />
+        ) : tab === 'reinterpret' ? (
+          <ReinterpretView {...viewProps} />
+        ) : tab === 'lifetime' ? (
+          <LifetimeView {...viewProps} />
+        ) : (
+          <KernelsView {...viewProps} />
+        )}
+      </main>
+      {dragging ? <div className="drop-overlay">Drop to open</div> : null}
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import { useState } from 'react';
+import type { ApiError } from '../../src-main/api/contract';
+import { copyText } from './api';
+
+/** An error from main, shown where it happened (never a blank window). */
+export function ErrorBox({ error, onDismiss }: { error: ApiError | null; onDismiss?: () => void }) {
+  if (!error) return null;
+  return (
+    <div className="error" role="alert" data-testid="error">
+      <strong className="error-kind">{error.kind} error</strong>
+      {error.offset !== null && error.offset !== undefined ? <span className="error-offset"> at byte {error.offset}</span> : null}
+      {error.column !== undefined ? <span className="error-offset"> at column {error.column}</span> : null}
+      <div className="error-message">{error.message}</div>
+      {error.expected ? <div className="error-expected">expected: {error.expected}</div> : null}
+      {onDismiss ? (
+        <button className="link" onClick={onDismiss} aria-label="Dismiss error">
+          dismiss
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+export function CopyButton({ text, label = 'copy' }: { text: string; label?: string }) {
+  const [done, setDone] = useState(false);
+  return (
+    <button
+      className="copy"
+      title={`Copy ${text.length > 60 ? text.slice(0, 60) + '…' : text}`}
+      onClick={() => {
+        void copyText(text).then((ok) => {
+          setDone(ok);
+          setTimeout(() => setDone(false), 1200);
+        });
+      }}
+    >
+      {done ? 'copied' : label}
+    </button>
+  );
+}
+
+export function Flag({ name, on }: { name: string; on: boolean }) {
+  return (
+    <span className={`flag ${on ? 'on' : 'off'}`} data-testid={`flag-${name}`}>
+      {name}: {on ? 'True' : 'False'}
+    </span>
+  );
+}
