@@ -53,6 +53,9 @@ interface DTypeInit {
   unit?: string | null;
 }
 
+/** DType's private constructor, handed to the parser below by the class's static block. */
+let construct: (init: DTypeInit) => DType;
+
 export class DType {
   readonly kind: DTypeKind;
   readonly byteorder: ByteOrder;
@@ -305,9 +308,6 @@ export class DType {
     construct = (init) => new DType(init);
   }
 }
-
-/** The private constructor, for the parser below. */
-let construct: (init: DTypeInit) => DType;
 
 // ==================================================================== parsing
 

@@ -89,8 +89,6 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
     setCursor(n);
   };
 
-  const little = s.platformModel !== undefined; // every supported platform is little-endian
-
   return (
     <div className="reinterpret-view" data-testid="reinterpret-view">
       <div className="controls">
@@ -177,7 +175,7 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
               <tr>
                 <th>type</th>
                 <th>size</th>
-                <th>little-endian{little ? ' (this machine)' : ''}</th>
+                <th>little-endian (x86-64, arm64)</th>
                 <th>big-endian</th>
               </tr>
             </thead>

@@ -1,0 +1,867 @@
+/**
+ * View expressions: NumPy syntax for views of named arrays — `a[:, ::-1, 1::2]`, `a.T[1]`,
+ * `a.reshape((4, 6), order='F')`, `a.view(np.int16)`, `np.lib.stride_tricks.as_strided(a, shape=(3, 4), strides=(0, 4))`,
+ * `np.broadcast_to(a, (5, 4))`, `np.ndarray((2, 2), '<i4', buffer=a, offset=4, strides=(8, 4))` ...
+ *
+ * Three stages, none of which ever hands text to eval/Function:
+ *   tokenize  — Python-like tokens (NAME, NUMBER, STRING, OP, NEWLINE, INDENT, DEDENT, ENDMARKER) with line/column;
+ *               the playground's Python subset will grow from this tokenizer.
+ *   parse     — recursive descent into a small AST (names, numbers, strings, tuples, lists, attribute access,
+ *               calls with keyword arguments, subscripts with slices, `...`, unary minus).
+ *   evaluate  — walks the AST over the given named NDArrays; every view is an NDArray method.
+ * What is not a view expression (`a + 1`, fancy indexing `a[[0, 1]]`, `lambda`, ...) is an ExpressionError
+ * naming the 1-based column of the offending token. Views NumPy refuses surface as NDArray's LayoutErrors.
+ */
+import { DType } from './dtype';
+import { ExpressionError, StridescopeError } from './errors';
+import { cStrides, fStrides, size as shapeSize } from './layout';
+import { NDArray, type Selector } from './ndarray';
+
+// ================================================================ tokenizer
+
+export type TokenType = 'NAME' | 'NUMBER' | 'STRING' | 'OP' | 'NEWLINE' | 'INDENT' | 'DEDENT' | 'ENDMARKER';
+
+export interface Token {
+  type: TokenType;
+  /** The token's source text (STRING keeps its quotes and prefix, like Python's tokenize). */
+  value: string;
+  /** 1-based line and column of the first character. */
+  line: number;
+  column: number;
+  /** 1-based column just past the last character (on `line`). */
+  endColumn: number;
+}
+
+const OPERATORS = [
+  '**=', '//=', '>>=', '<<=', '...', '->', ':=', '**', '//', '<<', '>>', '<=', '>=', '==', '!=',
+  '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@=',
+  '(', ')', '[', ']', '{', '}', ',', ':', '.', ';', '@', '=', '+', '-', '*', '/', '%', '&', '|', '^', '~', '<', '>',
+];
+
+const PYTHON_KEYWORDS = new Set([
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del',
+  'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal',
+  'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
+]);
+
+const NUMBER_RE =
+  /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?[jJ]?)/;
+const NAME_RE = /^[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_\u00C0-\uFFFF]*/;
+const STRING_START_RE = /^(?:[rRbBuUfF]{0,2})(['"])/;
+
+/** Python-like tokens of `src`. Newlines inside brackets are ignored (implicit line joining), comments skipped. */
+export function tokenize(src: string): Token[] {
+  const tokens: Token[] = [];
+  const lines = src.split(/\r\n|\r|\n/);
+  const indents = [0];
+  let depth = 0;
+  const multiline = lines.length > 1;
+  const fail = (msg: string, line: number, col: number): never => {
+    throw new ExpressionError(msg, col, multiline ? line : undefined);
+  };
+  for (let li = 0; li < lines.length; li++) {
+    const text = lines[li];
+    const lineNo = li + 1;
+    let i = 0;
+    if (depth === 0) {
+      // a logical line starts: indentation (blank and comment-only lines do not count)
+      const m = /^[ \t]*/.exec(text)!;
+      const rest = text.slice(m[0].length);
+      if (rest === '' || rest.startsWith('#')) continue;
+      const width = m[0].replace(/\t/g, '        ').length;
+      if (width > indents[indents.length - 1]) {
+        indents.push(width);
+        tokens.push({ type: 'INDENT', value: m[0], line: lineNo, column: 1, endColumn: m[0].length + 1 });
+      } else {
+        while (width < indents[indents.length - 1]) {
+          indents.pop();
+          tokens.push({ type: 'DEDENT', value: '', line: lineNo, column: m[0].length + 1, endColumn: m[0].length + 1 });
+        }
+        if (width !== indents[indents.length - 1]) fail('unindent does not match any outer indentation level', lineNo, 1);
+      }
+      i = m[0].length;
+    }
+    while (i < text.length) {
+      const ch = text[i];
+      if (ch === ' ' || ch === '\t' || ch === '\f') {
+        i++;
+        continue;
+      }
+      if (ch === '#') break;
+      if (ch === '\\' && i === text.length - 1) {
+        i++;
+        continue; // explicit line joining
+      }
+      const rest = text.slice(i);
+      const col = i + 1;
+      const sm = STRING_START_RE.exec(rest);
+      if (sm && (sm[0].length === 1 || /^[rRbBuUfF]/.test(rest))) {
+        const quote = sm[1];
+        const triple = rest.startsWith(quote.repeat(3), sm[0].length - 1);
+        if (triple) fail('triple-quoted strings are not supported', lineNo, col);
+        let j = sm[0].length;
+        const raw = /[rR]/.test(sm[0].slice(0, -1));
+        while (j < rest.length && rest[j] !== quote) j += rest[j] === '\\' && !raw ? 2 : rest[j] === '\\' ? 2 : 1;
+        if (j >= rest.length) fail('unterminated string literal', lineNo, col);
+        const value = rest.slice(0, j + 1);
+        tokens.push({ type: 'STRING', value, line: lineNo, column: col, endColumn: col + value.length });
+        i += value.length;
+        continue;
+      }
+      const nm = NAME_RE.exec(rest);
+      if (nm) {
+        tokens.push({ type: 'NAME', value: nm[0], line: lineNo, column: col, endColumn: col + nm[0].length });
+        i += nm[0].length;
+        continue;
+      }
+      const num = /^[0-9]|^\.[0-9]/.test(rest) ? NUMBER_RE.exec(rest) : null;
+      if (num) {
+        if (NAME_RE.test(rest.slice(num[0].length)) || /^[0-9]/.test(rest.slice(num[0].length))) {
+          fail('invalid number literal', lineNo, col);
+        }
+        tokens.push({ type: 'NUMBER', value: num[0], line: lineNo, column: col, endColumn: col + num[0].length });
+        i += num[0].length;
+        continue;
+      }
+      const op = OPERATORS.find((o) => rest.startsWith(o));
+      if (op) {
+        if (op === '(' || op === '[' || op === '{') depth++;
+        else if (op === ')' || op === ']' || op === '}') {
+          if (depth === 0) fail(`unmatched '${op}'`, lineNo, col);
+          depth--;
+        }
+        tokens.push({ type: 'OP', value: op, line: lineNo, column: col, endColumn: col + op.length });
+        i += op.length;
+        continue;
+      }
+      fail(`invalid character '${ch}'`, lineNo, col);
+    }
+    if (depth === 0 && !(text.endsWith('\\') && li < lines.length - 1)) {
+      const last = tokens[tokens.length - 1];
+      if (last && last.type !== 'NEWLINE' && last.type !== 'INDENT' && last.type !== 'DEDENT') {
+        tokens.push({ type: 'NEWLINE', value: '', line: lineNo, column: text.length + 1, endColumn: text.length + 1 });
+      }
+    }
+  }
+  const lastLine = lines.length;
+  const endCol = lines[lines.length - 1].length + 1;
+  if (depth > 0) {
+    const open = [...tokens].reverse().find((t) => t.type === 'OP' && '([{'.includes(t.value));
+    fail(`'${open?.value ?? '('}' was never closed`, open?.line ?? lastLine, open?.column ?? endCol);
+  }
+  while (indents.length > 1) {
+    indents.pop();
+    tokens.push({ type: 'DEDENT', value: '', line: lastLine, column: endCol, endColumn: endCol });
+  }
+  tokens.push({ type: 'ENDMARKER', value: '', line: lastLine, column: endCol, endColumn: endCol });
+  return tokens;
+}
+
+// ================================================================ AST
+
+interface At {
+  line: number;
+  column: number;
+}
+export type Expr =
+  | ({ kind: 'Name'; id: string } & At)
+  | ({ kind: 'Number'; value: number; text: string } & At)
+  | ({ kind: 'String'; value: string } & At)
+  | ({ kind: 'Constant'; value: null | boolean } & At)
+  | ({ kind: 'Ellipsis' } & At)
+  | ({ kind: 'Tuple'; elts: Expr[] } & At)
+  | ({ kind: 'List'; elts: Expr[] } & At)
+  | ({ kind: 'UnaryOp'; op: '-' | '+' | '~'; operand: Expr } & At)
+  | ({ kind: 'Attribute'; value: Expr; attr: string } & At)
+  | ({ kind: 'Call'; func: Expr; args: Expr[]; keywords: Keyword[] } & At)
+  | ({ kind: 'Subscript'; value: Expr; index: Expr } & At)
+  | ({ kind: 'Slice'; lower: Expr | null; upper: Expr | null; step: Expr | null } & At);
+export interface Keyword extends At {
+  arg: string;
+  value: Expr;
+}
+
+// ================================================================ parser
+
+class Parser {
+  private pos = 0;
+  constructor(
+    private readonly tokens: Token[],
+    private readonly multiline: boolean,
+  ) {}
+
+  private peek(): Token {
+    return this.tokens[this.pos];
+  }
+  private next(): Token {
+    return this.tokens[this.pos++];
+  }
+  private isOp(v: string): boolean {
+    const t = this.peek();
+    return t.type === 'OP' && t.value === v;
+  }
+  error(msg: string, t: At): never {
+    throw new ExpressionError(msg, t.column, this.multiline ? t.line : undefined);
+  }
+  private expectOp(v: string): Token {
+    const t = this.peek();
+    if (t.type !== 'OP' || t.value !== v) this.error(`expected '${v}' but found ${describe(t)}`, t);
+    return this.next();
+  }
+
+  parseTop(): Expr {
+    while (this.peek().type === 'NEWLINE') this.next();
+    if (this.peek().type === 'INDENT') this.error('unexpected indent', this.peek());
+    if (this.peek().type === 'ENDMARKER') this.error('empty expression', this.peek());
+    const e = this.parseExpr();
+    while (this.peek().type === 'NEWLINE' || this.peek().type === 'DEDENT') this.next();
+    const t = this.peek();
+    if (t.type !== 'ENDMARKER') this.unexpected(t);
+    return e;
+  }
+
+  /** Complain about a token that cannot continue a view expression. */
+  private unexpected(t: Token): never {
+    if (t.type === 'OP') {
+      if (['=', ':='].includes(t.value)) this.error(`assignment ('${t.value}') is not supported in a view expression`, t);
+      if (!['(', ')', '[', ']', '{', '}', ',', ':', '.', ';'].includes(t.value)) {
+        this.error(`operator '${t.value}' is not supported in a view expression (only views: indexing, .T, transpose, reshape, view, stride tricks)`, t);
+      }
+    }
+    if (t.type === 'NAME' && PYTHON_KEYWORDS.has(t.value)) {
+      this.error(`'${t.value}' is not supported in a view expression`, t);
+    }
+    if (t.type === 'NEWLINE') this.error('only one expression is allowed', this.tokens[this.pos + 1] ?? t);
+    this.error(`unexpected ${describe(t)}`, t);
+  }
+
+  parseExpr(): Expr {
+    const t = this.peek();
+    if (t.type === 'OP' && (t.value === '-' || t.value === '+' || t.value === '~')) {
+      this.next();
+      return { kind: 'UnaryOp', op: t.value as '-' | '+' | '~', operand: this.parseExpr(), line: t.line, column: t.column };
+    }
+    if (t.type === 'NAME' && PYTHON_KEYWORDS.has(t.value) && !['None', 'True', 'False'].includes(t.value)) {
+      this.error(`'${t.value}' is not supported in a view expression`, t);
+    }
+    return this.parsePostfix();
+  }
+
+  private parsePostfix(): Expr {
+    let e = this.parseAtom();
+    for (;;) {
+      const t = this.peek();
+      if (t.type !== 'OP') break;
+      if (t.value === '.') {
+        this.next();
+        const name = this.next();
+        if (name.type !== 'NAME') this.error(`expected an attribute name after '.' but found ${describe(name)}`, name);
+        e = { kind: 'Attribute', value: e, attr: name.value, line: name.line, column: name.column };
+      } else if (t.value === '(') {
+        this.next();
+        const { args, keywords } = this.parseArgs();
+        e = { kind: 'Call', func: e, args, keywords, line: t.line, column: t.column };
+      } else if (t.value === '[') {
+        this.next();
+        const index = this.parseSubscript(t);
+        this.expectOp(']');
+        e = { kind: 'Subscript', value: e, index, line: t.line, column: t.column };
+      } else {
+        break;
+      }
+    }
+    return e;
+  }
+
+  private parseArgs(): { args: Expr[]; keywords: Keyword[] } {
+    const args: Expr[] = [];
+    const keywords: Keyword[] = [];
+    while (!this.isOp(')')) {
+      const t = this.peek();
+      if (t.type === 'OP' && (t.value === '*' || t.value === '**')) this.error(`'${t.value}' unpacking is not supported`, t);
+      const after = this.tokens[this.pos + 1];
+      if (t.type === 'NAME' && after.type === 'OP' && after.value === '=') {
+        this.next();
+        this.next();
+        if (keywords.some((k) => k.arg === t.value)) this.error(`keyword argument repeated: ${t.value}`, t);
+        keywords.push({ arg: t.value, value: this.parseExpr(), line: t.line, column: t.column });
+      } else {
+        if (keywords.length > 0) this.error('positional argument follows keyword argument', t);
+        args.push(this.parseExpr());
+      }
+      if (!this.isOp(',')) break;
+      this.next();
+    }
+    const close = this.peek();
+    if (!this.isOp(')')) this.unexpected(close);
+    this.next();
+    return { args, keywords };
+  }
+
+  /** What goes between [ and ]: one item, or a tuple of items (slices allowed). */
+  private parseSubscript(open: Token): Expr {
+    const items: Expr[] = [];
+    let trailingComma = false;
+    while (!this.isOp(']')) {
+      items.push(this.parseSliceItem());
+      trailingComma = false;
+      if (!this.isOp(',')) break;
+      this.next();
+      trailingComma = true;
+    }
+    if (!this.isOp(']')) this.unexpected(this.peek());
+    if (items.length === 0) this.error('an empty index [] is not supported', open);
+    if (items.length === 1 && !trailingComma) return items[0];
+    return { kind: 'Tuple', elts: items, line: items[0].line, column: items[0].column };
+  }
+
+  private parseSliceItem(): Expr {
+    const start = this.peek();
+    let lower: Expr | null = null;
+    if (!this.isOp(':')) {
+      lower = this.parseExpr();
+      if (!this.isOp(':')) return lower;
+    }
+    this.expectOp(':');
+    let upper: Expr | null = null;
+    let step: Expr | null = null;
+    if (!this.isOp(':') && !this.isOp(',') && !this.isOp(']')) upper = this.parseExpr();
+    if (this.isOp(':')) {
+      this.next();
+      if (!this.isOp(',') && !this.isOp(']')) step = this.parseExpr();
+    }
+    return { kind: 'Slice', lower, upper, step, line: start.line, column: start.column };
+  }
+
+  private parseAtom(): Expr {
+    const t = this.next();
+    const at = { line: t.line, column: t.column };
+    switch (t.type) {
+      case 'NAME':
+        if (t.value === 'None') return { kind: 'Constant', value: null, ...at };
+        if (t.value === 'True') return { kind: 'Constant', value: true, ...at };
+        if (t.value === 'False') return { kind: 'Constant', value: false, ...at };
+        if (PYTHON_KEYWORDS.has(t.value)) this.error(`'${t.value}' is not supported in a view expression`, t);
+        return { kind: 'Name', id: t.value, ...at };
+      case 'NUMBER':
+        return { kind: 'Number', value: parseNumber(t, this), text: t.value, ...at };
+      case 'STRING': {
+        let value = decodeString(t, this);
+        // adjacent string literals concatenate
+        while (this.peek().type === 'STRING') value += decodeString(this.next(), this);
+        return { kind: 'String', value, ...at };
+      }
+      case 'OP':
+        if (t.value === '...') return { kind: 'Ellipsis', ...at };
+        if (t.value === '(') {
+          if (this.isOp(')')) {
+            this.next();
+            return { kind: 'Tuple', elts: [], ...at };
+          }
+          const first = this.parseExpr();
+          if (this.isOp(')')) {
+            this.next();
+            return first;
+          }
+          const elts = [first];
+          while (this.isOp(',')) {
+            this.next();
+            if (this.isOp(')')) break;
+            elts.push(this.parseExpr());
+          }
+          if (!this.isOp(')')) this.unexpected(this.peek());
+          this.next();
+          return { kind: 'Tuple', elts, ...at };
+        }
+        if (t.value === '[') {
+          const elts: Expr[] = [];
+          while (!this.isOp(']')) {
+            elts.push(this.parseExpr());
+            if (!this.isOp(',')) break;
+            this.next();
+          }
+          if (!this.isOp(']')) this.unexpected(this.peek());
+          this.next();
+          return { kind: 'List', elts, ...at };
+        }
+        if (t.value === '{') this.error('dict and set displays are not supported in a view expression', t);
+        this.pos--;
+        return this.unexpected(t);
+      default:
+        this.pos--;
+        return this.unexpected(t);
+    }
+  }
+}
+
+function describe(t: Token): string {
+  switch (t.type) {
+    case 'ENDMARKER':
+      return 'the end of the expression';
+    case 'NEWLINE':
+      return 'the end of the line';
+    case 'INDENT':
+    case 'DEDENT':
+      return 'a change of indentation';
+    default:
+      return `'${t.value}'`;
+  }
+}
+
+function parseNumber(t: Token, p: Parser): number {
+  const s = t.value.replace(/_/g, '');
+  if (/[jJ]$/.test(s)) p.error('complex numbers are not supported in a view expression', t);
+  let v: number;
+  if (/^0[xX]/.test(s)) v = parseInt(s.slice(2), 16);
+  else if (/^0[oO]/.test(s)) v = parseInt(s.slice(2), 8);
+  else if (/^0[bB]/.test(s)) v = parseInt(s.slice(2), 2);
+  else {
+    if (/^0\d/.test(s) && /^\d+$/.test(s) && /[1-9]/.test(s)) {
+      p.error('leading zeros in decimal integer literals are not permitted', t);
+    }
+    v = Number(s);
+  }
+  if (/^\d+$|^0[xXoObB]/.test(s) && !Number.isSafeInteger(v)) p.error(`integer ${t.value} is too large`, t);
+  return v;
+}
+
+function decodeString(t: Token, p: Parser): string {
+  const m = /^([rRbBuUfF]*)(['"])([\s\S]*)\2$/.exec(t.value)!;
+  const prefix = m[1].toLowerCase();
+  if (prefix.includes('f')) p.error('f-strings are not supported in a view expression', t);
+  if (prefix.includes('b')) p.error('bytes literals are not supported in a view expression', t);
+  const body = m[3];
+  if (prefix.includes('r')) return body;
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[0-7]{1,3}|.)/g, (_, e: string) => {
+    switch (e[0]) {
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      case '0':
+      case '1':
+      case '2':
+      case '3':
+      case '4':
+      case '5':
+      case '6':
+      case '7':
+        return String.fromCharCode(parseInt(e, 8));
+      case 'x':
+      case 'u':
+        return e.length > 1 ? String.fromCharCode(parseInt(e.slice(1), 16)) : `\\${e}`;
+      case '\\':
+      case "'":
+      case '"':
+        return e;
+      default:
+        return `\\${e}`;
+    }
+  });
+}
+
+/** Parse a view expression into its AST (ExpressionError with the column on a syntax error). */
+export function parseViewExpr(src: string): Expr {
+  const tokens = tokenize(src);
+  return new Parser(tokens, /\r|\n/.test(src)).parseTop();
+}
+
+// ================================================================ evaluator
+
+type Val =
+  | { t: 'array'; a: NDArray }
+  | { t: 'num'; v: number }
+  | { t: 'str'; v: string }
+  | { t: 'none' }
+  | { t: 'bool'; v: boolean }
+  | { t: 'ellipsis' }
+  | { t: 'tuple'; items: Val[]; list: boolean }
+  | { t: 'module'; path: string }
+  | { t: 'func'; name: string }
+  | { t: 'method'; a: NDArray; name: string }
+  | { t: 'dtype'; d: DType };
+
+/** np.<name> dtype spellings, resolved through DType.parse. */
+const NP_SCALAR_TYPES: Record<string, string> = {
+  bool: 'bool', bool_: 'bool', int8: 'int8', int16: 'int16', int32: 'int32', int64: 'int64',
+  uint8: 'uint8', uint16: 'uint16', uint32: 'uint32', uint64: 'uint64', float16: 'float16', float32: 'float32',
+  float64: 'float64', complex64: 'complex64', complex128: 'complex128', half: 'float16', single: 'float32',
+  double: 'float64', byte: 'int8', ubyte: 'uint8', short: 'int16', ushort: 'uint16', intc: 'int32', uintc: 'uint32',
+  int_: 'int64', intp: 'int64', uintp: 'uint64', uint: 'uint64', longlong: 'int64', ulonglong: 'uint64',
+  csingle: 'complex64', cdouble: 'complex128', datetime64: 'M8', timedelta64: 'm8', void: 'V', bytes_: 'S', str_: 'U',
+};
+
+const NP_FUNCS: Record<string, string> = {
+  'np.broadcast_to': 'broadcast_to',
+  'np.ndarray': 'ndarray',
+  'np.dtype': 'dtype',
+  'np.lib.stride_tricks.as_strided': 'as_strided',
+  'np.lib.stride_tricks.sliding_window_view': 'sliding_window_view',
+  'np.lib.stride_tricks.broadcast_to': 'broadcast_to',
+};
+
+const ARRAY_METHODS = new Set(['transpose', 'reshape', 'view', 'copy']);
+
+class Evaluator {
+  constructor(
+    private readonly names: Record<string, NDArray>,
+    private readonly multiline: boolean,
+  ) {}
+
+  error(msg: string, at: At): never {
+    throw new ExpressionError(msg, at.column, this.multiline ? at.line : undefined);
+  }
+
+  eval(e: Expr): Val {
+    switch (e.kind) {
+      case 'Name': {
+        if (Object.prototype.hasOwnProperty.call(this.names, e.id)) return { t: 'array', a: this.names[e.id] };
+        if (e.id === 'np' || e.id === 'numpy') return { t: 'module', path: 'np' };
+        const known = Object.keys(this.names);
+        return this.error(`name '${e.id}' is not defined${known.length ? ` (arrays: ${known.join(', ')})` : ''}`, e);
+      }
+      case 'Number':
+        return { t: 'num', v: e.value };
+      case 'String':
+        return { t: 'str', v: e.value };
+      case 'Constant':
+        return e.value === null ? { t: 'none' } : { t: 'bool', v: e.value };
+      case 'Ellipsis':
+        return { t: 'ellipsis' };
+      case 'Tuple':
+        return { t: 'tuple', items: e.elts.map((x) => this.eval(x)), list: false };
+      case 'List':
+        return { t: 'tuple', items: e.elts.map((x) => this.eval(x)), list: true };
+      case 'UnaryOp': {
+        const v = this.eval(e.operand);
+        if (v.t === 'num' && e.op !== '~') return { t: 'num', v: e.op === '-' ? -v.v : v.v };
+        if (v.t === 'num' && Number.isInteger(v.v)) return { t: 'num', v: ~v.v };
+        return this.error(`unary '${e.op}' is only supported on numbers in a view expression`, e);
+      }
+      case 'Attribute':
+        return this.attribute(this.eval(e.value), e);
+      case 'Call':
+        return this.call(e);
+      case 'Subscript':
+        return this.subscript(e);
+      case 'Slice':
+        return this.error('a slice is only allowed inside [ ]', e);
+    }
+  }
+
+  private attribute(v: Val, e: Extract<Expr, { kind: 'Attribute' }>): Val {
+    const name = e.attr;
+    if (v.t === 'module') {
+      const path = `${v.path}.${name}`;
+      if (path === 'np.lib' || path === 'np.lib.stride_tricks') return { t: 'module', path };
+      if (path === 'np.newaxis') return { t: 'none' };
+      if (NP_FUNCS[path]) return { t: 'func', name: NP_FUNCS[path] };
+      if (v.path === 'np' && Object.prototype.hasOwnProperty.call(NP_SCALAR_TYPES, name)) {
+        return { t: 'dtype', d: this.dtype(NP_SCALAR_TYPES[name], e) };
+      }
+      return this.error(`'${path}' is not supported in a view expression`, e);
+    }
+    if (v.t === 'array') {
+      if (name === 'T') return { t: 'array', a: v.a.T };
+      if (ARRAY_METHODS.has(name)) return { t: 'method', a: v.a, name };
+      return this.error(`array attribute '${name}' is not supported in a view expression (use .T, .transpose, .reshape, .view)`, e);
+    }
+    return this.error(`'${name}' is not an attribute of a ${kindName(v)}`, e);
+  }
+
+  private dtype(spec: string, at: At): DType {
+    try {
+      return DType.parse(spec);
+    } catch (err) {
+      if (err instanceof StridescopeError) this.error(`data type ${JSON.stringify(spec)} not understood: ${err.message}`, at);
+      throw err;
+    }
+  }
+
+  private toDType(v: Val, at: At): DType {
+    if (v.t === 'dtype') return v.d;
+    if (v.t === 'str') return this.dtype(v.v, at);
+    return this.error(`expected a dtype (a string like '<i4' or np.int32), got a ${kindName(v)}`, at);
+  }
+
+  private toInt(v: Val, at: At, what: string): number {
+    if (v.t === 'num' && Number.isInteger(v.v)) return v.v;
+    if (v.t === 'bool') return v.v ? 1 : 0;
+    return this.error(`${what} must be an integer, got ${kindName(v)}`, at);
+  }
+
+  /** A shape-like argument: an int or a tuple/list of ints. */
+  private toInts(v: Val, at: At, what: string): number[] {
+    if (v.t === 'tuple') return v.items.map((x) => this.toInt(x, at, `${what} entries`));
+    return [this.toInt(v, at, what)];
+  }
+
+  private subscript(e: Extract<Expr, { kind: 'Subscript' }>): Val {
+    const target = this.eval(e.value);
+    if (target.t !== 'array') return this.error(`only arrays can be indexed, not a ${kindName(target)}`, e);
+    const items = e.index.kind === 'Tuple' ? e.index.elts : [e.index];
+    const sels: Selector[] = items.map((it) => this.selector(it));
+    return { t: 'array', a: target.a.index(...sels) };
+  }
+
+  private selector(it: Expr): Selector {
+    if (it.kind === 'Slice') {
+      const part = (x: Expr | null): number | null => {
+        if (x === null) return null;
+        const v = this.eval(x);
+        if (v.t === 'none') return null;
+        if (v.t === 'num' && Number.isInteger(v.v)) return v.v;
+        return this.error('slice indices must be integers or None', x);
+      };
+      return { start: part(it.lower), stop: part(it.upper), step: part(it.step) };
+    }
+    if (it.kind === 'List') return this.error('fancy indexing (an index list) is not supported: it makes a copy, not a view', it);
+    const v = this.eval(it);
+    switch (v.t) {
+      case 'num':
+        if (!Number.isInteger(v.v)) {
+          return this.error(
+            'only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) are valid indices in a view expression',
+            it,
+          );
+        }
+        return v.v;
+      case 'ellipsis':
+        return 'ellipsis';
+      case 'none':
+        return 'newaxis';
+      case 'array':
+        return this.error('indexing with an array is not supported: it makes a copy, not a view', it);
+      case 'bool':
+        return this.error('boolean indexing is not supported: it makes a copy, not a view', it);
+      case 'tuple':
+        return this.error('fancy indexing (a sequence index) is not supported: it makes a copy, not a view', it);
+      default:
+        return this.error(`a ${kindName(v)} is not a valid index`, it);
+    }
+  }
+
+  private call(e: Extract<Expr, { kind: 'Call' }>): Val {
+    const f = this.eval(e.func);
+    if (f.t === 'method') return this.callMethod(f.a, f.name, e);
+    if (f.t === 'func') return this.callFunc(f.name, e);
+    return this.error(`a ${kindName(f)} is not callable`, e);
+  }
+
+  /**
+   * Bind positional and keyword arguments to a Python-style signature; returns the evaluated values by name.
+   * `names` lists parameters in order; those after `kwOnlyFrom` are keyword-only.
+   */
+  private bind(
+    e: Extract<Expr, { kind: 'Call' }>,
+    fname: string,
+    names: string[],
+    opts: { required?: number; kwOnlyFrom?: number; varargs?: string } = {},
+  ): Map<string, { v: Val; at: At }> {
+    const out = new Map<string, { v: Val; at: At }>();
+    const positional = opts.kwOnlyFrom ?? names.length;
+    if (opts.varargs) {
+      out.set(opts.varargs, {
+        v: { t: 'tuple', items: e.args.map((a) => this.eval(a)), list: false },
+        at: e.args[0] ?? e,
+      });
+    } else {
+      if (e.args.length > positional) {
+        this.error(`${fname}() takes at most ${positional} positional arguments but ${e.args.length} were given`, e.args[positional]);
+      }
+      e.args.forEach((a, i) => out.set(names[i], { v: this.eval(a), at: a }));
+    }
+    for (const k of e.keywords) {
+      if (!names.includes(k.arg)) this.error(`${fname}() got an unexpected keyword argument '${k.arg}'`, k);
+      if (out.has(k.arg)) this.error(`${fname}() got multiple values for argument '${k.arg}'`, k);
+      out.set(k.arg, { v: this.eval(k.value), at: k.value });
+    }
+    for (let i = 0; i < (opts.required ?? 0); i++) {
+      if (!out.has(names[i])) this.error(`${fname}() missing required argument: '${names[i]}'`, e);
+    }
+    return out;
+  }
+
+  private callMethod(a: NDArray, name: string, e: Extract<Expr, { kind: 'Call' }>): Val {
+    switch (name) {
+      case 'transpose': {
+        // a.transpose(), a.transpose(None), a.transpose(1, 0, 2), a.transpose((1, 0, 2))
+        const args = this.bind(e, 'transpose', ['axes'], { varargs: 'axes' });
+        const v = args.get('axes')!.v as Extract<Val, { t: 'tuple' }>;
+        if (e.keywords.length) this.error("transpose() takes no keyword arguments", e.keywords[0]);
+        if (v.items.length === 0 || (v.items.length === 1 && v.items[0].t === 'none')) return { t: 'array', a: a.transpose() };
+        const axes = v.items.length === 1 && v.items[0].t === 'tuple' ? v.items[0] : v;
+        return { t: 'array', a: a.transpose(this.toInts(axes, e.args[0] ?? e, 'axes')) };
+      }
+      case 'reshape': {
+        // a.reshape(4, 6), a.reshape((4, 6), order='F'), a.reshape(shape=(4, 6)), copy=False
+        const extra = new Map<string, Keyword>();
+        for (const k of e.keywords) {
+          if (!['order', 'copy', 'shape'].includes(k.arg)) this.error(`reshape() got an unexpected keyword argument '${k.arg}'`, k);
+          extra.set(k.arg, k);
+        }
+        let shapeVal: Val;
+        let shapeAt: At = e;
+        if (extra.has('shape')) {
+          if (e.args.length) this.error('reshape() got multiple values for argument shape', extra.get('shape')!);
+          shapeVal = this.eval(extra.get('shape')!.value);
+          shapeAt = extra.get('shape')!.value;
+        } else {
+          if (e.args.length === 0) this.error("reshape() missing required argument 'shape'", e);
+          const vals = e.args.map((x) => this.eval(x));
+          shapeVal = vals.length === 1 ? vals[0] : { t: 'tuple', items: vals, list: false };
+          shapeAt = e.args[0];
+        }
+        let order: 'C' | 'F' = 'C';
+        if (extra.has('order')) {
+          const o = this.eval(extra.get('order')!.value);
+          if (o.t !== 'str' || !['C', 'F', 'A'].includes(o.v)) this.error("order must be one of 'C', 'F', 'A'", extra.get('order')!.value);
+          if (o.v === 'A') {
+            const fl = a.flags;
+            order = fl.F_CONTIGUOUS && !fl.C_CONTIGUOUS ? 'F' : 'C';
+          } else order = o.v as 'C' | 'F';
+        }
+        if (extra.has('copy')) {
+          const c = this.eval(extra.get('copy')!.value);
+          if (c.t === 'bool' && c.v) this.error('reshape(copy=True) makes a copy, not a view', extra.get('copy')!.value);
+        }
+        return { t: 'array', a: a.reshape(this.toInts(shapeVal, shapeAt, 'shape'), order) };
+      }
+      case 'view': {
+        const args = this.bind(e, 'view', ['dtype', 'type']);
+        const d = args.get('dtype');
+        if (args.has('type')) this.error('view(type=...) is not supported', args.get('type')!.at);
+        if (!d || d.v.t === 'none') return { t: 'array', a: a.view(a.dtype) };
+        return { t: 'array', a: a.view(this.toDType(d.v, d.at)) };
+      }
+      case 'copy': {
+        const args = this.bind(e, 'copy', ['order']);
+        const o = args.get('order');
+        if (o && !(o.v.t === 'str' && o.v.v === 'C')) this.error("only copy() / copy(order='C') is supported", o.at);
+        return { t: 'array', a: a.copy() };
+      }
+    }
+    return this.error(`method '${name}' is not supported`, e);
+  }
+
+  private callFunc(name: string, e: Extract<Expr, { kind: 'Call' }>): Val {
+    const array = (p: { v: Val; at: At } | undefined, what: string): NDArray => {
+      if (!p) return this.error(`${name}() missing required argument: '${what}'`, e);
+      if (p.v.t !== 'array') return this.error(`${what} must be an array, got a ${kindName(p.v)}`, p.at);
+      return p.v.a;
+    };
+    const isNone = (p: { v: Val } | undefined) => !p || p.v.t === 'none';
+    const falsy = (p: { v: Val } | undefined, dflt: boolean) => (p ? p.v.t === 'bool' && p.v.v : dflt);
+    switch (name) {
+      case 'as_strided': {
+        const args = this.bind(e, name, ['x', 'shape', 'strides', 'subok', 'writeable'], { required: 1 });
+        const x = array(args.get('x'), 'x');
+        const shape = isNone(args.get('shape')) ? x.shape : this.toInts(args.get('shape')!.v, args.get('shape')!.at, 'shape');
+        const strides = isNone(args.get('strides')) ? undefined : this.toInts(args.get('strides')!.v, args.get('strides')!.at, 'strides');
+        const out = NDArray.asStrided(x, shape, strides);
+        return { t: 'array', a: falsy(args.get('writeable'), true) ? out : readOnly(out) };
+      }
+      case 'sliding_window_view': {
+        const args = this.bind(e, name, ['x', 'window_shape', 'axis', 'subok', 'writeable'], { required: 2, kwOnlyFrom: 3 });
+        const x = array(args.get('x'), 'x');
+        const w = args.get('window_shape')!;
+        const windowShape = w.v.t === 'tuple' ? this.toInts(w.v, w.at, 'window_shape') : this.toInt(w.v, w.at, 'window_shape');
+        const ax = args.get('axis');
+        const axis = isNone(ax) ? null : ax!.v.t === 'tuple' ? this.toInts(ax!.v, ax!.at, 'axis') : this.toInt(ax!.v, ax!.at, 'axis');
+        if (falsy(args.get('writeable'), false)) this.error('sliding_window_view(writeable=True) is not supported', args.get('writeable')!.at);
+        return { t: 'array', a: NDArray.slidingWindowView(x, windowShape, axis) };
+      }
+      case 'broadcast_to': {
+        const args = this.bind(e, name, ['array', 'shape', 'subok'], { required: 2 });
+        const x = array(args.get('array'), 'array');
+        const s = args.get('shape')!;
+        return { t: 'array', a: NDArray.broadcastTo(x, this.toInts(s.v, s.at, 'shape')) };
+      }
+      case 'ndarray': {
+        const args = this.bind(e, name, ['shape', 'dtype', 'buffer', 'offset', 'strides', 'order'], { required: 1 });
+        const s = args.get('shape')!;
+        const shape = this.toInts(s.v, s.at, 'shape');
+        const dt = isNone(args.get('dtype')) ? DType.parse('<f8') : this.toDType(args.get('dtype')!.v, args.get('dtype')!.at);
+        if (isNone(args.get('buffer'))) {
+          return this.error('np.ndarray(...) without buffer= allocates new memory; only views of a buffer are supported', e);
+        }
+        const buffer = array(args.get('buffer'), 'buffer');
+        const offset = args.has('offset') ? this.toInt(args.get('offset')!.v, args.get('offset')!.at, 'offset') : 0;
+        let strides = isNone(args.get('strides')) ? null : this.toInts(args.get('strides')!.v, args.get('strides')!.at, 'strides');
+        const order = args.get('order');
+        if (order && !isNone(order)) {
+          if (order.v.t !== 'str' || !['C', 'F'].includes(order.v.v)) this.error("order must be 'C' or 'F'", order.at);
+          if (order.v.v === 'F' && strides === null) {
+            if (shapeSize(shape) * dt.itemsize + offset > buffer.nbytes) {
+              return { t: 'array', a: NDArray.fromBuffer(buffer, dt, shape, offset, null) }; // NumPy's "too small" error
+            }
+            strides = fStrides(shape, dt.itemsize);
+          }
+        }
+        return { t: 'array', a: NDArray.fromBuffer(buffer, dt, shape, offset, strides) };
+      }
+      case 'dtype': {
+        const args = this.bind(e, name, ['dtype'], { required: 1 });
+        return { t: 'dtype', d: this.toDType(args.get('dtype')!.v, args.get('dtype')!.at) };
+      }
+    }
+    return this.error(`'${name}' is not supported`, e);
+  }
+}
+
+/** The same view with WRITEABLE cleared (as_strided(..., writeable=False)). */
+function readOnly(a: NDArray): NDArray {
+  return new NDArray({
+    memory: a.memory,
+    dtype: a.dtype,
+    shape: a.shape,
+    strides: a.strides.length ? a.strides : cStrides(a.shape, a.itemsize),
+    offset: a.offset,
+    base: a.base,
+    writeable: false,
+    ownsData: false,
+    label: a.label,
+    mayExceedMemory: a.mayExceedMemory,
+  });
+}
+
+function kindName(v: Val): string {
+  switch (v.t) {
+    case 'array':
+      return 'array';
+    case 'num':
+      return Number.isInteger(v.v) ? 'int' : 'float';
+    case 'str':
+      return 'str';
+    case 'none':
+      return 'None';
+    case 'bool':
+      return 'bool';
+    case 'ellipsis':
+      return 'ellipsis';
+    case 'tuple':
+      return v.list ? 'list' : 'tuple';
+    case 'module':
+      return `module (${v.path})`;
+    case 'func':
+      return `function (${v.name})`;
+    case 'method':
+      return `method (${v.name})`;
+    case 'dtype':
+      return 'dtype';
+  }
+}
+
+/**
+ * Evaluate a view expression over named arrays (`np`/`numpy` is NumPy). Returns the view as an NDArray;
+ * ExpressionError for what is not a view expression, LayoutError for views NumPy would refuse.
+ */
+export function evaluateViewExpr(src: string, names: Record<string, NDArray>): NDArray {
+  const ast = parseViewExpr(src);
+  const ev = new Evaluator(names, /\r|\n/.test(src));
+  const v = ev.eval(ast);
+  if (v.t !== 'array') return ev.error(`the expression is a ${kindName(v)}, not an array`, ast);
+  return v.a;
+}

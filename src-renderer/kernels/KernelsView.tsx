@@ -1,0 +1,96 @@
+import { useEffect, useState } from 'react';
+import type { ApiError, KernelInfo, KernelRun } from '../../src-main/api/contract';
+import type { ViewProps } from '../app/App';
+import { call, formatValue } from '../app/api';
+import { CopyButton, ErrorBox } from '../app/common';
+
+/** Run a C kernel on the current view: the prototype, the arguments passed, the result, and which implementation ran. */
+export function KernelsView({ summary: s }: ViewProps) {
+  const [kernels, setKernels] = useState<KernelInfo[]>([]);
+  const [kernel, setKernel] = useState('sum');
+  const [expr, setExpr] = useState('a');
+  const [run, setRun] = useState<KernelRun | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  useEffect(() => {
+    void call((api) => api.listKernels()).then((r) => (r.ok ? setKernels(r.value) : setError(r.error)));
+  }, []);
+
+  const go = async () => {
+    const r = await call((api) => api.runKernel(s.id, kernel, expr));
+    if (r.ok) {
+      setRun(r.value);
+      setError(null);
+    } else {
+      setRun(null);
+      setError(r.error);
+    }
+  };
+
+  const info = kernels.find((k) => k.name === kernel);
+  return (
+    <div className="kernels-view" data-testid="kernels-view">
+      <div className="controls">
+        <label>
+          kernel{' '}
+          <select value={kernel} onChange={(e) => setKernel(e.target.value)} data-testid="kernel-name">
+            {kernels.map((k) => (
+              <option key={k.name} value={k.name}>
+                {k.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          on{' '}
+          <input value={expr} onChange={(e) => setExpr(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void go()} spellCheck={false} size={30} data-testid="kernel-expr" />
+        </label>
+        <button className="primary" onClick={() => void go()} data-testid="kernel-run">
+          Run
+        </button>
+      </div>
+      {info ? (
+        <p>
+          <code className="proto">{info.prototype}</code> — <span className="muted">{info.description}</span>
+        </p>
+      ) : null}
+      <ErrorBox error={error} />
+      {run ? (
+        <section className="card wide" data-testid="kernel-result">
+          <h3>
+            {run.kernel} = <code data-testid="kernel-value">{formatValue(run.result)}</code> <CopyButton text={formatValue(run.result)} />
+          </h3>
+          <p>
+            <span className={`badge ${run.implementation}`} data-testid="kernel-impl">
+              {run.implementation === 'native' ? 'native C (koffi)' : 'TypeScript fallback'}
+            </span>{' '}
+            {run.fallbackReason ? <span className="muted">{run.fallbackReason}</span> : null} <span className="muted">{run.elapsedMs.toFixed(3)} ms</span>
+          </p>
+          <p>
+            <code className="proto">{run.prototype}</code>
+          </p>
+          <table className="grid-table" data-testid="kernel-args">
+            <thead>
+              <tr>
+                <th>argument</th>
+                <th>value passed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {run.args.map((a) => (
+                <tr key={a.name}>
+                  <td>
+                    <code>{a.name}</code>
+                  </td>
+                  <td>
+                    <code>{a.value}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </div>
+  );
+}
