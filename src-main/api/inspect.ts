@@ -64,6 +64,8 @@ export function inspectArray(
     readData: (offset: number, length: number) => Uint8Array;
     hash?: boolean;
     valueLimit?: number;
+    /** The header's descr as written in the file (default: NumPy's dtype_to_descr of the array's dtype). */
+    descr?: unknown;
   },
 ): InspectJSON {
   const ct = new CtypesView(arr);
@@ -72,7 +74,7 @@ export function inspectArray(
   return {
     file: where.file,
     format: where.format,
-    dtype: { str: arr.dtype.str, descr: headerDescr(arr), itemsize: arr.dtype.itemsize },
+    dtype: { str: arr.dtype.str, descr: where.descr ?? headerDescr(arr), itemsize: arr.dtype.itemsize },
     shape: [...arr.shape],
     strides: [...arr.strides],
     fortranOrder: where.fortranOrder,

@@ -85,7 +85,8 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
           file: target.path,
           format: target.format,
           fortranOrder: target.fortranOrder,
-          readData: (o, n) => target.source.read(target.dataOffset + o, n),
+          descr: target.descr,
+          readData: target.readData,
           hash: opts.hash,
         });
         return opts.json ? JSON.stringify(json) : formatInspect(json, target.array, target);

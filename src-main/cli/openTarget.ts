@@ -12,9 +12,13 @@ export interface OpenedTarget {
   member: string | null;
   array: NDArray;
   format: FormatInfo | null;
+  /** The header's descr, tuples as arrays (undefined for raw files). */
+  descr?: unknown;
   fortranOrder: boolean;
-  /** File offset of the array's first data byte. */
+  /** File offset of the array's first data byte; -1 when the data is not in the file (a deflated .npz member). */
   dataOffset: number;
+  /** Reads the data bytes as they lie in the file (or, for a deflated member, in memory), from the data start. */
+  readData(offset: number, length: number): Uint8Array;
   source: FileSource;
   close(): void;
 }
@@ -39,7 +43,15 @@ export function openTarget(path: string, opts: CliOptions & { headerOnly?: boole
   installRealAddresses();
   if (opts.headerOnly) {
     const only = openSourceOnly(path);
-    return { ...only, member: null, array: undefined as unknown as NDArray, format: null, fortranOrder: false, dataOffset: 0 };
+    return {
+      ...only,
+      member: null,
+      array: undefined as unknown as NDArray,
+      format: null,
+      fortranOrder: false,
+      dataOffset: 0,
+      readData: (o, n) => only.source.read(o, n),
+    };
   }
   const mode = (opts.mode ?? 'r') as 'r' | 'r+' | 'c' | 'w+';
   if (!['r', 'r+', 'c', 'w+'].includes(mode)) throw new ArgumentError(`--mode must be r, r+, c or w+, got '${opts.mode}'`);
@@ -62,9 +74,14 @@ export function openTarget(path: string, opts: CliOptions & { headerOnly?: boole
     path,
     member: opened.member ?? null,
     array: opened.array,
-    format: header ? { version: header.version, headerLength: header.headerLength, dataOffset: opened.dataOffset } : null,
+    format: header ? { version: [header.version[0], header.version[1]], headerLength: header.headerLength, dataOffset: opened.dataOffset } : null,
+    descr: header?.descr,
     fortranOrder: header ? header.fortranOrder : order === 'F',
     dataOffset: opened.dataOffset,
+    readData:
+      opened.dataOffset >= 0
+        ? (o, n) => source.read(opened.dataOffset + o, n)
+        : (o, n) => opened.array.memory.read(opened.array.offset + o, n),
     source,
     close: () => {
       source.close();

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fixture from '../../fixtures/ctypes/lifetime.json';
-import { CValue, CtypesView } from '../../../src-main/core/ctypes';
+import { CPointer, CValue, CtypesView } from '../../../src-main/core/ctypes';
 import { LP64 } from '../../../src-main/core/ctypeModel';
 import { DType } from '../../../src-main/core/dtype';
 import { BoundsError, LifetimeError } from '../../../src-main/core/errors';
@@ -85,7 +85,7 @@ const scenarios: Record<string, (w: World) => void> = {
     expect(w.lt.warningFor(ct.data)).toBe('this address pointed into the temporary `a+b`, freed after statement 3 (del ct)');
   },
   'pointer-keeps-alive': (w) => {
-    let ptr!: ReturnType<CtypesView['data_as']>;
+    let ptr!: CPointer;
     w.statement(() => {
       ptr = w.tmp(w.ctypes(w.aPlusB()).data_as(LP64.POINTER('c_int')));
       w.bind('ptr', ptr);
