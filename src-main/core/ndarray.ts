@@ -410,7 +410,7 @@ export class NDArray {
   /** `np.lib.stride_tricks.as_strided(a, shape, strides)`: any strides; no bounds promise. */
   static asStrided(a: NDArray, shape: number[], strides?: number[]): NDArray {
     checkShape(shape);
-    const st = strides ?? (shape.length === a.ndim ? a.strides.slice() : cStrides(shape, a.itemsize));
+    const st = strides ?? a.strides; // as NumPy: without strides the array's own are kept
     if (st.length !== shape.length) throw new LayoutError('mismatch in length of strides and shape');
     return a.derive({
       shape: shape.slice(),

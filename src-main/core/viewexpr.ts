@@ -100,8 +100,8 @@ export function tokenize(src: string): Token[] {
         const triple = rest.startsWith(quote.repeat(3), sm[0].length - 1);
         if (triple) fail('triple-quoted strings are not supported', lineNo, col);
         let j = sm[0].length;
-        const raw = /[rR]/.test(sm[0].slice(0, -1));
-        while (j < rest.length && rest[j] !== quote) j += rest[j] === '\\' && !raw ? 2 : rest[j] === '\\' ? 2 : 1;
+        // a backslash always skips the next character (in raw strings too, as in Python)
+        while (j < rest.length && rest[j] !== quote) j += rest[j] === '\\' ? 2 : 1;
         if (j >= rest.length) fail('unterminated string literal', lineNo, col);
         const value = rest.slice(0, j + 1);
         tokens.push({ type: 'STRING', value, line: lineNo, column: col, endColumn: col + value.length });
