@@ -2,7 +2,7 @@
 import { ArgumentError } from '../core/errors';
 import { DType } from '../core/dtype';
 import { evaluateViewExpr } from '../core/viewexpr';
-import type { DataModelName } from '../core/ctypeModel';
+import type { ModelName } from '../api/inspect';
 import { seedExample } from '../core/example';
 import { inspectArray, walkArray, reinterpretAt, hexDump } from '../api/inspect';
 import { openTarget, type OpenedTarget } from './openTarget';
@@ -50,7 +50,7 @@ export function parseCount(name: string, text: string | undefined, fallback: num
   return n;
 }
 
-function parseModel(text: string | undefined): DataModelName {
+function parseModel(text: string | undefined): ModelName {
   const model = (text ?? 'lp64').toLowerCase();
   if (model !== 'lp64' && model !== 'llp64' && model !== 'ilp32') throw new ArgumentError(`--model must be lp64, llp64 or ilp32, got '${text}'`);
   return model;

@@ -8,8 +8,8 @@
 import type { DType, Descr } from '../core/dtype';
 import { ArgumentError, FormatError } from '../core/errors';
 import type { NDArray } from '../core/ndarray';
-import { openFileSource, nodeRawFileSystem } from './fileSource';
-import { hasNpyMagic, openNpy, type FileSource, type MapMode, type Mapper, type NpyHeader } from './npy';
+import { createAtomicSink, openFileSource, nodeRawFileSystem } from './fileSource';
+import { hasNpyMagic, openNpy, writeNpy, type FileSource, type MapMode, type Mapper, type NpyHeader, type NpyVersion } from './npy';
 import { listNpzMembers, openNpzMember, type NpzMember } from './npz';
 import { openRaw, resolveMode, type RawFileSystem, type RawModeName } from './rawMemmap';
 
@@ -113,4 +113,9 @@ export function openArrayFile(path: string, options: OpenArrayOptions = {}, deps
     closeSource();
     throw e;
   }
+}
+
+/** numpy.save to a path: written to a temp file beside it, then renamed over it (see npy.writeNpy). */
+export function saveNpy(path: string, array: NDArray, options: { version?: NpyVersion } = {}): ReturnType<typeof writeNpy> {
+  return writeNpy(path, array, { ...options, sinkFor: createAtomicSink });
 }

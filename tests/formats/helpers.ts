@@ -100,7 +100,7 @@ export function ownedMapper(): Mapper & { calls: MapCall[] } {
     } finally {
       fs.closeSync(fd);
     }
-  }) as Mapper & { calls: MapCall[] };
+  }) as unknown as Mapper & { calls: MapCall[] };
   mapper.calls = calls;
   return mapper;
 }
