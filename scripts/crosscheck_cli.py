@@ -79,7 +79,11 @@ def jfloat(f):
 def expected_inspect(path, a, dt):
     with open(path, 'rb') as fh:
         version = np.lib.format.read_magic(fh)
-        _, fortran_order, _ = np.lib.format._read_array_header(fh, version)
+        try:
+            from numpy.lib._format_impl import _read_array_header
+        except ImportError:  # numpy < 2
+            from numpy.lib.format import _read_array_header
+        _, fortran_order, _ = _read_array_header(fh, version, max_header_size=1 << 30)
         data_offset = fh.tell()
     m = np.load(path, mmap_mode='r')
     raw = open(path, 'rb').read()[data_offset:]

@@ -9,40 +9,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { API_METHODS, EVENT_OPENED, channel, type ApiMethod, type ArraySummary, type Result } from '../api/contract';
 import { createHandlers, type Handlers } from '../api/handlers';
+import { CSP, secureWebPreferences } from './security';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** The Content-Security-Policy of every response the window loads: only our own scripts and styles, no remote anything. */
-export const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
-
-/** The window's web preferences: isolated, sandboxed, no Node in the page. */
-export function secureWebPreferences(preload: string): Electron.WebPreferences {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    webviewTag: false,
-    experimentalFeatures: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-  };
-}
 
 /** The file named on the command line, if any: `stridescope-app file.npy` or, in development, `electron . file.npy`. */
 export function commandLinePath(argv: readonly string[], packaged: boolean): string | undefined {
@@ -168,6 +137,8 @@ function secureSession(): void {
 }
 
 export async function start(): Promise<void> {
+  // Tests and portable setups can point the profile (recent files) elsewhere.
+  if (process.env.STRIDESCOPE_USER_DATA) app.setPath('userData', process.env.STRIDESCOPE_USER_DATA);
   app.on('web-contents-created', (_event, contents) => lockDown(contents));
   await app.whenReady();
   handlers = createHandlers({

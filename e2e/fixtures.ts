@@ -1,0 +1,144 @@
+/**
+ * The `app` fixture every spec uses: the Stridescope window, in one of two modes.
+ *  - 'electron': an Electron binary is installed -> _electron.launch(out/main/index.js); the real preload and
+ *    ipcMain handlers.
+ *  - 'chromium': Debian's Chromium (/usr/bin/chromium) opens the built renderer; the bridge hands
+ *    window.stridescope the same createHandlers() object main would register.
+ * STRIDESCOPE_E2E=chromium|electron forces a mode.
+ */
+import { test as base, expect, _electron, chromium, type Browser, type Page, type ElectronApplication } from '@playwright/test';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createHandlers, type Handlers } from '../src-main/api/handlers';
+import { CSP } from '../src-main/electron/security';
+import { installBridge, serveRenderer, ORIGIN } from './bridge';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const FIXTURES = join(ROOT, 'tests', 'fixtures', 'npy');
+export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
+export const CHROMIUM = process.env.STRIDESCOPE_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** The Electron executable if one is installed (never triggers electron's download). */
+export function electronBinary(): string | null {
+  if (process.env.ELECTRON_EXECUTABLE && existsSync(process.env.ELECTRON_EXECUTABLE)) return process.env.ELECTRON_EXECUTABLE;
+  const dir = join(ROOT, 'node_modules', 'electron');
+  const pathTxt = join(dir, 'path.txt');
+  if (!existsSync(pathTxt)) return null;
+  const exe = join(dir, 'dist', readFileSync(pathTxt, 'utf8').trim());
+  return existsSync(exe) ? exe : null;
+}
+
+export type Mode = 'chromium' | 'electron';
+export function chooseMode(): Mode {
+  const forced = process.env.STRIDESCOPE_E2E;
+  if (forced === 'chromium' || forced === 'electron') return forced;
+  return electronBinary() ? 'electron' : 'chromium';
+}
+
+/** Every fixture file by name, for the bridge's stand-in of webUtils.getPathForFile. */
+function fixtureFiles(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const dir of [FIXTURES, join(FIXTURES, 'bad'), join(ROOT, 'e2e', 'fixtures')]) {
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) out[name] ??= join(dir, name);
+  }
+  return out;
+}
+
+export interface AppHandle {
+  page: Page;
+  mode: Mode;
+  /** the handlers object (chromium mode: in this process; electron mode: null, they live in main) */
+  handlers: Handlers | null;
+  /** A real DataTransfer drop of a file onto the window. */
+  drop(path: string): Promise<void>;
+  /** Save a screenshot to e2e/artifacts/<mode>-<name>.png */
+  screenshot(name: string): Promise<string>;
+  tab(name: 'array' | 'bytes' | 'walk' | 'reinterpret' | 'lifetime' | 'kernels'): Promise<void>;
+}
+
+export const test = base.extend<{ app: AppHandle }, { bridgeBrowser: Browser | null }>({
+  bridgeBrowser: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      if (chooseMode() === 'electron') return use(null);
+      const b = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      await use(b);
+      await b.close();
+    },
+    { scope: 'worker' },
+  ],
+  app: async ({ bridgeBrowser }, use) => {
+    const mode = chooseMode();
+    const userData = mkdtempSync(join(tmpdir(), 'stridescope-e2e-'));
+    let page: Page;
+    let handlers: Handlers | null = null;
+    let electronApp: ElectronApplication | null = null;
+    if (mode === 'electron') {
+      electronApp = await _electron.launch({
+        executablePath: electronBinary()!,
+        args: [join(ROOT, 'out', 'main', 'index.js')],
+        env: { ...process.env, STRIDESCOPE_USER_DATA: userData },
+      });
+      page = await electronApp.firstWindow();
+    } else {
+      const context = await bridgeBrowser!.newContext({ viewport: { width: 1320, height: 900 } });
+      page = await context.newPage();
+      handlers = createHandlers({ recentFile: join(userData, 'recent.json') });
+      await serveRenderer(page, CSP);
+      await installBridge(page, handlers, { dropFiles: fixtureFiles() });
+      await page.goto(`${ORIGIN}/index.html`);
+    }
+    const handle: AppHandle = {
+      page,
+      mode,
+      handlers,
+      async drop(path: string) {
+        const input = await page.evaluateHandle(() => {
+          const i = document.createElement('input');
+          i.type = 'file';
+          i.style.display = 'none';
+          document.body.appendChild(i);
+          return i;
+        });
+        await input.asElement()!.setInputFiles(path);
+        await page.evaluate((i) => {
+          const el = i as HTMLInputElement;
+          const dt = new DataTransfer();
+          dt.items.add(el.files![0]);
+          const target = document.querySelector('[data-testid=app]') ?? document.body;
+          for (const type of ['dragenter', 'dragover', 'drop']) {
+            target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+          }
+          el.remove();
+        }, input);
+      },
+      async screenshot(name: string) {
+        mkdirSync(ARTIFACTS, { recursive: true });
+        const path = join(ARTIFACTS, `${mode}-${name}.png`);
+        await page.screenshot({ path, fullPage: false });
+        return path;
+      },
+      async tab(name) {
+        await page.getByTestId(`tab-${name}`).click();
+        await expect(page.getByTestId(`tab-${name}`)).toHaveAttribute('aria-selected', 'true');
+      },
+    };
+    await use(handle);
+    if (electronApp) await electronApp.close();
+    else await page.context().close();
+    handlers?.dispose();
+    rmSync(userData, { recursive: true, force: true });
+  },
+});
+
+export { expect };
