@@ -13,7 +13,7 @@
  * POSIX (an equally portable route where node-gyp cannot fetch Node headers offline).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,13 +81,25 @@ function findBuilt() {
   return null;
 }
 
+/**
+ * Put a built file at `target` by rename (a new inode): a process that has the old library loaded keeps its
+ * mapping intact — overwriting a loaded .so in place would crash it.
+ */
+function install(built) {
+  const tmp = `${target}.${process.pid}.tmp`;
+  copyFileSync(built, tmp);
+  renameSync(tmp, target);
+}
+
 function viaNodeGyp() {
   for (const script of nodeGypScripts()) {
-    const r = run(process.execPath, [script, 'rebuild', ...nodedirArgs()]);
+    // configure + build (not `rebuild`, whose clean step deletes build/ and the library other processes use)
+    const r1 = run(process.execPath, [script, 'configure', ...nodedirArgs()]);
+    const r = r1.ok ? run(process.execPath, [script, 'build']) : r1;
     if (r.ok) {
       const built = findBuilt();
       if (built) {
-        copyFileSync(built, target);
+        install(built);
         return { ok: true };
       }
       return { ok: false, why: 'node-gyp succeeded but produced no library' };
@@ -100,12 +112,16 @@ function viaNodeGyp() {
 function viaCompiler() {
   if (process.platform === 'win32') return { ok: false, why: 'no direct compiler route on Windows' };
   mkdirSync(outDir, { recursive: true });
-  const flags = ['-std=c11', '-O3', '-fPIC', '-fvisibility=hidden', '-Wall', '-o', target, join(here, 'kernels.c')];
+  const tmp = join(outDir, `cc-${process.pid}.${ext}`);
+  const flags = ['-std=c11', '-O3', '-fPIC', '-fvisibility=hidden', '-Wall', '-o', tmp, join(here, 'kernels.c')];
   const shared = process.platform === 'darwin' ? ['-dynamiclib'] : ['-shared'];
   const compilers = [process.env.CC, 'cc', 'clang', 'gcc'].filter(Boolean);
   for (const cc of compilers) {
     const r = run(cc, [...shared, ...flags]);
-    if (r.ok && existsSync(target)) return { ok: true };
+    if (r.ok && existsSync(tmp)) {
+      renameSync(tmp, target);
+      return { ok: true };
+    }
   }
   return { ok: false, why: 'no working C compiler' };
 }
@@ -116,6 +132,49 @@ function main() {
     return 0;
   }
   mkdirSync(outDir, { recursive: true });
+  if (!lock()) {
+    log('another build is running; waited for it');
+    if (existsSync(target)) return 0;
+  }
+  try {
+    return buildOnce();
+  } finally {
+    unlock();
+  }
+}
+
+/** A lock directory so concurrent installs/builds in one tree do not race inside node-gyp's build/ folder. */
+const lockDir = join(here, '.build-lock');
+function lock() {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(join(lockDir, 'pid'), String(process.pid));
+      return true;
+    } catch {
+      let stale = false;
+      try {
+        stale = Date.now() - statSync(lockDir).mtimeMs > 300_000;
+      } catch {
+        continue; // vanished: try again
+      }
+      if (stale) {
+        rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) return false;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+      if (!existsSync(lockDir)) return existsSync(target) ? false : lock();
+    }
+  }
+}
+
+function unlock() {
+  rmSync(lockDir, { recursive: true, force: true });
+}
+
+function buildOnce() {
   const attempts = [];
   for (const route of [viaNodeGyp, viaCompiler]) {
     let r;

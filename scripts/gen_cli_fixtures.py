@@ -94,7 +94,8 @@ def main():
         ('c_order_3d.npy', 'a.T'), ('c_order_3d.npy', 'a.transpose(1, 0, 2)[1]'), ('c_order_3d.npy', 'a[..., None, 2]'),
         ('f_order_3d.npy', 'a'), ('f_order_3d.npy', 'a[::-1, :, ::2]'), ('f_order_2d_i2.npy', 'a.T[1]'),
         ('f8.npy', 'a[::-3]'), ('i4.npy', 'np.lib.stride_tricks.as_strided(a, shape=(3, 4), strides=(0, 4))'),
-        ('i4.npy', 'np.lib.stride_tricks.sliding_window_view(a, 3)'), ('i4.npy', 'np.broadcast_to(a[:4], (5, 4))'),
+        ('f8.npy', 'np.lib.stride_tricks.sliding_window_view(a, 3)'), ('i4.npy', 'np.broadcast_to(a[0], (5, 4))'),
+        ('i4.npy', 'np.lib.stride_tricks.sliding_window_view(a, (2, 2))[::2]'),
         ('i4.npy', "a.view('<i2')[1::3]"), ('c_order_3d.npy', 'a.reshape(4, 6)[:, ::-2]'),
     ]
     for file, expr in views:
