@@ -144,7 +144,7 @@ function main() {
 }
 
 /** A lock directory so concurrent installs/builds in one tree do not race inside node-gyp's build/ folder. */
-const lockDir = join(here, '.build-lock');
+const lockDir = join(outDir, '.lock');
 function lock() {
   const deadline = Date.now() + 180_000;
   for (;;) {

@@ -12,8 +12,7 @@ import { OwnedMemory, type Memory } from '../core/memory';
 import { NDArray } from '../core/ndarray';
 import { CtypesView, CPointer } from '../core/ctypes';
 import { LifetimeRegistry } from '../core/lifetime';
-import { KERNEL_NAMES } from '../platform/nativeKernels';
-import { PROTOTYPES } from '../platform/nativeLibrary';
+import { KERNEL_NAMES, kernelPrototype } from '../platform/nativeKernels';
 import type { Mapper } from '../formats/npy';
 import type {
   CTypeName,
@@ -246,12 +245,6 @@ const KERNEL_TEXT: Record<string, string> = {
   checksum: 'a checksum of the element bytes in logical order',
   contiguous_copy: 'copy the view into a fresh C-contiguous buffer (what np.ascontiguousarray does)',
 };
-
-/** The C function behind each kernel name. */
-export function kernelPrototype(name: string): string {
-  const fn = name === 'contiguous_copy' ? 'sk_copy_contiguous' : `sk_${name}`;
-  return (PROTOTYPES as Record<string, string>)[fn] ?? '';
-}
 
 export function kernelCatalog(): KernelInfo[] {
   return KERNEL_NAMES.map((name) => ({ name, prototype: kernelPrototype(name), description: KERNEL_TEXT[name] ?? '' }));

@@ -16,7 +16,7 @@ import { elementAt, elementOffset } from '../core/layout';
 import { seedExample, EXAMPLE_LABEL } from '../core/example';
 import { evaluateViewExpr } from '../core/viewexpr';
 import { openArrayFile } from '../formats/load';
-import { openFileSource, bytesSource, type FileSource } from '../formats/fileSource';
+import { openFileSource, type FileSource } from '../formats/fileSource';
 import { npyHeaderBytes, readNpyHeader, type NpyHeader } from '../formats/npy';
 import { mapFile, installRealAddresses } from '../platform/mappedMemory';
 import { runKernel, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
@@ -196,9 +196,20 @@ function imageSpace(head: Uint8Array, array: NDArray, label: string): ByteSpace 
   };
 }
 
+/** A byte space as the formats' FileSource (reads clamped to the end, as a file's are). */
+function spaceSource(path: string, space: ByteSpace): FileSource {
+  return {
+    path,
+    size: space.size,
+    read: (off: number, len: number) => {
+      const start = Math.max(0, Math.min(off, space.size));
+      return space.read(start, Math.max(0, Math.min(off + len, space.size) - start));
+    },
+  };
+}
+
 function sourceOf(o: OpenedArray): FileSource {
-  const src = { path: o.file ?? '(built-in example)', size: o.bytes.size, read: (off: number, len: number) => o.bytes.read(off, len), close: () => {} };
-  return src as unknown as FileSource;
+  return spaceSource(o.file ?? '(built-in example)', o.bytes);
 }
 
 export function createHandlers(options: HandlerOptions = {}): Handlers {
@@ -300,13 +311,14 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
   function openExample(): OpenedArray {
     const x = seedExample();
     const head = npyHeaderBytes(x.dtype, [...x.shape], false);
-    const header = readNpyHeader(bytesSource('(built-in example)', head));
+    const bytes = imageSpace(head, x, 'the example');
+    const header = readNpyHeader(spaceSource('(built-in example)', bytes));
     const o = register({
       label: `${EXAMPLE_LABEL} (built-in example)`,
       source: 'example',
       file: null,
       array: x,
-      bytes: imageSpace(head, x, 'the example'),
+      bytes,
       dataOffset: head.length,
       header: npyHeaderParts(header, head, 0),
       fortranOrder: false,
@@ -340,8 +352,8 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     if (h && opened.dataOffset < 0) {
       // A deflated .npz member: its bytes exist only inflated, in memory. Show that .npy image.
       const head = npyHeaderBytes(h.dtype, h.shape, h.fortranOrder, h.version);
-      const reread = readNpyHeader(bytesSource(`${name}:${opened.member}`, head));
       bytes = imageSpace(head, opened.array, `${name}:${opened.member} (inflated)`);
+      const reread = readNpyHeader(spaceSource(`${name}:${opened.member}`, bytes));
       dataOffset = head.length;
       header = npyHeaderParts(reread, head, 0);
     } else if (h) {
@@ -573,7 +585,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         return {
           kernel: answer.kernel,
           prototype: answer.call.prototype,
-          args: Object.entries(answer.call.args as Record<string, unknown>).map(([k, val]) => ({ name: k, value: typeof val === 'string' ? val : JSON.stringify(val) })),
+          args: Object.entries(answer.call.args).map(([k, val]) => ({ name: k, value: typeof val === 'string' ? val : JSON.stringify(val) })),
           result: answer.result,
           implementation: answer.implementation,
           fallbackReason: answer.implementation === 'native' ? null : (answer.fallbackReason ?? 'the native kernel library is not available'),

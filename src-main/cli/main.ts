@@ -11,10 +11,12 @@
 import { parseArgs } from 'node:util';
 import { isStridescopeError, ArgumentError, StridescopeError } from '../core/errors';
 import { runCommand, USAGE } from './commands';
+import { installRealAddresses } from '../platform/mappedMemory';
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   let json = argv.includes('--json');
   try {
+    installRealAddresses(); // owned buffers report their real addresses (koffi.address), as ctypes.data does
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
