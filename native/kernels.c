@@ -28,7 +28,10 @@ static int32_t sk_guarded(sk_body body, void *ctx) {
 #include <setjmp.h>
 #include <signal.h>
 
-static _Thread_local sigjmp_buf *sk_jump;
+/* volatile + compiler barriers: the store of sk_jump must happen before the guarded reads and must not be
+ * treated as dead (at -O3 the body is inlined and nothing visibly reads sk_jump). */
+static _Thread_local sigjmp_buf *volatile sk_jump;
+#define SK_BARRIER() __asm__ __volatile__("" ::: "memory")
 static struct sigaction sk_previous_bus;
 static volatile int sk_installed;
 
@@ -69,7 +72,9 @@ static int32_t sk_guarded(sk_body body, void *ctx) {
     return SK_E_FAULT;
   }
   sk_jump = &env;
+  SK_BARRIER();
   int32_t r = body(ctx);
+  SK_BARRIER();
   sk_jump = previous;
   return r;
 }

@@ -8,7 +8,7 @@ for every dataset, views given as (offset, shape, strides) in bytes over those r
   count_nan      int(np.isnan(v).sum())   (0 for ints and bools)
   count_nonzero  int(np.count_nonzero(v))
   checksum       FNV-1a 64 of np.ascontiguousarray(v).tobytes()
-  sumabs         float(np.sum(np.abs(v.astype(complex128 / float64))))  (for float rounding bounds)
+  sumabs         sum of |x| in float64 (complex: [real parts, imaginary parts]), for float rounding bounds
   exact          True when Stridescope's summation order equals NumPy's here (C-contiguous, native order)
 JSON spelling as the kernels answer: integers as decimal strings, floats as numbers except "nan", "inf", "-inf",
 "-0.0"; complex as [re, im]; bool as true/false.
@@ -148,7 +148,10 @@ def main():
                         exp['checksum'] = str(fnv1a64(np.ascontiguousarray(v).tobytes()))
                         if kind in 'fc':
                             big = v.astype(np.complex128 if kind == 'c' else np.float64)
-                            exp['sumabs'] = fjson(np.sum(np.abs(big.real)) + (np.sum(np.abs(big.imag)) if kind == 'c' else 0))
+                            if kind == 'c':
+                                exp['sumabs'] = [fjson(np.sum(np.abs(big.real))), fjson(np.sum(np.abs(big.imag)))]
+                            else:
+                                exp['sumabs'] = fjson(np.sum(np.abs(big)))
                     exact = bool(v.flags.c_contiguous and dt.byteorder in ('=', '|', NATIVE) and dt.kind in 'fc' and dt.itemsize > 2 * (1 if dt.kind == 'f' else 2))
                     cases.append({'view': vname, 'offset': off, 'shape': list(shape), 'strides': list(strides), 'exact': exact, 'expected': exp})
                 datasets.append({'name': name, 'file': name + '.bin', 'dtype': dt.str, 'length': N, 'cases': cases})

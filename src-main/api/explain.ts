@@ -101,8 +101,8 @@ export function runLifetimeScenario(name: LifetimeScenarioName, mapper: Mapper):
   const say = (source: string, effect: string) => statements.push({ n: statements.length + 1, source, effect });
   const names = new Map<string, object>();
   const bind = (n: string, target: object, kind: 'name' = 'name') => {
-    const holder = { label: n };
-    reg.retain(holder, target, { kind, label: n });
+    const holder = { label: `name ${n}` };
+    reg.retain(holder, target, { kind, label: `name ${n}` });
     names.set(n, holder);
   };
   const warnFrom = (e: unknown, address: bigint | null) => {
@@ -132,7 +132,6 @@ export function runLifetimeScenario(name: LifetimeScenarioName, mapper: Mapper):
         const pHolder = { label: 'p' };
         reg.observe(pHolder, p, { label: 'p (a bare int)' });
         reg.drop(stack, 'after statement 3');
-        reg.drop(t, 'after statement 3');
         say('p = (a+b).ctypes.data', `allocated the temporary a+b at ${hex(p)}; p = ${p} is a plain int: it keeps nothing alive; a+b freed after statement 3`);
         const ptr = CPointer.fromAddress(p, new CtypesView(a).POINTER('c_int'), reg, 'p');
         try {
@@ -145,24 +144,26 @@ export function runLifetimeScenario(name: LifetimeScenarioName, mapper: Mapper):
         const ct = new CtypesView(t, { lifetime: reg, label: 'ct = (a+b).ctypes' });
         bind('ct', ct);
         reg.drop(stack, 'after statement 3');
-        reg.drop(t, 'after statement 3');
         say('ct = (a+b).ctypes', `the temporary a+b at ${hex(ct.data)} is held by ct (ct._arr): it stays alive`);
         const ptr = ct.data_as(ct.POINTER('c_int'));
         say('ct.data_as(POINTER(c_int))[2]', `read ${String(ptr.at(2))} (a+b is alive)`);
         reg.drop(ptr, 'after statement 4');
-        reg.drop(names.get('ct')!, 'del ct (statement 5)');
-        reg.drop(ct, 'del ct (statement 5)');
-        say('del ct', 'the last reference to a+b is gone: freed by del ct (statement 5)');
+        const p = ct.data;
+        reg.observe({ label: 'p' }, p, { label: 'p (a bare int)' });
+        say('p = ct.data', `p = ${p}: a plain int, it keeps nothing alive`);
+        reg.drop(names.get('ct')!, 'by del ct (statement 6)');
+        say('del ct', 'the last reference to a+b is gone: freed by del ct (statement 6)');
         try {
-          CPointer.fromAddress(ct.data, ct.POINTER('c_int'), reg, 'ct.data').at(0);
+          CPointer.fromAddress(p, ct.POINTER('c_int'), reg, 'p').at(0);
         } catch (e) {
-          say('ctypes.cast(ct_data, POINTER(c_int))[0]', `refused: ${warnFrom(e, ct.data)}`);
+          say('ctypes.cast(p, POINTER(c_int))[0]', `refused: ${warnFrom(e, p)}`);
         }
       } else {
-        const ptr = new CtypesView(t, { lifetime: reg }).data_as(new CtypesView(t).POINTER('c_int'));
+        const ctv = new CtypesView(t, { lifetime: reg, label: '(a+b).ctypes' });
+        const ptr = ctv.data_as(ctv.POINTER('c_int'));
         bind('ptr', ptr);
+        reg.drop(ctv, 'after statement 3');
         reg.drop(stack, 'after statement 3');
-        reg.drop(t, 'after statement 3');
         say(
           'ptr = (a+b).ctypes.data_as(POINTER(c_int))',
           'ptr keeps a+b alive (NumPy sets ptr._arr): the seed page\'s warning ("returns a pointer to memory that is invalid") is history for data_as',
@@ -181,7 +182,6 @@ export function runLifetimeScenario(name: LifetimeScenarioName, mapper: Mapper):
       const m = new NDArray({ memory, dtype: I4(), shape: [4], ownsData: false, label: 'm', writeable: false });
       reg.retain(m, memory, { kind: 'array', label: 'm' });
       bind('m', m);
-      reg.drop(m, 'statement 1');
       say("m = np.memmap('m.bin', dtype=np.int32, mode='r')", `mapped m.bin: 16 bytes at ${hex(m.address)}`);
       const p = new CtypesView(m).data;
       reg.observe({ label: 'p' }, p, { label: 'p (a bare int)' });
@@ -237,7 +237,7 @@ export function reportOf(reg: LifetimeRegistry, scenario: LifetimeScenarioName |
 // ---------------------------------------------------------------------------------------------------------------
 
 const KERNEL_TEXT: Record<string, string> = {
-  sum: 'sum of every element, walking the strides (float64 accumulator)',
+  sum: 'sum of every element, walking the strides (as NumPy sums that dtype)',
   min: 'smallest element',
   max: 'largest element',
   count_nan: 'how many elements are NaN',

@@ -585,7 +585,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         return {
           kernel: answer.kernel,
           prototype: answer.call.prototype,
-          args: Object.entries(answer.call.args).map(([k, val]) => ({ name: k, value: typeof val === 'string' ? val : JSON.stringify(val) })),
+          args: Object.entries(answer.call.args).map(([k, val]) => ({ name: k, value: Array.isArray(val) ? `[${val.join(', ')}]` : String(val) })),
           result: answer.result,
           implementation: answer.implementation,
           fallbackReason: answer.implementation === 'native' ? null : (answer.fallbackReason ?? 'the native kernel library is not available'),

@@ -176,6 +176,8 @@ export const WINDOW_BYTES = 4 << 20;
 class WindowReader {
   bytes: Uint8Array = new Uint8Array(0);
   view: DataView = new DataView(new ArrayBuffer(0));
+  private f64cache: Float64Array | null = null;
+  private f32cache: Float32Array | null = null;
   private start = 0;
   private end = 0;
   private runP = 0;
@@ -186,6 +188,23 @@ class WindowReader {
     private readonly memory: Memory,
     private readonly width: number,
   ) {}
+
+  get stride(): number {
+    return this.runS;
+  }
+
+  /** The window as float64 / float32 in this machine's order (the window buffer starts at byte 0). */
+  f64(): Float64Array {
+    return (this.f64cache ??= new Float64Array(this.bytes.buffer, 0, this.bytes.byteLength >> 3));
+  }
+  f32(): Float32Array {
+    return (this.f32cache ??= new Float32Array(this.bytes.buffer, 0, this.bytes.byteLength >> 2));
+  }
+
+  /** True when elements [i, i+n) of the run are all inside the window (after `at(i)`). */
+  holds(o0: number, n: number): boolean {
+    return this.runS > 0 && o0 + (n - 1) * this.runS + this.width <= this.bytes.length;
+  }
 
   setRun(p: number, n: number, s: number): void {
     this.runP = p;
@@ -217,6 +236,9 @@ class WindowReader {
       hi = Math.max(a, b) + w;
     }
     this.bytes = this.memory.read(lo, hi - lo);
+    if (this.bytes.byteOffset !== 0) this.bytes = this.bytes.slice(); // typed views below assume byte 0
+    this.f64cache = null;
+    this.f32cache = null;
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     this.start = lo;
     this.end = hi;
@@ -243,11 +265,24 @@ export function emptyReductionError(name: string): ArgumentError {
 
 type Loader = (r: WindowReader, i0: number, n: number, dst: Float64Array) => void;
 
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function floatLoader(t: NumericType): Loader {
   const le = t.littleEndian;
+  const hostOrder = le === HOST_LE;
   switch (t.code) {
     case 11:
       return (r, i0, n, dst) => {
+        const o0 = r.at(i0);
+        const s = r.stride;
+        if (hostOrder && (s & 7) === 0 && (o0 & 7) === 0 && r.holds(o0, n)) {
+          // fast path: a typed view of the window (same values as DataView, fewer checks)
+          const f64 = r.f64();
+          const step = s >> 3;
+          let idx = o0 >> 3;
+          for (let k = 0; k < n; k++, idx += step) dst[k] = f64[idx];
+          return;
+        }
         for (let k = 0; k < n; k++) {
           const o = r.at(i0 + k);
           dst[k] = r.view.getFloat64(o, le);
@@ -255,6 +290,15 @@ function floatLoader(t: NumericType): Loader {
       };
     case 10:
       return (r, i0, n, dst) => {
+        const o0 = r.at(i0);
+        const s = r.stride;
+        if (hostOrder && (s & 3) === 0 && (o0 & 3) === 0 && r.holds(o0, n)) {
+          const f32 = r.f32();
+          const step = s >> 2;
+          let idx = o0 >> 2;
+          for (let k = 0; k < n; k++, idx += step) dst[k] = f32[idx];
+          return;
+        }
         for (let k = 0; k < n; k++) {
           const o = r.at(i0 + k);
           dst[k] = r.view.getFloat32(o, le);

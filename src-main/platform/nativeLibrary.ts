@@ -63,7 +63,8 @@ export const SK_E_SPACE = -4;
 
 export const LIBRARY_FILE = `stridescope_kernels.${process.platform === 'win32' ? 'dll' : process.platform === 'darwin' ? 'dylib' : 'so'}`;
 
-let cached: { path: string; lib: NativeLibrary } | undefined;
+let cached: { key: string; path: string; lib: NativeLibrary } | undefined;
+const handles = new Map<string, NativeLibrary>();
 let lastError: string | undefined;
 
 function moduleDir(): string | undefined {
@@ -103,12 +104,18 @@ export function nativeLibrary(): NativeLibrary | null {
     lastError = 'STRIDESCOPE_NO_NATIVE=1 forces the TypeScript kernels';
     return null;
   }
+  const key = process.env.STRIDESCOPE_NATIVE_LIB ?? '';
+  if (cached && cached.key === key) return cached.lib; // loaded once per search: no file-system calls per kernel
   const path = libraryCandidates().find((p) => existsSync(p));
   if (!path) {
     lastError = `the native kernel library was not found (looked for ${libraryCandidates().join(', ')}); build it with \`node native/build.mjs\``;
     return null;
   }
-  if (cached && cached.path === path) return cached.lib;
+  const known = handles.get(path);
+  if (known) {
+    cached = { key, path, lib: known };
+    return known;
+  }
   try {
     const handle = koffi.load(path);
     const fn = {} as NativeFunctions;
@@ -121,7 +128,8 @@ export function nativeLibrary(): NativeLibrary | null {
       return null;
     }
     const lib = { path, fn };
-    cached = { path, lib };
+    handles.set(path, lib);
+    cached = { key, path, lib };
     lastError = undefined;
     return lib;
   } catch (e) {

@@ -79,7 +79,15 @@ export function App() {
     [accept],
   );
 
-  const openExample = useCallback(async () => accept(await call((api) => api.openExample())), [accept]);
+  /** The example: the one already open if there is one, else a fresh one. */
+  const openExample = useCallback(async () => {
+    const open = arrays.find((a) => a.source === 'example');
+    if (open) {
+      setCurrentId(open.id);
+      return open;
+    }
+    return accept(await call((api) => api.openExample()));
+  }, [accept, arrays]);
 
   useEffect(() => {
     void call((api) => api.appInfo()).then((r) => r.ok && setInfo(r.value));

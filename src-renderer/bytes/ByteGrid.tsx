@@ -7,7 +7,7 @@
  * seamless); a file-position slider and jump-to-offset reach anywhere directly. Bytes are fetched from main in
  * aligned 4 KiB chunks, only for the rows on screen, and cached (bounded).
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ArraySummary } from '../../src-main/api/contract';
@@ -201,12 +201,6 @@ export function ByteGrid({ summary, cursor, onSelect, highlights = [], reveal, h
     scrollRef.current?.focus({ preventScroll: true });
   };
 
-  const highlightClass = (f: number): string => {
-    let cls = '';
-    for (const h of highlights) if (f >= h.from && f < h.to) cls += ' ' + h.className;
-    return cls;
-  };
-
   return (
     <div className="byte-grid-wrap">
       <div className="byte-grid-head" aria-hidden>
@@ -237,38 +231,14 @@ export function ByteGrid({ summary, cursor, onSelect, highlights = [], reveal, h
           {items.map((item) => {
             const row = base + item.index;
             const start = row * BYTES_PER_ROW;
-            const cells = [];
-            const ascii = [];
-            for (let i = 0; i < BYTES_PER_ROW; i++) {
-              const f = start + i;
-              if (f >= size) break;
-              const b = byteAt(f);
-              const cls = `${byteClass(f)}${highlightClass(f)}${f === cursor ? ' cursor' : ''}`;
-              cells.push(
-                <span key={i} className={`hx ${cls}`} data-off={f}>
-                  {b === undefined ? '··' : hex2(b)}
-                </span>,
-              );
-              ascii.push(
-                <span key={i} className={`as ${cls}`} data-off={f}>
-                  {b === undefined ? ' ' : b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'}
-                </span>,
-              );
+            const chunk = cache.current.get(Math.floor(start / CHUNK));
+            // Per-row marks (cursor, highlights) as a string, so unchanged rows skip rendering entirely.
+            let marks = '';
+            if (cursor !== null && cursor >= start && cursor < start + BYTES_PER_ROW) marks += `c${cursor - start};`;
+            for (const h of highlights) {
+              if (h.to > start && h.from < start + BYTES_PER_ROW) marks += `${Math.max(h.from, start) - start}-${Math.min(h.to, start + BYTES_PER_ROW) - start}:${h.className};`;
             }
-            return (
-              <div
-                key={row}
-                className="byte-row"
-                role="row"
-                aria-rowindex={row + 1}
-                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                data-row={row}
-              >
-                <span className="off-col">{start.toString(16).padStart(10, '0')}</span>
-                <span className="hex-col">{cells}</span>
-                <span className="ascii-col">{ascii}</span>
-              </div>
-            );
+            return <ByteRow key={row} row={row} top={item.start} size={size} chunk={chunk} byteClass={byteClass} marks={marks} />;
           })}
         </div>
       </div>
@@ -287,3 +257,56 @@ export function ByteGrid({ summary, cursor, onSelect, highlights = [], reveal, h
     </div>
   );
 }
+
+interface ByteRowProps {
+  row: number;
+  top: number;
+  size: number;
+  /** the 4 KiB chunk holding this row (undefined while it loads) */
+  chunk: Uint8Array | undefined;
+  byteClass: (offset: number) => string;
+  /** "c<i>;" for the cursor, "<from>-<to>:<class>;" for highlights, relative to the row */
+  marks: string;
+}
+
+/** One row: offset, 16 hex cells, 16 ASCII cells. Memoized: scrolling renders only rows that appear. */
+const ByteRow = memo(function ByteRow({ row, top, size, chunk, byteClass, marks }: ByteRowProps) {
+  const start = row * BYTES_PER_ROW;
+  const extra: string[] = new Array(BYTES_PER_ROW).fill('');
+  if (marks) {
+    for (const m of marks.split(';')) {
+      if (!m) continue;
+      if (m[0] === 'c') extra[Number(m.slice(1))] += ' cursor';
+      else {
+        const [range, cls] = m.split(':');
+        const [a, b] = range.split('-').map(Number);
+        for (let i = a; i < b; i++) extra[i] += ' ' + cls;
+      }
+    }
+  }
+  const cells = [];
+  const ascii = [];
+  for (let i = 0; i < BYTES_PER_ROW; i++) {
+    const f = start + i;
+    if (f >= size) break;
+    const b = chunk ? chunk[f % CHUNK] : undefined;
+    const cls = byteClass(f) + extra[i];
+    cells.push(
+      <span key={i} className={`hx ${cls}`} data-off={f}>
+        {b === undefined ? '··' : hex2(b)}
+      </span>,
+    );
+    ascii.push(
+      <span key={i} className={`as ${cls}`} data-off={f}>
+        {b === undefined ? ' ' : b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'}
+      </span>,
+    );
+  }
+  return (
+    <div className="byte-row" role="row" aria-rowindex={row + 1} style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }} data-row={row}>
+      <span className="off-col">{start.toString(16).padStart(10, '0')}</span>
+      <span className="hex-col">{cells}</span>
+      <span className="ascii-col">{ascii}</span>
+    </div>
+  );
+});

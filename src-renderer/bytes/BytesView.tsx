@@ -100,7 +100,7 @@ export function BytesView({ summary: s, cursor, setCursor, goto }: ViewProps) {
       </div>
       <ErrorBox error={error} />
       <div className="bytes-layout">
-        <ByteGrid summary={s} cursor={cursor} onSelect={setCursor} highlights={highlights} reveal={reveal} height={520} />
+        <ByteGrid key={s.id} summary={s} cursor={cursor} onSelect={setCursor} highlights={highlights} reveal={reveal} height={520} />
         <aside className="byte-info" data-testid="byte-info">
           {cursor === null ? (
             <p className="muted">Click a byte.</p>

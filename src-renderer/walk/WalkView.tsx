@@ -209,7 +209,7 @@ export function WalkView({ summary: s, setCursor, goto }: ViewProps) {
           </p>
           <div className="step-controls">
             <button onClick={() => void goTo(0)} aria-label="First element">
-              ⏮
+              |◀
             </button>
             <button onClick={() => void goTo(pos - 1)} aria-label="Previous element" data-testid="walk-prev">
               ◀
@@ -221,7 +221,7 @@ export function WalkView({ summary: s, setCursor, goto }: ViewProps) {
               ▶
             </button>
             <button onClick={() => void goTo(size - 1)} aria-label="Last element">
-              ⏭
+              ▶|
             </button>
             <input type="range" min={0} max={Math.max(0, size - 1)} value={pos} onChange={(e) => void goTo(Number(e.target.value))} aria-label="Step" />
             <span data-testid="walk-pos">
@@ -277,7 +277,7 @@ export function WalkView({ summary: s, setCursor, goto }: ViewProps) {
                 ))}
               </tbody>
             </table>
-            <ByteGrid summary={s} cursor={step?.fileOffset ?? null} onSelect={setCursor} highlights={highlights} reveal={reveal} height={300} testId="walk-grid" />
+            <ByteGrid key={s.id} summary={s} cursor={step?.fileOffset ?? null} onSelect={setCursor} highlights={highlights} reveal={reveal} height={300} testId="walk-grid" />
           </div>
         </>
       ) : null}
