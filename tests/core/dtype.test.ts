@@ -377,15 +377,12 @@ describe('details', () => {
     new DataView(u.buffer).setUint32(4, 0x62, true);
     expect(DType.parse('<U3').decode(u, 0)).toBe('\0b');
   });
-  it('decoders are cached per dtype and fast for numeric kinds', () => {
+  it('decoders are cached per dtype and decode many elements in a row', () => {
     const dt = DType.parse('<f8');
     const n = 200_000;
     const buf = new Uint8Array(new Float64Array(Array.from({ length: n }, (_, i) => i * 0.5)).buffer);
-    const t0 = performance.now();
     let sum = 0;
     for (let i = 0; i < n; i++) sum += dt.decode(buf, i * 8) as number;
-    const ms = performance.now() - t0;
     expect(sum).toBe((0.5 * (n - 1) * n) / 2);
-    expect(ms).toBeLessThan(500);
   });
 });

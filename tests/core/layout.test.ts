@@ -164,17 +164,15 @@ describe('strideWalk / walkOffsets properties', () => {
     );
   });
 
-  it('walks a big array fast without per-element allocation', () => {
+  it('walks a big array into a caller buffer (throughput is in npm run bench)', () => {
     const l: Layout = { shape: [1000, 1000], strides: [-8, 8000], offset: 8 * 999 };
     const out = new Float64Array(1_000_000);
-    const t0 = performance.now();
     const got = walkOffsets(l, 0, 1_000_000, out);
-    const ms = performance.now() - t0;
+    expect(got).toBe(out);
     expect(got[0]).toBe(8 * 999);
     expect(got[1]).toBe(8 * 999 + 8000);
     expect(got[1000]).toBe(8 * 998);
     expect(got[999_999]).toBe(999 * 8000);
-    expect(ms).toBeLessThan(1000);
   });
 
   it('rejects a start past the end', () => {

@@ -127,7 +127,7 @@ describe('mapFile', () => {
     expect(() => m.flush()).toThrow(LifetimeError);
   });
 
-  it('opening a 4 GiB file costs what a 4 KiB one does (nothing is read at open)', () => {
+  it('opening a 4 GiB file reads nothing: resident memory does not grow with the file (time is in npm run bench)', () => {
     const big = join(dir, 'big.bin');
     const fd = openSync(big, 'w');
     ftruncateSync(fd, 4 * 1024 ** 3); // sparse
@@ -135,18 +135,14 @@ describe('mapFile', () => {
     const { path: small } = fileWith('small.bin', 4096);
     const time = (p: string, len: number) => {
       const rss0 = process.memoryUsage().rss;
-      const t0 = performance.now();
       const m = mapFile(p, { offset: 0, length: len, mode: 'r' });
-      const dt = performance.now() - t0;
       const drss = process.memoryUsage().rss - rss0;
       m.release('close');
-      return { dt, drss };
+      return { drss };
     };
     time(small, 4096); // warm up koffi
-    const s = time(small, 4096);
     const b = time(big, 4 * 1024 ** 3);
     expect(b.drss).toBeLessThan(16 * 1024 * 1024);
-    expect(b.dt).toBeLessThan(Math.max(20, s.dt * 50));
   });
 });
 
