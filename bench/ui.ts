@@ -32,6 +32,37 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
+/**
+ * The floor: what this machine's Chromium gives a page that does (almost) nothing, measured the same way
+ * (rAF timestamp deltas over 300 frames): an idle static page, and a static page whose trivial div is scrolled
+ * 400 px every frame. Frame times of the byte grid can't go below these.
+ */
+async function floorFrames(browser: import('@playwright/test').Browser): Promise<{ idle: number[]; scroll: number[] }> {
+  const context = await browser.newContext({ viewport: { width: 1320, height: 900 } });
+  const page = await context.newPage();
+  await page.setContent(
+    '<!doctype html><body style="margin:0"><div id="s" style="height:520px;width:700px;overflow-y:auto;font:13px monospace">' +
+      Array.from({ length: 2000 }, (_, i) => `<div style="height:20px">row ${i}</div>`).join('') +
+      '</div></body>',
+  );
+  const out = await page.evaluate(async () => {
+    const el = document.getElementById('s') as HTMLDivElement;
+    const run = async (scroll: boolean) => {
+      const stamps: number[] = [];
+      for (let k = 0; k < 300; k++) {
+        if (scroll) el.scrollTop = (el.scrollTop + 400) % 30000;
+        stamps.push(await new Promise<number>((r) => requestAnimationFrame(r)));
+      }
+      return stamps.slice(1).map((t, i) => t - stamps[i]);
+    };
+    const idle = await run(false);
+    const scroll = await run(true);
+    return { idle, scroll };
+  });
+  await context.close();
+  return out;
+}
+
 export async function benchUi(dir: string, runs = 5): Promise<Record<string, number>> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('build the renderer first: npx electron-vite build');
   const name = 'ui-4GiB.npy';
@@ -40,6 +71,8 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const firstBytes: number[] = [];
   const frames: number[] = [];
+  const floorIdle: number[] = [];
+  const floorScroll: number[] = [];
   try {
     for (let run = 0; run < runs; run++) {
       const handlers = createHandlers();
@@ -99,6 +132,10 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
       await page.locator(`[data-testid=byte-grid] .hx[data-off="${4 * GiB + 127}"]`).filter({ hasText: '00' }).waitFor({ timeout: 10_000 });
       await context.close();
       handlers.dispose();
+      // the floor, interleaved with the runs so both see the same machine load
+      const floor = await floorFrames(browser);
+      floorIdle.push(...floor.idle);
+      floorScroll.push(...floor.scroll);
     }
   } finally {
     await browser.close();
@@ -112,7 +149,18 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
       ['drop -> first bytes painted (median ms)', first.toFixed(1), '< 300'],
       ['scroll start -> end: p95 frame (ms)', p95.toFixed(2), '< 20'],
       ['scroll: median frame (ms)', median(frames).toFixed(2), ''],
+      ['floor, idle static page: median / p95 frame (ms)', `${median(floorIdle).toFixed(2)} / ${percentile(floorIdle, 95).toFixed(2)}`, ''],
+      ['floor, trivial div scrolled 400 px/frame: median / p95 (ms)', `${median(floorScroll).toFixed(2)} / ${percentile(floorScroll, 95).toFixed(2)}`, ''],
     ],
   );
-  return { uiFirstBytesMs: first, uiScrollP95FrameMs: p95, uiScrollMedianFrameMs: median(frames) };
+  console.log(`first-bytes runs (ms): ${firstBytes.map((x) => x.toFixed(0)).join(', ')}`);
+  return {
+    uiFirstBytesMs: first,
+    uiScrollP95FrameMs: p95,
+    uiScrollMedianFrameMs: median(frames),
+    uiFloorIdleMedianMs: median(floorIdle),
+    uiFloorIdleP95Ms: percentile(floorIdle, 95),
+    uiFloorScrollMedianMs: median(floorScroll),
+    uiFloorScrollP95Ms: percentile(floorScroll, 95),
+  };
 }

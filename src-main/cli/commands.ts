@@ -4,6 +4,8 @@ import { DType } from '../core/dtype';
 import { evaluateViewExpr } from '../core/viewexpr';
 import type { ModelName } from '../api/inspect';
 import { seedExample } from '../core/example';
+import { CtypesView } from '../core/ctypes';
+import type { NDArray } from '../core/ndarray';
 import { inspectArray, walkArray, reinterpretAt, hexDump } from '../api/inspect';
 import { openTarget, type OpenedTarget } from './openTarget';
 import { runKernel, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
@@ -77,7 +79,7 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
           readData: (o, n) => x.memory.read(x.offset + o, n),
           hash: true,
         });
-        return opts.json ? JSON.stringify(json) : formatInspect(json, x);
+        return opts.json ? JSON.stringify(json) : formatInspect(json, x) + '\n\n' + seedLines(x);
       }
       const target = openTarget(args[0], opts);
       try {
@@ -160,6 +162,18 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
     default:
       throw new ArgumentError(`unknown command '${command}': expected inspect, walk, reinterpret, hex or kernel`);
   }
+}
+
+/** The seed page's c_long vs c_longlong example on the built-in array, under each C data model. */
+function seedLines(x: NDArray): string {
+  const lines = ['the seed page, under each C data model (c_long is 8 bytes on LP64, 4 on LLP64 and ILP32):'];
+  for (const model of ['LP64', 'LLP64', 'ILP32'] as const) {
+    const ct = new CtypesView(x, { model });
+    const long = ct.data_as(ct.POINTER('c_long')).contents.repr();
+    const longlong = ct.data_as(ct.POINTER('c_longlong')).contents.repr();
+    lines.push(`  ${model.padEnd(5)}  x.ctypes.data_as(POINTER(c_long)).contents = ${long.padEnd(18)} …(POINTER(c_longlong)).contents = ${longlong}   shape: ${ct.shape?.repr().replace(/ object at 0x[0-9a-f]+/, '')}`);
+  }
+  return lines.join('\n');
 }
 
 function fmtTuple(xs: readonly number[]): string {

@@ -1,0 +1,890 @@
+/**
+ * NumPy objects in the playground: `PyArray` (ndarray / memmap over a core NDArray), NumPy scalars, dtypes,
+ * scalar types (`np.int32`), `arr.flags` and `arr.ctypes` (NumPy's `_ctypes`, over core's CtypesView).
+ *
+ * Views (indexing, .T, transpose, reshape, view) are core NDArray views over the same Memory; everything that
+ * computes (astype, copy, byteswap, sum, arithmetic) allocates new memory, as NumPy does. A memmap's views stay
+ * `memmap` (NumPy's __array_finalize__), ufunc results are plain arrays (memmap.__array_wrap__).
+ */
+import { DType, type Value } from '../core/dtype';
+import { CtypesView } from '../core/ctypes';
+import { LayoutError } from '../core/errors';
+import { isCContiguous, walkOffsets } from '../core/layout';
+import { NDArray, type Selector } from '../core/ndarray';
+import {
+  arrayType,
+  cToPy,
+  PyCArray,
+  PyCArrayType,
+  PyCData,
+  PyCPointer,
+  PyCPointerType,
+  PyCSimpleType,
+  simpleType,
+} from './cobjects';
+import { attributeError, indexError, PyException, typeError, valueError } from './errors';
+import { astype, byteswap, cOrderBytesRaw, defaultIntDType, isIntKind, parseDTypeString, sum, sumDType, arrayFromNumbers, arrayFromBigInts } from './numeric';
+import {
+  bindArgs,
+  Ellipsis,
+  indexValue,
+  intSequence,
+  PyBuiltin,
+  PyDict,
+  PyList,
+  PyObject,
+  PySlice,
+  PyTuple,
+  repr as pyRepr,
+  typeName,
+  type Ctx,
+  type Kwargs,
+  type PyValue,
+} from './objects';
+import { arrayRepr, arrayStr, dtypeRepr, dtypeStr, scalarRepr, scalarStr } from './repr';
+
+/** A decoded element as the Python value `.item()` gives. */
+export function valueToPy(v: Value, d: DType): PyValue {
+  if (typeof v === 'boolean' || typeof v === 'bigint' || typeof v === 'string' || v instanceof Uint8Array) return v;
+  if (typeof v === 'number') return d.kind === 'f' ? v : BigInt(v);
+  throw new PyException('NotImplementedError', `the playground has no Python value for ${d.name} elements`);
+}
+
+const wrappers = new WeakMap<NDArray, PyArray>();
+
+export class PyArray extends PyObject {
+  private constructor(
+    readonly arr: NDArray,
+    /** 'ndarray' or 'memmap' */
+    readonly cls: 'ndarray' | 'memmap',
+    /** np.memmap's `filename` / mode */
+    readonly mmap: { filename: string; mode: string } | null,
+  ) {
+    super();
+  }
+  /** The one wrapper for an NDArray (so `a.base is a` holds). */
+  static wrap(arr: NDArray, cls: 'ndarray' | 'memmap' = 'ndarray', mmap: { filename: string; mode: string } | null = null): PyArray {
+    let w = wrappers.get(arr);
+    if (!w) {
+      w = new PyArray(arr, cls, mmap);
+      wrappers.set(arr, w);
+    }
+    return w;
+  }
+  /** A view of this array keeps the class (memmap views are memmaps). */
+  private view(arr: NDArray): PyArray {
+    return PyArray.wrap(arr, this.cls, this.cls === 'memmap' ? this.mmap : null);
+  }
+  /** A new allocation derived from this array (astype/copy keep a memmap's class, like NumPy's subok). */
+  private derived(arr: NDArray, ctx: Ctx): PyArray {
+    ctx.adopt(arr);
+    return PyArray.wrap(arr, this.cls, null);
+  }
+  get typeName(): string {
+    return this.cls === 'memmap' ? 'numpy.memmap' : 'numpy.ndarray';
+  }
+  override get node(): object | null {
+    return this.arr;
+  }
+  override repr(ctx: Ctx): string {
+    return arrayRepr(this.arr, this.cls === 'memmap' ? 'memmap' : 'array', ctx.modelName);
+  }
+  override str(): string {
+    return arrayStr(this.arr);
+  }
+  override len(): number {
+    if (this.arr.ndim === 0) throw typeError('len() of unsized object');
+    return this.arr.shape[0];
+  }
+  override iter(ctx: Ctx): PyValue[] {
+    if (this.arr.ndim === 0) throw typeError('iteration over a 0-d array');
+    return Array.from({ length: this.arr.shape[0] }, (_, i) => this.getitem(BigInt(i), ctx));
+  }
+  override truthy(): boolean {
+    if (this.arr.size !== 1) {
+      throw valueError('The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()');
+    }
+    const v = this.arr.get(new Array(this.arr.ndim).fill(0));
+    return typeof v === 'object' ? true : Boolean(v);
+  }
+
+  // ---------------------------------------------------------------- indexing
+
+  private selectors(key: PyValue): { sel: Selector[]; scalar: boolean } {
+    const items = key instanceof PyTuple ? key.items : [key];
+    const sel: Selector[] = [];
+    let ints = 0;
+    let other = false;
+    for (const k of items) {
+      if (k === null) {
+        sel.push('newaxis');
+        other = true;
+      } else if (k === Ellipsis) {
+        sel.push('ellipsis');
+        other = true;
+      } else if (k instanceof PySlice) {
+        const n = (v: PyValue): number | null => (v === null ? null : indexValue(v, 'slice'));
+        sel.push({ start: n(k.start), stop: n(k.stop), step: n(k.step) });
+        other = true;
+      } else if (typeof k === 'bigint' || (k instanceof NpScalar && isIntKind(k.dtype))) {
+        sel.push(indexValue(k, 'array'));
+        ints++;
+      } else if (k instanceof PyArray || k instanceof PyList || typeof k === 'boolean') {
+        throw new PyException(
+          'NotImplementedError',
+          'the playground does basic indexing only (integers, slices, ..., None): fancy and boolean indexing make copies, not views',
+        );
+      } else {
+        throw indexError(
+          'only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or boolean arrays are valid indices',
+        );
+      }
+    }
+    return { sel, scalar: !other && ints === this.arr.ndim };
+  }
+
+  override getitem(key: PyValue, ctx: Ctx): PyValue {
+    const { sel, scalar } = this.selectors(key);
+    const v = this.arr.index(...sel);
+    if (scalar) return new NpScalar(v.dtype, v.get([]), ctx);
+    return this.view(v);
+  }
+
+  override setitem(key: PyValue, value: PyValue, ctx: Ctx): void {
+    const { sel } = this.selectors(key);
+    const target = this.arr.index(...sel);
+    assignInto(target, value, ctx);
+  }
+
+  // ---------------------------------------------------------------- attributes
+
+  override getattr(name: string, ctx: Ctx): PyValue {
+    const a = this.arr;
+    const tuple = (xs: number[]) => new PyTuple(xs.map((x) => BigInt(x)));
+    switch (name) {
+      case 'shape':
+        return tuple(a.shape);
+      case 'strides':
+        return tuple(a.strides);
+      case 'ndim':
+        return BigInt(a.ndim);
+      case 'size':
+        return BigInt(a.size);
+      case 'itemsize':
+        return BigInt(a.itemsize);
+      case 'nbytes':
+        return BigInt(a.nbytes);
+      case 'dtype':
+        return new PyDType(a.dtype);
+      case 'flags':
+        return new PyFlags(a);
+      case 'T':
+        return this.view(a.T);
+      case 'base':
+        return a.base ? PyArray.wrap(a.base, this.cls === 'memmap' && a.base.memory.kind === 'mapped' ? 'memmap' : 'ndarray') : null;
+      case 'ctypes':
+        return ctx.ctypesAvailable ? new PyNpCtypes(this, ctx) : new PyNpCtypesMissing(this);
+      case '__array_interface__':
+        return this.arrayInterface(ctx);
+      case 'filename':
+        if (this.cls === 'memmap') return this.mmap?.filename ?? null;
+        break;
+      case 'mode':
+        if (this.cls === 'memmap') return this.mmap?.mode ?? null;
+        break;
+    }
+    const method = this.method(name);
+    if (method) return new PyBuiltin(name, method, this);
+    return super.getattr(name, ctx);
+  }
+
+  private arrayInterface(ctx: Ctx): PyDict {
+    const a = this.arr;
+    void ctx;
+    const contiguous = isCContiguous(a.layout, a.itemsize);
+    const t = (xs: number[]) => new PyTuple(xs.map((x) => BigInt(x)));
+    return new PyDict([
+      ['data', new PyTuple([a.address, !a.writeable])],
+      ['strides', contiguous ? null : t(a.strides)],
+      ['descr', new PyList(a.dtype.descr.map((f) => new PyTuple([typeof f[0] === 'string' ? f[0] : f[0][1], typeof f[1] === 'string' ? f[1] : JSON.stringify(f[1])])))],
+      ['typestr', a.dtype.str],
+      ['shape', t(a.shape)],
+      ['version', 3n],
+    ]);
+  }
+
+  private method(name: string): ((args: PyValue[], kw: Kwargs, ctx: Ctx) => PyValue) | null {
+    const a = this.arr;
+    switch (name) {
+      case 'transpose':
+        return (args, kw, ctx) => {
+          if (kw.size) throw typeError("transpose() takes no keyword arguments");
+          if (args.length === 0 || (args.length === 1 && args[0] === null)) return this.view(a.transpose());
+          const axes = args.length === 1 ? intSequence(args[0], 'axes', ctx) : args.map((x) => indexValue(x, 'axes'));
+          return this.view(a.transpose(axes));
+        };
+      case 'reshape':
+        return (args, kw, ctx) => {
+          const b = bindArgs('reshape', [], [], kw, { kwOnly: ['order', 'shape', 'copy'] });
+          const shapeArg = args.length === 1 ? args[0] : args.length ? new PyTuple(args) : b.shape;
+          if (shapeArg === undefined) throw typeError("reshape() missing required argument 'shape' (pos 0)");
+          const shape = intSequence(shapeArg, 'shape', ctx);
+          const order = b.order === undefined || b.order === null ? 'C' : String(b.order);
+          if (order !== 'C' && order !== 'F') throw valueError("order must be one of 'C', 'F', 'A', or 'K' (got '" + order + "')");
+          try {
+            return this.view(a.reshape(shape, order));
+          } catch (e) {
+            if (!(e instanceof LayoutError) || !/avoid creating a copy/.test(e.message)) throw e;
+            // NumPy copies when no view can do it
+            const c = this.derived(order === 'C' ? a.copy() : copyInOrder(a, 'F', ctx.label), ctx);
+            return PyArray.wrap(c.arr.reshape(shape, order), this.cls);
+          }
+        };
+      case 'view':
+        return (args, kw, ctx) => {
+          const b = bindArgs('view', ['dtype', 'type'], args, kw);
+          if (b.dtype === undefined || b.dtype === null) return this.view(a.index('ellipsis'));
+          if (b.dtype instanceof PyArrayClass) {
+            return PyArray.wrap(a.index('ellipsis'), b.dtype.cls);
+          }
+          return this.view(a.view(toDType(b.dtype, ctx)));
+        };
+      case 'astype':
+        return (args, kw, ctx) => {
+          const b = bindArgs('astype', ['dtype', 'order', 'casting', 'subok', 'copy'], args, kw, { required: 1 });
+          const d = toDType(b.dtype!, ctx);
+          if (b.copy === false && d.equals(a.dtype)) return this;
+          return this.derived(astype(a, d, ctx.label), ctx);
+        };
+      case 'copy':
+        return (args, kw, ctx) => {
+          const b = bindArgs('copy', ['order'], args, kw);
+          const order = b.order === undefined ? 'C' : String(b.order);
+          return this.derived(order === 'F' ? copyInOrder(a, 'F', ctx.label) : relabel(a.copy(), ctx.label), ctx);
+        };
+      case 'byteswap':
+        return (args, kw, ctx) => {
+          const b = bindArgs('byteswap', ['inplace'], args, kw);
+          if (b.inplace === true) throw new PyException('NotImplementedError', 'byteswap(inplace=True) is not supported in the playground');
+          return this.derived(byteswap(a, ctx.label), ctx);
+        };
+      case 'tobytes':
+        return (args, kw) => {
+          const b = bindArgs('tobytes', ['order'], args, kw);
+          const order = b.order === undefined || b.order === null ? 'C' : String(b.order);
+          if (order !== 'C' && order !== 'F' && order !== 'A') throw valueError("order must be one of 'C', 'F', 'A', or 'K' (got '" + order + "')");
+          return order === 'C' ? cOrderBytesRaw(a) : a.toBytes(order);
+        };
+      case 'sum':
+        return (args, kw, ctx) => {
+          const b = bindArgs('sum', ['axis', 'dtype', 'out', 'keepdims'], args, kw);
+          const axis = b.axis === undefined || b.axis === null ? null : indexValue(b.axis, 'axis');
+          const d = b.dtype === undefined || b.dtype === null ? sumDType(a.dtype, ctx.modelName) : toDType(b.dtype, ctx);
+          const r = sum(a, axis, d, ctx.label);
+          if (r.ndim === 0) return new NpScalar(r.dtype, r.get([]), ctx);
+          ctx.adopt(r);
+          return PyArray.wrap(r);
+        };
+      case 'item':
+        return (args, kw, ctx) => {
+          void kw;
+          if (args.length === 0) {
+            if (a.size !== 1) throw valueError('can only convert an array of size 1 to a Python scalar');
+            return valueToPy(a.get(new Array(a.ndim).fill(0)), a.dtype);
+          }
+          const idx = args.length === 1 && args[0] instanceof PyTuple ? intSequence(args[0], 'index', ctx) : args.map((x) => indexValue(x, 'index'));
+          if (idx.length === 1 && a.ndim !== 1) {
+            const flat = idx[0] < 0 ? idx[0] + a.size : idx[0];
+            if (flat < 0 || flat >= a.size) throw indexError(`index ${idx[0]} is out of bounds for size ${a.size}`);
+            const off = walkOffsets(a.layout, flat, 1)[0];
+            return valueToPy(a.dtype.decode(a.memory.read(off, a.itemsize), 0), a.dtype);
+          }
+          return valueToPy(a.get(idx), a.dtype);
+        };
+      case 'tolist':
+        return (args, kw, ctx) => {
+          void args;
+          void kw;
+          void ctx;
+          const rec = (v: NDArray): PyValue => (v.ndim === 0 ? valueToPy(v.get([]), v.dtype) : new PyList(Array.from({ length: v.shape[0] }, (_, i) => rec(v.index(i)))));
+          return rec(a);
+        };
+      case 'fill':
+        return (args, kw, ctx) => {
+          const b = bindArgs('fill', ['value'], args, kw, { required: 1 });
+          assignInto(a, b.value!, ctx);
+          return null;
+        };
+      case 'flush':
+        if (this.cls !== 'memmap') return null;
+        return () => null;
+    }
+    return null;
+  }
+}
+
+function relabel(a: NDArray, label: string): NDArray {
+  return new NDArray({ memory: a.memory, dtype: a.dtype, shape: a.shape, strides: a.strides, offset: a.offset, label });
+}
+
+/** A Fortran-ordered copy (the layout `a.copy(order='F')` gives). */
+function copyInOrder(a: NDArray, order: 'F', label: string): NDArray {
+  void order;
+  const bytes = a.toBytes('F');
+  const c = new NDArray({ memory: new (require_owned())(label, bytes), dtype: a.dtype, shape: a.shape.slice(), strides: fStridesOf(a.shape, a.itemsize), label });
+  return c;
+}
+function fStridesOf(shape: number[], itemsize: number): number[] {
+  const out: number[] = [];
+  let s = itemsize;
+  for (const d of shape) {
+    out.push(s);
+    s *= d || 1;
+  }
+  return out;
+}
+import { OwnedMemory } from '../core/memory';
+function require_owned(): typeof OwnedMemory {
+  return OwnedMemory;
+}
+
+/** `target[...] = value`: broadcast the value to the target's shape, cast (unsafely, as setitem does), write. */
+export function assignInto(target: NDArray, value: PyValue, ctx: Ctx): void {
+  if (!target.writeable) throw valueError('assignment destination is read-only');
+  let src: NDArray;
+  if (value instanceof PyArray) src = value.arr;
+  else if (value instanceof NpScalar) src = value.toArray();
+  else src = arrayFromPy(value, target.dtype, ctx, 'value');
+  if (src.dtype.kind === 'i' && target.dtype.kind === 'i' && !(value instanceof PyArray) && typeof value === 'bigint') {
+    const bits = BigInt(target.dtype.itemsize * 8);
+    if (value < -(1n << (bits - 1n)) || value >= 1n << (bits - 1n)) throw new PyException('OverflowError', `Python integer ${value} out of bounds for ${target.dtype.name}`);
+  }
+  const b = NDArray.broadcastTo(src, target.shape);
+  const cast = astype(b, target.dtype, 'assignment');
+  const bytes = cOrderBytesRaw(cast);
+  const n = target.size;
+  const itemsize = target.itemsize;
+  if (isCContiguous(target.layout, itemsize)) {
+    target.memory.write(target.offset, bytes);
+    return;
+  }
+  const offs = walkOffsets(target.layout, 0, n);
+  for (let i = 0; i < n; i++) target.memory.write(offs[i], bytes.subarray(i * itemsize, (i + 1) * itemsize));
+}
+
+// ================================================================ building arrays from Python values
+
+/** The shape and flat leaves of a nested list/tuple (NumPy's discovery), with its error for ragged input. */
+function discover(v: PyValue, ctx: Ctx): { shape: number[]; leaves: PyValue[] } {
+  const leaves: PyValue[] = [];
+  let shape: number[] | null = null;
+  const rec = (x: PyValue, depth: number, dims: number[]): void => {
+    if (x instanceof PyList || x instanceof PyTuple) {
+      const items = x.items;
+      const here = [...dims, items.length];
+      if (items.length === 0) {
+        if (shape === null) shape = here;
+        return;
+      }
+      for (const it of items) rec(it, depth + 1, here);
+      return;
+    }
+    if (x instanceof PyArray) {
+      const here = [...dims, ...x.arr.shape];
+      const vals = x.arr.values().map((e) => valueToPy(e, x.arr.dtype));
+      if (shape === null) shape = here;
+      else if (shape.length !== here.length || shape.some((d, i) => d !== here[i])) ragged(dims.length);
+      leaves.push(...vals);
+      return;
+    }
+    if (shape === null) shape = dims;
+    else if (shape.length !== dims.length || shape.some((d, i) => d !== dims[i])) ragged(Math.min(shape.length, dims.length));
+    leaves.push(x);
+  };
+  const ragged = (after: number): never => {
+    throw valueError(
+      `setting an array element with a sequence. The requested array has an inhomogeneous shape after ${after} dimensions. The detected shape was ${shapeText((shape as number[] | null)?.slice(0, after) ?? [])} + inhomogeneous part.`,
+    );
+  };
+  void ctx;
+  rec(v, 0, []);
+  return { shape: shape ?? [], leaves };
+}
+
+function shapeText(s: number[]): string {
+  return s.length === 1 ? `(${s[0]},)` : `(${s.join(', ')})`;
+}
+
+/** The dtype NumPy infers from Python values: bool < int < float. */
+function inferDType(leaves: PyValue[], ctx: Ctx): DType {
+  let kind: 'b' | 'i' | 'f' = 'b';
+  let npType: DType | null = null;
+  for (const x of leaves) {
+    if (typeof x === 'boolean') continue;
+    if (typeof x === 'bigint') {
+      if (kind === 'b') kind = 'i';
+      if (x > 9223372036854775807n || x < -9223372036854775808n) {
+        throw new PyException('OverflowError', `Python integer ${x} out of bounds for int64`);
+      }
+    } else if (typeof x === 'number') kind = 'f';
+    else if (x instanceof NpScalar) npType = npType ? promote(npType, x.dtype) : x.dtype;
+    else if (typeof x === 'string' || x instanceof Uint8Array) {
+      throw new PyException('NotImplementedError', 'the playground builds bool, integer and float arrays (not strings)');
+    } else throw new PyException('NotImplementedError', `the playground cannot build an array from ${typeName(x)} values`);
+  }
+  if (!leaves.length) return DType.parse('float64');
+  const base = kind === 'b' ? DType.parse('bool') : kind === 'i' ? defaultIntDType(ctx.modelName) : DType.parse('float64');
+  if (npType) return leaves.every((x) => x instanceof NpScalar) ? npType : promote(npType, base);
+  return base;
+}
+
+import { promoteTypes as promote } from './numeric';
+
+/** `np.array(value, dtype)` for Python values (nested lists/tuples of numbers) and arrays. */
+export function arrayFromPy(v: PyValue, dtype: DType | null, ctx: Ctx, label: string): NDArray {
+  if (v instanceof PyArray) return dtype ? astype(v.arr, dtype, label) : relabel(v.arr.copy(), label);
+  if (v instanceof NpScalar) return dtype ? astype(v.toArray(), dtype, label) : v.toArray();
+  const { shape, leaves } = discover(v, ctx);
+  const d = dtype ?? inferDType(leaves, ctx);
+  if (d.kind === 'f' || d.kind === 'b' || !leaves.some((x) => typeof x === 'bigint' && (x > 2n ** 53n || x < -(2n ** 53n)))) {
+    const f = new Float64Array(leaves.length);
+    leaves.forEach((x, i) => {
+      f[i] = leafNumber(x, d);
+    });
+    if (isIntKind(d) && dtype) {
+      // NumPy 2 refuses out-of-range Python ints for an explicit integer dtype
+      const bits = BigInt(d.itemsize * 8);
+      const [lo, hi] = d.kind === 'u' ? [0n, (1n << bits) - 1n] : [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n];
+      for (const x of leaves) if (typeof x === 'bigint' && (x < lo || x > hi)) throw new PyException('OverflowError', `Python integer ${x} out of bounds for ${d.name}`);
+    }
+    if (!d.isNative) return astype(arrayFromNumbers(d.newByteOrder('<'), shape, f, label), d, label);
+    return arrayFromNumbers(d, shape, f, label);
+  }
+  return arrayFromBigInts(d, shape, leaves.map((x) => (typeof x === 'bigint' ? x : BigInt(Math.trunc(leafNumber(x, d))))), label);
+}
+
+function leafNumber(x: PyValue, d: DType): number {
+  if (typeof x === 'boolean') return x ? 1 : 0;
+  if (typeof x === 'bigint') return Number(x);
+  if (typeof x === 'number') {
+    if (isIntKind(d) && !Number.isFinite(x)) throw valueError(`cannot convert float ${x === Infinity ? 'infinity' : x === -Infinity ? '-infinity' : 'NaN'} to integer`);
+    return x;
+  }
+  if (x instanceof NpScalar) return Number(x.value as number | bigint | boolean);
+  throw typeError(`float() argument must be a string or a real number, not '${typeName(x)}'`);
+}
+
+/** Anything NumPy accepts as a dtype: np.int32, 'i4', np.dtype(...), int/float/bool, a ctypes type. */
+export function toDType(v: PyValue, ctx: Ctx): DType {
+  if (v instanceof PyDType) return v.dtype;
+  if (v instanceof NpType) return v.dtype(ctx);
+  if (typeof v === 'string') return parseDTypeString(v, ctx.modelName);
+  if (v instanceof PyBuiltinType) return v.asDType(ctx);
+  if (v instanceof PyCSimpleType) return dtypeOfCType(v, ctx);
+  if (v === null) return DType.parse('float64');
+  throw typeError(`Cannot interpret '${pyRepr(v, ctx)}' as a data type`);
+}
+
+/** The NumPy dtype of a ctypes simple type (np.dtype(ctypes.c_long)). */
+export function dtypeOfCType(t: PyCSimpleType, ctx: Ctx): DType {
+  void ctx;
+  const c = t.ctype;
+  switch (c.kind) {
+    case 'bool':
+      return DType.parse('bool');
+    case 'char':
+      return DType.parse('S1');
+    case 'float':
+      return DType.parse(`f${c.size}`);
+    case 'pointer':
+      return DType.parse(`u${c.size}`);
+    default:
+      return DType.parse(`${c.signed ? 'i' : 'u'}${c.size}`);
+  }
+}
+
+// ================================================================ scalars, dtypes, types
+
+export class NpScalar extends PyObject {
+  constructor(
+    readonly dtype: DType,
+    readonly value: Value,
+    ctx?: Ctx,
+  ) {
+    super();
+    void ctx;
+  }
+  get typeName(): string {
+    return `numpy.${this.dtype.kind === 'b' ? 'bool' : this.dtype.name}`;
+  }
+  override repr(): string {
+    return scalarRepr(this.dtype, this.value);
+  }
+  override str(): string {
+    return scalarStr(this.dtype, this.value);
+  }
+  asIndex(): number {
+    if (!isIntKind(this.dtype)) throw typeError(`'${this.typeName}' object cannot be interpreted as an integer`);
+    return Number(this.value);
+  }
+  asNumber(): number | bigint {
+    if (isIntKind(this.dtype)) return BigInt(this.value as number | bigint);
+    return Number(this.value);
+  }
+  /** A 0-d array holding the value (strongly typed operand for arithmetic). */
+  toArray(): NDArray {
+    const mem = new OwnedMemory(`np.${this.dtype.name}`, this.dtype.itemsize);
+    const bytes = new Uint8Array(this.dtype.itemsize);
+    this.dtype.encode(this.value, bytes, 0);
+    mem.write(0, bytes);
+    return new NDArray({ memory: mem, dtype: this.dtype, shape: [], label: this.repr() });
+  }
+  override truthy(): boolean {
+    return typeof this.value === 'object' ? true : Boolean(this.value);
+  }
+  override getattr(name: string, ctx: Ctx): PyValue {
+    switch (name) {
+      case 'dtype':
+        return new PyDType(this.dtype);
+      case 'itemsize':
+        return BigInt(this.dtype.itemsize);
+      case 'item':
+        return new PyBuiltin('item', () => valueToPy(this.value, this.dtype), this);
+      case 'shape':
+        return new PyTuple([]);
+      case 'ndim':
+        return 0n;
+      case 'nbytes':
+        return BigInt(this.dtype.itemsize);
+      case 'tobytes':
+        return new PyBuiltin('tobytes', () => {
+          const b = new Uint8Array(this.dtype.itemsize);
+          this.dtype.encode(this.value, b, 0);
+          return b;
+        }, this);
+    }
+    return super.getattr(name, ctx);
+  }
+}
+
+export class PyDType extends PyObject {
+  constructor(readonly dtype: DType) {
+    super();
+  }
+  get typeName(): string {
+    return `numpy.dtypes.${dtypeClassName(this.dtype)}`;
+  }
+  override repr(): string {
+    return dtypeRepr(this.dtype);
+  }
+  override str(): string {
+    return dtypeStr(this.dtype);
+  }
+  override getattr(name: string, ctx: Ctx): PyValue {
+    const d = this.dtype;
+    switch (name) {
+      case 'str':
+        return d.str;
+      case 'name':
+        return d.name;
+      case 'itemsize':
+        return BigInt(d.itemsize);
+      case 'alignment':
+        return BigInt(d.alignment);
+      case 'kind':
+        return d.kind;
+      case 'byteorder':
+        return d.byteorder === '|' ? '|' : d.isNative ? '=' : d.byteorder;
+      case 'char':
+        return dtypeChar(d, ctx);
+      case 'isnative':
+        return d.isNative;
+      case 'descr':
+        return new PyList(d.descr.map((f) => new PyTuple([typeof f[0] === 'string' ? f[0] : f[0][1], typeof f[1] === 'string' ? f[1] : JSON.stringify(f[1])])));
+      case 'newbyteorder':
+        return new PyBuiltin('newbyteorder', (args) => {
+          const o = args.length ? String(args[0]) : 'S';
+          const map: Record<string, '<' | '>' | '|' | 'S'> = { S: 'S', s: 'S', '<': '<', '>': '>', '=': '<', '|': '|', little: '<', big: '>', L: '<', B: '>', l: '<', b: '>' };
+          if (!(o in map)) throw valueError(`${o} is an unrecognized byteorder`);
+          return new PyDType(d.newByteOrder(map[o]));
+        }, this);
+      case 'type':
+        return npTypeFor(d, ctx);
+    }
+    return super.getattr(name, ctx);
+  }
+}
+
+function dtypeClassName(d: DType): string {
+  const names: Record<string, string> = { b: 'BoolDType', f: 'Float', i: 'Int', u: 'UInt', c: 'Complex' };
+  if (d.kind === 'b') return 'BoolDType';
+  if (d.kind in names) return `${names[d.kind]}${d.itemsize * (d.kind === 'c' ? 4 : 8)}DType`;
+  return 'VoidDType';
+}
+
+function dtypeChar(d: DType, ctx: Ctx): string {
+  if (d.kind === 'b') return '?';
+  if (d.kind === 'f') return d.itemsize === 2 ? 'e' : d.itemsize === 4 ? 'f' : d.itemsize === 8 ? 'd' : 'g';
+  if (d.kind === 'i' || d.kind === 'u') {
+    const longSize = ctx.modelName === 'LP64' ? 8 : 4;
+    const c = d.itemsize === 1 ? 'b' : d.itemsize === 2 ? 'h' : d.itemsize === 4 ? (longSize === 4 ? 'l' : 'i') : longSize === 8 ? 'l' : 'q';
+    return d.kind === 'u' ? c.toUpperCase() : c;
+  }
+  return d.kind;
+}
+
+/** A NumPy scalar type (`np.int32`, `np.float64`, `np.bool`): a class; calling it makes a scalar or an array. */
+export class NpType extends PyObject {
+  constructor(
+    readonly name: string,
+    readonly dtype: (ctx: Ctx) => DType,
+  ) {
+    super();
+  }
+  get typeName(): string {
+    return 'type';
+  }
+  override repr(): string {
+    return `<class 'numpy.${this.name}'>`;
+  }
+  override getattr(name: string, ctx: Ctx): PyValue {
+    if (name === '__name__') return this.name;
+    return super.getattr(name, ctx);
+  }
+  override call(args: PyValue[], kwargs: Kwargs, ctx: Ctx): PyValue {
+    void kwargs;
+    const d = this.dtype(ctx);
+    const v = args.length ? args[0] : 0n;
+    if (v instanceof PyList || v instanceof PyTuple || v instanceof PyArray) {
+      const arr = arrayFromPy(v, d, ctx, ctx.label);
+      ctx.adopt(arr);
+      return PyArray.wrap(arr);
+    }
+    const a = arrayFromPy(new PyList([v]), d, ctx, ctx.label);
+    return new NpScalar(d, a.get([0]), ctx);
+  }
+}
+
+/** `arr.dtype.type` / `np.dtype(x).type`. */
+export function npTypeFor(d: DType, ctx: Ctx): NpType {
+  void ctx;
+  const name = d.kind === 'b' ? 'bool' : d.name;
+  return new NpType(name, () => d);
+}
+
+/** Python's int, float, bool, complex used as dtypes (`np.zeros(3, dtype=int)`). */
+export class PyBuiltinType extends PyObject {
+  constructor(
+    readonly name: 'int' | 'float' | 'bool' | 'str' | 'bytes' | 'list' | 'tuple' | 'complex',
+    readonly fn: (args: PyValue[], kwargs: Kwargs, ctx: Ctx) => PyValue,
+  ) {
+    super();
+  }
+  get typeName(): string {
+    return 'type';
+  }
+  override repr(): string {
+    return `<class '${this.name}'>`;
+  }
+  override call(args: PyValue[], kwargs: Kwargs, ctx: Ctx): PyValue {
+    return this.fn(args, kwargs, ctx);
+  }
+  asDType(ctx: Ctx): DType {
+    switch (this.name) {
+      case 'int':
+        return defaultIntDType(ctx.modelName);
+      case 'float':
+        return DType.parse('float64');
+      case 'bool':
+        return DType.parse('bool');
+      case 'complex':
+        return DType.parse('complex128');
+      default:
+        throw typeError(`the playground does not make ${this.name} arrays`);
+    }
+  }
+}
+
+/** `np.ndarray` / `np.memmap` as classes (for `a.view(np.memmap)`, `type(a)`, repr). */
+export class PyArrayClass extends PyObject {
+  constructor(readonly cls: 'ndarray' | 'memmap') {
+    super();
+  }
+  get typeName(): string {
+    return 'type';
+  }
+  override repr(): string {
+    return `<class 'numpy.${this.cls}'>`;
+  }
+}
+
+export class PyFlags extends PyObject {
+  constructor(readonly arr: NDArray) {
+    super();
+  }
+  get typeName(): string {
+    return 'numpy._core.multiarray.flagsobj';
+  }
+  private get values(): Record<string, boolean> {
+    const f = this.arr.flags;
+    return {
+      C_CONTIGUOUS: f.C_CONTIGUOUS,
+      F_CONTIGUOUS: f.F_CONTIGUOUS,
+      OWNDATA: f.OWNDATA,
+      WRITEABLE: f.WRITEABLE,
+      ALIGNED: f.ALIGNED,
+      WRITEBACKIFCOPY: false,
+    };
+  }
+  override repr(): string {
+    return Object.entries(this.values)
+      .map(([k, v]) => `  ${k} : ${v ? 'True' : 'False'}`)
+      .join('\n') + '\n';
+  }
+  private lookup(name: string): boolean | undefined {
+    const v = this.values;
+    const aliases: Record<string, string> = {
+      c_contiguous: 'C_CONTIGUOUS', C: 'C_CONTIGUOUS', CONTIGUOUS: 'C_CONTIGUOUS', f_contiguous: 'F_CONTIGUOUS', F: 'F_CONTIGUOUS',
+      FORTRAN: 'F_CONTIGUOUS', owndata: 'OWNDATA', O: 'OWNDATA', writeable: 'WRITEABLE', W: 'WRITEABLE', aligned: 'ALIGNED', A: 'ALIGNED',
+      writebackifcopy: 'WRITEBACKIFCOPY', X: 'WRITEBACKIFCOPY',
+    };
+    const key = v[name] !== undefined ? name : aliases[name];
+    return key ? v[key] : undefined;
+  }
+  override getattr(name: string, ctx: Ctx): PyValue {
+    const v = this.lookup(name);
+    if (v !== undefined && name === name.toLowerCase()) return v;
+    if (name === 'fnc') return this.values.F_CONTIGUOUS && !this.values.C_CONTIGUOUS;
+    if (name === 'forc') return this.values.F_CONTIGUOUS || this.values.C_CONTIGUOUS;
+    return super.getattr(name, ctx);
+  }
+  override getitem(key: PyValue): PyValue {
+    const v = typeof key === 'string' ? this.lookup(key) : undefined;
+    if (v === undefined) throw new PyException('KeyError', `Unknown flag`);
+    return v;
+  }
+}
+
+// ================================================================ arr.ctypes
+
+/** NumPy's `_ctypes` object: `x.ctypes`. Keeps the array alive (core CtypesView retains it). */
+export class PyNpCtypes extends PyObject {
+  readonly view: CtypesView;
+  constructor(
+    readonly owner: PyArray,
+    ctx: Ctx,
+  ) {
+    super();
+    this.view = new CtypesView(owner.arr, { model: ctx.model, lifetime: ctx.registry, label: `${ctx.label}` });
+  }
+  get typeName(): string {
+    return 'numpy._core._internal._ctypes';
+  }
+  override get node(): object | null {
+    return this.view;
+  }
+  private asArray(values: readonly number[], t: PyCSimpleType, ctx: Ctx): PyValue {
+    if (this.owner.arr.ndim === 0) return null;
+    if (t.ctype.name === 'c_char_p') throw typeError('bytes or integer address expected instead of int instance');
+    const at = arrayType(t, this.owner.arr.ndim, 'numpy._core._internal', ctx);
+    return at.call(values.map((v) => BigInt(v)), new Map(), ctx);
+  }
+  override getattr(name: string, ctx: Ctx): PyValue {
+    const intp = simpleType(ctx.model.intp.name === 'c_long' ? 'c_long' : ctx.model.intp.name === 'c_int' ? 'c_int' : 'c_longlong', ctx);
+    switch (name) {
+      case 'data':
+        return this.view.data;
+      case 'shape':
+        return this.asArray(this.owner.arr.shape, intp, ctx);
+      case 'strides':
+        return this.asArray(this.owner.arr.strides, intp, ctx);
+      case '_as_parameter_':
+        return this.dataAs(simpleType('c_void_p', ctx), ctx);
+      case '_arr':
+        return this.owner;
+      case 'data_as':
+        return new PyBuiltin('data_as', (args, kw) => {
+          const b = bindArgs('data_as', ['obj'], args, kw, { required: 1 });
+          return this.dataAs(b.obj!, ctx);
+        }, this, 'function', '_ctypes.data_as');
+      case 'shape_as':
+      case 'strides_as':
+        return new PyBuiltin(name, (args, kw) => {
+          const b = bindArgs(name, ['obj'], args, kw, { required: 1 });
+          const t = b.obj!;
+          if (!(t instanceof PyCSimpleType)) throw typeError(`unsupported operand type(s) for *: '${typeName(t)}' and 'int'`);
+          return this.asArray(name === 'shape_as' ? this.owner.arr.shape : this.owner.arr.strides, t, ctx);
+        }, this, 'function', `_ctypes.${name}`);
+      case 'get_data':
+      case 'get_shape':
+      case 'get_strides':
+      case 'get_as_parameter':
+        return new PyBuiltin(name, () => this.getattr(name === 'get_as_parameter' ? '_as_parameter_' : name.slice(4), ctx), this, 'function', `_ctypes.${name}`);
+    }
+    return super.getattr(name, ctx);
+  }
+
+  /** `data_as(obj)`: `ctypes.cast(self._data, obj)` then `ptr._arr = self._arr` (the pointer keeps the array). */
+  dataAs(t: PyValue, ctx: Ctx): PyValue {
+    if (t instanceof PyCPointerType) {
+      const core = this.view.data_as(t.ctype);
+      ctx.registry.label(core, ctx.label);
+      return new PyCPointer(t, core);
+    }
+    if (t instanceof PyCSimpleType && t.ctype.name === 'c_void_p') {
+      const v = PyCData.create(t, this.view.data, ctx);
+      ctx.registry.retain(v, this.owner.arr, { kind: 'pointer', label: ctx.label });
+      return v;
+    }
+    if (t instanceof PyCSimpleType) throw typeError(`cast() argument 2 must be a pointer type, not ${t.ctype.name}`);
+    if (t instanceof PyCArrayType) throw typeError(`cast() argument 2 must be a pointer type, not ${t.name}`);
+    throw typeError(`cast() argument 2 must be a pointer type, not ${typeName(t)}`);
+  }
+}
+
+/** `x.ctypes` when the ctypes module is missing: NumPy 2's `_missing_ctypes` fallback, faithfully. */
+export class PyNpCtypesMissing extends PyObject {
+  constructor(readonly owner: PyArray) {
+    super();
+  }
+  get typeName(): string {
+    return 'numpy._core._internal._ctypes';
+  }
+  override get node(): object | null {
+    return this.owner.arr;
+  }
+  override getattr(name: string, ctx: Ctx): PyValue {
+    const a = this.owner.arr;
+    const intpArray = (xs: number[]): PyValue => {
+      if (a.ndim === 0) return null;
+      // dummy_ctype(np.intp)(*shape) is np.intp(shape): an intp array
+      const arr = arrayFromNumbers(defaultIntDType(ctx.modelName), [xs.length], Float64Array.from(xs), ctx.label);
+      ctx.adopt(arr);
+      return PyArray.wrap(arr);
+    };
+    switch (name) {
+      case 'data':
+        return a.address;
+      case 'shape':
+        return intpArray(a.shape);
+      case 'strides':
+        return intpArray(a.strides);
+      case '_as_parameter_':
+        throw attributeError("'NoneType' object has no attribute 'c_void_p'");
+      case 'data_as':
+        return new PyBuiltin('data_as', () => {
+          throw attributeError("'int' object has no attribute '_arr'");
+        }, this, 'function', '_ctypes.data_as');
+      case 'shape_as':
+      case 'strides_as':
+        return new PyBuiltin(name, (args) => {
+          if (a.ndim === 0) return null;
+          const t = args[0] ?? null;
+          throw typeError(`unsupported operand type(s) for *: '${typeName(t)}' and 'int'`);
+        }, this, 'function', `_ctypes.${name}`);
+    }
+    return super.getattr(name, ctx);
+  }
+}
+
+export { cToPy, PyCArray };
