@@ -3,13 +3,16 @@
  *  - a 1 GiB float64 .npy in bench/tmp, memory-mapped ('r');
  *  - bandwidth: a guarded native memcpy (sk_copy_bytes) of the whole mapping into a 1 GiB buffer;
  *  - native sum over the contiguous array, a[::2], and the transpose of its 2-D (16384, 8192) view;
- *  - the TypeScript fallback's sum over the contiguous array;
+ *  - the TypeScript fallback's sum over the same three views (and its time over native's, per view);
  *  - NumPy's np.sum(np.load(f, mmap_mode='r')) (and a[::2], .T) timed in a python3 subprocess when available;
- *  - the cost of one koffi call on a tiny view (runKernel end to end, and the bare C call);
+ *  - the cost of one koffi call on a tiny view (runKernel end to end on owned and on mapped memory — the latter
+ *    includes the file-size check — and the bare C call);
  *  - the cost of mapping a 4 GiB (sparse) file vs a 4 KiB one: wall time and resident-memory growth.
  * Medians of >= 5 runs. GB/s = bytes of the view's elements / seconds (1 GB = 1e9 bytes).
  *
- * Run alone: `npx tsx bench/kernels.ts` (prints the table and a JSON line), or from bench/run.ts.
+ * Run alone: `npx tsx bench/kernels.ts [--runs N] [--window BYTES]` (prints the table and a JSON line), or
+ * from bench/run.ts. --runs: repetitions per measurement (median taken; default 5); --window: the fallback's
+ * window size (default kernelsFallback WINDOW_BYTES).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -108,7 +111,7 @@ function openCost(dir: string, runs: number): Record<string, number> {
   return { open_4k_s: s.s, open_4g_s: b.s, open_4k_rss_bytes: s.rss, open_4g_rss_bytes: b.rss };
 }
 
-export async function benchKernels(dir: string, runs = 5): Promise<Record<string, unknown>> {
+export async function benchKernels(dir: string, runs = 5, windowBytes?: number): Promise<Record<string, unknown>> {
   installRealAddresses();
   mkdirSync(dir, { recursive: true });
   const lib = nativeLibrary();
@@ -138,12 +141,13 @@ export async function benchKernels(dir: string, runs = 5): Promise<Record<string
     rows.push(['memcpy (1 GiB, bandwidth)', lib ? 'native sk_copy_bytes' : 'Buffer.copy', copyS.toFixed(4), gbps(n * 8, copyS), '1.00']);
 
     const sumRow = (label: string, arr: NDArray, forceFallback: boolean, key: string) => {
-      runKernel('sum', arr, { forceFallback }); // warm (page cache, JIT)
+      const opts = { forceFallback, windowBytes };
+      runKernel('sum', arr, opts); // warm (page cache, JIT)
       let impl = '';
       let result: unknown;
       const s = median(
-        timeRuns(forceFallback ? Math.max(3, Math.min(runs, 3)) : runs, () => {
-          const r = runKernel('sum', arr, { forceFallback });
+        timeRuns(runs, () => {
+          const r = runKernel('sum', arr, opts);
           impl = r.implementation;
           result = r.result;
         }),
@@ -155,10 +159,15 @@ export async function benchKernels(dir: string, runs = 5): Promise<Record<string
       return s;
     };
     const native = sumRow('sum contiguous', a, false, 'sum_contiguous');
-    sumRow('sum a[::2]', step2, false, 'sum_step2');
-    sumRow('sum (16384,8192).T', t2d, false, 'sum_transposed');
+    const nativeStep2 = sumRow('sum a[::2]', step2, false, 'sum_step2');
+    const nativeT = sumRow('sum (16384,8192).T', t2d, false, 'sum_transposed');
     const fb = sumRow('sum contiguous (fallback)', a, true, 'sum_fallback');
+    const fbStep2 = sumRow('sum a[::2] (fallback)', step2, true, 'sum_fallback_step2');
+    const fbT = sumRow('sum (16384,8192).T (fallback)', t2d, true, 'sum_fallback_transposed');
     out.fallback_over_native = fb / native;
+    out.fallback_over_native_step2 = fbStep2 / nativeStep2;
+    out.fallback_over_native_transposed = fbT / nativeT;
+    rows.push(['fallback / native time', `${(fb / native).toFixed(2)}x contiguous, ${(fbStep2 / nativeStep2).toFixed(2)}x a[::2], ${(fbT / nativeT).toFixed(2)}x .T`, '', '', '']);
     out.native_over_memcpy = native / copyS;
 
     const np = numpyTimes(path, runs);
@@ -183,6 +192,10 @@ export async function benchKernels(dir: string, runs = 5): Promise<Record<string
     const endToEnd = per(() => void runKernel('sum', tiny));
     out.runkernel_call_ns = endToEnd * 1e9;
     rows.push(['runKernel(sum) on 1 element', 'checks + koffi + C', (endToEnd * 1e9).toFixed(0) + ' ns', '', '']);
+    const tinyMapped = a.index({ start: 0, stop: 1, step: 1 });
+    const endToEndMapped = per(() => void runKernel('sum', tinyMapped));
+    out.runkernel_mapped_call_ns = endToEndMapped * 1e9;
+    rows.push(['runKernel(sum) on 1 mapped element', 'checks + file size + koffi + C', (endToEndMapped * 1e9).toFixed(0) + ' ns', '', '']);
     if (lib) {
       const shape = BigInt64Array.of(1n);
       const strides = BigInt64Array.of(8n);
@@ -209,6 +222,10 @@ export async function benchKernels(dir: string, runs = 5): Promise<Record<string
 // `npx tsx bench/kernels.ts`
 if (process.argv[1] && /bench[\\/]kernels\.ts$/.test(process.argv[1])) {
   const dir = join(process.cwd(), 'bench', 'tmp');
-  const r = await benchKernels(dir);
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? Number(process.argv[i + 1]) : undefined;
+  };
+  const r = await benchKernels(dir, arg('--runs') ?? 5, arg('--window'));
   console.log('\nJSON ' + JSON.stringify(r));
 }

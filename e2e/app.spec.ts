@@ -80,30 +80,50 @@ test('clicking a byte shows its element, and an index leads back to its bytes', 
   await expect(page.getByTestId('array-label')).toHaveText('i4.npy');
   await app.tab('bytes');
   const grid = page.getByTestId('byte-grid');
-  // element 5 in C order is index (1, 1); click its third byte
+  const status = page.getByTestId('byte-grid-status');
+  // element 5 in C order is index (1, 1); click its third byte (a real click on the canvas cell)
   const flat = 5;
   const off = I4.data_offset + flat * 4 + 2;
-  await grid.locator(`.hx[data-off="${off}"]`).click();
+  await app.clickByte(off);
   await expect(page.getByTestId('element-index')).toHaveText('a[1, 1]');
   await expect(page.getByTestId('element-value')).toHaveText(String(I4.first[flat]));
   await expect(page.getByTestId('byte-element')).toContainText('byte 2 of 4');
-  // the hex cell shows the real byte of the file
+  // the hex cell shows the real byte of the file; the hidden live region says so too
   const file = readFileSync(I4_PATH);
-  await expect(grid.locator(`.hx[data-off="${I4.data_offset + flat * 4}"]`)).toHaveText(file[I4.data_offset + flat * 4].toString(16).padStart(2, '0'));
-  // header bytes are header bytes
-  await grid.locator('.hx[data-off="3"]').click();
+  const hx = (o: number) => file[o].toString(16).padStart(2, '0');
+  await expect.poll(() => app.cellText(I4.data_offset + flat * 4)).toBe(hx(I4.data_offset + flat * 4));
+  await expect(status).toContainText(`cursor at byte ${off} (0x${off.toString(16)}) = ${hx(off)}`);
+  // the element's bytes are outlined, the clicked one is the cursor
+  expect(await app.cellClasses(off)).toEqual(expect.arrayContaining(['hl-element', 'cursor']));
+  expect(await app.cellClasses(I4.data_offset + flat * 4)).toEqual(expect.arrayContaining(['el-b', 'el-start', 'hl-element']));
+  // header bytes are header bytes (clicked in the ASCII column this time: the 'M' of \x93NUMPY)
+  await app.clickByte(3, { area: 'ascii' });
   await expect(page.getByTestId('byte-region')).toContainText('magic');
+  await expect(status).toContainText("cursor at byte 3 (0x3) = 4d 'M'; header magic");
   // and back: index (2, 3) -> its first byte
   await page.getByTestId('jump-index').fill('2, 3');
   await page.getByTestId('jump-index-go').click();
   const target = I4.data_offset + (2 * I4.shape[1] + 3) * 4;
   await expect(page.getByTestId('byte-info')).toContainText(`byte ${target}`);
   await expect(page.getByTestId('element-index')).toHaveText('a[2, 3]');
-  await expect(grid.locator(`.hx[data-off="${target}"]`)).toHaveClass(/cursor/);
-  // keyboard: ArrowRight moves the cursor one byte
+  await expect.poll(() => app.cellClasses(target)).toContain('cursor');
+  await expect(status).toContainText(`cursor at byte ${target}`);
+  // keyboard: ArrowRight moves the cursor one byte, ArrowUp a row
   await grid.focus();
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('byte-info')).toContainText(`byte ${target + 1}`);
+  await page.keyboard.press('ArrowUp');
+  const up = target + 1 - 16;
+  await expect(page.getByTestId('byte-info')).toContainText(`byte ${up}`);
+  await expect(status).toContainText(`cursor at byte ${up} (0x${up.toString(16)}) = ${hx(up)}`);
+  // jump to an offset (hex) far down: the grid scrolls there and draws the real bytes
+  const far = file.length - 5;
+  await page.getByTestId('jump-offset').fill('0x' + far.toString(16));
+  await page.getByTestId('jump-offset').press('Enter');
+  await expect(page.getByTestId('byte-info')).toContainText(`byte ${far}`);
+  await expect.poll(() => app.cellText(far)).toBe(hx(far));
+  await app.clickByte(I4.data_offset + flat * 4 + 2);
+  await expect(page.getByTestId('element-index')).toHaveText('a[1, 1]');
   await app.screenshot('bytes');
 });
 
@@ -138,7 +158,8 @@ test('a stride walk over a[:, ::-1] visits the right byte offsets', async ({ app
   await expect(page.getByTestId('walk-jump')).toHaveText(`jump ${-s1} bytes`);
   await expect(page.getByTestId('walk-arith')).toContainText(`offset = ${base} + i·s0 = 0·(${s0}) + j·s1 = 2·(${-s1}) = ${base - 2 * s1}`);
   // the walk's current element is highlighted on the byte grid
-  await expect(page.getByTestId('walk-grid').locator(`.hx[data-off="${I4.data_offset + base - 2 * s1}"]`)).toHaveClass(/hl-current/);
+  await expect.poll(() => app.cellClasses(I4.data_offset + base - 2 * s1, 'walk-grid')).toContain('hl-current');
+  await expect.poll(() => app.cellText(I4.data_offset + base - 2 * s1, 'walk-grid')).not.toBeNull();
   await app.screenshot('walk');
 });
 
@@ -191,7 +212,7 @@ test('a malformed file shows its error in place and the window stays usable', as
   await expect(page.getByTestId('shape')).toHaveText('(2, 2)');
   await app.screenshot('error');
   await app.tab('bytes');
-  await expect(page.getByTestId('byte-grid').locator('.hx[data-off="128"]')).toHaveText('00');
+  await expect.poll(() => app.cellText(128)).toBe('00');
   await app.drop(I4_PATH);
   await expect(err).toHaveCount(0);
   await app.tab('array');

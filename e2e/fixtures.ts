@@ -64,6 +64,31 @@ export interface AppHandle {
   /** Save a screenshot to e2e/artifacts/<mode>-<name>.png */
   screenshot(name: string): Promise<string>;
   tab(name: 'array' | 'bytes' | 'walk' | 'reinterpret' | 'lifetime' | 'kernels'): Promise<void>;
+  /** A real mouse click on a byte's cell of the canvas byte grid (`testId`), in its hex or ASCII column. */
+  clickByte(offset: number, options?: { grid?: string; area?: 'hex' | 'ascii' }): Promise<void>;
+  /** What the grid last drew in a byte's hex cell ('93', '··' while loading), null when the byte is not on screen. */
+  cellText(offset: number, grid?: string): Promise<string | null>;
+  /** The colour classes the grid paints a byte with ('el-a', 'hl-current', 'cursor', ...). */
+  cellClasses(offset: number, grid?: string): Promise<string[]>;
+}
+
+/** The probe the canvas byte grid hangs on its scroll element (src-renderer/bytes/gridEngine.ts). */
+interface GridProbe {
+  cellText(offset: number): string | null;
+  cellCenter(offset: number, area?: 'hex' | 'ascii'): { x: number; y: number } | null;
+  classesAt(offset: number): string[];
+}
+
+async function probe<T>(page: Page, grid: string, fn: string, args: unknown[]): Promise<T> {
+  return page.evaluate(
+    ({ grid, fn, args }) => {
+      const el = document.querySelector(`[data-testid="${grid}"]`) as (HTMLElement & { __byteGrid?: Record<string, (...a: unknown[]) => unknown> }) | null;
+      const p = el?.__byteGrid;
+      if (!p) throw new Error(`no byte grid '${grid}' on the page`);
+      return p[fn](...args) as never;
+    },
+    { grid, fn, args },
+  ) as Promise<T>;
 }
 
 export const test = base.extend<{ app: AppHandle }, { bridgeBrowser: Browser | null }>({
@@ -128,6 +153,18 @@ export const test = base.extend<{ app: AppHandle }, { bridgeBrowser: Browser | n
         await page.screenshot({ path, fullPage: false });
         return path;
       },
+      async clickByte(offset, options = {}) {
+        const grid = options.grid ?? 'byte-grid';
+        let at: { x: number; y: number } | null = null;
+        await expect
+          .poll(async () => (at = await probe<ReturnType<GridProbe['cellCenter']>>(page, grid, 'cellCenter', [offset, options.area ?? 'hex'])), {
+            message: `byte ${offset} on screen in ${grid}`,
+          })
+          .not.toBeNull();
+        await page.mouse.click(at!.x, at!.y);
+      },
+      cellText: (offset, grid = 'byte-grid') => probe<string | null>(page, grid, 'cellText', [offset]),
+      cellClasses: (offset, grid = 'byte-grid') => probe<string[]>(page, grid, 'classesAt', [offset]),
       async tab(name) {
         await page.getByTestId(`tab-${name}`).click();
         await expect(page.getByTestId(`tab-${name}`)).toHaveAttribute('aria-selected', 'true');

@@ -169,6 +169,29 @@ export interface ArraySummary {
   memoryKind: 'owned' | 'mapped';
   /** the platform's data model (what c_long means here) */
   platformModel: DataModelName;
+  /** For an .npz member: every member of the archive (for the member picker) and which one this is; else null. */
+  npz: NpzInfo | null;
+}
+
+/** One member of an .npz as its zip directory lists it. */
+export interface NpzMemberInfo {
+  /** the name in the zip ("a.npy"); pass it as OpenRequest.member */
+  name: string;
+  /** false: stored (method 0), its .npy lies in the file as is and is mapped in place;
+   *  true: deflated (method 8), opening it inflates it into memory */
+  compressed: boolean;
+  method: number;
+  /** bytes of its .npy, and of its data in the zip (equal when stored) */
+  size: number;
+  compressedSize: number;
+  /** file offset where the member's bytes (its .npy, when stored) begin in the zip */
+  dataOffset: number;
+}
+
+export interface NpzInfo {
+  members: NpzMemberInfo[];
+  /** the member this array is */
+  member: string;
 }
 
 export interface RawOpenOptions {

@@ -29,6 +29,7 @@ import {
   LIMITS,
   type ApiError,
   type ArrayId,
+  type NpzInfo,
   type ArraySummary,
   type ByteLocation,
   type BytesWindow,
@@ -69,6 +70,8 @@ interface OpenedArray {
   dataOffset: number;
   header: NpyHeaderInfo | null;
   fortranOrder: boolean;
+  /** .npz members: the archive's directory and which member this is */
+  npz: NpzInfo | null;
   close(): void;
 }
 
@@ -305,6 +308,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       values: json.values,
       memoryKind: a.memory.kind,
       platformModel: model,
+      npz: o.npz ? { member: o.npz.member, members: o.npz.members.map((m) => ({ ...m })) } : null,
     };
   }
 
@@ -322,6 +326,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       dataOffset: head.length,
       header: npyHeaderParts(header, head, 0),
       fortranOrder: false,
+      npz: null,
       close: () => {},
     });
     return o;
@@ -369,6 +374,20 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       dataOffset,
       header,
       fortranOrder: h ? h.fortranOrder : req.raw?.order === 'F',
+      npz:
+        opened.members && opened.member !== undefined
+          ? {
+              member: opened.member,
+              members: opened.members.map((m) => ({
+                name: m.name,
+                compressed: m.compressed,
+                method: m.method,
+                size: m.size,
+                compressedSize: m.compressedSize,
+                dataOffset: m.dataOffset,
+              })),
+            }
+          : null,
       close: () => {
         source.close();
         opened.close();

@@ -183,8 +183,17 @@ export interface Keyword extends At {
 
 // ================================================================ parser
 
+/**
+ * How deeply a view expression may nest (brackets, unary operators, calls, and chains of `.T` / `[...]` / `(...)`
+ * trailers all count): the parser and the evaluator recurse once per level, so without a limit a long enough
+ * expression ends in a RangeError (stack overflow) instead of an ExpressionError. Python's own parser stops at
+ * 200 nested parentheses.
+ */
+export const MAX_EXPR_DEPTH = 200;
+
 class Parser {
   private pos = 0;
+  private depth = 0;
   constructor(
     private readonly tokens: Token[],
     private readonly multiline: boolean,
@@ -235,23 +244,44 @@ class Parser {
     this.error(`unexpected ${describe(t)}`, t);
   }
 
+  /** One more level of nesting at token `t` (ExpressionError past MAX_EXPR_DEPTH). */
+  private enter(t: Token): void {
+    if (++this.depth > MAX_EXPR_DEPTH) this.error(`the expression nests more than ${MAX_EXPR_DEPTH} levels deep`, t);
+  }
+
   parseExpr(): Expr {
     const t = this.peek();
-    if (t.type === 'OP' && (t.value === '-' || t.value === '+' || t.value === '~')) {
-      this.next();
-      return { kind: 'UnaryOp', op: t.value as '-' | '+' | '~', operand: this.parseExpr(), line: t.line, column: t.column };
+    this.enter(t);
+    try {
+      if (t.type === 'OP' && (t.value === '-' || t.value === '+' || t.value === '~')) {
+        this.next();
+        return { kind: 'UnaryOp', op: t.value as '-' | '+' | '~', operand: this.parseExpr(), line: t.line, column: t.column };
+      }
+      if (t.type === 'NAME' && PYTHON_KEYWORDS.has(t.value) && !['None', 'True', 'False'].includes(t.value)) {
+        this.error(`'${t.value}' is not supported in a view expression`, t);
+      }
+      return this.parsePostfix();
+    } finally {
+      this.depth--;
     }
-    if (t.type === 'NAME' && PYTHON_KEYWORDS.has(t.value) && !['None', 'True', 'False'].includes(t.value)) {
-      this.error(`'${t.value}' is not supported in a view expression`, t);
-    }
-    return this.parsePostfix();
   }
 
   private parsePostfix(): Expr {
-    let e = this.parseAtom();
+    const e = this.parseAtom();
+    const outer = this.depth;
+    try {
+      return this.parseTrailers(e);
+    } finally {
+      this.depth = outer;
+    }
+  }
+
+  /** `.name`, `(args)` and `[index]` after an atom: each wraps the expression so far (one level deeper). */
+  private parseTrailers(e: Expr): Expr {
     for (;;) {
       const t = this.peek();
       if (t.type !== 'OP') break;
+      if (t.value === '.' || t.value === '(' || t.value === '[') this.enter(t);
       if (t.value === '.') {
         this.next();
         const name = this.next();

@@ -23,13 +23,38 @@ function ioError(path: string, e: unknown): IOError {
   return new IOError(path, err && err.code ? `${err.code}: ${err.message}` : String(e));
 }
 
-/** Open `path` for bounded reads. Throws IOError when the OS refuses (missing file, directory, permissions). */
+/** What a non-regular file is, for messages. */
+export function fileKind(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a fifo (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** IOError unless `st` is a regular file: fifos block and devices (/dev/zero, /dev/null) have no size to map. */
+export function requireRegularFile(path: string, st: fs.Stats): void {
+  if (st.isDirectory()) throw new IOError(path, 'EISDIR: is a directory, not a file');
+  if (!st.isFile()) throw new IOError(path, `${fileKind(st)}, not a regular file: Stridescope opens regular files only`);
+}
+
+/**
+ * Open flags for reading: O_NONBLOCK so that a fifo (named pipe) cannot block open() until a writer appears —
+ * the fstat right after the open then refuses it. Reads of regular files ignore O_NONBLOCK.
+ */
+const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+/**
+ * Open `path` for bounded reads. Throws IOError when the OS refuses (missing file, permissions) and for anything
+ * but a regular file (a directory, a fifo, a device) — refused right after a non-blocking open, before any read.
+ */
 export function openFileSource(path: string): ClosableFileSource {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(path, 'r');
+    fd = fs.openSync(path, READ_FLAGS);
     const st = fs.fstatSync(fd);
-    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    requireRegularFile(path, st);
     const size = st.size;
     const handle = fd;
     let closed = false;
@@ -124,17 +149,38 @@ export function createAtomicSink(path: string): AtomicSink {
     commit(): void {
       if (!open) return;
       open = false;
+      let closed = false;
       try {
+        // the saved file keeps the permissions of the one it replaces (a 0600 file must not come back 0644)
+        const old = fs.statSync(path, { throwIfNoEntry: false });
+        if (old?.isFile()) fs.fchmodSync(fd, old.mode & 0o7777);
         fs.fsyncSync(fd);
+        closed = true;
         fs.closeSync(fd);
         fs.renameSync(tmp, path);
       } catch (e) {
+        try {
+          if (!closed) fs.closeSync(fd);
+        } catch {
+          /* ignore */
+        }
         try {
           fs.rmSync(tmp, { force: true });
         } catch {
           /* ignore */
         }
         throw ioError(path, e);
+      }
+      // make the rename itself durable: fsync the directory (POSIX; Windows cannot open a directory: skipped)
+      try {
+        const dfd = fs.openSync(dir, 'r');
+        try {
+          fs.fsyncSync(dfd);
+        } finally {
+          fs.closeSync(dfd);
+        }
+      } catch {
+        /* best effort */
       }
     },
     abort(): void {
@@ -152,17 +198,25 @@ export function createAtomicSink(path: string): AtomicSink {
 /** numpy.memmap's file handling, on node:fs. */
 export const nodeRawFileSystem: RawFileSystem = {
   size(path: string): number {
+    let st: fs.Stats;
     try {
-      const st = fs.statSync(path);
-      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      return st.size;
+      st = fs.statSync(path);
     } catch (e) {
       throw ioError(path, e);
     }
+    requireRegularFile(path, st);
+    return st.size;
   },
   truncateOrCreate(path: string): void {
+    let st: fs.Stats | undefined;
     try {
-      fs.closeSync(fs.openSync(path, 'w+'));
+      st = fs.statSync(path, { throwIfNoEntry: false });
+    } catch (e) {
+      throw ioError(path, e);
+    }
+    if (st) requireRegularFile(path, st);
+    try {
+      fs.closeSync(fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NONBLOCK ?? 0), 0o666));
     } catch (e) {
       throw ioError(path, e);
     }

@@ -67,6 +67,15 @@ function toDType(d: DType | string | Descr): DType {
   return DType.fromDescr(d);
 }
 
+/** A caller's value in a message (JSON.stringify throws on BigInt, which IPC arguments may carry). */
+function show(v: unknown): string {
+  try {
+    return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x)) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
 /** Python's floor modulo. */
 function pyMod(a: number, b: number): number {
   return ((a % b) + b) % b;
@@ -80,12 +89,16 @@ export function openRaw(path: string, options: RawOptions, mapper: Mapper, fs: R
   if (!['C', 'F', 'A', 'K'].includes(order)) throw new ArgumentError(`order must be one of 'C', 'F', 'A', or 'K' (got '${order}')`);
   if (!Number.isSafeInteger(offset) || offset < 0) throw new ArgumentError(`memory mapped offset must be a non-negative integer, got ${offset}`);
   if (dtype.hasObject) throw new ArgumentError(`cannot memory-map Python objects (dtype ${dtype.str})`);
-  let shape: number[] | null = options.shape === undefined || options.shape === null ? null : typeof options.shape === 'number' ? [options.shape] : [...options.shape];
+  const given: unknown = options.shape;
+  if (given !== undefined && given !== null && typeof given !== 'number' && !Array.isArray(given)) {
+    throw new ArgumentError(`shape must be an integer or a sequence of integers, got ${show(given)}`, 'a shape such as [100, 3]');
+  }
+  let shape: number[] | null = given === undefined || given === null ? null : typeof given === 'number' ? [given] : [...(given as number[])];
   if (mode === 'w+' && shape === null) throw new ArgumentError("shape must be given if mode == 'w+'", 'a shape');
   if (shape) {
     for (const d of shape) {
-      if (!Number.isSafeInteger(d)) throw new ArgumentError(`shape must be integers, got ${JSON.stringify(options.shape)}`);
-      if (d < 0) throw new ArgumentError(`negative dimensions are not allowed (shape ${JSON.stringify(shape)})`);
+      if (!Number.isSafeInteger(d)) throw new ArgumentError(`shape must be integers, got ${show(options.shape)}`);
+      if (d < 0) throw new ArgumentError(`negative dimensions are not allowed (shape ${show(shape)})`);
     }
   }
 
@@ -106,7 +119,7 @@ export function openRaw(path: string, options: RawOptions, mapper: Mapper, fs: R
     size = shape.reduce((a, b) => a * b, 1);
   }
   const nbytesBig = BigInt(size) * BigInt(itemsize);
-  if (nbytesBig + BigInt(offset) > BigInt(Number.MAX_SAFE_INTEGER)) throw new ArgumentError(`shape ${JSON.stringify(shape)} of ${dtype.str} is too large to map`);
+  if (nbytesBig + BigInt(offset) > BigInt(Number.MAX_SAFE_INTEGER)) throw new ArgumentError(`shape ${show(shape)} of ${dtype.str} is too large to map`);
   const nbytes = Number(nbytesBig);
   let bytes = offset + nbytes;
 

@@ -1,6 +1,8 @@
 /**
- * The kernels of native/kernels.c, in TypeScript, over a Memory (bounded windows copied out with
- * `memory.read`, decoded with DataView). This is what answers when the native library is missing
+ * The kernels of native/kernels.c, in TypeScript, over a Memory: bounded windows (WINDOW_BYTES) copied out
+ * — `memory.read`, or a caller's WindowFetch that copies into one reused buffer — and read through typed arrays
+ * when the elements are aligned in the window (byte-swapped dtypes: the window is swapped in place first),
+ * through DataView otherwise. This is what answers when the native library is missing
  * (NumPy's "the ctypes attribute still returns something useful"), and it is always tested against C.
  *
  * Same results as C, by construction rather than by tolerance:
@@ -166,50 +168,151 @@ export function forEachRun(r: Runs, fn: (p: number, n: number, s: number) => voi
 
 // ------------------------------------------------------------------------------------------------ windows
 
-/** Bytes read from the memory per window. */
-export const WINDOW_BYTES = 4 << 20;
+/** Bytes copied out of the memory per window (at most; a window never spans more than the run needs). */
+export const WINDOW_BYTES = 1 << 20;
 
 /**
- * A cache of one bounded window of the memory, refilled along a run. `at(p)` makes sure the `width` bytes at
- * byte offset p are in the window and returns their position in `bytes`/`view`.
+ * Where the kernels get bytes from: the contents of memory bytes [offset, offset+length), already checked by the
+ * provider (alive, inside, a mapped file still long enough). The result may be a buffer the provider reuses on
+ * its next call, and the kernels may modify it (they byte-swap windows in place). The default is
+ * `memory.read` (a fresh, checked copy per window); nativeKernels passes a reused buffer filled by one guarded
+ * native memcpy for file mappings.
+ */
+export type WindowFetch = (offset: number, length: number) => Uint8Array;
+
+export interface FallbackOptions {
+  fetch?: WindowFetch;
+  /** Window size in bytes (default WINDOW_BYTES; tests make it tiny to cross window edges). */
+  windowBytes?: number;
+}
+
+function fetchOf(view: KernelView, opts: FallbackOptions | undefined): WindowFetch {
+  if (opts?.fetch) return opts.fetch;
+  const memory = view.memory;
+  return (offset, length) => memory.read(offset, length);
+}
+
+function windowBytesOf(opts: FallbackOptions | undefined): number {
+  const w = opts?.windowBytes;
+  return w !== undefined && Number.isSafeInteger(w) && w > 0 ? w : WINDOW_BYTES;
+}
+
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Reverse each `unit`-byte group of `count` elements of `width` bytes at byte positions 0, step, 2*step, ... of
+ * `b` (b.byteOffset is 0). Fast path: one DataView load in the stored order and one store in this machine's
+ * order per group (V8 compiles both to a load + bswap; measured ~3x faster than swapping 32-bit words by hand).
+ * Going through a float keeps every non-NaN value bit for bit; a NaN stays a NaN (its payload does not matter
+ * to any kernel result: sums, min/max and counts only see "NaN").
+ */
+function swapInPlace(b: Uint8Array, count: number, step: number, width: number, unit: number): void {
+  const dv = new DataView(b.buffer, 0, b.byteLength);
+  // literal byte-order flags in each loop: V8 then emits a plain load + bswap (a variable flag costs ~60% more)
+  if (unit === 8 && step === width) {
+    const e = count * width;
+    if (HOST_LE) for (let o = 0; o < e; o += 8) dv.setFloat64(o, dv.getFloat64(o, false), true);
+    else for (let o = 0; o < e; o += 8) dv.setFloat64(o, dv.getFloat64(o, true), false);
+    return;
+  }
+  if (unit === 4 && step === width) {
+    const e = count * width;
+    if (HOST_LE) for (let o = 0; o < e; o += 4) dv.setFloat32(o, dv.getFloat32(o, false), true);
+    else for (let o = 0; o < e; o += 4) dv.setFloat32(o, dv.getFloat32(o, true), false);
+    return;
+  }
+  if (unit === 8 && width === 8) {
+    const e = count * step;
+    if (HOST_LE) for (let o = 0; o < e; o += step) dv.setFloat64(o, dv.getFloat64(o, false), true);
+    else for (let o = 0; o < e; o += step) dv.setFloat64(o, dv.getFloat64(o, true), false);
+    return;
+  }
+  if (unit === 4 && width === 4) {
+    const e = count * step;
+    if (HOST_LE) for (let o = 0; o < e; o += step) dv.setFloat32(o, dv.getFloat32(o, false), true);
+    else for (let o = 0; o < e; o += step) dv.setFloat32(o, dv.getFloat32(o, true), false);
+    return;
+  }
+  const from = !HOST_LE;
+  for (let j = 0, q = 0; j < count; j++, q += step) {
+    for (let g = q; g < q + width; g += unit) {
+      if (unit === 8) dv.setFloat64(g, dv.getFloat64(g, from), HOST_LE);
+      else if (unit === 4) dv.setFloat32(g, dv.getFloat32(g, from), HOST_LE);
+      else if (unit === 2) dv.setUint16(g, dv.getUint16(g, from), HOST_LE);
+      else {
+        for (let x = g, y = g + unit - 1; x < y; x++, y--) {
+          const t = b[x];
+          b[x] = b[y];
+          b[y] = t;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * A cache of one bounded window of the memory, refilled along a run. `at(i)` makes sure element i of the run
+ * is in the window and returns its position in `bytes`; `span(i, n)` does the same for n elements at once.
+ *
+ * With `swapUnit` > 0 (a byte-swapped dtype) the run's elements are byte-swapped in the window as it is filled,
+ * so typed arrays over it read this machine's order — unless the run's elements overlap (|stride| < itemsize),
+ * where swapping in place would mix neighbours: then nothing is swapped and `le` says how to decode.
  */
 class WindowReader {
   bytes: Uint8Array = new Uint8Array(0);
-  view: DataView = new DataView(new ArrayBuffer(0));
-  private f64cache: Float64Array | null = null;
-  private f32cache: Float32Array | null = null;
+  /** The little-endian flag to decode the window's elements with (after swapping: this machine's order). */
+  le: boolean;
+  private dv: DataView | null = null;
+  private f64c: Float64Array | null = null;
+  private f32c: Float32Array | null = null;
+  private u16c: Uint16Array | null = null;
   private start = 0;
   private end = 0;
   private runP = 0;
   private runN = 0;
   private runS = 0;
+  private swapRun = false;
 
   constructor(
-    private readonly memory: Memory,
+    private readonly fetch: WindowFetch,
     private readonly width: number,
-  ) {}
+    private readonly storedLE = HOST_LE,
+    private readonly swapUnit = 0,
+    private readonly windowBytes = WINDOW_BYTES,
+  ) {
+    this.le = storedLE;
+  }
 
   get stride(): number {
     return this.runS;
   }
 
-  /** The window as float64 / float32 in this machine's order (the window buffer starts at byte 0). */
-  f64(): Float64Array {
-    return (this.f64cache ??= new Float64Array(this.bytes.buffer, 0, this.bytes.byteLength >> 3));
-  }
-  f32(): Float32Array {
-    return (this.f32cache ??= new Float32Array(this.bytes.buffer, 0, this.bytes.byteLength >> 2));
+  get view(): DataView {
+    return (this.dv ??= new DataView(this.bytes.buffer, 0, this.bytes.byteLength));
   }
 
-  /** True when elements [i, i+n) of the run are all inside the window (after `at(i)`). */
-  holds(o0: number, n: number): boolean {
-    return this.runS > 0 && o0 + (n - 1) * this.runS + this.width <= this.bytes.length;
+  /** Typed views of the whole window buffer (it starts at byte 0; callers stay inside the window). */
+  f64(): Float64Array {
+    return (this.f64c ??= new Float64Array(this.bytes.buffer, 0, this.bytes.buffer.byteLength >> 3));
+  }
+  f32(): Float32Array {
+    return (this.f32c ??= new Float32Array(this.bytes.buffer, 0, this.bytes.buffer.byteLength >> 2));
+  }
+  u16(): Uint16Array {
+    return (this.u16c ??= new Uint16Array(this.bytes.buffer, 0, this.bytes.buffer.byteLength >> 1));
   }
 
   setRun(p: number, n: number, s: number): void {
     this.runP = p;
     this.runN = n;
     this.runS = s;
+    if (this.swapUnit > 0) {
+      // a swapped window holds one run's elements swapped: never reuse it for another run
+      this.start = 0;
+      this.end = 0;
+      this.swapRun = s === 0 || Math.abs(s) >= this.width;
+      this.le = this.swapRun ? HOST_LE : this.storedLE;
+    }
   }
 
   /** Position in `bytes` of element i of the current run. */
@@ -220,28 +323,51 @@ class WindowReader {
     return q - this.start;
   }
 
+  /**
+   * Position in `bytes` of element i0 with elements [i0, i0+n) of the current run all in the window (refilled
+   * from i0 if needed), or -1 when they cannot be in one window (negative or too large a stride).
+   */
+  span(i0: number, n: number): number {
+    const s = this.runS;
+    if (s < 0) return -1;
+    const q = this.runP + i0 * s;
+    const need = (n - 1) * s + this.width;
+    if (q >= this.start && q + need <= this.end) return q - this.start;
+    if (need > this.windowBytes) return -1;
+    this.fill(i0);
+    return q - this.start;
+  }
+
   private fill(i: number): void {
     const { runP: p, runN: n, runS: s, width: w } = this;
     let lo: number;
     let hi: number;
+    let count = 1;
     if (s === 0) {
       lo = p;
       hi = p + w;
     } else {
       const span = Math.abs(s);
-      const k = Math.max(0, Math.min(n - 1 - i, Math.floor((WINDOW_BYTES - w) / span)));
+      const k = Math.max(0, Math.min(n - 1 - i, Math.floor((this.windowBytes - w) / span)));
       const a = p + i * s;
       const b = p + (i + k) * s;
       lo = Math.min(a, b);
       hi = Math.max(a, b) + w;
+      count = k + 1;
     }
-    this.bytes = this.memory.read(lo, hi - lo);
-    if (this.bytes.byteOffset !== 0) this.bytes = this.bytes.slice(); // typed views below assume byte 0
-    this.f64cache = null;
-    this.f32cache = null;
-    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    let bytes = this.fetch(lo, hi - lo);
+    if (bytes.byteOffset !== 0) bytes = bytes.slice(); // typed views assume the window starts at byte 0
+    if (bytes.buffer !== this.bytes.buffer) {
+      this.f64c = null;
+      this.f32c = null;
+      this.u16c = null;
+    }
+    this.bytes = bytes;
+    this.dv = null;
     this.start = lo;
     this.end = hi;
+    // the window starts at an element of this run and holds `count` of them, |s| apart
+    if (this.swapRun) swapInPlace(bytes, count, s === 0 ? w : Math.abs(s), w, this.swapUnit);
   }
 }
 
@@ -261,208 +387,299 @@ export function emptyReductionError(name: string): ArgumentError {
   return new ArgumentError(`zero-size array to reduction operation ${op} which has no identity`);
 }
 
-// ------------------------------------------------------------------------------------------------ float sums
-
-type Loader = (r: WindowReader, i0: number, n: number, dst: Float64Array) => void;
-
-const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-function floatLoader(t: NumericType): Loader {
-  const le = t.littleEndian;
-  const hostOrder = le === HOST_LE;
-  switch (t.code) {
-    case 11:
-      return (r, i0, n, dst) => {
-        const o0 = r.at(i0);
-        const s = r.stride;
-        if (hostOrder && (s & 7) === 0 && (o0 & 7) === 0 && r.holds(o0, n)) {
-          // fast path: a typed view of the window (same values as DataView, fewer checks)
-          const f64 = r.f64();
-          const step = s >> 3;
-          let idx = o0 >> 3;
-          for (let k = 0; k < n; k++, idx += step) dst[k] = f64[idx];
-          return;
-        }
-        for (let k = 0; k < n; k++) {
-          const o = r.at(i0 + k);
-          dst[k] = r.view.getFloat64(o, le);
-        }
-      };
-    case 10:
-      return (r, i0, n, dst) => {
-        const o0 = r.at(i0);
-        const s = r.stride;
-        if (hostOrder && (s & 3) === 0 && (o0 & 3) === 0 && r.holds(o0, n)) {
-          const f32 = r.f32();
-          const step = s >> 2;
-          let idx = o0 >> 2;
-          for (let k = 0; k < n; k++, idx += step) dst[k] = f32[idx];
-          return;
-        }
-        for (let k = 0; k < n; k++) {
-          const o = r.at(i0 + k);
-          dst[k] = r.view.getFloat32(o, le);
-        }
-      };
-    case 9:
-      return (r, i0, n, dst) => {
-        for (let k = 0; k < n; k++) {
-          const o = r.at(i0 + k);
-          dst[k] = halfToNumber(r.view.getUint16(o, le));
-        }
-      };
-    case 13:
-      return (r, i0, n, dst) => {
-        for (let k = 0; k < n; k++) {
-          const o = r.at(i0 + k);
-          dst[2 * k] = r.view.getFloat64(o, le);
-          dst[2 * k + 1] = r.view.getFloat64(o + 8, le);
-        }
-      };
-    case 12:
-      return (r, i0, n, dst) => {
-        for (let k = 0; k < n; k++) {
-          const o = r.at(i0 + k);
-          dst[2 * k] = r.view.getFloat32(o, le);
-          dst[2 * k + 1] = r.view.getFloat32(o + 4, le);
-        }
-      };
-    default:
-      throw new Error(`no float loader for code ${t.code}`);
-  }
-}
-
-/** NumPy's pairwise sum in double precision (mirror of SK_PAIRWISE with ACC = double). */
-function pairwise64(r: WindowReader, load: Loader, i0: number, n: number, buf: Float64Array): number {
-  if (n < 8) {
-    load(r, i0, n, buf);
-    let res = 0;
-    for (let k = 0; k < n; k++) res += buf[k];
-    return res;
-  }
-  if (n <= 128) {
-    load(r, i0, n, buf);
-    let r0 = buf[0], r1 = buf[1], r2 = buf[2], r3 = buf[3], r4 = buf[4], r5 = buf[5], r6 = buf[6], r7 = buf[7];
-    let i = 8;
-    const end = n - (n % 8);
-    for (; i < end; i += 8) {
-      r0 += buf[i];
-      r1 += buf[i + 1];
-      r2 += buf[i + 2];
-      r3 += buf[i + 3];
-      r4 += buf[i + 4];
-      r5 += buf[i + 5];
-      r6 += buf[i + 6];
-      r7 += buf[i + 7];
-    }
-    let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) res += buf[i];
-    return res;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  const lo = pairwise64(r, load, i0, n2, buf);
-  const hi = pairwise64(r, load, i0 + n2, n - n2, buf);
-  return lo + hi;
-}
+// ------------------------------------------------------------------------------------------------ loads
 
 const f = Math.fround;
 
-/** The same in float32 arithmetic (every operation rounded with Math.fround). */
-function pairwise32(r: WindowReader, load: Loader, i0: number, n: number, buf: Float64Array): number {
-  if (n < 8) {
-    load(r, i0, n, buf);
-    let res = 0;
-    for (let k = 0; k < n; k++) res = f(res + buf[k]);
-    return res;
+let halfTable: Float32Array | undefined;
+/** float16 bits -> value, for all 65536 patterns (exact in float32). */
+function halves(): Float32Array {
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = halfToNumber(h);
   }
-  if (n <= 128) {
-    load(r, i0, n, buf);
-    let r0 = buf[0], r1 = buf[1], r2 = buf[2], r3 = buf[3], r4 = buf[4], r5 = buf[5], r6 = buf[6], r7 = buf[7];
-    let i = 8;
-    const end = n - (n % 8);
-    for (; i < end; i += 8) {
-      r0 = f(r0 + buf[i]);
-      r1 = f(r1 + buf[i + 1]);
-      r2 = f(r2 + buf[i + 2]);
-      r3 = f(r3 + buf[i + 3]);
-      r4 = f(r4 + buf[i + 4]);
-      r5 = f(r5 + buf[i + 5]);
-      r6 = f(r6 + buf[i + 6]);
-      r7 = f(r7 + buf[i + 7]);
-    }
-    let res = f(f(f(r0 + r1) + f(r2 + r3)) + f(f(r4 + r5) + f(r6 + r7)));
-    for (; i < n; i++) res = f(res + buf[i]);
-    return res;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  const lo = pairwise32(r, load, i0, n2, buf);
-  const hi = pairwise32(r, load, i0 + n2, n - n2, buf);
-  return f(lo + hi);
+  return halfTable;
 }
 
-/** NumPy's complex pairwise sum (mirror of SK_CPAIRWISE); `single` = float32 arithmetic. Returns [re, im]. */
-function cpairwise(r: WindowReader, load: Loader, i0: number, m: number, buf: Float64Array, single: boolean): [number, number] {
-  const add = single ? (a: number, b: number) => f(a + b) : (a: number, b: number) => a + b;
+/** The reader's `le` says the window's elements are in this machine's order (typed arrays may read them). */
+const typedOK = (r: WindowReader, pos: number, s: number, part: number): boolean =>
+  pos >= 0 && r.le === HOST_LE && (pos & (part - 1)) === 0 && (s & (part - 1)) === 0;
+
+/**
+ * Values of elements [i0, i0+n) of the current run into dst (complex: re, im interleaved): typed-array copies
+ * when the window allows, DataView per element otherwise (unaligned, overlapping or too sparse runs).
+ */
+function loadValues(r: WindowReader, code: number, i0: number, n: number, dst: Float64Array | Float32Array): void {
+  const part = code === 11 || code === 13 ? 8 : code === 9 ? 2 : 4;
+  const pos = r.span(i0, n);
+  const s = r.stride;
+  if (typedOK(r, pos, s, part)) {
+    const a = part === 8 ? r.f64() : part === 4 ? r.f32() : r.u16();
+    const st = s / part;
+    let i = pos / part;
+    if (code === 9) {
+      const h = halves();
+      for (let k = 0; k < n; k++, i += st) dst[k] = h[a[i]];
+    } else if (code === 12 || code === 13) {
+      for (let k = 0; k < n; k++, i += st) {
+        dst[2 * k] = a[i];
+        dst[2 * k + 1] = a[i + 1];
+      }
+    } else {
+      for (let k = 0; k < n; k++, i += st) dst[k] = a[i];
+    }
+    return;
+  }
+  const le = r.le;
+  for (let k = 0; k < n; k++) {
+    const o = r.at(i0 + k);
+    const dv = r.view;
+    switch (code) {
+      case 11:
+        dst[k] = dv.getFloat64(o, le);
+        break;
+      case 10:
+        dst[k] = dv.getFloat32(o, le);
+        break;
+      case 9:
+        dst[k] = halfToNumber(dv.getUint16(o, le));
+        break;
+      case 13:
+        dst[2 * k] = dv.getFloat64(o, le);
+        dst[2 * k + 1] = dv.getFloat64(o + 8, le);
+        break;
+      default:
+        dst[2 * k] = dv.getFloat32(o, le);
+        dst[2 * k + 1] = dv.getFloat32(o + 4, le);
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ float sums
+
+/*
+ * NumPy's pairwise sum (mirror of SK_PAIRWISE / SK_CPAIRWISE, see kernels.h), leaves summed straight from a
+ * typed array over the window: `a[i]`, `a[i + st]`, ... for n elements (st in array elements; 0 = broadcast).
+ */
+
+/** Leaf in double precision. */
+function leaf64(a: Float64Array, i: number, st: number, n: number): number {
+  if (n < 8) {
+    let res = 0;
+    for (let k = 0; k < n; k++, i += st) res += a[i];
+    return res;
+  }
+  const s2 = 2 * st, s3 = 3 * st, s4 = 4 * st, s5 = 5 * st, s6 = 6 * st, s7 = 7 * st, s8 = 8 * st;
+  let r0 = a[i], r1 = a[i + st], r2 = a[i + s2], r3 = a[i + s3], r4 = a[i + s4], r5 = a[i + s5], r6 = a[i + s6], r7 = a[i + s7];
+  const end = n - (n % 8);
+  let k = 8;
+  i += s8;
+  if (st === 1) {
+    for (; k < end; k += 8, i += 8) {
+      r0 += a[i];
+      r1 += a[i + 1];
+      r2 += a[i + 2];
+      r3 += a[i + 3];
+      r4 += a[i + 4];
+      r5 += a[i + 5];
+      r6 += a[i + 6];
+      r7 += a[i + 7];
+    }
+  } else {
+    for (; k < end; k += 8, i += s8) {
+      r0 += a[i];
+      r1 += a[i + st];
+      r2 += a[i + s2];
+      r3 += a[i + s3];
+      r4 += a[i + s4];
+      r5 += a[i + s5];
+      r6 += a[i + s6];
+      r7 += a[i + s7];
+    }
+  }
+  let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+  for (; k < n; k++, i += st) res += a[i];
+  return res;
+}
+
+/** Leaf in float32 arithmetic (every operation rounded with Math.fround; inputs are float32 values). */
+function leaf32(a: Float32Array, i: number, st: number, n: number): number {
+  if (n < 8) {
+    let res = 0;
+    for (let k = 0; k < n; k++, i += st) res = f(res + a[i]);
+    return res;
+  }
+  const s2 = 2 * st, s3 = 3 * st, s4 = 4 * st, s5 = 5 * st, s6 = 6 * st, s7 = 7 * st, s8 = 8 * st;
+  let r0 = a[i], r1 = a[i + st], r2 = a[i + s2], r3 = a[i + s3], r4 = a[i + s4], r5 = a[i + s5], r6 = a[i + s6], r7 = a[i + s7];
+  const end = n - (n % 8);
+  let k = 8;
+  for (i += s8; k < end; k += 8, i += s8) {
+    r0 = f(r0 + a[i]);
+    r1 = f(r1 + a[i + st]);
+    r2 = f(r2 + a[i + s2]);
+    r3 = f(r3 + a[i + s3]);
+    r4 = f(r4 + a[i + s4]);
+    r5 = f(r5 + a[i + s5]);
+    r6 = f(r6 + a[i + s6]);
+    r7 = f(r7 + a[i + s7]);
+  }
+  let res = f(f(f(r0 + r1) + f(r2 + r3)) + f(f(r4 + r5) + f(r6 + r7)));
+  for (; k < n; k++, i += st) res = f(res + a[i]);
+  return res;
+}
+
+/** Leaf over float16 bits (each converted exactly through the table), float32 arithmetic. */
+function leaf16(a: Uint16Array, h: Float32Array, i: number, st: number, n: number): number {
+  if (n < 8) {
+    let res = 0;
+    for (let k = 0; k < n; k++, i += st) res = f(res + h[a[i]]);
+    return res;
+  }
+  const s2 = 2 * st, s3 = 3 * st, s4 = 4 * st, s5 = 5 * st, s6 = 6 * st, s7 = 7 * st, s8 = 8 * st;
+  let r0 = h[a[i]], r1 = h[a[i + st]], r2 = h[a[i + s2]], r3 = h[a[i + s3]], r4 = h[a[i + s4]], r5 = h[a[i + s5]], r6 = h[a[i + s6]], r7 = h[a[i + s7]];
+  const end = n - (n % 8);
+  let k = 8;
+  for (i += s8; k < end; k += 8, i += s8) {
+    r0 = f(r0 + h[a[i]]);
+    r1 = f(r1 + h[a[i + st]]);
+    r2 = f(r2 + h[a[i + s2]]);
+    r3 = f(r3 + h[a[i + s3]]);
+    r4 = f(r4 + h[a[i + s4]]);
+    r5 = f(r5 + h[a[i + s5]]);
+    r6 = f(r6 + h[a[i + s6]]);
+    r7 = f(r7 + h[a[i + s7]]);
+  }
+  let res = f(f(f(r0 + r1) + f(r2 + r3)) + f(f(r4 + r5) + f(r6 + r7)));
+  for (; k < n; k++, i += st) res = f(res + h[a[i]]);
+  return res;
+}
+
+const BUF64 = new Float64Array(2 * 1024);
+const BUF32 = new Float32Array(2 * 1024);
+
+/** Pairwise sum of elements [i0, i0+n) of the current run of a real float type (code 9, 10, 11). */
+function pairwiseReal(r: WindowReader, code: number, i0: number, n: number): number {
+  if (n > 128) {
+    let n2 = Math.floor(n / 2);
+    n2 -= n2 % 8;
+    const lo = pairwiseReal(r, code, i0, n2);
+    const hi = pairwiseReal(r, code, i0 + n2, n - n2);
+    return code === 11 ? lo + hi : f(lo + hi);
+  }
+  const pos = r.span(i0, n);
+  const s = r.stride;
+  if (code === 11) {
+    if (typedOK(r, pos, s, 8)) return leaf64(r.f64(), pos >> 3, s >> 3, n);
+    loadValues(r, code, i0, n, BUF64);
+    return leaf64(BUF64, 0, 1, n);
+  }
+  if (code === 10) {
+    if (typedOK(r, pos, s, 4)) return leaf32(r.f32(), pos >> 2, s >> 2, n);
+    loadValues(r, code, i0, n, BUF32);
+    return leaf32(BUF32, 0, 1, n);
+  }
+  if (typedOK(r, pos, s, 2)) return leaf16(r.u16(), halves(), pos >> 1, s >> 1, n);
+  loadValues(r, code, i0, n, BUF32); // float16 values are exact in float32
+  return leaf32(BUF32, 0, 1, n);
+}
+
+/** Complex results of cpairwise: [re, im] (module scratch, read right after each call). */
+const CRES = new Float64Array(2);
+
+const add64 = (x: number, y: number): number => x + y;
+const add32 = (x: number, y: number): number => f(x + y);
+
+/** Complex leaf (m <= 64 elements; parts at a[i], a[i+1]; element stride st in array elements). */
+function cleaf(a: Float64Array | Float32Array, i: number, st: number, m: number, single: boolean): void {
+  const add = single ? add32 : add64;
   if (m < 4) {
-    load(r, i0, m, buf);
     let re = 0;
     let im = 0;
-    for (let k = 0; k < m; k++) {
-      re = add(re, buf[2 * k]);
-      im = add(im, buf[2 * k + 1]);
+    for (let k = 0; k < m; k++, i += st) {
+      re = add(re, a[i]);
+      im = add(im, a[i + 1]);
     }
-    return [re, im];
+    CRES[0] = re;
+    CRES[1] = im;
+    return;
   }
-  if (m <= 64) {
-    load(r, i0, m, buf);
-    const acc = [buf[0], buf[1], buf[2], buf[3], buf[4], buf[5], buf[6], buf[7]];
-    let i = 4;
-    const end = m - (m % 4);
-    for (; i < end; i += 4) {
-      for (let j = 0; j < 4; j++) {
-        acc[2 * j] = add(acc[2 * j], buf[2 * (i + j)]);
-        acc[2 * j + 1] = add(acc[2 * j + 1], buf[2 * (i + j) + 1]);
-      }
-    }
-    let re = add(add(acc[0], acc[2]), add(acc[4], acc[6]));
-    let im = add(add(acc[1], acc[3]), add(acc[5], acc[7]));
-    for (; i < m; i++) {
-      re = add(re, buf[2 * i]);
-      im = add(im, buf[2 * i + 1]);
-    }
-    return [re, im];
+  const s2 = 2 * st, s3 = 3 * st, s4 = 4 * st;
+  let r0 = a[i], r1 = a[i + 1], r2 = a[i + st], r3 = a[i + st + 1], r4 = a[i + s2], r5 = a[i + s2 + 1], r6 = a[i + s3], r7 = a[i + s3 + 1];
+  const end = m - (m % 4);
+  let k = 4;
+  for (i += s4; k < end; k += 4, i += s4) {
+    r0 = add(r0, a[i]);
+    r1 = add(r1, a[i + 1]);
+    r2 = add(r2, a[i + st]);
+    r3 = add(r3, a[i + st + 1]);
+    r4 = add(r4, a[i + s2]);
+    r5 = add(r5, a[i + s2 + 1]);
+    r6 = add(r6, a[i + s3]);
+    r7 = add(r7, a[i + s3 + 1]);
   }
-  const k = (m - (m % 8)) / 2;
-  const [r1, i1] = cpairwise(r, load, i0, k, buf, single);
-  const [r2, i2] = cpairwise(r, load, i0 + k, m - k, buf, single);
-  return [add(r1, r2), add(i1, i2)];
+  let re = add(add(r0, r2), add(r4, r6));
+  let im = add(add(r1, r3), add(r5, r7));
+  for (; k < m; k++, i += st) {
+    re = add(re, a[i]);
+    im = add(im, a[i + 1]);
+  }
+  CRES[0] = re;
+  CRES[1] = im;
 }
 
-function floatSum(view: KernelView, t: NumericType): KernelValue {
+/** NumPy's complex pairwise sum of elements [i0, i0+m) of the current run (code 12, 13) into CRES. */
+function pairwiseComplex(r: WindowReader, code: number, i0: number, m: number): void {
+  const single = code === 12;
+  if (m > 64) {
+    const k = (m - (m % 8)) / 2;
+    pairwiseComplex(r, code, i0, k);
+    const r1 = CRES[0];
+    const i1 = CRES[1];
+    pairwiseComplex(r, code, i0 + k, m - k);
+    CRES[0] = single ? f(r1 + CRES[0]) : r1 + CRES[0];
+    CRES[1] = single ? f(i1 + CRES[1]) : i1 + CRES[1];
+    return;
+  }
+  const part = single ? 4 : 8;
+  const pos = r.span(i0, m);
+  const s = r.stride;
+  if (typedOK(r, pos, s, part)) {
+    if (single) cleaf(r.f32(), pos >> 2, s >> 2, m, true);
+    else cleaf(r.f64(), pos >> 3, s >> 3, m, false);
+    return;
+  }
+  const buf = single ? BUF32 : BUF64;
+  loadValues(r, code, i0, m, buf);
+  cleaf(buf, 0, 2, m, single);
+}
+
+/** The swap unit of a numeric type's elements for WindowReader (0 when stored in this machine's order). */
+function swapUnitOf(t: NumericType): number {
+  return t.byteswap ? (t.kind === 'complex' ? t.itemsize / 2 : t.itemsize) : 0;
+}
+
+function floatSum(view: KernelView, t: NumericType, fetch: WindowFetch, windowBytes: number): KernelValue {
   const runs = prepareRuns(view.shape, view.strides, view.offset, 'memory');
-  const reader = new WindowReader(view.memory, t.itemsize);
-  const load = floatLoader(t);
-  const buf = new Float64Array(256);
+  const reader = new WindowReader(fetch, t.itemsize, t.littleEndian, swapUnitOf(t), windowBytes);
   if (t.kind === 'complex') {
     const single = t.code === 12;
     let ar = 0;
     let ai = 0;
     forEachRun(runs, (p, n, s) => {
       reader.setRun(p, n, s);
-      const [rr, ri] = cpairwise(reader, load, 0, n, buf, single);
-      ar = single ? f(ar + rr) : ar + rr;
-      ai = single ? f(ai + ri) : ai + ri;
+      pairwiseComplex(reader, t.code, 0, n);
+      ar = single ? f(ar + CRES[0]) : ar + CRES[0];
+      ai = single ? f(ai + CRES[1]) : ai + CRES[1];
     });
     return { type: 'complex', re: ar, im: ai };
   }
   let acc = 0;
   forEachRun(runs, (p, n, s) => {
     reader.setRun(p, n, s);
-    if (t.code === 11) acc += pairwise64(reader, load, 0, n, buf);
-    else if (t.code === 10) acc = f(acc + pairwise32(reader, load, 0, n, buf));
-    else acc = halfToNumber(numberToHalf(f(acc + pairwise32(reader, load, 0, n, buf))));
+    const r = pairwiseReal(reader, t.code, 0, n);
+    if (t.code === 11) acc += r;
+    else if (t.code === 10) acc = f(acc + r);
+    else acc = halfToNumber(numberToHalf(f(acc + r)));
   });
   return { type: 'float', value: acc };
 }
@@ -470,11 +687,10 @@ function floatSum(view: KernelView, t: NumericType): KernelValue {
 // ------------------------------------------------------------------------------------------------ element scans
 
 /** min / max / count_nan / count_nonzero over floats and complex (mirror of SK_FLOAT_REDUCE / SK_COMPLEX_REDUCE). */
-function floatScan(view: KernelView, t: NumericType, op: ReductionName): KernelValue {
+function floatScan(view: KernelView, t: NumericType, op: ReductionName, fetch: WindowFetch, windowBytes: number): KernelValue {
   const runs = prepareRuns(view.shape, view.strides, view.offset, 'memory');
   if ((op === 'min' || op === 'max') && runs.size === 0) throw emptyReductionError(op);
-  const reader = new WindowReader(view.memory, t.itemsize);
-  const load = floatLoader(t);
+  const reader = new WindowReader(fetch, t.itemsize, t.littleEndian, swapUnitOf(t), windowBytes);
   const buf = new Float64Array(2 * 1024);
   const complex = t.kind === 'complex';
   let count = 0;
@@ -486,15 +702,27 @@ function floatScan(view: KernelView, t: NumericType, op: ReductionName): KernelV
     reader.setRun(p, n, s);
     for (let i0 = 0; i0 < n; i0 += 1024) {
       const m = Math.min(1024, n - i0);
-      load(reader, i0, m, buf);
-      for (let k = 0; k < m; k++) {
+      loadValues(reader, t.code, i0, m, buf);
+      if (op === 'count_nan' || op === 'count_nonzero') {
+        const nz = op === 'count_nonzero';
+        if (complex) {
+          for (let k = 0; k < 2 * m; k += 2) {
+            const vr = buf[k];
+            const vi = buf[k + 1];
+            count += (nz ? vr !== 0 || vi !== 0 : vr !== vr || vi !== vi) ? 1 : 0;
+          }
+        } else {
+          for (let k = 0; k < m; k++) {
+            const v = buf[k];
+            count += (nz ? v !== 0 : v !== v) ? 1 : 0;
+          }
+        }
+        continue;
+      }
+      for (let k = 0; k < m && !nan; k++) {
         const vr = complex ? buf[2 * k] : buf[k];
         const vi = complex ? buf[2 * k + 1] : 0;
-        const isNaN = vr !== vr || vi !== vi;
-        if (op === 'count_nan') count += isNaN ? 1 : 0;
-        else if (op === 'count_nonzero') count += vr !== 0 || vi !== 0 ? 1 : 0;
-        else if (nan) continue;
-        else if (isNaN) {
+        if (vr !== vr || vi !== vi) {
           nan = true;
           br = vr;
           bi = vi;
@@ -517,13 +745,13 @@ function floatScan(view: KernelView, t: NumericType, op: ReductionName): KernelV
 const TWO32 = 4294967296;
 
 /** Every reduction over bool / signed / unsigned integers (mirror of SK_INT_REDUCE). */
-function intScan(view: KernelView, t: NumericType, op: ReductionName): KernelValue {
+function intScan(view: KernelView, t: NumericType, op: ReductionName, fetch: WindowFetch, windowBytes: number): KernelValue {
   const runs = prepareRuns(view.shape, view.strides, view.offset, 'memory');
   const signed = t.kind === 'int';
   const resultType = t.kind === 'uint' ? 'uint' : 'int';
   if (op === 'count_nan') return { type: 'int', value: 0n };
   if ((op === 'min' || op === 'max') && runs.size === 0) throw emptyReductionError(op);
-  const reader = new WindowReader(view.memory, t.itemsize);
+  const reader = new WindowReader(fetch, t.itemsize, t.littleEndian, 0, windowBytes);
   const le = t.littleEndian;
   const wide = t.itemsize === 8;
   // narrow (<= 4 bytes) values as exact numbers
@@ -609,10 +837,12 @@ function intScan(view: KernelView, t: NumericType, op: ReductionName): KernelVal
 }
 
 /** sum, min, max, count_nan, count_nonzero of a numeric view. */
-export function reduceFallback(op: ReductionName, view: KernelView): KernelValue {
+export function reduceFallback(op: ReductionName, view: KernelView, opts?: FallbackOptions): KernelValue {
   const t = numericType(view.dtype);
-  if (t.kind === 'float' || t.kind === 'complex') return op === 'sum' ? floatSum(view, t) : floatScan(view, t, op);
-  return intScan(view, t, op);
+  const fetch = fetchOf(view, opts);
+  const wb = windowBytesOf(opts);
+  if (t.kind === 'float' || t.kind === 'complex') return op === 'sum' ? floatSum(view, t, fetch, wb) : floatScan(view, t, op, fetch, wb);
+  return intScan(view, t, op, fetch, wb);
 }
 
 // ------------------------------------------------------------------------------------------------ bytes in logical order
@@ -645,11 +875,11 @@ export class Fnv1a64 {
 }
 
 /** Visit the view's element bytes in logical order, in contiguous pieces: fn(bytes, start, end). */
-function forEachElementBytes(view: KernelView, fn: (bytes: Uint8Array, start: number, end: number) => void): void {
+function forEachElementBytes(view: KernelView, opts: FallbackOptions | undefined, fn: (bytes: Uint8Array, start: number, end: number) => void): void {
   const w = view.dtype.itemsize;
   const runs = prepareRuns(view.shape, view.strides, view.offset, 'logical');
   if (w === 0 || runs.size === 0) return;
-  const reader = new WindowReader(view.memory, w);
+  const reader = new WindowReader(fetchOf(view, opts), w, HOST_LE, 0, windowBytesOf(opts));
   forEachRun(runs, (p, n, s) => {
     reader.setRun(p, n, s);
     if (s === w) {
@@ -671,21 +901,21 @@ function forEachElementBytes(view: KernelView, fn: (bytes: Uint8Array, start: nu
 }
 
 /** sk_checksum: FNV-1a 64 of the element bytes in logical order. */
-export function checksumFallback(view: KernelView): bigint {
+export function checksumFallback(view: KernelView, opts?: FallbackOptions): bigint {
   const h = new Fnv1a64();
-  forEachElementBytes(view, (b, s, e) => h.update(b, s, e));
+  forEachElementBytes(view, opts, (b, s, e) => h.update(b, s, e));
   return h.digest();
 }
 
 /** sk_copy_contiguous: the element bytes in logical order (np.ascontiguousarray(a).tobytes()). */
-export function contiguousCopyFallback(view: KernelView, maxBytes = 1 << 30): Uint8Array {
+export function contiguousCopyFallback(view: KernelView, maxBytes = 1 << 30, opts?: FallbackOptions): Uint8Array {
   let size = 1;
   for (const d of view.shape) size *= d;
   const nbytes = size * view.dtype.itemsize;
   if (nbytes > maxBytes) throw new BoundsError(`a contiguous copy of ${nbytes} bytes is larger than the ${maxBytes}-byte limit`);
   const out = new Uint8Array(nbytes);
   let w = 0;
-  forEachElementBytes(view, (b, s, e) => {
+  forEachElementBytes(view, opts, (b, s, e) => {
     out.set(b.subarray(s, e), w);
     w += e - s;
   });

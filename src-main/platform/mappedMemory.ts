@@ -17,6 +17,7 @@
  * - release() flushes writeable shared mappings (msync), unmaps and closes; idempotent.
  */
 import koffi from 'koffi';
+import { fstatSync } from 'node:fs';
 import { IOError, LifetimeError, BoundsError, ArgumentError } from '../core/errors';
 import { checkWindow, installAddressResolver, type Memory } from '../core/memory';
 import { nativeLibrary, SK_E_FAULT, SK_OK } from './nativeLibrary';
@@ -57,7 +58,7 @@ class PosixBackend implements MappingBackend {
   readonly granularity: number;
   private readonly c: Record<string, F>;
   private readonly k: {
-    O_RDONLY: number; O_RDWR: number; O_CREAT: number; O_TRUNC: number; O_CLOEXEC: number;
+    O_RDONLY: number; O_RDWR: number; O_CREAT: number; O_TRUNC: number; O_CLOEXEC: number; O_NONBLOCK: number;
     PROT_READ: number; PROT_WRITE: number; MAP_SHARED: number; MAP_PRIVATE: number; MS_SYNC: number; SEEK_END: number;
   };
 
@@ -78,8 +79,8 @@ class PosixBackend implements MappingBackend {
       memcpyOut: fn('void *memcpy(void *dst, const void *src, size_t n)'),
     };
     this.k = mac
-      ? { O_RDONLY: 0, O_RDWR: 2, O_CREAT: 0x200, O_TRUNC: 0x400, O_CLOEXEC: 0x1000000, PROT_READ: 1, PROT_WRITE: 2, MAP_SHARED: 1, MAP_PRIVATE: 2, MS_SYNC: 0x10, SEEK_END: 2 }
-      : { O_RDONLY: 0, O_RDWR: 2, O_CREAT: 0o100, O_TRUNC: 0o1000, O_CLOEXEC: 0o2000000, PROT_READ: 1, PROT_WRITE: 2, MAP_SHARED: 1, MAP_PRIVATE: 2, MS_SYNC: 4, SEEK_END: 2 };
+      ? { O_RDONLY: 0, O_RDWR: 2, O_CREAT: 0x200, O_TRUNC: 0x400, O_CLOEXEC: 0x1000000, O_NONBLOCK: 0x4, PROT_READ: 1, PROT_WRITE: 2, MAP_SHARED: 1, MAP_PRIVATE: 2, MS_SYNC: 0x10, SEEK_END: 2 }
+      : { O_RDONLY: 0, O_RDWR: 2, O_CREAT: 0o100, O_TRUNC: 0o1000, O_CLOEXEC: 0o2000000, O_NONBLOCK: 0o4000, PROT_READ: 1, PROT_WRITE: 2, MAP_SHARED: 1, MAP_PRIVATE: 2, MS_SYNC: 4, SEEK_END: 2 };
     this.granularity = Number(this.c.getpagesize());
   }
 
@@ -90,11 +91,17 @@ class PosixBackend implements MappingBackend {
 
   open(path: string, mode: MapMode, minSize: number): { handle: unknown; size: number } {
     const k = this.k;
-    let flags = (mode === 'r' || mode === 'c' ? k.O_RDONLY : k.O_RDWR) | k.O_CLOEXEC;
+    // O_NONBLOCK: a fifo must not block open() until a writer appears (it is refused just below)
+    let flags = (mode === 'r' || mode === 'c' ? k.O_RDONLY : k.O_RDWR) | k.O_CLOEXEC | k.O_NONBLOCK;
     if (mode === 'w+') flags |= k.O_CREAT | k.O_TRUNC;
     const fd = Number(this.c.open(path, flags, 0o644));
     if (fd < 0) this.fail(path, 'open');
     try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) {
+        const what = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a fifo (named pipe)' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : 'not a regular file';
+        throw new IOError(path, `${what}: only regular files can be mapped`);
+      }
       let size = this.fileSize(fd, path);
       if ((mode === 'r+' || mode === 'w+') && size < minSize) {
         if (Number(this.c.ftruncate(fd, BigInt(minSize))) !== 0) this.fail(path, 'ftruncate');

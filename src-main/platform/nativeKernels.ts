@@ -30,6 +30,7 @@ import {
   emptyReductionError,
   numericType,
   reduceFallback,
+  type FallbackOptions,
   type KernelName,
   type KernelValue,
   type KernelView,
@@ -46,6 +47,7 @@ import {
   SK_OK,
   nativeLibrary,
   nativeUnavailableReason,
+  systemMemcpy,
   type NativeFunctionName,
   type NativeLibrary,
 } from './nativeLibrary';
@@ -75,6 +77,8 @@ export interface KernelAnswer {
 export interface KernelOptions {
   /** Run the TypeScript kernel even when the library is present (--no-native). */
   forceFallback?: boolean;
+  /** The TypeScript kernels' window size in bytes (kernelsFallback WINDOW_BYTES by default; tests shrink it). */
+  windowBytes?: number;
 }
 
 const FUNCTION_OF: Record<KernelName, NativeFunctionName> = {
@@ -94,6 +98,19 @@ export function kernelPrototype(name: KernelName): string {
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
+const IS_KERNEL = new Set<string>(KERNEL_NAMES);
+
+/** numericType per DType object (dtypes are immutable), so a call does not re-derive it. */
+const numericCache = new WeakMap<object, NumericType>();
+function numericOf(dtype: KernelView['dtype']): NumericType {
+  let t = numericCache.get(dtype);
+  if (!t) {
+    t = numericType(dtype);
+    numericCache.set(dtype, t);
+  }
+  return t;
+}
+
 function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
@@ -112,8 +129,8 @@ export function checkReachable(view: KernelView): { low: number; high: number } 
     throw new LifetimeError(`${memory.label} was released${memory.releasedBy ? ` (${memory.releasedBy})` : ''}: no kernel may read it`);
   }
   if (view.shape.length > MAX_DIMS) throw new UnsupportedError(`the kernels take at most ${MAX_DIMS} dimensions, got ${view.shape.length}`);
-  const layout: Layout = { shape: [...view.shape], strides: [...view.strides], offset: view.offset };
-  const { low, high } = byteBounds(layout, dtype.itemsize);
+  // byteBounds only reads the layout: no copies of shape and strides
+  const { low, high } = byteBounds({ shape: view.shape as number[], strides: view.strides as number[], offset: view.offset }, dtype.itemsize);
   if (high > low && (low < 0 || high > memory.size)) {
     throw new BoundsError(
       `the view reaches bytes [${low}, ${high}) but ${memory.label} has ${memory.size} bytes: a kernel would read outside the allocation`,
@@ -125,9 +142,19 @@ export function checkReachable(view: KernelView): { low: number; high: number } 
   return { low, high };
 }
 
+/** koffi's address of each live OwnedMemory's ArrayBuffer (its backing store never moves while it lives). */
+const ownedAddress = new WeakMap<OwnedMemory, bigint>();
+
 /** The address C gets for byte `offset` of this memory, or null when the memory has none C may use. */
 function cAddress(memory: Memory, offset: number): bigint | null {
-  if (memory instanceof OwnedMemory) return koffi.address(memory.arrayBuffer()) + BigInt(offset);
+  if (memory instanceof OwnedMemory) {
+    let base = ownedAddress.get(memory);
+    if (base === undefined || !memory.alive) {
+      base = koffi.address(memory.arrayBuffer()); // arrayBuffer() throws once released
+      ownedAddress.set(memory, base);
+    }
+    return offset === 0 ? base : base + BigInt(offset);
+  }
   if (memory instanceof MappedMemory) return memory.size === 0 ? 0n : memory.address + BigInt(offset);
   return null;
 }
@@ -165,20 +192,27 @@ export function kernelValueJSON(v: KernelValue): unknown {
 
 // ------------------------------------------------------------------------------------------------ native calls
 
-interface Prepared {
-  data: bigint;
-  ndim: number;
-  shape: BigInt64Array;
-  strides: BigInt64Array;
-}
+/*
+ * Argument and result scratch, reused by every call (calls are synchronous and C keeps no pointer). koffi passes
+ * a typed array by address; a fresh small one costs more to pass than the call itself (V8 keeps small typed
+ * arrays on its heap and must move them out first), so the hot path allocates nothing.
+ */
+const SHAPE = new BigInt64Array(MAX_DIMS);
+const STRIDES = new BigInt64Array(MAX_DIMS);
+const OUT = new Float64Array(2);
+const OUT_U8 = new Uint8Array(OUT.buffer);
+const OUT_I64 = new BigInt64Array(OUT.buffer);
+const OUT_U64 = new BigUint64Array(OUT.buffer);
 
-function prepare(view: KernelView, data: bigint): Prepared {
-  return {
-    data,
-    ndim: view.shape.length,
-    shape: BigInt64Array.from(view.shape, (d) => BigInt(d)),
-    strides: BigInt64Array.from(view.strides, (s) => BigInt(s)),
-  };
+/** shape_as(c_int64) / strides_as(c_int64) into the scratch arrays; returns ndim (<= MAX_DIMS, checked before). */
+function fillArgs(view: KernelView): number {
+  const { shape, strides } = view;
+  const nd = shape.length;
+  for (let d = 0; d < nd; d++) {
+    SHAPE[d] = BigInt(shape[d]);
+    STRIDES[d] = BigInt(strides[d]);
+  }
+  return nd;
 }
 
 function statusError(fn: string, status: number, label: string, kernel: string): Error {
@@ -196,54 +230,86 @@ function statusError(fn: string, status: number, label: string, kernel: string):
   }
 }
 
-function decodeOut(out: Uint8Array, t: NumericType, op: ReductionName): KernelValue {
-  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  if (op === 'count_nan' || op === 'count_nonzero') return { type: 'int', value: dv.getBigInt64(0, true) };
+// C writes `out` in this machine's byte order, and the native path only runs on little-endian hosts (nativeFor).
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The reduction's result from OUT (see kernels.h for what each kernel writes). */
+function decodeOut(t: NumericType, op: ReductionName): KernelValue {
+  if (op === 'count_nan' || op === 'count_nonzero') return { type: 'int', value: OUT_I64[0] };
   switch (t.kind) {
     case 'bool':
-      return op === 'sum' ? { type: 'int', value: dv.getBigInt64(0, true) } : { type: 'bool', value: dv.getBigInt64(0, true) !== 0n };
+      return op === 'sum' ? { type: 'int', value: OUT_I64[0] } : { type: 'bool', value: OUT_I64[0] !== 0n };
     case 'int':
-      return { type: 'int', value: dv.getBigInt64(0, true) };
+      return { type: 'int', value: OUT_I64[0] };
     case 'uint':
-      return { type: 'uint', value: dv.getBigUint64(0, true) };
+      return { type: 'uint', value: OUT_U64[0] };
     case 'float':
-      return { type: 'float', value: dv.getFloat64(0, true) };
+      return { type: 'float', value: OUT[0] };
     case 'complex':
-      return { type: 'complex', re: dv.getFloat64(0, true), im: dv.getFloat64(8, true) };
+      return { type: 'complex', re: OUT[0], im: OUT[1] };
   }
 }
 
-// `out` buffers are written by C in this machine's byte order; DataView reads above assume little-endian hosts.
-const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-function nativeReduce(lib: NativeLibrary, op: ReductionName, view: KernelView, t: NumericType, p: Prepared): KernelValue {
+function nativeReduce(lib: NativeLibrary, op: ReductionName, label: string, t: NumericType, data: bigint, nd: number): KernelValue {
   const fn = FUNCTION_OF[op];
-  const out = new Uint8Array(16);
-  const status = Number(lib.fn[fn](p.data, p.ndim, p.shape, p.strides, t.code, t.byteswap ? 1 : 0, out));
-  if (status !== SK_OK) throw statusError(fn, status, view.memory.label, op);
-  if (!HOST_LE) out.subarray(0, 8).reverse(), out.subarray(8, 16).reverse();
-  return decodeOut(out, t, op);
+  const status = Number(lib.fn[fn](data, nd, SHAPE, STRIDES, t.code, t.byteswap ? 1 : 0, OUT_U8));
+  if (status !== SK_OK) throw statusError(fn, status, label, op);
+  return decodeOut(t, op);
 }
 
-function nativeChecksum(lib: NativeLibrary, view: KernelView, p: Prepared): bigint {
-  const out = new BigUint64Array(1);
-  const status = Number(lib.fn.sk_checksum(p.data, p.ndim, p.shape, p.strides, BigInt(view.dtype.itemsize), out));
+function nativeChecksum(lib: NativeLibrary, view: KernelView, data: bigint, nd: number): bigint {
+  const status = Number(lib.fn.sk_checksum(data, nd, SHAPE, STRIDES, view.dtype.itemsize, OUT_U64));
   if (status !== SK_OK) throw statusError('sk_checksum', status, view.memory.label, 'checksum');
-  return out[0];
+  return OUT_U64[0];
 }
 
-function nativeCopy(lib: NativeLibrary, view: KernelView, p: Prepared, maxBytes: number): Uint8Array {
+function nativeCopy(lib: NativeLibrary, view: KernelView, data: bigint, nd: number, maxBytes: number): Uint8Array {
   const nbytes = sizeOf(view.shape) * view.dtype.itemsize;
   if (nbytes > maxBytes) throw new BoundsError(`a contiguous copy of ${nbytes} bytes is larger than the ${maxBytes}-byte limit`);
   const dst = new Uint8Array(nbytes);
-  const r = Number(lib.fn.sk_copy_contiguous(p.data, p.ndim, p.shape, p.strides, BigInt(view.dtype.itemsize), dst, BigInt(nbytes)));
+  const r = Number(lib.fn.sk_copy_contiguous(data, nd, SHAPE, STRIDES, view.dtype.itemsize, dst, nbytes));
   if (r < 0) throw statusError('sk_copy_contiguous', r, view.memory.label, 'contiguous_copy');
   return dst;
 }
 
+// ------------------------------------------------------------------------------------------------ TypeScript kernels' windows
+
+/**
+ * How the TypeScript kernels read a file mapping: each window is checked first (MappedMemory.check: alive,
+ * inside, the file still covers the mapping) and then copied by one native memcpy into a buffer reused for the
+ * whole call — the library's guarded sk_copy_bytes when it is loaded, else the system's memcpy (what
+ * MappedMemory.read uses then) — so no window is allocated. Other memories: memory.read.
+ */
+function fallbackOptions(view: KernelView, opts: KernelOptions): FallbackOptions {
+  const out: FallbackOptions = { windowBytes: opts.windowBytes };
+  const memory = view.memory;
+  if (!(memory instanceof MappedMemory)) return out;
+  const lib = nativeLibrary();
+  const raw = lib ? null : systemMemcpy();
+  if (!lib && !raw) return out;
+  let buf = new Uint8Array(0);
+  out.fetch = (offset, length) => {
+    memory.check(offset, length);
+    if (buf.byteLength < length) buf = new Uint8Array(length);
+    if (length === 0) return buf.subarray(0, 0);
+    const src = memory.address + BigInt(offset);
+    if (lib) {
+      const r = Number(lib.fn.sk_copy_bytes(buf, src, length));
+      if (r === SK_E_FAULT) {
+        throw new LifetimeError(`${memory.path}: the mapping faulted while reading bytes [${offset}, ${offset + length}) (the file shrank under it)`, offset);
+      }
+      if (r !== SK_OK) throw new IOError(memory.path, `copy out of the mapping failed (status ${r})`);
+    } else {
+      raw!(buf, src, length);
+    }
+    return buf.subarray(0, length);
+  };
+  return out;
+}
+
 // ------------------------------------------------------------------------------------------------ runKernel
 
-function describeCall(name: KernelName, view: KernelView, data: bigint): KernelAnswer['call'] {
+function describeCall(name: KernelName, view: KernelView, data: bigint, t: NumericType | undefined): KernelAnswer['call'] {
   const fn = FUNCTION_OF[name];
   const args: CallArgs = {
     data: hex(data),
@@ -251,24 +317,23 @@ function describeCall(name: KernelName, view: KernelView, data: bigint): KernelA
     shape: view.shape.map(String),
     strides: view.strides.map(String),
   };
-  if (name === 'checksum' || name === 'contiguous_copy') {
+  if (!t) {
     args.itemsize = view.dtype.itemsize;
     if (name === 'contiguous_copy') args.dst_size = String(sizeOf(view.shape) * view.dtype.itemsize);
   } else {
-    const t = numericType(view.dtype);
     args.dtype = `${t.cName} (${t.code})`;
     args.byteswap = t.byteswap ? 1 : 0;
   }
   return { function: fn, prototype: PROTOTYPES[fn], args };
 }
 
-/** Why the native path cannot run for this view, or null when it can (and then the library). */
-function nativeFor(view: KernelView, opts: KernelOptions): { lib: NativeLibrary | null; reason?: string } {
+/** The library when the native path can run for this memory, else null and why. */
+function nativeFor(memory: Memory, hasAddress: boolean, opts: KernelOptions): { lib: NativeLibrary | null; reason?: string } {
   if (opts.forceFallback) return { lib: null, reason: 'the TypeScript kernel was requested (--no-native)' };
   const lib = nativeLibrary();
   if (!lib) return { lib: null, reason: nativeUnavailableReason() ?? 'the native kernel library is not available' };
   if (!HOST_LE) return { lib: null, reason: 'big-endian host: results are decoded in TypeScript' };
-  if (cAddress(view.memory, 0) === null) return { lib: null, reason: `${view.memory.label} has no address C may use (${view.memory.kind} memory of another kind)` };
+  if (!hasAddress) return { lib: null, reason: `${memory.label} has no address C may use (${memory.kind} memory of another kind)` };
   return { lib };
 }
 
@@ -277,31 +342,32 @@ function nativeFor(view: KernelView, opts: KernelOptions): { lib: NativeLibrary 
  * `contiguous_copy` answers { nbytes, checksum } of the copy; use `contiguousCopy` for the bytes.
  */
 export function runKernel(name: KernelName, view: KernelView, opts: KernelOptions = {}): KernelAnswer {
-  if (!(KERNEL_NAMES as readonly string[]).includes(name)) throw new ArgumentError(`unknown kernel '${name}'`, KERNEL_NAMES.join(', '));
+  if (!IS_KERNEL.has(name)) throw new ArgumentError(`unknown kernel '${name}'`, KERNEL_NAMES.join(', '));
   checkReachable(view);
-  const call = describeCall(name, view, displayAddress(view.memory, view.offset)); // also rejects non-numeric dtypes for reductions
-  const { lib, reason } = nativeFor(view, opts);
+  const reduction = name !== 'checksum' && name !== 'contiguous_copy';
+  const t = reduction ? numericOf(view.dtype) : undefined; // rejects non-numeric dtypes before anything runs
+  const memory = view.memory;
+  const address = cAddress(memory, view.offset);
+  const { lib, reason } = nativeFor(memory, address !== null, opts);
   let value: KernelValue;
   let seconds: number;
   if (lib) {
-    const p = prepare(view, cAddress(view.memory, view.offset)!);
+    const data = address!;
+    const nd = fillArgs(view);
     const t0 = performance.now();
-    if (name === 'checksum') {
-      value = { type: 'uint', value: nativeChecksum(lib, view, p) };
-    } else if (name === 'contiguous_copy') {
-      const bytes = nativeCopy(lib, view, p, 1 << 30);
-      value = copyValue(bytes);
-    } else {
-      value = nativeReduce(lib, name, view, numericType(view.dtype), p);
-    }
+    if (t) value = nativeReduce(lib, name as ReductionName, memory.label, t, data, nd);
+    else if (name === 'checksum') value = { type: 'uint', value: nativeChecksum(lib, view, data, nd) };
+    else value = copyValue(nativeCopy(lib, view, data, nd, 1 << 30));
     seconds = (performance.now() - t0) / 1e3;
   } else {
+    const fo = fallbackOptions(view, opts);
     const t0 = performance.now();
-    if (name === 'checksum') value = { type: 'uint', value: checksumFallback(view) };
-    else if (name === 'contiguous_copy') value = copyValue(contiguousCopyFallback(view));
-    else value = reduceFallback(name, view);
+    if (t) value = reduceFallback(name as ReductionName, view, fo);
+    else if (name === 'checksum') value = { type: 'uint', value: checksumFallback(view, fo) };
+    else value = copyValue(contiguousCopyFallback(view, 1 << 30, fo));
     seconds = (performance.now() - t0) / 1e3;
   }
+  const call = describeCall(name, view, address ?? memory.address + BigInt(view.offset), t);
   const answer: KernelAnswer = { kernel: name, implementation: lib ? 'native' : 'typescript', result: kernelValueJSON(value), value, seconds, call };
   if (!lib) answer.fallbackReason = reason;
   return answer;
@@ -316,10 +382,11 @@ function copyValue(bytes: Uint8Array): KernelValue {
 /** np.ascontiguousarray(a).tobytes(): the copy itself (native when possible). */
 export function contiguousCopy(view: KernelView, opts: KernelOptions & { maxBytes?: number } = {}): { bytes: Uint8Array; implementation: Implementation } {
   checkReachable(view);
-  const { lib } = nativeFor(view, opts);
+  const address = cAddress(view.memory, view.offset);
+  const { lib } = nativeFor(view.memory, address !== null, opts);
   const maxBytes = opts.maxBytes ?? 1 << 30;
-  if (lib) return { bytes: nativeCopy(lib, view, prepare(view, cAddress(view.memory, view.offset)!), maxBytes), implementation: 'native' };
-  return { bytes: contiguousCopyFallback(view, maxBytes), implementation: 'typescript' };
+  if (lib) return { bytes: nativeCopy(lib, view, address!, fillArgs(view), maxBytes), implementation: 'native' };
+  return { bytes: contiguousCopyFallback(view, maxBytes, fallbackOptions(view, opts)), implementation: 'typescript' };
 }
 
 /**
@@ -332,10 +399,10 @@ export function byteswapInPlace(view: KernelView, opts: KernelOptions = {}): { i
   const { kind, itemsize } = view.dtype;
   const unit = kind === 'c' ? itemsize / 2 : kind === 'U' ? 4 : kind === 'S' || kind === 'b' || kind === 'V' ? 1 : itemsize;
   if (view.dtype.fields || view.dtype.subarray) throw new UnsupportedError('byteswap of structured dtypes swaps field by field: not supported by the kernel');
-  const { lib } = nativeFor(view, opts);
+  const address = cAddress(view.memory, view.offset);
+  const { lib } = nativeFor(view.memory, address !== null, opts);
   if (lib) {
-    const p = prepare(view, cAddress(view.memory, view.offset)!);
-    const r = Number(lib.fn.sk_byteswap_inplace(p.data, p.ndim, p.shape, p.strides, BigInt(itemsize), BigInt(unit)));
+    const r = Number(lib.fn.sk_byteswap_inplace(address!, fillArgs(view), SHAPE, STRIDES, itemsize, unit));
     if (r !== SK_OK) throw statusError('sk_byteswap_inplace', r, view.memory.label, 'byteswap');
     return { implementation: 'native' };
   }

@@ -8,6 +8,9 @@
  *   3. native/build/stridescope_kernels.<ext> found by walking up from this module and from process.cwd()
  *      — development, tests, the CLI from a clone.
  * STRIDESCOPE_NO_NATIVE=1 forces the TypeScript fallback without looking.
+ * Both variables are read on the first call and whenever `reloadNativeLibrary()` was called since (reading
+ * process.env costs ~0.25 us a variable, more than the koffi call itself, so not on every kernel call);
+ * tests that change them in-process call `reloadNativeLibrary()` afterwards.
  *
  * Pointer arguments are declared `void *` and receive BigInt addresses (koffi 3 represents pointers as BigInt);
  * shape/strides are `const int64_t *` and receive BigInt64Array; outputs are `void *` / `int64_t *` receiving
@@ -64,6 +67,8 @@ export const SK_E_SPACE = -4;
 export const LIBRARY_FILE = `stridescope_kernels.${process.platform === 'win32' ? 'dll' : process.platform === 'darwin' ? 'dylib' : 'so'}`;
 
 let cached: { key: string; path: string; lib: NativeLibrary } | undefined;
+/** The decision of the last search, until reloadNativeLibrary(): the library, or null (lastError says why). */
+let decided: { lib: NativeLibrary | null } | undefined;
 const handles = new Map<string, NativeLibrary>();
 let lastError: string | undefined;
 
@@ -96,16 +101,31 @@ export function libraryCandidates(): string[] {
 }
 
 /**
- * The loaded library, or null (then `nativeUnavailableReason()` says why). Cheap after the first call;
- * the environment variables are re-read on every call so tests can hide the library.
+ * The loaded library, or null (then `nativeUnavailableReason()` says why). After the first call this is a
+ * variable read: no environment or file-system access until `reloadNativeLibrary()`.
  */
 export function nativeLibrary(): NativeLibrary | null {
+  if (decided) return decided.lib;
+  const lib = searchLibrary();
+  decided = { lib };
+  return lib;
+}
+
+/** Forget the last decision: the next nativeLibrary() re-reads the environment (and loads or hides the library). */
+export function reloadNativeLibrary(): void {
+  decided = undefined;
+}
+
+function searchLibrary(): NativeLibrary | null {
   if (process.env.STRIDESCOPE_NO_NATIVE === '1') {
     lastError = 'STRIDESCOPE_NO_NATIVE=1 forces the TypeScript kernels';
     return null;
   }
   const key = process.env.STRIDESCOPE_NATIVE_LIB ?? '';
-  if (cached && cached.key === key) return cached.lib; // loaded once per search: no file-system calls per kernel
+  if (cached && cached.key === key) {
+    lastError = undefined;
+    return cached.lib; // loaded once per path: no file-system calls when the environment comes back
+  }
   const path = libraryCandidates().find((p) => existsSync(p));
   if (!path) {
     lastError = `the native kernel library was not found (looked for ${libraryCandidates().join(', ')}); build it with \`node native/build.mjs\``;
@@ -114,6 +134,7 @@ export function nativeLibrary(): NativeLibrary | null {
   const known = handles.get(path);
   if (known) {
     cached = { key, path, lib: known };
+    lastError = undefined;
     return known;
   }
   try {
@@ -141,4 +162,30 @@ export function nativeLibrary(): NativeLibrary | null {
 /** Why `nativeLibrary()` last returned null (undefined when it loaded). */
 export function nativeUnavailableReason(): string | undefined {
   return lastError;
+}
+
+/** Copy n bytes from the address `src` into `dst`. */
+export type RawCopy = (dst: Uint8Array, src: bigint, n: number) => void;
+let systemCopy: RawCopy | null | undefined;
+
+/**
+ * The system's own memcpy through koffi (libc's memcpy; kernel32's RtlMoveMemory on Windows) — what copies
+ * windows out of file mappings when the kernel library is missing (unguarded: callers check the mapping first,
+ * as MappedMemory.read does). null if it cannot be bound.
+ */
+export function systemMemcpy(): RawCopy | null {
+  if (systemCopy !== undefined) return systemCopy;
+  try {
+    if (process.platform === 'win32') {
+      const move = koffi.load('kernel32.dll').func('void __stdcall RtlMoveMemory(void *dst, const void *src, size_t n)') as unknown as NativeFn;
+      systemCopy = (dst, src, n) => void move(dst, src, n);
+    } else {
+      const libc = koffi.load(process.platform === 'darwin' ? 'libSystem.dylib' : 'libc.so.6');
+      const memcpy = libc.func('void *memcpy(void *dst, const void *src, size_t n)') as unknown as NativeFn;
+      systemCopy = (dst, src, n) => void memcpy(dst, src, n);
+    }
+  } catch {
+    systemCopy = null;
+  }
+  return systemCopy;
 }

@@ -23,7 +23,8 @@ import {
   simpleType,
 } from './cobjects';
 import { attributeError, indexError, PyException, typeError, valueError } from './errors';
-import { astype, byteswap, cOrderBytesRaw, defaultIntDType, isIntKind, parseDTypeString, sum, sumDType, arrayFromNumbers, arrayFromBigInts } from './numeric';
+import { astype, byteswap, cOrderBytesRaw, copyC, defaultIntDType, isIntKind, parseDTypeString, promoteTypes as promote, sum, sumDType, arrayFromNumbers, arrayFromBigInts } from './numeric';
+import { OwnedMemory } from '../core/memory';
 import {
   bindArgs,
   Ellipsis,
@@ -236,7 +237,7 @@ export class PyArray extends PyObject {
           } catch (e) {
             if (!(e instanceof LayoutError) || !/avoid creating a copy/.test(e.message)) throw e;
             // NumPy copies when no view can do it
-            const c = this.derived(order === 'C' ? a.copy() : copyInOrder(a, 'F', ctx.label), ctx);
+            const c = this.derived(order === 'C' ? copyC(a, ctx.label) : copyInOrder(a, 'F', ctx.label), ctx);
             return PyArray.wrap(c.arr.reshape(shape, order), this.cls);
           }
         };
@@ -260,7 +261,7 @@ export class PyArray extends PyObject {
         return (args, kw, ctx) => {
           const b = bindArgs('copy', ['order'], args, kw);
           const order = b.order === undefined ? 'C' : String(b.order);
-          return this.derived(order === 'F' ? copyInOrder(a, 'F', ctx.label) : relabel(a.copy(), ctx.label), ctx);
+          return this.derived(order === 'F' ? copyInOrder(a, 'F', ctx.label) : copyC(a, ctx.label), ctx);
         };
       case 'byteswap':
         return (args, kw, ctx) => {
@@ -331,8 +332,7 @@ function relabel(a: NDArray, label: string): NDArray {
 function copyInOrder(a: NDArray, order: 'F', label: string): NDArray {
   void order;
   const bytes = a.toBytes('F');
-  const c = new NDArray({ memory: new (require_owned())(label, bytes), dtype: a.dtype, shape: a.shape.slice(), strides: fStridesOf(a.shape, a.itemsize), label });
-  return c;
+  return new NDArray({ memory: new OwnedMemory(label, bytes), dtype: a.dtype, shape: a.shape.slice(), strides: fStridesOf(a.shape, a.itemsize), label });
 }
 function fStridesOf(shape: number[], itemsize: number): number[] {
   const out: number[] = [];
@@ -342,10 +342,6 @@ function fStridesOf(shape: number[], itemsize: number): number[] {
     s *= d || 1;
   }
   return out;
-}
-import { OwnedMemory } from '../core/memory';
-function require_owned(): typeof OwnedMemory {
-  return OwnedMemory;
 }
 
 /** `target[...] = value`: broadcast the value to the target's shape, cast (unsafely, as setitem does), write. */
@@ -376,39 +372,35 @@ export function assignInto(target: NDArray, value: PyValue, ctx: Ctx): void {
 
 /** The shape and flat leaves of a nested list/tuple (NumPy's discovery), with its error for ragged input. */
 function discover(v: PyValue, ctx: Ctx): { shape: number[]; leaves: PyValue[] } {
-  const leaves: PyValue[] = [];
-  let shape: number[] | null = null;
-  const rec = (x: PyValue, depth: number, dims: number[]): void => {
-    if (x instanceof PyList || x instanceof PyTuple) {
-      const items = x.items;
-      const here = [...dims, items.length];
-      if (items.length === 0) {
-        if (shape === null) shape = here;
-        return;
-      }
-      for (const it of items) rec(it, depth + 1, here);
-      return;
-    }
-    if (x instanceof PyArray) {
-      const here = [...dims, ...x.arr.shape];
-      const vals = x.arr.values().map((e) => valueToPy(e, x.arr.dtype));
-      if (shape === null) shape = here;
-      else if (shape.length !== here.length || shape.some((d, i) => d !== here[i])) ragged(dims.length);
-      leaves.push(...vals);
-      return;
-    }
-    if (shape === null) shape = dims;
-    else if (shape.length !== dims.length || shape.some((d, i) => d !== dims[i])) ragged(Math.min(shape.length, dims.length));
-    leaves.push(x);
-  };
-  const ragged = (after: number): never => {
-    throw valueError(
-      `setting an array element with a sequence. The requested array has an inhomogeneous shape after ${after} dimensions. The detected shape was ${shapeText((shape as number[] | null)?.slice(0, after) ?? [])} + inhomogeneous part.`,
-    );
-  };
   void ctx;
-  rec(v, 0, []);
-  return { shape: shape ?? [], leaves };
+  const seq = (x: PyValue): PyValue[] | null => {
+    if (x instanceof PyList || x instanceof PyTuple) return x.items;
+    if (x instanceof PyArray) {
+      const a = x.arr;
+      if (a.ndim === 0) return null;
+      return Array.from({ length: a.shape[0] }, (_, i) => {
+        const sub = a.index(i);
+        return sub.ndim === 0 ? valueToPy(sub.get([]), a.dtype) : PyArray.wrap(sub);
+      });
+    }
+    return null;
+  };
+  const shape: number[] = [];
+  let level: PyValue[] = [v];
+  for (;;) {
+    const subs = level.map(seq);
+    if (subs.every((s) => s === null)) break;
+    const lens = subs.map((s) => (s === null ? -1 : s.length));
+    if (lens.some((n) => n !== lens[0])) {
+      throw valueError(
+        `setting an array element with a sequence. The requested array has an inhomogeneous shape after ${shape.length} dimensions. The detected shape was ${shapeText(shape)} + inhomogeneous part.`,
+      );
+    }
+    shape.push(lens[0]);
+    level = subs.flatMap((s) => s!);
+    if (lens[0] === 0) return { shape, leaves: [] };
+  }
+  return { shape, leaves: level };
 }
 
 function shapeText(s: number[]): string {
@@ -438,11 +430,10 @@ function inferDType(leaves: PyValue[], ctx: Ctx): DType {
   return base;
 }
 
-import { promoteTypes as promote } from './numeric';
 
 /** `np.array(value, dtype)` for Python values (nested lists/tuples of numbers) and arrays. */
 export function arrayFromPy(v: PyValue, dtype: DType | null, ctx: Ctx, label: string): NDArray {
-  if (v instanceof PyArray) return dtype ? astype(v.arr, dtype, label) : relabel(v.arr.copy(), label);
+  if (v instanceof PyArray) return dtype ? astype(v.arr, dtype, label) : copyC(v.arr, label);
   if (v instanceof NpScalar) return dtype ? astype(v.toArray(), dtype, label) : v.toArray();
   const { shape, leaves } = discover(v, ctx);
   const d = dtype ?? inferDType(leaves, ctx);
@@ -605,7 +596,7 @@ export class PyDType extends PyObject {
         return new PyBuiltin('newbyteorder', (args) => {
           const o = args.length ? String(args[0]) : 'S';
           const map: Record<string, '<' | '>' | '|' | 'S'> = { S: 'S', s: 'S', '<': '<', '>': '>', '=': '<', '|': '|', little: '<', big: '>', L: '<', B: '>', l: '<', b: '>' };
-          if (!(o in map)) throw valueError(`${o} is an unrecognized byteorder`);
+          if (!Object.prototype.hasOwnProperty.call(map, o)) throw valueError(`${o} is an unrecognized byteorder`);
           return new PyDType(d.newByteOrder(map[o]));
         }, this);
       case 'type':
@@ -748,7 +739,8 @@ export class PyFlags extends PyObject {
       FORTRAN: 'F_CONTIGUOUS', owndata: 'OWNDATA', O: 'OWNDATA', writeable: 'WRITEABLE', W: 'WRITEABLE', aligned: 'ALIGNED', A: 'ALIGNED',
       writebackifcopy: 'WRITEBACKIFCOPY', X: 'WRITEBACKIFCOPY',
     };
-    const key = v[name] !== undefined ? name : aliases[name];
+    const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+    const key = own(v, name) ? name : own(aliases, name) ? aliases[name] : undefined;
     return key ? v[key] : undefined;
   }
   override getattr(name: string, ctx: Ctx): PyValue {

@@ -30,6 +30,11 @@ export function cToPy(t: CType, v: CScalar): PyValue {
 
 /** A Python value as ctypes accepts it for type `t` (ints wrap silently, floats for float types). */
 export function pyToC(t: CType, v: PyValue): number | bigint | boolean {
+  if (t.kind === 'char') {
+    if (v instanceof Uint8Array && v.length === 1) return BigInt(v[0]);
+    if (typeof v === 'bigint') return v;
+    throw typeError('one character bytes, bytearray or integer expected');
+  }
   if (typeof v === 'boolean') return v;
   if (typeof v === 'bigint') {
     if (t.kind === 'float') return Number(v);

@@ -14,6 +14,8 @@ import { ExpressionError, StridescopeError } from '../core/errors';
 export class PySyntaxError extends ExpressionError {
   readonly pyMessage: string;
   readonly line: number;
+  /** The error is at the end of the input (Python prints no caret under it). */
+  atEnd = false;
   constructor(message: string, line: number, column: number, readonly pyType: 'SyntaxError' | 'IndentationError' = message.includes('indent') ? 'IndentationError' : 'SyntaxError') {
     super(message, column, line);
     this.pyMessage = message;
@@ -28,7 +30,7 @@ export class PyException extends Error {
     readonly pyType: string,
     readonly pyMessage: string,
     /** The core error it came from, when it did. */
-    readonly cause?: unknown,
+    override readonly cause?: unknown,
   ) {
     super(pyMessage ? `${pyType}: ${pyMessage}` : pyType);
     this.name = 'PyException';

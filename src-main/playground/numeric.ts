@@ -91,30 +91,53 @@ export function cOrderBytes(arr: NDArray): Uint8Array {
   const n = arr.size;
   let out: Uint8Array;
   if (n === 0) out = new Uint8Array(0);
-  else if (isCContiguous(arr.layout, itemsize)) out = arr.memory.read(arr.offset, n * itemsize);
+  else if (isCContiguous(arr.layout, itemsize)) {
+    if (arr.memory instanceof OwnedMemory) {
+      // in-process memory: read it in place (callers copy before changing anything)
+      arr.memory.check(arr.offset, n * itemsize);
+      out = arr.memory.view().subarray(arr.offset, arr.offset + n * itemsize);
+    } else out = arr.memory.read(arr.offset, n * itemsize);
+  }
   else {
     const { low, high } = byteBounds(arr.layout, itemsize);
     if (high - low > Math.max(64 << 20, n * itemsize * 4)) {
       out = arr.toBytes('C');
     } else {
-      const win = arr.memory.read(low, high - low);
+      let win: Uint8Array;
+      if (arr.memory instanceof OwnedMemory) {
+        arr.memory.check(low, high - low);
+        win = arr.memory.view().subarray(low, high);
+      } else win = arr.memory.read(low, high - low);
       const offs = walkOffsets(arr.layout, 0, n);
       out = new Uint8Array(n * itemsize);
-      if (itemsize === 1) for (let i = 0; i < n; i++) out[i] = win[offs[i] - low];
-      else if (itemsize === 4 || itemsize === 8 || itemsize === 2) {
+      const unit = itemsize === 8 || itemsize === 4 ? 4 : itemsize === 2 ? 2 : 1;
+      const wordAligned = win.byteOffset % unit === 0 && arr.strides.every((st) => st % unit === 0) && (arr.offset - low) % unit === 0;
+      if (unit === 4 && wordAligned) {
+        const src = new Uint32Array(win.buffer, win.byteOffset, Math.floor(win.byteLength / 4));
+        const dst = new Uint32Array(out.buffer);
+        const words = itemsize / 4;
+        for (let i = 0, w = 0; i < n; i++) {
+          const o = (offs[i] - low) / 4;
+          dst[w++] = src[o];
+          if (words === 2) dst[w++] = src[o + 1];
+        }
+      } else if (unit === 2 && wordAligned) {
+        const src = new Uint16Array(win.buffer, win.byteOffset, Math.floor(win.byteLength / 2));
+        const dst = new Uint16Array(out.buffer);
+        for (let i = 0; i < n; i++) dst[i] = src[(offs[i] - low) / 2];
+      } else if (itemsize === 1) for (let i = 0; i < n; i++) out[i] = win[offs[i] - low];
+      else {
         for (let i = 0, w = 0; i < n; i++) {
           const o = offs[i] - low;
           for (let k = 0; k < itemsize; k++) out[w++] = win[o + k];
         }
-      } else {
-        for (let i = 0; i < n; i++) out.set(win.subarray(offs[i] - low, offs[i] - low + itemsize), i * itemsize);
       }
     }
   }
   const d = arr.dtype;
   if (!d.isNative && d.itemsize > 1 && d.fields === null) {
     const unit = d.kind === 'c' ? d.itemsize / 2 : d.itemsize;
-    if (out.buffer.byteLength === out.byteLength || true) out = out.slice();
+    out = out.slice();
     swapInPlace(out, unit);
   }
   return out;
@@ -155,25 +178,25 @@ export function readFlat(arr: NDArray): Flat {
       break;
     }
     case 'i1':
-      f = Float64Array.from(new Int8Array(buf, off, n));
+      f = new Float64Array(new Int8Array(buf, off, n));
       break;
     case 'u1':
-      f = Float64Array.from(new Uint8Array(buf, off, n));
+      f = new Float64Array(new Uint8Array(buf, off, n));
       break;
     case 'i2':
-      f = Float64Array.from(new Int16Array(buf, off, n));
+      f = new Float64Array(new Int16Array(buf, off, n));
       break;
     case 'u2':
-      f = Float64Array.from(new Uint16Array(buf, off, n));
+      f = new Float64Array(new Uint16Array(buf, off, n));
       break;
     case 'i4':
-      f = Float64Array.from(new Int32Array(buf, off, n));
+      f = new Float64Array(new Int32Array(buf, off, n));
       break;
     case 'u4':
-      f = Float64Array.from(new Uint32Array(buf, off, n));
+      f = new Float64Array(new Uint32Array(buf, off, n));
       break;
     case 'f4':
-      f = Float64Array.from(new Float32Array(buf, off, n));
+      f = new Float64Array(new Float32Array(buf, off, n));
       break;
     case 'f8':
       f = new Float64Array(n);
@@ -191,11 +214,23 @@ export function readFlat(arr: NDArray): Flat {
       const hiS = new Int32Array(buf, off, n * 2);
       const signed = d.kind === 'i';
       f = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const hi = signed ? hiS[2 * i + 1] : lo[2 * i + 1];
-        if (hi > 0x1fffff || hi < -0x200000) exact = false;
-        f[i] = hi * 4294967296 + lo[2 * i];
+      let hmax = 0;
+      let hmin = 0;
+      if (signed) {
+        for (let i = 0; i < n; i++) {
+          const hi = hiS[2 * i + 1];
+          if (hi > hmax) hmax = hi;
+          else if (hi < hmin) hmin = hi;
+          f[i] = hi * 4294967296 + lo[2 * i];
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const hi = lo[2 * i + 1];
+          if (hi > hmax) hmax = hi;
+          f[i] = hi * 4294967296 + lo[2 * i];
+        }
       }
+      if (hmax > 0x1fffff || hmin < -0x200000) exact = false;
       big = () => (signed ? new BigInt64Array(buf, off, n) : new BigUint64Array(buf, off, n));
       break;
     }
@@ -249,8 +284,15 @@ export function arrayFromNumbers(dtype: DType, shape: number[], values: Float64A
     case 'i8':
     case 'u8': {
       const u = new Uint32Array(buf, 0, n * 2);
+      const s32 = new Int32Array(buf, 0, n * 2);
       for (let i = 0; i < n; i++) {
         let v = values[i];
+        if (v >= -2147483648 && v < 2147483648) {
+          const iv = v | 0;
+          u[2 * i] = iv >>> 0;
+          s32[2 * i + 1] = iv >> 31;
+          continue;
+        }
         if (!Number.isFinite(v)) v = dtype.kind === 'i' ? -9223372036854775808 : 9223372036854775808;
         v = Math.trunc(v);
         const hi = Math.floor(v / 4294967296);
@@ -453,8 +495,10 @@ export function resolveBinary(op: BinOp, a: Operand, b: Operand, model: Canonica
 }
 
 function ufuncTypeError(op: BinOp, a: DType, b: DType): PyException {
+  void a;
+  void b;
   return new PyException(
-    'UFuncTypeError',
+    'TypeError',
     `ufunc '${UFUNC_NAME[op]}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''`,
   );
 }
@@ -846,7 +890,20 @@ export function cOrderBytesRaw(arr: NDArray): Uint8Array {
   const n = arr.size;
   if (n === 0) return new Uint8Array(0);
   if (isCContiguous(arr.layout, arr.itemsize)) return arr.memory.read(arr.offset, n * arr.itemsize);
+  if (arr.dtype.fields === null && !arr.dtype.subarray && [1, 2, 4, 8].includes(arr.itemsize)) {
+    // gather through the strides in one bounded window (cOrderBytes fixes byte order; undo that here)
+    const b = cOrderBytes(arr);
+    if (!arr.dtype.isNative && arr.itemsize > 1) swapInPlace(b, arr.dtype.kind === 'c' ? arr.itemsize / 2 : arr.itemsize);
+    return b === undefined ? arr.toBytes('C') : b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice();
+  }
   return arr.toBytes('C');
+}
+
+/** A C-ordered copy on new owned memory (NumPy's `a.copy()`), without per-element callbacks. */
+export function copyC(arr: NDArray, label: string): NDArray {
+  const mem = new OwnedMemory(label, cOrderBytesRaw(arr));
+  const strides = arr.size === 0 ? arr.shape.map(() => 0) : cStrides(arr.shape, arr.itemsize);
+  return new NDArray({ memory: mem, dtype: arr.dtype, shape: arr.shape.slice(), strides, label });
 }
 
 /** `arr.byteswap()`: a new array with each element's bytes reversed, same dtype. */

@@ -323,13 +323,14 @@ export class PyModule extends PyObject {
       if (name === '__name__') return this.name;
       throw attributeError(`module '${this.name}' has no attribute '${name}'`);
     }
-    let v = this.attrs.get(name)!;
-    if (typeof v === 'function') {
-      v = v();
+    const raw = this.attrs.get(name)!;
+    if (typeof raw === 'function') {
+      const v: PyValue = raw();
       this.attrs.set(name, v);
+      return v;
     }
     void ctx;
-    return v;
+    return raw;
   }
   override setattr(name: string, value: PyValue): void {
     this.attrs.set(name, value);

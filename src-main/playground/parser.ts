@@ -68,7 +68,7 @@ export type Stmt =
   | ({ kind: 'Pass' } & Span)
   | ({ kind: 'Expr'; value: Expr } & Span);
 
-const UNSUPPORTED_KEYWORDS: Record<string, string> = {
+const UNSUPPORTED_KEYWORDS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   lambda: 'lambda expressions',
   if: "'if' statements and conditional expressions",
   else: "'else'",
@@ -91,17 +91,17 @@ const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   await: "'await'",
   break: "'break'",
   continue: "'continue'",
-};
+});
 const KEYWORDS = new Set([
   'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del',
   'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal',
   'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
 ]);
 
-const AUG_OPS: Record<string, BinOpName> = {
+const AUG_OPS: Record<string, BinOpName> = Object.assign(Object.create(null) as Record<string, BinOpName>, {
   '+=': '+', '-=': '-', '*=': '*', '/=': '/', '//=': '//', '%=': '%', '**=': '**', '@=': '@', '<<=': '<<', '>>=': '>>',
   '&=': '&', '^=': '^', '|=': '|',
-};
+});
 
 class Parser {
   private pos = 0;
@@ -135,7 +135,10 @@ class Parser {
     return { line: first.line, column: first.column, start: first.start, end: this.prevEnd() };
   }
   syntax(t: Token, msg = 'invalid syntax'): never {
-    throw new PySyntaxError(msg, t.line, t.column);
+    const e = new PySyntaxError(msg, t.line, t.column);
+    // an error at the end of the input: Python prints no caret
+    if (t.type === 'NEWLINE' || t.type === 'ENDMARKER') e.atEnd = true;
+    throw e;
   }
   private unsupported(t: Token, what: string): never {
     throw new PySyntaxError(`the Stridescope playground does not run ${what}`, t.line, t.column);
@@ -686,6 +689,16 @@ function describe(e: Expr): string {
 /** Parse one interactive input (or a whole file) into statements. `lineBase` offsets line numbers. */
 export function parse(src: string, lineBase = 0): Stmt[] {
   return new Parser(tokenize(src, lineBase)).parseInput();
+}
+
+/** Is `src` (with brackets still open) an incomplete input rather than an invalid one? */
+export function isIncomplete(src: string): boolean {
+  try {
+    new Parser(tokenize(src, 0, { allowOpen: true })).parseInput();
+    return true;
+  } catch (e) {
+    return e instanceof PySyntaxError && e.atEnd;
+  }
 }
 
 /** Parse a single expression (the console's "evaluate this" path). */

@@ -55,7 +55,7 @@ function decodeString(body: string, raw: boolean, bytes: boolean, line: number, 
       continue;
     }
     const e = body[++i];
-    const simple: Record<string, number> = { n: 10, t: 9, r: 13, '0': 0, '\\': 92, "'": 39, '"': 34, a: 7, b: 8, f: 12, v: 11 };
+    const simple: Record<string, number> = { __proto__: null, n: 10, t: 9, r: 13, '0': 0, '\\': 92, "'": 39, '"': 34, a: 7, b: 8, f: 12, v: 11 };
     if (e === 'x') {
       const h = body.slice(i + 1, i + 3);
       if (!/^[0-9a-fA-F]{2}$/.test(h)) throw new PySyntaxError(`(${bytes ? 'value' : 'unicode'} error) truncated \\xXX escape`, line, column);
@@ -86,14 +86,15 @@ function decodeString(body: string, raw: boolean, bytes: boolean, line: number, 
  * Tokens of `src` (one interactive input or a whole file). `lineBase` is added to line numbers
  * (the line of `src`'s first line in its file, minus one).
  */
-export function tokenize(src: string, lineBase = 0): Token[] {
+export function tokenize(src: string, lineBase = 0, opts: { allowOpen?: boolean } = {}): Token[] {
   const tokens: Token[] = [];
   let depth = 0;
   const brackets: Token[] = [];
   let pos = 0;
   let line = 1;
   let lineStart = 0;
-  let continued = false; // explicit backslash continuation
+  let continued = false; // explicit backslash continuation seen on this line
+  let joined = false; // this physical line continues the previous one (backslash)
   const col = (): number => pos - lineStart + 1;
   const fail = (msg: string, l = line, c = col()): never => {
     throw new PySyntaxError(msg, l + lineBase, c);
@@ -106,6 +107,7 @@ export function tokenize(src: string, lineBase = 0): Token[] {
     const ch = src[pos];
     if (ch === '\n' || ch === '\r') {
       if (depth === 0 && !continued) pushNewline();
+      joined = continued;
       continued = false;
       pos += ch === '\r' && src[pos + 1] === '\n' ? 2 : 1;
       line++;
@@ -113,7 +115,7 @@ export function tokenize(src: string, lineBase = 0): Token[] {
       continue;
     }
     if (ch === ' ' || ch === '\t' || ch === '\f') {
-      if (pos === lineStart && depth === 0 && !continued) {
+      if (pos === lineStart && depth === 0 && !joined) {
         // leading indentation of a logical line: Python's "unexpected indent" unless the line is blank/comment
         let j = pos;
         while (src[j] === ' ' || src[j] === '\t' || src[j] === '\f') j++;
@@ -199,7 +201,7 @@ export function tokenize(src: string, lineBase = 0): Token[] {
     }
     fail(ch === '$' || ch === '?' || ch === '`' || ch === '!' ? 'invalid syntax' : `invalid character '${ch}' (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`, line, startCol);
   }
-  if (depth > 0) {
+  if (depth > 0 && !opts.allowOpen) {
     const open = brackets[brackets.length - 1];
     throw new PySyntaxError(`'${open.text}' was never closed`, open.line, open.column);
   }
@@ -221,7 +223,7 @@ export interface Input {
  * inputs of their own that do nothing, as at `>>>`. An unclosed bracket runs to the end of the script
  * (Python then reports "'(' was never closed").
  */
-export function splitInputs(source: string): Input[] {
+export function splitInputs(source: string, incomplete: (text: string) => boolean = () => true): Input[] {
   const lines = source.replace(/\r\n?/g, '\n').split('\n');
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
   const out: Input[] = [];
@@ -245,9 +247,12 @@ export function splitInputs(source: string): Input[] {
       else if (ch === ')' || ch === ']' || ch === '}') depth = Math.max(0, depth - 1);
       else if (ch === '\\' && j === text.length - 1) continued = true;
     }
-    if (depth === 0 && !continued) {
+    // inside open brackets the input goes on while it is merely incomplete; once the lines so far cannot be
+    // valid Python whatever follows, the REPL compiles (and reports) them, as codeop does
+    if ((depth === 0 && !continued) || (depth > 0 && cur.length > 1 && !incomplete(cur.join('\n')))) {
       out.push({ line: startLine, text: cur.join('\n') });
       cur = [];
+      depth = 0;
     }
   }
   if (cur.length) out.push({ line: startLine, text: cur.join('\n') });

@@ -12,7 +12,7 @@ import { OwnedMemory } from '../../src-main/core/memory';
 import { NDArray } from '../../src-main/core/ndarray';
 import { LifetimeError } from '../../src-main/core/errors';
 import { installRealAddresses, MappedMemory } from '../../src-main/platform/mappedMemory';
-import { nativeLibrary, nativeUnavailableReason } from '../../src-main/platform/nativeLibrary';
+import { nativeLibrary, nativeUnavailableReason, reloadNativeLibrary } from '../../src-main/platform/nativeLibrary';
 import { readAt, runKernel, walkOffsetsNative, byteswapInPlace, contiguousCopy, type KernelName } from '../../src-main/platform/nativeKernels';
 import { arrayOf, expectMatchesNumpy, loadDatasets, ownedMemoryOf, REDUCTIONS } from './helpers';
 
@@ -23,11 +23,13 @@ afterEach(() => {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
+  reloadNativeLibrary();
 });
 
+// the environment is read when the library is (re)loaded: every change here is followed by reloadNativeLibrary()
 const hides: [string, () => void][] = [
-  ['STRIDESCOPE_NATIVE_LIB pointing nowhere', () => (process.env.STRIDESCOPE_NATIVE_LIB = join(tmpdir(), 'no-such-dir', 'stridescope_kernels.so'))],
-  ['STRIDESCOPE_NO_NATIVE=1', () => (process.env.STRIDESCOPE_NO_NATIVE = '1')],
+  ['STRIDESCOPE_NATIVE_LIB pointing nowhere', () => ((process.env.STRIDESCOPE_NATIVE_LIB = join(tmpdir(), 'no-such-dir', 'stridescope_kernels.so')), reloadNativeLibrary())],
+  ['STRIDESCOPE_NO_NATIVE=1', () => ((process.env.STRIDESCOPE_NO_NATIVE = '1'), reloadNativeLibrary())],
 ];
 
 describe.each(hides)('with the library hidden (%s)', (_, hide) => {

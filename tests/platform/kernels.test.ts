@@ -24,6 +24,7 @@ import {
   runKernel,
   walkOffsetsNative,
   type KernelName,
+  type KernelOptions,
 } from '../../src-main/platform/nativeKernels';
 import { arrayOf, expectMatchesNumpy, loadDatasets, ownedMemoryOf, REDUCTIONS, FIXTURES } from './helpers';
 
@@ -32,8 +33,12 @@ const datasets = loadDatasets();
 const haveNative = nativeLibrary() !== null;
 
 function answer(kernel: KernelName, arr: NDArray, forceFallback: boolean): { ok: true; result: unknown; impl: string } | { ok: false; error: string } {
+  return answerWith(kernel, arr, { forceFallback });
+}
+
+function answerWith(kernel: KernelName, arr: NDArray, opts: KernelOptions): { ok: true; result: unknown; impl: string } | { ok: false; error: string } {
   try {
-    const a = runKernel(kernel, arr, { forceFallback });
+    const a = runKernel(kernel, arr, opts);
     return { ok: true, result: a.result, impl: a.implementation };
   } catch (e) {
     return { ok: false, error: `${(e as Error).name}: ${(e as Error).message}` };
@@ -178,6 +183,81 @@ describe('random strided views (fast-check)', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('the TypeScript kernels give the same answers with any window size, on owned and mapped memory (and C agrees)', () => {
+    // tiny windows make every path run: leaves straddling window edges, per-element loads, byte-swapped windows
+    const dir = mkdtempSync(join(tmpdir(), 'sk-win-'));
+    let file = 0;
+    try {
+      fc.assert(
+        fc.property(randomView, fc.constantFrom(1, 7, 8, 24, 64, 200, 1024), ({ dtype, shape, strides, offset, bytes }, windowBytes) => {
+          const path = join(dir, `v${file++}.bin`);
+          writeFileSync(path, bytes);
+          const mapped = MappedMemory.open(path, { offset: 0, length: bytes.length, mode: 'r' });
+          try {
+            for (const mem of [new OwnedMemory('random', bytes), mapped]) {
+              const arr = new NDArray({ memory: mem, dtype: DType.parse(dtype), shape, strides, offset });
+              for (const k of [...REDUCTIONS, 'contiguous_copy'] as KernelName[]) {
+                const what = `${k} ${dtype} shape=${shape} strides=${strides} offset=${offset} window=${windowBytes} ${mem.kind}`;
+                const small = answerWith(k, arr, { forceFallback: true, windowBytes });
+                expect(small, what).toEqual(answer(k, arr, true));
+                if (haveNative) expect(small, what).toEqual(answer(k, arr, false).ok ? { ...small, impl: 'typescript' } : answer(k, arr, false));
+              }
+            }
+          } finally {
+            mapped.release('test');
+          }
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('long runs across many windows: float sums bit-identical to C in both byte orders, contiguous, strided, reversed, transposed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sk-long-'));
+    try {
+      const n = 60_000;
+      const f = new Float64Array(n);
+      let x = 12345;
+      for (let i = 0; i < n; i++) {
+        x = (Math.imul(x, 1103515245) + 12345) | 0;
+        f[i] = (x % 1000) * (i % 7 === 0 ? 1e-3 : 1.25) + (i % 5 === 0 ? 1e12 : 0);
+      }
+      const path = join(dir, 'long.bin');
+      writeFileSync(path, new Uint8Array(f.buffer));
+      const mapped = MappedMemory.open(path, { offset: 0, length: n * 8, mode: 'r' });
+      try {
+        for (const dtype of ['<f8', '>f8', '<f4', '>f4', '<f2', '>c16', '<c8']) {
+          const dt = DType.parse(dtype);
+          const m = Math.floor((n * 8) / dt.itemsize);
+          const rows = 100;
+          const a = new NDArray({ memory: mapped, dtype: dt, shape: [m] });
+          const views: [string, NDArray][] = [
+            ['contiguous', a],
+            ['[::3]', a.index({ start: null, stop: null, step: 3 })],
+            ['[::-1]', a.index({ start: null, stop: null, step: -1 })],
+            ['2-D .T', new NDArray({ memory: mapped, dtype: dt, shape: [rows, Math.floor(m / rows)] }).T],
+            ['2-D [:, ::2]', new NDArray({ memory: mapped, dtype: dt, shape: [Math.floor(m / rows), rows / 2], strides: [rows * dt.itemsize, 2 * dt.itemsize] })],
+          ];
+          for (const [name, v] of views) {
+            for (const k of ['sum', 'min', 'count_nonzero'] as KernelName[]) {
+              const ref = answer(k, v, true);
+              for (const windowBytes of [4096, 65536]) {
+                expect(answerWith(k, v, { forceFallback: true, windowBytes }), `${dtype} ${name} ${k} window=${windowBytes}`).toEqual(ref);
+              }
+              if (haveNative) expect(answer(k, v, false), `${dtype} ${name} ${k} native`).toEqual(ref.ok ? { ...ref, impl: 'native' } : ref);
+            }
+          }
+        }
+      } finally {
+        mapped.release('test');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!haveNative)('sk_walk_offsets agrees with core/layout walkOffsets', () => {

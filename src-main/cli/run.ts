@@ -1,0 +1,26 @@
+/**
+ * `stridescope run FILE [--model lp64|llp64|ilp32]`: feed a script of playground statements to the playground
+ * interpreter and print exactly what Python's interactive interpreter prints when the lines are typed at
+ * `>>>` — the repr of each expression statement, nothing for assignments, `<stdin>:1: RuntimeWarning: ...`
+ * warnings, and `Traceback (most recent call last):` reports after which the next line still runs.
+ *
+ * Exit code 0 when every statement ran, 1 when any raised (a SyntaxError, a Python exception, or a read of
+ * freed memory the playground refused).
+ */
+import { Playground, type PlaygroundOptions } from '../playground/interpreter';
+
+export interface RunScriptOptions {
+  model: 'lp64' | 'llp64' | 'ilp32';
+  /** File mapping for np.load/np.memmap (the CLI passes platform/mappedMemory's mapFile). */
+  mapper?: PlaygroundOptions['mapper'];
+  /** Directory relative paths in the script resolve against (the script's directory). */
+  cwd?: string;
+  /** Emulate NumPy without the ctypes module. */
+  ctypes?: boolean;
+}
+
+export function runScript(source: string, opts: RunScriptOptions): { output: string; exitCode: number } {
+  const pg = new Playground({ model: opts.model, mapper: opts.mapper, cwd: opts.cwd, ctypes: opts.ctypes });
+  const r = pg.run(source);
+  return { output: r.output, exitCode: r.errors > 0 ? 1 : 0 };
+}

@@ -1,0 +1,1037 @@
+/**
+ * The playground's evaluator: runs the parsed Python subset on the core model, the way CPython's interactive
+ * interpreter runs lines typed at `>>>`.
+ *
+ * Lifetimes are CPython's reference counting, through core/lifetime's registry:
+ *  - every name binding is a holder that retains its object; rebinding or `del` drops it;
+ *  - every object produced while a statement runs is retained by that statement's holder, which is dropped when
+ *    the statement ends — so a temporary's last reference goes at the end of its statement, as in CPython;
+ *  - the REPL's `_` keeps the last printed result, as CPython's does.
+ * Thus `p = (a+b).ctypes.data` frees `a+b` at the end of the statement (p is a bare int), while
+ * `c = a+b` and `ct = (a+b).ctypes` keep it; a later read through `ctypes.cast(p, ...)` is refused with a
+ * LifetimeError naming the temporary and the statement that freed it. `del m` on a memmap unmaps the file.
+ *
+ * Output is what the REPL prints: the repr of each expression statement's value (nothing for None or
+ * assignments), warnings as `<stdin>:1: RuntimeWarning: ...`, and tracebacks for errors, after which the next
+ * input runs.
+ */
+import { dataModel, type CanonicalModelName, type DataModel, type ModelSpec } from '../core/ctypeModel';
+import { LifetimeRegistry } from '../core/lifetime';
+import type { NDArray } from '../core/ndarray';
+import type { Mapper } from '../formats/npy';
+import type { RawFileSystem } from '../formats/rawMemmap';
+import { arrayFromPy, assignInto, NpScalar, NpType, PyArray, PyArrayClass, PyBuiltinType } from './arrays';
+import { arrayType, PyCArrayType, PyCSimpleType } from './cobjects';
+import { nameError, PyException, PySyntaxError, toPyException, typeError, valueError } from './errors';
+import { ctypesModule, ctypeslibModule, numpyModule } from './modules';
+import { binaryUfunc, unaryUfunc, type BinOp, type Operand } from './numeric';
+import {
+  Ellipsis,
+  indexValue,
+  nodeOf,
+  PyBuiltin,
+  PyDict,
+  PyList,
+  PyModule,
+  PyObject,
+  PySlice,
+  PyTuple,
+  pyEquals,
+  repr,
+  str,
+  truthy,
+  typeName,
+  type Ctx,
+  type Kwargs,
+  type PyValue,
+} from './objects';
+import { isIncomplete, parse, type Expr, type Stmt } from './parser';
+import { splitInputs } from './tokenizer';
+
+export type ModelOption = ModelSpec;
+
+export interface PlaygroundOptions {
+  /** Data model: LP64 (Linux/macOS, default), LLP64 (64-bit Windows), ILP32 (32-bit Windows). */
+  model?: ModelOption;
+  /** Maps files for np.load(mmap_mode=...), np.memmap and (copying) np.load: platform/mappedMemory's mapFile. */
+  mapper?: Mapper;
+  fs?: RawFileSystem;
+  /** Directory relative file names resolve against. */
+  cwd?: string;
+  /** false: behave as NumPy does when the ctypes module is missing (the seed's "no ctypes" fallback). */
+  ctypes?: boolean;
+}
+
+/** One statement's outcome, for the console pane and the tour. */
+export interface StatementRecord {
+  /** 1-based line of the statement in the script. */
+  line: number;
+  source: string;
+  /** What the REPL printed for it (repr, warnings, traceback). */
+  output: string;
+  /** The Python exception (type and message) when it raised. */
+  error: { type: string; message: string } | null;
+  /** "User Beware!" notes from data_as pointers made by this statement (Python prints none of these). */
+  notes: string[];
+}
+
+export interface RunResult {
+  output: string;
+  statements: StatementRecord[];
+  /** Number of statements (or inputs) that raised. */
+  errors: number;
+}
+
+interface Binding {
+  value: PyValue;
+  holder: object;
+}
+
+const BUILTIN_NAMES = ['print', 'len', 'list', 'tuple', 'int', 'float', 'bool', 'str', 'repr', 'hex', 'id', 'type', 'abs', 'isinstance', 'dict', 'max', 'min', 'range'];
+
+export class Playground implements Ctx {
+  readonly model: DataModel;
+  readonly modelName: CanonicalModelName;
+  readonly registry = new LifetimeRegistry();
+  readonly mapper?: Mapper;
+  readonly fs?: RawFileSystem;
+  readonly cwd?: string;
+  readonly ctypesAvailable: boolean;
+  readonly caches = new Map<string, PyObject>();
+  private readonly globals = new Map<string, Binding>();
+  private readonly builtins = new Map<string, PyValue>();
+  private readonly modules = new Map<string, PyModule>();
+  private statementNo = 0;
+  private stmtHolder: object = {};
+  private kept = new Set<object>();
+  private out: string[] = [];
+  private warnedOnce = new Set<string>();
+  private curLabel = '';
+  private curLine = 1;
+  private curAbsLine = 1;
+  private curSource = '';
+  private curStatementLabel = '';
+  private bindHint: { node: Expr; name: string } | null = null;
+  private currentNode: Expr | null = null;
+  private notes: string[] = [];
+
+  constructor(opts: PlaygroundOptions = {}) {
+    this.model = dataModel(opts.model ?? 'LP64');
+    this.modelName = this.model.name;
+    this.mapper = opts.mapper;
+    this.fs = opts.fs;
+    this.cwd = opts.cwd;
+    this.ctypesAvailable = opts.ctypes ?? true;
+    this.installBuiltins();
+  }
+
+  // ---------------------------------------------------------------- Ctx
+
+  get label(): string {
+    return this.curLabel;
+  }
+  get statementLabel(): string {
+    return this.curStatementLabel;
+  }
+
+  warn(category: string, message: string): void {
+    const key = `${category}:${message}:${this.curLine}`;
+    if (this.warnedOnce.has(key)) return;
+    this.warnedOnce.add(key);
+    this.out.push(`<stdin>:${this.curLine}: ${category}: ${message}\n`);
+  }
+
+  adopt(arr: NDArray, opts: { kind?: 'owned' | 'mapped' | 'temporary'; label?: string } = {}): void {
+    if (!this.registry.allocation(arr.memory) && !arr.base) {
+      const top = this.bindHint && this.currentNode === this.bindHint.node;
+      const label = opts.label ?? (top ? this.bindHint!.name : this.curLabel);
+      const kind = opts.kind ?? (top ? 'owned' : 'temporary');
+      this.registry.track(arr.memory, { label, kind, origin: this.curStatementLabel });
+    }
+    this.registry.adopt(arr);
+  }
+
+  // ---------------------------------------------------------------- names
+
+  /** The value bound to a name (globals, then builtins), or undefined. */
+  lookup(name: string): PyValue | undefined {
+    const b = this.globals.get(name);
+    if (b) return b.value;
+    return this.builtins.get(name);
+  }
+
+  /** Names bound at the top level (for the app's panes). */
+  names(): Map<string, PyValue> {
+    return new Map([...this.globals].map(([k, b]) => [k, b.value]));
+  }
+
+  /** Arrays bound to names, for the panes. */
+  arrays(): Map<string, NDArray> {
+    const out = new Map<string, NDArray>();
+    for (const [k, b] of this.globals) if (b.value instanceof PyArray) out.set(k, b.value.arr);
+    return out;
+  }
+
+  private bind(name: string, value: PyValue, where: string): void {
+    if (value instanceof PyArray) this.adopt(value.arr);
+    const holder = { label: name };
+    const node = nodeOf(value);
+    if (node) this.registry.retain(holder, node, { kind: 'name', label: name });
+    else this.registry.label(holder, name);
+    if (typeof value === 'bigint' && this.registry.provenance(value)) this.registry.observe(holder, value, { label: name });
+    const old = this.globals.get(name);
+    this.globals.set(name, { value, holder });
+    if (old) this.registry.drop(old.holder, where);
+  }
+
+  private unbind(name: string, where: string): void {
+    const old = this.globals.get(name);
+    if (!old) throw nameError(`name '${name}' is not defined`);
+    this.globals.delete(name);
+    this.registry.drop(old.holder, where);
+  }
+
+  /** Retain an evaluated object for the rest of the statement (the evaluation stack's reference). */
+  private keep<T extends PyValue>(v: T): T {
+    // a view holds its base (adopt registers that edge; new allocations are tracked under the current label)
+    if (v instanceof PyArray) this.adopt(v.arr);
+    const node = nodeOf(v);
+    if (node && !this.kept.has(node)) {
+      this.kept.add(node);
+      if (this.registry.isAlive(node)) this.registry.retain(this.stmtHolder, node, { kind: 'temporary' });
+    }
+    return v;
+  }
+
+  // ---------------------------------------------------------------- running
+
+  /** Run a script as if its lines were typed at `>>>`. */
+  run(source: string): RunResult {
+    const statements: StatementRecord[] = [];
+    let errors = 0;
+    const all: string[] = [];
+    for (const input of splitInputs(source, isIncomplete)) {
+      const r = this.runInput(input.text, input.line);
+      for (const s of r.statements) {
+        statements.push(s);
+        if (s.error) errors++;
+        all.push(s.output);
+      }
+    }
+    return { output: all.join(''), statements, errors };
+  }
+
+  /** Run one interactive input (one line, or several joined by brackets). */
+  runInput(text: string, firstLine = 1): RunResult {
+    this.curInputText = text;
+    let stmts: Stmt[];
+    try {
+      stmts = parse(text);
+    } catch (e) {
+      if (!(e instanceof PySyntaxError)) throw e;
+      const out = syntaxErrorText(e, text);
+      return { output: out, statements: [{ line: firstLine + e.line - 1, source: text, output: out, error: { type: e.pyType, message: e.pyMessage }, notes: [] }], errors: 1 };
+    }
+    const records: StatementRecord[] = [];
+    for (const s of stmts) {
+      const rec = this.execStatement(s, text, firstLine);
+      records.push(rec);
+      if (rec.error) break; // the rest of a `;` line does not run after an exception
+    }
+    return { output: records.map((r) => r.output).join(''), statements: records, errors: records.filter((r) => r.error).length };
+  }
+
+  private execStatement(s: Stmt, text: string, firstLine: number): StatementRecord {
+    this.statementNo++;
+    const source = text.slice(s.start, s.end);
+    const line = firstLine + s.line - 1;
+    this.curLine = s.line;
+    this.curAbsLine = line;
+    this.curSource = source;
+    this.curStatementLabel = `statement ${this.statementNo} (line ${line}: \`${oneLine(source)}\`)`;
+    this.stmtHolder = { label: `statement ${this.statementNo}` };
+    this.registry.label(this.stmtHolder, `statement ${this.statementNo} (evaluation)`);
+    this.kept = new Set();
+    this.out = [];
+    this.notes = [];
+    this.bindHint = null;
+    let error: StatementRecord['error'] = null;
+    const endWhere = `at the end of ${this.curStatementLabel}`;
+    try {
+      this.exec(s);
+    } catch (e) {
+      const pe = toPyException(e);
+      if (pe instanceof PySyntaxError) {
+        this.out.push(syntaxErrorText(pe, text));
+        error = { type: pe.pyType, message: pe.pyMessage };
+      } else {
+        this.out.push(`Traceback (most recent call last):\n  File "<stdin>", line ${s.line}, in <module>\n${pe.lastLine}\n`);
+        error = { type: pe.pyType, message: pe.pyMessage };
+      }
+    } finally {
+      this.registry.drop(this.stmtHolder, endWhere);
+    }
+    return { line, source, output: this.out.join(''), error, notes: this.notes };
+  }
+
+  private exec(s: Stmt): void {
+    switch (s.kind) {
+      case 'Pass':
+        return;
+      case 'Expr': {
+        const v = this.eval(s.value);
+        if (v !== null) {
+          this.out.push(repr(v, this) + '\n');
+          this.bindUnderscore(v);
+        }
+        return;
+      }
+      case 'Assign': {
+        if (s.targets.length === 1 && s.targets[0].kind === 'Name') this.bindHint = { node: s.value, name: s.targets[0].id };
+        const v = this.eval(s.value);
+        this.bindHint = null;
+        for (const t of s.targets) this.assign(t, v);
+        return;
+      }
+      case 'AugAssign':
+        return this.augAssign(s);
+      case 'Delete':
+        for (const t of s.targets) this.del(t);
+        return;
+      case 'Import':
+        for (const a of s.names) {
+          const top = a.name.split('.')[0];
+          const mod = this.importModule(a.name);
+          if (a.asname) this.bind(a.asname, mod, this.rebindWhere(a.asname));
+          else this.bind(top, this.importModule(top), this.rebindWhere(top));
+        }
+        return;
+      case 'ImportFrom': {
+        const mod = this.importModule(s.module);
+        for (const a of s.names) {
+          if (a.name === '*') {
+            const names = 'publicNames' in mod ? (mod as unknown as { publicNames(): string[] }).publicNames() : [...mod.attrs.keys()];
+            for (const n of names) if (!n.startsWith('_')) this.bind(n, mod.getattr(n, this), this.rebindWhere(n));
+            continue;
+          }
+          let v: PyValue;
+          try {
+            v = mod.getattr(a.name, this);
+          } catch {
+            throw new PyException('ImportError', `cannot import name '${a.name}' from '${s.module}' (${mod.file ?? 'built-in'})`);
+          }
+          this.bind(a.asname ?? a.name, v, this.rebindWhere(a.asname ?? a.name));
+        }
+        return;
+      }
+    }
+  }
+
+  private rebindWhere(name: string): string {
+    return `when \`${name}\` was rebound by ${this.curStatementLabel}`;
+  }
+
+  private bindUnderscore(v: PyValue): void {
+    this.bind('_', v, `when \`_\` was replaced by the next result (${this.curStatementLabel})`);
+  }
+
+  private importModule(name: string): PyModule {
+    const have = this.modules.get(name);
+    if (have) return have;
+    let mod: PyModule;
+    switch (name) {
+      case 'numpy':
+        mod = numpyModule({ ctypesAvailable: this.ctypesAvailable });
+        break;
+      case 'numpy.ctypeslib':
+        if (!this.ctypesAvailable) throw new PyException('ModuleNotFoundError', "No module named 'ctypes'");
+        mod = this.importModule('numpy').getattr('ctypeslib', this) as PyModule;
+        break;
+      case 'numpy.lib':
+        mod = this.importModule('numpy').getattr('lib', this) as PyModule;
+        break;
+      case 'numpy.lib.stride_tricks':
+        mod = this.importModule('numpy.lib').getattr('stride_tricks', this) as PyModule;
+        break;
+      case 'ctypes':
+        if (!this.ctypesAvailable) throw new PyException('ModuleNotFoundError', "No module named 'ctypes'");
+        mod = ctypesModule();
+        break;
+      default:
+        throw new PyException('ModuleNotFoundError', `No module named '${name}'`);
+    }
+    this.modules.set(name, mod);
+    return mod;
+  }
+
+  private assign(t: Expr, v: PyValue): void {
+    switch (t.kind) {
+      case 'Name':
+        this.bind(t.id, v, this.rebindWhere(t.id));
+        return;
+      case 'Attribute': {
+        const obj = this.eval(t.value);
+        if (!(obj instanceof PyObject)) throw new PyException('AttributeError', `'${typeName(obj)}' object attribute '${t.attr}' is read-only`);
+        obj.setattr(t.attr, v, this);
+        return;
+      }
+      case 'Subscript': {
+        const obj = this.eval(t.value);
+        const key = this.evalIndex(t.index);
+        if (!(obj instanceof PyObject)) throw typeError(`'${typeName(obj)}' object does not support item assignment`);
+        obj.setitem(key, v, this);
+        return;
+      }
+      case 'Tuple':
+      case 'List': {
+        const items = this.iterate(v);
+        if (items.length !== t.elts.length) {
+          if (items.length > t.elts.length) throw valueError(`too many values to unpack (expected ${t.elts.length})`);
+          throw valueError(`not enough values to unpack (expected ${t.elts.length}, got ${items.length})`);
+        }
+        t.elts.forEach((e, i) => this.assign(e, items[i]));
+        return;
+      }
+      default:
+        throw new PySyntaxError('cannot assign to expression', t.line, t.column);
+    }
+  }
+
+  private augAssign(s: Extract<Stmt, { kind: 'AugAssign' }>): void {
+    const cur = this.eval(s.target);
+    const rhs = this.eval(s.value);
+    if (cur instanceof PyArray) {
+      const res = this.binary(s.op as BinOp, cur, rhs, s);
+      const r = res instanceof PyArray ? res.arr : res instanceof NpScalar ? res.toArray() : null;
+      if (!r) throw typeError('unsupported in-place operation');
+      const from = r.dtype;
+      const to = cur.arr.dtype;
+      const kindRank: Record<string, number> = { b: 0, u: 1, i: 2, f: 3, c: 4 };
+      if ((kindRank[from.kind] ?? 9) > (kindRank[to.kind] ?? 9) && !(from.kind === 'u' && to.kind === 'i')) {
+        const dn = (d: typeof from) => (d.kind === 'b' ? 'bool' : d.name);
+        throw new PyException(
+          'numpy._core._exceptions._UFuncOutputCastingError',
+          `Cannot cast ufunc '${UFUNC[s.op] ?? s.op}' output from dtype('${dn(from)}') to dtype('${dn(to)}') with casting rule 'same_kind'`,
+        );
+      }
+      assignInto(cur.arr, res, this);
+      return;
+    }
+    this.assign(s.target, this.binary(s.op as BinOp, cur, rhs, s));
+  }
+
+  private del(t: Expr): void {
+    switch (t.kind) {
+      case 'Name':
+        this.unbind(t.id, `by \`${oneLine(this.curSource)}\` (statement ${this.statementNo}, line ${this.curAbsLine})`);
+        return;
+      case 'Tuple':
+      case 'List':
+        for (const e of t.elts) this.del(e);
+        return;
+      case 'Subscript': {
+        const obj = this.eval(t.value);
+        if (obj instanceof PyArray) throw valueError('cannot delete array elements');
+        if (obj instanceof PyList) {
+          const i = indexValue(this.evalIndex(t.index), 'list');
+          const j = i < 0 ? i + obj.items.length : i;
+          if (j < 0 || j >= obj.items.length) throw new PyException('IndexError', 'list assignment index out of range');
+          obj.items.splice(j, 1);
+          return;
+        }
+        throw typeError(`'${typeName(obj)}' object doesn't support item deletion`);
+      }
+      default:
+        throw new PyException('AttributeError', 'the playground cannot delete attributes');
+    }
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  private srcOf(e: Expr): string {
+    return this.curInputText.slice(e.start, e.end);
+  }
+  private curInputText = '';
+
+  eval(e: Expr): PyValue {
+    const saved = this.currentNode;
+    this.currentNode = e;
+    try {
+      return this.keep(this.evalNode(e));
+    } finally {
+      this.currentNode = saved;
+    }
+  }
+
+  private withLabel<T>(e: Expr, f: () => T): T {
+    const saved = this.curLabel;
+    const savedNode = this.currentNode;
+    this.curLabel = this.srcOf(e);
+    this.currentNode = e;
+    try {
+      return f();
+    } finally {
+      this.curLabel = saved;
+      this.currentNode = savedNode;
+    }
+  }
+
+  private evalNode(e: Expr): PyValue {
+    switch (e.kind) {
+      case 'Name': {
+        const v = this.lookup(e.id);
+        if (v === undefined) throw nameError(`name '${e.id}' is not defined`);
+        return v;
+      }
+      case 'Int':
+        return e.value;
+      case 'Float':
+        return e.value;
+      case 'Imag':
+        throw new PyException('NotImplementedError', 'complex numbers are not supported in the Stridescope playground');
+      case 'Str':
+        return e.value;
+      case 'Bytes':
+        return e.value;
+      case 'Const':
+        return e.value;
+      case 'Ellipsis':
+        return Ellipsis;
+      case 'Tuple':
+        return this.container(new PyTuple(this.evalItems(e.elts)));
+      case 'List':
+        return this.container(new PyList(this.evalItems(e.elts)));
+      case 'Dict':
+        return this.container(new PyDict(e.keys.map((k, i) => [this.eval(k), this.eval(e.values[i])] as [PyValue, PyValue])));
+      case 'Starred':
+        throw new PySyntaxError("can't use starred expression here", e.line, e.column);
+      case 'Slice':
+        return new PySlice(e.lower ? this.eval(e.lower) : null, e.upper ? this.eval(e.upper) : null, e.step ? this.eval(e.step) : null);
+      case 'UnaryOp': {
+        const v = this.eval(e.operand);
+        return this.withLabel(e, () => this.unary(e.op, v));
+      }
+      case 'BinOp': {
+        const l = this.eval(e.left);
+        const r = this.eval(e.right);
+        return this.withLabel(e, () => this.binary(e.op as BinOp, l, r, e));
+      }
+      case 'BoolOp': {
+        let v: PyValue = null;
+        for (const x of e.values) {
+          v = this.eval(x);
+          if (e.op === 'and' ? !truthy(v, this) : truthy(v, this)) return v;
+        }
+        return v;
+      }
+      case 'Compare': {
+        let left = this.eval(e.left);
+        let result: PyValue = true;
+        for (let i = 0; i < e.ops.length; i++) {
+          const right = this.eval(e.comparators[i]);
+          result = this.withLabel(e, () => this.compare(e.ops[i], left, right, e));
+          if (i < e.ops.length - 1 && !truthy(result, this)) return result;
+          left = right;
+        }
+        return result;
+      }
+      case 'Attribute': {
+        const obj = this.eval(e.value);
+        return this.withLabel(e, () => this.getattr(obj, e.attr));
+      }
+      case 'Subscript': {
+        const obj = this.eval(e.value);
+        const key = this.evalIndex(e.index);
+        return this.withLabel(e, () => {
+          if (obj instanceof PyObject) return obj.getitem(key, this);
+          return this.primitiveGetItem(obj, key);
+        });
+      }
+      case 'Call': {
+        const f = this.eval(e.func);
+        const args: PyValue[] = [];
+        for (const a of e.args) {
+          if (a.kind === 'Starred') args.push(...this.iterate(this.eval(a.value)));
+          else args.push(this.eval(a));
+        }
+        const kwargs: Kwargs = new Map();
+        for (const k of e.keywords) {
+          const v = this.eval(k.value);
+          if (k.arg === null) {
+            if (!(v instanceof PyDict)) throw typeError(`argument after ** must be a mapping, not ${typeName(v)}`);
+            for (const [kk, vv] of v.entries) kwargs.set(String(kk), vv);
+          } else kwargs.set(k.arg, v);
+        }
+        return this.withLabel(e, () => {
+          if (!(f instanceof PyObject)) throw typeError(`'${typeName(f)}' object is not callable`);
+          return f.call(args, kwargs, this);
+        });
+      }
+    }
+  }
+
+  private evalItems(elts: Expr[]): PyValue[] {
+    const out: PyValue[] = [];
+    for (const x of elts) {
+      if (x.kind === 'Starred') out.push(...this.iterate(this.eval(x.value)));
+      else out.push(this.eval(x));
+    }
+    return out;
+  }
+
+  /** A container literal holds its items (registered so the items live as long as it does). */
+  private container<T extends PyTuple | PyList | PyDict>(c: T): T {
+    const vals = c instanceof PyDict ? c.entries.flatMap(([k, v]) => [k, v]) : c.items;
+    for (const v of vals) {
+      const n = nodeOf(v);
+      if (n) this.registry.retain(c, n, { kind: 'view', label: c.typeName });
+    }
+    return c;
+  }
+
+  private evalIndex(e: Expr): PyValue {
+    if (e.kind === 'Slice') {
+      return new PySlice(e.lower ? this.eval(e.lower) : null, e.upper ? this.eval(e.upper) : null, e.step ? this.eval(e.step) : null);
+    }
+    if (e.kind === 'Tuple') return new PyTuple(e.elts.map((x) => this.evalIndex(x)));
+    return this.eval(e);
+  }
+
+  iterate(v: PyValue): PyValue[] {
+    if (typeof v === 'string') return [...v];
+    if (v instanceof Uint8Array) return Array.from(v, (b) => BigInt(b));
+    if (v instanceof PyObject) {
+      const items = v.iter(this);
+      if (items) return items;
+    }
+    throw typeError(`'${typeName(v)}' object is not iterable`);
+  }
+
+  private getattr(obj: PyValue, name: string): PyValue {
+    if (obj instanceof PyObject) return obj.getattr(name, this);
+    if (typeof obj === 'bigint' || typeof obj === 'boolean') {
+      if (name === 'bit_length') return new PyBuiltin('bit_length', () => BigInt((typeof obj === 'bigint' ? (obj < 0n ? -obj : obj) : obj ? 1n : 0n).toString(2).replace(/^0$/, '').length));
+      if (name === 'real') return obj;
+    }
+    if (typeof obj === 'number') {
+      if (name === 'real') return obj;
+      if (name === 'is_integer') return new PyBuiltin('is_integer', () => Number.isInteger(obj));
+    }
+    if (obj instanceof Uint8Array && name === 'hex') {
+      return new PyBuiltin('hex', () => Array.from(obj, (b) => b.toString(16).padStart(2, '0')).join(''));
+    }
+    throw new PyException('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`);
+  }
+
+  private primitiveGetItem(obj: PyValue, key: PyValue): PyValue {
+    if (typeof obj === 'string' || obj instanceof Uint8Array) {
+      const items: PyValue[] = typeof obj === 'string' ? [...obj] : Array.from(obj, (b) => BigInt(b));
+      const t = new PyTuple(items).getitem(key, this);
+      if (t instanceof PyTuple) return typeof obj === 'string' ? t.items.join('') : Uint8Array.from(t.items.map((x) => Number(x)));
+      return t;
+    }
+    throw typeError(`'${typeName(obj)}' object is not subscriptable`);
+  }
+
+  // ---------------------------------------------------------------- operators
+
+  private operand(v: PyValue): Operand | null {
+    if (v instanceof PyArray) return { kind: 'array', arr: v.arr };
+    if (v instanceof NpScalar) return { kind: 'array', arr: v.toArray() };
+    if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return { kind: 'py', value: v };
+    if (v instanceof PyList || v instanceof PyTuple) return null;
+    return null;
+  }
+
+  private isNumpy(v: PyValue): boolean {
+    return v instanceof PyArray || v instanceof NpScalar;
+  }
+
+  private ufunc(op: BinOp, l: PyValue, r: PyValue): PyValue {
+    let a = this.operand(l);
+    let b = this.operand(r);
+    // lists and tuples next to an array become arrays (np.asarray)
+    if (!a && (l instanceof PyList || l instanceof PyTuple)) a = { kind: 'array', arr: (toArrayValue(l, this)) };
+    if (!b && (r instanceof PyList || r instanceof PyTuple)) b = { kind: 'array', arr: (toArrayValue(r, this)) };
+    if (!a || !b) return NOT_IMPLEMENTED;
+    const scalarResult = !(l instanceof PyArray) && !(r instanceof PyArray) && (a.kind !== 'array' || a.arr.ndim === 0) && (b.kind !== 'array' || b.arr.ndim === 0);
+    const res = binaryUfunc(op, a, b, this.modelName, this.curLabel);
+    const scalarOps = (l instanceof NpScalar || r instanceof NpScalar) && scalarResult;
+    for (const w of res.warnings) this.warn('RuntimeWarning', scalarOps ? w.replace(/encountered in /, 'encountered in scalar ') : w);
+    if (scalarResult || res.arr.ndim === 0 && !(l instanceof PyArray || r instanceof PyArray)) return new NpScalar(res.arr.dtype, res.arr.get([]));
+    if (res.arr.ndim === 0) return new NpScalar(res.arr.dtype, res.arr.get([]));
+    this.adopt(res.arr);
+    return PyArray.wrap(res.arr);
+  }
+
+  private binary(op: BinOp | '@', l: PyValue, r: PyValue, e: { line: number; column: number }): PyValue {
+    void e;
+    if (op === '@') throw new PyException('NotImplementedError', 'matrix multiplication (@) is not supported in the playground');
+    if (this.isNumpy(l) || this.isNumpy(r)) {
+      const v = this.ufunc(op, l, r);
+      if (v !== NOT_IMPLEMENTED) return v;
+    }
+    // ctypes: T * n makes an array type
+    if (op === '*') {
+      const t = l instanceof PyCSimpleType || l instanceof PyCArrayType ? l : r instanceof PyCSimpleType || r instanceof PyCArrayType ? r : null;
+      const n = t === l ? r : l;
+      if (t && (typeof n === 'bigint' || typeof n === 'boolean')) return arrayType(t, Number(n), '__main__', this);
+    }
+    const res = pyArith(op, l, r, this);
+    if (res !== NOT_IMPLEMENTED) return res;
+    throw typeError(`unsupported operand type(s) for ${op}: '${typeName(l)}' and '${typeName(r)}'`);
+  }
+
+  private unary(op: '-' | '+' | '~' | 'not', v: PyValue): PyValue {
+    if (op === 'not') return !truthy(v, this);
+    if (v instanceof PyArray) {
+      const r = unaryUfunc(op, v.arr, this.curLabel);
+      if (r.ndim === 0) return new NpScalar(r.dtype, r.get([]));
+      this.adopt(r);
+      return PyArray.wrap(r);
+    }
+    if (v instanceof NpScalar) {
+      const r = unaryUfunc(op, v.toArray(), this.curLabel);
+      return new NpScalar(r.dtype, r.get([]));
+    }
+    if (typeof v === 'boolean') v = v ? 1n : 0n;
+    if (typeof v === 'bigint') return op === '-' ? -v : op === '+' ? v : ~v;
+    if (typeof v === 'number') {
+      if (op === '~') throw typeError("bad operand type for unary ~: 'float'");
+      return op === '-' ? -v : v;
+    }
+    throw typeError(`bad operand type for unary ${op}: '${typeName(v)}'`);
+  }
+
+  private compare(op: string, l: PyValue, r: PyValue, e: { line: number; column: number }): PyValue {
+    switch (op) {
+      case 'is':
+        return identical(l, r);
+      case 'is not':
+        return !identical(l, r);
+      case 'in':
+      case 'not in': {
+        const items = this.iterate(r);
+        const found = items.some((x) => pyEquals(x, l));
+        return op === 'in' ? found : !found;
+      }
+    }
+    if (this.isNumpy(l) || this.isNumpy(r)) {
+      const v = this.ufunc(op as BinOp, l, r);
+      if (v !== NOT_IMPLEMENTED) return v;
+    }
+    void e;
+    if (op === '==') return pyEquals(l, r);
+    if (op === '!=') return !pyEquals(l, r);
+    const num = (v: PyValue): number | bigint | null => (typeof v === 'boolean' ? (v ? 1n : 0n) : typeof v === 'bigint' || typeof v === 'number' ? v : null);
+    const a = num(l);
+    const b = num(r);
+    if (a !== null && b !== null) {
+      switch (op) {
+        case '<':
+          return a < b;
+        case '<=':
+          return a <= b;
+        case '>':
+          return a > b;
+        case '>=':
+          return a >= b;
+      }
+    }
+    if (typeof l === 'string' && typeof r === 'string') {
+      return op === '<' ? l < r : op === '<=' ? l <= r : op === '>' ? l > r : l >= r;
+    }
+    throw typeError(`'${op}' not supported between instances of '${typeName(l)}' and '${typeName(r)}'`);
+  }
+
+  // ---------------------------------------------------------------- builtins
+
+  private installBuiltins(): void {
+    const b = this.builtins;
+    const def = (name: string, f: (args: PyValue[], kw: Kwargs) => PyValue) => b.set(name, new PyBuiltin(name, (a, k) => f(a, k)));
+    def('print', (args, kw) => {
+      const sep = kw.has('sep') ? str(kw.get('sep')!, this) : ' ';
+      const end = kw.has('end') ? str(kw.get('end')!, this) : '\n';
+      this.out.push(args.map((a) => str(a, this)).join(sep) + end);
+      return null;
+    });
+    def('len', (args) => {
+      const v = args[0] ?? null;
+      if (typeof v === 'string') return BigInt([...v].length);
+      if (v instanceof Uint8Array) return BigInt(v.length);
+      const n = v instanceof PyObject ? v.len(this) : null;
+      if (n === null) throw typeError(`object of type '${typeName(v)}' has no len()`);
+      return BigInt(n);
+    });
+    def('repr', (args) => repr(args[0] ?? null, this));
+    def('hex', (args) => {
+      const v = args[0] ?? null;
+      const n = typeof v === 'bigint' ? v : v instanceof NpScalar ? BigInt(v.asIndex()) : null;
+      if (n === null) throw typeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
+      return n < 0n ? `-0x${(-n).toString(16)}` : `0x${n.toString(16)}`;
+    });
+    def('id', (args) => {
+      const v = args[0] ?? null;
+      return v instanceof PyObject ? v.address : BigInt(0x7f0000001000);
+    });
+    def('abs', (args) => {
+      const v = args[0] ?? null;
+      if (typeof v === 'bigint') return v < 0n ? -v : v;
+      if (typeof v === 'number') return Math.abs(v);
+      if (typeof v === 'boolean') return v ? 1n : 0n;
+      throw typeError(`bad operand type for abs(): '${typeName(v)}'`);
+    });
+    def('max', (args) => minMax(args.length === 1 ? this.iterate(args[0]) : args, 1, this));
+    def('min', (args) => minMax(args.length === 1 ? this.iterate(args[0]) : args, -1, this));
+    def('isinstance', (args) => {
+      const [v, t] = args;
+      if (t instanceof PyBuiltinType) return typeName(v) === t.name || (t.name === 'int' && typeof v === 'boolean');
+      if (t instanceof PyArrayClass) return v instanceof PyArray && (t.cls === 'ndarray' || v.cls === t.cls);
+      if (t instanceof PyTuple) return t.items.some((x) => (this.builtins.get('isinstance') as PyBuiltin).fn([v, x], new Map(), this) === true);
+      return false;
+    });
+    def('type', (args) => {
+      const v = args[0] ?? null;
+      if (v instanceof PyArray) return new PyArrayClass(v.cls);
+      if (v instanceof NpScalar) return new NpType(v.dtype.kind === 'b' ? 'bool' : v.dtype.name, () => v.dtype);
+      const tn = typeName(v);
+      const bt = this.builtins.get(tn);
+      if (bt instanceof PyBuiltinType) return bt;
+      return new PyTypeName(tn);
+    });
+    const conv = (name: PyBuiltinType['name'], f: (args: PyValue[], kw: Kwargs, ctx: Ctx) => PyValue) => b.set(name, new PyBuiltinType(name, f));
+    conv('int', (args) => {
+      const v = args.length ? args[0] : 0n;
+      if (typeof v === 'bigint') return v;
+      if (typeof v === 'boolean') return v ? 1n : 0n;
+      if (typeof v === 'number') {
+        if (!Number.isFinite(v)) throw new PyException(Number.isNaN(v) ? 'ValueError' : 'OverflowError', Number.isNaN(v) ? 'cannot convert float NaN to integer' : 'cannot convert float infinity to integer');
+        return BigInt(Math.trunc(v));
+      }
+      if (typeof v === 'string') {
+        const base = args.length > 1 ? Number(args[1]) : 10;
+        const t = v.trim().replace(/_/g, '');
+        const m = base === 16 ? /^[+-]?(0x)?[0-9a-f]+$/i.test(t) : base === 10 ? /^[+-]?\d+$/.test(t) : false;
+        if (!m) throw valueError(`invalid literal for int() with base ${base}: ${repr(v, this)}`);
+        const neg = t.startsWith('-');
+        const body = t.replace(/^[+-]/, '').replace(/^0x/i, '');
+        const n = BigInt(base === 16 ? '0x' + body : body);
+        return neg ? -n : n;
+      }
+      if (v instanceof NpScalar) {
+        const x = v.asNumber();
+        return typeof x === 'bigint' ? x : BigInt(Math.trunc(x));
+      }
+      if (v instanceof PyArray) {
+        if (v.arr.size !== 1) throw typeError('only length-1 arrays can be converted to Python scalars');
+        const x = v.arr.get(new Array(v.arr.ndim).fill(0));
+        return typeof x === 'bigint' ? x : BigInt(Math.trunc(Number(x)));
+      }
+      throw typeError(`int() argument must be a string, a bytes-like object or a real number, not '${typeName(v)}'`);
+    });
+    conv('float', (args) => {
+      const v = args.length ? args[0] : 0;
+      if (typeof v === 'number') return v;
+      if (typeof v === 'bigint') return Number(v);
+      if (typeof v === 'boolean') return v ? 1 : 0;
+      if (typeof v === 'string') {
+        const t = v.trim().toLowerCase();
+        if (t === 'nan' || t === '+nan' || t === '-nan') return NaN;
+        if (/^[+-]?(inf|infinity)$/.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
+        if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) throw valueError(`could not convert string to float: ${repr(v, this)}`);
+        return Number(t);
+      }
+      if (v instanceof NpScalar) return Number(v.asNumber());
+      if (v instanceof PyArray && v.arr.size === 1) return Number(v.arr.get(new Array(v.arr.ndim).fill(0)));
+      throw typeError(`float() argument must be a string or a real number, not '${typeName(v)}'`);
+    });
+    conv('bool', (args) => (args.length ? truthy(args[0], this) : false));
+    conv('str', (args) => (args.length ? str(args[0], this) : ''));
+    conv('list', (args) => new PyList(args.length ? this.iterate(args[0]) : []));
+    conv('tuple', (args) => new PyTuple(args.length ? this.iterate(args[0]) : []));
+    conv('bytes', (args) => {
+      const v = args.length ? args[0] : null;
+      if (v === null) return new Uint8Array(0);
+      if (v instanceof Uint8Array) return v;
+      if (typeof v === 'bigint') return new Uint8Array(Number(v));
+      return Uint8Array.from(this.iterate(v).map((x) => indexValue(x, 'bytes')));
+    });
+    b.set('dict', new PyBuiltin('dict', (args, kw) => new PyDict([...(args.length && args[0] instanceof PyDict ? args[0].entries : []), ...[...kw].map(([k, v]) => [k, v] as [PyValue, PyValue])])));
+    b.set('range', new PyBuiltin('range', (args) => {
+      const n = args.map((x) => indexValue(x, 'range'));
+      const [start, stop, step] = n.length === 1 ? [0, n[0], 1] : [n[0], n[1], n[2] ?? 1];
+      if (step === 0) throw valueError('range() arg 3 must not be zero');
+      const out: PyValue[] = [];
+      for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(BigInt(i));
+      return new PyList(out);
+    }));
+    void BUILTIN_NAMES;
+  }
+
+  /** The current data model's name ('LP64' ...). */
+  get modelLabel(): string {
+    return this.modelName;
+  }
+
+  /** For the app's lifetime pane. */
+  snapshot(): ReturnType<LifetimeRegistry['snapshot']> {
+    return this.registry.snapshot();
+  }
+
+}
+
+const UFUNC: Record<string, string> = { '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '//': 'floor_divide', '%': 'remainder', '**': 'power', '&': 'bitwise_and', '|': 'bitwise_or', '^': 'bitwise_xor', '<<': 'left_shift', '>>': 'right_shift' };
+
+const NOT_IMPLEMENTED = new (class extends PyObject {
+  get typeName(): string {
+    return 'NotImplementedType';
+  }
+})();
+
+class PyTypeName extends PyObject {
+  constructor(readonly name: string) {
+    super();
+  }
+  get typeName(): string {
+    return 'type';
+  }
+  override repr(): string {
+    return `<class '${this.name}'>`;
+  }
+}
+
+function identical(a: PyValue, b: PyValue): boolean {
+  if (a === b) return true;
+  if (a instanceof PyArray && b instanceof PyArray) return a === b;
+  return false;
+}
+
+/** np.asarray(list) for a list/tuple operand next to an array. */
+function toArrayValue(v: PyValue, ctx: Ctx): NDArray {
+  const arr = arrayFromPy(v, null, ctx, ctx.label);
+  ctx.adopt(arr);
+  return arr;
+}
+
+function minMax(items: PyValue[], sign: 1 | -1, ctx: Ctx): PyValue {
+  if (!items.length) throw valueError(`${sign > 0 ? 'max' : 'min'}() arg is an empty sequence`);
+  let best = items[0];
+  for (const x of items.slice(1)) {
+    const gt = Number(x as number | bigint) > Number(best as number | bigint);
+    if (sign > 0 ? gt : Number(x as number) < Number(best as number)) best = x;
+  }
+  void ctx;
+  return best;
+}
+
+/** Python's arithmetic on int/float/bool/str/tuple/list; NOT_IMPLEMENTED when it does not apply. */
+function pyArith(op: BinOp, l: PyValue, r: PyValue, ctx: Ctx): PyValue {
+  const asNum = (v: PyValue): bigint | number | null => (typeof v === 'boolean' ? (v ? 1n : 0n) : typeof v === 'bigint' || typeof v === 'number' ? v : null);
+  const a = asNum(l);
+  const b = asNum(r);
+  if (a !== null && b !== null) {
+    if (typeof a === 'bigint' && typeof b === 'bigint') {
+      switch (op) {
+        case '+':
+          return a + b;
+        case '-':
+          return a - b;
+        case '*':
+          return a * b;
+        case '/':
+          if (b === 0n) throw new PyException('ZeroDivisionError', 'division by zero');
+          return Number(a) / Number(b);
+        case '//':
+        case '%': {
+          if (b === 0n) throw new PyException('ZeroDivisionError', op === '//' ? 'integer division or modulo by zero' : 'integer modulo by zero');
+          let q = a / b;
+          if (a % b !== 0n && a < 0n !== b < 0n) q -= 1n;
+          return op === '//' ? q : a - q * b;
+        }
+        case '**':
+          if (b < 0n) {
+            if (a === 0n) throw new PyException('ZeroDivisionError', '0.0 cannot be raised to a negative power');
+            return Number(a) ** Number(b);
+          }
+          return a ** b;
+        case '<<':
+          if (b < 0n) throw valueError('negative shift count');
+          return a << b;
+        case '>>':
+          if (b < 0n) throw valueError('negative shift count');
+          return a >> b;
+        case '&':
+          return typeof l === 'boolean' && typeof r === 'boolean' ? l && r : a & b;
+        case '|':
+          return typeof l === 'boolean' && typeof r === 'boolean' ? l || r : a | b;
+        case '^':
+          return typeof l === 'boolean' && typeof r === 'boolean' ? l !== r : a ^ b;
+      }
+      return NOT_IMPLEMENTED;
+    }
+    const x = Number(a);
+    const y = Number(b);
+    switch (op) {
+      case '+':
+        return x + y;
+      case '-':
+        return x - y;
+      case '*':
+        return x * y;
+      case '/':
+        if (y === 0) throw new PyException('ZeroDivisionError', 'float division by zero');
+        return x / y;
+      case '//':
+        if (y === 0) throw new PyException('ZeroDivisionError', 'float floor division by zero');
+        return Math.floor(x / y);
+      case '%': {
+        if (y === 0) throw new PyException('ZeroDivisionError', 'float modulo');
+        const m = x % y;
+        return m !== 0 && m < 0 !== y < 0 ? m + y : m;
+      }
+      case '**':
+        if (x === 0 && y < 0) throw new PyException('ZeroDivisionError', '0.0 cannot be raised to a negative power');
+        return x ** y;
+    }
+    return NOT_IMPLEMENTED;
+  }
+  if (op === '+') {
+    if (typeof l === 'string' && typeof r === 'string') return l + r;
+    if (typeof l === 'string') throw typeError(`can only concatenate str (not "${typeName(r)}") to str`);
+    if (l instanceof PyList && !(r instanceof PyList)) throw typeError(`can only concatenate list (not "${typeName(r)}") to list`);
+    if (l instanceof PyTuple && !(r instanceof PyTuple)) throw typeError(`can only concatenate tuple (not "${typeName(r)}") to tuple`);
+    if (l instanceof Uint8Array && r instanceof Uint8Array) {
+      const o = new Uint8Array(l.length + r.length);
+      o.set(l);
+      o.set(r, l.length);
+      return o;
+    }
+    if (l instanceof PyTuple && r instanceof PyTuple) return new PyTuple([...l.items, ...r.items]);
+    if (l instanceof PyList && r instanceof PyList) return new PyList([...l.items, ...r.items]);
+  }
+  if (op === '*') {
+    const [s, n] = typeof r === 'bigint' ? [l, Number(r)] : typeof l === 'bigint' ? [r, Number(l)] : [null, 0];
+    if (typeof s === 'string') return s.repeat(Math.max(0, n));
+    if (s instanceof PyTuple) return new PyTuple(Array.from({ length: Math.max(0, n) }, () => s.items).flat());
+    if (s instanceof PyList) return new PyList(Array.from({ length: Math.max(0, n) }, () => s.items).flat());
+  }
+  if (op === '%' && typeof l === 'string') return NOT_IMPLEMENTED;
+  void ctx;
+  return NOT_IMPLEMENTED;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ');
+}
+
+/** The REPL's report of a SyntaxError: the line, a caret under the column, the message. */
+export function syntaxErrorText(e: PySyntaxError, text: string): string {
+  const lines = text.split('\n');
+  const src = lines[e.line - 1] ?? '';
+  const stripped = src.replace(/^[ \t\f]+/, '');
+  const lead = src.length - stripped.length;
+  const col = Math.max(1, (e.column ?? 1) - lead);
+  const body = stripped.replace(/\s+$/, '');
+  const caret = e.atEnd || e.pyType === 'IndentationError' ? '' : `    ${' '.repeat(col - 1)}^\n`;
+  return `  File "<stdin>", line ${e.line}\n    ${body}\n${caret}${e.pyType}: ${e.pyMessage}\n`;
+}

@@ -1,0 +1,584 @@
+/**
+ * The library surface the playground offers (issue 5, item 3): the `numpy` module (array creation, load/save,
+ * memmap, stride tricks, scalar types), `numpy.ctypeslib` (as_array, as_ctypes, ndpointer, c_intp) and the
+ * `ctypes` module (simple types, POINTER, cast, sizeof, addressof, pointer), all over the core model.
+ */
+import { DType } from '../core/dtype';
+import { CTYPE_NAMES } from '../core/ctypeModel';
+import { OwnedMemory } from '../core/memory';
+import { NDArray } from '../core/ndarray';
+import { openArrayFile } from '../formats/load';
+import { saveNpy } from '../formats/load';
+import {
+  arrayFromPy,
+  dtypeOfCType,
+  NpScalar,
+  NpType,
+  PyArray,
+  PyArrayClass,
+  PyBuiltinType,
+  PyDType,
+  PyNpCtypes,
+  toDType,
+} from './arrays';
+import {
+  arrayType,
+  PyCArray,
+  PyCArrayType,
+  PyCData,
+  PyCPointer,
+  PyCPointerType,
+  PyCSimpleType,
+  pointerType,
+  simpleType,
+} from './cobjects';
+import { PyException, typeError, valueError } from './errors';
+import { arrayFromNumbers, defaultIntDType, isIntKind, parseDTypeString, sum as sumArray, sumDType } from './numeric';
+import {
+  bindArgs,
+  indexValue,
+  intSequence,
+  PyBuiltin,
+  PyModule,
+  PyObject,
+  PyTuple,
+  repr as pyRepr,
+  typeName,
+  type Ctx,
+  type Kwargs,
+  type NativeFn,
+  type PyValue,
+} from './objects';
+
+const fn = (name: string, f: NativeFn, qual = name): PyBuiltin => new PyBuiltin(name, f, null, 'function', qual);
+
+function shapeArg(v: PyValue, ctx: Ctx): number[] {
+  return intSequence(v, 'shape', ctx);
+}
+
+function optDType(v: PyValue | undefined, ctx: Ctx, dflt: () => DType): DType {
+  return v === undefined || v === null ? dflt() : toDType(v, ctx);
+}
+
+function newArray(arr: NDArray, ctx: Ctx): PyArray {
+  ctx.adopt(arr);
+  return PyArray.wrap(arr);
+}
+
+function filled(shape: number[], d: DType, value: number, ctx: Ctx): PyArray {
+  const n = shape.reduce((p, q) => p * q, 1);
+  const f = new Float64Array(n);
+  if (value !== 0) f.fill(value);
+  if (!d.isNative) {
+    const a = arrayFromNumbers(d.newByteOrder('<'), shape, f, ctx.label);
+    return newArray(new NDArray({ memory: a.memory, dtype: d, shape, label: ctx.label }), ctx);
+  }
+  return newArray(arrayFromNumbers(d, shape, f, ctx.label), ctx);
+}
+
+function pathOf(v: PyValue, ctx: Ctx, what: string): string {
+  if (typeof v !== 'string') throw typeError(`${what}: expected a file name (str), got ${typeName(v)}`);
+  if (v.startsWith('/') || /^[A-Za-z]:[\\/]/.test(v) || !ctx.cwd) return v;
+  return `${ctx.cwd.replace(/[\\/]$/, '')}/${v}`;
+}
+
+function needMapper(ctx: Ctx, what: string) {
+  if (!ctx.mapper) throw new PyException('NotImplementedError', `${what} needs file access: run it with \`stridescope run\` or in the app`);
+  return ctx.mapper;
+}
+
+// ================================================================ numpy
+
+export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
+  const attrs = new Map<string, PyValue | (() => PyValue)>();
+  const t = (name: string, spec: string | ((ctx: Ctx) => DType)) =>
+    attrs.set(name, new NpType(name === 'bool_' ? 'bool' : name, typeof spec === 'string' ? (ctx: Ctx) => parseDTypeString(spec, ctx.modelName) : spec));
+  for (const n of ['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'float16', 'float32', 'float64', 'complex64', 'complex128']) t(n, n);
+  t('bool', 'bool');
+  t('bool_', 'bool');
+  attrs.set('int_', new NpType('int64', (ctx) => defaultIntDType(ctx.modelName)));
+  attrs.set('intp', new NpType('int64', (ctx) => defaultIntDType(ctx.modelName)));
+  attrs.set('uintp', new NpType('uint64', (ctx) => parseDTypeString('uintp', ctx.modelName)));
+  attrs.set('long', new NpType('long', (ctx) => parseDTypeString('long', ctx.modelName)));
+  attrs.set('ulong', new NpType('ulong', (ctx) => parseDTypeString('ulong', ctx.modelName)));
+  for (const [n, s] of [['intc', 'int32'], ['uintc', 'uint32'], ['longlong', 'int64'], ['ulonglong', 'uint64'], ['short', 'int16'], ['ushort', 'uint16'], ['byte', 'int8'], ['ubyte', 'uint8'], ['single', 'float32'], ['double', 'float64'], ['half', 'float16']] as const) {
+    attrs.set(n, new NpType(s, (ctx) => parseDTypeString(s, ctx.modelName)));
+  }
+  attrs.set('nan', NaN);
+  attrs.set('inf', Infinity);
+  attrs.set('pi', Math.PI);
+  attrs.set('e', Math.E);
+  attrs.set('newaxis', null);
+  attrs.set('ndarray', new PyArrayClass('ndarray'));
+
+  attrs.set('dtype', fn('dtype', (args, kw, ctx) => {
+    const b = bindArgs('dtype', ['dtype', 'align', 'copy'], args, kw, { required: 1 });
+    return new PyDType(toDType(b.dtype!, ctx));
+  }));
+
+  attrs.set('array', fn('array', (args, kw, ctx) => {
+    const b = bindArgs('array', ['object', 'dtype'], args, kw, { required: 1, kwOnly: ['copy', 'order', 'subok', 'ndmin', 'like'] });
+    const d = b.dtype === undefined || b.dtype === null ? null : toDType(b.dtype, ctx);
+    if (b.copy === false && b.object instanceof PyArray && (!d || d.equals(b.object.arr.dtype))) return b.object;
+    return newArray(arrayFromPy(b.object!, d, ctx, ctx.label), ctx);
+  }, 'array'));
+  attrs.set('asarray', fn('asarray', (args, kw, ctx) => {
+    const b = bindArgs('asarray', ['a', 'dtype', 'order'], args, kw, { required: 1, kwOnly: ['device', 'copy', 'like'] });
+    const d = b.dtype === undefined || b.dtype === null ? null : toDType(b.dtype, ctx);
+    if (b.a instanceof PyArray && (!d || d.equals(b.a.arr.dtype))) return b.a;
+    return newArray(arrayFromPy(b.a!, d, ctx, ctx.label), ctx);
+  }));
+  attrs.set('ascontiguousarray', fn('ascontiguousarray', (args, kw, ctx) => {
+    const b = bindArgs('ascontiguousarray', ['a', 'dtype'], args, kw, { required: 1, kwOnly: ['like'] });
+    const d = b.dtype === undefined || b.dtype === null ? null : toDType(b.dtype, ctx);
+    const a = b.a!;
+    if (a instanceof PyArray) {
+      const same = !d || d.equals(a.arr.dtype);
+      if (same && a.arr.flags.C_CONTIGUOUS && a.arr.ndim >= 1) return a.cls === 'ndarray' ? a : PyArray.wrap(a.arr.index('ellipsis'));
+      const src = a.arr.ndim === 0 ? a.arr.reshape([1]) : a.arr;
+      return newArray(arrayFromPy(PyArray.wrap(src), d ?? a.arr.dtype, ctx, ctx.label), ctx);
+    }
+    const arr = arrayFromPy(a, d, ctx, ctx.label);
+    return newArray(arr.ndim === 0 ? arr.reshape([1]) : arr, ctx);
+  }));
+
+  const maker = (name: string, value: number) =>
+    fn(name, (args, kw, ctx) => {
+      const b = bindArgs(name, ['shape', 'dtype', 'order'], args, kw, { required: 1, kwOnly: ['like', 'device'] });
+      const d = optDType(b.dtype, ctx, () => DType.parse('float64'));
+      const order = b.order === undefined ? 'C' : String(b.order);
+      const shape = shapeArg(b.shape!, ctx);
+      if (shape.some((x) => x < 0)) throw valueError('negative dimensions are not allowed');
+      const a = filled(shape, d, value, ctx);
+      if (order === 'F' && shape.length > 1) {
+        const st: number[] = [];
+        let s = d.itemsize;
+        for (const x of shape) {
+          st.push(s);
+          s *= x || 1;
+        }
+        const f = new NDArray({ memory: a.arr.memory, dtype: d, shape, strides: st, label: ctx.label });
+        return newArray(f, ctx);
+      }
+      return a;
+    });
+  attrs.set('zeros', maker('zeros', 0));
+  attrs.set('ones', maker('ones', 1));
+  // NumPy's empty returns whatever the allocator held; Stridescope's fresh memory is zeroed
+  attrs.set('empty', maker('empty', 0));
+
+  attrs.set('arange', fn('arange', (args, kw, ctx) => {
+    const b = bindArgs('arange', ['start', 'stop', 'step', 'dtype'], args, kw, { kwOnly: ['like', 'device'] });
+    let start: PyValue = b.start ?? 0n;
+    let stop: PyValue | undefined = b.stop;
+    if (stop === undefined || stop === null) {
+      if (b.start === undefined) throw typeError("arange() missing required argument 'start' (pos 1)");
+      stop = start;
+      start = 0n;
+    }
+    const step: PyValue = b.step ?? 1n;
+    const num = (v: PyValue): number | bigint => {
+      if (typeof v === 'bigint' || typeof v === 'number') return v;
+      if (typeof v === 'boolean') return v ? 1n : 0n;
+      if (v instanceof NpScalar) return (v.asNumber());
+      throw typeError(`unsupported operand type(s) for -: '${typeName(v)}' and 'int'`);
+    };
+    const s0 = num(start);
+    const s1 = num(stop);
+    const st = num(step);
+    if (Number(st) === 0) throw new PyException('ZeroDivisionError', 'division by zero');
+    const allInt = typeof s0 === 'bigint' && typeof s1 === 'bigint' && typeof st === 'bigint';
+    const d = optDType(b.dtype, ctx, () => (allInt ? defaultIntDType(ctx.modelName) : DType.parse('float64')));
+    const len = Math.max(0, Math.ceil((Number(s1) - Number(s0)) / Number(st)));
+    const f = new Float64Array(len);
+    const a0 = Number(s0);
+    const delta = a0 + Number(st) - a0;
+    for (let i = 0; i < len; i++) f[i] = a0 + i * delta;
+    return newArray(arrayFromNumbers(d, [len], f, ctx.label), ctx);
+  }));
+
+  attrs.set('frombuffer', fn('frombuffer', (args, kw, ctx) => {
+    const b = bindArgs('frombuffer', ['buffer', 'dtype', 'count', 'offset'], args, kw, { required: 1, kwOnly: ['like'] });
+    const buf = b.buffer;
+    if (!(buf instanceof Uint8Array)) throw typeError(`a bytes-like object is required, not '${typeName(buf ?? null)}'`);
+    const d = optDType(b.dtype, ctx, () => DType.parse('float64'));
+    const offset = b.offset === undefined ? 0 : indexValue(b.offset, 'offset');
+    let count = b.count === undefined ? -1 : indexValue(b.count, 'count');
+    if (offset < 0 || offset > buf.length) throw valueError('offset must be non-negative and no greater than buffer length (' + buf.length + ')');
+    const avail = buf.length - offset;
+    if (count < 0) {
+      if (avail % d.itemsize !== 0) throw valueError('buffer size must be a multiple of element size');
+      count = avail / d.itemsize;
+    } else if (count * d.itemsize > avail) throw valueError('buffer is smaller than requested size');
+    // the array reads the bytes object's own (immutable) buffer: read-only, OWNDATA False
+    const mem = new OwnedMemory(`bytes (${buf.length})`, buf, { writeable: false });
+    const arr = new NDArray({ memory: mem, dtype: d, shape: [count], offset, ownsData: false, label: ctx.label });
+    return newArray(arr, ctx);
+  }));
+
+  attrs.set('broadcast_to', fn('broadcast_to', (args, kw, ctx) => {
+    const b = bindArgs('broadcast_to', ['array', 'shape', 'subok'], args, kw, { required: 2 });
+    const a = b.array instanceof PyArray ? b.array : newArray(arrayFromPy(b.array!, null, ctx, ctx.label), ctx);
+    return PyArray.wrap(NDArray.broadcastTo(a.arr, shapeArg(b.shape!, ctx)));
+  }));
+
+  const asStrided = fn('as_strided', (args, kw, ctx) => {
+    const b = bindArgs('as_strided', ['x', 'shape', 'strides', 'subok', 'writeable'], args, kw, { required: 1 });
+    if (!(b.x instanceof PyArray)) throw typeError('as_strided() needs an array');
+    const x = b.x.arr;
+    const shape = b.shape === undefined || b.shape === null ? x.shape : shapeArg(b.shape, ctx);
+    const strides = b.strides === undefined || b.strides === null ? undefined : intSequence(b.strides, 'strides', ctx);
+    let v = NDArray.asStrided(x, shape, strides);
+    if (b.writeable === false) {
+      v = new NDArray({ memory: v.memory, dtype: v.dtype, shape: v.shape, strides: v.strides, offset: v.offset, base: v.base, writeable: false, label: v.label, mayExceedMemory: true, ownsData: false });
+    }
+    return PyArray.wrap(v);
+  });
+  const strideTricks = new PyModule('numpy.lib.stride_tricks', new Map<string, PyValue | (() => PyValue)>([
+    ['as_strided', asStrided],
+    ['sliding_window_view', fn('sliding_window_view', (args, kw, ctx) => {
+      const b = bindArgs('sliding_window_view', ['x', 'window_shape', 'axis'], args, kw, { required: 2, kwOnly: ['subok', 'writeable'] });
+      if (!(b.x instanceof PyArray)) throw typeError('sliding_window_view() needs an array');
+      const w = intSequence(b.window_shape!, 'window_shape', ctx);
+      const axis = b.axis === undefined || b.axis === null ? null : intSequence(b.axis, 'axis', ctx);
+      return PyArray.wrap(NDArray.slidingWindowView(b.x.arr, typeof b.window_shape === 'bigint' ? w[0] : w, axis === null ? null : typeof b.axis === 'bigint' ? axis[0] : axis));
+    })],
+    ['broadcast_to', () => attrs.get('broadcast_to') as PyValue],
+  ]));
+  attrs.set('lib', new PyModule('numpy.lib', new Map<string, PyValue>([['stride_tricks', strideTricks]])));
+
+  attrs.set('sum', fn('sum', (args, kw, ctx) => {
+    const b = bindArgs('sum', ['a', 'axis', 'dtype', 'out', 'keepdims'], args, kw, { required: 1 });
+    const a = b.a instanceof PyArray ? b.a.arr : arrayFromPy(b.a!, null, ctx, ctx.label);
+    const axis = b.axis === undefined || b.axis === null ? null : indexValue(b.axis, 'axis');
+    const d = b.dtype === undefined || b.dtype === null ? sumDType(a.dtype, ctx.modelName) : toDType(b.dtype, ctx);
+    const r = sumArray(a, axis, d, ctx.label);
+    return r.ndim === 0 ? new NpScalar(r.dtype, r.get([])) : newArray(r, ctx);
+  }));
+
+  attrs.set('load', fn('load', (args, kw, ctx) => {
+    const b = bindArgs('load', ['file', 'mmap_mode', 'allow_pickle', 'fix_imports', 'encoding'], args, kw, { required: 1, kwOnly: ['max_header_size'] });
+    const path = pathOf(b.file!, ctx, 'load');
+    const mapper = needMapper(ctx, 'np.load');
+    const mode = b.mmap_mode === undefined || b.mmap_mode === null ? null : String(b.mmap_mode);
+    const opened = openArrayFile(path, { mode: (mode ?? 'r') as 'r' }, { mapper, fs: ctx.fs });
+    if (mode !== null) {
+      ctx.registry.track(opened.array.memory, { label: String(b.file), kind: 'mapped', origin: ctx.statementLabel });
+      ctx.registry.adopt(opened.array);
+      return PyArray.wrap(opened.array, 'memmap', { filename: path, mode });
+    }
+    // without mmap_mode NumPy reads the data into memory it owns: copy, then unmap
+    const a = opened.array;
+    const copy = a.copy();
+    opened.close();
+    const arr = new NDArray({ memory: copy.memory, dtype: a.dtype, shape: a.shape, strides: a.size === 0 ? undefined : copy.strides, label: ctx.label });
+    const fortran = opened.header?.fortranOrder;
+    if (fortran && a.ndim > 1) {
+      const fb = a.ndim ? copyF(a, ctx.label) : arr;
+      return newArray(fb, ctx);
+    }
+    return newArray(arr, ctx);
+  }));
+
+  attrs.set('save', fn('save', (args, kw, ctx) => {
+    const b = bindArgs('save', ['file', 'arr', 'allow_pickle', 'fix_imports'], args, kw, { required: 2 });
+    let path = pathOf(b.file!, ctx, 'save');
+    if (!path.endsWith('.npy')) path += '.npy';
+    const a = b.arr instanceof PyArray ? b.arr.arr : arrayFromPy(b.arr!, null, ctx, ctx.label);
+    saveNpy(path, a);
+    return null;
+  }));
+
+  attrs.set('memmap', new PyMemmapClass());
+
+  attrs.set('ctypeslib', () => ctypeslibModule());
+  void ctx0;
+  return new PyModule('numpy', attrs, 'numpy/__init__.py');
+}
+
+function copyF(a: NDArray, label: string): NDArray {
+  const bytes = a.toBytes('F');
+  const st: number[] = [];
+  let s = a.itemsize;
+  for (const d of a.shape) {
+    st.push(s);
+    s *= d || 1;
+  }
+  return new NDArray({ memory: new OwnedMemory(label, bytes), dtype: a.dtype, shape: a.shape, strides: st, label });
+}
+
+/** `np.memmap`: a class — calling it maps a file (numpy.memmap semantics through formats/rawMemmap). */
+class PyMemmapClass extends PyArrayClass {
+  constructor() {
+    super('memmap');
+  }
+  override call(args: PyValue[], kwargs: Kwargs, ctx: Ctx): PyValue {
+    const b = bindArgs('memmap', ['filename', 'dtype', 'mode', 'offset', 'shape', 'order'], args, kwargs, { required: 1 });
+    const path = pathOf(b.filename!, ctx, 'memmap');
+    const mapper = needMapper(ctx, 'np.memmap');
+    const d = optDType(b.dtype, ctx, () => DType.parse('uint8'));
+    const mode = b.mode === undefined ? 'r+' : String(b.mode);
+    const offset = b.offset === undefined ? 0 : indexValue(b.offset, 'offset');
+    const shape = b.shape === undefined || b.shape === null ? null : shapeArg(b.shape, ctx);
+    const order = b.order === undefined || b.order === null ? 'C' : (String(b.order) as 'C' | 'F');
+    if (!['r', 'r+', 'c', 'w+', 'readonly', 'readwrite', 'copyonwrite', 'write'].includes(mode)) {
+      throw valueError(`mode must be one of ['r', 'c', 'r+', 'w+', 'readonly', 'copyonwrite', 'readwrite', 'write'] (got '${mode}')`);
+    }
+    if ((mode === 'w+' || mode === 'write') && shape === null) throw valueError("shape must be given if mode == 'w+'");
+    const opened = openArrayFile(path, { raw: { dtype: d, shape, offset, order, mode: mode as 'r' } }, { mapper, fs: ctx.fs });
+    ctx.registry.track(opened.array.memory, { label: String(b.filename), kind: 'mapped', origin: ctx.statementLabel });
+    ctx.registry.adopt(opened.array);
+    return PyArray.wrap(opened.array, 'memmap', { filename: path, mode });
+  }
+}
+
+// ================================================================ numpy.ctypeslib
+
+function ctypeForDType(d: DType, ctx: Ctx): PyCSimpleType {
+  if (!d.isNative) throw new PyException('NotImplementedError', `Converting dtype('${d.str}') to a ctypes type`);
+  if (d.kind === 'b') return simpleType('c_bool', ctx);
+  if (d.kind === 'f') {
+    if (d.itemsize === 4) return simpleType('c_float', ctx);
+    if (d.itemsize === 8) return simpleType('c_double', ctx);
+  }
+  if (isIntKind(d)) {
+    const cands = d.kind === 'i' ? ['c_byte', 'c_short', 'c_int', 'c_long', 'c_longlong'] : ['c_ubyte', 'c_ushort', 'c_uint', 'c_ulong', 'c_ulonglong'];
+    const hit = cands.filter((n) => ctx.model.type(n).size === d.itemsize).at(-1);
+    if (hit) return simpleType(hit, ctx);
+  }
+  throw new PyException('NotImplementedError', `Converting dtype('${d.str}') to a ctypes type`);
+}
+
+export function ctypeslibModule(): PyModule {
+  const attrs = new Map<string, PyValue | (() => PyValue)>();
+  attrs.set('as_array', fn('as_array', (args, kw, ctx) => {
+    const b = bindArgs('as_array', ['obj', 'shape'], args, kw, { required: 1 });
+    const obj = b.obj!;
+    if (obj instanceof PyCPointer) {
+      if (b.shape === undefined || b.shape === null) throw typeError('as_array() requires a shape argument when called on a pointer');
+      const shape = shapeArg(b.shape, ctx);
+      const d = dtypeOfCType(obj.ptype.target, ctx);
+      const p = ctx.registry.provenance(obj.addressValue);
+      if (!p) throw valueError(`${pyRepr(obj, ctx)} does not point into memory Stridescope knows about`);
+      const nbytes = shape.reduce((x, y) => x * y, 1) * d.itemsize;
+      ctx.registry.checkRead(p.allocation.memory, p.offset, nbytes, ctx.label);
+      const arr = new NDArray({ memory: p.allocation.memory, dtype: d, shape, offset: p.offset, ownsData: false, label: ctx.label });
+      ctx.registry.adopt(arr);
+      ctx.registry.retain(arr, obj.core, { kind: 'pointer', label: ctx.label });
+      return PyArray.wrap(arr);
+    }
+    if (obj instanceof PyCArray) {
+      const shape: number[] = [];
+      let t: PyCArrayType | PyCSimpleType = obj.atype;
+      while (t instanceof PyCArrayType) {
+        shape.push(t.length);
+        t = t.element;
+      }
+      const d = dtypeOfCType(t, ctx);
+      const arr = new NDArray({ memory: obj.memory, dtype: d, shape, offset: obj.offset, ownsData: false, label: ctx.label });
+      ctx.registry.adopt(arr);
+      ctx.registry.retain(arr, obj, { kind: 'pointer', label: ctx.label });
+      return PyArray.wrap(arr);
+    }
+    if (obj instanceof PyArray) return obj;
+    return newArray(arrayFromPy(obj, null, ctx, ctx.label), ctx);
+  }));
+  attrs.set('as_ctypes', fn('as_ctypes', (args, kw, ctx) => {
+    const b = bindArgs('as_ctypes', ['obj'], args, kw, { required: 1 });
+    const obj = b.obj!;
+    if (!(obj instanceof PyArray)) throw typeError(`argument must be an ndarray`);
+    const a = obj.arr;
+    if (!a.flags.C_CONTIGUOUS) throw typeError('strided arrays not supported');
+    if (!a.writeable) throw typeError('readonly arrays unsupported');
+    let t: PyCSimpleType | PyCArrayType = ctypeForDType(a.dtype, ctx);
+    for (let i = a.ndim - 1; i >= 0; i--) t = arrayType(t, a.shape[i], '', ctx);
+    if (t instanceof PyCSimpleType) {
+      return PyCData.viewOnto(t, a.memory, a.offset, a, ctx);
+    }
+    return PyCArray.over(t, a.memory, a.offset, a, ctx);
+  }));
+  attrs.set('as_ctypes_type', fn('as_ctypes_type', (args, kw, ctx) => {
+    const b = bindArgs('as_ctypes_type', ['dtype'], args, kw, { required: 1 });
+    return ctypeForDType(toDType(b.dtype!, ctx), ctx);
+  }));
+  attrs.set('ndpointer', fn('ndpointer', (args, kw, ctx) => {
+    const b = bindArgs('ndpointer', ['dtype', 'ndim', 'shape', 'flags'], args, kw);
+    const d = b.dtype === undefined || b.dtype === null ? null : toDType(b.dtype, ctx);
+    const ndim = b.ndim === undefined || b.ndim === null ? null : indexValue(b.ndim, 'ndim');
+    const shape = b.shape === undefined || b.shape === null ? null : shapeArg(b.shape, ctx);
+    let flags: string[] | null = null;
+    if (b.flags !== undefined && b.flags !== null) {
+      const raw = typeof b.flags === 'string' ? b.flags.split(',') : (b.flags as PyObject).iter(ctx)?.map(String) ?? [];
+      const aliases: Record<string, string> = { C: 'C_CONTIGUOUS', CONTIGUOUS: 'C_CONTIGUOUS', F: 'F_CONTIGUOUS', FORTRAN: 'F_CONTIGUOUS', W: 'WRITEABLE', A: 'ALIGNED', O: 'OWNDATA' };
+      const order = ['C_CONTIGUOUS', 'F_CONTIGUOUS', 'ALIGNED', 'WRITEABLE', 'OWNDATA', 'WRITEBACKIFCOPY'];
+      const set = new Set(raw.map((x) => x.trim().toUpperCase()).map((x) => (Object.prototype.hasOwnProperty.call(aliases, x) ? aliases[x] : x)));
+      for (const f of set) if (!order.includes(f)) throw typeError('invalid flags specification');
+      flags = order.filter((f) => set.has(f));
+    }
+    const key = `ndpointer:${d?.str ?? ''}:${ndim}:${shape?.join('x')}:${flags?.join(',')}`;
+    let cls = ctx.caches.get(key);
+    if (!cls) {
+      cls = new PyNdpointerType(d, ndim, shape, flags);
+      ctx.caches.set(key, cls);
+    }
+    return cls;
+  }));
+  attrs.set('c_intp', (() => null) as never);
+  const mod = new PyModule('numpy.ctypeslib', attrs, 'numpy/ctypeslib/__init__.py');
+  return new CtypeslibModule(mod);
+}
+
+/** numpy.ctypeslib: its c_intp depends on the data model, so it is resolved per call. */
+class CtypeslibModule extends PyModule {
+  constructor(inner: PyModule) {
+    super(inner.name, inner.attrs, inner.file);
+  }
+  override getattr(name: string, ctx: Ctx): PyValue {
+    if (name === 'c_intp') return simpleType(ctx.model.intp.name, ctx);
+    return super.getattr(name, ctx);
+  }
+}
+
+/** `np.ctypeslib.ndpointer(...)`: a class whose from_param checks an array and returns its `.ctypes`. */
+class PyNdpointerType extends PyObject {
+  constructor(
+    readonly dtype: DType | null,
+    readonly ndim: number | null,
+    readonly shape: number[] | null,
+    readonly flags: string[] | null,
+  ) {
+    super();
+  }
+  get typeName(): string {
+    return '_ctypes.PyCSimpleType';
+  }
+  get name(): string {
+    let n = this.dtype ? this.dtype.str : 'any';
+    if (this.ndim !== null) n += `_${this.ndim}d`;
+    if (this.shape !== null) n += `_${this.shape.join('x')}`;
+    if (this.flags !== null) n += `_${this.flags.join('_')}`;
+    return `ndpointer_${n}`;
+  }
+  override repr(): string {
+    return `<class 'numpy.ctypeslib._ctypeslib.${this.name}'>`;
+  }
+  override getattr(name: string, ctx: Ctx): PyValue {
+    if (name === '__name__') return this.name;
+    if (name === 'from_param') {
+      return new PyBuiltin('from_param', (args) => {
+        const obj = args[0] ?? null;
+        if (!(obj instanceof PyArray)) throw typeError('argument must be an ndarray');
+        const a = obj.arr;
+        if (this.dtype && !a.dtype.equals(this.dtype)) throw typeError(`array must have data type ${dtypeName(this.dtype)}`);
+        if (this.ndim !== null && a.ndim !== this.ndim) throw typeError(`array must have ${this.ndim} dimension(s)`);
+        if (this.shape !== null && (a.ndim !== this.shape.length || a.shape.some((x, i) => x !== this.shape![i]))) {
+          throw typeError(`array must have shape ${this.shape.length === 1 ? `(${this.shape[0]},)` : `(${this.shape.join(', ')})`}`);
+        }
+        if (this.flags !== null) {
+          const f = a.flags as unknown as Record<string, boolean>;
+          if (!this.flags.every((k) => (k === 'WRITEBACKIFCOPY' ? false : f[k]))) throw typeError(`array must have flags [${this.flags.map((x) => `'${x}'`).join(', ')}]`);
+        }
+        return new PyNpCtypes(obj, ctx);
+      }, this, 'method');
+    }
+    return super.getattr(name, ctx);
+  }
+}
+
+function dtypeName(d: DType): string {
+  return d.kind === 'b' ? 'bool' : d.isNative && 'iufc'.includes(d.kind) ? d.name : d.str;
+}
+
+// ================================================================ ctypes
+
+export function ctypesModule(): PyModule {
+  const attrs = new Map<string, PyValue | (() => PyValue)>();
+  const mod = new CtypesModule(attrs);
+  attrs.set('POINTER', fn('POINTER', (args, kw, ctx) => {
+    void kw;
+    const t = args[0] ?? null;
+    if (t instanceof PyCSimpleType) return pointerType(t, '__main__', ctx);
+    throw typeError(`must be a ctypes type`);
+  }));
+  attrs.set('pointer', fn('pointer', (args, kw, ctx) => {
+    void kw;
+    const obj = args[0] ?? null;
+    if (!(obj instanceof PyCData)) throw typeError('_type_ must have storage info');
+    return pointerType(obj.ctype, '__main__', ctx).call([obj], new Map(), ctx);
+  }));
+  attrs.set('cast', fn('cast', (args, kw, ctx) => {
+    void kw;
+    if (args.length !== 2) throw typeError(`cast() takes 2 positional arguments but ${args.length} were given`);
+    const [obj, typ] = args;
+    let address: bigint;
+    let keeps: object | null = null;
+    if (typeof obj === 'bigint') address = BigInt.asUintN(ctx.model.pointerSize * 8, obj);
+    else if (obj === null) address = 0n;
+    else if (obj instanceof PyCPointer) {
+      address = obj.addressValue;
+      keeps = obj.core;
+    } else if (obj instanceof PyCData && obj.ctype.ctype.kind === 'pointer') {
+      address = (obj.cvalue(ctx) as bigint | null) ?? 0n;
+      keeps = obj;
+    } else if (obj instanceof PyCArray) {
+      address = obj.addressOf;
+      keeps = obj;
+    } else if (obj instanceof PyNpCtypes) {
+      address = obj.view.data;
+      keeps = obj.view;
+    } else throw new PyException('ctypes.ArgumentError', 'argument 1: TypeError: wrong type');
+    if (typ instanceof PyCPointerType) return PyCPointer.fromAddress(typ, address, keeps, ctx, ctx.label);
+    if (typ instanceof PyCSimpleType && typ.ctype.kind === 'pointer') {
+      const v = PyCData.create(typ, typ.ctype.name === 'c_char_p' ? null : address, ctx);
+      if (keeps) ctx.registry.retain(v, keeps, { kind: 'pointer', label: ctx.label });
+      return v;
+    }
+    throw typeError(`cast() argument 2 must be a pointer type, not ${typ instanceof PyCSimpleType || typ instanceof PyCArrayType ? typ.name : typeName(typ)}`);
+  }));
+  attrs.set('sizeof', fn('sizeof', (args, kw, ctx) => {
+    void kw;
+    const o = args[0] ?? null;
+    if (o instanceof PyCSimpleType) return BigInt(o.ctype.size);
+    if (o instanceof PyCData) return BigInt(o.ctype.ctype.size);
+    if (o instanceof PyCPointerType || o instanceof PyCPointer) return BigInt(ctx.model.pointerSize);
+    if (o instanceof PyCArrayType) return BigInt(o.size);
+    if (o instanceof PyCArray) return BigInt(o.atype.size);
+    throw typeError('this type has no size');
+  }));
+  attrs.set('alignment', fn('alignment', (args, kw, ctx) => {
+    void kw;
+    const o = args[0] ?? null;
+    if (o instanceof PyCSimpleType) return BigInt(o.ctype.alignment);
+    if (o instanceof PyCData) return BigInt(o.ctype.ctype.alignment);
+    if (o instanceof PyCPointerType || o instanceof PyCPointer) return BigInt(ctx.model.pointerSize);
+    if (o instanceof PyCArrayType) return BigInt(o.scalar.alignment);
+    if (o instanceof PyCArray) return BigInt(o.atype.scalar.alignment);
+    throw typeError('no alignment info');
+  }));
+  attrs.set('addressof', fn('addressof', (args) => {
+    const o = args[0] ?? null;
+    if (o instanceof PyCData) return o.addressOf;
+    if (o instanceof PyCArray) return o.addressOf;
+    throw typeError('invalid type');
+  }));
+  void mod;
+  return mod;
+}
+
+/** The ctypes module: its simple types depend on the data model (c_long is 4 or 8 bytes). */
+class CtypesModule extends PyModule {
+  constructor(attrs: Map<string, PyValue | (() => PyValue)>) {
+    super('ctypes', attrs, 'ctypes/__init__.py');
+  }
+  override getattr(name: string, ctx: Ctx): PyValue {
+    if ((CTYPE_NAMES as readonly string[]).includes(name) && ctx.model.has(name)) return simpleType(name, ctx);
+    if (name === 'ArgumentError') return new PyBuiltinType('str', () => null) as unknown as PyValue;
+    return super.getattr(name, ctx);
+  }
+  /** `from ctypes import *` */
+  publicNames(): string[] {
+    return [...CTYPE_NAMES, ...this.attrs.keys()];
+  }
+}
+
+export { PyTuple };
