@@ -14,6 +14,7 @@ import { BoundsError, LayoutError, UnsupportedError } from './errors';
 import {
   byteBounds,
   cStrides,
+  fStrides,
   isAligned,
   isCContiguous,
   isFContiguous,
@@ -352,7 +353,7 @@ export class NDArray {
       }
       strides = attempt;
     } else if (order === 'F' && dims.length > 1) {
-      strides = fStridesFill(dims, this.itemsize);
+      strides = fStrides(dims, this.itemsize);
     } else {
       strides = cStrides(dims, this.itemsize);
     }
@@ -636,17 +637,6 @@ export class NDArray {
   toString(): string {
     return `NDArray(${this.label}: shape=${pyTuple(this.shape)}, strides=${pyTuple(this.strides)}, offset=${this.offset}, dtype='${this.dtype.str}')`;
   }
-}
-
-/** F-order strides as NumPy fills them (length-0 axes count as 1). */
-function fStridesFill(shape: readonly number[], itemsize: number): number[] {
-  const out = new Array<number>(shape.length);
-  let s = itemsize;
-  for (let i = 0; i < shape.length; i++) {
-    out[i] = s;
-    if (shape[i] !== 0) s *= shape[i];
-  }
-  return out;
 }
 
 /** NumPy's _fix_unknown_dimension: resolve one negative entry; sizes must match. */
