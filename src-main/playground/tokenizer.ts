@@ -55,7 +55,7 @@ function decodeString(body: string, raw: boolean, bytes: boolean, line: number, 
       continue;
     }
     const e = body[++i];
-    const simple: Record<string, number> = { __proto__: null, n: 10, t: 9, r: 13, '0': 0, '\\': 92, "'": 39, '"': 34, a: 7, b: 8, f: 12, v: 11 };
+    const simple: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, { n: 10, t: 9, r: 13, '0': 0, '\\': 92, "'": 39, '"': 34, a: 7, b: 8, f: 12, v: 11 });
     if (e === 'x') {
       const h = body.slice(i + 1, i + 3);
       if (!/^[0-9a-fA-F]{2}$/.test(h)) throw new PySyntaxError(`(${bytes ? 'value' : 'unicode'} error) truncated \\xXX escape`, line, column);

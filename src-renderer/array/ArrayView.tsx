@@ -2,6 +2,7 @@ import type { HeaderPart } from '../../src-main/api/contract';
 import type { ViewProps } from '../app/App';
 import { CopyButton, Flag } from '../app/common';
 import { formatValue, tuple } from '../app/api';
+import { NpzMembers } from './NpzMembers';
 
 const PART_HELP: Record<HeaderPart['name'], string> = {
   magic: 'the magic string \\x93NUMPY',
@@ -13,12 +14,13 @@ const PART_HELP: Record<HeaderPart['name'], string> = {
 };
 
 /** dtype, shape, strides, flags, the real address, x.ctypes as NumPy prints it, and the .npy header broken down. */
-export function ArrayView({ summary: s, goto }: ViewProps) {
+export function ArrayView({ summary: s, goto, openMember }: ViewProps) {
   const valuesText = s.values.map(formatValue).join(', ');
   return (
     <div className="array-view" data-testid="array-view">
       <h2 data-testid="array-label">{s.label}</h2>
       <div className="cards">
+        {s.npz ? <NpzMembers summary={s} openMember={(m) => void openMember(s, m)} /> : null}
         <section className="card">
           <h3>dtype</h3>
           <table className="kv">
@@ -203,7 +205,7 @@ export function ArrayView({ summary: s, goto }: ViewProps) {
           <section className="card wide">
             <h3>file</h3>
             <p>
-              {s.source === 'raw' ? `raw binary, data from byte ${s.dataOffset} (opened like numpy.memmap)` : 'no .npy header'} — {s.fileSize} bytes
+              {s.source === 'raw' ? `raw binary, data from byte ${s.dataOffset} (opened like numpy.memmap, ${s.flags.WRITEABLE ? "mode 'c': copy-on-write" : "mode 'r': read-only"})` : 'no .npy header'} — {s.fileSize} bytes
             </p>
           </section>
         )}

@@ -59,7 +59,7 @@ export function memoryMapper(bytes: Uint8Array, path: string): Mapper & { mapped
     }
     m.mapped += length;
     return new OwnedMemory(`${p} (mapped ${mode})`, bytes.subarray(offset, offset + length), { writeable: mode !== 'r' });
-  }) as Mapper & { mapped: number };
+  }) as unknown as Mapper & { mapped: number };
   m.mapped = 0;
   return m;
 }

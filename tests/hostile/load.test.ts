@@ -59,6 +59,12 @@ function rand(n: number): number {
 const measured: Record<string, number | string> = {};
 let startRss = 0;
 let startFds = 0;
+let startArrayBuffers = 0;
+
+function arrayBuffersMiB(): number {
+  gc();
+  return process.memoryUsage().arrayBuffers / (1 << 20);
+}
 
 beforeAll(() => {
   dir = tmpDir('sk-load-');
@@ -86,6 +92,7 @@ beforeAll(() => {
   session();
   startRss = rssMiB();
   startFds = fdCount();
+  startArrayBuffers = arrayBuffersMiB();
   measured.rssColdMiB = +cold.toFixed(1);
   measured.rssColdGrowthMiB = +(startRss - cold).toFixed(1);
   measured.rssStartMiB = +startRss.toFixed(1);
@@ -237,5 +244,10 @@ describe('load', () => {
     measured.rssGrowthMiB = +(endRss - startRss).toFixed(1);
     measured.rssGrowthPercent = +(((endRss - startRss) / startRss) * 100).toFixed(1);
     expect(endRss - startRss).toBeLessThan(RSS_TOLERANCE(startRss));
+    // the precise signal: every owned buffer (inflated members, copies, windows) was freed
+    const ab = arrayBuffersMiB();
+    measured.arrayBuffersStartMiB = +startArrayBuffers.toFixed(2);
+    measured.arrayBuffersEndMiB = +ab.toFixed(2);
+    expect(ab - startArrayBuffers).toBeLessThan(2);
   });
 });

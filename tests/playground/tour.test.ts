@@ -1,0 +1,45 @@
+/** Every tour step, run: its console output is what the step promises, and what real Python printed. */
+import { describe, expect, it } from 'vitest';
+import { Playground } from '../../src-main/playground/interpreter';
+import { TOUR } from '../../src-main/playground/tour';
+import expected from '../fixtures/playground/expected.json';
+import { normalise } from './normalise';
+
+type Inputs = { line: number; source: string; output: string }[];
+const cases = (expected as { cases: { name: string; model: string; ctypes: boolean; inputs: Inputs; refuse: number[] }[] }).cases;
+
+function runStep(step: (typeof TOUR)[number]): string {
+  const pg = new Playground({ model: step.model, ctypes: step.ctypes ?? true });
+  const setup = pg.run(step.setup.join('\n') + '\n');
+  expect(setup.errors).toBe(0);
+  return step.code.map((c, i) => pg.runInput(c, step.setup.length + i + 1).output).join('');
+}
+
+describe('tour', () => {
+  it('has a step for each part of the seed page', () => {
+    const ids = TOUR.map((s) => s.id);
+    for (const want of ['data', 'shape', 'strides', 'data_as-llp64', 'data_as-lp64', 'shape_as', 'temporary', 'safe', 'no-ctypes']) expect(ids).toContain(want);
+    expect(new Set(TOUR.map((s) => s.pane))).toEqual(new Set(['bytes', 'console', 'walk', 'reinterpret', 'lifetime']));
+  });
+  it.each(TOUR.map((s) => [s.id, s] as const))('%s prints what it promises', (_id, step) => {
+    expect(normalise(runStep(step)).replace(/^ADDR$/gm, 'ADDR')).toBe(step.expected);
+  });
+  it.each(TOUR.filter((s) => s.id !== 'temporary').map((s) => [s.id, s] as const))('%s matches real Python', (_id, step) => {
+    // find each input in a golden case of the same model and ctypes availability
+    const model = String(step.model).toLowerCase();
+    const pool = cases.filter((c) => c.model === model && c.ctypes === (step.ctypes ?? true));
+    const python = step.code
+      .map((code) => {
+        const hit = pool.flatMap((c) => c.inputs.filter((i) => !c.refuse.includes(i.line))).find((i) => i.source === code);
+        return hit ? normalise(hit.output) : null;
+      })
+      .filter((x): x is string => x !== null);
+    expect(python.length, 'every step line is in the golden transcripts').toBeGreaterThan(0);
+    const ours = step.code.map((code, i) => {
+      const pg = new Playground({ model: step.model, ctypes: step.ctypes ?? true });
+      pg.run(step.setup.join('\n') + '\n' + step.code.slice(0, i).join('\n') + '\n');
+      return normalise(pg.runInput(code).output);
+    });
+    for (const p of python) expect(ours).toContain(p);
+  });
+});
