@@ -73,6 +73,8 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
   const firstBytes: number[] = [];
   const frames: number[] = [];
   const realFrames: number[] = [];
+  const wheelFrames: number[] = [];
+  const wheelReal: number[] = [];
   const floorIdle: number[] = [];
   const floorScroll: number[] = [];
   try {
@@ -134,6 +136,31 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
       });
       frames.push(...deltas.deltas);
       realFrames.push(deltas.real);
+      // wheel-only: 300 frames of 400 px (20 rows) each from the middle of the file, as a reader scrolls
+      const wheel = await page.evaluate(async () => {
+        const grid = document.querySelector('[data-testid=byte-grid]') as HTMLDivElement;
+        const slider = document.querySelector('[data-testid=file-slider]') as HTMLInputElement;
+        const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+        setValue.call(slider, String(Math.round(Number(slider.max) / 2)));
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+        for (let k = 0; k < 30; k++) await new Promise((r) => requestAnimationFrame(r));
+        const stamps: number[] = [];
+        let real = 0;
+        for (let k = 0; k < 300; k++) {
+          grid.scrollTop += 400;
+          stamps.push(await new Promise<number>((r) => requestAnimationFrame(r)));
+          if (grid.dataset.loaded === 'true') real++;
+        }
+        return { deltas: stamps.slice(1).map((t, i) => t - stamps[i]), real: real / 300 };
+      });
+      wheelFrames.push(...wheel.deltas);
+      wheelReal.push(wheel.real);
+      await page.evaluate(() => {
+        const slider = document.querySelector('[data-testid=file-slider]') as HTMLInputElement;
+        const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+        setValue.call(slider, slider.max);
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+      });
       // the end of the file is reachable and painted with its real bytes (zeros: the file is sparse)
       await page.waitForFunction(
         (last) => (document.querySelector('[data-testid=byte-grid]') as unknown as { __byteGrid?: { cellText(o: number): string | null } })?.__byteGrid?.cellText(last) === '00',
@@ -160,6 +187,8 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
       ['scroll start -> end: p95 frame (ms)', p95.toFixed(2), '< 20'],
       ['scroll: median frame (ms)', median(frames).toFixed(2), ''],
       ['scroll: frames painted with every visible byte loaded (median %)', (median(realFrames) * 100).toFixed(0), ''],
+      ['wheel-only scroll, 20 rows/frame: median / p95 frame (ms)', `${median(wheelFrames).toFixed(2)} / ${percentile(wheelFrames, 95).toFixed(2)}`, ''],
+      ['wheel-only scroll: frames with every visible byte loaded (median %)', (median(wheelReal) * 100).toFixed(0), ''],
       ['floor, idle static page: median / p95 frame (ms)', `${median(floorIdle).toFixed(2)} / ${percentile(floorIdle, 95).toFixed(2)}`, ''],
       ['floor, trivial div scrolled 400 px/frame: median / p95 (ms)', `${median(floorScroll).toFixed(2)} / ${percentile(floorScroll, 95).toFixed(2)}`, ''],
     ],
@@ -170,6 +199,9 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
     uiScrollP95FrameMs: p95,
     uiScrollMedianFrameMs: median(frames),
     uiScrollLoadedFrameShare: median(realFrames),
+    uiWheelMedianFrameMs: median(wheelFrames),
+    uiWheelP95FrameMs: percentile(wheelFrames, 95),
+    uiWheelLoadedFrameShare: median(wheelReal),
     uiFloorIdleMedianMs: median(floorIdle),
     uiFloorIdleP95Ms: percentile(floorIdle, 95),
     uiFloorScrollMedianMs: median(floorScroll),

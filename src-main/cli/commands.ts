@@ -1,5 +1,9 @@
 /** The CLI's commands, each a thin layer over api/inspect.ts and the core. */
-import { ArgumentError } from '../core/errors';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ArgumentError, IOError } from '../core/errors';
+import { runScript } from './run';
+import { mapFile } from '../platform/mappedMemory';
 import { DType } from '../core/dtype';
 import { evaluateViewExpr } from '../core/viewexpr';
 import type { ModelName } from '../api/inspect';
@@ -18,6 +22,7 @@ export const USAGE = `stridescope — see how an N-dimensional array lives in me
   stridescope reinterpret FILE --offset N [--model lp64|llp64|ilp32] [--json]
                                                        the bytes at N as every C type, both byte orders
   stridescope hex FILE [--offset N] [--length N]       hex + ASCII dump
+  stridescope run SCRIPT [--model lp64|llp64|ilp32]    playground statements, printed as Python's >>> prompt would
   stridescope kernel FILE NAME [--view EXPR] [--json] [--no-native]
                                                        run a C kernel: ${'sum min max count_nan count_nonzero checksum contiguous_copy'}
 
@@ -26,6 +31,17 @@ export const USAGE = `stridescope — see how an N-dimensional array lives in me
   With no FILE, inspect describes the built-in example (the seed page's 2x2 int32 array).
   In EXPR the loaded array is named \`a\`, e.g. --view 'a[:, ::-1]'.
 `;
+
+/** `stridescope run FILE`: the playground interpreter over a script, as Python's >>> prompt would print it. */
+export function runScriptFile(file: string, model: string | undefined): { output: string; exitCode: number } {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new IOError(file, (e as Error).message);
+  }
+  return runScript(source, { model: parseModel(model), mapper: mapFile, cwd: dirname(resolve(file)) });
+}
 
 export interface CliOptions {
   json?: boolean;
@@ -160,7 +176,7 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
       }
     }
     default:
-      throw new ArgumentError(`unknown command '${command}': expected inspect, walk, reinterpret, hex or kernel`);
+      throw new ArgumentError(`unknown command '${command}': expected inspect, walk, reinterpret, hex, kernel or run`);
   }
 }
 

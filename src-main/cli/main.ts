@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { isStridescopeError, ArgumentError, StridescopeError } from '../core/errors';
-import { runCommand, USAGE } from './commands';
+import { runCommand, runScriptFile, USAGE } from './commands';
 import { installRealAddresses } from '../platform/mappedMemory';
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
@@ -45,6 +45,13 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       return positionals.length === 0 && !values.help ? 2 : 0;
     }
     const [command, ...rest] = positionals;
+    if (command === 'run') {
+      // A script's output is exactly what Python's >>> prompt would print: written raw, its exit code kept.
+      if (rest.length !== 1) throw new ArgumentError('run needs exactly one FILE of playground statements');
+      const { output, exitCode } = runScriptFile(rest[0], values.model);
+      out.write(output);
+      return exitCode;
+    }
     const text = await runCommand(command, rest, values);
     out.write(text.endsWith('\n') ? text : text + '\n');
     return 0;

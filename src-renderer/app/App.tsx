@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiError, AppInfo, ArraySummary, OpenRequest, Result } from '../../src-main/api/contract';
 import { bridge, call } from './api';
 import { ErrorBox } from './common';
+import { RawOpenForm, needsRawOptions } from './RawOpenForm';
 import { ArrayView } from '../array/ArrayView';
 import { BytesView } from '../bytes/BytesView';
 import { WalkView } from '../walk/WalkView';
@@ -27,6 +28,8 @@ export interface ViewProps {
   setCursor: (fileOffset: number | null) => void;
   goto: (tab: TabName, fileOffset?: number) => void;
   openExample: () => Promise<ArraySummary | null>;
+  /** Open another member of the .npz `from` came from (or show it, when it is open already). */
+  openMember: (from: ArraySummary, member: string) => Promise<ArraySummary | null>;
 }
 
 export function App() {
@@ -39,6 +42,8 @@ export function App() {
   const [recent, setRecent] = useState<string[]>([]);
   const [dragging, setDragging] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** A dropped/picked file that is neither .npy nor .npz: the raw form asks how to map it. */
+  const [rawPath, setRawPath] = useState<string | null>(null);
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
 
   const current = arrays.find((a) => a.id === currentId) ?? null;
@@ -71,12 +76,46 @@ export function App() {
     async (request: OpenRequest) => {
       setBusy(true);
       try {
-        return accept(await call((api) => api.openPath(request)));
+        const r = await call((api) => api.openPath(request));
+        if (!r.ok && !request.raw && needsRawOptions(r.error)) {
+          // not .npy/.npz: ask for dtype, shape, offset, order, mode in place (the current array stays)
+          setError(null);
+          setRawPath(request.path);
+          return null;
+        }
+        if (r.ok) setRawPath(null);
+        return accept(r);
       } finally {
         setBusy(false);
       }
     },
     [accept],
+  );
+
+  /** The raw form's submit: errors stay in the form; success opens the array and closes the form. */
+  const openRaw = useCallback(
+    async (request: OpenRequest) => {
+      const r = await call((api) => api.openPath(request));
+      if (r.ok) {
+        setRawPath(null);
+        accept(r);
+      }
+      return r;
+    },
+    [accept],
+  );
+
+  const openMember = useCallback(
+    async (from: ArraySummary, member: string) => {
+      const already = arrays.find((a) => a.file === from.file && a.npz?.member === member);
+      if (already) {
+        setCurrentId(already.id);
+        return already;
+      }
+      if (!from.file) return null;
+      return open({ path: from.file, member });
+    },
+    [arrays, open],
   );
 
   /** The example: the one already open if there is one, else a fresh one. */
@@ -195,7 +234,7 @@ export function App() {
   };
 
   const viewProps: ViewProps | null = current
-    ? { summary: current, info, cursor: cursors[current.id] ?? null, setCursor, goto, openExample }
+    ? { summary: current, info, cursor: cursors[current.id] ?? null, setCursor, goto, openExample, openMember }
     : null;
 
   return (
@@ -237,7 +276,7 @@ export function App() {
             </span>
           ))}
         </div>
-        <span className="hint">{busy ? 'opening…' : 'drop a .npy / .npz here'}</span>
+        <span className="hint">{busy ? 'opening…' : 'drop a .npy / .npz / raw file here'}</span>
       </header>
 
       <nav className="tabs" role="tablist" aria-label="Views">
@@ -264,6 +303,7 @@ export function App() {
       <ErrorBox error={error} onDismiss={() => setError(null)} />
 
       <main className="view" role="tabpanel">
+        {rawPath ? <RawOpenForm key={rawPath} path={rawPath} open={openRaw} onCancel={() => setRawPath(null)} /> : null}
         {!viewProps ? (
           <div className="empty">No array open. Drop a .npy file here or press Example.</div>
         ) : tab === 'array' ? (

@@ -10,7 +10,7 @@ export function NpzMembers({ summary: s, openMember }: { summary: ArraySummary; 
   if (!npz) return null;
   const archive = s.label.slice(0, s.label.length - npz.member.length - 1) || 'the archive';
   return (
-    <section className="card npz-members" data-testid="npz-members">
+    <section className="card wide npz-members" data-testid="npz-members">
       <h3>
         members of {archive} <span className="muted">({npz.members.length})</span>
       </h3>
