@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: every measurement, in one run, medians of several runs each.
- * Sections: open cost (4 GiB vs 4 KiB), stride-walk throughput, native kernels vs bandwidth vs NumPy, UI.
+ * Sections: open (4 GiB vs 4 KiB), walk (stride-walk throughput), kernels (native vs fallback vs bandwidth vs NumPy),
+ * playground (statement latency at 1e6 elements), ui (drop-to-first-bytes and scroll frame times in Chromium).
  * Pass section names to run only some: `npm run bench -- open walk`.
  */
 import { benchDir, benchOpen, benchWalk } from './openAndWalk';
+import { printTable } from './stats';
 
 const only = new Set(process.argv.slice(2));
 const want = (name: string) => only.size === 0 || only.has(name);
@@ -14,6 +16,12 @@ if (want('walk')) Object.assign(results, benchWalk());
 if (want('kernels')) {
   const { benchKernels } = await import('./kernels');
   Object.assign(results, await benchKernels(benchDir()));
+}
+if (want('playground')) {
+  const { benchPlayground } = await import('./playground');
+  const r = benchPlayground();
+  printTable(`playground: one statement on arrays of ${r.n} elements (median ms of 5; budget 50 ms)`, ['statement', 'ms'], Object.entries(r.statements).map(([k, v]) => [k, v.toFixed(2)]));
+  Object.assign(results, { playgroundMaxMs: r.maxMs, playgroundUnderBudget: r.underBudget });
 }
 if (want('ui')) {
   const { benchUi } = await import('./ui');
