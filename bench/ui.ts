@@ -74,6 +74,8 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
   const frames: number[] = [];
   const realFrames: number[] = [];
   const wheelFrames: number[] = [];
+  const draws: number[] = [];
+  const wheelDraws: number[] = [];
   const wheelReal: number[] = [];
   const floorIdle: number[] = [];
   const floorScroll: number[] = [];
@@ -116,6 +118,7 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
         const slider = document.querySelector('[data-testid=file-slider]') as HTMLInputElement;
         const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
         const max = Number(slider.max);
+        (grid as unknown as { __byteGrid: { drawTimes(r: boolean): number[] } }).__byteGrid.drawTimes(true);
         const stamps: number[] = [];
         const N = 300;
         let real = 0;
@@ -136,6 +139,7 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
       });
       frames.push(...deltas.deltas);
       realFrames.push(deltas.real);
+      draws.push(...(await page.evaluate(() => (document.querySelector('[data-testid=byte-grid]') as unknown as { __byteGrid: { drawTimes(r: boolean): number[] } }).__byteGrid.drawTimes(true))));
       // wheel-only: 300 frames of 400 px (20 rows) each from the middle of the file, as a reader scrolls
       const wheel = await page.evaluate(async () => {
         const grid = document.querySelector('[data-testid=byte-grid]') as HTMLDivElement;
@@ -144,6 +148,7 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
         setValue.call(slider, String(Math.round(Number(slider.max) / 2)));
         slider.dispatchEvent(new Event('input', { bubbles: true }));
         for (let k = 0; k < 30; k++) await new Promise((r) => requestAnimationFrame(r));
+        (grid as unknown as { __byteGrid: { drawTimes(r: boolean): number[] } }).__byteGrid.drawTimes(true);
         const stamps: number[] = [];
         let real = 0;
         for (let k = 0; k < 300; k++) {
@@ -154,6 +159,7 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
         return { deltas: stamps.slice(1).map((t, i) => t - stamps[i]), real: real / 300 };
       });
       wheelFrames.push(...wheel.deltas);
+      wheelDraws.push(...(await page.evaluate(() => (document.querySelector('[data-testid=byte-grid]') as unknown as { __byteGrid: { drawTimes(r: boolean): number[] } }).__byteGrid.drawTimes(true))));
       wheelReal.push(wheel.real);
       await page.evaluate(() => {
         const slider = document.querySelector('[data-testid=file-slider]') as HTMLInputElement;
@@ -187,8 +193,10 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
       ['scroll start -> end: p95 frame (ms)', p95.toFixed(2), '< 20'],
       ['scroll: median frame (ms)', median(frames).toFixed(2), ''],
       ['scroll: frames painted with every visible byte loaded (median %)', (median(realFrames) * 100).toFixed(0), ''],
+      ['scroll: grid draw on the main thread, median / p95 (ms)', `${median(draws).toFixed(2)} / ${percentile(draws, 95).toFixed(2)}`, ''],
       ['wheel-only scroll, 20 rows/frame: median / p95 frame (ms)', `${median(wheelFrames).toFixed(2)} / ${percentile(wheelFrames, 95).toFixed(2)}`, ''],
       ['wheel-only scroll: frames with every visible byte loaded (median %)', (median(wheelReal) * 100).toFixed(0), ''],
+      ['wheel-only scroll: grid draw, median / p95 (ms)', `${median(wheelDraws).toFixed(2)} / ${percentile(wheelDraws, 95).toFixed(2)}`, ''],
       ['floor, idle static page: median / p95 frame (ms)', `${median(floorIdle).toFixed(2)} / ${percentile(floorIdle, 95).toFixed(2)}`, ''],
       ['floor, trivial div scrolled 400 px/frame: median / p95 (ms)', `${median(floorScroll).toFixed(2)} / ${percentile(floorScroll, 95).toFixed(2)}`, ''],
     ],
@@ -199,6 +207,9 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
     uiScrollP95FrameMs: p95,
     uiScrollMedianFrameMs: median(frames),
     uiScrollLoadedFrameShare: median(realFrames),
+    uiScrollDrawMedianMs: median(draws),
+    uiScrollDrawP95Ms: percentile(draws, 95),
+    uiWheelDrawP95Ms: percentile(wheelDraws, 95),
     uiWheelMedianFrameMs: median(wheelFrames),
     uiWheelP95FrameMs: percentile(wheelFrames, 95),
     uiWheelLoadedFrameShare: median(wheelReal),

@@ -17,6 +17,8 @@ import { installBridge, serveRenderer, ORIGIN } from './bridge';
 export const ROOT = resolve(import.meta.dirname, '..');
 export const FIXTURES = join(ROOT, 'tests', 'fixtures', 'npy');
 export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
+/** Files specs make at run time (a sparse multi-GiB .npy); droppable like the fixtures. */
+export const GENERATED = join(tmpdir(), 'stridescope-e2e-generated');
 export const CHROMIUM = process.env.STRIDESCOPE_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -47,7 +49,7 @@ export function chooseMode(): Mode {
 /** Every fixture file by name, for the bridge's stand-in of webUtils.getPathForFile. */
 function fixtureFiles(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const dir of [FIXTURES, join(FIXTURES, 'bad'), join(ROOT, 'e2e', 'fixtures')]) {
+  for (const dir of [FIXTURES, join(FIXTURES, 'bad'), join(ROOT, 'e2e', 'fixtures'), GENERATED]) {
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir)) out[name] ??= join(dir, name);
   }

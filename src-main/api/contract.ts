@@ -64,6 +64,8 @@ export const LIMITS = {
   maxOpenArrays: 64,
   /** Recent files remembered. */
   maxRecent: 10,
+  /** Characters in one console submission (a typed line or a pasted script). */
+  maxConsoleInput: 64 * 1024,
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -136,7 +138,7 @@ export interface NpyHeaderInfo {
   parts: HeaderPart[];
 }
 
-export type SourceKind = 'example' | 'npy' | 'npz-member' | 'raw';
+export type SourceKind = 'example' | 'npy' | 'npz-member' | 'raw' | 'playground';
 
 export interface ArraySummary {
   id: ArrayId;
@@ -412,6 +414,98 @@ export interface KernelRun {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The console (the playground interpreter, one session per window, in main)
+
+/** One statement the console ran, as Python's REPL would print it. */
+export interface ConsoleStatement {
+  line: number;
+  source: string;
+  /** what the REPL printed (repr, `<stdin>:1: RuntimeWarning`, Traceback) */
+  output: string;
+  /** the Python exception when it raised (type 'LifetimeError' for a refused read of freed memory) */
+  error: { type: string; message: string } | null;
+  /** "User Beware!" notes (data_as pointers) — Python prints none of these */
+  notes: string[];
+}
+
+/** One `>>>` input (a line, or lines joined by open brackets), echoed with `>>> ` / `... ` prompts. */
+export interface ConsoleInput {
+  text: string;
+  output: string;
+  raised: boolean;
+  statements: ConsoleStatement[];
+}
+
+/** An array bound to a name in the console, listed like an opened file (the other panes can show it). */
+export interface ConsoleArray {
+  name: string;
+  id: ArrayId;
+  summary: ArraySummary;
+}
+
+export interface ConsoleSessionInfo {
+  model: DataModelName;
+  /** false: NumPy without the ctypes module (the seed's fallback) */
+  ctypes: boolean;
+  /** where relative file names resolve, and the only place np.save / np.memmap may write */
+  cwd: string;
+  /** statements run so far in this session */
+  statements: number;
+  /** top-level names and their Python type names */
+  names: { name: string; type: string }[];
+  arrays: ConsoleArray[];
+}
+
+export interface ConsoleRunResult {
+  inputs: ConsoleInput[];
+  /** everything printed, in order */
+  output: string;
+  raised: boolean;
+  /** names bound or rebound, and names deleted, by this run */
+  bound: string[];
+  deleted: string[];
+  /** arrays no longer listed (their name was rebound or deleted): the panes drop these ids */
+  closed: ArrayId[];
+  session: ConsoleSessionInfo;
+}
+
+export interface ConsoleResetOptions {
+  model?: DataModelName;
+  ctypes?: boolean;
+}
+
+export type TourPaneName = 'console' | 'bytes' | 'walk' | 'reinterpret' | 'lifetime';
+
+export interface TourStepInfo {
+  id: string;
+  title: string;
+  seed: string;
+  explain: string;
+  pane: TourPaneName;
+  model: DataModelName;
+  ctypes: boolean;
+  /** run first, quietly (the state the step needs) */
+  setup: string[];
+  /** typed into the console, one input each */
+  code: string[];
+  /** what the console prints for `code`, addresses written ADDR (ctypes.data) and 0xADDR (object addresses) */
+  expected: string;
+}
+
+export interface TourRunRequest {
+  id: string;
+  /** true: also run `code` (the handlers' own check); false (default): only reset + setup, the renderer types the code */
+  code?: boolean;
+}
+
+export interface TourRunResult {
+  step: TourStepInfo;
+  setup: ConsoleRunResult;
+  /** `code` run input by input (when requested), else null */
+  code: ConsoleRunResult | null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The API
 
 export interface AppInfo {
@@ -445,6 +539,16 @@ export interface StridescopeApi {
   lifetime(scenario: LifetimeScenarioName | null): Promise<Result<LifetimeReport>>;
   listKernels(): Promise<Result<KernelInfo[]>>;
   runKernel(id: ArrayId, kernel: string, expression: string): Promise<Result<KernelRun>>;
+  /** Run console input (≤ LIMITS.maxConsoleInput characters; several lines are split into inputs as the REPL would). */
+  consoleRun(source: string): Promise<Result<ConsoleRunResult>>;
+  /** A fresh console session (the model switch: a new interpreter under that data model). */
+  consoleReset(options?: ConsoleResetOptions): Promise<Result<ConsoleSessionInfo>>;
+  consoleSession(): Promise<Result<ConsoleSessionInfo>>;
+  /** The console's allocations, holders and lifetime warnings (refused reads, addresses into freed memory). */
+  consoleLifetime(): Promise<Result<LifetimeReport>>;
+  tourSteps(): Promise<Result<TourStepInfo[]>>;
+  /** Start a tour step: reset the console to the step's model, run its setup (and its code when asked). */
+  tourRun(request: TourRunRequest): Promise<Result<TourRunResult>>;
 }
 
 export type ApiMethod = keyof StridescopeApi;
@@ -470,6 +574,12 @@ export const API_METHODS = [
   'lifetime',
   'listKernels',
   'runKernel',
+  'consoleRun',
+  'consoleReset',
+  'consoleSession',
+  'consoleLifetime',
+  'tourSteps',
+  'tourRun',
 ] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that API_METHODS lists every method exactly.

@@ -7,7 +7,8 @@
  * The renderer can only ask for bounded windows of arrays it was given: there is no way to name an address.
  */
 import { basename } from 'node:path';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { StridescopeError, ArgumentError, BoundsError } from '../core/errors';
 import { valueToJSON, type DType } from '../core/dtype';
@@ -25,6 +26,7 @@ import { describeCtypes, readPointer, runLifetimeScenario, reportOf, kernelCatal
 import { LifetimeRegistry } from '../core/lifetime';
 import { adoptArray } from '../core/ctypes';
 import * as v from './validate';
+import { ConsoleSession, TOUR_STEPS } from './console';
 import {
   LIMITS,
   type ApiError,
@@ -72,6 +74,8 @@ interface OpenedArray {
   fortranOrder: boolean;
   /** .npz members: the archive's directory and which member this is */
   npz: NpzInfo | null;
+  /** An array bound to a name in the console: the name, and the console's data model. */
+  console?: { name: string; model: DataModelName };
   close(): void;
 }
 
@@ -83,6 +87,8 @@ export interface HandlerOptions {
   /** Native open dialog (Electron's dialog.showOpenDialog); absent in the browser bridge. */
   showOpenDialog?: () => Promise<string | null>;
   version?: string;
+  /** The console's working directory (Electron: <userData>/console); none = a temporary one, removed on dispose. */
+  consoleDir?: string;
 }
 
 export interface Handlers extends StridescopeApi {
@@ -266,7 +272,8 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       closeOne(arrays.get(oldest)!, 'closed to make room (more than ' + LIMITS.maxOpenArrays + ' arrays open)');
     }
     const full = { ...o, id: `a${nextId++}` };
-    adoptArray(registry, full.array);
+    // console arrays live in the console's own registry (its lifetimes are Python's)
+    if (full.source !== 'playground') adoptArray(registry, full.array);
     arrays.set(full.id, full);
     return full;
   }
@@ -304,10 +311,10 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       fortranOrder: o.fortranOrder,
       flags: json.flags,
       address: hexAddress(a.address),
-      ctypes: describeCtypes(a, o.source === 'example' ? 'x' : 'a', model),
+      ctypes: describeCtypes(a, o.console ? o.console.name : o.source === 'example' ? 'x' : 'a', o.console ? o.console.model : model),
       values: json.values,
       memoryKind: a.memory.kind,
-      platformModel: model,
+      platformModel: o.console ? o.console.model : model,
       npz: o.npz ? { member: o.npz.member, members: o.npz.members.map((m) => ({ ...m })) } : null,
     };
   }
@@ -432,6 +439,65 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     return { fileOffset, region: 'data', headerPart: null, element: elementInfo(o, hit.index, hit.byteInElement) };
   }
 
+  // ---- the console: one playground session, its named arrays listed among the open arrays
+
+  let consoleDir: string | null = options.consoleDir ?? null;
+  let ownsConsoleDir = false;
+  function ensureConsoleDir(): string {
+    if (consoleDir === null) {
+      consoleDir = mkdtempSync(`${tmpdir()}/stridescope-console-`);
+      ownsConsoleDir = true;
+    } else mkdirSync(consoleDir, { recursive: true });
+    return consoleDir;
+  }
+  let consoleInstance: ConsoleSession | null = null;
+  function consoleSession(): ConsoleSession {
+    consoleInstance ??= new ConsoleSession({
+      dir: ensureConsoleDir,
+      mapper: mapFile,
+      model,
+      host: {
+        add(name, array, m) {
+          const mem = array.memory;
+          const bytes: ByteSpace = {
+            size: mem.size,
+            // the whole allocation the array lives in (a view shows its base's bytes); reads past it are zeros
+            // (readBytes never asks for them; summary's small-array checksum of a view may)
+            read(offset, length) {
+              if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
+                throw new BoundsError(`bytes [${offset}, ${offset + length}) are outside ${name}'s memory (${mem.size} bytes)`, offset);
+              }
+              const out = new Uint8Array(length);
+              const end = Math.min(offset + length, mem.size);
+              if (offset < end) out.set(mem.read(offset, end - offset), 0);
+              return out;
+            },
+          };
+          return register({
+            label: `${name} (console)`,
+            source: 'playground',
+            file: null,
+            array,
+            bytes,
+            dataOffset: array.offset,
+            header: null,
+            fortranOrder: false,
+            npz: null,
+            console: { name, model: m },
+            close: () => {},
+          }).id;
+        },
+        remove(id) {
+          const o = arrays.get(id);
+          if (o) closeOne(o, 'its console name was rebound or deleted');
+        },
+        has: (id) => arrays.has(id),
+        summary: (id) => summary(get(id)),
+      },
+    });
+    return consoleInstance;
+  }
+
   const api: Handlers = {
     appInfo: () =>
       guard<AppInfo>(() => ({
@@ -479,6 +545,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       guard(() => {
         const o = get(id);
         closeOne(o, `by closing ${o.label} in the app`);
+        if (o.console) consoleSession().forget(o.id);
         return { closed: o.id };
       }),
 
@@ -612,7 +679,25 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         };
       }),
 
+    consoleRun: (source: unknown) => guard(() => consoleSession().run(v.consoleSource(source))),
+
+    consoleReset: (options: unknown) => guard(() => consoleSession().reset(v.consoleResetOptions(options))),
+
+    consoleSession: () => guard(() => consoleSession().info()),
+
+    consoleLifetime: () => guard<LifetimeReport>(() => consoleSession().lifetime()),
+
+    tourSteps: () => guard(() => TOUR_STEPS.map((s) => ({ ...s, setup: [...s.setup], code: [...s.code] }))),
+
+    tourRun: (request: unknown) =>
+      guard(() => {
+        const r = v.tourRunRequest(request, TOUR_STEPS.map((s) => s.id));
+        return consoleSession().tour(r.id, r.code ?? false);
+      }),
+
     dispose() {
+      consoleInstance?.dispose();
+      if (ownsConsoleDir && consoleDir) rmSync(consoleDir, { recursive: true, force: true });
       for (const o of [...arrays.values()]) closeOne(o, 'when the window closed');
     },
   };

@@ -12,6 +12,8 @@ import {
   type LifetimeScenarioName,
   type OpenRequest,
   type RawOpenOptions,
+  type ConsoleResetOptions,
+  type TourRunRequest,
 } from './contract';
 
 function describe(v: unknown): string {
@@ -120,6 +122,35 @@ export function openRequest(v: unknown): OpenRequest {
   const out: OpenRequest = { path: path(o.path) };
   if (o.member !== undefined) out.member = str('member', o.member, 1024);
   if (o.raw !== undefined) out.raw = rawOptions(o.raw);
+  return out;
+}
+
+/** Console input: a string of at most LIMITS.maxConsoleInput characters (newlines allowed, NUL not). */
+export function consoleSource(v: unknown): string {
+  return str('source', v, LIMITS.maxConsoleInput);
+}
+
+export function consoleResetOptions(v: unknown): ConsoleResetOptions {
+  if (v === undefined || v === null) return {};
+  const o = plainObject('options', v);
+  onlyKeys('options', o, ['model', 'ctypes']);
+  const out: ConsoleResetOptions = {};
+  if (o.model !== undefined) out.model = model(o.model);
+  if (o.ctypes !== undefined) {
+    if (typeof o.ctypes !== 'boolean') throw new ArgumentError(`options.ctypes must be a boolean, got ${describe(o.ctypes)}`, 'true | false');
+    out.ctypes = o.ctypes;
+  }
+  return out;
+}
+
+export function tourRunRequest(v: unknown, ids: readonly string[]): TourRunRequest {
+  const o = plainObject('request', v);
+  onlyKeys('request', o, ['id', 'code']);
+  const out: TourRunRequest = { id: oneOf('request.id', o.id, ids) };
+  if (o.code !== undefined) {
+    if (typeof o.code !== 'boolean') throw new ArgumentError(`request.code must be a boolean, got ${describe(o.code)}`, 'true | false');
+    out.code = o.code;
+  }
   return out;
 }
 

@@ -562,48 +562,99 @@ export class NDArray {
     const n = Math.min(this.size, limit === undefined ? this.size : Math.max(0, Math.floor(limit)));
     const out: Value[] = [];
     const itemsize = this.itemsize;
-    this.readElements(walkOffsets(this.layout, 0, n), (bytes, at) => {
-      out.push(this.dtype.decode(bytes, at));
+    const offsets = walkOffsets(this.layout, 0, n);
+    const dtype = this.dtype;
+    this.readWindows(offsets, (window, lo, i, j) => {
+      for (let k = i; k < j; k++) out.push(dtype.decode(window, offsets[k] - lo));
     });
     return out;
   }
 
   /** The elements' bytes in C order, F order, or 'A' (F when F-contiguous and not C-contiguous) — like tobytes(). */
   toBytes(order: 'C' | 'F' | 'A' = 'C'): Uint8Array {
-    const nbytes = this.nbytes;
-    if (nbytes > MAX_MATERIALISE) {
-      throw new UnsupportedError(`${this.label} is ${nbytes} bytes: too large to copy out at once (read it in windows)`);
-    }
-    const fl = this.flags;
-    const useF = order === 'F' || (order === 'A' && fl.F_CONTIGUOUS && !fl.C_CONTIGUOUS);
-    const layout: Layout = useF
-      ? { shape: this.shape.slice().reverse(), strides: this.strides.slice().reverse(), offset: this.offset }
-      : this.layout;
-    const out = new Uint8Array(nbytes);
-    const itemsize = this.itemsize;
-    let w = 0;
-    this.readElements(walkOffsets(layout, 0, this.size), (bytes, at) => {
-      out.set(bytes.subarray(at, at + itemsize), w);
-      w += itemsize;
-    });
+    const out = new Uint8Array(this.checkedNBytes());
+    this.gatherBytes(order, out);
     return out;
   }
 
   /** A C-ordered copy on new owned memory (OWNDATA, writeable, no base). */
   copy(): NDArray {
-    const bytes = this.toBytes('C');
     const label = `${this.label}.copy()`;
-    const memory = new OwnedMemory(label, bytes);
+    const memory = new OwnedMemory(label, this.checkedNBytes());
+    this.gatherBytes('C', memory.view());
     // NumPy gives freshly allocated empty arrays zero strides
     const strides = this.size === 0 ? this.shape.map(() => 0) : cStrides(this.shape, this.itemsize);
     return new NDArray({ memory, dtype: this.dtype, shape: this.shape, strides, offset: 0, base: null, ownsData: true, label });
   }
 
+  private checkedNBytes(): number {
+    const nbytes = this.nbytes;
+    if (nbytes > MAX_MATERIALISE) {
+      throw new UnsupportedError(`${this.label} is ${nbytes} bytes: too large to copy out at once (read it in windows)`);
+    }
+    return nbytes;
+  }
+
+  /**
+   * Copy the elements' bytes, in `order`, into `out` (nbytes long). Owned memory is read in place; mapped
+   * memory with one bounded read of the elements' byte span when that span is not much larger than the
+   * elements themselves, else in READ_WINDOW windows. The gather runs along the innermost axis with typed
+   * copies (one `set` per contiguous run).
+   */
+  private gatherBytes(order: 'C' | 'F' | 'A', out: Uint8Array): void {
+    const nbytes = out.byteLength;
+    if (nbytes === 0) return;
+    const fl = this.flags;
+    const useF = order === 'F' || (order === 'A' && fl.F_CONTIGUOUS && !fl.C_CONTIGUOUS);
+    const layout: Layout = useF
+      ? { shape: this.shape.slice().reverse(), strides: this.strides.slice().reverse(), offset: this.offset }
+      : this.layout;
+    const itemsize = this.itemsize;
+    const { low, high } = byteBounds(layout, itemsize);
+    if (isCContiguous(layout, itemsize)) {
+      // one run: [offset, offset + nbytes) (low === offset for a C-contiguous layout)
+      if (this.memory instanceof OwnedMemory) {
+        this.memory.check(low, nbytes);
+        out.set(this.memory.view().subarray(low, low + nbytes));
+      } else out.set(this.memory.read(low, nbytes));
+      return;
+    }
+    let src: Uint8Array | undefined;
+    if (this.memory instanceof OwnedMemory) {
+      try {
+        this.memory.check(low, high - low);
+        src = this.memory.view().subarray(low, high);
+      } catch {
+        src = undefined; // as_strided past the end: the windowed walk names the first element out of reach
+      }
+    } else if (high - low <= Math.min(MAX_MATERIALISE, Math.max(64 << 20, nbytes * 4))) {
+      try {
+        src = this.memory.read(low, high - low);
+      } catch {
+        src = undefined;
+      }
+    }
+    if (src) {
+      gatherStrided(src, layout.offset - low, layout.shape, layout.strides, itemsize, out);
+      return;
+    }
+    let w = 0;
+    const offsets = walkOffsets(layout, 0, this.size);
+    this.readWindows(offsets, (window, lo, i, j) => {
+      for (let k = i; k < j; k++) {
+        const at = offsets[k] - lo;
+        out.set(window.subarray(at, at + itemsize), w);
+        w += itemsize;
+      }
+    });
+  }
+
   /**
    * Read the elements at `offsets` (in that order) in bounded windows: consecutive elements whose bytes fit in
-   * one READ_WINDOW are fetched with one `memory.read`. Each read is checked by the memory.
+   * one READ_WINDOW are fetched with one `memory.read`, and `visit` gets each window (starting at byte `lo`)
+   * with the range [i, j) of `offsets` it holds. Each read is checked by the memory.
    */
-  private readElements(offsets: Float64Array, visit: (bytes: Uint8Array, at: number) => void): void {
+  private readWindows(offsets: Float64Array, visit: (window: Uint8Array, lo: number, i: number, j: number) => void): void {
     const itemsize = this.itemsize;
     const n = offsets.length;
     let i = 0;
@@ -629,7 +680,7 @@ export class NDArray {
         for (let k = i; k < j; k++) this.memory.check(offsets[k], itemsize);
         throw e;
       }
-      for (let k = i; k < j; k++) visit(window, offsets[k] - lo);
+      visit(window, lo, i, j);
       i = j;
     }
   }
@@ -722,4 +773,100 @@ export function attemptNocopyReshape(
   if (isFOrder && ni >= 1) lastStride *= newdims[ni - 1];
   for (let nk = ni; nk < newnd; nk++) newstrides[nk] = lastStride;
   return newstrides;
+}
+
+/**
+ * Copy the elements of the layout (`shape`, byte `strides`, element [0,...] at byte `base` of `src`) into
+ * `out` in C order: a tight loop along the innermost axis — one `set` per contiguous run, else 4- or 2-byte
+ * word copies when everything is word-aligned, else bytes.
+ */
+export function gatherStrided(
+  src: Uint8Array,
+  base: number,
+  shape: readonly number[],
+  strides: readonly number[],
+  itemsize: number,
+  out: Uint8Array,
+): void {
+  const nd = shape.length;
+  const n = shapeSize(shape);
+  if (n === 0) return;
+  if (nd === 0) {
+    out.set(src.subarray(base, base + itemsize), 0);
+    return;
+  }
+  // drop length-1 axes (any stride) so the innermost axis is a real one
+  const dims: number[] = [];
+  const st: number[] = [];
+  for (let i = 0; i < nd; i++) {
+    if (shape[i] !== 1) {
+      dims.push(shape[i]);
+      st.push(strides[i]);
+    }
+  }
+  if (dims.length === 0) {
+    dims.push(1);
+    st.push(itemsize);
+  }
+  const m = dims.length;
+  const inner = dims[m - 1];
+  const innerStride = st[m - 1];
+  const runBytes = inner * itemsize;
+  const contiguousRun = innerStride === itemsize;
+  const unit = itemsize % 4 === 0 ? 4 : itemsize % 2 === 0 ? 2 : 1;
+  let wordAligned = unit > 1 && src.byteOffset % unit === 0 && base % unit === 0 && out.byteOffset % unit === 0;
+  for (let i = 0; i < m && wordAligned; i++) if (st[i] % unit !== 0) wordAligned = false;
+  const words = itemsize / unit;
+  let s32: Uint32Array | undefined;
+  let d32: Uint32Array | undefined;
+  let s16: Uint16Array | undefined;
+  let d16: Uint16Array | undefined;
+  if (wordAligned && unit === 4) {
+    s32 = new Uint32Array(src.buffer, src.byteOffset, src.byteLength >> 2);
+    d32 = new Uint32Array(out.buffer, out.byteOffset, out.byteLength >> 2);
+  } else if (wordAligned && unit === 2) {
+    s16 = new Uint16Array(src.buffer, src.byteOffset, src.byteLength >> 1);
+    d16 = new Uint16Array(out.buffer, out.byteOffset, out.byteLength >> 1);
+  }
+  const idx = new Array<number>(m).fill(0);
+  let rowBase = base;
+  let w = 0;
+  for (;;) {
+    if (contiguousRun && runBytes >= 32) {
+      out.set(src.subarray(rowBase, rowBase + runBytes), w);
+      w += runBytes;
+    } else if (s32 && d32) {
+      const ws = innerStride >> 2;
+      let p = rowBase >> 2;
+      let q = w >> 2;
+      if (words === 1) for (let k = 0; k < inner; k++, p += ws) d32[q++] = s32[p];
+      else if (words === 2) {
+        for (let k = 0; k < inner; k++, p += ws) {
+          d32[q++] = s32[p];
+          d32[q++] = s32[p + 1];
+        }
+      } else for (let k = 0; k < inner; k++, p += ws) for (let t = 0; t < words; t++) d32[q++] = s32[p + t];
+      w += runBytes;
+    } else if (s16 && d16) {
+      const ws = innerStride >> 1;
+      let p = rowBase >> 1;
+      let q = w >> 1;
+      if (words === 1) for (let k = 0; k < inner; k++, p += ws) d16[q++] = s16[p];
+      else for (let k = 0; k < inner; k++, p += ws) for (let t = 0; t < words; t++) d16[q++] = s16[p + t];
+      w += runBytes;
+    } else {
+      let p = rowBase;
+      for (let k = 0; k < inner; k++, p += innerStride) for (let t = 0; t < itemsize; t++) out[w++] = src[p + t];
+    }
+    // carry into the outer axes
+    let ax = m - 2;
+    for (; ax >= 0; ax--) {
+      idx[ax]++;
+      rowBase += st[ax];
+      if (idx[ax] < dims[ax]) break;
+      rowBase -= st[ax] * dims[ax];
+      idx[ax] = 0;
+    }
+    if (ax < 0) break;
+  }
 }

@@ -146,6 +146,8 @@ export async function start(): Promise<void> {
     startupPath: commandLinePath(process.argv, app.isPackaged),
     showOpenDialog,
     version: app.getVersion(),
+    // the console's working directory: relative names in np.load/np.save resolve here, and only here may it write
+    consoleDir: join(app.getPath('userData'), 'console'),
   });
   secureSession();
   registerIpc();

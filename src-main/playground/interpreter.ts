@@ -47,6 +47,7 @@ import {
 } from './objects';
 import { isIncomplete, parse, type Expr, type Stmt } from './parser';
 import { splitInputs } from './tokenizer';
+import type { FilePolicy } from './files';
 
 export type ModelOption = ModelSpec;
 
@@ -58,6 +59,8 @@ export interface PlaygroundOptions {
   fs?: RawFileSystem;
   /** Directory relative file names resolve against. */
   cwd?: string;
+  /** Which files may be read and written (the app's console passes playground/files' sandboxFiles). */
+  files?: FilePolicy;
   /** false: behave as NumPy does when the ctypes module is missing (the seed's "no ctypes" fallback). */
   ctypes?: boolean;
 }
@@ -96,6 +99,7 @@ export class Playground implements Ctx {
   readonly mapper?: Mapper;
   readonly fs?: RawFileSystem;
   readonly cwd?: string;
+  readonly files?: FilePolicy;
   readonly ctypesAvailable: boolean;
   readonly caches = new Map<string, PyObject>();
   private readonly globals = new Map<string, Binding>();
@@ -121,6 +125,7 @@ export class Playground implements Ctx {
     this.mapper = opts.mapper;
     this.fs = opts.fs;
     this.cwd = opts.cwd;
+    this.files = opts.files;
     this.ctypesAvailable = opts.ctypes ?? true;
     this.installBuiltins();
   }

@@ -76,11 +76,16 @@ function filled(shape: number[], d: DType, value: number, ctx: Ctx): PyArray {
   return newArray(arrayFromNumbers(d, shape, f, ctx.label), ctx);
 }
 
-function pathOf(v: PyValue, ctx: Ctx, what: string): string {
+function pathOf(v: PyValue, ctx: Ctx, what: string, access: 'read' | 'write' = 'read', suffix?: string): string {
   if (typeof v !== 'string') throw typeError(`${what}: expected a file name (str), got ${typeName(v)}`);
+  if (suffix && !v.endsWith(suffix)) v += suffix;
+  if (ctx.files) return ctx.files(v, access, `np.${what}`);
   if (v.startsWith('/') || /^[A-Za-z]:[\\/]/.test(v) || !ctx.cwd) return v;
   return `${ctx.cwd.replace(/[\\/]$/, '')}/${v}`;
 }
+
+/** Mapping modes that write to the file (np.memmap's default 'r+' among them). */
+const WRITE_MODES = ['r+', 'w+', 'readwrite', 'write'];
 
 function needMapper(ctx: Ctx, what: string) {
   if (!ctx.mapper) throw new PyException('NotImplementedError', `${what} needs file access: run it with \`stridescope run\` or in the app`);
@@ -258,9 +263,9 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
 
   attrs.set('load', fn('load', (args, kw, ctx) => {
     const b = bindArgs('load', ['file', 'mmap_mode', 'allow_pickle', 'fix_imports', 'encoding'], args, kw, { required: 1, kwOnly: ['max_header_size'] });
-    const path = pathOf(b.file!, ctx, 'load');
-    const mapper = needMapper(ctx, 'np.load');
     const mode = b.mmap_mode === undefined || b.mmap_mode === null ? null : String(b.mmap_mode);
+    const path = pathOf(b.file!, ctx, 'load', mode !== null && WRITE_MODES.includes(mode) ? 'write' : 'read');
+    const mapper = needMapper(ctx, 'np.load');
     const opened = openArrayFile(path, { mode: (mode ?? 'r') as 'r' }, { mapper, fs: ctx.fs });
     if (mode !== null) {
       ctx.registry.track(opened.array.memory, { label: String(b.file), kind: 'mapped', origin: ctx.statementLabel });
@@ -282,8 +287,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
 
   attrs.set('save', fn('save', (args, kw, ctx) => {
     const b = bindArgs('save', ['file', 'arr', 'allow_pickle', 'fix_imports'], args, kw, { required: 2 });
-    let path = pathOf(b.file!, ctx, 'save');
-    if (!path.endsWith('.npy')) path += '.npy';
+    const path = pathOf(b.file!, ctx, 'save', 'write', '.npy');
     const a = b.arr instanceof PyArray ? b.arr.arr : arrayFromPy(b.arr!, null, ctx, ctx.label);
     saveNpy(path, a);
     return null;
@@ -314,10 +318,10 @@ class PyMemmapClass extends PyArrayClass {
   }
   override call(args: PyValue[], kwargs: Kwargs, ctx: Ctx): PyValue {
     const b = bindArgs('memmap', ['filename', 'dtype', 'mode', 'offset', 'shape', 'order'], args, kwargs, { required: 1 });
-    const path = pathOf(b.filename!, ctx, 'memmap');
+    const mode = b.mode === undefined ? 'r+' : String(b.mode);
+    const path = pathOf(b.filename!, ctx, 'memmap', WRITE_MODES.includes(mode) ? 'write' : 'read');
     const mapper = needMapper(ctx, 'np.memmap');
     const d = optDType(b.dtype, ctx, () => DType.parse('uint8'));
-    const mode = b.mode === undefined ? 'r+' : String(b.mode);
     const offset = b.offset === undefined ? 0 : indexValue(b.offset, 'offset');
     const shape = b.shape === undefined || b.shape === null ? null : shapeArg(b.shape, ctx);
     const order = b.order === undefined || b.order === null ? 'C' : (String(b.order) as 'C' | 'F');

@@ -14,6 +14,7 @@ import { OwnedMemory } from '../core/memory';
 import { NDArray } from '../core/ndarray';
 import type { CanonicalModelName } from '../core/ctypeModel';
 import { PyException, typeError, valueError } from './errors';
+import { fastBinary } from './fastufunc';
 
 // ================================================================ dtypes per data model
 
@@ -520,6 +521,16 @@ const TWO53 = 2 ** 53;
  * invalid values as NumPy's RuntimeWarnings.
  */
 export function binaryUfunc(op: BinOp, a: Operand, b: Operand, model: CanonicalModelName, label: string): UfuncResult {
+  const { opType, outType } = resolveBinary(op, a, b, model);
+  return fastBinary(op, a, b, opType, outType, label) ?? binaryUfuncGeneric(op, a, b, model, label);
+}
+
+/**
+ * The generic (reference) implementation of `binaryUfunc`: flat double / BigInt values. `fastBinary`
+ * (fastufunc.ts) gives the same results on typed arrays for everything but float16, empty arrays and the
+ * 64-bit integer operations it hands back here.
+ */
+export function binaryUfuncGeneric(op: BinOp, a: Operand, b: Operand, model: CanonicalModelName, label: string): UfuncResult {
   const { opType, outType } = resolveBinary(op, a, b, model);
   const fa = flatOf(a, model);
   const fb = flatOf(b, model);

@@ -33,6 +33,8 @@ export interface Ctx {
   readonly fs?: RawFileSystem;
   /** Relative paths resolve against this directory. */
   readonly cwd?: string;
+  /** Which files np.load/np.save/np.memmap may touch (the app's console sandbox); none: any (the CLI). */
+  readonly files?: import('./files').FilePolicy;
   /** Emit a Python warning (`<stdin>:1: RuntimeWarning: ...`). */
   warn(category: string, message: string): void;
   /** Register a new allocation (an array that owns fresh memory) under the current label. */

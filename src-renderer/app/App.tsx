@@ -9,6 +9,8 @@ import { WalkView } from '../walk/WalkView';
 import { ReinterpretView } from '../reinterpret/ReinterpretView';
 import { LifetimeView } from '../lifetime/LifetimeView';
 import { KernelsView } from '../kernels/KernelsView';
+import { ConsoleView } from '../console/ConsoleView';
+import type { ConsoleRunResult, ConsoleSessionInfo, TourPaneName } from '../../src-main/api/contract';
 
 export type TabName = 'array' | 'bytes' | 'walk' | 'reinterpret' | 'lifetime' | 'kernels';
 const TABS: { name: TabName; label: string }[] = [
@@ -30,6 +32,8 @@ export interface ViewProps {
   openExample: () => Promise<ArraySummary | null>;
   /** Open another member of the .npz `from` came from (or show it, when it is open already). */
   openMember: (from: ArraySummary, member: string) => Promise<ArraySummary | null>;
+  /** Bumped after every console run (panes showing the console's session refresh). */
+  consoleRev?: number;
 }
 
 export function App() {
@@ -45,6 +49,10 @@ export function App() {
   /** A dropped/picked file that is neither .npy nor .npz: the raw form asks how to map it. */
   const [rawPath, setRawPath] = useState<string | null>(null);
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+  /** The console dock (kept mounted while hidden, so its history stays), and the pane the tour points at. */
+  const [consoleOpen, setConsoleOpen] = useState(false);
+  const [consoleRev, setConsoleRev] = useState(0);
+  const [pointed, setPointed] = useState<TabName | 'console' | null>(null);
 
   const current = arrays.find((a) => a.id === currentId) ?? null;
 
@@ -187,6 +195,9 @@ export function App() {
         const t = TABS[Number(e.key) - 1].name;
         setTab(t);
         tabRefs.current[t]?.focus();
+      } else if (e.altKey && e.key === '0') {
+        e.preventDefault();
+        setConsoleOpen((o) => !o);
       } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o' && info?.canShowDialog) {
         e.preventDefault();
         void call((api) => api.openDialog()).then(accept);
@@ -233,8 +244,49 @@ export function App() {
     tabRefs.current[TABS[j].name]?.focus();
   };
 
+  const listedWasConsole = useRef<Set<string>>(new Set());
+  /** The console's arrays are listed like opened files: replace the listing with the session's. */
+  const showConsoleArrays = useCallback((s: ConsoleSessionInfo, closed: string[], follow: string | null) => {
+    const listed = s.arrays.map((a) => a.summary);
+    const ids = new Set(listed.map((a) => a.id));
+    setArrays((prev) => [...prev.filter((a) => a.source !== 'playground' && !closed.includes(a.id)), ...listed]);
+    setCursors((c) => {
+      const next = { ...c };
+      for (const a of listed) next[a.id] ??= a.dataOffset;
+      return next;
+    });
+    const followed = follow ? s.arrays.find((a) => a.name === follow) : undefined;
+    setCurrentId((cur) => {
+      if (followed) return followed.id;
+      if (cur && (closed.includes(cur) || (!ids.has(cur) && listedWasConsole.current.has(cur)))) return listed.length ? listed[listed.length - 1].id : null;
+      return cur;
+    });
+    listedWasConsole.current = ids;
+    setConsoleRev((n) => n + 1);
+  }, []);
+  const onConsoleResult = useCallback((r: ConsoleRunResult, follow: string | null) => showConsoleArrays(r.session, r.closed, follow), [showConsoleArrays]);
+  const onConsoleSession = useCallback((s: ConsoleSessionInfo) => showConsoleArrays(s, [], null), [showConsoleArrays]);
+  /** The tour points at a pane: switch to it (showing the session's array), and highlight it for a moment. */
+  const pointAt = useCallback(
+    (pane: TourPaneName, arrayName: string | null) => {
+      setArrays((prev) => {
+        const hit = arrayName ? prev.find((a) => a.source === 'playground' && a.label === `${arrayName} (console)`) : undefined;
+        if (hit) setCurrentId(hit.id);
+        return prev;
+      });
+      if (pane !== 'console') setTab(pane);
+      setPointed(pane === 'console' ? 'console' : pane);
+    },
+    [],
+  );
+  useEffect(() => {
+    if (pointed === null) return;
+    const t = setTimeout(() => setPointed(null), 2500);
+    return () => clearTimeout(t);
+  }, [pointed]);
+
   const viewProps: ViewProps | null = current
-    ? { summary: current, info, cursor: cursors[current.id] ?? null, setCursor, goto, openExample, openMember }
+    ? { summary: current, info, cursor: cursors[current.id] ?? null, setCursor, goto, openExample, openMember, consoleRev }
     : null;
 
   return (
@@ -276,6 +328,15 @@ export function App() {
             </span>
           ))}
         </div>
+        <button
+          className={consoleOpen ? 'preset active' : 'preset'}
+          aria-pressed={consoleOpen}
+          onClick={() => setConsoleOpen((o) => !o)}
+          data-testid="toggle-console"
+          title="Type NumPy / ctypes Python and watch the panes follow (Alt+0)"
+        >
+          Console
+        </button>
         <span className="hint">{busy ? 'opening…' : 'drop a .npy / .npz / raw file here'}</span>
       </header>
 
@@ -289,7 +350,7 @@ export function App() {
             role="tab"
             aria-selected={tab === t.name}
             tabIndex={tab === t.name ? 0 : -1}
-            className={tab === t.name ? 'tab active' : 'tab'}
+            className={`${tab === t.name ? 'tab active' : 'tab'}${pointed === t.name ? ' pointed' : ''}`}
             onClick={() => setTab(t.name)}
             onKeyDown={(e) => onTabKey(e, i)}
             data-testid={`tab-${t.name}`}
@@ -302,7 +363,8 @@ export function App() {
 
       <ErrorBox error={error} onDismiss={() => setError(null)} />
 
-      <main className="view" role="tabpanel">
+      <div className="workspace">
+      <main className={`view${pointed && pointed !== 'console' ? ' pointed' : ''}`} role="tabpanel">
         {rawPath ? <RawOpenForm key={rawPath} path={rawPath} open={openRaw} onCancel={() => setRawPath(null)} /> : null}
         {!viewProps ? (
           <div className="empty">No array open. Drop a .npy file here or press Example.</div>
@@ -320,6 +382,10 @@ export function App() {
           <KernelsView {...viewProps} />
         )}
       </main>
+      <aside className={`console-dock${pointed === 'console' ? ' pointed' : ''}`} hidden={!consoleOpen} aria-label="Console" data-testid="console-dock">
+        <ConsoleView onResult={onConsoleResult} onSession={onConsoleSession} point={pointAt} />
+      </aside>
+      </div>
       {dragging ? <div className="drop-overlay">Drop to open</div> : null}
     </div>
   );

@@ -63,6 +63,8 @@ export interface ByteGridProbe {
   lastRow(): number;
   /** every visible byte drawn from real data */
   loaded(): boolean;
+  /** Main-thread milliseconds of the last draws (up to 1024), oldest first; `reset` empties the record. */
+  drawTimes(reset?: boolean): number[];
   rows: number;
 }
 
@@ -206,6 +208,7 @@ export class GridEngine implements ByteGridProbe {
   private fieldOf: Int16Array | null = null;
   private lastDir = 1;
   private lastFirstRow = 0;
+  private times: number[] = [];
   private readonly byteClass: (offset: number) => string;
   private media: MediaQueryList | null = null;
   private readonly onTheme = () => {
@@ -484,7 +487,11 @@ export class GridEngine implements ByteGridProbe {
     if (this.raf || this.disposed) return;
     this.raf = requestAnimationFrame(() => {
       this.raf = 0;
-      if (!this.disposed) this.draw();
+      if (this.disposed) return;
+      const t0 = performance.now();
+      this.draw();
+      if (this.times.length >= 1024) this.times.shift();
+      this.times.push(performance.now() - t0);
     });
   }
 
@@ -785,5 +792,11 @@ export class GridEngine implements ByteGridProbe {
 
   loaded(): boolean {
     return this.allLoaded;
+  }
+
+  drawTimes(reset = false): number[] {
+    const out = [...this.times];
+    if (reset) this.times = [];
+    return out;
   }
 }

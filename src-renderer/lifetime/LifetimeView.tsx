@@ -4,7 +4,10 @@ import type { ViewProps } from '../app/App';
 import { call } from '../app/api';
 import { ErrorBox } from '../app/common';
 
-const SCENARIOS: { name: LifetimeScenarioName | null; label: string; text: string }[] = [
+type Shown = LifetimeScenarioName | null | 'console';
+
+const SCENARIOS: { name: Shown; label: string; text: string }[] = [
+  { name: 'console', label: 'Console', text: 'what the console has allocated: Python’s reference counts, who holds what, and every refused read of freed memory' },
   { name: null, label: 'This session', text: 'the arrays open in the app: the example’s buffer and every file mapping' },
   { name: 'temporary-address', label: 'p = (a+b).ctypes.data', text: 'a bare integer address keeps nothing alive' },
   { name: 'ctypes-keeps-alive', label: 'ct = (a+b).ctypes', text: 'the ctypes object keeps its array alive' },
@@ -13,14 +16,14 @@ const SCENARIOS: { name: LifetimeScenarioName | null; label: string; text: strin
 ];
 
 /** Allocations (live, freed, mapped, closed), who holds what, and the warnings a learner should read. */
-export function LifetimeView({ summary }: ViewProps) {
-  const [scenario, setScenario] = useState<LifetimeScenarioName | null>('temporary-address');
+export function LifetimeView({ summary, consoleRev }: ViewProps) {
+  const [scenario, setScenario] = useState<Shown>(summary.source === 'playground' ? 'console' : 'temporary-address');
   const [report, setReport] = useState<LifetimeReport | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
   useEffect(() => {
     let live = true;
-    void call((api) => api.lifetime(scenario)).then((r) => {
+    void call((api) => (scenario === 'console' ? api.consoleLifetime() : api.lifetime(scenario))).then((r) => {
       if (!live) return;
       if (r.ok) {
         setReport(r.value);
@@ -30,7 +33,7 @@ export function LifetimeView({ summary }: ViewProps) {
     return () => {
       live = false;
     };
-  }, [scenario, summary.id]);
+  }, [scenario, summary.id, consoleRev]);
 
   const labelOf = (id: string) => report?.allocations.find((a) => a.id === id)?.label ?? id;
 

@@ -64,11 +64,12 @@ export async function waitFor(cond: () => boolean, what: string, hangGuardMs = 3
 
 /** Links in /proc/self/fd and lines in /proc/self/maps that point into `dir` (Linux). */
 export function openHandlesUnder(dir: string): { fds: string[]; maps: string[] } {
+  const inside = (p: string) => p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
   const fds: string[] = [];
   for (const fd of fs.readdirSync('/proc/self/fd')) {
     try {
       const target = fs.readlinkSync(`/proc/self/fd/${fd}`);
-      if (target.startsWith(dir)) fds.push(`${fd} -> ${target}`);
+      if (inside(target.replace(/ \(deleted\)$/, ''))) fds.push(`${fd} -> ${target}`);
     } catch {
       /* closed meanwhile (readdir's own fd) */
     }
@@ -76,7 +77,10 @@ export function openHandlesUnder(dir: string): { fds: string[]; maps: string[] }
   const maps = fs
     .readFileSync('/proc/self/maps', 'utf8')
     .split('\n')
-    .filter((l) => l.includes(dir));
+    .filter((l) => {
+      const file = l.split(/\s+/).slice(5).join(' ').replace(/ \(deleted\)$/, '');
+      return file !== '' && inside(file);
+    });
   return { fds, maps };
 }
 

@@ -1,0 +1,245 @@
+/**
+ * The app's console: one playground session (src-main/playground) per window, driven over the IPC contract.
+ *
+ *  - `run(source)` cuts the text into inputs as Python's console does (a typed line, or a pasted script: one
+ *    input per line, lines inside open brackets joined) and runs them in order; line numbers keep counting
+ *    across the session, as they would in one `stridescope run` script, so lifetime messages name the line;
+ *  - arrays bound to names are listed like opened files (ids from the handlers' session), so the Bytes, Stride
+ *    walk, Reinterpret and Kernels panes show them; a name rebound or deleted takes its listing away;
+ *  - the Lifetime pane reads the session's registry: allocations, who holds what, and the warnings — every
+ *    refused read of freed memory, and every name holding a bare address into freed memory;
+ *  - files: see playground/files.ts (`sandboxFiles`): relative names stay in the session's working directory,
+ *    writes happen only there.
+ * Handlers own validation; this module trusts its (already checked) arguments.
+ */
+import type { NDArray } from '../core/ndarray';
+import type { Mapper } from '../formats/npy';
+import { Playground } from '../playground/interpreter';
+import { isIncomplete } from '../playground/parser';
+import { splitInputs } from '../playground/tokenizer';
+import { sandboxFiles } from '../playground/files';
+import { typeName, type PyValue } from '../playground/objects';
+import { TOUR, type TourStep } from '../playground/tour';
+import { reportOf } from './explain';
+import type {
+  ArrayId,
+  ArraySummary,
+  ConsoleArray,
+  ConsoleInput,
+  ConsoleResetOptions,
+  ConsoleRunResult,
+  ConsoleSessionInfo,
+  DataModelName,
+  LifetimeReport,
+  LifetimeStatement,
+  LifetimeWarning,
+  TourRunResult,
+  TourStepInfo,
+} from './contract';
+
+/** What the console needs of the handlers' session of opened arrays. */
+export interface ConsoleHost {
+  /** List a console array (its bytes: the whole allocation it lives in). */
+  add(name: string, array: NDArray, model: DataModelName): ArrayId;
+  /** Take a listing away (the name was rebound or deleted, or the session reset). */
+  remove(id: ArrayId): void;
+  /** Still listed? (the session evicts the oldest arrays when too many are open) */
+  has(id: ArrayId): boolean;
+  summary(id: ArrayId): ArraySummary;
+}
+
+export interface ConsoleOptions {
+  /** The session's working directory (created by the caller's `dir()` when first needed). */
+  dir: () => string;
+  mapper: Mapper;
+  model: DataModelName;
+  host: ConsoleHost;
+}
+
+function stepInfo(s: TourStep): TourStepInfo {
+  return {
+    id: s.id,
+    title: s.title,
+    seed: s.seed,
+    explain: s.explain,
+    pane: s.pane,
+    model: String(s.model).toLowerCase() as DataModelName,
+    ctypes: s.ctypes ?? true,
+    setup: [...s.setup],
+    code: [...s.code],
+    expected: s.expected,
+  };
+}
+
+export const TOUR_STEPS: readonly TourStepInfo[] = TOUR.map(stepInfo);
+
+export class ConsoleSession {
+  private pg!: Playground;
+  private model: DataModelName;
+  private ctypes = true;
+  private line = 1;
+  private statementCount = 0;
+  /** name -> the array listed for it */
+  private listed = new Map<string, { array: NDArray; id: ArrayId }>();
+  /** name -> array whose chip the user closed (listed again once the name binds another array) */
+  private hidden = new Map<string, NDArray>();
+  private warnings: LifetimeWarning[] = [];
+  private statements: LifetimeStatement[] = [];
+
+  constructor(private readonly opts: ConsoleOptions) {
+    this.model = opts.model;
+    this.reset({});
+  }
+
+  reset(o: ConsoleResetOptions): ConsoleSessionInfo {
+    for (const { id } of this.listed.values()) if (this.opts.host.has(id)) this.opts.host.remove(id);
+    this.listed.clear();
+    this.hidden.clear();
+    if (o.model) this.model = o.model;
+    if (o.ctypes !== undefined) this.ctypes = o.ctypes;
+    const cwd = this.opts.dir();
+    this.pg = new Playground({ model: this.model, mapper: this.opts.mapper, cwd, files: sandboxFiles(cwd), ctypes: this.ctypes });
+    this.line = 1;
+    this.statementCount = 0;
+    this.warnings = [];
+    this.statements = [];
+    return this.info();
+  }
+
+  info(): ConsoleSessionInfo {
+    const names = [...this.pg.names()].map(([name, v]) => ({ name, type: typeName(v) }));
+    return {
+      model: this.model,
+      ctypes: this.ctypes,
+      cwd: this.opts.dir(),
+      statements: this.statementCount,
+      names,
+      arrays: this.arrayList(),
+    };
+  }
+
+  private arrayList(): ConsoleArray[] {
+    const out: ConsoleArray[] = [];
+    for (const [name, { id }] of this.listed) {
+      if (!this.opts.host.has(id)) continue;
+      try {
+        out.push({ name, id, summary: this.opts.host.summary(id) });
+      } catch {
+        // an array whose memory went away under it (a closed mapping) is simply not listed
+      }
+    }
+    return out;
+  }
+
+  run(source: string): ConsoleRunResult {
+    const before = new Map<string, PyValue>(this.pg.names());
+    const inputs: ConsoleInput[] = [];
+    const text = source.replace(/\r\n?/g, '\n');
+    const first = this.line;
+    for (const input of splitInputs(text, isIncomplete)) {
+      if (input.text.trim() === '') continue; // an empty line at `>>>` prints nothing
+      const line = first + input.line - 1;
+      const r = this.pg.runInput(input.text, line);
+      for (const st of r.statements) {
+        this.statementCount++;
+        const effect = st.error ? `raised ${st.error.type}` : st.output ? st.output.trimEnd().split('\n')[0] : 'ok';
+        this.statements.push({ n: this.statementCount, source: st.source, effect });
+        if (this.statements.length > 200) this.statements.shift();
+        if (st.error?.type === 'LifetimeError') {
+          this.warnings.push({ message: `line ${st.line}: \`${st.source}\` was refused: ${st.error.message}`, allocation: null, address: null });
+          if (this.warnings.length > 100) this.warnings.shift();
+        }
+      }
+      inputs.push({
+        text: input.text,
+        output: r.output,
+        raised: r.errors > 0,
+        statements: r.statements.map((s) => ({ line: s.line, source: s.source, output: s.output, error: s.error, notes: [...s.notes] })),
+      });
+    }
+    // every line counts, blank ones too (a pasted script's numbering is the file's)
+    this.line = first + (text === '' ? 0 : text.replace(/\n$/, '').split('\n').length);
+    const after = this.pg.names();
+    const bound = [...after].filter(([k, v]) => !before.has(k) || before.get(k) !== v).map(([k]) => k);
+    const deleted = [...before.keys()].filter((k) => !after.has(k));
+    const closed = this.sync();
+    return {
+      inputs,
+      output: inputs.map((i) => i.output).join(''),
+      raised: inputs.some((i) => i.raised),
+      bound,
+      deleted,
+      closed,
+      session: this.info(),
+    };
+  }
+
+  /** List the arrays bound to names; drop listings whose name no longer binds the same array. */
+  private sync(): ArrayId[] {
+    const now = this.pg.arrays();
+    const closed: ArrayId[] = [];
+    for (const [name, l] of [...this.listed]) {
+      if (now.get(name) !== l.array || !this.opts.host.has(l.id)) {
+        this.listed.delete(name);
+        if (this.opts.host.has(l.id)) this.opts.host.remove(l.id);
+        closed.push(l.id);
+      }
+    }
+    for (const [name, array] of now) {
+      // `_` (the REPL's last result) is not a name the learner chose: not listed
+      if (name === '_' || this.listed.has(name)) continue;
+      if (this.hidden.get(name) === array) continue;
+      this.hidden.delete(name);
+      this.listed.set(name, { array, id: this.opts.host.add(name, array, this.model) });
+    }
+    return closed;
+  }
+
+  /** The user closed a console array's chip: forget the listing (it comes back when the name is rebound). */
+  forget(id: ArrayId): void {
+    for (const [name, l] of [...this.listed]) {
+      if (l.id !== id) continue;
+      this.listed.delete(name);
+      this.hidden.set(name, l.array);
+    }
+  }
+
+  lifetime(): LifetimeReport {
+    const reg = this.pg.registry;
+    const dangling: LifetimeWarning[] = [];
+    for (const [name, v] of this.pg.names()) {
+      if (typeof v !== 'bigint') continue;
+      const p = reg.provenance(v);
+      if (!p || p.allocation.state === 'live' || p.allocation.state === 'mapped') continue;
+      const w = reg.warningFor(v, { what: `${name} = ${v} (0x${v.toString(16)})` });
+      if (w) dangling.push({ message: `${w}: using ${name} as a pointer reads freed memory`, allocation: p.allocation.id, address: `0x${v.toString(16)}` });
+    }
+    return reportOf(reg, null, [...this.statements], [...this.warnings, ...dangling]);
+  }
+
+  tour(id: string, runCode: boolean): TourRunResult {
+    const step = TOUR_STEPS.find((s) => s.id === id)!;
+    this.reset({ model: step.model, ctypes: step.ctypes });
+    const setup = this.run(step.setup.join('\n') + '\n');
+    let code: ConsoleRunResult | null = null;
+    if (runCode) {
+      const runs = step.code.map((c) => this.run(c));
+      const last = runs[runs.length - 1];
+      code = {
+        inputs: runs.flatMap((r) => r.inputs),
+        output: runs.map((r) => r.output).join(''),
+        raised: runs.some((r) => r.raised),
+        bound: [...new Set(runs.flatMap((r) => r.bound))],
+        deleted: [...new Set(runs.flatMap((r) => r.deleted))],
+        closed: runs.flatMap((r) => r.closed),
+        session: last ? last.session : this.info(),
+      };
+    }
+    return { step, setup, code };
+  }
+
+  dispose(): void {
+    for (const { id } of this.listed.values()) if (this.opts.host.has(id)) this.opts.host.remove(id);
+    this.listed.clear();
+  }
+}
