@@ -357,8 +357,9 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
             divZero = true;
             r[i] = 0;
           } else {
+            // one division: trunc(p / q) is the exact quotient for |p| <= 2^53, so p - t * q is the exact remainder
             const t = Math.trunc(p / q);
-            r[i] = p % q !== 0 && p < 0 !== q < 0 ? t - 1 : t;
+            r[i] = p - t * q !== 0 && p < 0 !== q < 0 ? t - 1 : t;
           }
         }
         break;
@@ -370,7 +371,7 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
             divZero = true;
             r[i] = 0;
           } else {
-            const m = p % q;
+            const m = p - Math.trunc(p / q) * q;
             r[i] = m !== 0 && m < 0 !== q < 0 ? m + q : m;
           }
         }

@@ -9,7 +9,7 @@
  * as C does; a 1e6-element `a + b` is a few milliseconds.
  */
 import { DType, halfToNumber, numberToHalf } from '../core/dtype';
-import { cStrides, isCContiguous, size as shapeSize, walkOffsets, byteBounds } from '../core/layout';
+import { cStrides, isCContiguous, size as shapeSize } from '../core/layout';
 import { OwnedMemory } from '../core/memory';
 import { NDArray } from '../core/ndarray';
 import type { CanonicalModelName } from '../core/ctypeModel';
@@ -99,42 +99,8 @@ export function cOrderBytes(arr: NDArray): Uint8Array {
       out = arr.memory.view().subarray(arr.offset, arr.offset + n * itemsize);
     } else out = arr.memory.read(arr.offset, n * itemsize);
   }
-  else {
-    const { low, high } = byteBounds(arr.layout, itemsize);
-    if (high - low > Math.max(64 << 20, n * itemsize * 4)) {
-      out = arr.toBytes('C');
-    } else {
-      let win: Uint8Array;
-      if (arr.memory instanceof OwnedMemory) {
-        arr.memory.check(low, high - low);
-        win = arr.memory.view().subarray(low, high);
-      } else win = arr.memory.read(low, high - low);
-      const offs = walkOffsets(arr.layout, 0, n);
-      out = new Uint8Array(n * itemsize);
-      const unit = itemsize === 8 || itemsize === 4 ? 4 : itemsize === 2 ? 2 : 1;
-      const wordAligned = win.byteOffset % unit === 0 && arr.strides.every((st) => st % unit === 0) && (arr.offset - low) % unit === 0;
-      if (unit === 4 && wordAligned) {
-        const src = new Uint32Array(win.buffer, win.byteOffset, Math.floor(win.byteLength / 4));
-        const dst = new Uint32Array(out.buffer);
-        const words = itemsize / 4;
-        for (let i = 0, w = 0; i < n; i++) {
-          const o = (offs[i] - low) / 4;
-          dst[w++] = src[o];
-          if (words === 2) dst[w++] = src[o + 1];
-        }
-      } else if (unit === 2 && wordAligned) {
-        const src = new Uint16Array(win.buffer, win.byteOffset, Math.floor(win.byteLength / 2));
-        const dst = new Uint16Array(out.buffer);
-        for (let i = 0; i < n; i++) dst[i] = src[(offs[i] - low) / 2];
-      } else if (itemsize === 1) for (let i = 0; i < n; i++) out[i] = win[offs[i] - low];
-      else {
-        for (let i = 0, w = 0; i < n; i++) {
-          const o = offs[i] - low;
-          for (let k = 0; k < itemsize; k++) out[w++] = win[o + k];
-        }
-      }
-    }
-  }
+  // strided: the core's gather (owned memory in place, mapped memory in one bounded read of the span)
+  else out = arr.toBytes('C');
   const d = arr.dtype;
   if (!d.isNative && d.itemsize > 1 && d.fields === null) {
     const unit = d.kind === 'c' ? d.itemsize / 2 : d.itemsize;
@@ -901,18 +867,19 @@ export function cOrderBytesRaw(arr: NDArray): Uint8Array {
   const n = arr.size;
   if (n === 0) return new Uint8Array(0);
   if (isCContiguous(arr.layout, arr.itemsize)) return arr.memory.read(arr.offset, n * arr.itemsize);
-  if (arr.dtype.fields === null && !arr.dtype.subarray && [1, 2, 4, 8].includes(arr.itemsize)) {
-    // gather through the strides in one bounded window (cOrderBytes fixes byte order; undo that here)
-    const b = cOrderBytes(arr);
-    if (!arr.dtype.isNative && arr.itemsize > 1) swapInPlace(b, arr.dtype.kind === 'c' ? arr.itemsize / 2 : arr.itemsize);
-    return b === undefined ? arr.toBytes('C') : b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice();
-  }
   return arr.toBytes('C');
 }
 
 /** A C-ordered copy on new owned memory (NumPy's `a.copy()`), without per-element callbacks. */
 export function copyC(arr: NDArray, label: string): NDArray {
-  const mem = new OwnedMemory(label, cOrderBytesRaw(arr));
+  const n = arr.size * arr.itemsize;
+  let src: Uint8Array;
+  if (arr.memory instanceof OwnedMemory && n > 0 && isCContiguous(arr.layout, arr.itemsize)) {
+    // copied once, by the new allocation, straight from the source memory
+    arr.memory.check(arr.offset, n);
+    src = arr.memory.view().subarray(arr.offset, arr.offset + n);
+  } else src = cOrderBytesRaw(arr);
+  const mem = new OwnedMemory(label, src);
   const strides = arr.size === 0 ? arr.shape.map(() => 0) : cStrides(arr.shape, arr.itemsize);
   return new NDArray({ memory: mem, dtype: arr.dtype, shape: arr.shape.slice(), strides, label });
 }

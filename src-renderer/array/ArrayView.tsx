@@ -205,7 +205,7 @@ export function ArrayView({ summary: s, goto, openMember }: ViewProps) {
           <section className="card wide">
             <h3>file</h3>
             <p>
-              {s.source === 'raw' ? `raw binary, data from byte ${s.dataOffset} (opened like numpy.memmap, ${s.flags.WRITEABLE ? "mode 'c': copy-on-write" : "mode 'r': read-only"})` : 'no .npy header'} — {s.fileSize} bytes
+              {s.source === 'playground' ? `an array of the console's session: the Bytes view shows the allocation it lives in (data from byte ${s.dataOffset})` : s.source === 'raw' ? `raw binary, data from byte ${s.dataOffset} (opened like numpy.memmap, ${s.flags.WRITEABLE ? "mode 'c': copy-on-write" : "mode 'r': read-only"})` : 'no .npy header'} — {s.fileSize} bytes
             </p>
           </section>
         )}

@@ -322,7 +322,7 @@ export class GridEngine implements ByteGridProbe {
 
   private drawHead(): void {
     const g = this.el.head.getContext('2d')!;
-    const { hexX, cellW, asciiX, offX, sepX, ch } = this.layout;
+    const { hexX, asciiX, offX, sepX, ch } = this.layout;
     const p = this.palette;
     g.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     g.fillStyle = p.headBg;
@@ -338,7 +338,6 @@ export class GridEngine implements ByteGridProbe {
     g.fillText('ASCII', asciiX, y);
     g.fillStyle = p.border;
     g.fillRect(sepX, 0, 1, ROW_HEIGHT);
-    void cellW;
   }
 
   // ---------------------------------------------------------------------------------------------------------

@@ -26,6 +26,6 @@ if (process.platform !== 'win32' && !fs.existsSync(fifo)) execFileSync('mkfifo',
     out = { threw: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }
   h.dispose();
-  process.stdout.write('\n@@RESULT ' + JSON.stringify(out) + '\n');
-  process.exit(0);
+  // exit only once the (possibly large) answer has reached the pipe
+  process.stdout.write('\n@@RESULT ' + JSON.stringify(out) + '\n', () => process.exit(0));
 })();

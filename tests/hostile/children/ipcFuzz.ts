@@ -215,7 +215,7 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.stdout.write('', () => process.exit(0)),
   (e) => {
     console.error(e);
     process.exit(3);
