@@ -644,7 +644,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const w = view(o, e);
         return readPointer({
           array: w,
-          name: o.source === 'example' ? 'x' : 'a',
+          name: o.console ? o.console.name : o.source === 'example' ? 'x' : 'a',
           expression: e,
           ctype,
           model: m,

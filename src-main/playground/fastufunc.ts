@@ -18,7 +18,7 @@ import { OwnedMemory } from '../core/memory';
 import { NDArray } from '../core/ndarray';
 import { valueError } from './errors';
 import type { BinOp, Operand, UfuncResult } from './numeric';
-import { arrayFromNumbers, broadcastShapes, cOrderBytes } from './numeric';
+import { broadcastShapes, cOrderBytes } from './numeric';
 
 /** Values of one operand in a compute domain: element [i0, i1, ...] is at `off + sum(ik * strides[k])`. */
 interface Src<T> {
@@ -128,6 +128,20 @@ function wordSource(arr: NDArray): Src<Int32Array> {
     const { bytes, count, off, strides } = rawSpan(arr);
     return { data: new Int32Array(bytes.buffer, bytes.byteOffset, count * 2), off, strides, shape: arr.shape };
   }
+  if (k === 'i4' || k === 'u4') {
+    // straight from the 32-bit words, sign- or zero-extended
+    const { bytes, count, off, strides } = rawSpan(arr);
+    const src = new Int32Array(bytes.buffer, bytes.byteOffset, count);
+    const w = new Int32Array(count * 2);
+    if (k === 'i4') {
+      for (let i = 0; i < count; i++) {
+        const v = src[i];
+        w[2 * i] = v;
+        w[2 * i + 1] = v >> 31;
+      }
+    } else for (let i = 0; i < count; i++) w[2 * i] = src[i];
+    return { data: w, off, strides, shape: arr.shape };
+  }
   const s = f64Source(arr);
   const f = s.data;
   const w = new Int32Array(f.length * 2);
@@ -159,9 +173,10 @@ function isCOrder(st: readonly number[], shape: readonly number[], unit: number)
 }
 
 /** The operand's doubles in C order of `to`: a view when already so laid out, else one strided gather. */
-function gatherF64(src: Src<Float64Array>, to: readonly number[], n: number): Float64Array {
+function gatherF64(src: Src<Float64Array>, to: readonly number[], n: number): [Float64Array, number] {
   const st = broadcastStrides(src, to);
-  if (isCOrder(st, to, 1)) return src.data.subarray(src.off, src.off + n);
+  if (st.every((v) => v === 0)) return [src.data.subarray(src.off, src.off + 1), 0];
+  if (isCOrder(st, to, 1)) return [src.data.subarray(src.off, src.off + n), 1];
   const out = new Float64Array(n);
   const data = src.data;
   const nd = to.length;
@@ -189,13 +204,14 @@ function gatherF64(src: Src<Float64Array>, to: readonly number[], n: number): Fl
     }
     if (ax < 0) break;
   }
-  return out;
+  return [out, 1];
 }
 
 /** The operand's word pairs in C order of `to`. */
-function gatherWords(src: Src<Int32Array>, to: readonly number[], n: number): Int32Array {
+function gatherWords(src: Src<Int32Array>, to: readonly number[], n: number): [Int32Array, number] {
   const st = broadcastStrides(src, to);
-  if (isCOrder(st, to, 1)) return src.data.subarray(2 * src.off, 2 * (src.off + n));
+  if (st.every((v) => v === 0)) return [src.data.subarray(2 * src.off, 2 * src.off + 2), 0];
+  if (isCOrder(st, to, 1)) return [src.data.subarray(2 * src.off, 2 * (src.off + n)), 1];
   const out = new Int32Array(2 * n);
   const data = src.data;
   const nd = to.length;
@@ -225,7 +241,7 @@ function gatherWords(src: Src<Int32Array>, to: readonly number[], n: number): In
     }
     if (ax < 0) break;
   }
-  return out;
+  return [out, 1];
 }
 
 function pyNumber(v: bigint | number | boolean): number {
@@ -295,11 +311,13 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
   const isF32 = opType.kind === 'f' && opType.itemsize === 4;
   const round = (v: number): number => (isF32 ? Math.fround(v) : v);
   const sa = a.kind === 'array' ? f64Source(a.arr) : scalarSrc(Float64Array.of(round(pyNumber(a.value))));
-  const sb = b.kind === 'array' ? f64Source(b.arr) : scalarSrc(Float64Array.of(round(pyNumber(b.value))));
+  const sb = b.kind === 'array' ? (a.kind === 'array' && a.arr === b.arr ? sa : f64Source(b.arr)) : scalarSrc(Float64Array.of(round(pyNumber(b.value))));
   const shape = broadcastShapes(sa.shape, sb.shape);
   const n = shapeSize(shape);
-  const x = gatherF64(sa, shape, n);
-  const y = gatherF64(sb, shape, n);
+  // a single value (Python scalar, 0-d or all-broadcast operand) is read with step 0, not expanded
+  const sameOperand = a.kind === 'array' && b.kind === 'array' && a.arr === b.arr;
+  const [x, xs] = gatherF64(sa, shape, n);
+  const [y, ys] = sameOperand ? [x, xs] : gatherF64(sb, shape, n);
   let divZero = false;
   let invalid = false;
   let overflow = false;
@@ -309,29 +327,39 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
     const r = out.mem.view();
     switch (op) {
       case '<':
-        for (let i = 0; i < n; i++) r[i] = x[i] < y[i] ? 1 : 0;
+        for (let i = 0; i < n; i++) r[i] = x[i * xs] < y[i * ys] ? 1 : 0;
         break;
       case '<=':
-        for (let i = 0; i < n; i++) r[i] = x[i] <= y[i] ? 1 : 0;
+        for (let i = 0; i < n; i++) r[i] = x[i * xs] <= y[i * ys] ? 1 : 0;
         break;
       case '>':
-        for (let i = 0; i < n; i++) r[i] = x[i] > y[i] ? 1 : 0;
+        for (let i = 0; i < n; i++) r[i] = x[i * xs] > y[i * ys] ? 1 : 0;
         break;
       case '>=':
-        for (let i = 0; i < n; i++) r[i] = x[i] >= y[i] ? 1 : 0;
+        for (let i = 0; i < n; i++) r[i] = x[i * xs] >= y[i * ys] ? 1 : 0;
         break;
       case '==':
-        for (let i = 0; i < n; i++) r[i] = x[i] === y[i] ? 1 : 0;
+        for (let i = 0; i < n; i++) r[i] = x[i * xs] === y[i * ys] ? 1 : 0;
         break;
       default:
-        for (let i = 0; i < n; i++) r[i] = x[i] !== y[i] ? 1 : 0;
+        for (let i = 0; i < n; i++) r[i] = x[i * xs] !== y[i * ys] ? 1 : 0;
     }
     return { arr: out.arr(), warnings: [] };
   }
 
   const outKey = keyOf(outType);
-  const out = outKey === 'i8' || outKey === 'u8' ? null : newOut(outType, shape, label);
-  const r = outKey === 'f8' && out ? new Float64Array(out.mem.view().buffer, 0, n) : new Float64Array(n);
+  const out = newOut(outType, shape, label);
+  const outBuf = out.mem.view().buffer;
+  // results go straight into the new array where the typed store is the conversion NumPy does (float32
+  // rounds; int32/uint32 wrap); int64 results (`//` `%` within 2^53) are doubles converted in place after
+  const r =
+    outKey === 'f8' || outKey === 'i8' || outKey === 'u8'
+      ? new Float64Array(outBuf, 0, n)
+      : outKey === 'f4'
+        ? new Float32Array(outBuf, 0, n)
+        : outKey === 'i4' || outKey === 'u4'
+          ? new Int32Array(outBuf, 0, n)
+          : new Float64Array(n);
 
   if (opType.kind !== 'f') {
     // integers (and bool) of at most 32 bits, or int64 `//` `%` within 2^53: exact in doubles
@@ -339,20 +367,20 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
     const unsigned = opType.kind === 'u';
     switch (op) {
       case '+':
-        if (opType.kind === 'b') for (let i = 0; i < n; i++) r[i] = x[i] || y[i] ? 1 : 0;
-        else for (let i = 0; i < n; i++) r[i] = x[i] + y[i];
+        if (opType.kind === 'b') for (let i = 0; i < n; i++) r[i] = x[i * xs] || y[i * ys] ? 1 : 0;
+        else for (let i = 0; i < n; i++) r[i] = x[i * xs] + y[i * ys];
         break;
       case '-':
-        for (let i = 0; i < n; i++) r[i] = x[i] - y[i];
+        for (let i = 0; i < n; i++) r[i] = x[i * xs] - y[i * ys];
         break;
       case '*':
-        if (bits === 32) for (let i = 0; i < n; i++) r[i] = Math.imul(x[i], y[i]);
-        else for (let i = 0; i < n; i++) r[i] = x[i] * y[i];
+        if (bits === 32) for (let i = 0; i < n; i++) r[i] = Math.imul(x[i * xs], y[i * ys]);
+        else for (let i = 0; i < n; i++) r[i] = x[i * xs] * y[i * ys];
         break;
       case '//':
         for (let i = 0; i < n; i++) {
-          const p = x[i];
-          const q = y[i];
+          const p = x[i * xs];
+          const q = y[i * ys];
           if (q === 0) {
             divZero = true;
             r[i] = 0;
@@ -365,8 +393,8 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
         break;
       case '%':
         for (let i = 0; i < n; i++) {
-          const p = x[i];
-          const q = y[i];
+          const p = x[i * xs];
+          const q = y[i * ys];
           if (q === 0) {
             divZero = true;
             r[i] = 0;
@@ -377,34 +405,34 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
         }
         break;
       case '&':
-        for (let i = 0; i < n; i++) r[i] = x[i] & y[i];
+        for (let i = 0; i < n; i++) r[i] = x[i * xs] & y[i * ys];
         break;
       case '|':
-        for (let i = 0; i < n; i++) r[i] = x[i] | y[i];
+        for (let i = 0; i < n; i++) r[i] = x[i * xs] | y[i * ys];
         break;
       case '^':
-        for (let i = 0; i < n; i++) r[i] = x[i] ^ y[i];
+        for (let i = 0; i < n; i++) r[i] = x[i * xs] ^ y[i * ys];
         break;
       case '<<':
         for (let i = 0; i < n; i++) {
-          const s = y[i];
-          r[i] = s >= bits || s < 0 ? 0 : x[i] << s;
+          const s = y[i * ys];
+          r[i] = s >= bits || s < 0 ? 0 : x[i * xs] << s;
         }
         break;
       case '>>':
         for (let i = 0; i < n; i++) {
-          const s = y[i];
-          const v = x[i];
+          const s = y[i * ys];
+          const v = x[i * xs];
           if (s >= bits || s < 0) r[i] = v < 0 ? -1 : 0;
           else r[i] = unsigned ? v >>> s : v >> s;
         }
         break;
       case '**': {
-        for (let i = 0; i < n; i++) if (y[i] < 0) throw valueError('Integers to negative integer powers are not allowed.');
+        for (let i = 0; i < n; i++) if (y[i * ys] < 0) throw valueError('Integers to negative integer powers are not allowed.');
         for (let i = 0; i < n; i++) {
           let acc = 1;
-          let base = x[i] | 0;
-          let e = y[i] >>> 0;
+          let base = x[i * xs] | 0;
+          let e = y[i * ys] >>> 0;
           while (e > 0) {
             if (e & 1) acc = Math.imul(acc, base);
             base = Math.imul(base, base);
@@ -417,26 +445,26 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
       default:
         throw new Error(`unreachable ${op}`);
     }
-    if (!out) return { arr: arrayFromNumbers(outType, shape, r, label), warnings: finish(op, divZero, overflow, invalid) };
-    storeNumbers(outKey, out.mem, r, n);
+    if (outKey === 'i8' || outKey === 'u8') doublesToInt64InPlace(r as Float64Array, n);
+    else if (outKey !== 'i4' && outKey !== 'u4') storeNumbers(outKey, out.mem, r as Float64Array, n);
     return { arr: out.arr(), warnings: finish(op, divZero, overflow, invalid) };
   }
 
   // floating point (float32 operands are exact in doubles; + - * / rounded once to float32 are IEEE float32)
   switch (op) {
     case '+':
-      for (let i = 0; i < n; i++) r[i] = x[i] + y[i];
+      for (let i = 0; i < n; i++) r[i] = x[i * xs] + y[i * ys];
       break;
     case '-':
-      for (let i = 0; i < n; i++) r[i] = x[i] - y[i];
+      for (let i = 0; i < n; i++) r[i] = x[i * xs] - y[i * ys];
       break;
     case '*':
-      for (let i = 0; i < n; i++) r[i] = x[i] * y[i];
+      for (let i = 0; i < n; i++) r[i] = x[i * xs] * y[i * ys];
       break;
     case '/':
       for (let i = 0; i < n; i++) {
-        const p = x[i];
-        const q = y[i];
+        const p = x[i * xs];
+        const q = y[i * ys];
         if (q === 0) {
           if (p === 0) invalid = true;
           else if (p === p) divZero = true;
@@ -446,8 +474,8 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
       break;
     case '//':
       for (let i = 0; i < n; i++) {
-        const p = x[i];
-        const q = y[i];
+        const p = x[i * xs];
+        const q = y[i * ys];
         if (q === 0) {
           if (p === 0 || p !== p) {
             if (p === p) invalid = true;
@@ -475,8 +503,8 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
       break;
     case '%':
       for (let i = 0; i < n; i++) {
-        const p = x[i];
-        const q = y[i];
+        const p = x[i * xs];
+        const q = y[i * ys];
         if (q === 0) {
           if (p === p) invalid = true;
           r[i] = NaN;
@@ -490,8 +518,8 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
       break;
     case '**':
       for (let i = 0; i < n; i++) {
-        const p = x[i];
-        const q = y[i];
+        const p = x[i * xs];
+        const q = y[i * ys];
         const v = p ** q;
         if (v !== v && p === p && q === q) invalid = true;
         r[i] = p === 1 ? 1 : v;
@@ -500,22 +528,17 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
     default:
       throw new Error(`unreachable ${op}`);
   }
-  const mem = out!.mem;
-  let res: Float64Array | Float32Array = r;
-  if (outKey === 'f4') {
-    res = new Float32Array(mem.view().buffer, 0, n);
-    res.set(r);
-  } else if (outKey !== 'f8') storeNumbers(outKey, mem, r, n);
+  const res = r as Float64Array | Float32Array;
   if (op !== '/' && op !== '//' && op !== '%') {
     for (let i = 0; i < n; i++) {
       const v = res[i];
-      if ((v === Infinity || v === -Infinity) && Number.isFinite(x[i]) && Number.isFinite(y[i])) {
+      if ((v === Infinity || v === -Infinity) && Number.isFinite(x[i * xs]) && Number.isFinite(y[i * ys])) {
         overflow = true;
         break;
       }
     }
   }
-  return { arr: out!.arr(), warnings: finish(op, divZero, overflow, invalid) };
+  return { arr: out.arr(), warnings: finish(op, divZero, overflow, invalid) };
 }
 
 /** Store doubles into an owned bool/int/float32 buffer with the typed-array conversion (C's wrap for ints). */
@@ -584,22 +607,22 @@ function int64Binary(op: BinOp, a: Operand, b: Operand, opType: DType, outType: 
   const sb = b.kind === 'array' ? wordSource(b.arr) : scalarSrc(scalarWords(b.value));
   const shape = broadcastShapes(sa.shape, sb.shape);
   const n = shapeSize(shape);
-  const x = gatherWords(sa, shape, n);
-  const y = gatherWords(sb, shape, n);
+  const [x, xs] = gatherWords(sa, shape, n);
+  const [y, ys] = gatherWords(sb, shape, n);
   const out = newOut(outType, shape, label);
   if (COMPARE.has(op)) {
     const r = out.mem.view();
     const signed = opType.kind === 'i';
     // -1 / 0 / 1 per element, then the comparison
     for (let i = 0; i < n; i++) {
-      const xh = x[2 * i + 1];
-      const yh = y[2 * i + 1];
+      const xh = x[2 * i * xs + 1];
+      const yh = y[2 * i * ys + 1];
       let c: number;
       if (xh !== yh) {
         c = signed ? (xh < yh ? -1 : 1) : xh >>> 0 < yh >>> 0 ? -1 : 1;
       } else {
-        const xl = x[2 * i] >>> 0;
-        const yl = y[2 * i] >>> 0;
+        const xl = x[2 * i * xs] >>> 0;
+        const yl = y[2 * i * ys] >>> 0;
         c = xl < yl ? -1 : xl > yl ? 1 : 0;
       }
       r[i] = c;
@@ -629,22 +652,22 @@ function int64Binary(op: BinOp, a: Operand, b: Operand, opType: DType, outType: 
   switch (op) {
     case '+':
       for (let i = 0; i < 2 * n; i += 2) {
-        const lo = (x[i] >>> 0) + (y[i] >>> 0);
+        const lo = (x[i * xs] >>> 0) + (y[i * ys] >>> 0);
         r[i] = lo | 0;
-        r[i + 1] = (x[i + 1] + y[i + 1] + (lo > 0xffffffff ? 1 : 0)) | 0;
+        r[i + 1] = (x[i * xs + 1] + y[i * ys + 1] + (lo > 0xffffffff ? 1 : 0)) | 0;
       }
       break;
     case '-':
       for (let i = 0; i < 2 * n; i += 2) {
-        const lo = (x[i] >>> 0) - (y[i] >>> 0);
+        const lo = (x[i * xs] >>> 0) - (y[i * ys] >>> 0);
         r[i] = lo | 0;
-        r[i + 1] = (x[i + 1] - y[i + 1] - (lo < 0 ? 1 : 0)) | 0;
+        r[i + 1] = (x[i * xs + 1] - y[i * ys + 1] - (lo < 0 ? 1 : 0)) | 0;
       }
       break;
     case '*':
       for (let i = 0; i < 2 * n; i += 2) {
-        const al = x[i];
-        const bl = y[i];
+        const al = x[i * xs];
+        const bl = y[i * ys];
         // low 64 bits of (ah:al) * (bh:bl) = al*bl + ((ah*bl + al*bh) << 32)
         const a0 = al & 0xffff;
         const a1 = al >>> 16;
@@ -656,20 +679,40 @@ function int64Binary(op: BinOp, a: Operand, b: Operand, opType: DType, outType: 
         const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
         const hiProd = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
         r[i] = Math.imul(al, bl);
-        r[i + 1] = (hiProd + Math.imul(x[i + 1], bl) + Math.imul(al, y[i + 1])) | 0;
+        r[i + 1] = (hiProd + Math.imul(x[i * xs + 1], bl) + Math.imul(al, y[i * ys + 1])) | 0;
       }
       break;
     case '&':
-      for (let i = 0; i < 2 * n; i++) r[i] = x[i] & y[i];
+      for (let i = 0; i < 2 * n; i += 2) {
+        r[i] = x[i * xs] & y[i * ys];
+        r[i + 1] = x[i * xs + 1] & y[i * ys + 1];
+      }
       break;
     case '|':
-      for (let i = 0; i < 2 * n; i++) r[i] = x[i] | y[i];
+      for (let i = 0; i < 2 * n; i += 2) {
+        r[i] = x[i * xs] | y[i * ys];
+        r[i + 1] = x[i * xs + 1] | y[i * ys + 1];
+      }
       break;
     case '^':
-      for (let i = 0; i < 2 * n; i++) r[i] = x[i] ^ y[i];
+      for (let i = 0; i < 2 * n; i += 2) {
+        r[i] = x[i * xs] ^ y[i * ys];
+        r[i + 1] = x[i * xs + 1] ^ y[i * ys + 1];
+      }
       break;
     default:
       throw new Error(`unreachable ${op}`);
   }
   return { arr: out.arr(), warnings: [] };
+}
+
+/** Integer-valued doubles within 2^53 -> int64 words, element by element over the same bytes. */
+function doublesToInt64InPlace(f: Float64Array, n: number): void {
+  const w = new Int32Array(f.buffer, f.byteOffset, 2 * n);
+  for (let i = 0; i < n; i++) {
+    const v = f[i];
+    const hi = Math.floor(v / TWO32);
+    w[2 * i] = (v - hi * TWO32) | 0;
+    w[2 * i + 1] = hi;
+  }
 }
