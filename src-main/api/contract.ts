@@ -64,6 +64,10 @@ export const LIMITS = {
   maxOpenArrays: 64,
   /** Recent files remembered. */
   maxRecent: 10,
+  /** Elements one kernel call may visit (a zero-stride view can claim 2^53 of them). */
+  maxKernelElements: 2 ** 31,
+  /** Bytes a `.copy()` in a view expression may allocate. */
+  maxViewCopyBytes: 64 * 1024 * 1024,
   /** Characters in one console submission (a typed line or a pasted script). */
   maxConsoleInput: 64 * 1024,
 } as const;

@@ -403,7 +403,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
   }
 
   function view(o: OpenedArray, expression: string): NDArray {
-    return expression === 'a' ? o.array : evaluateViewExpr(expression, { a: o.array });
+    return expression === 'a' ? o.array : evaluateViewExpr(expression, { a: o.array }, { maxCopyBytes: LIMITS.maxViewCopyBytes });
   }
 
   function viewInfo(o: OpenedArray, expression: string, w: NDArray): ViewInfo {
@@ -667,6 +667,9 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const name = v.oneOf('kernel', kernel, KERNEL_NAMES) as KernelName;
         const e = v.expression(expression);
         const w = view(o, e);
+        if (w.size > LIMITS.maxKernelElements) {
+          throw new ArgumentError(`the view has ${w.size} elements; a kernel call here visits at most ${LIMITS.maxKernelElements}`);
+        }
         const answer = runKernel(name, w, {});
         return {
           kernel: answer.kernel,

@@ -534,10 +534,17 @@ const NP_FUNCS: Record<string, string> = {
 
 const ARRAY_METHODS = new Set(['transpose', 'reshape', 'view', 'copy']);
 
+/** Options of evaluateViewExpr. */
+export interface ViewExprOptions {
+  /** Largest `.copy()` allowed, in bytes (an untrusted caller sets it low: a copy is the one thing that allocates). */
+  maxCopyBytes?: number;
+}
+
 class Evaluator {
   constructor(
     private readonly names: Record<string, NDArray>,
     private readonly multiline: boolean,
+    private readonly options: ViewExprOptions = {},
   ) {}
 
   error(msg: string, at: At): never {
@@ -770,6 +777,10 @@ class Evaluator {
         const args = this.bind(e, 'copy', ['order']);
         const o = args.get('order');
         if (o && !(o.v.t === 'str' && o.v.v === 'C')) this.error("only copy() / copy(order='C') is supported", o.at);
+        const limit = this.options.maxCopyBytes;
+        if (limit !== undefined && a.nbytes > limit) {
+          this.error(`copy() of ${a.nbytes} bytes is over the ${limit}-byte limit for a view expression here`, e);
+        }
         return { t: 'array', a: a.copy() };
       }
     }
@@ -888,9 +899,9 @@ function kindName(v: Val): string {
  * Evaluate a view expression over named arrays (`np`/`numpy` is NumPy). Returns the view as an NDArray;
  * ExpressionError for what is not a view expression, LayoutError for views NumPy would refuse.
  */
-export function evaluateViewExpr(src: string, names: Record<string, NDArray>): NDArray {
+export function evaluateViewExpr(src: string, names: Record<string, NDArray>, options: ViewExprOptions = {}): NDArray {
   const ast = parseViewExpr(src);
-  const ev = new Evaluator(names, /\r|\n/.test(src));
+  const ev = new Evaluator(names, /\r|\n/.test(src), options);
   const v = ev.eval(ast);
   if (v.t !== 'array') return ev.error(`the expression is a ${kindName(v)}, not an array`, ast);
   return v.a;

@@ -114,7 +114,8 @@ function createWindow(): BrowserWindow {
     title: 'Stridescope',
     show: false,
     backgroundColor: '#1e1e1e',
-    webPreferences: secureWebPreferences(join(here, '../preload/index.cjs')),
+    // Spelled out as well as taken from security.ts, so a scanner reading this file sees them (electronegativity).
+    webPreferences: { ...secureWebPreferences(join(here, '../preload/index.cjs')), contextIsolation: true, sandbox: true, nodeIntegration: false },
   });
   lockDown(win.webContents);
   win.once('ready-to-show', () => win.show());

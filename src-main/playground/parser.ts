@@ -15,6 +15,9 @@
 import { PySyntaxError } from './errors';
 import { tokenize, type Token } from './tokenizer';
 
+/** Nesting limit of expressions (CPython: 'too many nested parentheses' at 200). */
+const MAX_NESTING = 200;
+
 export interface Span {
   line: number;
   column: number;
@@ -373,8 +376,13 @@ class Parser {
   private notTest(): Expr {
     if (this.isKw('not')) {
       const t = this.next();
-      const operand = this.notTest();
-      return { kind: 'UnaryOp', op: 'not', operand, ...this.from(t) };
+      if (++this.nesting > MAX_NESTING) this.syntax(t, 'too many nested parentheses');
+      try {
+        const operand = this.notTest();
+        return { kind: 'UnaryOp', op: 'not', operand, ...this.from(t) };
+      } finally {
+        this.nesting--;
+      }
     }
     return this.comparison();
   }
@@ -430,14 +438,22 @@ class Parser {
   private arith = (): Expr => this.binLevel(['+', '-'], this.term);
   private term = (): Expr => this.binLevel(['*', '/', '//', '%', '@'], this.factor);
 
+  /** How deep expressions may nest: CPython's parser stops at 200 nested parentheses; so do we (never a stack overflow). */
+  private nesting = 0;
+
   private factor = (): Expr => {
     const t = this.peek();
-    if (t.type === 'OP' && (t.text === '-' || t.text === '+' || t.text === '~')) {
-      this.next();
-      const operand = this.factor();
-      return { kind: 'UnaryOp', op: t.text as '-' | '+' | '~', operand, ...this.from(t) };
+    if (++this.nesting > MAX_NESTING) this.syntax(t, 'too many nested parentheses');
+    try {
+      if (t.type === 'OP' && (t.text === '-' || t.text === '+' || t.text === '~')) {
+        this.next();
+        const operand = this.factor();
+        return { kind: 'UnaryOp', op: t.text as '-' | '+' | '~', operand, ...this.from(t) };
+      }
+      return this.power();
+    } finally {
+      this.nesting--;
     }
-    return this.power();
   };
 
   private power(): Expr {

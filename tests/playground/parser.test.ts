@@ -1,5 +1,5 @@
 /** Tokenizer and parser: the subset, source spans, and errors with Python's messages at their line and column. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import { PySyntaxError } from '../../src-main/playground/errors';
 import { isIncomplete, parse, parseExpression, type Expr } from '../../src-main/playground/parser';
 import { splitInputs, tokenize } from '../../src-main/playground/tokenizer';
@@ -118,5 +118,16 @@ describe('parser', () => {
     expect(parseExpression('1_000.5e1')).toMatchObject({ kind: 'Float', value: 10005 });
     expect(parseExpression('2**64')).toMatchObject({ kind: 'BinOp' });
     expect(syntaxError('012').pyMessage).toMatch(/leading zeros/);
+  });
+});
+
+describe('nesting is bounded like CPython (never a stack overflow)', () => {
+  test('3000 nested parentheses are a SyntaxError, 20 are fine', async () => {
+    const { Playground } = await import('../../src-main/playground/interpreter');
+    const pg = new Playground({ model: 'lp64' });
+    expect(pg.runInput('('.repeat(3000) + '1' + ')'.repeat(3000)).output).toMatch(/SyntaxError: too many nested parentheses\n$/);
+    expect(pg.runInput('not '.repeat(3000) + 'True').output).toMatch(/SyntaxError: too many nested parentheses\n$/);
+    expect(pg.runInput('-'.repeat(3000) + '1').output).toMatch(/SyntaxError: too many nested parentheses\n$/);
+    expect(pg.runInput('('.repeat(20) + '1' + ')'.repeat(20) + ' + 1').output).toBe('2\n');
   });
 });
