@@ -31,6 +31,8 @@ export const MAGIC_PREFIX = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59])
 export const ARRAY_ALIGN = 64;
 /** numpy.lib.format._MAX_HEADER_SIZE: longer headers are refused unless the caller raises the limit. */
 export const MAX_HEADER_SIZE = 10000;
+/** NumPy 2's NPY_MAXDIMS. */
+export const MAX_DIMS = 64;
 /** numpy.lib.format.GROWTH_AXIS_MAX_DIGITS */
 const GROWTH_AXIS_MAX_DIGITS = 21;
 const INT64_MAX = (1n << 63n) - 1n;
@@ -175,11 +177,17 @@ export function readNpyHeader(src: FileSource, options: ReadNpyOptions = {}): Np
     // Python's bool is an int: numpy accepts (True, 2) as (1, 2)
     const v = d.kind === 'int' ? d.value : d.kind === 'bool' ? (d.value ? 1 : 0) : undefined;
     if (v === undefined) throw new FormatError(file, d.column, `shape is not valid: ${truncate(pyRepr(shapeLit))} (${pyRepr(d)} is not an int)`, 'a tuple of non-negative ints');
-    if (typeof v === 'bigint' || v > Number(INT64_MAX)) {
+    if (typeof v === 'bigint' && v >= 0n && v <= INT64_MAX) {
+      throw new FormatError(file, d.column, `dimension ${v} in shape ${truncate(pyRepr(shapeLit))} is past 2**53, the largest size Stridescope indexes exactly`, 'dimensions below 2**53');
+    }
+    if ((typeof v === 'bigint' && v > 0n) || v > Number(INT64_MAX)) {
       throw new FormatError(file, d.column, `dimension ${v} in shape ${truncate(pyRepr(shapeLit))} does not fit in a 64-bit size`, 'dimensions below 2**63');
     }
     if (v < 0) throw new FormatError(file, d.column, `negative dimension ${v} in shape ${pyRepr(shapeLit)}`, 'non-negative dimensions');
     shape.push(v);
+  }
+  if (shape.length > MAX_DIMS) {
+    throw new FormatError(file, shapeLit.column, `maximum supported dimension for an ndarray is currently ${MAX_DIMS}, found ${shape.length}`, `at most ${MAX_DIMS} dimensions, as NumPy`);
   }
   if (fortranLit.kind !== 'bool') throw new FormatError(file, fortranLit.column, `fortran_order is not a valid bool: ${truncate(pyRepr(fortranLit))}`, 'True or False');
   const fortranOrder = fortranLit.value;

@@ -254,3 +254,23 @@ describe('bad .npy files: typed errors at the right byte', () => {
     expect(h.shape).toEqual([2, 3]);
   });
 });
+
+describe('dimension limits', () => {
+  const header = (shape: string) => {
+    let dict = `{'descr': '<i1', 'fortran_order': False, 'shape': ${shape}, }`;
+    dict = dict.padEnd(Math.ceil((10 + dict.length + 1) / 64) * 64 - 11, ' ') + '\n';
+    const b = new Uint8Array(10 + dict.length);
+    b.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, dict.length & 0xff, dict.length >> 8]);
+    b.set(new TextEncoder().encode(dict), 10);
+    return b;
+  };
+  it('more than 64 dimensions is refused as NumPy 2 refuses it (NPY_MAXDIMS)', () => {
+    const ok = readNpyHeader(bytesSource('d64.npy', header(`(${'1, '.repeat(64)})`)));
+    expect(ok.shape).toHaveLength(64);
+    expect(() => readNpyHeader(bytesSource('d65.npy', header(`(${'1, '.repeat(65)})`)))).toThrow(/maximum supported dimension for an ndarray is currently 64, found 65/);
+  });
+  it('a dimension past 2**53 says so (not that it does not fit 64 bits)', () => {
+    expect(() => readNpyHeader(bytesSource('big.npy', header('(9007199254740993,)')))).toThrow(/past 2\*\*53/);
+    expect(() => readNpyHeader(bytesSource('huge.npy', header('(9223372036854775808,)')))).toThrow(/does not fit in a 64-bit size/);
+  });
+});
