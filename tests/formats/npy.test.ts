@@ -259,7 +259,7 @@ describe('dimension limits', () => {
   const header = (shape: string) => {
     let dict = `{'descr': '<i1', 'fortran_order': False, 'shape': ${shape}, }`;
     dict = dict.padEnd(Math.ceil((10 + dict.length + 1) / 64) * 64 - 11, ' ') + '\n';
-    const b = new Uint8Array(10 + dict.length);
+    const b = new Uint8Array(10 + dict.length + 1); // + one data byte: every shape here has one element
     b.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, dict.length & 0xff, dict.length >> 8]);
     b.set(new TextEncoder().encode(dict), 10);
     return b;
