@@ -184,7 +184,7 @@ export function readNpyHeader(src: FileSource, options: ReadNpyOptions = {}): Np
       throw new FormatError(file, d.column, `dimension ${v} in shape ${truncate(pyRepr(shapeLit))} does not fit in a 64-bit size`, 'dimensions below 2**63');
     }
     if (v < 0) throw new FormatError(file, d.column, `negative dimension ${v} in shape ${pyRepr(shapeLit)}`, 'non-negative dimensions');
-    shape.push(v);
+    shape.push(Number(v));
   }
   if (shape.length > MAX_DIMS) {
     throw new FormatError(file, shapeLit.column, `maximum supported dimension for an ndarray is currently ${MAX_DIMS}, found ${shape.length}`, `at most ${MAX_DIMS} dimensions, as NumPy`);
