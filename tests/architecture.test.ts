@@ -1,0 +1,70 @@
+/**
+ * The direction of imports, as the README draws it: core ← formats ← platform ← playground ← api ← electron / cli,
+ * and the renderer imports the IPC contract's TYPES only. A violation names the file and the import.
+ */
+import { describe, expect, test } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+
+const ROOT = resolve(__dirname, '..');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? files(p) : /\.(ts|tsx)$/.test(name) ? [p] : [];
+  });
+}
+
+function imports(file: string): { spec: string; typeOnly: boolean }[] {
+  const text = readFileSync(file, 'utf8');
+  const out: { spec: string; typeOnly: boolean }[] = [];
+  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"]([^'"]+)['"]/gm)) out.push({ spec: m[3], typeOnly: Boolean(m[2]) });
+  for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push({ spec: m[1], typeOnly: false });
+  return out;
+}
+
+/** Which layer a resolved import lands in ('' for a package). */
+function layerOf(from: string, spec: string): string {
+  if (!spec.startsWith('.')) return spec.startsWith('node:') ? 'node' : `pkg:${spec.split('/')[0]}`;
+  const target = relative(ROOT, resolve(dirname(from), spec));
+  const [top, sub] = target.split(/[\\/]/);
+  return top === 'src-main' ? sub : top;
+}
+
+const ALLOWED: Record<string, (layer: string) => boolean> = {
+  core: (l) => l === 'core',
+  formats: (l) => ['core', 'formats', 'node', 'pkg:fflate'].includes(l),
+  platform: (l) => ['core', 'formats', 'platform', 'node', 'pkg:koffi'].includes(l),
+  playground: (l) => ['core', 'formats', 'platform', 'playground', 'node'].includes(l),
+  api: (l) => ['core', 'formats', 'platform', 'playground', 'api', 'node'].includes(l),
+  cli: (l) => ['core', 'formats', 'platform', 'playground', 'api', 'cli', 'node'].includes(l),
+  electron: (l) => ['core', 'formats', 'platform', 'playground', 'api', 'electron', 'node', 'pkg:electron'].includes(l),
+};
+
+describe('imports go one way', () => {
+  for (const layer of Object.keys(ALLOWED)) {
+    test(`src-main/${layer}`, () => {
+      const bad: string[] = [];
+      for (const f of files(join(ROOT, 'src-main', layer))) {
+        for (const { spec } of imports(f)) {
+          const l = layerOf(f, spec);
+          if (!ALLOWED[layer](l)) bad.push(`${relative(ROOT, f)} imports ${spec} (${l})`);
+        }
+      }
+      expect(bad).toEqual([]);
+    });
+  }
+
+  test('the renderer imports only the contract, and only its types', () => {
+    const bad: string[] = [];
+    for (const f of files(join(ROOT, 'src-renderer'))) {
+      for (const { spec, typeOnly } of imports(f)) {
+        const l = layerOf(f, spec);
+        if (l === 'src-renderer' || l.startsWith('pkg:react') || l === 'pkg:react-dom') continue;
+        if (l === 'api' && typeOnly && spec.endsWith('api/contract')) continue;
+        bad.push(`${relative(ROOT, f)} imports ${typeOnly ? 'type ' : ''}${spec} (${l})`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+});
