@@ -63,7 +63,7 @@ def json_value(v, dt):
 def nested(a, base):
     if a.ndim == 0:
         return json_value(a[()], base)
-    return [nested(x, base) for x in a]
+    return [nested(np.asarray(x), base) for x in a]
 
 
 def jfloat(f):

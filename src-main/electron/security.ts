@@ -33,5 +33,7 @@ export function secureWebPreferences(preload: string): WebPreferences {
     experimentalFeatures: false,
     navigateOnDragDrop: false,
     spellcheck: false,
+    // middle-click must not open links in new windows (Electron's checklist; electronegativity AUXCLICK_JS_CHECK)
+    disableBlinkFeatures: 'Auxclick',
   };
 }
