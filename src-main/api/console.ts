@@ -13,6 +13,7 @@
  * Handlers own validation; this module trusts its (already checked) arguments.
  */
 import type { NDArray } from '../core/ndarray';
+import { AllocationBudget, type BudgetLimits } from '../core/memory';
 import type { Mapper } from '../formats/npy';
 import { Playground } from '../playground/interpreter';
 import { isIncomplete } from '../playground/parser';
@@ -54,6 +55,8 @@ export interface ConsoleOptions {
   mapper: Mapper;
   model: DataModelName;
   host: ConsoleHost;
+  /** The session's memory budget (core/memory's DEFAULT_BUDGET when absent): arrays, lists, ints. */
+  budget?: Partial<BudgetLimits>;
 }
 
 function stepInfo(s: TourStep): TourStepInfo {
@@ -95,10 +98,19 @@ export class ConsoleSession {
     for (const { id } of this.listed.values()) if (this.opts.host.has(id)) this.opts.host.remove(id);
     this.listed.clear();
     this.hidden.clear();
+    // the old session's arrays are freed and its file mappings unmapped (flushed), not left for the GC
+    this.pg?.dispose('when the console was reset');
     if (o.model) this.model = o.model;
     if (o.ctypes !== undefined) this.ctypes = o.ctypes;
     const cwd = this.opts.dir();
-    this.pg = new Playground({ model: this.model, mapper: this.opts.mapper, cwd, files: sandboxFiles(cwd), ctypes: this.ctypes });
+    this.pg = new Playground({
+      model: this.model,
+      mapper: this.opts.mapper,
+      cwd,
+      files: sandboxFiles(cwd),
+      ctypes: this.ctypes,
+      budget: new AllocationBudget(this.opts.budget),
+    });
     this.line = 1;
     this.statementCount = 0;
     this.warnings = [];
@@ -241,5 +253,6 @@ export class ConsoleSession {
   dispose(): void {
     for (const { id } of this.listed.values()) if (this.opts.host.has(id)) this.opts.host.remove(id);
     this.listed.clear();
+    this.pg.dispose('when the window closed');
   }
 }

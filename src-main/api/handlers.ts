@@ -7,7 +7,7 @@
  * The renderer can only ask for bounded windows of arrays it was given: there is no way to name an address.
  */
 import { basename } from 'node:path';
-import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { StridescopeError, ArgumentError, BoundsError } from '../core/errors';
@@ -233,8 +233,21 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
   function loadRecent(file: string | undefined): string[] {
     if (!file) return [];
     try {
-      const list = JSON.parse(readFileSync(file, 'utf8'));
-      return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string').slice(0, LIMITS.maxRecent) : [];
+      // a corrupted (or hostile) profile file: too big, not JSON, not a list, entries that are not absolute paths
+      if (statSync(file).size > 64 * 1024) return [];
+      const list: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (!Array.isArray(list)) return [];
+      const out: string[] = [];
+      for (const p of list) {
+        try {
+          const ok = v.path(p);
+          if (!out.includes(ok)) out.push(ok);
+        } catch {
+          // skip the entry
+        }
+        if (out.length >= LIMITS.maxRecent) break;
+      }
+      return out;
     } catch {
       return [];
     }

@@ -21,6 +21,10 @@ export interface RunScriptOptions {
 
 export function runScript(source: string, opts: RunScriptOptions): { output: string; exitCode: number } {
   const pg = new Playground({ model: opts.model, mapper: opts.mapper, cwd: opts.cwd, ctypes: opts.ctypes });
-  const r = pg.run(source);
-  return { output: r.output, exitCode: r.errors > 0 ? 1 : 0 };
+  try {
+    const r = pg.run(source);
+    return { output: r.output, exitCode: r.errors > 0 ? 1 : 0 };
+  } finally {
+    pg.dispose('when the script ended'); // flush and unmap what the script left mapped
+  }
 }

@@ -7,7 +7,7 @@
  * first checks the memory is still alive and the window lies inside it — so nothing ever reads freed or
  * unmapped memory.
  */
-import { BoundsError, LifetimeError } from './errors';
+import { BoundsError, LifetimeError, StridescopeError } from './errors';
 
 export type MemoryKind = 'owned' | 'mapped';
 
@@ -59,6 +59,110 @@ export function checkWindow(mem: { size: number; alive: boolean; label: string; 
   }
 }
 
+/**
+ * A memory budget for code that runs on behalf of someone else (the app's console: the renderer types the
+ * statements, the main process runs them). While `withAllocationBudget(budget, fn)` runs, every new
+ * OwnedMemory is charged to it (and credited back on release, or when collected without one), and the
+ * playground asks `budgetItems` / `budgetScratch` before it builds big temporaries — so `np.zeros(10**12)` or
+ * `list(range(10**9))` is refused at once with a MemoryBudgetError instead of exhausting the main process.
+ * Outside any budget (the CLI, tests) nothing is limited.
+ */
+export class MemoryBudgetError extends StridescopeError {
+  constructor(message: string) {
+    super('unsupported', message, { expected: 'a smaller array' });
+    this.name = 'MemoryBudgetError';
+  }
+}
+
+export interface BudgetLimits {
+  /** Bytes of OwnedMemory alive at once (and the largest single scratch buffer). */
+  maxBytes: number;
+  /** Items one statement may build as JS values: list/tuple/str/bytes lengths, array elements turned into a list. */
+  maxItems: number;
+  /** Decimal digits of one Python int (`10**10**9` would take minutes and gigabytes). */
+  maxIntDigits: number;
+}
+
+const MiB = 1024 * 1024;
+export const DEFAULT_BUDGET: BudgetLimits = { maxBytes: 512 * MiB, maxItems: 1 << 22, maxIntDigits: 1_000_000 };
+
+const fmtBytes = (n: number): string => (n >= MiB ? `${(n / MiB).toFixed(n >= 1024 * MiB ? 0 : 1)} MiB` : `${n} bytes`);
+
+export class AllocationBudget {
+  readonly limits: BudgetLimits;
+  private _live = 0;
+  private readonly collected = new FinalizationRegistry<{ bytes: number }>((held) => this.credit(held));
+  constructor(limits: Partial<BudgetLimits> = {}) {
+    this.limits = { ...DEFAULT_BUDGET, ...limits };
+  }
+  /** Bytes of live OwnedMemory charged to this budget. */
+  get live(): number {
+    return this._live;
+  }
+  /** Charge `bytes` for `owner`; throws MemoryBudgetError (and charges nothing) when they do not fit. */
+  charge(bytes: number, what: string, owner: object): { bytes: number } {
+    if (!(bytes <= this.limits.maxBytes - this._live)) {
+      throw new MemoryBudgetError(
+        `${what} needs ${fmtBytes(bytes)}, but the console may hold at most ${fmtBytes(this.limits.maxBytes)} of arrays (${fmtBytes(this._live)} in use): refused before allocating`,
+      );
+    }
+    const token = { bytes };
+    this._live += bytes;
+    this.collected.register(owner, token, token);
+    return token;
+  }
+  /** Give a charge back (idempotent per token). */
+  credit(token: { bytes: number }): void {
+    this._live -= token.bytes;
+    token.bytes = 0;
+    if (this._live < 0) this._live = 0;
+  }
+  release(token: { bytes: number }): void {
+    this.collected.unregister(token);
+    this.credit(token);
+  }
+}
+
+let currentBudget: AllocationBudget | undefined;
+
+/** Run `fn` with `budget` charged for every OwnedMemory it makes (synchronous code only). */
+export function withAllocationBudget<T>(budget: AllocationBudget | undefined, fn: () => T): T {
+  const saved = currentBudget;
+  currentBudget = budget;
+  try {
+    return fn();
+  } finally {
+    currentBudget = saved;
+  }
+}
+
+/** Throws MemoryBudgetError when a temporary of `bytes` would not fit the current budget (no charge kept). */
+export function budgetScratch(bytes: number, what: string): void {
+  const b = currentBudget;
+  if (!b) return;
+  if (!(bytes <= b.limits.maxBytes)) {
+    throw new MemoryBudgetError(`${what} needs ${fmtBytes(bytes)} of working memory, more than the console's ${fmtBytes(b.limits.maxBytes)}: refused`);
+  }
+}
+
+/** Throws MemoryBudgetError when an integer of about `digits` decimal digits exceeds the current budget. */
+export function budgetIntDigits(digits: number, what: string): void {
+  const b = currentBudget;
+  if (!b) return;
+  if (!(digits <= b.limits.maxIntDigits)) {
+    throw new MemoryBudgetError(`${what} would have about ${Math.round(digits)} digits, more than the console's limit of ${b.limits.maxIntDigits}: refused`);
+  }
+}
+
+/** Throws MemoryBudgetError when building `n` JS values (items, characters) exceeds the current budget. */
+export function budgetItems(n: number, what: string): void {
+  const b = currentBudget;
+  if (!b) return;
+  if (!(n <= b.limits.maxItems)) {
+    throw new MemoryBudgetError(`${what} would build ${n} items, more than the console's limit of ${b.limits.maxItems}: refused`);
+  }
+}
+
 /** An allocation owned by this process: a JS ArrayBuffer (off-heap backing store, so its address is stable). */
 export class OwnedMemory implements Memory {
   readonly kind = 'owned' as const;
@@ -68,6 +172,7 @@ export class OwnedMemory implements Memory {
   private buffer: ArrayBuffer | undefined;
   private bytes: Uint8Array | undefined;
   private _releasedBy: string | undefined;
+  private charge: { budget: AllocationBudget; token: { bytes: number } } | undefined;
 
   constructor(
     readonly label: string,
@@ -76,8 +181,15 @@ export class OwnedMemory implements Memory {
   ) {
     const size = typeof source === 'number' ? source : source.byteLength;
     if (!Number.isSafeInteger(size) || size < 0) throw new BoundsError(`cannot allocate ${size} bytes`);
+    // charged before the buffer exists: a refused allocation allocates nothing
+    if (currentBudget) this.charge = { budget: currentBudget, token: currentBudget.charge(Math.max(size, 1), label, this) };
     // Always allocate at least 1 byte so the address is real even for empty arrays (NumPy does the same).
-    this.buffer = new ArrayBuffer(Math.max(size, 1));
+    try {
+      this.buffer = new ArrayBuffer(Math.max(size, 1));
+    } catch (e) {
+      if (this.charge) this.charge.budget.release(this.charge.token);
+      throw e;
+    }
     this.bytes = new Uint8Array(this.buffer, 0, size);
     if (typeof source !== 'number') this.bytes.set(source);
     this.size = size;
@@ -134,5 +246,7 @@ export class OwnedMemory implements Memory {
     this.buffer = undefined;
     this.bytes = undefined;
     this._releasedBy = releasedBy;
+    if (this.charge) this.charge.budget.release(this.charge.token);
+    this.charge = undefined;
   }
 }

@@ -22,7 +22,7 @@ import {
   walkOffsets,
   type Layout,
 } from './layout';
-import { OwnedMemory, type Memory } from './memory';
+import { OwnedMemory, budgetItems, budgetScratch, type Memory } from './memory';
 
 /** A Python slice; null/undefined are Python's None. */
 export interface Slice {
@@ -560,6 +560,7 @@ export class NDArray {
   /** The first `limit` elements (default: all) in logical C order. */
   values(limit?: number): Value[] {
     const n = Math.min(this.size, limit === undefined ? this.size : Math.max(0, Math.floor(limit)));
+    budgetItems(n, `reading ${n} elements of ${this.label}`);
     const out: Value[] = [];
     const itemsize = this.itemsize;
     const offsets = walkOffsets(this.layout, 0, n);
@@ -592,6 +593,8 @@ export class NDArray {
     if (nbytes > MAX_MATERIALISE) {
       throw new UnsupportedError(`${this.label} is ${nbytes} bytes: too large to copy out at once (read it in windows)`);
     }
+    // a strided gather also walks one float64 offset per element
+    budgetScratch(this.flags.C_CONTIGUOUS ? nbytes : nbytes + this.size * 8, `a copy of ${this.label}`);
     return nbytes;
   }
 

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { API_METHODS, EVENT_OPENED, channel, type ApiMethod, type ArraySummary, type Result } from '../api/contract';
 import { createHandlers, type Handlers } from '../api/handlers';
-import { CSP, secureWebPreferences } from './security';
+import { CSP, isAppUrl, secureWebPreferences } from './security';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -27,9 +27,7 @@ let mainWindow: BrowserWindow | null = null;
 let handlers: Handlers;
 
 function rendererUrlAllowed(url: string): boolean {
-  const dev = process.env.ELECTRON_RENDERER_URL;
-  if (dev && url.startsWith(dev)) return true;
-  return url.startsWith('file://') && url.includes('/renderer/index.html');
+  return isAppUrl(url, { indexFile: join(here, '../renderer/index.html'), devUrl: process.env.ELECTRON_RENDERER_URL });
 }
 
 /** Only our own page may call the API. */

@@ -320,7 +320,10 @@ export function openNpzMember(
   };
   const header = readNpyHeader(inner, options);
   const memory = new OwnedMemory(`${label} (inflated)`, bytes.subarray(header.dataOffset, header.dataOffset + header.nbytes), { writeable: mode === 'c' });
-  const strides = header.fortranOrder ? fStrides(header.shape, header.dtype.itemsize) : cStrides(header.shape, header.dtype.itemsize);
+  let strides = header.fortranOrder ? fStrides(header.shape, header.dtype.itemsize) : cStrides(header.shape, header.dtype.itemsize);
+  // NumPy reads a member into a fresh 1-d np.ndarray(count) and reshapes it to the header's shape; an empty
+  // fresh array has stride 0 and reshaping (0,) to (0,) keeps it: np.load(npz)['x'].strides == (0,) there.
+  if (header.shape.length === 1 && header.shape[0] === 0) strides = [0];
   const array = new NDArray({ memory, dtype: header.dtype, shape: header.shape, strides, offset: 0, writeable: mode === 'c', ownsData: true, label });
   return { member, members, header, array, dataOffset: -1 };
 }

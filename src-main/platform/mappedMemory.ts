@@ -372,7 +372,19 @@ export class MappedMemory implements Memory {
   write(offset: number, data: Uint8Array): void {
     if (!this.writeable) throw new BoundsError(`${this.label} is read-only (mode 'r')`, offset);
     this.check(offset, data.byteLength);
-    osBackend().copyIn(this.address + BigInt(offset), data);
+    if (data.byteLength === 0) return;
+    const dst = this.address + BigInt(offset);
+    const lib = nativeLibrary();
+    if (lib) {
+      // under the library's SIGBUS guard, like reads: the file may shrink between check() and the copy
+      const r = Number(lib.fn.sk_copy_bytes(dst, data, data.byteLength));
+      if (r === SK_E_FAULT) {
+        throw new LifetimeError(`${this.path}: the mapping faulted while writing bytes [${offset}, ${offset + data.byteLength}) (the file shrank under it)`, offset);
+      }
+      if (r !== SK_OK) throw new IOError(this.path, `copy into the mapping failed (status ${r})`);
+    } else {
+      osBackend().copyIn(dst, data);
+    }
   }
 
   /** msync / FlushViewOfFile for writeable shared mappings ('r+', 'w+'); a no-op otherwise. */

@@ -470,8 +470,11 @@ export interface ReadAtAnswer {
 
 /** What C reads at byte `offset` of `memory` as `ctype` (checked: alive and inside first). */
 export function readAt(memory: Memory, offset: number, ctype: CTypeName, opts: KernelOptions = {}): ReadAtAnswer {
-  const code = C_TYPES[ctype];
-  if (code === undefined) throw new ArgumentError(`unknown C type '${ctype}'`, Object.keys(C_TYPES).join(', '));
+  // own keys only: 'toString' or '__proto__' must not pass as a C type
+  const code = Object.prototype.hasOwnProperty.call(C_TYPES, ctype) ? C_TYPES[ctype] : undefined;
+  if (code === undefined) throw new ArgumentError(`unknown C type '${String(ctype)}'`, Object.keys(C_TYPES).join(', '));
+  // a fractional, negative or huge offset is a BoundsError here, before any address arithmetic
+  memory.check(offset, 0);
   const lib = opts.forceFallback ? null : nativeLibrary();
   const addr = cAddress(memory, offset);
   const info = lib ? Number(lib.fn.sk_ctype_info(code)) : -1;

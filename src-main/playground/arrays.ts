@@ -24,7 +24,7 @@ import {
 } from './cobjects';
 import { attributeError, indexError, PyException, typeError, valueError } from './errors';
 import { astype, byteswap, cOrderBytesRaw, copyC, defaultIntDType, isIntKind, parseDTypeString, promoteTypes as promote, sum, sumDType, arrayFromNumbers, arrayFromBigInts } from './numeric';
-import { OwnedMemory } from '../core/memory';
+import { budgetItems, OwnedMemory } from '../core/memory';
 import {
   bindArgs,
   Ellipsis,
@@ -99,6 +99,7 @@ export class PyArray extends PyObject {
   }
   override iter(ctx: Ctx): PyValue[] {
     if (this.arr.ndim === 0) throw typeError('iteration over a 0-d array');
+    budgetItems(this.arr.shape[0], 'iterating over an array');
     return Array.from({ length: this.arr.shape[0] }, (_, i) => this.getitem(BigInt(i), ctx));
   }
   override truthy(): boolean {
@@ -307,6 +308,7 @@ export class PyArray extends PyObject {
           void args;
           void kw;
           void ctx;
+          budgetItems(a.size, 'tolist()');
           const rec = (v: NDArray): PyValue => (v.ndim === 0 ? valueToPy(v.get([]), v.dtype) : new PyList(Array.from({ length: v.shape[0] }, (_, i) => rec(v.index(i)))));
           return rec(a);
         };

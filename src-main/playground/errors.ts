@@ -10,6 +10,7 @@
  * `toPyException` maps the core's typed errors onto the exception NumPy/ctypes raise in the same situation.
  */
 import { ExpressionError, StridescopeError } from '../core/errors';
+import { MemoryBudgetError } from '../core/memory';
 
 export class PySyntaxError extends ExpressionError {
   readonly pyMessage: string;
@@ -51,6 +52,7 @@ export const notSupported = (m: string): PyException => new PyException('NotImpl
 /** A core error as the Python exception NumPy would raise in its place. */
 export function toPyException(e: unknown): PyException | PySyntaxError {
   if (e instanceof PyException || e instanceof PySyntaxError) return e;
+  if (e instanceof MemoryBudgetError) return new PyException('MemoryError', e.message, e);
   if (e instanceof StridescopeError) {
     const m = e.message;
     switch (e.kind) {

@@ -14,7 +14,7 @@
  */
 import { DType } from '../core/dtype';
 import { byteBounds, cStrides, size as shapeSize } from '../core/layout';
-import { OwnedMemory } from '../core/memory';
+import { OwnedMemory, budgetScratch } from '../core/memory';
 import { NDArray } from '../core/ndarray';
 import { valueError } from './errors';
 import type { BinOp, Operand, UfuncResult } from './numeric';
@@ -39,6 +39,7 @@ function rawSpan(arr: NDArray): { bytes: Uint8Array; count: number; off: number;
   const d = arr.dtype;
   const isz = d.itemsize;
   const n = arr.size;
+  budgetScratch(n * (8 + isz), `reading the ${n} elements of ${arr.label}`);
   const mem = arr.memory;
   if (mem instanceof OwnedMemory && d.isNative && arr.offset % isz === 0 && arr.strides.every((s) => s % isz === 0)) {
     const { low, high } = byteBounds(arr.layout, isz);

@@ -17,6 +17,7 @@
  */
 import { dataModel, type CanonicalModelName, type DataModel, type ModelSpec } from '../core/ctypeModel';
 import { LifetimeRegistry } from '../core/lifetime';
+import { budgetIntDigits, budgetItems, withAllocationBudget, type AllocationBudget } from '../core/memory';
 import type { NDArray } from '../core/ndarray';
 import type { Mapper } from '../formats/npy';
 import type { RawFileSystem } from '../formats/rawMemmap';
@@ -63,6 +64,11 @@ export interface PlaygroundOptions {
   files?: FilePolicy;
   /** false: behave as NumPy does when the ctypes module is missing (the seed's "no ctypes" fallback). */
   ctypes?: boolean;
+  /**
+   * Charge every allocation and big temporary to this budget (core/memory): the app's console runs
+   * statements the renderer sent, so a huge array or list is refused instead of exhausting the main process.
+   */
+  budget?: AllocationBudget;
 }
 
 /** One statement's outcome, for the console pane and the tour. */
@@ -101,6 +107,7 @@ export class Playground implements Ctx {
   readonly cwd?: string;
   readonly files?: FilePolicy;
   readonly ctypesAvailable: boolean;
+  readonly budget?: AllocationBudget;
   readonly caches = new Map<string, PyObject>();
   private readonly globals = new Map<string, Binding>();
   private readonly builtins = new Map<string, PyValue>();
@@ -127,7 +134,22 @@ export class Playground implements Ctx {
     this.cwd = opts.cwd;
     this.files = opts.files;
     this.ctypesAvailable = opts.ctypes ?? true;
+    this.budget = opts.budget;
     this.installBuiltins();
+  }
+
+  /**
+   * End of the session: free every allocation and unmap every file mapping it still holds (flushing writeable
+   * mappings), so nothing outlives it. Idempotent; the session must not run anything afterwards.
+   */
+  dispose(where = 'when the console session ended'): void {
+    for (const a of this.registry.allocations) {
+      try {
+        a.memory.release(where);
+      } catch {
+        // one failed unmap (a flush error) must not keep the others mapped
+      }
+    }
   }
 
   // ---------------------------------------------------------------- Ctx
@@ -228,6 +250,10 @@ export class Playground implements Ctx {
 
   /** Run one interactive input (one line, or several joined by brackets). */
   runInput(text: string, firstLine = 1): RunResult {
+    return withAllocationBudget(this.budget, () => this.runInputBudgeted(text, firstLine));
+  }
+
+  private runInputBudgeted(text: string, firstLine: number): RunResult {
     this.curInputText = text;
     let stmts: Stmt[];
     try {
@@ -858,7 +884,11 @@ export class Playground implements Ctx {
       const v = args.length ? args[0] : null;
       if (v === null) return new Uint8Array(0);
       if (v instanceof Uint8Array) return v;
-      if (typeof v === 'bigint') return new Uint8Array(Number(v));
+      if (typeof v === 'bigint') {
+        if (v < 0n) throw valueError('negative count');
+        budgetItems(Number(v), 'bytes()');
+        return new Uint8Array(Number(v));
+      }
       return Uint8Array.from(this.iterate(v).map((x) => indexValue(x, 'bytes')));
     });
     b.set('dict', new PyBuiltin('dict', (args, kw) => new PyDict([...(args.length && args[0] instanceof PyDict ? args[0].entries : []), ...[...kw].map(([k, v]) => [k, v] as [PyValue, PyValue])])));
@@ -866,6 +896,8 @@ export class Playground implements Ctx {
       const n = args.map((x) => indexValue(x, 'range'));
       const [start, stop, step] = n.length === 1 ? [0, n[0], 1] : [n[0], n[1], n[2] ?? 1];
       if (step === 0) throw valueError('range() arg 3 must not be zero');
+      // (the playground's range is a list: its length is checked before it is built)
+      budgetItems(Math.max(0, Math.ceil((stop - start) / step)), 'range()');
       const out: PyValue[] = [];
       for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(BigInt(i));
       return new PyList(out);
@@ -942,6 +974,7 @@ function pyArith(op: BinOp, l: PyValue, r: PyValue, ctx: Ctx): PyValue {
         case '-':
           return a - b;
         case '*':
+          if (a !== 0n && b !== 0n) budgetIntDigits(a.toString(16).length * 1.21 + b.toString(16).length * 1.21, 'this product');
           return a * b;
         case '/':
           if (b === 0n) throw new PyException('ZeroDivisionError', 'division by zero');
@@ -958,9 +991,11 @@ function pyArith(op: BinOp, l: PyValue, r: PyValue, ctx: Ctx): PyValue {
             if (a === 0n) throw new PyException('ZeroDivisionError', '0.0 cannot be raised to a negative power');
             return Number(a) ** Number(b);
           }
+          if (a !== 0n && a !== 1n && a !== -1n) budgetIntDigits(Number(b) * Math.log10(Math.abs(Number(a)) || 2), 'this power');
           return a ** b;
         case '<<':
           if (b < 0n) throw valueError('negative shift count');
+          if (a !== 0n) budgetIntDigits((Number(b) + a.toString(16).length * 4) * Math.LOG10E * Math.LN2, 'this shift');
           return a << b;
         case '>>':
           if (b < 0n) throw valueError('negative shift count');
@@ -1001,6 +1036,8 @@ function pyArith(op: BinOp, l: PyValue, r: PyValue, ctx: Ctx): PyValue {
     return NOT_IMPLEMENTED;
   }
   if (op === '+') {
+    const lenOf = (v: PyValue): number => (typeof v === 'string' || v instanceof Uint8Array ? v.length : v instanceof PyList || v instanceof PyTuple ? v.items.length : 0);
+    budgetItems(lenOf(l) + lenOf(r), 'this concatenation');
     if (typeof l === 'string' && typeof r === 'string') return l + r;
     if (typeof l === 'string') throw typeError(`can only concatenate str (not "${typeName(r)}") to str`);
     if (l instanceof PyList && !(r instanceof PyList)) throw typeError(`can only concatenate list (not "${typeName(r)}") to list`);
@@ -1016,6 +1053,8 @@ function pyArith(op: BinOp, l: PyValue, r: PyValue, ctx: Ctx): PyValue {
   }
   if (op === '*') {
     const [s, n] = typeof r === 'bigint' ? [l, Number(r)] : typeof l === 'bigint' ? [r, Number(l)] : [null, 0];
+    const unit = typeof s === 'string' ? s.length : s instanceof PyList || s instanceof PyTuple ? s.items.length : 0;
+    if (unit > 0 && n > 0) budgetItems(unit * n, 'this repetition');
     if (typeof s === 'string') return s.repeat(Math.max(0, n));
     if (s instanceof PyTuple) return new PyTuple(Array.from({ length: Math.max(0, n) }, () => s.items).flat());
     if (s instanceof PyList) return new PyList(Array.from({ length: Math.max(0, n) }, () => s.items).flat());

@@ -5,7 +5,7 @@
  */
 import { DType } from '../core/dtype';
 import { CTYPE_NAMES } from '../core/ctypeModel';
-import { OwnedMemory } from '../core/memory';
+import { OwnedMemory, budgetScratch } from '../core/memory';
 import { NDArray } from '../core/ndarray';
 import { openArrayFile } from '../formats/load';
 import { saveNpy } from '../formats/load';
@@ -67,6 +67,8 @@ function newArray(arr: NDArray, ctx: Ctx): PyArray {
 
 function filled(shape: number[], d: DType, value: number, ctx: Ctx): PyArray {
   const n = shape.reduce((p, q) => p * q, 1);
+  // the array and its float64 staging buffer, checked before either exists
+  budgetScratch(n * (8 + d.itemsize), `an array of shape (${shape.join(', ')}${shape.length === 1 ? ',' : ''}) and dtype ${d.name}`);
   const f = new Float64Array(n);
   if (value !== 0) f.fill(value);
   if (!d.isNative) {
@@ -195,6 +197,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
     const allInt = typeof s0 === 'bigint' && typeof s1 === 'bigint' && typeof st === 'bigint';
     const d = optDType(b.dtype, ctx, () => (allInt ? defaultIntDType(ctx.modelName) : DType.parse('float64')));
     const len = Math.max(0, Math.ceil((Number(s1) - Number(s0)) / Number(st)));
+    budgetScratch(len * (8 + d.itemsize), `arange of ${len} elements`);
     const f = new Float64Array(len);
     const a0 = Number(s0);
     const delta = a0 + Number(st) - a0;
@@ -274,8 +277,12 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
     }
     // without mmap_mode NumPy reads the data into memory it owns: copy, then unmap
     const a = opened.array;
-    const copy = a.copy();
-    opened.close();
+    let copy: NDArray;
+    try {
+      copy = a.copy();
+    } finally {
+      opened.close(); // unmapped whether the copy worked or not (too large, truncated file)
+    }
     const arr = new NDArray({ memory: copy.memory, dtype: a.dtype, shape: a.shape, strides: a.size === 0 ? undefined : copy.strides, label: ctx.label });
     const fortran = opened.header?.fortranOrder;
     if (fortran && a.ndim > 1) {

@@ -10,7 +10,7 @@
  */
 import { DType, halfToNumber, numberToHalf } from '../core/dtype';
 import { cStrides, isCContiguous, size as shapeSize } from '../core/layout';
-import { OwnedMemory } from '../core/memory';
+import { OwnedMemory, budgetScratch } from '../core/memory';
 import { NDArray } from '../core/ndarray';
 import type { CanonicalModelName } from '../core/ctypeModel';
 import { PyException, typeError, valueError } from './errors';
@@ -130,6 +130,7 @@ export function readFlat(arr: NDArray): Flat {
   if (!isNumericKind(d)) {
     throw typeError(`Stridescope's playground does arithmetic on bool, integer and float arrays, not ${d.name}`);
   }
+  budgetScratch(arr.size * (8 + arr.itemsize), `reading the ${arr.size} elements of ${arr.label}`);
   const bytes = aligned(cOrderBytes(arr), 8);
   const n = arr.size;
   const buf = bytes.buffer;
