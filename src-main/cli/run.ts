@@ -8,6 +8,7 @@
  * freed memory the playground refused).
  */
 import { Playground, type PlaygroundOptions } from '../playground/interpreter';
+import { AllocationBudget } from '../core/memory';
 
 export interface RunScriptOptions {
   model: 'lp64' | 'llp64' | 'ilp32';
@@ -20,7 +21,10 @@ export interface RunScriptOptions {
 }
 
 export function runScript(source: string, opts: RunScriptOptions): { output: string; exitCode: number } {
-  const pg = new Playground({ model: opts.model, mapper: opts.mapper, cwd: opts.cwd, ctypes: opts.ctypes });
+  // A script is the user's own, so its budget is wider than the app console's (512 MiB), but it still exists:
+  // `list(range(10**9))` is a MemoryError, as in a Python with limited memory, not a V8 heap abort.
+  const budget = new AllocationBudget({ maxBytes: 4 * 1024 * 1024 * 1024, maxItems: 1 << 24 });
+  const pg = new Playground({ model: opts.model, mapper: opts.mapper, cwd: opts.cwd, ctypes: opts.ctypes, budget });
   try {
     const r = pg.run(source);
     return { output: r.output, exitCode: r.errors > 0 ? 1 : 0 };

@@ -49,3 +49,12 @@ describe('stridescope run reproduces the >>> transcript', () => {
     expect(text).toMatch(/LifetimeError: .*temporary `a\+b`, freed at the end of statement 5/);
   });
 });
+
+describe('a script cannot exhaust the process', () => {
+  test('list(range(10**9)) is a MemoryError and the next line still runs', async () => {
+    const { code, text } = await run('x = list(range(10**9))\n1 + 1\n', 'lp64');
+    expect(code).toBe(1);
+    expect(text).toMatch(/MemoryError: .*range\(\)/);
+    expect(text.endsWith('2\n')).toBe(true);
+  });
+});
