@@ -19,31 +19,52 @@ run it by hand or from the bench, e.g. `python3 scripts/crosscheck_cli.py --coun
 """
 import argparse, hashlib, json, math, os, subprocess, sys, tempfile, time
 import numpy as np
+import warnings
+
+warnings.simplefilter("ignore", UserWarning)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLI = [os.environ.get('NODE', 'node'), os.path.join(ROOT, 'bin', 'stridescope.js')]
 
 SIMPLE = ['?', 'i1', 'u1', 'i2', 'u2', 'i4', 'u4', 'i8', 'u8', 'f2', 'f4', 'f8', 'c8', 'c16', 'S3', 'U2', 'V4',
-          'M8[ns]', 'M8[D]', 'm8[s]']
+          'M8[ns]', 'M8[D]', 'm8[s]', 'S1', 'U1', 'V1', 'M8', 'M8[25s]', 'm8[us]', 'm8', 'U5', 'S9']
 
 
-def rand_dtype(rng):
-    if rng.random() < 0.2:
-        n = int(rng.integers(1, 4))
-        fields = []
-        for k in range(n):
-            t = rand_simple(rng)
-            if rng.random() < 0.3:
-                fields.append((f'f{k}', t, (2,)))
-            else:
-                fields.append((f'f{k}', t))
-        return np.dtype(fields)
+def rand_dtype(rng, depth=0):
+    r = rng.random()
+    if r < 0.2 or (depth and r < 0.4):
+        return rand_struct(rng, depth)
     return np.dtype(rand_simple(rng))
+
+
+def rand_struct(rng, depth):
+    """Packed, aligned (padding), with titles, gaps, unicode names, nested structs and n-d subarrays."""
+    n = int(rng.integers(1, 4))
+    names, formats, titles = [], [], []
+    for k in range(n):
+        t = rand_dtype(rng, depth + 1) if depth < 2 and rng.random() < 0.15 else np.dtype(rand_simple(rng))
+        if rng.random() < 0.3:
+            t = np.dtype((t, tuple(int(x) for x in rng.integers(1, 4, size=int(rng.integers(1, 3))))))
+        names.append(f'f{k}' if rng.random() < 0.85 else f'温{k}')
+        formats.append(t)
+        titles.append(f'title {k}' if rng.random() < 0.1 else None)
+    r = rng.random()
+    if r < 0.2:
+        return np.dtype({'names': names, 'formats': formats, 'titles': titles}, align=True)
+    if r < 0.35:  # explicit offsets with gaps, and sometimes trailing padding
+        offsets, at = [], 0
+        for t in formats:
+            at += int(rng.integers(0, 3))
+            offsets.append(at)
+            at += t.itemsize
+        return np.dtype({'names': names, 'formats': formats, 'offsets': offsets, 'titles': titles,
+                         'itemsize': at + int(rng.integers(0, 3))})
+    return np.dtype({'names': names, 'formats': formats, 'titles': titles})
 
 
 def rand_simple(rng):
     t = SIMPLE[int(rng.integers(len(SIMPLE)))]
-    if t[0] not in '?SVi1u1' and t not in ('i1', 'u1') and rng.random() < 0.5:
+    if t[0] not in '?SV' and t not in ('i1', 'u1') and rng.random() < 0.5:
         return '>' + t
     return t
 
@@ -205,7 +226,12 @@ def compare_fields(report, kind, what, exp, got):
 def check_npy(report, rng, d, i):
     dt, a = random_array(rng)
     path = os.path.join(d, f'x{i}.npy')
-    np.save(path, a)
+    version = [None, (1, 0), (2, 0), (3, 0)][int(rng.integers(0, 4))] if rng.random() < 0.3 else None
+    try:
+        with open(path, 'wb') as fh:
+            np.lib.format.write_array(fh, a, version=version)
+    except ValueError:  # e.g. unicode field names need 3.0
+        np.save(path, a)
     exp = expected_inspect(path, a, dt)
     code, got, err = cli('inspect', path, '--json')
     if code != 0 or got is None:
@@ -315,7 +341,10 @@ def walk_expected(a, v, limit, start):
             'size': int(v.size), 'elements': elements}
 
 
-VIEW_DTYPES = ['i1', 'u1', '<i2', '>u2', '<i4', '>f4', '<f8', '>i8', '<c8', '<c16', 'S3', 'V2', '<U1', 'V6', 'M8[s]']
+VIEW_DTYPES = ["'i1'", "'u1'", "'<i2'", "'>u2'", "'<i4'", "'>f4'", "'<f8'", "'>i8'", "'<c8'", "'<c16'", "'S3'", "'V2'",
+               "'<U1'", "'V6'", "'M8[s]'", 'np.int16', "np.dtype('>i4')", "'<i2,u1,u1'", "[('x', '<i2'), ('', 'V2')]",
+               "('<i2', (2,))", "('u1', 3)", "[(('t', 'n'), '>f4', (1, 2)), ('m', [('p', 'u1'), ('q', 'S3')])]",
+               "('V4', ())"]
 
 
 def rand_index(rng, v):
@@ -402,7 +431,7 @@ def rand_step(rng, v, py, st):
         return f'np.reshape({py}, {tup(shape)}{oarg}, copy=False)', f'{st}.reshape({tup(shape)}{oarg})'
     if r < 0.74:
         t = str(rng.choice(VIEW_DTYPES))
-        return f"{py}.view('{t}')", f"{st}.view('{t}')"
+        return f"{py}.view({t})", f"{st}.view({t})"
     if r < 0.82 and v.ndim:
         w = [int(rng.integers(0, n + 2)) for n in v.shape]
         if rng.random() < 0.5:

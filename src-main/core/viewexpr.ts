@@ -12,7 +12,7 @@
  * What is not a view expression (`a + 1`, fancy indexing `a[[0, 1]]`, `lambda`, ...) is an ExpressionError
  * naming the 1-based column of the offending token. Views NumPy refuses surface as NDArray's LayoutErrors.
  */
-import { DType } from './dtype';
+import { DType, type Descr, type DescrField } from './dtype';
 import { ExpressionError, StridescopeError } from './errors';
 import { cStrides, fStrides, size as shapeSize } from './layout';
 import { NDArray, type Selector } from './ndarray';
@@ -617,10 +617,59 @@ class Evaluator {
     }
   }
 
+  /**
+   * A dtype as np.dtype() takes it: a dtype, a string ('<i4', or comma-separated '<i4,<f8' for fields f0, f1, ...),
+   * a list of (name, dtype[, shape]) fields (a '' name becomes f<i>; (title, name) pairs give titles), or a
+   * (dtype, shape) subarray tuple.
+   */
   private toDType(v: Val, at: At): DType {
     if (v.t === 'dtype') return v.d;
-    if (v.t === 'str') return this.dtype(v.v, at);
+    if (v.t === 'str') {
+      if (!v.v.includes(',')) return this.dtype(v.v, at);
+      const parts = v.v.split(',').map((p) => p.trim());
+      if (parts[parts.length - 1] === '') parts.pop();
+      return this.structDType(parts.map((p, i): [string, DType] => [`f${i}`, this.dtype(p, at)]), at);
+    }
+    if (v.t === 'tuple' && v.list) {
+      const fields = v.items.map((item, i): [string | [string, string], DType] => {
+        if (item.t !== 'tuple' || item.list || (item.items.length !== 2 && item.items.length !== 3)) {
+          return this.error(`a structured dtype's fields are (name, dtype) or (name, dtype, shape) tuples, got a ${kindName(item)}`, at);
+        }
+        const [n, d, shape] = item.items;
+        let name: string | [string, string];
+        if (n.t === 'str') name = n.v === '' ? `f${i}` : n.v;
+        else if (n.t === 'tuple' && !n.list && n.items.length === 2 && n.items[0].t === 'str' && n.items[1].t === 'str') {
+          name = [n.items[0].v, n.items[1].v];
+        } else return this.error(`a field name is a string or a (title, name) pair, got a ${kindName(n)}`, at);
+        const dt = this.toDType(d, at);
+        return [name, shape ? this.subarray(dt, shape, at) : dt];
+      });
+      return this.structDType(fields, at);
+    }
+    if (v.t === 'tuple' && v.items.length === 2) return this.subarray(this.toDType(v.items[0], at), v.items[1], at);
     return this.error(`expected a dtype (a string like '<i4' or np.int32), got a ${kindName(v)}`, at);
+  }
+
+  private subarray(base: DType, shape: Val, at: At): DType {
+    return this.wrapDTypeError(() => DType.subarrayOf(base, this.toInts(shape, at, 'a subarray shape')), at);
+  }
+
+  /** A packed structured dtype from (name, dtype) pairs, through DType.fromDescr. */
+  private structDType(fields: [string | [string, string], DType][], at: At): DType {
+    const descr: Descr = fields.map(([name, dt]): DescrField => {
+      const inner = (d: DType): Descr => (d.fields ? d.descr : d.str);
+      return dt.subarray ? [name, inner(dt.subarray.base), [...dt.subarray.shape]] : [name, inner(dt)];
+    });
+    return this.wrapDTypeError(() => DType.fromDescr(descr), at);
+  }
+
+  private wrapDTypeError(make: () => DType, at: At): DType {
+    try {
+      return make();
+    } catch (err) {
+      if (err instanceof StridescopeError) this.error(`invalid dtype: ${err.message}`, at);
+      throw err;
+    }
   }
 
   private toInt(v: Val, at: At, what: string): number {
