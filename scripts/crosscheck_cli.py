@@ -20,6 +20,9 @@ run it by hand or from the bench, e.g. `python3 scripts/crosscheck_cli.py --coun
 import argparse, hashlib, json, math, os, subprocess, sys, tempfile, time
 import numpy as np
 import warnings
+import os as _os, sys as _sys
+_sys.path.insert(0, _os.path.dirname(_os.path.abspath(__file__)))
+from valuejson import float_json as jfloat  # noqa: E402
 
 warnings.simplefilter("ignore", UserWarning)
 
@@ -96,16 +99,6 @@ def nested(a, base):
     if a.ndim == 0:
         return json_value(a[()], base)
     return [nested(np.asarray(x), base) for x in a]
-
-
-def jfloat(f):
-    if math.isnan(f):
-        return 'nan'
-    if math.isinf(f):
-        return 'inf' if f > 0 else '-inf'
-    if f == 0 and math.copysign(1, f) < 0:
-        return '-0.0'
-    return f
 
 
 def expected_inspect(path, a, dt):

@@ -17,6 +17,9 @@ import sys
 import weakref
 
 import numpy as np
+import os as _os, sys as _sys
+_sys.path.insert(0, _os.path.dirname(_os.path.abspath(__file__)))
+from valuejson import float_json as json_float  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, 'tests', 'fixtures', 'ctypes')
@@ -151,16 +154,6 @@ def reprs():
     out['arrays'] = {f'{t}*{n}': (getattr(ctypes, t) * n).__name__ for t in ['c_long', 'c_longlong', 'c_short', 'c_int'] for n in [1, 2, 3]}
     out['pointers'] = {t: ctypes.POINTER(getattr(ctypes, t)).__name__ for t in ['c_long', 'c_longlong', 'c_int', 'c_int64', 'c_double']}
     return out
-
-
-def json_float(v):
-    if math.isnan(v):
-        return 'nan'
-    if math.isinf(v):
-        return 'inf' if v > 0 else '-inf'
-    if v == 0 and math.copysign(1, v) < 0:
-        return '-0.0'
-    return v
 
 
 def value_json(v, dt):

@@ -19,6 +19,9 @@ import warnings
 
 import numpy as np
 from numpy.lib.format import descr_to_dtype
+import os as _os, sys as _sys
+_sys.path.insert(0, _os.path.dirname(_os.path.abspath(__file__)))
+from valuejson import float_json as ffloat  # noqa: E402
 
 warnings.simplefilter("ignore")
 assert np.__version__.startswith("2."), np.__version__
@@ -144,17 +147,6 @@ def describe(dt):
 
 
 # ------------------------------------------------------------------ sample values
-
-def ffloat(x):
-    x = float(x)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == 0 and math.copysign(1, x) < 0:
-        return "-0.0"
-    return x
-
 
 def to_json(v, dt):
     """numpy's value of one element (v: numpy scalar / ndarray) in valueToJSON's spelling."""

@@ -28,6 +28,9 @@ time.time = lambda: 1700000000.0
 
 import numpy as np  # noqa: E402
 from numpy.lib import _format_impl as npformat  # the module numpy.lib.format re-exports (has the private readers)
+import os as _os, sys as _sys
+_sys.path.insert(0, _os.path.dirname(_os.path.abspath(__file__)))
+from valuejson import float_json  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, 'tests', 'fixtures', 'npy')
@@ -39,17 +42,6 @@ def jsonable_descr(d):
     if isinstance(d, (list, tuple)):
         return [jsonable_descr(x) for x in d]
     return d
-
-
-def float_json(x):
-    x = float(x)
-    if math.isnan(x):
-        return 'nan'
-    if math.isinf(x):
-        return 'inf' if x > 0 else '-inf'
-    if x == 0 and math.copysign(1.0, x) < 0:
-        return '-0.0'
-    return x
 
 
 def value_json(v, dt):

@@ -21,6 +21,9 @@ import os
 import sys
 
 import numpy as np
+import os as _os, sys as _sys
+_sys.path.insert(0, _os.path.dirname(_os.path.abspath(__file__)))
+from valuejson import float_json as fjson  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'fixtures', 'kernels')
 N = 600
@@ -33,17 +36,6 @@ def fnv1a64(b: bytes) -> int:
         h ^= x
         h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
     return h
-
-
-def fjson(x):
-    x = float(x)
-    if math.isnan(x):
-        return 'nan'
-    if math.isinf(x):
-        return 'inf' if x > 0 else '-inf'
-    if x == 0 and math.copysign(1.0, x) < 0:
-        return '-0.0'
-    return x
 
 
 def vjson(v, kind):

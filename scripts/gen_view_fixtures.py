@@ -21,6 +21,9 @@ import re
 import numpy as np
 from numpy.lib import stride_tricks
 from numpy.lib.array_utils import byte_bounds
+import os as _os, sys as _sys
+_sys.path.insert(0, _os.path.dirname(_os.path.abspath(__file__)))
+from valuejson import float_json as json_float  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'tests', 'fixtures', 'views', 'expected.json')
 VALUES_LIMIT = 24
@@ -47,17 +50,6 @@ def make_bases():
 def raw_bytes(arr):
     """The memory under a (C- or F-) contiguous array, in memory order."""
     return np.ndarray((arr.nbytes,), 'u1', buffer=arr).tobytes()
-
-
-def json_float(v):
-    v = float(v)
-    if math.isnan(v):
-        return 'nan'
-    if math.isinf(v):
-        return 'inf' if v > 0 else '-inf'
-    if v == 0 and math.copysign(1.0, v) < 0:
-        return '-0.0'
-    return v
 
 
 def json_value(v, dt):
