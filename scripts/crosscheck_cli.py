@@ -20,8 +20,6 @@ run it by hand or from the bench, e.g. `python3 scripts/crosscheck_cli.py --coun
 import argparse, hashlib, json, math, os, subprocess, sys, tempfile, time
 import numpy as np
 import warnings
-import os as _os, sys as _sys
-_sys.path.insert(0, _os.path.dirname(_os.path.abspath(__file__)))
 from valuejson import float_json as jfloat  # noqa: E402
 
 warnings.simplefilter("ignore", UserWarning)

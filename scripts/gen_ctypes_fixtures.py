@@ -17,8 +17,6 @@ import sys
 import weakref
 
 import numpy as np
-import os as _os, sys as _sys
-_sys.path.insert(0, _os.path.dirname(_os.path.abspath(__file__)))
 from valuejson import float_json as json_float  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -19,8 +19,6 @@ import warnings
 
 import numpy as np
 from numpy.lib.format import descr_to_dtype
-import os as _os, sys as _sys
-_sys.path.insert(0, _os.path.dirname(_os.path.abspath(__file__)))
 from valuejson import float_json as ffloat  # noqa: E402
 
 warnings.simplefilter("ignore")

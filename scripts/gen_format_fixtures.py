@@ -28,8 +28,6 @@ time.time = lambda: 1700000000.0
 
 import numpy as np  # noqa: E402
 from numpy.lib import _format_impl as npformat  # the module numpy.lib.format re-exports (has the private readers)
-import os as _os, sys as _sys
-_sys.path.insert(0, _os.path.dirname(_os.path.abspath(__file__)))
 from valuejson import float_json  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -21,8 +21,6 @@ import os
 import sys
 
 import numpy as np
-import os as _os, sys as _sys
-_sys.path.insert(0, _os.path.dirname(_os.path.abspath(__file__)))
 from valuejson import float_json as fjson  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'fixtures', 'kernels')

@@ -21,8 +21,6 @@ import re
 import numpy as np
 from numpy.lib import stride_tricks
 from numpy.lib.array_utils import byte_bounds
-import os as _os, sys as _sys
-_sys.path.insert(0, _os.path.dirname(_os.path.abspath(__file__)))
 from valuejson import float_json as json_float  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'tests', 'fixtures', 'views', 'expected.json')
