@@ -49,6 +49,8 @@ SPEC_STRINGS = [
     ">m8[us]", "m8[10us]", "m8[Y]", "timedelta64[generic]", "timedelta64[25s]",
     # object
     "O", "|O", "object", "O8",
+    # comma strings: structured fields f0, f1, ... (a part may carry a shape prefix)
+    "i1,<i2", "i4,", "(2,3)i4,f8", "(2,)u1, S3", "i4, (2,)f8", "M8[ns],>i1", "i4 ,f8", "<U2,?",
 ]
 
 # descrs as they appear in a .npy header (tuples as lists in the JSON)

@@ -220,7 +220,7 @@ export class DType {
     if (typeof spec !== 'string') {
       throw new DTypeError(`a dtype spec must be a string, got ${typeof spec}`, 'a NumPy dtype string such as <i4');
     }
-    return parseSpec(spec);
+    return /,|^\s*(\(|\d)/.test(spec) ? parseCommaSpec(spec) : parseSpec(spec);
   }
 
   /**
@@ -450,6 +450,45 @@ const NAMES: Record<string, [DTypeKind, number]> = {
 
 const DATETIME_RE = /^([<>=|]?)(datetime64|timedelta64|M|m)(\d*)(\[.*)?$/;
 const SPEC_RE = /^([<>=|]?)([A-Za-z?])(\d*)$/;
+
+/**
+ * NumPy's comma strings: 'i1,<i2' is [('f0', 'i1'), ('f1', '<i2')], each part may carry a subarray shape
+ * ('(2,3)i4,f8', '2i4'), a trailing comma makes one field ('i4,'), and a lone '(2,)i4' is a subarray dtype.
+ */
+function parseCommaSpec(spec: string): DType {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < spec.length; i++) {
+    const ch = spec[i];
+    if (ch === '(' || ch === '[') depth++;
+    else if (ch === ')' || ch === ']') depth--;
+    else if (ch === ',' && depth === 0) {
+      parts.push(spec.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  const last = spec.slice(start).trim();
+  const isStruct = parts.length > 0;
+  if (last !== '' || !isStruct) parts.push(last);
+  const item = (part: string): DType => {
+    const m = /^(?:\(([^()]*)\)|(\d+))\s*(.+)$/s.exec(part);
+    if (!m) return parseSpec(part);
+    const dims = m[1] !== undefined ? m[1].split(',').map((d) => d.trim()).filter((d) => d !== '') : [m[2]];
+    if (!dims.every((d) => /^\d+$/.test(d))) {
+      throw new DTypeError(`data type ${JSON.stringify(spec)} not understood: bad shape in ${JSON.stringify(part)}`, 'a shape of integers, e.g. (2,3)i4');
+    }
+    return DType.subarrayOf(parseSpec(m[3].trim()), dims.map(Number));
+  };
+  if (!isStruct) return item(parts[0]);
+  return DType.fromDescr(
+    parts.map((part, i): DescrField => {
+      const dt = item(part);
+      const inner = (d: DType): Descr => (d.fields ? d.descr : d.str);
+      return dt.subarray ? [`f${i}`, inner(dt.subarray.base), [...dt.subarray.shape]] : [`f${i}`, inner(dt)];
+    }),
+  );
+}
 
 function parseSpec(spec: string): DType {
   const bad = (why?: string): DTypeError =>

@@ -624,12 +624,7 @@ class Evaluator {
    */
   private toDType(v: Val, at: At): DType {
     if (v.t === 'dtype') return v.d;
-    if (v.t === 'str') {
-      if (!v.v.includes(',')) return this.dtype(v.v, at);
-      const parts = v.v.split(',').map((p) => p.trim());
-      if (parts[parts.length - 1] === '') parts.pop();
-      return this.structDType(parts.map((p, i): [string, DType] => [`f${i}`, this.dtype(p, at)]), at);
-    }
+    if (v.t === 'str') return this.dtype(v.v, at);
     if (v.t === 'tuple' && v.list) {
       const fields = v.items.map((item, i): [string | [string, string], DType] => {
         if (item.t !== 'tuple' || item.list || (item.items.length !== 2 && item.items.length !== 3)) {

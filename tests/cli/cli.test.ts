@@ -142,6 +142,24 @@ describe('raw files and .npz members', () => {
   });
 });
 
+describe('stridescope inspect --member --json equals NumPy (stored members mapped in place, deflated ones inflated)', () => {
+  // stored: numpy.memmap of the zip at the member's data offset; deflated: np.load(npz)[name] — e.g. an empty 1-d
+  // member's stride is 0 there (NumPy reads into a fresh np.ndarray(0), whose stride is 0)
+  for (const { file, member, expected: want } of expected.npz) {
+    test(`${file} ${member}`, async () => {
+      const r = await cli('inspect', join(FIX, 'cli', file), '--member', member, '--json');
+      expect(r.err).toBe('');
+      const got = r.json;
+      expect({ version: got.format.version, dataOffset: got.format.dataOffset }).toEqual(want.format);
+      for (const key of ['dtype', 'shape', 'strides', 'fortranOrder', 'nbytes', 'values', 'sha256']) {
+        expect([key, got[key]]).toEqual([key, want[key]]);
+      }
+      for (const [flag, v] of Object.entries(want.flags)) expect([flag, got.flags[flag]]).toEqual([flag, v]);
+      expect(got.flags.WRITEABLE).toBe(false);
+    });
+  }
+});
+
 describe('errors are typed, name the file and offset, and exit non-zero', () => {
   const bad = join(FIX, 'npy', 'bad');
   test('bad magic', async () => {

@@ -359,6 +359,16 @@ describe('errors', () => {
 });
 
 describe('details', () => {
+  it('a shape prefix without a comma is a subarray dtype, as np.dtype says', () => {
+    // np.dtype('(2,)i4') == np.dtype('2i4') == np.dtype(('<i4', (2,))); np.dtype('(2,3)>f2').subdtype == (>f2, (2, 3))
+    for (const spec of ['(2,)i4', '2i4', ' (2,) <i4']) {
+      const dt = DType.parse(spec);
+      expect([dt.itemsize, dt.subarray?.base.str, dt.subarray?.shape]).toEqual([8, '<i4', [2]]);
+    }
+    const d = DType.parse('(2,3)>f2');
+    expect([d.itemsize, d.subarray?.base.str, d.subarray?.shape]).toEqual([12, '>f2', [2, 3]]);
+    expect(() => DType.parse('(2,x)i4')).toThrow(/not understood/);
+  });
   it('newByteOrder sets, swaps and ignores as numpy does', () => {
     const st = DType.fromDescr([['a', '<i4'], ['b', [['c', '>f8']]], ['s', '|S3']]);
     expect(st.newByteOrder('>').descr).toEqual([['a', '>i4'], ['b', [['c', '>f8']]], ['s', '|S3']]);

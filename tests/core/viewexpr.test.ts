@@ -188,6 +188,9 @@ describe('what is not a view expression is an ExpressionError at the right colum
     ['a.T.T.T(1)', 8],
     ['a[]', 2],
     ['np.broadcast_to(a)', 16],
+    ['a.view([1, 2])', 8],
+    ["a.view([('x', '<i4'), ('x', '<i4')])", 8],
+    ["a.view(('<i4', 'x'))", 8],
   ];
   for (const [src, column] of cases) {
     it(src, () => {
