@@ -235,7 +235,7 @@ def check_npy(report, rng, d, i):
 # ------------------------------------------------------------------------------------------------ .npz members
 
 def npy_header_at(raw, at):
-    """(version, fortran_order, npy data offset relative to `at`) of the .npy starting at raw[at]."""
+    """(version, fortran_order, dtype, npy data offset relative to `at`) of the .npy starting at raw[at]."""
     import io
     fh = io.BytesIO(raw[at:])
     version = np.lib.format.read_magic(fh)
@@ -243,8 +243,8 @@ def npy_header_at(raw, at):
         from numpy.lib._format_impl import _read_array_header
     except ImportError:
         from numpy.lib.format import _read_array_header
-    _, fortran, _ = _read_array_header(fh, version, max_header_size=1 << 30)
-    return version, fortran, fh.tell()
+    _, fortran, dtype = _read_array_header(fh, version, max_header_size=1 << 30)
+    return version, fortran, dtype, fh.tell()
 
 
 def check_npz(report, rng, d, i):
@@ -264,8 +264,8 @@ def check_npz(report, rng, d, i):
         name_len, extra_len = int.from_bytes(raw[lh + 26:lh + 28], 'little'), int.from_bytes(raw[lh + 28:lh + 30], 'little')
         member_start = lh + 30 + name_len + extra_len
         npy = zf.read(info)
-        version, fortran, npy_off = npy_header_at(npy, 0)
-        dt = arr.dtype
+        # the dtype as the header spells it (an align=True struct comes back packed, with padding: alignment 1)
+        version, fortran, dt, npy_off = npy_header_at(npy, 0)
         if compressed:
             # the member's data is inflated into memory: NumPy's np.load(npz)[name] is the truth, read-only as opened
             # (OWNDATA is not compared: NumPy's reader happens to return a view of its read buffer, Stridescope's
@@ -474,6 +474,11 @@ def check_walk(report, rng, path, i):
                     warnings.simplefilter('ignore')
                     v2 = eval(py2, {'a': a, 'np': np})  # expressions this script generated
         except Exception as e:  # noqa: BLE001
+            if 'occurs more than once' in str(e):
+                # NumPy's own limit, not an answer: as_strided round-trips the dtype through __array_interface__'s
+                # descr, which turns a struct's padding entries into fields named '' ("field 'f1' occurs more than once")
+                report.ok('walk-skipped')
+                return
             py, st, expected_error = py2, st2, f'{type(e).__name__}: {e}'
             break
         py, st, v = py2, st2, v2
