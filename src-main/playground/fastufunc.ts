@@ -18,7 +18,7 @@ import { OwnedMemory, budgetScratch } from '../core/memory';
 import { NDArray } from '../core/ndarray';
 import { valueError } from './errors';
 import type { BinOp, Operand, UfuncResult } from './numeric';
-import { broadcastShapes, cOrderBytes } from './numeric';
+import { broadcastShapes, cOrderBytes, floorDivNonZero } from './numeric';
 
 /** Values of one operand in a compute domain: element [i0, i1, ...] is at `off + sum(ik * strides[k])`. */
 interface Src<T> {
@@ -487,19 +487,7 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
           }
           continue;
         }
-        // numpy's npy_floor_divide
-        let mod = p % q;
-        let div = (p - mod) / q;
-        if (mod !== 0 && q < 0 !== mod < 0) {
-          mod += q;
-          div -= 1;
-        }
-        let fd: number;
-        if (div !== 0) {
-          fd = Math.floor(div);
-          if (div - fd > 0.5) fd += 1;
-        } else fd = p / q < 0 ? -0 : 0;
-        r[i] = fd;
+        r[i] = floorDivNonZero(p, q); // numpy's npy_floor_divide
       }
       break;
     case '%':

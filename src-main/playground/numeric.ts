@@ -768,18 +768,21 @@ function floorDivFloat(a: number, b: number): [number, boolean, boolean] {
     if (a === 0 || Number.isNaN(a)) return [NaN, false, !Number.isNaN(a)];
     return [a / b, true, false];
   }
+  return [floorDivNonZero(a, b), false, false];
+}
+
+/** numpy's npy_floor_divide for doubles when the divisor is not zero (shared with the fast paths in fastufunc.ts). */
+export function floorDivNonZero(a: number, b: number): number {
   let mod = a % b;
   let div = (a - mod) / b;
   if (mod !== 0 && b < 0 !== mod < 0) {
     mod += b;
     div -= 1;
   }
-  let floordiv: number;
-  if (div !== 0) {
-    floordiv = Math.floor(div);
-    if (div - floordiv > 0.5) floordiv += 1;
-  } else floordiv = a / b < 0 ? -0 : 0;
-  return [floordiv, false, false];
+  if (div === 0) return a / b < 0 ? -0 : 0;
+  let floordiv = Math.floor(div);
+  if (div - floordiv > 0.5) floordiv += 1;
+  return floordiv;
 }
 
 function powWrap(x: bigint, y: bigint, bits: number): bigint {
