@@ -68,3 +68,9 @@ describe('imports go one way', () => {
     expect(bad).toEqual([]);
   });
 });
+
+test('the contract (self-contained, for the renderer) lists the same C types the core reinterprets', async () => {
+  const { C_TYPES } = await import('../src-main/api/contract');
+  const { REINTERPRET_CTYPES } = await import('../src-main/core/reinterpret');
+  expect([...C_TYPES]).toEqual([...REINTERPRET_CTYPES]);
+});
