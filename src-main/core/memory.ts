@@ -145,6 +145,18 @@ export function budgetScratch(bytes: number, what: string): void {
   }
 }
 
+/**
+ * Throws MemoryBudgetError when a file that writing would create or extend to `bytes` exceeds the current budget
+ * (a w+ memmap of 10**10 elements would otherwise make an 80 GB file — sparse here, real on filesystems without holes).
+ */
+export function budgetFileSize(bytes: number, what: string): void {
+  const b = currentBudget;
+  if (!b) return;
+  if (!(bytes <= b.limits.maxBytes)) {
+    throw new MemoryBudgetError(`${what} would make the file ${fmtBytes(bytes)} long, more than the ${fmtBytes(b.limits.maxBytes)} this session may write: refused before touching the file`);
+  }
+}
+
 /** Throws MemoryBudgetError when an integer of about `digits` decimal digits exceeds the current budget. */
 export function budgetIntDigits(digits: number, what: string): void {
   const b = currentBudget;

@@ -5,7 +5,7 @@
  */
 import { DType } from '../core/dtype';
 import { CTYPE_NAMES } from '../core/ctypeModel';
-import { OwnedMemory, budgetScratch } from '../core/memory';
+import { OwnedMemory, budgetFileSize, budgetScratch } from '../core/memory';
 import { NDArray } from '../core/ndarray';
 import { openArrayFile } from '../formats/load';
 import { saveNpy } from '../formats/load';
@@ -336,6 +336,11 @@ class PyMemmapClass extends PyArrayClass {
       throw valueError(`mode must be one of ['r', 'c', 'r+', 'w+', 'readonly', 'copyonwrite', 'readwrite', 'write'] (got '${mode}')`);
     }
     if ((mode === 'w+' || mode === 'write') && shape === null) throw valueError("shape must be given if mode == 'w+'");
+    if (WRITE_MODES.includes(mode) && shape !== null) {
+      // w+ creates the file and r+ extends a short one (as numpy.memmap does): bound what one statement may write.
+      const count = shape.reduce((p, q) => p * q, 1);
+      budgetFileSize(offset + count * d.itemsize, `np.memmap(${JSON.stringify(String(b.filename))}, mode='${mode}')`);
+    }
     const opened = openArrayFile(path, { raw: { dtype: d, shape, offset, order, mode: mode as 'r' } }, { mapper, fs: ctx.fs });
     ctx.registry.track(opened.array.memory, { label: String(b.filename), kind: 'mapped', origin: ctx.statementLabel });
     ctx.registry.adopt(opened.array);

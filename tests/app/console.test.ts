@@ -161,6 +161,14 @@ describe('files in the console', () => {
     expect(existsSync(join(consoleDir, 'b.npy'))).toBe(true);
   });
 
+  it('a memmap that would create or extend a file past the session budget is refused before the file is touched', async () => {
+    const r = ok(await h.consoleRun("m = np.memmap('huge.bin', dtype=np.float64, mode='w+', shape=(10**10,))"));
+    expect(r.output).toMatch(/MemoryError: np\.memmap\("huge\.bin", mode='w\+'\) would make the file .* long/);
+    expect(existsSync(join(consoleDir, 'huge.bin'))).toBe(false);
+    const small = ok(await h.consoleRun("m = np.memmap('small.bin', dtype=np.float64, mode='w+', shape=(16,))\nm.shape"));
+    expect(small.output).toBe('(16,)\n');
+  });
+
   it('refuses relative names that escape the working directory, for reading and writing', async () => {
     for (const src of ["np.save('../escape', a)", "np.load('../../etc/passwd')", "np.memmap('../x.bin', dtype=np.uint8, mode='r')", "np.save('sub/../../escape', a)"]) {
       const r = ok(await h.consoleRun(src));
