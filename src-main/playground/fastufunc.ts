@@ -18,7 +18,7 @@ import { OwnedMemory, budgetScratch } from '../core/memory';
 import { NDArray } from '../core/ndarray';
 import { valueError } from './errors';
 import type { BinOp, Operand, UfuncResult } from './numeric';
-import { broadcastShapes, cOrderBytes, floorDivNonZero } from './numeric';
+import { broadcastShapes, cOrderBytes, floorDivNonZero, floorModNonZero } from './numeric';
 
 /** Values of one operand in a compute domain: element [i0, i1, ...] is at `off + sum(ik * strides[k])`. */
 interface Src<T> {
@@ -499,10 +499,7 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
           r[i] = NaN;
           continue;
         }
-        let m = p % q;
-        if (m !== 0 && m < 0 !== q < 0) m += q;
-        else if (m === 0) m = q < 0 ? -0 : 0;
-        r[i] = m;
+        r[i] = floorModNonZero(p, q); // numpy's npy_remainder
       }
       break;
     case '**':

@@ -696,10 +696,7 @@ export function binaryUfuncGeneric(op: BinOp, a: Operand, b: Operand, model: Can
           r[i] = NaN;
           continue;
         }
-        let m = a0 % b0;
-        if (m !== 0 && m < 0 !== b0 < 0) m += b0;
-        else if (m === 0) m = b0 < 0 ? -0 : 0;
-        r[i] = m;
+        r[i] = floorModNonZero(a0, b0);
       }
       break;
     case '**':
@@ -769,6 +766,13 @@ function floorDivFloat(a: number, b: number): [number, boolean, boolean] {
     return [a / b, true, false];
   }
   return [floorDivNonZero(a, b), false, false];
+}
+
+/** numpy's npy_remainder for doubles when the divisor is not zero: the result takes the divisor's sign. */
+export function floorModNonZero(a: number, b: number): number {
+  const m = a % b;
+  if (m !== 0) return m < 0 !== b < 0 ? m + b : m;
+  return b < 0 ? -0 : 0;
 }
 
 /** numpy's npy_floor_divide for doubles when the divisor is not zero (shared with the fast paths in fastufunc.ts). */
