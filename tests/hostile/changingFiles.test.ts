@@ -7,12 +7,14 @@
  * values(), kernel and readAt must refuse first (MappedMemory.check asks the OS for the size). The C guard that
  * backs this up (a race between the check and the read) is exercised in a child process.
  *
- * Permissions: CI runs as root, where chmod 000 does not stop a read (CAP_DAC_OVERRIDE). The EACCES cases run
+ * Permissions: CI runs as root, where chmod 000 does not stop a read (CAP_DAC_OVERRIDE); there the EACCES cases run in a
+ * child process dropped to uid 65534 (nobody). The direct EACCES cases run
  * only as a normal user; as root we test what the OS still refuses (directories, ENOENT, ENOTDIR, ELOOP,
  * dangling symlinks) and say so in the test names.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IOError, LifetimeError, StridescopeError } from '../../src-main/core/errors';
@@ -243,6 +245,31 @@ describe('things that are not regular files', () => {
     fs.chmodSync(file, 0o444);
     expect(() => open(file, 'r+')).toThrow(IOError);
     expect(() => open(file, 'r').close()).not.toThrow();
+  });
+
+  it.runIf(isRoot && process.platform === 'linux')('no read permission, run as root: a child dropped to nobody (uid 65534) gets IOError EACCES from open, map and source; r+ on a 0444 file is refused', async () => {
+    const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-perm-'));
+    fs.chmodSync(shared, 0o755); // nobody may enter the folder; only the file's own mode stops it
+    const locked = path.join(shared, 'locked.npy');
+    const readOnly = path.join(shared, 'readonly.bin');
+    fs.copyFileSync(npy(4).file, locked);
+    fs.chmodSync(locked, 0o000);
+    fs.writeFileSync(readOnly, Buffer.alloc(16));
+    fs.chmodSync(readOnly, 0o444);
+    const asNobody = async (target: string, how: string) => {
+      const child = startChild('openAny.ts', [target, how], {}, { uid: 65534, gid: 65534 });
+      const { code, signal } = await waitExit(child, 20_000);
+      expect({ code, signal }, child.output()).toEqual({ code: 0, signal: null });
+      return JSON.parse(child.output().trim().split('\n').pop()!);
+    };
+    for (const how of ['open', 'map', 'source']) {
+      const r = await asNobody(locked, how);
+      expect(r, how).toMatchObject({ ok: false, typed: true, kind: 'io' });
+      expect(r.message, how).toMatch(/EACCES|Permission denied \(errno 13\)/);
+    }
+    expect(await asNobody(readOnly, 'rawrw')).toMatchObject({ ok: false, typed: true, kind: 'io' });
+    expect(await asNobody(readOnly, 'source')).toEqual({ ok: true });
+    fs.rmSync(shared, { recursive: true, force: true });
   });
 
   it.runIf(isRoot)('as root, chmod 000 does not block a read (documented): the file opens; what the OS still refuses is covered above', () => {

@@ -27,11 +27,17 @@ export function writeNpyFile(file: string, descr: string, shape: number[]): { by
 }
 
 /** Start `tests/hostile/children/<script>` under node + tsx. */
-export function startChild(script: string, args: string[], env: Record<string, string> = {}): ChildProcess & { output: () => string } {
+export function startChild(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  as?: { uid: number; gid: number },
+): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(CHILDREN, script), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...as, // run as another user (root tests permissions by dropping to 'nobody')
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
