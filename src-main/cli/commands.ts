@@ -10,7 +10,7 @@ import type { ModelName } from '../api/inspect';
 import { seedExample } from '../core/example';
 import { CtypesView } from '../core/ctypes';
 import type { NDArray } from '../core/ndarray';
-import { inspectArray, walkArray, reinterpretAt, hexDump } from '../api/inspect';
+import { inspectArray, walkArray, reinterpretAt, hexDump, kernelJSON } from '../api/inspect';
 import { openTarget, type OpenedTarget } from './openTarget';
 import { runKernel, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
 
@@ -164,7 +164,7 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
       const target = openTarget(args[0], opts);
       try {
         const view = withView(target, opts.view);
-        const answer = runKernel(name as KernelName, view, { forceFallback: opts['no-native'] });
+        const answer = kernelJSON(runKernel(name as KernelName, view, { forceFallback: opts['no-native'] }));
         if (opts.json) return JSON.stringify(answer);
         return [
           `${answer.kernel} = ${fmtJSON(answer.result)}   (${answer.implementation}, ${(answer.seconds * 1e3).toFixed(3)} ms)`,
