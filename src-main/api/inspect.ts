@@ -37,6 +37,8 @@ export interface InspectJSON {
   ctypes: { data: string; shape: number[]; strides: number[] };
   values: unknown[];
   sha256: string | null;
+  /** What NumPy would do differently with this file (a header over np.load's 10,000-character limit, ...). */
+  notices: string[];
 }
 
 export function hexAddress(address: bigint): string {
@@ -70,6 +72,7 @@ export function inspectArray(
     valueLimit?: number;
     /** The header's descr as written in the file (default: NumPy's dtype_to_descr of the array's dtype). */
     descr?: unknown;
+    notices?: string[];
   },
 ): InspectJSON {
   const ct = new CtypesView(arr);
@@ -97,6 +100,7 @@ export function inspectArray(
     },
     values: arr.values(where.valueLimit ?? 16).map((v) => valueToJSON(v, arr.dtype)),
     sha256: hash ? sha256Of(where.readData, 0, arr.nbytes) : null,
+    notices: where.notices ?? [],
   };
 }
 

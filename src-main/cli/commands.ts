@@ -104,6 +104,7 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
           format: target.format,
           fortranOrder: target.fortranOrder,
           descr: target.descr,
+          notices: target.notices,
           readData: target.readData,
           hash: opts.hash,
         });
@@ -214,6 +215,7 @@ function formatInspect(json: ReturnType<typeof inspectArray>, arr: { dtype: DTyp
   lines.push(`ctypes      data=${json.ctypes.data} shape=${fmtTuple(json.ctypes.shape)} strides=${fmtTuple(json.ctypes.strides)}`);
   lines.push(`values      ${json.values.map(fmtJSON).join(', ')}${json.values.length < (json.shape.reduce((a, b) => a * b, 1)) ? ', …' : ''}`);
   lines.push(`sha256      ${json.sha256 ?? '(not computed: data > 256 MiB; pass --hash)'}`);
+  for (const n of json.notices) lines.push(`notice      ${n}`);
   return lines.join('\n');
 }
 
