@@ -48,7 +48,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     if (command === 'run') {
       // A script's output is exactly what Python's >>> prompt would print: written raw, its exit code kept.
       if (rest.length !== 1) throw new ArgumentError('run needs exactly one FILE of playground statements');
-      const { output, exitCode } = runScriptFile(rest[0], values.model);
+      const { output, exitCode } = await runScriptFile(rest[0], values.model);
       out.write(output);
       return exitCode;
     }
