@@ -125,7 +125,7 @@ function viaCompiler() {
       return { ok: true };
     }
   }
-  return { ok: false, why: 'no working C compiler' };
+  return { ok: false, why: `no C compiler (${compilers.join(', ')}) built kernels.c: see its errors above` };
 }
 
 function main() {
