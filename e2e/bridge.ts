@@ -1,7 +1,10 @@
 /**
- * The browser bridge: the built renderer runs in Chromium, and `window.stridescope` calls the SAME handler object
- * Electron's main registers with ipcMain.handle (createHandlers()), living in this test process — real files,
- * real mmap, real koffi. Only the transport differs: page.exposeBinding instead of ipcRenderer.invoke.
+ * The browser bridge: the built renderer runs in Chromium, and `window.stridescope` calls a handler object made by
+ * the same createHandlers() that Electron's main registers with ipcMain.handle, living in this test process — real
+ * files, real mmap, real koffi. The transport differs (page.exposeBinding instead of ipcRenderer.invoke), and so
+ * does what main wraps around the handlers: the native dialog is a stand-in that answers a real path
+ * (fixtures.ts `answerDialog`), there is no command-line startup path and no sender check (main's own wiring of
+ * those is tested with a stand-in electron module in tests/app/electronMain.test.ts).
  *
  * What the preload does with Electron APIs, the bridge does the browser's way:
  *  - `pathForFile(file)` (webUtils.getPathForFile in the preload): a browser File has no path, so the bridge maps

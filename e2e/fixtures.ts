@@ -3,7 +3,8 @@
  *  - 'electron': an Electron binary is installed -> _electron.launch(out/main/index.js); the real preload and
  *    ipcMain handlers.
  *  - 'chromium': Debian's Chromium (/usr/bin/chromium) opens the built renderer; the bridge hands
- *    window.stridescope the same createHandlers() object main would register.
+ *    window.stridescope a createHandlers() object built here as main builds its own, with a stand-in for the
+ *    native open dialog that answers a real path (`app.answerDialog`).
  * STRIDESCOPE_E2E=chromium|electron forces a mode.
  */
 import { test as base, expect, _electron, chromium, type Browser, type Page, type ElectronApplication } from '@playwright/test';
@@ -63,6 +64,11 @@ export interface AppHandle {
   handlers: Handlers | null;
   /** A real DataTransfer drop of a file onto the window. */
   drop(path: string): Promise<void>;
+  /**
+   * What the native open dialog answers next (a real path; null = cancelled). Chromium mode: the stand-in the
+   * bridge's handlers get as `showOpenDialog`; electron mode: main's `dialog.showOpenDialog`, replaced in main.
+   */
+  answerDialog(path: string | null): Promise<void>;
   /** Save a screenshot to e2e/artifacts/<mode>-<name>.png */
   screenshot(name: string): Promise<string>;
   tab(name: 'array' | 'bytes' | 'walk' | 'reinterpret' | 'lifetime' | 'kernels'): Promise<void>;
@@ -109,6 +115,8 @@ export const test = base.extend<{ app: AppHandle }, { bridgeBrowser: Browser | n
     const userData = mkdtempSync(join(tmpdir(), 'stridescope-e2e-'));
     let page: Page;
     let handlers: Handlers | null = null;
+    // the dialog stand-in: main's showOpenDialog hands createHandlers a `() => Promise<string | null>`; this is one
+    let dialogAnswer: string | null = null;
     let electronApp: ElectronApplication | null = null;
     if (mode === 'electron') {
       electronApp = await _electron.launch({
@@ -120,7 +128,7 @@ export const test = base.extend<{ app: AppHandle }, { bridgeBrowser: Browser | n
     } else {
       const context = await bridgeBrowser!.newContext({ viewport: { width: 1320, height: 900 } });
       page = await context.newPage();
-      handlers = createHandlers({ recentFile: join(userData, 'recent.json') });
+      handlers = createHandlers({ recentFile: join(userData, 'recent.json'), showOpenDialog: async () => dialogAnswer });
       await serveRenderer(page, CSP);
       await installBridge(page, handlers, { dropFiles: fixtureFiles() });
       await page.goto(`${ORIGIN}/index.html`);
@@ -148,6 +156,15 @@ export const test = base.extend<{ app: AppHandle }, { bridgeBrowser: Browser | n
           }
           el.remove();
         }, input);
+      },
+      async answerDialog(path: string | null) {
+        dialogAnswer = path;
+        if (electronApp) {
+          await electronApp.evaluate(({ dialog }, answer) => {
+            const reply = async () => ({ canceled: answer === null, filePaths: answer === null ? [] : [answer] });
+            (dialog as unknown as { showOpenDialog: typeof reply }).showOpenDialog = reply;
+          }, path);
+        }
       },
       async screenshot(name: string) {
         mkdirSync(ARTIFACTS, { recursive: true });

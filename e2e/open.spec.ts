@@ -173,3 +173,44 @@ test('a raw file in copy-on-write mode, with the shape left for numpy to infer',
   await expect(form).toHaveCount(0);
   await expect(page.getByTestId('shape')).toHaveText(tuple(want.shape!));
 });
+
+test('Open… (the native dialog) and the recent list bring a raw file to the raw form too, as a drop does', async ({ app }) => {
+  const { page } = app;
+  const good = expected.raw['i2_offset4_2d_F'];
+  const rawPath = join(FIXTURES, good.file);
+  await expect(page.getByTestId('shape')).toHaveText('(2, 2)'); // the example
+  // the dialog answers a raw file: no error, the form, the example still shown under it
+  await app.answerDialog(rawPath);
+  await page.getByTestId('open-dialog').click();
+  const form = page.getByTestId('raw-form');
+  await expect(form).toBeVisible();
+  await expect(form).toContainText(`${good.file} is neither a .npy nor an .npz`);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  await expect(page.getByTestId('shape')).toHaveText('(2, 2)');
+  // numpy: np.memmap(raw_i2.bin, '<i2', mode='r', offset=4, shape=(5, 8), order='F')
+  await form.getByTestId('raw-dtype').fill(String(good.dtype));
+  await form.getByTestId('raw-offset').fill(String(good.offset));
+  await form.getByTestId('raw-shape').fill(good.shape!.join(', '));
+  await form.getByTestId('raw-order').selectOption(good.order);
+  await form.getByTestId('raw-open').click();
+  await expect(form).toHaveCount(0);
+  await expect(page.getByTestId('array-label')).toHaveText(good.file);
+  await expect(page.getByTestId('strides')).toHaveText(tuple(good.strides!));
+  await expect(page.getByTestId('values')).toContainText((good.first as number[]).join(', '));
+  // a .npy from the dialog opens directly
+  await app.answerDialog(join(FIXTURES, 'i4.npy'));
+  await page.getByTestId('open-dialog').click();
+  await expect(page.getByTestId('array-label')).toHaveText('i4.npy');
+  // the raw file, picked again from the recent list, asks again (a path alone does not say how to map it)
+  await page.getByTestId('recent').selectOption(rawPath);
+  await expect(form).toBeVisible();
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  await form.getByTestId('raw-cancel').click();
+  await expect(page.getByTestId('array-label')).toHaveText('i4.npy');
+  // a cancelled dialog changes nothing
+  await app.answerDialog(null);
+  await page.getByTestId('open-dialog').click();
+  await expect(form).toHaveCount(0);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  await expect(page.getByTestId('array-label')).toHaveText('i4.npy');
+});

@@ -7,7 +7,9 @@
  *
  * Run by `npm install` (the "install" script). It NEVER fails the install: if no compiler is available the
  * library is simply missing, a warning says so, and every kernel answers from the TypeScript fallback
- * (src-main/platform/kernelsFallback.ts). Exit code is always 0 unless --strict is given.
+ * (src-main/platform/kernelsFallback.ts). Exit code is always 0 unless --strict is given: then a failed build
+ * exits 1 and removes the library a previous build left, so nothing downstream (tests, CI) runs on a stale one.
+ * `npm run build` is strict; the install is not.
  *
  * Order of attempts: node-gyp (npm's own copy, then one on PATH), then a direct `cc`/`clang`/`gcc` call on
  * POSIX (an equally portable route where node-gyp cannot fetch Node headers offline).
@@ -123,7 +125,7 @@ function viaCompiler() {
       return { ok: true };
     }
   }
-  return { ok: false, why: 'no working C compiler' };
+  return { ok: false, why: `no C compiler (${compilers.join(', ')}) built kernels.c: see its errors above` };
 }
 
 function main() {
@@ -191,7 +193,10 @@ function buildOnce() {
   }
   warn(`could not build the native kernel library (${attempts.join('; ')}).`);
   warn('Stridescope still works: every kernel answers from its TypeScript implementation ("implementation": "typescript").');
-  return strict ? 1 : 0;
+  if (!strict) return 0;
+  rmSync(target, { force: true }); // unlinking keeps any process that has it loaded intact
+  warn(`--strict: failing the build (and removed any older ${target})`);
+  return 1;
 }
 
 process.exit(main());

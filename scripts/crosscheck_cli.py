@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Cross-check `stridescope inspect/walk/reinterpret --json` against NumPy on files NumPy writes now, which no test
+"""Cross-check `stridescope inspect/walk/reinterpret/kernel --json` against NumPy on files NumPy writes now, which no test
 has seen.
 
 Random dtypes (both byte orders, strings, datetimes, structured, subarrays), shapes (0-d, empty, up to 4-d) and
@@ -13,6 +13,10 @@ orders are saved with np.save, and every field of the CLI's answer is compared w
                NumPy's element addresses (address of v[idx + (Ellipsis,)] minus the data address); where NumPy
                raises, the CLI must fail too
   reinterpret  `reinterpret --offset N --model M` against np.frombuffer at N, both byte orders
+  kernel       `kernel FILE K --view EXPR [--no-native]` for every kernel on random numeric arrays (both byte orders,
+               NaN/inf/-0.0 sprinkled in) and random strided views: np.sum (int64/uint64 wrapping; float sums within
+               the summation-order bound), np.min/np.max, np.isnan(v).sum(), np.count_nonzero, FNV-1a 64 of
+               np.ascontiguousarray(v).tobytes(); exactly the fields docs/cli.md lists
 Numbers compare by value (Python's 9640.0 is JavaScript's 9640). `--only walk,npz` narrows the run.
 Needs python3 + numpy and a built CLI (`npm run build`). Not part of `npm test` (tests never need Python):
 run it by hand or from the bench, e.g. `python3 scripts/crosscheck_cli.py --count 200 --seed 7`.
@@ -108,7 +112,7 @@ def expected_inspect(path, a, dt):
             from numpy.lib.format import _read_array_header
         _, fortran_order, _ = _read_array_header(fh, version, max_header_size=1 << 30)
         data_offset = fh.tell()
-    m = np.load(path, mmap_mode='r')
+    m = np.load(path, mmap_mode='r', max_header_size=1 << 30)  # Stridescope opens headers past numpy's 10,000 too
     raw = open(path, 'rb').read()[data_offset:]
     flat = m.reshape(-1, order='C') if m.ndim else m.reshape(1)
     return {
@@ -546,11 +550,134 @@ def check_reinterpret(report, rng, path, i):
         report.ok('reinterpret')
 
 
+# ------------------------------------------------------------------------------------------------ kernel
+
+KERNEL_DTYPES = ['?', 'i1', 'u1', 'i2', 'u2', 'i4', 'u4', 'i8', 'u8', 'f2', 'f4', 'f8', 'c8', 'c16']
+KERNEL_FIELDS = ['call', 'fallbackReason', 'implementation', 'kernel', 'result', 'seconds']
+CALL_FIELDS = ['args', 'function', 'prototype']
+
+
+def fnv1a64(b):
+    h = 0xcbf29ce484222325
+    for x in b:
+        h = ((h ^ x) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def kernel_value(v, dt):
+    k = dt.kind
+    if k == 'b':
+        return bool(v)
+    if k in 'iu':
+        return str(int(v))
+    if k == 'f':
+        return jfloat(float(v))
+    return [jfloat(float(v.real)), jfloat(float(v.imag))]
+
+
+def kernel_expected(v):
+    """What NumPy says of each kernel on v; None where NumPy raises (min/max of an empty view)."""
+    dt = v.dtype
+    with np.errstate(all='ignore'), warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        if dt.kind == 'b' or dt.kind == 'i':
+            total = str(int(np.sum(v, dtype=np.int64)))
+        elif dt.kind == 'u':
+            total = str(int(np.sum(v, dtype=np.uint64)))
+        else:
+            total = kernel_value(np.sum(v), dt)
+        copy = np.ascontiguousarray(v).tobytes()
+        want = {
+            'sum': total,
+            'min': kernel_value(np.min(v), dt) if v.size else None,
+            'max': kernel_value(np.max(v), dt) if v.size else None,
+            'count_nan': str(int(np.isnan(v).sum())) if dt.kind in 'fc' else '0',
+            'count_nonzero': str(int(np.count_nonzero(v))),
+            'checksum': str(fnv1a64(copy)),
+            'contiguous_copy': {'nbytes': len(copy), 'checksum': str(fnv1a64(copy))},
+        }
+    return want
+
+
+def float_sum_close(want, have, v):
+    """Float sums: NumPy's pairwise order differs from a strided walk's; within (n+1)*eps*sum|x| (x2 for safety)."""
+    part = np.dtype(v.dtype.char.lower() if v.dtype.kind == 'f' else ('f4' if v.dtype.itemsize == 8 else 'f8'))
+    eps = float(np.finfo(part).eps) / 2
+    n = v.size
+    pairs = list(zip(want, have, (np.abs(v.real).sum(dtype='f8'), np.abs(v.imag).sum(dtype='f8')))) if isinstance(want, list) \
+        else [(want, have, np.abs(v).astype('f8').sum())]
+    for w, h, absum in pairs:
+        if isinstance(w, str) or isinstance(h, str):
+            if w != h and not (w == 'nan' and h == 'nan') and not ({w, h} <= {0, 0.0, '-0.0'}):
+                return False
+        elif abs(w - h) > (n + 1) * eps * float(absum) * 2:
+            return False
+    return True
+
+
+def check_kernel(report, rng, d, i):
+    dt = np.dtype(KERNEL_DTYPES[int(rng.integers(len(KERNEL_DTYPES)))])
+    if dt.itemsize > 1 and rng.random() < 0.5:
+        dt = dt.newbyteorder('>')
+    n = int(rng.integers(0, 300))
+    a = np.frombuffer(rng.integers(0, 256, size=n * dt.itemsize, dtype=np.uint8).tobytes(), dtype=dt).copy()
+    if dt.kind == 'b':
+        a = rng.integers(0, 2, n).astype(dt)
+    elif dt.kind in 'fc':
+        a = (rng.standard_normal(n) * (4 if dt.itemsize == 2 else 100)).astype(dt)
+        if dt.kind == 'c':
+            a.imag = rng.standard_normal(n) * 100
+        for special in (np.nan, np.inf, -np.inf, -0.0):
+            if n and rng.random() < 0.3:
+                a[int(rng.integers(n))] = special
+    shape = rand_shape_of(rng, n, 3)
+    a = a.reshape([x for x in shape]) if -1 not in shape else a.reshape(shape)
+    path = os.path.join(d, f'k{i}.npy')
+    np.save(path, a)
+    m = np.load(path, mmap_mode='r')
+    py, st = 'a', 'a'
+    if m.ndim and rng.random() < 0.8:
+        items = [f'{"" if rng.random() < 0.5 else int(rng.integers(0, 2))}::{int(rng.choice([-3, -2, -1, 1, 2]))}' for _ in range(m.ndim)]
+        py = st = 'a[' + ', '.join(items) + ']'
+    if m.ndim > 1 and rng.random() < 0.4:
+        py, st = py + '.T', st + '.T'
+    v = eval(py, {'a': m, 'np': np})  # an expression this script generated
+    want = kernel_expected(v)
+    for k, exp in want.items():
+        native = rng.random() < 0.7
+        args = ['kernel', path, k, '--view', st, '--json'] + ([] if native else ['--no-native'])
+        code, got, err = cli(*args)
+        what = f'{i} {dt.str} {m.shape} {st} {k}{"" if native else " --no-native"}'
+        if exp is None:
+            if code == 1 and got and got.get('error', {}).get('kind') == 'argument':
+                report.ok('kernel')
+            else:
+                report.fail('kernel', what, 'argument error (zero-size reduction)', got if code == 0 else f'exit {code}: {err}')
+            continue
+        if code != 0 or got is None:
+            report.fail('kernel', what, exp, f'exit {code}: {err}')
+            continue
+        if sorted(got) != KERNEL_FIELDS or sorted(got.get('call', {})) != CALL_FIELDS:
+            report.fail('kernel', what + ' fields', KERNEL_FIELDS + CALL_FIELDS, sorted(got) + sorted(got.get('call', {})))
+            continue
+        have = got['result']
+        if k in ('min', 'max') and dt.kind == 'c' and 'nan' in exp:
+            ok = isinstance(have, list) and 'nan' in have  # which NaN element comes first depends on the walk order
+        elif k == 'sum' and dt.kind in 'fc':
+            ok = float_sum_close(exp, have, v)
+        else:
+            ok = same(exp, have)
+        if ok:
+            report.ok('kernel')
+        else:
+            report.fail('kernel', what, exp, have)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--count', type=int, default=100)
     ap.add_argument('--seed', type=int, default=1)
-    ap.add_argument('--only', default='inspect,npz,walk,reinterpret', help='comma-separated: inspect npz walk reinterpret')
+    ap.add_argument('--only', default='inspect,npz,walk,reinterpret,kernel', help='comma-separated: inspect npz walk reinterpret kernel')
     args = ap.parse_args()
     only = set(args.only.split(','))
     rng = np.random.default_rng(args.seed)
@@ -564,6 +691,8 @@ def main():
                 check_reinterpret(report, rng, path, i)
             if 'npz' in only and i % 3 == 0:
                 check_npz(report, rng, d, i)
+            if 'kernel' in only and i % 2 == 0:
+                check_kernel(report, rng, d, i)
     summary = ', '.join(f'{k} {p}/{p + f}' for k, (p, f) in sorted(report.by_kind.items()))
     print(f'{report.passed} passed, {report.failed} failed ({summary})')
     return 1 if report.failed else 0

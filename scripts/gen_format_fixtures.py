@@ -139,6 +139,12 @@ def save(name, arr, version=None):
     mapped = np.load(path, mmap_mode='r', max_header_size=2**64)
     assert mapped.tobytes() == loaded.tobytes()
     record_npy(name, raw, mapped)
+    # what a plain np.load(path) says (headers over numpy's 10,000-character limit are refused without a flag)
+    try:
+        np.load(path)
+        expected['npy'][name]['numpy_default_load_error'] = None
+    except ValueError as e:
+        expected['npy'][name]['numpy_default_load_error'] = f'ValueError: {e}'
     return raw
 
 
@@ -225,6 +231,9 @@ def gen_npy():
     # header > 65535 bytes: numpy picks version 2.0 by itself
     big = np.dtype([(f'field_{i:05d}', 'u1') for i in range(3300)])
     save('v2_auto_big_header.npy', np.zeros(1, dtype=big))
+    # a structured dtype with many fields, as np.save writes it: a version 1.0 header over np.load's 10,000 limit
+    many = np.dtype([(f'sensor_{i:03d}', ['<f4', '<i2', 'u1', '>f8'][i % 4]) for i in range(600)])
+    save('many_fields.npy', fill(many, (3,)))
     # long shapes / growth padding on last vs first axis
     save('long_shape.npy', np.zeros((1, 1, 1, 1, 1, 1, 1, 2), dtype='u1'))
     save('big_dim_values.npy', np.zeros((12345678901, 0), dtype='u1'))
@@ -400,6 +409,7 @@ def gen_bad():
     bad('fortran_not_bool.npy', header_bytes("{'descr': '<i4', 'fortran_order': 0, 'shape': (6,), }") + data, 'fortran_order 0')
     bad('shape_list.npy', header_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': [6], }") + data, 'shape a list')
     bad('negative_dim.npy', header_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': (-6,), }") + data, 'dim -6')
+    bad('shape_bool.npy', header_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': (True, 6), }") + data, 'True in the shape: read_array reshape() refuses a bool')
     bad('float_dim.npy', header_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': (6.0,), }") + data, 'dim 6.0')
     bad('overflow_shape.npy', header_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }") + data, 'byte size > 2^63')
     bad('bigint_dim.npy', header_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': (123456789012345678901234567890,), }") + data, 'dim beyond int64')

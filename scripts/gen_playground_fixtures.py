@@ -92,8 +92,20 @@ ctypes.sizeof(ctypes.c_long)
 x.ctypes._as_parameter_
 '''
 
+# the console tour's lines the seed transcript lacks (src-main/playground/tour.ts: tests/playground/tour.test.ts
+# requires every line of every step except the refused temporary read to be in a transcript)
+TOUR_EXTRAS = '''import numpy as np
+import ctypes
+x = np.array([[0, 1], [2, 3]], dtype=np.int32)
+x.ctypes.data == x.__array_interface__['data'][0]
+list(x.ctypes.strides)
+x.ctypes.shape_as(ctypes.c_short)
+list(x.ctypes.shape_as(ctypes.c_short))
+'''
+
 CASES = [
     ('seed', SEED, {}),
+    ('tour_extras', TOUR_EXTRAS, {}),
     ('lifetimes', '''import numpy as np
 import ctypes
 a = np.arange(4, dtype=np.int32)

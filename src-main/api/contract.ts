@@ -140,6 +140,8 @@ export interface NpyHeaderInfo {
   headerLength: number;
   dataOffset: number;
   parts: HeaderPart[];
+  /** What NumPy would do differently with this header (e.g. np.load needs max_header_size= past 10,000 characters). */
+  notices: string[];
 }
 
 export type SourceKind = 'example' | 'npy' | 'npz-member' | 'raw' | 'playground';

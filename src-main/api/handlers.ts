@@ -181,6 +181,7 @@ export function npyHeaderParts(header: NpyHeader, head: Uint8Array, start: numbe
       part('padding', L.padding, pad > 0 ? `${pad - 1} spaces + '\\n'` : ''),
       { name: 'data', offset: dataOffset, length: 0, text: `data starts at byte ${dataOffset}` },
     ],
+    notices: header.notices,
   };
 }
 

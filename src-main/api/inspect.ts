@@ -14,6 +14,7 @@ import type { CanonicalModelName } from '../core/ctypeModel';
 export type ModelName = Lowercase<CanonicalModelName>;
 import { walkOffsets } from '../core/layout';
 import type { FileSource } from '../formats/fileSource';
+import type { KernelAnswer } from '../platform/nativeKernels';
 
 /** Hash the data bytes when they are at most this big (unless forced): inspecting a huge file stays instant. */
 export const HASH_LIMIT = 256 * 1024 * 1024;
@@ -36,6 +37,8 @@ export interface InspectJSON {
   ctypes: { data: string; shape: number[]; strides: number[] };
   values: unknown[];
   sha256: string | null;
+  /** What NumPy would do differently with this file (a header over np.load's 10,000-character limit, ...). */
+  notices: string[];
 }
 
 export function hexAddress(address: bigint): string {
@@ -69,6 +72,7 @@ export function inspectArray(
     valueLimit?: number;
     /** The header's descr as written in the file (default: NumPy's dtype_to_descr of the array's dtype). */
     descr?: unknown;
+    notices?: string[];
   },
 ): InspectJSON {
   const ct = new CtypesView(arr);
@@ -96,6 +100,7 @@ export function inspectArray(
     },
     values: arr.values(where.valueLimit ?? 16).map((v) => valueToJSON(v, arr.dtype)),
     sha256: hash ? sha256Of(where.readData, 0, arr.nbytes) : null,
+    notices: where.notices ?? [],
   };
 }
 
@@ -160,4 +165,27 @@ export function hexDump(bytes: Uint8Array, baseOffset: number): string {
     lines.push(`${(baseOffset + i).toString(16).padStart(8, '0')}  ${left.padEnd(23)}  ${right.padEnd(23)}  |${ascii}|`);
   }
   return lines.join('\n');
+}
+
+/** `stridescope kernel --json` (docs/cli.md): exactly these fields, every value JSON-safe (no BigInt, no NaN). */
+export interface KernelJSON {
+  kernel: string;
+  implementation: 'native' | 'typescript';
+  /** KernelAnswer.result: integers as decimal strings, floats as numbers or "nan" / "inf" / "-inf" / "-0.0". */
+  result: unknown;
+  seconds: number;
+  call: { function: string; prototype: string; args: Record<string, string | number | string[]> };
+  /** Why the TypeScript kernel ran; null when C did. */
+  fallbackReason: string | null;
+}
+
+export function kernelJSON(answer: KernelAnswer): KernelJSON {
+  return {
+    kernel: answer.kernel,
+    implementation: answer.implementation,
+    result: answer.result,
+    seconds: answer.seconds,
+    call: { function: answer.call.function, prototype: answer.call.prototype, args: answer.call.args },
+    fallbackReason: answer.implementation === 'native' ? null : (answer.fallbackReason ?? 'the native kernel library is not available'),
+  };
 }

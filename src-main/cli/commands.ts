@@ -2,17 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ArgumentError, IOError } from '../core/errors';
-import { runScript } from './run';
 import { mapFile } from '../platform/mappedMemory';
 import { DType } from '../core/dtype';
-import { evaluateViewExpr } from '../core/viewexpr';
 import type { ModelName } from '../api/inspect';
 import { seedExample } from '../core/example';
 import { CtypesView } from '../core/ctypes';
 import type { NDArray } from '../core/ndarray';
-import { inspectArray, walkArray, reinterpretAt, hexDump } from '../api/inspect';
+import { inspectArray, walkArray, reinterpretAt, hexDump, kernelJSON } from '../api/inspect';
 import { openTarget, type OpenedTarget } from './openTarget';
-import { runKernel, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
+import type { KernelName } from '../platform/nativeKernels';
 
 export const USAGE = `stridescope — see how an N-dimensional array lives in memory
 
@@ -32,8 +30,13 @@ export const USAGE = `stridescope — see how an N-dimensional array lives in me
   In EXPR the loaded array is named \`a\`, e.g. --view 'a[:, ::-1]'.
 `;
 
-/** `stridescope run FILE`: the playground interpreter over a script, as Python's >>> prompt would print it. */
-export function runScriptFile(file: string, model: string | undefined): { output: string; exitCode: number } {
+/**
+ * `stridescope run FILE`: the playground interpreter over a script, as Python's >>> prompt would print it.
+ * The interpreter is imported here, on demand: no other command loads it (it is most of the bundle, and every
+ * command's start time would pay for it — see bench/ "CLI start").
+ */
+export async function runScriptFile(file: string, model: string | undefined): Promise<{ output: string; exitCode: number }> {
+  const { runScript } = await import('./run');
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -79,8 +82,14 @@ function needFile(command: string, args: string[]): string {
   return args[0];
 }
 
-function withView(target: OpenedTarget, expr: string | undefined) {
-  return expr ? evaluateViewExpr(expr, { a: target.array }) : target.array;
+/**
+ * The array, or the view EXPR makes of it. The view-expression parser, like the kernels below, is imported only by
+ * the commands that use it: each command loads what it needs, and `inspect` starts fast (bench/ "CLI start").
+ */
+async function withView(target: OpenedTarget, expr: string | undefined) {
+  if (!expr) return target.array;
+  const { evaluateViewExpr } = await import('../core/viewexpr');
+  return evaluateViewExpr(expr, { a: target.array });
 }
 
 export async function runCommand(command: string, args: string[], opts: CliOptions): Promise<string> {
@@ -104,6 +113,7 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
           format: target.format,
           fortranOrder: target.fortranOrder,
           descr: target.descr,
+          notices: target.notices,
           readData: target.readData,
           hash: opts.hash,
         });
@@ -115,7 +125,7 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
     case 'walk': {
       const target = openTarget(needFile('walk', args), opts);
       try {
-        const view = withView(target, opts.view);
+        const view = await withView(target, opts.view);
         const json = walkArray(view, parseCount('start', opts.start, 0), parseCount('limit', opts.limit, 64));
         if (opts.json) return JSON.stringify(json);
         const lines = [`shape ${fmtTuple(json.shape)}  strides ${fmtTuple(json.strides)}  offset ${json.offset}  size ${json.size}`];
@@ -158,13 +168,14 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
       }
     }
     case 'kernel': {
+      const { runKernel, KERNEL_NAMES } = await import('../platform/nativeKernels');
       if (args.length < 2) throw new ArgumentError(`kernel needs FILE and NAME (one of ${KERNEL_NAMES.join(', ')})`);
       const name = args[1];
       if (!(KERNEL_NAMES as readonly string[]).includes(name)) throw new ArgumentError(`unknown kernel '${name}': expected one of ${KERNEL_NAMES.join(', ')}`);
       const target = openTarget(args[0], opts);
       try {
-        const view = withView(target, opts.view);
-        const answer = runKernel(name as KernelName, view, { forceFallback: opts['no-native'] });
+        const view = await withView(target, opts.view);
+        const answer = kernelJSON(runKernel(name as KernelName, view, { forceFallback: opts['no-native'] }));
         if (opts.json) return JSON.stringify(answer);
         return [
           `${answer.kernel} = ${fmtJSON(answer.result)}   (${answer.implementation}, ${(answer.seconds * 1e3).toFixed(3)} ms)`,
@@ -214,6 +225,7 @@ function formatInspect(json: ReturnType<typeof inspectArray>, arr: { dtype: DTyp
   lines.push(`ctypes      data=${json.ctypes.data} shape=${fmtTuple(json.ctypes.shape)} strides=${fmtTuple(json.ctypes.strides)}`);
   lines.push(`values      ${json.values.map(fmtJSON).join(', ')}${json.values.length < (json.shape.reduce((a, b) => a * b, 1)) ? ', …' : ''}`);
   lines.push(`sha256      ${json.sha256 ?? '(not computed: data > 256 MiB; pass --hash)'}`);
+  for (const n of json.notices) lines.push(`notice      ${n}`);
   return lines.join('\n');
 }
 

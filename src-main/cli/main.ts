@@ -9,7 +9,7 @@
  *   raw files: --dtype DT [--shape 3,4] [--offset N] [--order C|F] [--mode r|r+|c|w+]   .npz: --member NAME
  */
 import { parseArgs } from 'node:util';
-import { isStridescopeError, ArgumentError, StridescopeError } from '../core/errors';
+import { isStridescopeError, ArgumentError } from '../core/errors';
 import { runCommand, runScriptFile, USAGE } from './commands';
 import { installRealAddresses } from '../platform/mappedMemory';
 
@@ -48,7 +48,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     if (command === 'run') {
       // A script's output is exactly what Python's >>> prompt would print: written raw, its exit code kept.
       if (rest.length !== 1) throw new ArgumentError('run needs exactly one FILE of playground statements');
-      const { output, exitCode } = runScriptFile(rest[0], values.model);
+      const { output, exitCode } = await runScriptFile(rest[0], values.model);
       out.write(output);
       return exitCode;
     }
@@ -56,18 +56,20 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     out.write(text.endsWith('\n') ? text : text + '\n');
     return 0;
   } catch (e) {
-    const error: StridescopeError = isStridescopeError(e)
-      ? e
-      : e instanceof Error && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
-        ? new ArgumentError(e.message)
-        : new StridescopeError('argument', e instanceof Error ? e.message : String(e));
-    if (!isStridescopeError(e) && !(e instanceof Error && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))) {
-      // Not one of ours: a bug. Say so, with the stack, but still exit cleanly.
-      err.write(`stridescope: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
-    } else {
+    const parseError = e instanceof Error && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
+    let error: { kind: string; message: string; offset: number | null };
+    if (isStridescopeError(e)) {
+      error = { kind: e.kind, message: e.message, offset: e.offset ?? null };
       err.write(`stridescope: ${error.kind} error: ${error.message}\n`);
+    } else if (parseError) {
+      error = { kind: 'argument', message: (e as Error).message, offset: null };
+      err.write(`stridescope: argument error: ${error.message}\n`);
+    } else {
+      // Not one of ours: a bug, not the user's argument. Say so, with the stack, but still exit cleanly.
+      error = { kind: 'internal', message: e instanceof Error ? e.message : String(e), offset: null };
+      err.write(`stridescope: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
     }
-    if (json) out.write(JSON.stringify({ error: { kind: error.kind, message: error.message, offset: error.offset ?? null } }) + '\n');
+    if (json) out.write(JSON.stringify({ error }) + '\n');
     return 1;
   }
 }

@@ -14,6 +14,8 @@ export interface OpenedTarget {
   format: FormatInfo | null;
   /** The header's descr, tuples as arrays (undefined for raw files). */
   descr?: unknown;
+  /** What NumPy would do differently with this file (NpyHeader.notices). */
+  notices: string[];
   fortranOrder: boolean;
   /** File offset of the array's first data byte; -1 when the data is not in the file (a deflated .npz member). */
   dataOffset: number;
@@ -48,6 +50,7 @@ export function openTarget(path: string, opts: CliOptions & { headerOnly?: boole
       member: null,
       array: undefined as unknown as NDArray,
       format: null,
+      notices: [],
       fortranOrder: false,
       dataOffset: 0,
       readData: (o, n) => only.source.read(o, n),
@@ -76,6 +79,7 @@ export function openTarget(path: string, opts: CliOptions & { headerOnly?: boole
     array: opened.array,
     format: header ? { version: [header.version[0], header.version[1]], headerLength: header.headerLength, dataOffset: opened.dataOffset } : null,
     descr: header?.descr,
+    notices: header?.notices ?? [],
     fortranOrder: header ? header.fortranOrder : order === 'F',
     dataOffset: opened.dataOffset,
     readData:

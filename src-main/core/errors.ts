@@ -101,8 +101,8 @@ export class ExpressionError extends StridescopeError {
 }
 
 export class ArgumentError extends StridescopeError {
-  constructor(message: string, expected?: string) {
-    super('argument', message, { expected });
+  constructor(message: string, expected?: string, file?: string) {
+    super('argument', message, { expected, file });
     this.name = 'ArgumentError';
   }
 }

@@ -108,7 +108,7 @@ export function openArrayFile(path: string, options: OpenArrayOptions = {}, deps
       };
     }
     if (src.size === 0) throw new FormatError(path, 0, 'the file is empty (0 bytes)', 'a .npy, an .npz, or a dtype to open it as raw');
-    throw new ArgumentError(`${path} is neither a .npy nor an .npz (no \\x93NUMPY or PK signature): give a dtype to open it as a raw memmap`, 'a dtype (raw)');
+    throw new ArgumentError(`${path} is neither a .npy nor an .npz (no \\x93NUMPY or PK signature): give a dtype to open it as a raw memmap`, 'a dtype (raw)', path);
   } catch (e) {
     closeSource();
     throw e;

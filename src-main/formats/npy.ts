@@ -29,8 +29,14 @@ export type Mapper = (path: string, opts: { offset: number; length: number; mode
 
 export const MAGIC_PREFIX = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 export const ARRAY_ALIGN = 64;
-/** numpy.lib.format._MAX_HEADER_SIZE: longer headers are refused unless the caller raises the limit. */
-export const MAX_HEADER_SIZE = 10000;
+/**
+ * numpy.lib.format._MAX_HEADER_SIZE: `np.load` refuses longer headers unless given `max_header_size=` or
+ * `allow_pickle=True` (https://numpy.org/doc/stable/reference/generated/numpy.load.html). Stridescope never
+ * evaluates a header (formats/pyliteral.ts parses literals only), so it opens them and says what NumPy requires.
+ */
+export const NUMPY_MAX_HEADER_SIZE = 10000;
+/** Stridescope's own bound on header text (characters): what this parser reads and parses at most. */
+export const MAX_HEADER_SIZE = 1 << 20;
 /** NumPy 2's NPY_MAXDIMS. */
 export const MAX_DIMS = 64;
 /** numpy.lib.format.GROWTH_AXIS_MAX_DIGITS */
@@ -63,10 +69,12 @@ export interface NpyHeader {
   /** Bytes of data the shape and dtype need. */
   nbytes: number;
   layout: NpyHeaderLayout;
+  /** What NumPy would do differently with this file (e.g. a header over its 10,000-character limit). */
+  notices: string[];
 }
 
 export interface ReadNpyOptions {
-  /** NumPy's max_header_size (characters). Default 10000, as numpy.load. */
+  /** The longest header text (characters) to parse. Default MAX_HEADER_SIZE (1 MiB); NumPy's own is 10,000. */
   maxHeaderSize?: number;
 }
 
@@ -174,8 +182,12 @@ export function readNpyHeader(src: FileSource, options: ReadNpyOptions = {}): Np
   if (shapeLit.kind !== 'tuple') throw new FormatError(file, shapeLit.column, `shape is not valid: ${truncate(pyRepr(shapeLit))}`, 'a tuple of non-negative ints');
   const shape: number[] = [];
   for (const d of shapeLit.items) {
-    // Python's bool is an int: numpy accepts (True, 2) as (1, 2)
-    const v = d.kind === 'int' ? d.value : d.kind === 'bool' ? (d.value ? 1 : 0) : undefined;
+    if (d.kind === 'bool') {
+      // Python's bool is an int, so the header check passes, but np.load's reshape(shape) then raises
+      // "TypeError: an integer is required" (numpy/lib/_format_impl.py read_array): refused like NumPy refuses it.
+      throw new FormatError(file, d.column, `shape ${truncate(pyRepr(shapeLit))} holds ${pyRepr(d)}, a bool: NumPy refuses it (TypeError: an integer is required)`, 'a tuple of non-negative ints');
+    }
+    const v = d.kind === 'int' ? d.value : undefined;
     if (v === undefined) throw new FormatError(file, d.column, `shape is not valid: ${truncate(pyRepr(shapeLit))} (${pyRepr(d)} is not an int)`, 'a tuple of non-negative ints');
     if (typeof v === 'bigint' && v >= 0n && v <= INT64_MAX) {
       throw new FormatError(file, d.column, `dimension ${v} in shape ${truncate(pyRepr(shapeLit))} is past 2**53, the largest size Stridescope indexes exactly`, 'dimensions below 2**53');
@@ -247,15 +259,26 @@ export function readNpyHeader(src: FileSource, options: ReadNpyOptions = {}): Np
     headerText: text,
     nbytes,
     layout: { magic: [0, 6], version: [6, 8], headerLen: [8, textStart], dict: [textStart, dictEnd], padding: [dictEnd, dataOffset] },
+    notices: text.length > NUMPY_MAX_HEADER_SIZE ? [numpyHeaderNotice(text.length)] : [],
   };
+}
+
+/** What `np.load` needs for a header over its limit (numpy/lib/_format_impl.py _read_array_header). */
+export function numpyHeaderNotice(length: number): string {
+  return (
+    `the header has ${length} characters, over NumPy's ${NUMPY_MAX_HEADER_SIZE}-character limit: np.load refuses it ` +
+    `("Header info length (${length}) is large and may not be safe to load securely") unless called with ` +
+    `max_header_size=${length} or more, or allow_pickle=True (which trusts the whole file); Stridescope parses the header ` +
+    `as literals only, never evaluates it, and opens headers of up to ${MAX_HEADER_SIZE} characters`
+  );
 }
 
 function headerTooLong(file: string, length: number, max: number): FormatError {
   return new FormatError(
     file,
     8,
-    `the header (${length} characters) is longer than ${max}, NumPy's limit for headers that may not be safe to parse`,
-    `a header of at most ${max} characters (raise maxHeaderSize to open it)`,
+    `the header (${length} characters) is longer than ${max} characters, the most Stridescope parses (NumPy's own limit is ${NUMPY_MAX_HEADER_SIZE}; np.load needs max_header_size=${length} or allow_pickle=True)`,
+    `a header of at most ${max} characters`,
   );
 }
 

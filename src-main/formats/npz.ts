@@ -8,7 +8,7 @@
  * member's bytes); DEFLATED members are inflated (fflate) into OwnedMemory, refusing anything that declares or
  * inflates to more than `maxInflatedSize` (default 1 GiB), with the CRC-32 checked.
  */
-import { Inflate } from 'fflate';
+import { createRequire } from 'node:module';
 import { ArgumentError, FormatError, UnsupportedError } from '../core/errors';
 import { OwnedMemory } from '../core/memory';
 import { NDArray } from '../core/ndarray';
@@ -215,6 +215,15 @@ export function crc32(data: Uint8Array, crc = 0): number {
   return ~c >>> 0;
 }
 
+/**
+ * fflate, loaded on the first deflated member: its import builds its Huffman tables (~10 ms), which every
+ * `.npy`-only start (the CLI's inspect) would otherwise pay. `require` keeps inflating synchronous.
+ */
+let fflate: typeof import('fflate') | undefined;
+function inflateModule(): typeof import('fflate') {
+  return (fflate ??= createRequire(import.meta.url)('fflate') as typeof import('fflate'));
+}
+
 /** Inflate a DEFLATED member with a hard bound on its output. */
 export function inflateMember(src: FileSource, m: NpzMember, maxInflatedSize = DEFAULT_MAX_INFLATED_SIZE): Uint8Array {
   const file = src.path;
@@ -225,7 +234,7 @@ export function inflateMember(src: FileSource, m: NpzMember, maxInflatedSize = D
   let total = 0;
   let over = false;
   let finished = false;
-  const inflater = new Inflate((chunk, final) => {
+  const inflater = new (inflateModule().Inflate)((chunk, final) => {
     if (over) return;
     total += chunk.length;
     if (total > maxInflatedSize || total > m.size) {

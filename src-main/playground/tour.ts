@@ -2,7 +2,9 @@
  * The guided walkthrough of the seed page (numpy.memmap.ctypes): each step types the page's example into the
  * console and points at the pane that shows what the example is about. Each step's `expected` is what the
  * console prints (addresses written as ADDR / 0xADDR); tests/playground/tour.test.ts runs every step and checks
- * it, and checks it against the real Python transcript in tests/fixtures/playground/expected.json.
+ * it, and checks every line of every step, output for output, against the real Python transcripts in
+ * tests/fixtures/playground/expected.json — all but `temporary`, whose read of freed memory is refused here
+ * where CPython reads whatever the freed memory holds.
  */
 import type { ModelSpec } from '../core/ctypeModel';
 

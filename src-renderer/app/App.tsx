@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiError, AppInfo, ArraySummary, OpenRequest, Result } from '../../src-main/api/contract';
 import { bridge, call } from './api';
 import { ErrorBox } from './common';
-import { RawOpenForm, needsRawOptions } from './RawOpenForm';
+import { RawOpenForm, rawOptionsFileOf } from './RawOpenForm';
 import { ArrayView } from '../array/ArrayView';
 import { BytesView } from '../bytes/BytesView';
 import { WalkView } from '../walk/WalkView';
@@ -62,15 +62,27 @@ export function App() {
     });
   }, []);
 
+  /**
+   * Every answer to an open — drop, Open… (dialog), the File menu and its recent files (pushed by main), the recent
+   * list, the command line (startup) — comes here, so a raw file reaches the raw form whichever way it arrived.
+   */
   const accept = useCallback(
     (r: Result<ArraySummary | null>): ArraySummary | null => {
       if (!r.ok) {
-        setError(r.error);
+        const raw = rawOptionsFileOf(r.error);
+        if (raw) {
+          // not .npy/.npz: ask for dtype, shape, offset, order, mode in place (the current array stays)
+          setError(null);
+          setRawPath(raw);
+        } else {
+          setError(r.error);
+        }
         return null;
       }
       if (r.value === null) return null;
       const s = r.value;
       setError(null);
+      setRawPath(null); // another file opened: a pending raw form is moot
       setArrays((prev) => [...prev.filter((a) => a.id !== s.id), s]);
       setCurrentId(s.id);
       setCursors((c) => ({ ...c, [s.id]: c[s.id] ?? s.dataOffset }));
@@ -84,15 +96,7 @@ export function App() {
     async (request: OpenRequest) => {
       setBusy(true);
       try {
-        const r = await call((api) => api.openPath(request));
-        if (!r.ok && !request.raw && needsRawOptions(r.error)) {
-          // not .npy/.npz: ask for dtype, shape, offset, order, mode in place (the current array stays)
-          setError(null);
-          setRawPath(request.path);
-          return null;
-        }
-        if (r.ok) setRawPath(null);
-        return accept(r);
+        return accept(await call((api) => api.openPath(request)));
       } finally {
         setBusy(false);
       }
@@ -294,7 +298,7 @@ export function App() {
       <header className="toolbar">
         <span className="brand">Stridescope</span>
         {info?.canShowDialog ? (
-          <button onClick={() => void call((api) => api.openDialog()).then(accept)} title="Open a .npy, .npz or raw file (Ctrl+O)">
+          <button onClick={() => void call((api) => api.openDialog()).then(accept)} title="Open a .npy, .npz or raw file (Ctrl+O)" data-testid="open-dialog">
             Open…
           </button>
         ) : null}

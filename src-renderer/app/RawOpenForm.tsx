@@ -3,15 +3,20 @@ import type { ApiError, ArraySummary, OpenRequest, RawOpenOptions } from '../../
 import { parseOffset } from './api';
 import { ErrorBox } from './common';
 
-/** An error from openPath that means "this file is neither .npy nor .npz: tell me how to map it". */
-export function needsRawOptions(e: ApiError): boolean {
-  return e.kind === 'argument' && typeof e.expected === 'string' && e.expected.includes('dtype (raw)');
+/**
+ * The file an open error asks raw options for ("this file is neither .npy nor .npz: tell me how to map it"), or
+ * null. Whichever way the file arrived — drop, dialog, menu, recent list, command line — this error is the same and
+ * names the file, so the app shows the raw form for all of them.
+ */
+export function rawOptionsFileOf(e: ApiError): string | null {
+  const wanted = e.kind === 'argument' && typeof e.expected === 'string' && e.expected.includes('dtype (raw)');
+  return wanted && typeof e.file === 'string' && e.file !== '' ? e.file : null;
 }
 
 const DTYPES = ['u1', 'i1', '<i2', '<u2', '<i4', '<u4', '<i8', '<f2', '<f4', '<f8', '>i2', '>i4', '>f4', '>f8', '<c8', '<c16', 'S4', '<U2', 'bool'];
 
 /**
- * The raw-file form, shown in place when a dropped file is neither .npy nor .npz: how to map it, like
+ * The raw-file form, shown in place when an opened file is neither .npy nor .npz: how to map it, like
  * numpy.memmap(path, dtype, mode, offset, shape, order). Only the modes that never write ('r', 'c') are offered.
  * Errors from main (offset past the end, a size that is not a multiple of the itemsize, ...) stay in the form.
  */

@@ -170,6 +170,13 @@ export function ArrayView({ summary: s, goto, openMember }: ViewProps) {
             <h3>
               .npy header <span className="muted">version {s.header.version.join('.')}, HEADER_LEN {s.header.headerLength}, data at byte {s.header.dataOffset}</span>
             </h3>
+            {s.header.notices.length ? (
+              <ul className="warnings" data-testid="header-notices">
+                {s.header.notices.map((n) => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
+            ) : null}
             <table className="grid-table">
               <thead>
                 <tr>

@@ -279,4 +279,22 @@ describe('hostile arguments come back as typed errors', () => {
     err(await h.openDialog(), 'argument');
     expect(ok(await h.appInfo()).canShowDialog).toBe(false);
   });
+
+  it('a raw file answers the same "needs a dtype" error, naming the file, from every way in (path, dialog, startup)', async () => {
+    const raw = join(FIX, 'raw_i2.bin');
+    const viaDialog = createHandlers({ showOpenDialog: async () => raw });
+    const viaStartup = createHandlers({ startupPath: raw });
+    try {
+      const answers = [await h.openPath({ path: raw }), await viaDialog.openDialog(), await viaStartup.startup()];
+      for (const a of answers) {
+        const e = err(a, 'argument');
+        // what the renderer's raw form keys on (src-renderer/app/RawOpenForm.tsx rawOptionsFileOf)
+        expect(e.expected).toBe('a dtype (raw)');
+        expect(e.file).toBe(raw);
+      }
+    } finally {
+      viaDialog.dispose();
+      viaStartup.dispose();
+    }
+  });
 });

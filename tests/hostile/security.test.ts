@@ -1,7 +1,7 @@
 /**
  * Electron's security checklist, by an automated scanner: @doyensec/electronegativity run over the main-process
- * sources (src-main, TypeScript) and over the built app (out/main, out/preload, out/renderer) — zero HIGH
- * severity findings, and every Electron file actually parsed (a file the scanner cannot parse is a file it did
+ * sources (src-main, TypeScript) and over the built app (out/main, out/preload, out/renderer) — zero HIGH and
+ * zero MEDIUM severity findings (what the README claims), and every Electron file actually parsed (a file the scanner cannot parse is a file it did
  * not check). All findings are logged for the README.
  *
  * The window's real options (contextIsolation, sandbox, nodeIntegration off, webSecurity, CSP header, navigation,
@@ -56,19 +56,19 @@ describe('Electron security scan (electronegativity)', () => {
     scans = await scan('src-main', ...(BUILT ? ['out'] : []));
   }, 240_000);
 
-  it('src-main: zero HIGH findings, every file parsed', () => {
+  it('src-main: zero HIGH and zero MEDIUM findings, every file parsed', () => {
     const s = scans[0];
     console.log(`electronegativity src-main: ${s.checks} checks, ${s.findings.length} findings: ${s.findings.map(show).join('; ') || 'none'}`);
     expect(s.checks).toBeGreaterThan(30);
     expect(s.errors).toEqual([]);
-    expect(s.findings.filter((f) => f.severity === 'HIGH').map(show)).toEqual([]);
+    expect(s.findings.filter((f) => f.severity === 'HIGH' || f.severity === 'MEDIUM').map(show)).toEqual([]);
   });
 
-  it.skipIf(!BUILT)('the built app (out/): zero HIGH findings; the Electron entry points parsed', () => {
+  it.skipIf(!BUILT)('the built app (out/): zero HIGH and zero MEDIUM findings; the Electron entry points parsed', () => {
     const s = scans[1];
     const unparsed = s.errors.map((e) => path.relative(path.join(ROOT, 'out'), path.resolve(path.join(ROOT, 'out'), e.file)).split(path.sep).join('/'));
     console.log(`electronegativity out/: ${s.checks} checks, ${s.findings.length} findings: ${s.findings.map(show).join('; ') || 'none'}; unparsed: ${unparsed.join(', ') || 'none'}`);
-    expect(s.findings.filter((f) => f.severity === 'HIGH').map(show)).toEqual([]);
+    expect(s.findings.filter((f) => f.severity === 'HIGH' || f.severity === 'MEDIUM').map(show)).toEqual([]);
     // core chunks may use syntax the scanner's parser predates (class static blocks); the Electron entry points may not
     for (const entry of ['main/index.js', 'preload/index.cjs', 'renderer/index.html']) expect(unparsed, entry).not.toContain(entry);
   });

@@ -28,18 +28,17 @@ describe('tour', () => {
     // find each input in a golden case of the same model and ctypes availability
     const model = String(step.model).toLowerCase();
     const pool = cases.filter((c) => c.model === model && c.ctypes === (step.ctypes ?? true));
-    const python = step.code
-      .map((code) => {
-        const hit = pool.flatMap((c) => c.inputs.filter((i) => !c.refuse.includes(i.line))).find((i) => i.source === code);
-        return hit ? normalise(hit.output) : null;
-      })
-      .filter((x): x is string => x !== null);
-    expect(python.length, 'every step line is in the golden transcripts').toBeGreaterThan(0);
+    // every line of the step is in a golden transcript, and its output here is that transcript's, line for line
+    const python = step.code.map((code) => {
+      const hit = pool.flatMap((c) => c.inputs.filter((i) => !c.refuse.includes(i.line))).find((i) => i.source === code);
+      return hit ? normalise(hit.output) : null;
+    });
+    expect(step.code.filter((_, i) => python[i] === null), 'step lines missing from the golden transcripts').toEqual([]);
     const ours = step.code.map((code, i) => {
       const pg = new Playground({ model: step.model, ctypes: step.ctypes ?? true });
       pg.run(step.setup.join('\n') + '\n' + step.code.slice(0, i).join('\n') + '\n');
       return normalise(pg.runInput(code).output);
     });
-    for (const p of python) expect(ours).toContain(p);
+    expect(ours).toEqual(python);
   });
 });
