@@ -63,6 +63,10 @@ test('the dev server page renders under the development CSP (meta tag from the d
     await expect(page.getByText('No array open')).toHaveCount(0);
     await expect(page.locator('body')).toContainText('int32', { timeout: 30_000 });
     expect(errors.filter((e) => /Content Security Policy|preamble/i.test(e))).toEqual([]);
+    // React's StrictMode (on in development) runs the startup effect twice: still ONE example is opened
+    await page.waitForTimeout(500);
+    const open = await handlers.listArrays();
+    expect(open.ok && open.value.map((a) => a.source)).toEqual(['example']);
   } finally {
     handlers.dispose();
     await page.close();
