@@ -97,6 +97,8 @@ export default { app, BrowserWindow, ipcMain, Menu, dialog, session, webUtils, p
 const HOOKS = String.raw`
 export async function resolve(specifier, context, next) {
   if (specifier === 'electron') return { url: process.env.FAKE_ELECTRON_URL, shortCircuit: true };
+  // a koffi whose native binary does not load (what a missing or foreign koffi.node does)
+  if (specifier === 'koffi' && process.env.FAKE_KOFFI_BROKEN === '1') return { url: 'data:text/javascript,throw new Error("koffi.node: wrong ELF class")', shortCircuit: true };
   return next(specifier, context);
 }
 `;
@@ -433,6 +435,26 @@ describe('single instance, development server, packaged builds', () => {
     expect(packaged.loaded).toEqual(['app://stridescope/index.html']);
     expect(packaged.devSender).toBe(false);
     expect(packaged.devCsp).toBe(CSP);
+  });
+
+  it('koffi failing to load: the window still opens, kernels run in TypeScript and say why, opening a file names the cause', () => {
+    const r = runMain(String.raw`
+      const trusted = { sender: win.webContents, senderFrame: { url: 'app://stridescope/index.html' } };
+      out.loaded = win.loads;
+      const ex = await rec.handles['stridescope:openExample'](trusted);
+      out.example = ex.ok;
+      out.kernel = await rec.handles['stridescope:runKernel'](trusted, ex.value.id, 'sum', 'a');
+      out.open = await rec.handles['stridescope:openPath'](trusted, { path: process.env.FIX_A });
+    `, { FAKE_KOFFI_BROKEN: '1', FIX_A });
+    expect(r.loaded).toEqual(['app://stridescope/index.html']);
+    expect(r.example).toBe(true);
+    expect(r.kernel, JSON.stringify(r.kernel)).toMatchObject({ ok: true });
+    expect(r.kernel.value.implementation).toBe('typescript');
+    expect(r.kernel.value.fallbackReason).toContain('koffi could not be loaded: koffi.node: wrong ELF class');
+    expect(r.kernel.value.result).toBe('6');
+    expect(r.open).toMatchObject({ ok: false, error: { kind: 'io' } });
+    expect(r.open.error.message).toContain('needs koffi');
+    expect(r.errorBoxes).toEqual([]);
   });
 
   it('installed under a path with %, spaces and # the page is still served and trusted (nothing of the path is in a URL)', () => {
