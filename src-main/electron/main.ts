@@ -257,10 +257,9 @@ async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, appProtocolHandler(RENDERER_DIR, () => failureText));
   // Loaded after `ready` and only here: if koffi or anything below the API cannot load, the error is shown and
   // explained (fatal) instead of the process dying before any window or dialog exists.
-  const { provideKoffi } = await import('../platform/koffiBinding');
   // koffi (a native module) by dynamic import: when its binary does not load, the window still opens, kernels run in
   // TypeScript and say why, and opening a file names the cause.
-  provideKoffi(await import('koffi').then((module: unknown) => ({ module }), (error: unknown) => ({ error })));
+  await (await import('../platform/koffiBinding')).loadKoffi();
   const { createHandlers } = await import('../api/handlers');
   const startupPath = pendingOpens.shift() ?? commandLinePath(process.argv, app.isPackaged);
   const h = createHandlers({

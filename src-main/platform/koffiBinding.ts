@@ -4,8 +4,8 @@
  * it. Without koffi the kernels run in TypeScript (nativeKernels says why), files cannot be mapped (opening one is a
  * typed IOError naming the cause), and the window still opens.
  *
- * Electron's main loads it with a dynamic `import('koffi')` at startup and hands over the module or the failure
- * (`provideKoffi`); elsewhere (CLI, tests) the first use `require`s it.
+ * Electron's main loads it with a dynamic `import('koffi')` at startup (`loadKoffi`); elsewhere (CLI, tests) the
+ * first use `require`s it.
  */
 import { createRequire } from 'node:module';
 import type * as KoffiModule from 'koffi';
@@ -23,6 +23,11 @@ export function provideKoffi(loaded: { module: unknown } | { error: unknown }): 
   } else {
     state = { reason: `koffi could not be loaded: ${loaded.error instanceof Error ? loaded.error.message : String(loaded.error)}` };
   }
+}
+
+/** Load koffi by dynamic import now (Electron's main, at startup): a failure is remembered, never thrown. */
+export async function loadKoffi(): Promise<void> {
+  provideKoffi(await import('koffi').then((module: unknown) => ({ module }), (error: unknown) => ({ error })));
 }
 
 /** koffi, or null when it cannot load (`koffiUnavailableReason()` says why). Loads it on the first call. */
