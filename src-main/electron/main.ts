@@ -98,7 +98,10 @@ function registerIpc(h: Handlers): void {
 /** Hand an open's answer to the page (a cancelled dialog answers null: nothing to show). */
 function sendOpened(result: Result<ArraySummary | null>): void {
   if (!mainWindow || (result.ok && result.value === null)) return;
-  mainWindow.webContents.send(EVENT_OPENED, result);
+  const contents = mainWindow.webContents;
+  // a message sent while the page is still loading would reach no preload; the preload keeps it until the page listens
+  if (contents.isLoading()) contents.once('did-finish-load', () => contents.send(EVENT_OPENED, result));
+  else contents.send(EVENT_OPENED, result);
 }
 
 /** Run an open started by main (menu, second instance, open-file) and show its answer; never an unhandled rejection. */

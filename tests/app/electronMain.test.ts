@@ -21,7 +21,9 @@ const rec = (globalThis.__electron = { handles: {}, windows: [], appEvents: {}, 
 class WebContents {
   constructor() { this.events = {}; this.openHandler = null; }
   on(name, fn) { (this.events[name] ??= []).push(fn); return this; }
-  emit(name, ...args) { for (const fn of this.events[name] ?? []) fn(...args); }
+  once(name, fn) { const once = (...a) => { this.events[name] = this.events[name].filter((f) => f !== once); fn(...a); }; return this.on(name, once); }
+  emit(name, ...args) { for (const fn of [...(this.events[name] ?? [])]) fn(...args); }
+  isLoading() { return this.loading === true; }
   setWindowOpenHandler(fn) { this.openHandler = fn; }
   send(channel, payload) { rec.sent.push({ channel, payload }); }
 }
@@ -402,12 +404,17 @@ describe('single instance, development server, packaged builds', () => {
     expect(second.quit).toBe(1);
     const first = runMain(String.raw`
       rec.sent.length = 0;
+      win.webContents.loading = true; // the page is still loading: the answer waits for did-finish-load
       for (const fn of rec.appEvents['second-instance']) fn({}, ['/opt/stridescope', '--original-process-start-time=1', 'S5.npy'], process.env.FIX_DIR, {});
       await sleep(200);
+      out.sentWhileLoading = rec.sent.map((s) => s.channel);
+      win.webContents.loading = false;
+      win.webContents.emit('did-finish-load');
       out.focused = win.focused;
       out.visible = win.isVisible();
       out.sent = rec.sent.map((s) => ({ channel: s.channel, ok: s.payload.ok, path: s.payload.value?.file }));
     `, { FIX_DIR: join(ROOT, 'tests', 'fixtures', 'npy') });
+    expect(first.sentWhileLoading).toEqual([]);
     expect(first.focused).toBe(1);
     expect(first.visible).toBe(true);
     expect(first.sent).toEqual([{ channel: EVENT_OPENED, ok: true, path: FIX_B }]);
@@ -502,5 +509,31 @@ describe('the built preload', () => {
         .filter((d) => d && !d.startsWith('frame-ancestors'))
         .sort();
     expect(norm(meta)).toEqual(norm(CSP));
+  });
+});
+
+describe('the built preload, run with a stand-in electron', () => {
+  it('keeps files main opened before the page subscribed, and hands them to the first listener', async () => {
+    const { readFileSync } = await import('node:fs');
+    const src = readFileSync(join(ROOT, 'out', 'preload', 'index.cjs'), 'utf8');
+    const ipc: Record<string, (...a: unknown[]) => void> = {};
+    let exposed: { onOpened(l: (r: unknown) => void): () => void } | undefined;
+    const electron = {
+      ipcRenderer: { on: (ch: string, fn: (...a: unknown[]) => void) => (ipc[ch] = fn), removeListener() {}, invoke: async () => null },
+      contextBridge: { exposeInMainWorld: (_name: string, api: typeof exposed) => (exposed = api) },
+      webUtils: { getPathForFile: () => '' },
+    };
+    const module = { exports: {} };
+    new Function('require', 'module', 'exports', src)((id: string) => (id === 'electron' ? electron : undefined), module, module.exports);
+    ipc[EVENT_OPENED]!({}, { ok: true, value: { id: 'a1' } });
+    ipc[EVENT_OPENED]!({}, { ok: true, value: { id: 'a2' } });
+    const got: unknown[] = [];
+    const off = exposed!.onOpened((r) => got.push(r));
+    expect(got).toEqual([{ ok: true, value: { id: 'a1' } }, { ok: true, value: { id: 'a2' } }]);
+    ipc[EVENT_OPENED]!({}, { ok: true, value: { id: 'a3' } });
+    expect(got).toHaveLength(3);
+    off();
+    ipc[EVENT_OPENED]!({}, { ok: true, value: { id: 'a4' } });
+    expect(got).toHaveLength(3);
   });
 });
