@@ -233,3 +233,33 @@ test('a kernel runs on the current view and shows its C call', async ({ app }) =
   await expect(page.getByTestId('kernel-impl')).toBeVisible();
   await app.screenshot('kernels');
 });
+
+test('a copy that fails says so (this test origin has no clipboard: not a secure context)', async ({ app }) => {
+  test.skip(app.mode !== 'chromium', 'Electron grants the clipboard write to its own page');
+  const { page } = app;
+  await expect(page.getByTestId('address')).toBeVisible();
+  const button = page.getByTestId('address').locator('xpath=following-sibling::button[1]');
+  await button.click();
+  await expect(button).toHaveText('copy failed');
+  await expect(button).toHaveAttribute('title', /^Copy failed: /);
+});
+
+test('text dropped into the console input is left to the input; a dropped file is the window\'s', async ({ app }) => {
+  const { page } = app;
+  await page.getByTestId('toggle-console').click();
+  const input = page.getByTestId('console-input');
+  await expect(input).toBeVisible();
+  const prevented = await input.evaluate((el) => {
+    const fire = (dt: DataTransfer) => {
+      const e = new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true });
+      el.dispatchEvent(e);
+      return e.defaultPrevented;
+    };
+    const text = new DataTransfer();
+    text.setData('text/plain', 'x.strides');
+    const file = new DataTransfer();
+    file.items.add(new File([new Uint8Array(4)], 'not-on-disk.bin'));
+    return { text: fire(text), file: fire(file) };
+  });
+  expect(prevented).toEqual({ text: false, file: true });
+});

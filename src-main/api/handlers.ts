@@ -89,6 +89,8 @@ export interface HandlerOptions {
   version?: string;
   /** The console's working directory (Electron: <userData>/console); none = a temporary one, removed on dispose. */
   consoleDir?: string;
+  /** Called after every change of the recent-files list, whatever opened the file (Electron rebuilds File › Open Recent). */
+  onRecentChanged?: (recent: readonly string[]) => void;
 }
 
 export interface Handlers extends StridescopeApi {
@@ -264,6 +266,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         // a read-only profile directory must not break opening files
       }
     }
+    options.onRecentChanged?.([...recent]);
   }
 
   function closeOne(o: OpenedArray, where: string): void {

@@ -19,13 +19,27 @@ const api = Object.fromEntries(
   API_METHODS.map((method) => [method, (...args: unknown[]) => ipcRenderer.invoke(channel(method), ...args)]),
 ) as unknown as StridescopeApi;
 
+/**
+ * Files main opens on its own (menu, second instance, macOS open-file) can arrive before the page has subscribed
+ * (React subscribes in an effect, after the first paint): they wait here, a few at most, for the first listener.
+ */
+const waiting: Result<ArraySummary>[] = [];
+const listeners = new Set<(summary: Result<ArraySummary>) => void>();
+ipcRenderer.on(EVENT_OPENED, (_event: IpcRendererEvent, summary: Result<ArraySummary>) => {
+  if (listeners.size === 0) {
+    if (waiting.length < 16) waiting.push(summary);
+    return;
+  }
+  for (const listener of listeners) listener(summary);
+});
+
 const bridge: StridescopeBridge = {
   ...api,
   onOpened(listener) {
-    const wrapped = (_event: IpcRendererEvent, summary: Result<ArraySummary>) => listener(summary);
-    ipcRenderer.on(EVENT_OPENED, wrapped);
+    listeners.add(listener);
+    for (const summary of waiting.splice(0)) listener(summary);
     return () => {
-      ipcRenderer.removeListener(EVENT_OPENED, wrapped);
+      listeners.delete(listener);
     };
   },
   pathForFile(file) {

@@ -16,7 +16,7 @@
  *   When the native library is present the copy itself runs under its SIGBUS guard too (sk_copy_bytes).
  * - release() flushes writeable shared mappings (msync), unmaps and closes; idempotent.
  */
-import koffi from 'koffi';
+import { koffiOrNull, requireKoffi, type Koffi } from './koffiBinding';
 import { fstatSync } from 'node:fs';
 import { IOError, LifetimeError, BoundsError, ArgumentError } from '../core/errors';
 import { checkWindow, installAddressResolver, type Memory } from '../core/memory';
@@ -62,7 +62,7 @@ class PosixBackend implements MappingBackend {
     PROT_READ: number; PROT_WRITE: number; MAP_SHARED: number; MAP_PRIVATE: number; MS_SYNC: number; SEEK_END: number;
   };
 
-  constructor() {
+  constructor(private readonly koffi: Koffi) {
     const mac = process.platform === 'darwin';
     const libc = koffi.load(mac ? 'libSystem.dylib' : 'libc.so.6');
     const fn = (proto: string): F => libc.func(proto) as unknown as F;
@@ -85,7 +85,7 @@ class PosixBackend implements MappingBackend {
   }
 
   private fail(path: string, what: string): never {
-    const errno = koffi.errno();
+    const errno = this.koffi.errno();
     throw new IOError(path, `${what} failed: ${String(this.c.strerror(errno))} (errno ${errno})`);
   }
 
@@ -171,7 +171,7 @@ class WindowsBackend implements MappingBackend {
   private static readonly FILE_MAP_COPY = 0x01;
   private static readonly INVALID_HANDLE = 0xffffffffffffffffn;
 
-  constructor() {
+  constructor(koffi: Koffi) {
     const k32 = koffi.load('kernel32.dll');
     const fn = (proto: string): F => k32.func(proto) as unknown as F;
     this.w = {
@@ -260,8 +260,11 @@ class WindowsBackend implements MappingBackend {
 }
 
 let backend: MappingBackend | undefined;
-function osBackend(): MappingBackend {
-  backend ??= process.platform === 'win32' ? new WindowsBackend() : new PosixBackend();
+/** The OS backend, made on the first mapping; without koffi, an IOError naming the file and the cause. */
+function osBackend(path: string): MappingBackend {
+  if (backend) return backend;
+  const koffi = requireKoffi(path, 'mapping a file');
+  backend = process.platform === 'win32' ? new WindowsBackend(koffi) : new PosixBackend(koffi);
   return backend;
 }
 
@@ -302,7 +305,7 @@ export class MappedMemory implements Memory {
     if (!['r', 'r+', 'c', 'w+'].includes(mode)) throw new ArgumentError(`mode must be one of 'r', 'r+', 'c', 'w+', got '${mode}'`);
     if (!Number.isSafeInteger(offset) || offset < 0) throw new ArgumentError(`offset must be a non-negative integer, got ${offset}`);
     if (!Number.isSafeInteger(length) || length < 0) throw new ArgumentError(`length must be a non-negative integer, got ${length}`);
-    const os = osBackend();
+    const os = osBackend(path);
     const { handle, size } = os.open(path, mode, offset + length);
     try {
       if (size < offset + length) {
@@ -330,7 +333,7 @@ export class MappedMemory implements Memory {
   /** The file's size now (asks the OS). LifetimeError once released. */
   currentFileSize(): number {
     if (!this.os) throw new LifetimeError(`${this.label} was unmapped${this._releasedBy ? ` (${this._releasedBy})` : ''}`);
-    return osBackend().fileSize(this.os.handle, this.path);
+    return osBackend(this.path).fileSize(this.os.handle, this.path);
   }
 
   /**
@@ -364,7 +367,7 @@ export class MappedMemory implements Memory {
       }
       if (r !== SK_OK) throw new IOError(this.path, `copy out of the mapping failed (status ${r})`);
     } else {
-      osBackend().copyOut(out, src, length);
+      osBackend(this.path).copyOut(out, src, length);
     }
     return out;
   }
@@ -383,7 +386,7 @@ export class MappedMemory implements Memory {
       }
       if (r !== SK_OK) throw new IOError(this.path, `copy into the mapping failed (status ${r})`);
     } else {
-      osBackend().copyIn(dst, data);
+      osBackend(this.path).copyIn(dst, data);
     }
   }
 
@@ -392,7 +395,7 @@ export class MappedMemory implements Memory {
     if (!this.os) throw new LifetimeError(`${this.label} was unmapped${this._releasedBy ? ` (${this._releasedBy})` : ''}`);
     if ((this.mode === 'r+' || this.mode === 'w+') && this.os.length > 0) {
       this.check(0, 0);
-      osBackend().flush(this.os.base, this.os.length, this.os.handle);
+      osBackend(this.path).flush(this.os.base, this.os.length, this.os.handle);
     }
   }
 
@@ -401,7 +404,7 @@ export class MappedMemory implements Memory {
     if (!m) return;
     this.os = undefined;
     this._releasedBy = releasedBy;
-    const os = osBackend();
+    const os = osBackend(this.path);
     try {
       if ((this.mode === 'r+' || this.mode === 'w+') && m.length > 0) {
         // Flushing a truncated file's lost pages would fault in the kernel (EFAULT/SIGBUS-free), so only when intact.
@@ -422,5 +425,6 @@ export const mapFile: Mapper = (path, opts) => MappedMemory.open(path, opts);
 
 /** Make OwnedMemory report real addresses (koffi's address of the ArrayBuffer's backing store). */
 export function installRealAddresses(): void {
-  installAddressResolver((buffer: ArrayBuffer) => koffi.address(buffer));
+  const koffi = koffiOrNull();
+  if (koffi) installAddressResolver((buffer: ArrayBuffer) => koffi.address(buffer));
 }

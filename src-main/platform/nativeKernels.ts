@@ -16,7 +16,7 @@
  * Only OwnedMemory (koffi's live address of its ArrayBuffer) and MappedMemory carry addresses C may use;
  * any other Memory runs the TypeScript kernels.
  */
-import koffi from 'koffi';
+import { koffiOrNull } from './koffiBinding';
 import { ArgumentError, BoundsError, LifetimeError, IOError, UnsupportedError } from '../core/errors';
 import { OwnedMemory, type Memory } from '../core/memory';
 import { byteBounds, walkOffsets, type Layout } from '../core/layout';
@@ -150,6 +150,8 @@ function cAddress(memory: Memory, offset: number): bigint | null {
   if (memory instanceof OwnedMemory) {
     let base = ownedAddress.get(memory);
     if (base === undefined || !memory.alive) {
+      const koffi = koffiOrNull();
+      if (!koffi) return null; // no koffi: no address C may use (the TypeScript kernels run instead)
       base = koffi.address(memory.arrayBuffer()); // arrayBuffer() throws once released
       ownedAddress.set(memory, base);
     }

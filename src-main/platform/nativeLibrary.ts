@@ -16,7 +16,7 @@
  * shape/strides are `const int64_t *` and receive BigInt64Array; outputs are `void *` / `int64_t *` receiving
  * small typed arrays that koffi passes by address.
  */
-import koffi from 'koffi';
+import { koffiOrNull, koffiUnavailableReason } from './koffiBinding';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,6 +131,11 @@ function searchLibrary(): NativeLibrary | null {
     lastError = `the native kernel library was not found (looked for ${libraryCandidates().join(', ')}); build it with \`node native/build.mjs\``;
     return null;
   }
+  const koffi = koffiOrNull();
+  if (!koffi) {
+    lastError = `${koffiUnavailableReason()}, so ${path} cannot be called: the TypeScript kernels run instead`;
+    return null;
+  }
   const known = handles.get(path);
   if (known) {
     cached = { key, path, lib: known };
@@ -175,6 +180,8 @@ let systemCopy: RawCopy | null | undefined;
  */
 export function systemMemcpy(): RawCopy | null {
   if (systemCopy !== undefined) return systemCopy;
+  const koffi = koffiOrNull();
+  if (!koffi) return (systemCopy = null);
   try {
     if (process.platform === 'win32') {
       const move = koffi.load('kernel32.dll').func('void __stdcall RtlMoveMemory(void *dst, const void *src, size_t n)') as unknown as NativeFn;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiError, AppInfo, ArraySummary, OpenRequest, Result } from '../../src-main/api/contract';
-import { bridge, call } from './api';
+import { bridge, call, startupOnce } from './api';
 import { ErrorBox } from './common';
 import { RawOpenForm, rawOptionsFileOf } from './RawOpenForm';
 import { ArrayView } from '../array/ArrayView';
@@ -141,15 +141,21 @@ export function App() {
   }, [accept, arrays]);
 
   useEffect(() => {
-    void call((api) => api.appInfo()).then((r) => r.ok && setInfo(r.value));
-    void call((api) => api.startup()).then(accept);
+    // React's StrictMode (development) runs this effect, cleans it up and runs it again: startup() is asked ONCE per
+    // page (startupOnce), and only the live run accepts its answer — one example, one mapping of the startup file.
+    let live = true;
+    void call((api) => api.appInfo()).then((r) => live && r.ok && setInfo(r.value));
+    void startupOnce().then((r) => live && accept(r));
     let off: (() => void) | undefined;
     try {
       off = bridge().onOpened((r) => accept(r));
     } catch {
       // no bridge: startup() above already reported it
     }
-    return () => off?.();
+    return () => {
+      live = false;
+      off?.();
+    };
   }, [accept]);
 
   // Drag and drop anywhere on the window: the preload turns the File into its path (webUtils.getPathForFile).
@@ -165,6 +171,8 @@ export function App() {
       if (e.relatedTarget === null) setDragging(false);
     };
     const drop = (e: DragEvent) => {
+      // only files are ours: text dragged into an input (the console's prompt) keeps the browser's default
+      if (!e.dataTransfer?.types.includes('Files')) return;
       e.preventDefault();
       setDragging(false);
       const file = e.dataTransfer?.files[0];

@@ -2,7 +2,7 @@
  * The renderer's handle on main: `window.stridescope`, exposed by the preload (or, in the browser e2e specs,
  * by the bridge that calls the same handlers). Types come from the contract, imported for types only.
  */
-import type { ApiError, Result, StridescopeBridge } from '../../src-main/api/contract';
+import type { ApiError, ArraySummary, Result, StridescopeBridge } from '../../src-main/api/contract';
 
 declare global {
   interface Window {
@@ -24,6 +24,13 @@ export async function call<T>(fn: (api: StridescopeBridge) => Promise<Result<T>>
     const error: ApiError = { kind: 'internal', message: e instanceof Error ? e.message : String(e), offset: null };
     return { ok: false, error };
   }
+}
+
+let startup: Promise<Result<ArraySummary>> | undefined;
+/** main's startup() answer, asked once per page load however often a (StrictMode) effect asks for it. */
+export function startupOnce(): Promise<Result<ArraySummary>> {
+  startup ??= call((api) => api.startup());
+  return startup;
 }
 
 /** Parse "123", "0x7b", "1_000" as a non-negative integer; null when it is not one. */
@@ -49,11 +56,16 @@ export function hexOffset(n: number, width = 8): string {
   return '0x' + n.toString(16).padStart(width, '0');
 }
 
-export async function copyText(text: string): Promise<boolean> {
+/**
+ * Copy text to the clipboard: `{ ok: true }`, or why not. Electron grants the page `clipboard-sanitized-write` (main's
+ * permission handler, the app's own origin only); a browser without a secure context has no navigator.clipboard.
+ */
+export async function copyText(text: string): Promise<{ ok: true } | { ok: false; reason: string }> {
   try {
+    if (!navigator.clipboard) return { ok: false, reason: 'no clipboard access in this page' };
     await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, reason: e instanceof Error ? e.message : String(e) };
   }
 }

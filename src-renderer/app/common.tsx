@@ -21,20 +21,23 @@ export function ErrorBox({ error, onDismiss }: { error: ApiError | null; onDismi
   );
 }
 
+/** A copy button that says what happened: "copied", or "copy failed" with the reason (never a silent failure). */
 export function CopyButton({ text, label = 'copy' }: { text: string; label?: string }) {
-  const [done, setDone] = useState(false);
+  const [state, setState] = useState<{ done: 'copied' } | { done: 'failed'; reason: string } | null>(null);
+  const title = `Copy ${text.length > 60 ? text.slice(0, 60) + '…' : text}`;
   return (
     <button
-      className="copy"
-      title={`Copy ${text.length > 60 ? text.slice(0, 60) + '…' : text}`}
+      className={state?.done === 'failed' ? 'copy copy-failed' : 'copy'}
+      title={state?.done === 'failed' ? `Copy failed: ${state.reason}` : title}
+      data-copy-state={state?.done ?? 'idle'}
       onClick={() => {
-        void copyText(text).then((ok) => {
-          setDone(ok);
-          setTimeout(() => setDone(false), 1200);
+        void copyText(text).then((r) => {
+          setState(r.ok ? { done: 'copied' } : { done: 'failed', reason: r.reason });
+          setTimeout(() => setState(null), r.ok ? 1200 : 4000);
         });
       }}
     >
-      {done ? 'copied' : label}
+      {state === null ? label : state.done === 'copied' ? 'copied' : 'copy failed'}
     </button>
   );
 }

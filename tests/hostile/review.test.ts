@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { createHandlers, type Handlers } from '../../src-main/api/handlers';
 import type { ConsoleRunResult, Result } from '../../src-main/api/contract';
 import { AllocationBudget, OwnedMemory, withAllocationBudget, MemoryBudgetError } from '../../src-main/core/memory';
@@ -185,30 +184,30 @@ describe('writes into a mapping', () => {
 });
 
 describe('isAppUrl: only the app page is trusted (navigation and IPC)', () => {
-  const indexFile = join(dir ?? '/opt/app', 'out', 'renderer', 'index.html');
-  it('accepts the built page (any query or hash, unnormalised ..)', () => {
-    const idx = '/opt/app/out/renderer/index.html';
-    expect(isAppUrl(pathToFileURL(idx).href, { indexFile: idx })).toBe(true);
-    expect(isAppUrl(pathToFileURL(idx).href + '#/x?y', { indexFile: idx })).toBe(true);
-    expect(isAppUrl('file:///opt/app/out/main/../renderer/index.html', { indexFile: idx })).toBe(true);
-    void indexFile;
+  it('accepts the app:// origin main loads (any path, query or hash; no decoding)', () => {
+    expect(isAppUrl('app://stridescope/index.html')).toBe(true);
+    expect(isAppUrl('app://stridescope/index.html#/x?y')).toBe(true);
+    expect(isAppUrl('app://StrideScope/index.html')).toBe(true);
+    expect(isAppUrl('app://stridescope/%E0%A4%A')).toBe(true); // malformed escape: nothing is decoded, nothing throws
   });
-  it('refuses look-alikes', () => {
-    const idx = '/opt/app/out/renderer/index.html';
+  it('refuses look-alikes, and every file:// page (the app never loads one)', () => {
     for (const url of [
+      'file:///opt/app/out/renderer/index.html',
+      'file://server/share/app/out/renderer/index.html',
       'file:///home/u/Downloads/evil/renderer/index.html',
-      'file:///opt/app/out/renderer/index.html.evil',
-      'file:///tmp/x?/renderer/index.html',
-      'file://remote-host/opt/app/out/renderer/index.html',
+      'app://stridescope.evil/index.html',
+      'app://other/index.html',
+      'app:stridescope/index.html',
       'https://evil.example/renderer/index.html',
       'http://localhost:5173.evil.example/',
       'not a url',
       '',
     ]) {
-      expect(isAppUrl(url, { indexFile: idx, devUrl: 'http://localhost:5173' }), url).toBe(false);
+      expect(isAppUrl(url, { devUrl: 'http://localhost:5173' }), url).toBe(false);
     }
-    expect(isAppUrl('http://localhost:5173/index.html', { indexFile: idx, devUrl: 'http://localhost:5173' })).toBe(true);
-    expect(isAppUrl('http://localhost:5173/', { indexFile: idx, devUrl: 'javascript:alert(1)' })).toBe(false);
+    expect(isAppUrl('http://localhost:5173/index.html', { devUrl: 'http://localhost:5173' })).toBe(true);
+    expect(isAppUrl('http://localhost:5173/index.html')).toBe(false);
+    expect(isAppUrl('http://localhost:5173/', { devUrl: 'javascript:alert(1)' })).toBe(false);
   });
 });
 

@@ -90,10 +90,12 @@ describe('what a scanner cannot see', () => {
     expect(text.filter(([, t]) => t.split('\n').some(evalCall)).map(([f]) => f)).toEqual([]);
   });
 
-  it('the window loads only the packaged page (or the dev server URL from the environment), never a remote URL literal', () => {
+  it('the window loads only the app:// page (or, unpackaged, the dev server URL from the environment), never a remote URL literal', () => {
     const main = fs.readFileSync(path.join(ROOT, 'src-main', 'electron', 'main.ts'), 'utf8');
     expect(main).not.toMatch(/loadURL\(\s*['"`]https?:/);
-    for (const m of main.matchAll(/loadURL\(([^)]*)\)/g)) expect(m[1].trim()).toBe('dev');
-    expect(main).toMatch(/loadFile\(/);
+    expect(main).not.toMatch(/loadFile\(/);
+    for (const m of main.matchAll(/loadURL\(([^)]*)\)/g)) expect(['url', 'ERROR_URL']).toContain(m[1].trim());
+    expect(main).toMatch(/const url = devUrl \?\? APP_INDEX_URL;/);
+    expect(main).toMatch(/devUrl = devServerUrl\(process\.env, app\.isPackaged\);/);
   });
 });
