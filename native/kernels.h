@@ -100,7 +100,7 @@ enum sk_status {
  *   done_bytes   C adds each completed chunk's bytes (elements * itemsize) as it goes: non-decreasing, and
  *                equal to total_bytes when a call that was not cancelled returns.
  *   total_bytes  C stores size * itemsize at the start of the call.
- *   cancel       the caller sets it non-zero: every thread stops after its current chunk (at most 1 MiB of
+ *   cancel       the caller sets it non-zero: every thread stops after its current chunk (at most 256 KiB of
  *                elements) and the call returns SK_E_CANCELLED.
  *   threads      C stores the number of threads it uses. */
 typedef struct sk_control {

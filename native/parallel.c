@@ -96,6 +96,9 @@ void sk_run_parallel(int n, sk_worker fn, void *ctx) {
 #endif
 
 void sk_prefault(const void *lo, const void *hi) {
+#ifdef SK_NO_PREFAULT
+  return;
+#endif
 #if defined(_WIN32)
   (void)lo; /* the scan faults pages in (PrefetchVirtualMemory would only start I/O, not map pages) */
   (void)hi;
