@@ -327,6 +327,56 @@ SK_PAIRWISE(pw_f32s, float, lds_f32, s)
 SK_PAIRWISE(pw_f16, float, ld_f16, s)
 SK_PAIRWISE(pw_f16s, float, lds_f16, s)
 
+/* float16 sums, contiguous: the same pairwise tree with the 8 partial sums of a block held in one AVX register,
+ * loaded by F16C's exact half -> float conversion (vcvtph2ps; subnormals converted exactly, MXCSR.DAZ ignored)
+ * — the per-element software conversion (sk_half_to_float) is what the compiler cannot vectorise. Chosen at run
+ * time when the CPU has AVX and F16C; the additions are NumPy's, in NumPy's order. */
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define SK_HAVE_F16C 1
+/* 8 halves from p as 8 floats; `swap`: the halves are stored byte-reversed ('>f2' here) */
+__attribute__((target("avx,f16c"))) static inline __m256 sk_load8_f16(const char *p, int swap) {
+  __m128i h = _mm_loadu_si128((const __m128i *)p);
+  if (swap) h = _mm_or_si128(_mm_slli_epi16(h, 8), _mm_srli_epi16(h, 8));
+  return _mm256_cvtph_ps(h);
+}
+
+#define SK_PAIRWISE_F16C(NAME, LOAD1, SWAP)                                                     \
+  __attribute__((target("avx,f16c"))) static float NAME(const char *a, int64_t n, int64_t s) {  \
+    if (n < 8) {                                                                                \
+      float res = 0;                                                                            \
+      for (int64_t i = 0; i < n; i++) res += LOAD1(a + i * 2);                                  \
+      return res;                                                                               \
+    } else if (n <= 128) {                                                                      \
+      __m256 r = sk_load8_f16(a, SWAP);                                                         \
+      int64_t i;                                                                                \
+      for (i = 8; i < n - (n % 8); i += 8) r = _mm256_add_ps(r, sk_load8_f16(a + i * 2, SWAP)); \
+      float v[8];                                                                               \
+      _mm256_storeu_ps(v, r);                                                                   \
+      float res = ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));           \
+      for (; i < n; i++) res += LOAD1(a + i * 2);                                               \
+      return res;                                                                               \
+    } else {                                                                                    \
+      int64_t n2 = n / 2;                                                                       \
+      n2 -= n2 % 8;                                                                             \
+      float lo = NAME(a, n2, s);                                                                \
+      float hi = NAME(a + n2 * 2, n - n2, s);                                                   \
+      return lo + hi;                                                                           \
+    }                                                                                           \
+  }
+SK_PAIRWISE_F16C(pw_f16_f16c, ld_f16, 0)
+SK_PAIRWISE_F16C(pw_f16s_f16c, lds_f16, 1)
+
+static int sk_has_f16c(void) {
+  static int known = -1;
+  if (known < 0) {
+    __builtin_cpu_init();
+    known = __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+  }
+  return known;
+}
+#endif
+
 /* NumPy's complex pairwise sum, in element units (m elements of stride s; H = size of one part). */
 #define SK_CPAIRWISE(NAME, ACC, LOAD, H)                                                        \
   static void NAME(const char *a, int64_t m, int64_t s, ACC *rr, ACC *ri) {                     \
@@ -729,6 +779,10 @@ static double pwd_f32c(const char *a, int64_t n, int64_t s) { return pw_f32c(a, 
 static double pwd_f32s(const char *a, int64_t n, int64_t s) { return pw_f32s(a, n, s); }
 static double pwd_f16(const char *a, int64_t n, int64_t s) { return pw_f16(a, n, s); }
 static double pwd_f16s(const char *a, int64_t n, int64_t s) { return pw_f16s(a, n, s); }
+#ifdef SK_HAVE_F16C
+static double pwd_f16v(const char *a, int64_t n, int64_t s) { return pw_f16_f16c(a, n, s); }
+static double pwd_f16sv(const char *a, int64_t n, int64_t s) { return pw_f16s_f16c(a, n, s); }
+#endif
 
 static inline float sk_round_half(float f) { return sk_half_to_float(sk_float_to_half(f)); }
 
@@ -822,7 +876,12 @@ static int32_t sk_real_sum_body(void *ctx) {
   switch (j->dtype) {
     case SK_FLOAT64: j->leaf = j->swap ? pwd_f64s : s == 8 ? pwd_f64c : pwd_f64; break;
     case SK_FLOAT32: j->leaf = j->swap ? pwd_f32s : s == 4 ? pwd_f32c : pwd_f32; break;
-    default: j->leaf = j->swap ? pwd_f16s : pwd_f16; break;
+    default:
+      j->leaf = j->swap ? pwd_f16s : pwd_f16;
+#ifdef SK_HAVE_F16C
+      if (s == 2 && sk_has_f16c()) j->leaf = j->swap ? pwd_f16sv : pwd_f16v;
+#endif
+      break;
   }
   double acc = 0;
   SK_FOR_RUNS(it, p, n, rs) {
