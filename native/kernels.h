@@ -8,7 +8,9 @@
  *     shape    const int64_t *  ndim extents (>= 0)
  *     strides  const int64_t *  ndim byte strides (any sign, zero allowed: broadcasting)
  *
- * Portable C11, no dependencies. Every function is synchronous, thread-compatible and never allocates.
+ * Portable C11 (+ pthreads / Win32 threads), no other dependencies. Every function is synchronous and
+ * thread-compatible; the reductions allocate one small job record (calloc) and may start threads that finish
+ * before the call returns (parallel.h).
  *
  * The caller (src-main/platform) guarantees before each call that every byte the view can reach lies inside a
  * live allocation. As a second line of defence, every kernel that reads array memory runs under a fault guard:
