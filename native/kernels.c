@@ -992,7 +992,10 @@ SK_EXPORT int32_t sk_reduce_ex(int32_t op, const void *data, int32_t ndim, const
     sk_combine(j);
   } else {
     sk_run_parallel(j->nthreads, sk_guarded_worker, j);
-    for (int i = 0; i < j->nthreads && r == SK_OK; i++) r = j->status[i];
+    /* a fault in one share stops the others (they answer SK_E_CANCELLED): the fault is the answer */
+    for (int i = 0; i < j->nthreads; i++) {
+      if (j->status[i] == SK_E_FAULT || (r == SK_OK && j->status[i] != SK_OK)) r = j->status[i];
+    }
     if (r == SK_OK) sk_combine(j);
   }
   if (r == SK_OK) memcpy(out, j->out, (op == OP_NAN || op == OP_NONZERO) ? 8 : 16);
