@@ -6,9 +6,10 @@
       "target_name": "stridescope_kernels",
       "type": "shared_library",
       "product_prefix": "",
-      "sources": ["kernels.c"],
+      "sources": ["kernels.c", "parallel.c"],
       "include_dirs": ["."],
-      "cflags": ["-std=c11", "-O3", "-fvisibility=hidden", "-Wall", "-Wextra"],
+      "cflags": ["-std=c11", "-O3", "-pthread", "-fvisibility=hidden", "-Wall", "-Wextra"],
+      "ldflags": ["-pthread"],
       "cflags!": ["-O2", "-O0", "-Os"],
       "cflags_c": ["-std=c11", "-O3"],
       "conditions": [

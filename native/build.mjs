@@ -115,7 +115,7 @@ function viaCompiler() {
   if (process.platform === 'win32') return { ok: false, why: 'no direct compiler route on Windows' };
   mkdirSync(outDir, { recursive: true });
   const tmp = join(outDir, `cc-${process.pid}.${ext}`);
-  const flags = ['-std=c11', '-O3', '-fPIC', '-fvisibility=hidden', '-Wall', '-o', tmp, join(here, 'kernels.c')];
+  const flags = ['-std=c11', '-O3', '-pthread', '-fPIC', '-fvisibility=hidden', '-Wall', '-o', tmp, join(here, 'kernels.c'), join(here, 'parallel.c')];
   const shared = process.platform === 'darwin' ? ['-dynamiclib'] : ['-shared'];
   const compilers = [process.env.CC, 'cc', 'clang', 'gcc'].filter(Boolean);
   for (const cc of compilers) {

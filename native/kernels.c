@@ -3,8 +3,10 @@
 #define _XOPEN_SOURCE 700
 #endif
 #include "kernels.h"
+#include "parallel.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------------------------------------------------
@@ -325,6 +327,56 @@ SK_PAIRWISE(pw_f32s, float, lds_f32, s)
 SK_PAIRWISE(pw_f16, float, ld_f16, s)
 SK_PAIRWISE(pw_f16s, float, lds_f16, s)
 
+/* float16 sums, contiguous: the same pairwise tree with the 8 partial sums of a block held in one AVX register,
+ * loaded by F16C's exact half -> float conversion (vcvtph2ps; subnormals converted exactly, MXCSR.DAZ ignored)
+ * — the per-element software conversion (sk_half_to_float) is what the compiler cannot vectorise. Chosen at run
+ * time when the CPU has AVX and F16C; the additions are NumPy's, in NumPy's order. */
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define SK_HAVE_F16C 1
+/* 8 halves from p as 8 floats; `swap`: the halves are stored byte-reversed ('>f2' here) */
+__attribute__((target("avx,f16c"))) static inline __m256 sk_load8_f16(const char *p, int swap) {
+  __m128i h = _mm_loadu_si128((const __m128i *)p);
+  if (swap) h = _mm_or_si128(_mm_slli_epi16(h, 8), _mm_srli_epi16(h, 8));
+  return _mm256_cvtph_ps(h);
+}
+
+#define SK_PAIRWISE_F16C(NAME, LOAD1, SWAP)                                                     \
+  __attribute__((target("avx,f16c"))) static float NAME(const char *a, int64_t n, int64_t s) {  \
+    if (n < 8) {                                                                                \
+      float res = 0;                                                                            \
+      for (int64_t i = 0; i < n; i++) res += LOAD1(a + i * 2);                                  \
+      return res;                                                                               \
+    } else if (n <= 128) {                                                                      \
+      __m256 r = sk_load8_f16(a, SWAP);                                                         \
+      int64_t i;                                                                                \
+      for (i = 8; i < n - (n % 8); i += 8) r = _mm256_add_ps(r, sk_load8_f16(a + i * 2, SWAP)); \
+      float v[8];                                                                               \
+      _mm256_storeu_ps(v, r);                                                                   \
+      float res = ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));           \
+      for (; i < n; i++) res += LOAD1(a + i * 2);                                               \
+      return res;                                                                               \
+    } else {                                                                                    \
+      int64_t n2 = n / 2;                                                                       \
+      n2 -= n2 % 8;                                                                             \
+      float lo = NAME(a, n2, s);                                                                \
+      float hi = NAME(a + n2 * 2, n - n2, s);                                                   \
+      return lo + hi;                                                                           \
+    }                                                                                           \
+  }
+SK_PAIRWISE_F16C(pw_f16_f16c, ld_f16, 0)
+SK_PAIRWISE_F16C(pw_f16s_f16c, lds_f16, 1)
+
+static int sk_has_f16c(void) {
+  static int known = -1;
+  if (known < 0) {
+    __builtin_cpu_init();
+    known = __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+  }
+  return known;
+}
+#endif
+
 /* NumPy's complex pairwise sum, in element units (m elements of stride s; H = size of one part). */
 #define SK_CPAIRWISE(NAME, ACC, LOAD, H)                                                        \
   static void NAME(const char *a, int64_t m, int64_t s, ACC *rr, ACC *ri) {                     \
@@ -373,237 +425,640 @@ SK_CPAIRWISE(cpw_c64, float, ld_f32, 4)
 SK_CPAIRWISE(cpw_c64s, float, lds_f32, 4)
 
 /* ------------------------------------------------------------------------------------------------------------
- * Reductions.
+ * Reductions: split over threads, prefaulted chunk by chunk, with progress and cancel (sk_control).
+ *
+ * Work unit: a "chunk" of at most SK_CHUNK_BYTES of elements. Before a chunk is scanned its pages are
+ * prefaulted (parallel.h); after it, its bytes are added to ctl->done_bytes and ctl->cancel is read.
+ *   - Order-free reductions (integer sums wrap modulo 2^64; counts; min/max) split the elements, in memory
+ *     order, into one contiguous share per thread; the shares' partial results are combined in share order,
+ *     so "the first NaN / the first of equal values in memory order" stays what one thread would find.
+ *   - Float sums follow NumPy's pairwise tree (see kernels.h). The tree of one run is cut at a fixed depth
+ *     into at most 4x threads subtrees ("leaves"), the leaves are summed by whichever thread takes them next,
+ *     and the leaves' sums are added back up the same tree: every addition NumPy does happens in the same
+ *     order on the same operands, so the result is bit-identical for any thread count. Inside a leaf the
+ *     tree is walked down to chunk-sized subtrees (pairwise splits at n > 128 always, so a chunk of more
+ *     than 128 elements is a subtree NumPy also has), each summed by the unchanged pw_* functions.
+ *     Runs (see kernels.h) are added to the accumulator one after another; a run shorter than
+ *     SK_PARALLEL_RUN elements is summed by the calling thread alone.
+ *   - Complex sums: one thread, chunked the same way for progress and cancel.
  * ---------------------------------------------------------------------------------------------------------- */
-typedef struct {
-  sk_iter it;
-  int32_t dtype, swap, op;
-  unsigned char out[16];
-} sk_reduce_ctx;
+#ifndef SK_CHUNK_BYTES
+#define SK_CHUNK_BYTES (256 << 10) /* measured: 256 KiB populate steps beat 64 KiB and 1-8 MiB here */
+#endif
+#define SK_AUTO_MIN_BYTES (4 << 20) /* automatic thread count: views smaller than this use one thread */
+#define SK_PARALLEL_RUN 262144      /* elements: a shorter run's float sum is not split over threads */
+#define SK_MAX_LEAVES 256
 
 enum { OP_SUM, OP_MIN, OP_MAX, OP_NAN, OP_NONZERO };
+
+/* One share's partial result. */
+typedef struct {
+  uint64_t isum;
+  int64_t count;
+  int has, nan;
+  int64_t bi;
+  uint64_t bu;
+  double bf, bf2;
+} sk_part;
+
+typedef double (*sk_pw_fn)(const char *a, int64_t n, int64_t s);
+
+typedef struct {
+  sk_iter it;
+  int32_t dtype, swap, op, itemsize;
+  int nthreads;
+  int64_t chunk;     /* elements per chunk (> 128) */
+  sk_control *ctl;
+  int32_t stop;      /* set (atomically) on cancel or a fault in any thread */
+  int32_t status[SK_MAX_THREADS];
+  sk_part parts[SK_MAX_THREADS];
+  /* float sums of one run */
+  sk_pw_fn leaf;
+  int f32acc;
+  int64_t run_s;
+  int nleaves;
+  int64_t next_leaf;
+  const char *leaf_a[SK_MAX_LEAVES];
+  int64_t leaf_n[SK_MAX_LEAVES];
+  double leaf_r[SK_MAX_LEAVES];
+  unsigned char out[16];
+} sk_job;
+
+static int sk_stopped(sk_job *j) {
+  if (SK_LOAD32(&j->stop)) return 1;
+  if (j->ctl && SK_LOAD32(&j->ctl->cancel)) {
+    SK_STORE32(&j->stop, 1);
+    return 1;
+  }
+  return 0;
+}
+
+static void sk_done(sk_job *j, int64_t elements) {
+  if (j->ctl) SK_ADD64(&j->ctl->done_bytes, elements * j->itemsize);
+}
+
+/* Prefault the pages of n elements of stride s from a — unless the stride skips whole pages (then the scan
+ * touches only the pages it needs, fewer than a populate would map). */
+static void sk_prefault_run(const sk_job *j, const char *a, int64_t n, int64_t s) {
+  if (n <= 0 || s > 4096 || s < 0) return;
+  sk_prefault(a, a + (n - 1) * s + j->itemsize);
+}
 
 static void put_i64(unsigned char *out, int64_t v) { memcpy(out, &v, 8); }
 static void put_u64(unsigned char *out, uint64_t v) { memcpy(out, &v, 8); }
 static void put_f64(unsigned char *out, double v) { memcpy(out, &v, 8); }
 
-/* Integer kinds: sum wraps in uint64; min/max/counts straightforward. W = widened C type. */
-#define SK_INT_REDUCE(FN, LOADN, LOADS, W, PUT)                                                 \
-  static int32_t FN(sk_reduce_ctx *c) {                                                         \
-    const sk_iter *it = &c->it;                                                                 \
-    if (c->op == OP_NAN) {                                                                      \
-      put_i64(c->out, 0);                                                                       \
-      return SK_OK;                                                                             \
-    }                                                                                           \
-    if ((c->op == OP_MIN || c->op == OP_MAX) && it->size == 0) return SK_E_EMPTY;               \
-    uint64_t sum = 0;                                                                           \
-    int64_t count = 0;                                                                          \
-    int first = 1;                                                                              \
-    W best = 0;                                                                                 \
-    SK_FOR_RUNS(it, p, n, s) {                                                                  \
-      if (c->op == OP_SUM) {                                                                    \
+/* Order-free segment functions: fold n elements of stride s from p into a partial. */
+#define SK_INT_SEG(FN, T, LOADN, LOADS, W, BEST)                                                \
+  static void FN(const sk_job *j, sk_part *q, const char *p, int64_t n, int64_t s) {            \
+    switch (j->op) {                                                                            \
+      case OP_SUM: {                                                                            \
         uint64_t acc = 0;                                                                       \
-        if (c->swap) {                                                                          \
+        if (j->swap) {                                                                          \
           for (int64_t i = 0; i < n; i++) acc += (uint64_t)(W)LOADS(p + i * s);                 \
+        } else if (s == (int64_t)sizeof(T)) {                                                   \
+          for (int64_t i = 0; i < n; i++) acc += (uint64_t)(W)LOADN(p + i * (int64_t)sizeof(T)); \
         } else {                                                                                \
           for (int64_t i = 0; i < n; i++) acc += (uint64_t)(W)LOADN(p + i * s);                 \
         }                                                                                       \
-        sum += acc;                                                                             \
-      } else if (c->op == OP_NONZERO) {                                                         \
-        for (int64_t i = 0; i < n; i++) count += (c->swap ? LOADS(p + i * s) : LOADN(p + i * s)) != 0; \
-      } else {                                                                                  \
+        q->isum += acc;                                                                         \
+        break;                                                                                  \
+      }                                                                                         \
+      case OP_NONZERO: {                                                                        \
+        int64_t count = 0;                                                                      \
+        if (s == (int64_t)sizeof(T)) {                                                          \
+          for (int64_t i = 0; i < n; i++) count += LOADN(p + i * (int64_t)sizeof(T)) != 0;      \
+        } else {                                                                                \
+          for (int64_t i = 0; i < n; i++) count += LOADN(p + i * s) != 0;                       \
+        }                                                                                       \
+        q->count += count; /* byte order does not change "is zero" */                           \
+        break;                                                                                  \
+      }                                                                                         \
+      case OP_NAN:                                                                              \
+        break;                                                                                  \
+      default:                                                                                  \
         for (int64_t i = 0; i < n; i++) {                                                       \
-          W v = (W)(c->swap ? LOADS(p + i * s) : LOADN(p + i * s));                             \
-          if (first) {                                                                          \
-            best = v;                                                                           \
-            first = 0;                                                                          \
-          } else if (c->op == OP_MIN ? v < best : v > best) {                                   \
-            best = v;                                                                           \
+          W v = (W)(j->swap ? LOADS(p + i * s) : LOADN(p + i * s));                             \
+          if (!q->has) {                                                                        \
+            q->BEST = v;                                                                        \
+            q->has = 1;                                                                         \
+          } else if (j->op == OP_MIN ? v < q->BEST : v > q->BEST) {                             \
+            q->BEST = v;                                                                        \
           }                                                                                     \
         }                                                                                       \
-      }                                                                                         \
     }                                                                                           \
-    if (c->op == OP_SUM) PUT(c->out, (W)sum);                                                   \
-    else if (c->op == OP_NONZERO) put_i64(c->out, count);                                       \
-    else PUT(c->out, best);                                                                     \
-    return SK_OK;                                                                               \
   }
 
 static inline int64_t ld_bool(const char *p) { return ld_b(p) != 0; }
-SK_INT_REDUCE(red_bool, ld_bool, ld_bool, int64_t, put_i64)
-SK_INT_REDUCE(red_i8, ld_i8, lds_i8, int64_t, put_i64)
-SK_INT_REDUCE(red_u8, ld_u8, lds_u8, uint64_t, put_u64)
-SK_INT_REDUCE(red_i16, ld_i16, lds_i16, int64_t, put_i64)
-SK_INT_REDUCE(red_u16, ld_u16, lds_u16, uint64_t, put_u64)
-SK_INT_REDUCE(red_i32, ld_i32, lds_i32, int64_t, put_i64)
-SK_INT_REDUCE(red_u32, ld_u32, lds_u32, uint64_t, put_u64)
-SK_INT_REDUCE(red_i64, ld_i64, lds_i64, int64_t, put_i64)
-SK_INT_REDUCE(red_u64, ld_u64, lds_u64, uint64_t, put_u64)
+SK_INT_SEG(seg_bool, uint8_t, ld_bool, ld_bool, int64_t, bi)
+SK_INT_SEG(seg_i8, int8_t, ld_i8, lds_i8, int64_t, bi)
+SK_INT_SEG(seg_u8, uint8_t, ld_u8, lds_u8, uint64_t, bu)
+SK_INT_SEG(seg_i16, int16_t, ld_i16, lds_i16, int64_t, bi)
+SK_INT_SEG(seg_u16, uint16_t, ld_u16, lds_u16, uint64_t, bu)
+SK_INT_SEG(seg_i32, int32_t, ld_i32, lds_i32, int64_t, bi)
+SK_INT_SEG(seg_u32, uint32_t, ld_u32, lds_u32, uint64_t, bu)
+SK_INT_SEG(seg_i64, int64_t, ld_i64, lds_i64, int64_t, bi)
+SK_INT_SEG(seg_u64, uint64_t, ld_u64, lds_u64, uint64_t, bu)
 
-/* Real floats: min/max/counts share one loop; sums use pairwise per run. */
-#define SK_FLOAT_REDUCE(FN, T, LOADN, LOADS, PWN, PWC, PWS, CONTIG_STRIDE, SUMFINISH)           \
-  static int32_t FN(sk_reduce_ctx *c) {                                                         \
-    const sk_iter *it = &c->it;                                                                 \
-    if ((c->op == OP_MIN || c->op == OP_MAX) && it->size == 0) return SK_E_EMPTY;               \
-    if (c->op == OP_SUM) {                                                                      \
-      T acc = 0;                                                                                \
-      SK_FOR_RUNS(it, p, n, s) {                                                                \
-        T r = c->swap ? PWS(p, n, s) : (s == (CONTIG_STRIDE) ? PWC(p, n, s) : PWN(p, n, s));   \
-        acc = SUMFINISH(acc + r);                                                               \
-      }                                                                                         \
-      put_f64(c->out, (double)acc);                                                             \
-      return SK_OK;                                                                             \
-    }                                                                                           \
+/* Real floats (everything but sums): the best value is kept widened to double (exact, order-preserving). */
+#define SK_FLOAT_SEG(FN, T, W, LOADN, LOADS)                                                    \
+  static void FN(const sk_job *j, sk_part *q, const char *p, int64_t n, int64_t s) {            \
     int64_t count = 0;                                                                          \
-    int first = 1, nan = 0;                                                                     \
-    T best = 0, nanv = 0;                                                                       \
-    SK_FOR_RUNS(it, p, n, s) {                                                                  \
-      for (int64_t i = 0; i < n; i++) {                                                         \
-        T v = c->swap ? LOADS(p + i * s) : LOADN(p + i * s);                                    \
-        if (c->op == OP_NAN) {                                                                  \
-          count += v != v;                                                                      \
-        } else if (c->op == OP_NONZERO) {                                                       \
-          count += v != 0;                                                                      \
-        } else if (v != v) {                                                                    \
-          if (!nan) nanv = v;                                                                   \
-          nan = 1;                                                                              \
-        } else if (first) {                                                                     \
-          best = v;                                                                             \
-          first = 0;                                                                            \
-        } else if (c->op == OP_MIN ? v < best : v > best) {                                     \
-          best = v;                                                                             \
-        }                                                                                       \
+    if (j->op == OP_NONZERO && !j->swap && s == W) {                                            \
+      for (int64_t i = 0; i < n; i++) count += LOADN(p + i * W) != 0;                           \
+      q->count += count;                                                                        \
+      return;                                                                                   \
+    }                                                                                           \
+    for (int64_t i = 0; i < n; i++) {                                                           \
+      T v = j->swap ? LOADS(p + i * s) : LOADN(p + i * s);                                      \
+      if (j->op == OP_NAN) {                                                                    \
+        count += v != v;                                                                        \
+      } else if (j->op == OP_NONZERO) {                                                         \
+        count += v != 0;                                                                        \
+      } else if (q->nan) {                                                                      \
+        break;                                                                                  \
+      } else if (v != v) {                                                                      \
+        q->nan = 1;                                                                             \
+        q->bf = (double)v;                                                                      \
+      } else if (!q->has) {                                                                     \
+        q->bf = (double)v;                                                                      \
+        q->has = 1;                                                                             \
+      } else if (j->op == OP_MIN ? (double)v < q->bf : (double)v > q->bf) {                     \
+        q->bf = (double)v;                                                                      \
       }                                                                                         \
     }                                                                                           \
-    if (c->op == OP_NAN || c->op == OP_NONZERO) put_i64(c->out, count);                         \
-    else put_f64(c->out, (double)(nan ? nanv : best));                                          \
-    return SK_OK;                                                                               \
+    q->count += count;                                                                          \
   }
 
-static inline float sk_round_half(float f) { return sk_half_to_float(sk_float_to_half(f)); }
-#define SK_ID(x) (x)
-SK_FLOAT_REDUCE(red_f64, double, ld_f64, lds_f64, pw_f64, pw_f64c, pw_f64s, 8, SK_ID)
-SK_FLOAT_REDUCE(red_f32, float, ld_f32, lds_f32, pw_f32, pw_f32c, pw_f32s, 4, SK_ID)
-SK_FLOAT_REDUCE(red_f16, float, ld_f16, lds_f16, pw_f16, pw_f16, pw_f16s, 2, sk_round_half)
+SK_FLOAT_SEG(seg_f64, double, 8, ld_f64, lds_f64)
+SK_FLOAT_SEG(seg_f32, float, 4, ld_f32, lds_f32)
+SK_FLOAT_SEG(seg_f16, float, 2, ld_f16, lds_f16)
 
-#define SK_COMPLEX_REDUCE(FN, T, LOADN, LOADS, CPWN, CPWS, H)                                   \
-  static int32_t FN(sk_reduce_ctx *c) {                                                         \
-    const sk_iter *it = &c->it;                                                                 \
-    if ((c->op == OP_MIN || c->op == OP_MAX) && it->size == 0) return SK_E_EMPTY;               \
-    if (c->op == OP_SUM) {                                                                      \
-      T ar = 0, ai = 0;                                                                         \
-      SK_FOR_RUNS(it, p, n, s) {                                                                \
-        T rr, ri;                                                                               \
-        if (c->swap) CPWS(p, n, s, &rr, &ri);                                                   \
-        else CPWN(p, n, s, &rr, &ri);                                                           \
-        ar += rr;                                                                               \
-        ai += ri;                                                                               \
-      }                                                                                         \
-      put_f64(c->out, (double)ar);                                                              \
-      put_f64(c->out + 8, (double)ai);                                                          \
-      return SK_OK;                                                                             \
-    }                                                                                           \
+#define SK_COMPLEX_SEG(FN, T, LOADN, LOADS, H)                                                  \
+  static void FN(const sk_job *j, sk_part *q, const char *p, int64_t n, int64_t s) {            \
     int64_t count = 0;                                                                          \
-    int first = 1, nan = 0;                                                                     \
-    T br = 0, bi = 0;                                                                           \
-    SK_FOR_RUNS(it, p, n, s) {                                                                  \
-      for (int64_t i = 0; i < n; i++) {                                                         \
-        const char *q = p + i * s;                                                              \
-        T vr = c->swap ? LOADS(q) : LOADN(q);                                                   \
-        T vi = c->swap ? LOADS(q + (H)) : LOADN(q + (H));                                       \
-        int isnan_ = vr != vr || vi != vi;                                                      \
-        if (c->op == OP_NAN) {                                                                  \
-          count += isnan_;                                                                      \
-        } else if (c->op == OP_NONZERO) {                                                       \
-          count += vr != 0 || vi != 0;                                                          \
-        } else if (nan) {                                                                       \
-        } else if (isnan_) {                                                                    \
-          nan = 1;                                                                              \
-          br = vr;                                                                              \
-          bi = vi;                                                                              \
-        } else if (first) {                                                                     \
-          br = vr;                                                                              \
-          bi = vi;                                                                              \
-          first = 0;                                                                            \
-        } else if (c->op == OP_MIN ? (vr < br || (vr == br && vi < bi))                         \
-                                   : (vr > br || (vr == br && vi > bi))) {                      \
-          br = vr;                                                                              \
-          bi = vi;                                                                              \
-        }                                                                                       \
+    for (int64_t i = 0; i < n; i++) {                                                           \
+      const char *e = p + i * s;                                                                \
+      T vr = j->swap ? LOADS(e) : LOADN(e);                                                     \
+      T vi = j->swap ? LOADS(e + (H)) : LOADN(e + (H));                                         \
+      int isnan_ = vr != vr || vi != vi;                                                        \
+      if (j->op == OP_NAN) {                                                                    \
+        count += isnan_;                                                                        \
+      } else if (j->op == OP_NONZERO) {                                                         \
+        count += vr != 0 || vi != 0;                                                            \
+      } else if (q->nan) {                                                                      \
+        break;                                                                                  \
+      } else if (isnan_) {                                                                      \
+        q->nan = 1;                                                                             \
+        q->bf = vr;                                                                             \
+        q->bf2 = vi;                                                                            \
+      } else if (!q->has) {                                                                     \
+        q->bf = vr;                                                                             \
+        q->bf2 = vi;                                                                            \
+        q->has = 1;                                                                             \
+      } else if (j->op == OP_MIN ? (vr < q->bf || (vr == q->bf && vi < q->bf2))                 \
+                                 : (vr > q->bf || (vr == q->bf && vi > q->bf2))) {              \
+        q->bf = vr;                                                                             \
+        q->bf2 = vi;                                                                            \
       }                                                                                         \
     }                                                                                           \
-    if (c->op == OP_NAN || c->op == OP_NONZERO) {                                               \
-      put_i64(c->out, count);                                                                   \
-    } else {                                                                                    \
-      put_f64(c->out, (double)br);                                                              \
-      put_f64(c->out + 8, (double)bi);                                                          \
-    }                                                                                           \
-    return SK_OK;                                                                               \
+    q->count += count;                                                                          \
   }
 
-SK_COMPLEX_REDUCE(red_c128, double, ld_f64, lds_f64, cpw_c128, cpw_c128s, 8)
-SK_COMPLEX_REDUCE(red_c64, float, ld_f32, lds_f32, cpw_c64, cpw_c64s, 4)
+SK_COMPLEX_SEG(seg_c128, double, ld_f64, lds_f64, 8)
+SK_COMPLEX_SEG(seg_c64, float, ld_f32, lds_f32, 4)
 
-static int32_t sk_reduce_body(void *ctx) {
-  sk_reduce_ctx *c = (sk_reduce_ctx *)ctx;
-  switch (c->dtype) {
-    case SK_BOOL: return red_bool(c);
-    case SK_INT8: return red_i8(c);
-    case SK_UINT8: return red_u8(c);
-    case SK_INT16: return red_i16(c);
-    case SK_UINT16: return red_u16(c);
-    case SK_INT32: return red_i32(c);
-    case SK_UINT32: return red_u32(c);
-    case SK_INT64: return red_i64(c);
-    case SK_UINT64: return red_u64(c);
-    case SK_FLOAT16: return red_f16(c);
-    case SK_FLOAT32: return red_f32(c);
-    case SK_FLOAT64: return red_f64(c);
-    case SK_COMPLEX64: return red_c64(c);
-    case SK_COMPLEX128: return red_c128(c);
-    default: return SK_E_ARG;
+typedef void (*sk_seg_fn)(const sk_job *j, sk_part *q, const char *p, int64_t n, int64_t s);
+
+static sk_seg_fn sk_seg_for(int32_t dtype) {
+  switch (dtype) {
+    case SK_BOOL: return seg_bool;
+    case SK_INT8: return seg_i8;
+    case SK_UINT8: return seg_u8;
+    case SK_INT16: return seg_i16;
+    case SK_UINT16: return seg_u16;
+    case SK_INT32: return seg_i32;
+    case SK_UINT32: return seg_u32;
+    case SK_INT64: return seg_i64;
+    case SK_UINT64: return seg_u64;
+    case SK_FLOAT16: return seg_f16;
+    case SK_FLOAT32: return seg_f32;
+    case SK_FLOAT64: return seg_f64;
+    case SK_COMPLEX64: return seg_c64;
+    case SK_COMPLEX128: return seg_c128;
+    default: return NULL;
   }
 }
 
-static int32_t sk_reduce(int op, const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides,
-                         int32_t dtype, int32_t byteswap, void *out) {
-  sk_reduce_ctx c;
-  if (!out || dtype < SK_BOOL || dtype > SK_COMPLEX128) return SK_E_ARG;
-  int r = sk_prepare(&c.it, data, ndim, shape, strides, SK_MEMORY);
-  if (r != SK_OK) return r;
-  if (c.it.size > 0 && !data) return SK_E_ARG;
-  c.dtype = dtype;
-  c.swap = byteswap != 0;
-  c.op = op;
-  memset(c.out, 0, sizeof c.out);
-  r = sk_guarded(sk_reduce_body, &c);
-  if (r != SK_OK) return r;
-  memcpy(out, c.out, (op == OP_NAN || op == OP_NONZERO) ? 8 : 16);
+/* 0 signed (and bool), 1 unsigned, 2 real float, 3 complex */
+static int sk_kind(int32_t dtype) {
+  switch (dtype) {
+    case SK_UINT8: case SK_UINT16: case SK_UINT32: case SK_UINT64: return 1;
+    case SK_FLOAT16: case SK_FLOAT32: case SK_FLOAT64: return 2;
+    case SK_COMPLEX64: case SK_COMPLEX128: return 3;
+    default: return 0;
+  }
+}
+
+/* Share `tid` of the elements, in memory order: [size*tid/T, size*(tid+1)/T). */
+typedef struct {
+  sk_job *job;
+  int tid;
+} sk_worker_ctx;
+
+static int32_t sk_flat_body(void *ctx) {
+  sk_worker_ctx *w = (sk_worker_ctx *)ctx;
+  sk_job *j = w->job;
+  const sk_iter *it = &j->it;
+  const int64_t T = j->nthreads, size = it->size;
+  int64_t e = (int64_t)((double)size * w->tid / T), end = (int64_t)((double)size * (w->tid + 1) / T);
+  if (w->tid == T - 1) end = size;
+  if (w->tid == 0) e = 0;
+  if (e >= end) return SK_OK;
+  sk_seg_fn seg = sk_seg_for(j->dtype);
+  sk_part *q = &j->parts[w->tid];
+  const int64_t n = it->shape[it->nd - 1], s = it->strides[it->nd - 1];
+  /* position of element e: run k = e / n, index pos inside it */
+  int64_t idx[SK_MAX_DIMS] = {0};
+  int64_t k = e / n, pos = e % n;
+  const char *p = it->base;
+  for (int d = it->nd - 2; d >= 0; d--) {
+    idx[d] = k % it->shape[d];
+    k /= it->shape[d];
+    p += idx[d] * it->strides[d];
+  }
+  int64_t pending = 0;
+  while (e < end) {
+    int64_t m = n - pos;
+    if (m > end - e) m = end - e;
+    if (m > j->chunk) m = j->chunk;
+    const char *a = p + pos * s;
+    sk_prefault_run(j, a, m, s);
+    seg(j, q, a, m, s);
+    e += m;
+    pos += m;
+    pending += m;
+    if (pos == n) {
+      pos = 0;
+      p = sk_advance(it, idx, p);
+    }
+    if (pending >= j->chunk || e == end) {
+      sk_done(j, pending);
+      pending = 0;
+      if (sk_stopped(j)) return SK_E_CANCELLED;
+    }
+  }
   return SK_OK;
+}
+
+static void sk_guarded_worker(void *ctx, int tid) {
+  sk_job *j = (sk_job *)ctx;
+  sk_worker_ctx w = {j, tid};
+  int32_t r = sk_guarded(sk_flat_body, &w);
+  j->status[tid] = r;
+  if (r != SK_OK) SK_STORE32(&j->stop, 1);
+}
+
+/* Combine the shares' partials in share order and write the result. */
+static void sk_combine(sk_job *j) {
+  const int kind = sk_kind(j->dtype);
+  sk_part acc;
+  memset(&acc, 0, sizeof acc);
+  for (int t = 0; t < j->nthreads; t++) {
+    const sk_part *q = &j->parts[t];
+    acc.isum += q->isum;
+    acc.count += q->count;
+    if (j->op != OP_MIN && j->op != OP_MAX) continue;
+    if (kind >= 2) {
+      if (acc.nan) continue;
+      if (q->nan) {
+        acc.nan = 1;
+        acc.bf = q->bf;
+        acc.bf2 = q->bf2;
+        continue;
+      }
+    }
+    if (!q->has) continue;
+    int better;
+    if (!acc.has) better = 1;
+    else if (kind == 0) better = j->op == OP_MIN ? q->bi < acc.bi : q->bi > acc.bi;
+    else if (kind == 1) better = j->op == OP_MIN ? q->bu < acc.bu : q->bu > acc.bu;
+    else if (kind == 2) better = j->op == OP_MIN ? q->bf < acc.bf : q->bf > acc.bf;
+    else better = j->op == OP_MIN ? (q->bf < acc.bf || (q->bf == acc.bf && q->bf2 < acc.bf2))
+                                  : (q->bf > acc.bf || (q->bf == acc.bf && q->bf2 > acc.bf2));
+    if (better) {
+      acc.has = 1;
+      acc.bi = q->bi;
+      acc.bu = q->bu;
+      acc.bf = q->bf;
+      acc.bf2 = q->bf2;
+    }
+  }
+  memset(j->out, 0, sizeof j->out);
+  if (j->op == OP_NAN || j->op == OP_NONZERO) {
+    put_i64(j->out, acc.count);
+  } else if (j->op == OP_SUM) {
+    if (kind == 1) put_u64(j->out, acc.isum);
+    else put_i64(j->out, (int64_t)acc.isum);
+  } else if (kind == 0) {
+    put_i64(j->out, acc.bi);
+  } else if (kind == 1) {
+    put_u64(j->out, acc.bu);
+  } else {
+    put_f64(j->out, acc.bf);
+    if (kind == 3) put_f64(j->out + 8, acc.bf2);
+  }
+}
+
+/* ---- float sums (pairwise) ---- */
+static double pwd_f64(const char *a, int64_t n, int64_t s) { return pw_f64(a, n, s); }
+static double pwd_f64c(const char *a, int64_t n, int64_t s) { return pw_f64c(a, n, s); }
+static double pwd_f64s(const char *a, int64_t n, int64_t s) { return pw_f64s(a, n, s); }
+static double pwd_f32(const char *a, int64_t n, int64_t s) { return pw_f32(a, n, s); }
+static double pwd_f32c(const char *a, int64_t n, int64_t s) { return pw_f32c(a, n, s); }
+static double pwd_f32s(const char *a, int64_t n, int64_t s) { return pw_f32s(a, n, s); }
+static double pwd_f16(const char *a, int64_t n, int64_t s) { return pw_f16(a, n, s); }
+static double pwd_f16s(const char *a, int64_t n, int64_t s) { return pw_f16s(a, n, s); }
+#ifdef SK_HAVE_F16C
+static double pwd_f16v(const char *a, int64_t n, int64_t s) { return pw_f16_f16c(a, n, s); }
+static double pwd_f16sv(const char *a, int64_t n, int64_t s) { return pw_f16s_f16c(a, n, s); }
+#endif
+
+static inline float sk_round_half(float f) { return sk_half_to_float(sk_float_to_half(f)); }
+
+/* a + b in the accumulator's type (float32 for float32/float16 sums: operands are floats, held in doubles) */
+static inline double sk_acc_add(int f32acc, double a, double b) {
+  return f32acc ? (double)((float)a + (float)b) : a + b;
+}
+
+/* NumPy's pairwise sum of n elements from a, walked down to chunk-sized subtrees (see the section header). */
+static double sk_pw_node(sk_job *j, const char *a, int64_t n) {
+  const int64_t s = j->run_s;
+  if (n <= j->chunk) {
+    if (sk_stopped(j)) return 0;
+    sk_prefault_run(j, a, n, s);
+    double r = j->leaf(a, n, s);
+    sk_done(j, n);
+    return r;
+  }
+  int64_t n2 = n / 2;
+  n2 -= n2 % 8;
+  double lo = sk_pw_node(j, a, n2);
+  double hi = sk_pw_node(j, a + n2 * s, n - n2);
+  return sk_acc_add(j->f32acc, lo, hi);
+}
+
+static void sk_pw_collect(sk_job *j, const char *a, int64_t n, int depth) {
+  if (depth == 0 || n <= j->chunk) {
+    j->leaf_a[j->nleaves] = a;
+    j->leaf_n[j->nleaves] = n;
+    j->nleaves++;
+    return;
+  }
+  int64_t n2 = n / 2;
+  n2 -= n2 % 8;
+  sk_pw_collect(j, a, n2, depth - 1);
+  sk_pw_collect(j, a + n2 * j->run_s, n - n2, depth - 1);
+}
+
+static double sk_pw_combine(sk_job *j, int64_t n, int depth, int *k) {
+  if (depth == 0 || n <= j->chunk) return j->leaf_r[(*k)++];
+  int64_t n2 = n / 2;
+  n2 -= n2 % 8;
+  double lo = sk_pw_combine(j, n2, depth - 1, k);
+  double hi = sk_pw_combine(j, n - n2, depth - 1, k);
+  return sk_acc_add(j->f32acc, lo, hi);
+}
+
+static int32_t sk_leaf_body(void *ctx) {
+  sk_worker_ctx *w = (sk_worker_ctx *)ctx;
+  sk_job *j = w->job;
+  for (;;) {
+    int64_t i = SK_ADD64(&j->next_leaf, 1);
+    if (i >= j->nleaves) break;
+    j->leaf_r[i] = sk_pw_node(j, j->leaf_a[i], j->leaf_n[i]);
+    if (SK_LOAD32(&j->stop)) break;
+  }
+  return SK_OK;
+}
+
+static void sk_leaf_worker(void *ctx, int tid) {
+  sk_job *j = (sk_job *)ctx;
+  sk_worker_ctx w = {j, tid};
+  int32_t r = sk_guarded(sk_leaf_body, &w);
+  if (r != SK_OK) {
+    j->status[tid] = r;
+    SK_STORE32(&j->stop, 1);
+  }
+}
+
+/* One run's pairwise sum, over the job's threads when the run is long enough. */
+static double sk_pw_run(sk_job *j, const char *a, int64_t n) {
+  if (j->nthreads <= 1 || n < SK_PARALLEL_RUN) return sk_pw_node(j, a, n);
+  int depth = 0;
+  while ((1 << depth) < 4 * j->nthreads && (2 << depth) <= SK_MAX_LEAVES) depth++;
+  j->nleaves = 0;
+  j->next_leaf = 0;
+  sk_pw_collect(j, a, n, depth);
+  sk_run_parallel(j->nthreads, sk_leaf_worker, j);
+  if (SK_LOAD32(&j->stop)) return 0;
+  int k = 0;
+  return sk_pw_combine(j, n, depth, &k);
+}
+
+static int32_t sk_real_sum_body(void *ctx) {
+  sk_job *j = (sk_job *)ctx;
+  const sk_iter *it = &j->it;
+  const int64_t s = it->strides[it->nd - 1];
+  int half = j->dtype == SK_FLOAT16;
+  j->f32acc = j->dtype != SK_FLOAT64;
+  j->run_s = s;
+  switch (j->dtype) {
+    case SK_FLOAT64: j->leaf = j->swap ? pwd_f64s : s == 8 ? pwd_f64c : pwd_f64; break;
+    case SK_FLOAT32: j->leaf = j->swap ? pwd_f32s : s == 4 ? pwd_f32c : pwd_f32; break;
+    default:
+      j->leaf = j->swap ? pwd_f16s : pwd_f16;
+#ifdef SK_HAVE_F16C
+      if (s == 2 && sk_has_f16c()) j->leaf = j->swap ? pwd_f16sv : pwd_f16v;
+#endif
+      break;
+  }
+  double acc = 0;
+  SK_FOR_RUNS(it, p, n, rs) {
+    j->run_s = rs;
+    double r = sk_pw_run(j, p, n);
+    for (int t = 0; t < j->nthreads; t++) {
+      if (j->status[t] != SK_OK) return j->status[t];
+    }
+    if (sk_stopped(j)) return SK_E_CANCELLED;
+    acc = sk_acc_add(j->f32acc, acc, r);
+    if (half) acc = sk_round_half((float)acc);
+  }
+  memset(j->out, 0, sizeof j->out);
+  put_f64(j->out, acc);
+  return SK_OK;
+}
+
+/* Complex sums: NumPy's complex pairwise tree (see kernels.h), walked down to chunk-sized subtrees. */
+#define SK_CPW_NODE(NAME, T, LEAF)                                                              \
+  static void NAME(sk_job *j, const char *a, int64_t m, int64_t s, T *rr, T *ri) {              \
+    if (m <= j->chunk) {                                                                        \
+      *rr = 0;                                                                                  \
+      *ri = 0;                                                                                  \
+      if (sk_stopped(j)) return;                                                                \
+      sk_prefault_run(j, a, m, s);                                                              \
+      LEAF(a, m, s, rr, ri);                                                                    \
+      sk_done(j, m);                                                                            \
+      return;                                                                                   \
+    }                                                                                           \
+    int64_t k = (m - m % 8) / 2;                                                                \
+    T r1, i1, r2, i2;                                                                           \
+    NAME(j, a, k, s, &r1, &i1);                                                                 \
+    NAME(j, a + k * s, m - k, s, &r2, &i2);                                                     \
+    *rr = r1 + r2;                                                                              \
+    *ri = i1 + i2;                                                                              \
+  }
+SK_CPW_NODE(cpn_c128, double, cpw_c128)
+SK_CPW_NODE(cpn_c128s, double, cpw_c128s)
+SK_CPW_NODE(cpn_c64, float, cpw_c64)
+SK_CPW_NODE(cpn_c64s, float, cpw_c64s)
+
+static int32_t sk_complex_sum_body(void *ctx) {
+  sk_job *j = (sk_job *)ctx;
+  const sk_iter *it = &j->it;
+  double ar = 0, ai = 0;
+  float fr = 0, fi = 0;
+  SK_FOR_RUNS(it, p, n, s) {
+    if (j->dtype == SK_COMPLEX128) {
+      double rr, ri;
+      if (j->swap) cpn_c128s(j, p, n, s, &rr, &ri);
+      else cpn_c128(j, p, n, s, &rr, &ri);
+      ar += rr;
+      ai += ri;
+    } else {
+      float rr, ri;
+      if (j->swap) cpn_c64s(j, p, n, s, &rr, &ri);
+      else cpn_c64(j, p, n, s, &rr, &ri);
+      fr += rr;
+      fi += ri;
+    }
+    if (sk_stopped(j)) return SK_E_CANCELLED;
+  }
+  memset(j->out, 0, sizeof j->out);
+  put_f64(j->out, j->dtype == SK_COMPLEX128 ? ar : (double)fr);
+  put_f64(j->out + 8, j->dtype == SK_COMPLEX128 ? ai : (double)fi);
+  return SK_OK;
+}
+
+static const int32_t SK_ITEMSIZE[] = {1, 1, 1, 2, 2, 4, 4, 8, 8, 2, 4, 8, 8, 16};
+
+SK_EXPORT int32_t sk_reduce_ex(int32_t op, const void *data, int32_t ndim, const int64_t *shape,
+                               const int64_t *strides, int32_t dtype, int32_t byteswap, int32_t threads,
+                               sk_control *ctl, void *out) {
+  if (!out || dtype < SK_BOOL || dtype > SK_COMPLEX128 || op < OP_SUM || op > OP_NONZERO || threads < 0) return SK_E_ARG;
+  sk_job *j = (sk_job *)calloc(1, sizeof(sk_job)); /* ~10 KiB: not on a worker's (koffi's async) stack */
+  if (!j) return SK_E_ARG;
+  int32_t r = sk_prepare(&j->it, data, ndim, shape, strides, SK_MEMORY);
+  if (r == SK_OK && j->it.size > 0 && !data) r = SK_E_ARG;
+  if (r == SK_OK && (op == OP_MIN || op == OP_MAX) && j->it.size == 0) r = SK_E_EMPTY;
+  if (r != SK_OK) {
+    free(j);
+    return r;
+  }
+  j->dtype = dtype;
+  j->swap = byteswap != 0;
+  j->op = op;
+  j->itemsize = SK_ITEMSIZE[dtype];
+  j->ctl = ctl;
+  j->chunk = SK_CHUNK_BYTES / j->itemsize;
+  int64_t bytes = j->it.size * j->itemsize;
+  int t = threads > 0 ? threads : (bytes < SK_AUTO_MIN_BYTES ? 1 : sk_cpu_count());
+  if (t > SK_MAX_THREADS) t = SK_MAX_THREADS;
+  if (t > j->it.size) t = j->it.size > 0 ? (int)j->it.size : 1;
+  j->nthreads = t;
+  if (ctl) {
+    SK_STORE64(&ctl->done_bytes, 0);
+    SK_STORE64(&ctl->total_bytes, bytes);
+    SK_STORE32(&ctl->threads, t);
+  }
+  int kind = sk_kind(dtype);
+  if (op == OP_SUM && kind == 2) {
+    r = sk_guarded(sk_real_sum_body, j);
+  } else if (op == OP_SUM && kind == 3) {
+    j->nthreads = 1;
+    if (ctl) SK_STORE32(&ctl->threads, 1);
+    r = sk_guarded(sk_complex_sum_body, j);
+  } else if (j->it.size == 0) {
+    sk_combine(j);
+  } else {
+    sk_run_parallel(j->nthreads, sk_guarded_worker, j);
+    /* a fault in one share stops the others (they answer SK_E_CANCELLED): the fault is the answer */
+    for (int i = 0; i < j->nthreads; i++) {
+      if (j->status[i] == SK_E_FAULT || (r == SK_OK && j->status[i] != SK_OK)) r = j->status[i];
+    }
+    if (r == SK_OK) sk_combine(j);
+  }
+  if (r == SK_OK) memcpy(out, j->out, (op == OP_NAN || op == OP_NONZERO) ? 8 : 16);
+  free(j);
+  return r;
 }
 
 SK_EXPORT int32_t sk_version(void) { return SK_API_VERSION; }
 
 SK_EXPORT int32_t sk_sum(const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides,
                          int32_t dtype, int32_t byteswap, void *out) {
-  return sk_reduce(OP_SUM, data, ndim, shape, strides, dtype, byteswap, out);
+  return sk_reduce_ex(OP_SUM, data, ndim, shape, strides, dtype, byteswap, 0, NULL, out);
 }
 SK_EXPORT int32_t sk_min(const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides,
                          int32_t dtype, int32_t byteswap, void *out) {
-  return sk_reduce(OP_MIN, data, ndim, shape, strides, dtype, byteswap, out);
+  return sk_reduce_ex(OP_MIN, data, ndim, shape, strides, dtype, byteswap, 0, NULL, out);
 }
 SK_EXPORT int32_t sk_max(const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides,
                          int32_t dtype, int32_t byteswap, void *out) {
-  return sk_reduce(OP_MAX, data, ndim, shape, strides, dtype, byteswap, out);
+  return sk_reduce_ex(OP_MAX, data, ndim, shape, strides, dtype, byteswap, 0, NULL, out);
 }
 SK_EXPORT int32_t sk_count_nan(const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides,
                                int32_t dtype, int32_t byteswap, int64_t *out) {
-  return sk_reduce(OP_NAN, data, ndim, shape, strides, dtype, byteswap, out);
+  return sk_reduce_ex(OP_NAN, data, ndim, shape, strides, dtype, byteswap, 0, NULL, out);
 }
 SK_EXPORT int32_t sk_count_nonzero(const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides,
                                    int32_t dtype, int32_t byteswap, int64_t *out) {
-  return sk_reduce(OP_NONZERO, data, ndim, shape, strides, dtype, byteswap, out);
+  return sk_reduce_ex(OP_NONZERO, data, ndim, shape, strides, dtype, byteswap, 0, NULL, out);
 }
+
+/* The memory-bandwidth yardstick: a plain sum of nbytes/8 uint64 words (no prefault, no guard needed for
+ * process memory the caller owns), split over `threads` threads. */
+typedef struct {
+  const uint64_t *w;
+  int64_t n;
+  int threads;
+  uint64_t sums[SK_MAX_THREADS];
+} sk_bw_job;
+
+static void sk_bw_worker(void *ctx, int tid) {
+  sk_bw_job *b = (sk_bw_job *)ctx;
+  int64_t lo = b->n * tid / b->threads, hi = b->n * (tid + 1) / b->threads;
+  uint64_t acc = 0;
+  for (int64_t i = lo; i < hi; i++) acc += b->w[i];
+  b->sums[tid] = acc;
+}
+
+SK_EXPORT int32_t sk_read_bandwidth(const void *data, int64_t nbytes, int32_t threads, uint64_t *out) {
+  if (!data || !out || nbytes < 0 || threads < 1) return SK_E_ARG;
+  sk_bw_job *b = (sk_bw_job *)calloc(1, sizeof(sk_bw_job));
+  if (!b) return SK_E_ARG;
+  b->w = (const uint64_t *)data;
+  b->n = nbytes / 8;
+  b->threads = threads > SK_MAX_THREADS ? SK_MAX_THREADS : threads;
+  sk_run_parallel(b->threads, sk_bw_worker, b);
+  uint64_t acc = 0;
+  for (int t = 0; t < b->threads; t++) acc += b->sums[t];
+  *out = acc;
+  free(b);
+  return SK_OK;
+}
+
+SK_EXPORT int32_t sk_cpu_count_online(void) { return sk_cpu_count(); }
 
 /* ------------------------------------------------------------------------------------------------------------
  * Walk, checksum, copy, byteswap (LOGICAL order).

@@ -8,7 +8,9 @@
  *     shape    const int64_t *  ndim extents (>= 0)
  *     strides  const int64_t *  ndim byte strides (any sign, zero allowed: broadcasting)
  *
- * Portable C11, no dependencies. Every function is synchronous, thread-compatible and never allocates.
+ * Portable C11 (+ pthreads / Win32 threads), no other dependencies. Every function is synchronous and
+ * thread-compatible; the reductions allocate one small job record (calloc) and may start threads that finish
+ * before the call returns (parallel.h).
  *
  * The caller (src-main/platform) guarantees before each call that every byte the view can reach lies inside a
  * live allocation. As a second line of defence, every kernel that reads array memory runs under a fault guard:
@@ -39,6 +41,12 @@
  *   result differs from np.sum only by reassociation (|error| <= n*eps*sum|x|).
  *   Integer sums wrap modulo 2^64 exactly like NumPy's int64/uint64 accumulators, so they are order-free.
  *
+ * Threads (sk_reduce_ex; the plain sk_sum ... sk_count_nonzero choose automatically): float sums cut NumPy's
+ * pairwise tree of each long run (>= 262144 elements) into subtrees summed on different threads and add the
+ * subtrees' sums back in the tree's own order, so the result is bit for bit the one-thread result. Integer
+ * sums (modular), counts and min/max split the elements into contiguous shares in memory order, combined in
+ * share order (min/max keep "first in memory order wins"). Complex sums run on one thread.
+ *
  * Min/max: memory order; the first element seeds the running value, which is replaced only when strictly
  * less (min) / greater (max) — so among equal values (+0.0 and -0.0) the first in memory order wins. Any NaN
  * makes the result NaN (the first NaN met). Complex values order lexicographically (real, then imaginary),
@@ -59,7 +67,7 @@
 extern "C" {
 #endif
 
-#define SK_API_VERSION 1
+#define SK_API_VERSION 2
 #define SK_MAX_DIMS 64
 
 /* dtype codes: NumPy's numeric kinds. `byteswap` != 0 means the stored bytes are in the opposite order of this
@@ -87,8 +95,25 @@ enum sk_status {
   SK_E_ARG = -1,    /* ndim out of range, negative extent, unknown dtype/ctype, NULL where data is needed */
   SK_E_EMPTY = -2,  /* min/max of a zero-size view (NumPy: "zero-size array to reduction operation ...") */
   SK_E_FAULT = -3,  /* a memory fault (SIGBUS / in-page error) was caught while reading: nothing was returned */
-  SK_E_SPACE = -4   /* the destination buffer is too small */
+  SK_E_SPACE = -4,  /* the destination buffer is too small */
+  SK_E_CANCELLED = -5 /* sk_control.cancel was set during the call: nothing was returned */
 };
+
+/* Progress and cancel for one long call, shared with the caller while the call runs on other threads (the
+ * caller polls it; it must stay valid, and not move, until the call returns). 64 bytes, 8-byte aligned.
+ *   done_bytes   C adds each completed chunk's bytes (elements * itemsize) as it goes: non-decreasing, and
+ *                equal to total_bytes when a call that was not cancelled returns.
+ *   total_bytes  C stores size * itemsize at the start of the call.
+ *   cancel       the caller sets it non-zero: every thread stops after its current chunk (at most 256 KiB of
+ *                elements) and the call returns SK_E_CANCELLED.
+ *   threads      C stores the number of threads it uses. */
+typedef struct sk_control {
+  int64_t done_bytes;
+  int64_t total_bytes;
+  int32_t cancel;
+  int32_t threads;
+  int64_t reserved[5];
+} sk_control;
 
 /* The library's API version (SK_API_VERSION); the loader refuses a library with another version. */
 SK_EXPORT int32_t sk_version(void);
@@ -118,6 +143,22 @@ SK_EXPORT int32_t sk_count_nan(const void *data, int32_t ndim, const int64_t *sh
                                int32_t dtype, int32_t byteswap, int64_t *out);
 SK_EXPORT int32_t sk_count_nonzero(const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides,
                                    int32_t dtype, int32_t byteswap, int64_t *out);
+
+/* The reductions above with a thread count and progress/cancel (they are sk_reduce_ex(op, ..., 0, NULL, out)).
+ * op: 0 sum, 1 min, 2 max, 3 count_nan, 4 count_nonzero. threads: 0 = automatic (one thread below 4 MiB of
+ * elements, else every online CPU), n > 0 = exactly n (at most 64). ctl may be NULL. Results do not depend on
+ * the thread count (see "Threads" above). Before each chunk is scanned its pages are prefaulted
+ * (madvise(MADV_POPULATE_READ) on Linux >= 5.14, else MADV_WILLNEED); nothing is prefaulted outside a call. */
+SK_EXPORT int32_t sk_reduce_ex(int32_t op, const void *data, int32_t ndim, const int64_t *shape,
+                               const int64_t *strides, int32_t dtype, int32_t byteswap, int32_t threads,
+                               sk_control *ctl, void *out);
+
+/* The memory-bandwidth yardstick of `npm run bench`: sum of the nbytes/8 uint64 words at data (process memory
+ * the caller owns) over `threads` threads, into *out. Unguarded. */
+SK_EXPORT int32_t sk_read_bandwidth(const void *data, int64_t nbytes, int32_t threads, uint64_t *out);
+
+/* Logical CPUs online (what threads = 0 uses). */
+SK_EXPORT int32_t sk_cpu_count_online(void);
 
 /* 64-bit FNV-1a (offset basis 0xcbf29ce484222325, prime 0x100000001b3) over the view's bytes: each element's
  * `itemsize` bytes as stored (no byte-order normalisation), elements in LOGICAL order. A zero-size view hashes

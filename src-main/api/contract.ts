@@ -25,6 +25,7 @@ export type ApiErrorKind =
   | 'io'
   | 'argument'
   | 'unsupported'
+  | 'cancelled'
   | 'internal';
 
 export interface ApiError {

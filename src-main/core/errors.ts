@@ -12,7 +12,8 @@ export type ErrorKind =
   | 'expression' // a view expression / playground source that does not parse or evaluate
   | 'io' // the operating system said no (open, stat, mmap)
   | 'argument' // a caller (CLI flag, IPC argument) passed something invalid
-  | 'unsupported'; // valid, but not something Stridescope does (e.g. object dtype pickles)
+  | 'unsupported' // valid, but not something Stridescope does (e.g. object dtype pickles)
+  | 'cancelled'; // the user (or the caller's AbortSignal) stopped a long operation: no result
 
 export interface ErrorJSON {
   kind: ErrorKind;
@@ -118,6 +119,14 @@ export class UnsupportedError extends StridescopeError {
   constructor(message: string, where: { file?: string; offset?: number } = {}) {
     super('unsupported', message, where);
     this.name = 'UnsupportedError';
+  }
+}
+
+/** A long operation (a kernel over a big mapping) was stopped by its caller before it finished. */
+export class CancelledError extends StridescopeError {
+  constructor(message: string, where: { file?: string } = {}) {
+    super('cancelled', message, where);
+    this.name = 'CancelledError';
   }
 }
 

@@ -284,6 +284,10 @@ export class MappedMemory implements Memory {
   readonly mapping: { base: bigint; length: number; delta: number };
   private os: OsMapping | undefined;
   private _releasedBy: string | undefined;
+  /** Kernels running on other threads over this mapping (see pin()). */
+  private pins = 0;
+  /** The mapping release() could not unmap yet because a kernel was running over it. */
+  private deferredUnmap: OsMapping | undefined;
 
   private constructor(path: string, mode: MapMode, fileOffset: number, size: number, os: OsMapping, delta: number) {
     this.path = path;
@@ -399,11 +403,37 @@ export class MappedMemory implements Memory {
     }
   }
 
+  /**
+   * Keep the OS mapping while native code reads it on another thread (an asynchronous kernel): a release()
+   * meanwhile makes the memory dead at once (every new read or kernel is refused) but the unmap waits until
+   * the returned function was called for every pin — so the running kernel never touches unmapped pages.
+   */
+  pin(): () => void {
+    if (!this.os) throw new LifetimeError(`${this.label} was unmapped${this._releasedBy ? ` (${this._releasedBy})` : ''}`);
+    this.pins++;
+    let unpinned = false;
+    return () => {
+      if (unpinned) return;
+      unpinned = true;
+      this.pins--;
+      const m = this.deferredUnmap;
+      if (this.pins === 0 && m) {
+        this.deferredUnmap = undefined;
+        this.unmap(m);
+      }
+    };
+  }
+
   release(releasedBy: string): void {
     const m = this.os;
     if (!m) return;
     this.os = undefined;
     this._releasedBy = releasedBy;
+    if (this.pins > 0) this.deferredUnmap = m;
+    else this.unmap(m);
+  }
+
+  private unmap(m: OsMapping): void {
     const os = osBackend(this.path);
     try {
       if ((this.mode === 'r+' || this.mode === 'w+') && m.length > 0) {

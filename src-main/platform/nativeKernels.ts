@@ -17,7 +17,7 @@
  * any other Memory runs the TypeScript kernels.
  */
 import { koffiOrNull } from './koffiBinding';
-import { ArgumentError, BoundsError, LifetimeError, IOError, UnsupportedError } from '../core/errors';
+import { ArgumentError, BoundsError, CancelledError, LifetimeError, IOError, UnsupportedError } from '../core/errors';
 import { OwnedMemory, type Memory } from '../core/memory';
 import { byteBounds, walkOffsets, type Layout } from '../core/layout';
 import {
@@ -41,6 +41,7 @@ import { MappedMemory } from './mappedMemory';
 import {
   PROTOTYPES,
   SK_E_ARG,
+  SK_E_CANCELLED,
   SK_E_EMPTY,
   SK_E_FAULT,
   SK_E_SPACE,
@@ -79,6 +80,9 @@ export interface KernelOptions {
   forceFallback?: boolean;
   /** The TypeScript kernels' window size in bytes (kernelsFallback WINDOW_BYTES by default; tests shrink it). */
   windowBytes?: number;
+  /** Native reductions: threads to use (1..64); absent = automatic (one below 4 MiB, else every CPU). The
+   *  result does not depend on it (kernels.h, "Threads"). */
+  threads?: number;
 }
 
 const FUNCTION_OF: Record<KernelName, NativeFunctionName> = {
@@ -201,18 +205,18 @@ export function kernelValueJSON(v: KernelValue): unknown {
  */
 const SHAPE = new BigInt64Array(MAX_DIMS);
 const STRIDES = new BigInt64Array(MAX_DIMS);
-const OUT = new Float64Array(2);
-const OUT_U8 = new Uint8Array(OUT.buffer);
-const OUT_I64 = new BigInt64Array(OUT.buffer);
-const OUT_U64 = new BigUint64Array(OUT.buffer);
+const OUT_F64 = new Float64Array(2);
+const OUT_U8 = new Uint8Array(OUT_F64.buffer);
+const OUT_S64 = new BigInt64Array(OUT_F64.buffer);
+const OUT_W64 = new BigUint64Array(OUT_F64.buffer);
 
 /** shape_as(c_int64) / strides_as(c_int64) into the scratch arrays; returns ndim (<= MAX_DIMS, checked before). */
-function fillArgs(view: KernelView): number {
+function fillArgs(view: KernelView, shapeOut: BigInt64Array = SHAPE, stridesOut: BigInt64Array = STRIDES): number {
   const { shape, strides } = view;
   const nd = shape.length;
   for (let d = 0; d < nd; d++) {
-    SHAPE[d] = BigInt(shape[d]);
-    STRIDES[d] = BigInt(strides[d]);
+    shapeOut[d] = BigInt(shape[d]);
+    stridesOut[d] = BigInt(strides[d]);
   }
   return nd;
 }
@@ -227,6 +231,8 @@ function statusError(fn: string, status: number, label: string, kernel: string):
       return new BoundsError(`${fn}: the destination buffer is too small`);
     case SK_E_ARG:
       return new ArgumentError(`${fn} refused its arguments (ndim, shape or dtype)`);
+    case SK_E_CANCELLED:
+      return new CancelledError(`${kernel} over ${label} was cancelled before it finished: no result`);
     default:
       return new IOError(label, `${fn} returned status ${status}`);
   }
@@ -235,8 +241,11 @@ function statusError(fn: string, status: number, label: string, kernel: string):
 // C writes `out` in this machine's byte order, and the native path only runs on little-endian hosts (nativeFor).
 const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** The reduction's result from OUT (see kernels.h for what each kernel writes). */
-function decodeOut(t: NumericType, op: ReductionName): KernelValue {
+/** The reduction's result from OUT (see kernels.h for what each kernel writes), or from another 16-byte buffer. */
+function decodeOut(t: NumericType, op: ReductionName, buffer?: ArrayBuffer): KernelValue {
+  const OUT = buffer ? new Float64Array(buffer, 0, 2) : OUT_F64;
+  const OUT_I64 = buffer ? new BigInt64Array(buffer, 0, 2) : OUT_S64;
+  const OUT_U64 = buffer ? new BigUint64Array(buffer, 0, 2) : OUT_W64;
   if (op === 'count_nan' || op === 'count_nonzero') return { type: 'int', value: OUT_I64[0] };
   switch (t.kind) {
     case 'bool':
@@ -252,17 +261,31 @@ function decodeOut(t: NumericType, op: ReductionName): KernelValue {
   }
 }
 
-function nativeReduce(lib: NativeLibrary, op: ReductionName, label: string, t: NumericType, data: bigint, nd: number): KernelValue {
+/** sk_reduce_ex's op codes (kernels.h). */
+const REDUCE_OP: Record<ReductionName, number> = { sum: 0, min: 1, max: 2, count_nan: 3, count_nonzero: 4 };
+
+function checkThreads(threads: number | undefined): void {
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64)) {
+    throw new ArgumentError(`threads must be an integer from 1 to 64, got ${threads}`);
+  }
+}
+
+function nativeReduce(lib: NativeLibrary, op: ReductionName, label: string, t: NumericType, data: bigint, nd: number, threads: number | undefined): KernelValue {
   const fn = FUNCTION_OF[op];
-  const status = Number(lib.fn[fn](data, nd, SHAPE, STRIDES, t.code, t.byteswap ? 1 : 0, OUT_U8));
+  const swap = t.byteswap ? 1 : 0;
+  const status = Number(
+    threads === undefined
+      ? lib.fn[fn](data, nd, SHAPE, STRIDES, t.code, swap, OUT_U8)
+      : lib.fn.sk_reduce_ex(REDUCE_OP[op], data, nd, SHAPE, STRIDES, t.code, swap, threads, null, OUT_U8),
+  );
   if (status !== SK_OK) throw statusError(fn, status, label, op);
   return decodeOut(t, op);
 }
 
 function nativeChecksum(lib: NativeLibrary, view: KernelView, data: bigint, nd: number): bigint {
-  const status = Number(lib.fn.sk_checksum(data, nd, SHAPE, STRIDES, view.dtype.itemsize, OUT_U64));
+  const status = Number(lib.fn.sk_checksum(data, nd, SHAPE, STRIDES, view.dtype.itemsize, OUT_W64));
   if (status !== SK_OK) throw statusError('sk_checksum', status, view.memory.label, 'checksum');
-  return OUT_U64[0];
+  return OUT_W64[0];
 }
 
 function nativeCopy(lib: NativeLibrary, view: KernelView, data: bigint, nd: number, maxBytes: number): Uint8Array {
@@ -345,6 +368,7 @@ function nativeFor(memory: Memory, hasAddress: boolean, opts: KernelOptions): { 
  */
 export function runKernel(name: KernelName, view: KernelView, opts: KernelOptions = {}): KernelAnswer {
   if (!IS_KERNEL.has(name)) throw new ArgumentError(`unknown kernel '${name}'`, KERNEL_NAMES.join(', '));
+  checkThreads(opts.threads);
   checkReachable(view);
   const reduction = name !== 'checksum' && name !== 'contiguous_copy';
   const t = reduction ? numericOf(view.dtype) : undefined; // rejects non-numeric dtypes before anything runs
@@ -357,7 +381,7 @@ export function runKernel(name: KernelName, view: KernelView, opts: KernelOption
     const data = address!;
     const nd = fillArgs(view);
     const t0 = performance.now();
-    if (t) value = nativeReduce(lib, name as ReductionName, memory.label, t, data, nd);
+    if (t) value = nativeReduce(lib, name as ReductionName, memory.label, t, data, nd, opts.threads);
     else if (name === 'checksum') value = { type: 'uint', value: nativeChecksum(lib, view, data, nd) };
     else value = copyValue(nativeCopy(lib, view, data, nd, 1 << 30));
     seconds = (performance.now() - t0) / 1e3;
@@ -370,6 +394,7 @@ export function runKernel(name: KernelName, view: KernelView, opts: KernelOption
     seconds = (performance.now() - t0) / 1e3;
   }
   const call = describeCall(name, view, address ?? memory.address + BigInt(view.offset), t);
+  if (lib && t && opts.threads !== undefined) describeReduceEx(call, name as ReductionName, opts.threads);
   const answer: KernelAnswer = { kernel: name, implementation: lib ? 'native' : 'typescript', result: kernelValueJSON(value), value, seconds, call };
   if (!lib) answer.fallbackReason = reason;
   return answer;
@@ -511,5 +536,133 @@ export function readAt(memory: Memory, offset: number, ctype: CTypeName, opts: K
   };
 }
 
+// ------------------------------------------------------------------------------------------------ runKernelAsync
+
+/** The call as sk_reduce_ex (op code and thread count in front of / after the usual arguments). */
+function describeReduceEx(call: KernelAnswer['call'], op: ReductionName, threads: number): void {
+  call.function = 'sk_reduce_ex';
+  call.prototype = PROTOTYPES.sk_reduce_ex;
+  call.args = { op: `${REDUCE_OP[op]} (${op})`, ...call.args, threads };
+}
+
+export interface AsyncKernelOptions extends KernelOptions {
+  /** Called on main's event loop with the bytes of elements done so far (never decreasing) while the kernel
+   *  runs, and once more with (total, total) when it has finished. */
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /** Aborting stops the native kernel after its current 256 KiB chunk; the promise rejects with CancelledError. */
+  signal?: AbortSignal;
+  /** How often the progress counter is read, in milliseconds (default 16). */
+  pollMs?: number;
+}
+
+/**
+ * sk_control (kernels.h) in an ArrayBuffer of our own, passed to C by address. An explicitly created
+ * ArrayBuffer's backing store lives outside V8's heap and never moves, and the pending call keeps this object
+ * (and so the buffer) alive until C has returned. Main reads done_bytes with plain typed-array loads while C's
+ * threads add to it (aligned 8-byte accesses: never torn on the 64-bit hosts koffi runs on) and sets cancel.
+ */
+/** koffi on the asynchronous path, which runs only after the native library (and so koffi) has loaded. */
+function loadedKoffi() {
+  const koffi = koffiOrNull();
+  if (!koffi) throw new UnsupportedError('the native kernels need koffi, which could not be loaded');
+  return koffi;
+}
+
+class KernelControl {
+  readonly buffer = new ArrayBuffer(64);
+  private readonly i64 = new BigInt64Array(this.buffer);
+  private readonly i32 = new Int32Array(this.buffer);
+  readonly address: bigint = loadedKoffi().address(this.buffer);
+  get doneBytes(): number {
+    return Number(this.i64[0]);
+  }
+  get threads(): number {
+    return this.i32[5];
+  }
+  cancel(): void {
+    this.i32[4] = 1;
+  }
+}
+
+/**
+ * runKernel without blocking main: a native reduction runs on one of koffi's worker threads (which splits it
+ * over the CPUs, kernels.h), main polls the progress counter every `pollMs` and turns `signal` into the C
+ * cancel flag. The memory stays mapped until C returns, even if it is released meanwhile (MappedMemory.pin).
+ * What is not a native reduction (checksum, contiguous_copy, the TypeScript kernels) runs here on main in one
+ * piece, as runKernel does, and reports its progress once at the end.
+ */
+export function runKernelAsync(name: KernelName, view: KernelView, opts: AsyncKernelOptions = {}): Promise<KernelAnswer> {
+  return new Promise<KernelAnswer>((resolve, reject) => {
+    if (!IS_KERNEL.has(name)) throw new ArgumentError(`unknown kernel '${name}'`, KERNEL_NAMES.join(', '));
+    checkThreads(opts.threads);
+    const totalBytes = sizeOf(view.shape) * view.dtype.itemsize;
+    const cancelled = () => new CancelledError(`${name} over ${view.memory.label} was cancelled before it finished: no result`);
+    if (opts.signal?.aborted) throw cancelled();
+    checkReachable(view);
+    const reduction = name !== 'checksum' && name !== 'contiguous_copy';
+    const t = reduction ? numericOf(view.dtype) : undefined;
+    const memory = view.memory;
+    const address = cAddress(memory, view.offset);
+    const { lib } = nativeFor(memory, address !== null, opts);
+    if (!lib || !t) {
+      const answer = runKernel(name, view, opts);
+      opts.onProgress?.(totalBytes, totalBytes);
+      resolve(answer);
+      return;
+    }
+    const op = name as ReductionName;
+    const args = new ArrayBuffer(2 * MAX_DIMS * 8);
+    const shapeArg = new BigInt64Array(args, 0, MAX_DIMS);
+    const stridesArg = new BigInt64Array(args, MAX_DIMS * 8, MAX_DIMS);
+    const nd = fillArgs(view, shapeArg, stridesArg);
+    const koffi = loadedKoffi();
+    const argsAddress = koffi.address(args);
+    const out = new ArrayBuffer(16);
+    const control = new KernelControl();
+    // keep the memory C reads: a mapping is pinned (unmapped only after C returns); an owned buffer is kept
+    // reachable by this closure
+    const unpin = memory instanceof MappedMemory ? memory.pin() : undefined;
+    const inUse: unknown[] = [args, out, control, memory instanceof OwnedMemory ? memory.arrayBuffer() : null];
+    let reported = -1;
+    const poll = () => {
+      const done = control.doneBytes;
+      if (done > reported) {
+        reported = done;
+        opts.onProgress?.(done, totalBytes);
+      }
+    };
+    const timer = opts.onProgress ? setInterval(poll, opts.pollMs ?? 16) : undefined;
+    const onAbort = () => control.cancel();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const t0 = performance.now();
+    const finish = (err: unknown, status: number) => {
+      const seconds = (performance.now() - t0) / 1e3;
+      if (timer) clearInterval(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      unpin?.();
+      inUse.length = 0; // C is done with the buffers it was given
+      if (err) {
+        reject(new IOError(memory.label, `sk_reduce_ex could not run: ${err instanceof Error ? err.message : String(err)}`));
+        return;
+      }
+      if (status !== SK_OK) {
+        reject(status === SK_E_CANCELLED ? cancelled() : statusError('sk_reduce_ex', status, memory.label, name));
+        return;
+      }
+      poll();
+      if (reported < totalBytes) opts.onProgress?.(totalBytes, totalBytes);
+      const value = decodeOut(t, op, out);
+      const call = describeCall(name, view, address!, t);
+      describeReduceEx(call, op, control.threads);
+      resolve({ kernel: name, implementation: 'native', result: kernelValueJSON(value), value, seconds, call });
+    };
+    lib.fn.sk_reduce_ex.async(
+      REDUCE_OP[op], address!, nd, argsAddress, argsAddress + BigInt(MAX_DIMS * 8), t.code, t.byteswap ? 1 : 0,
+      opts.threads ?? 0, control.address, koffi.address(out),
+      (err: unknown, status: number) => finish(err, Number(status)),
+    );
+  });
+}
+
 /** The kernel API in one object (what api/ and cli/ use). */
-export const Kernels = { runKernel, contiguousCopy, byteswapInPlace, walkOffsetsNative, readAt, checkReachable, kernelPrototype };
+export const Kernels = { runKernelAsync, runKernel, contiguousCopy, byteswapInPlace, walkOffsetsNative, readAt, checkReachable, kernelPrototype };

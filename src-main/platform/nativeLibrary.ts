@@ -21,7 +21,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const NATIVE_API_VERSION = 1;
+export const NATIVE_API_VERSION = 2;
 
 /** The C prototypes exactly as declared to koffi (and shown to the user beside each call). */
 export const PROTOTYPES = {
@@ -44,12 +44,17 @@ export const PROTOTYPES = {
   sk_ctype_info: 'int32_t sk_ctype_info(int32_t ctype)',
   sk_read_at: 'int32_t sk_read_at(const void *address, int32_t ctype, void *out)',
   sk_copy_bytes: 'int32_t sk_copy_bytes(void *dst, const void *src, int64_t n)',
+  sk_reduce_ex:
+    'int32_t sk_reduce_ex(int32_t op, const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides, int32_t dtype, int32_t byteswap, int32_t threads, void *ctl, void *out)',
+  sk_read_bandwidth: 'int32_t sk_read_bandwidth(const void *data, int64_t nbytes, int32_t threads, uint64_t *out)',
+  sk_cpu_count_online: 'int32_t sk_cpu_count_online(void)',
 } as const;
 
 export type NativeFunctionName = keyof typeof PROTOTYPES;
 
-/** koffi's function objects, typed loosely on purpose: every argument is validated by the callers. */
-type NativeFn = (...args: unknown[]) => number | bigint;
+/** koffi's function objects, typed loosely on purpose: every argument is validated by the callers.
+ *  `async` runs the C function on one of koffi's worker threads and calls back on the main thread. */
+type NativeFn = ((...args: unknown[]) => number | bigint) & { async: (...args: unknown[]) => void };
 export type NativeFunctions = { [K in NativeFunctionName]: NativeFn };
 
 export interface NativeLibrary {
@@ -63,6 +68,7 @@ export const SK_E_ARG = -1;
 export const SK_E_EMPTY = -2;
 export const SK_E_FAULT = -3;
 export const SK_E_SPACE = -4;
+export const SK_E_CANCELLED = -5;
 
 export const LIBRARY_FILE = `stridescope_kernels.${process.platform === 'win32' ? 'dll' : process.platform === 'darwin' ? 'dylib' : 'so'}`;
 

@@ -172,6 +172,9 @@ describe('a mapped file changes under the app', () => {
       expect(out.copyStatus).toBe(out.fault);
       expect(out.checksumStatus).toBe(out.fault);
       expect(out.sumStatus).toBe(out.fault);
+      expect(out.threadedSumStatus).toBe(out.fault);
+      expect(out.threadedCountStatus).toBe(out.fault);
+      expect(out.threads).toBe(4);
     }
   });
 });
