@@ -7,6 +7,7 @@
  * Every node and every error carries its BYTE column in the encoded header (latin1: one byte per char;
  * utf8: the UTF-8 length of the preceding text), so a FormatError can point at the exact byte.
  */
+import { pyBytesRepr, pyFloatRepr, pyStrRepr, pyTupleRepr } from '../core/python/repr';
 
 export type PyLiteral =
   | { kind: 'dict'; entries: Array<[PyLiteral, PyLiteral]>; column: number }
@@ -543,56 +544,12 @@ export function pyRepr(v: PyLiteral): string {
     case 'str':
       return pyStrRepr(v.value);
     case 'bytes':
-      return 'b' + pyStrRepr(String.fromCharCode(...v.value), true);
+      return pyBytesRepr(v.value);
     case 'list':
       return `[${v.items.map(pyRepr).join(', ')}]`;
     case 'tuple':
-      return v.items.length === 1 ? `(${pyRepr(v.items[0])},)` : `(${v.items.map(pyRepr).join(', ')})`;
+      return pyTupleRepr(v.items.map(pyRepr));
     case 'dict':
       return `{${v.entries.map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
   }
-}
-
-export function pyFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  if (Object.is(x, -0)) return '-0.0';
-  const abs = Math.abs(x);
-  if (abs !== 0 && (abs >= 1e16 || abs < 1e-4)) {
-    // Python: repr switches to exponent notation at these bounds, exponent at least 2 digits
-    const [m, e] = x.toExponential().split('e');
-    const exp = Number(e);
-    return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  const s = String(x);
-  return s.includes('.') || s.includes('e') ? s : s + '.0';
-}
-
-/** Python's repr() of a str: single quotes unless the text has ' and no ". */
-export function pyStrRepr(s: string, bytes = false): string {
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = q;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === q || ch === '\\') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (cp < 0x20 || cp === 0x7f || (bytes && cp > 0x7f)) out += '\\x' + cp.toString(16).padStart(2, '0');
-    else if (!bytes && !isPrintable(cp)) {
-      if (cp <= 0xff) out += '\\x' + cp.toString(16).padStart(2, '0');
-      else if (cp <= 0xffff) out += '\\u' + cp.toString(16).padStart(4, '0');
-      else out += '\\U' + cp.toString(16).padStart(8, '0');
-    } else out += ch;
-  }
-  return out + q;
-}
-
-/** Approximates Python's str.isprintable() for repr: controls, separators and unassigned code points are not. */
-function isPrintable(cp: number): boolean {
-  if (cp >= 0x80 && cp <= 0xa0) return false; // C1 controls and NBSP
-  if (cp === 0xad) return false; // soft hyphen (Cf)
-  const ch = String.fromCodePoint(cp);
-  return !/[\p{C}\p{Z}]/u.test(ch) || ch === ' ';
 }

@@ -11,6 +11,7 @@ import { CtypesView } from '../core/ctypes';
 import { LayoutError } from '../core/errors';
 import { isCContiguous, walkOffsets } from '../core/layout';
 import { NDArray, type Selector } from '../core/ndarray';
+import { pyTupleRepr } from '../core/python/repr';
 import {
   arrayType,
   cToPy,
@@ -395,7 +396,7 @@ function discover(v: PyValue, ctx: Ctx): { shape: number[]; leaves: PyValue[] } 
     const lens = subs.map((s) => (s === null ? -1 : s.length));
     if (lens.some((n) => n !== lens[0])) {
       throw valueError(
-        `setting an array element with a sequence. The requested array has an inhomogeneous shape after ${shape.length} dimensions. The detected shape was ${shapeText(shape)} + inhomogeneous part.`,
+        `setting an array element with a sequence. The requested array has an inhomogeneous shape after ${shape.length} dimensions. The detected shape was ${pyTupleRepr(shape)} + inhomogeneous part.`,
       );
     }
     shape.push(lens[0]);
@@ -405,9 +406,6 @@ function discover(v: PyValue, ctx: Ctx): { shape: number[]; leaves: PyValue[] } 
   return { shape, leaves: level };
 }
 
-function shapeText(s: number[]): string {
-  return s.length === 1 ? `(${s[0]},)` : `(${s.join(', ')})`;
-}
 
 /** The dtype NumPy infers from Python values: bool < int < float. */
 function inferDType(leaves: PyValue[], ctx: Ctx): DType {

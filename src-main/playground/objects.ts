@@ -12,8 +12,7 @@ import type { CanonicalModelName, DataModel } from '../core/ctypeModel';
 import type { LifetimeRegistry } from '../core/lifetime';
 import type { Mapper } from '../formats/npy';
 import type { RawFileSystem } from '../formats/rawMemmap';
-import { pythonBytesRepr, pythonFloatRepr } from '../core/ctypeModel';
-import { pyStrRepr } from '../formats/pyliteral';
+import { pyBytesRepr, pyFloatRepr, pyStrRepr } from '../core/python/repr';
 import { attributeError, PyException, typeError } from './errors';
 
 export type PyValue = null | boolean | bigint | number | string | Uint8Array | PyObject;
@@ -142,11 +141,11 @@ export function repr(v: PyValue, ctx: Ctx): string {
     case 'bigint':
       return v.toString();
     case 'number':
-      return pythonFloatRepr(v);
+      return pyFloatRepr(v);
     case 'string':
       return pyStrRepr(v);
   }
-  if (v instanceof Uint8Array) return pythonBytesRepr(v);
+  if (v instanceof Uint8Array) return pyBytesRepr(v);
   return v.repr(ctx);
 }
 

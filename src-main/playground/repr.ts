@@ -11,10 +11,9 @@
  * the repr of a 1e6-element memmap touches a few dozen bytes.
  */
 import type { CanonicalModelName } from '../core/ctypeModel';
-import { pythonBytesRepr } from '../core/ctypeModel';
 import type { DType, Value, Complex } from '../core/dtype';
 import type { NDArray } from '../core/ndarray';
-import { pyStrRepr } from '../formats/pyliteral';
+import { pyBytesRepr, pyStrRepr, pyTupleRepr } from '../core/python/repr';
 import { notSupported } from './errors';
 import { FloatingFormat, floatScalarText } from './format';
 import { defaultIntDType } from './numeric';
@@ -89,7 +88,7 @@ function formatFunction(d: DType, values: Value[], zeroD: boolean): (v: Value) =
       };
     }
     case 'S':
-      return (v) => pythonBytesRepr(trimNul(v as Uint8Array));
+      return (v) => pyBytesRepr(trimNul(v as Uint8Array));
     case 'U':
       return (v) => pyStrRepr(v as string);
     default:
@@ -206,9 +205,6 @@ function formatArray(
   return recurser([], nextLinePrefix, lineWidth);
 }
 
-function shapeRepr(shape: readonly number[]): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}
 
 /** repr(arr) for class `array` (ndarray) or `memmap`. */
 export function arrayRepr(a: NDArray, className: string, model: CanonicalModelName): string {
@@ -232,7 +228,7 @@ export function arrayRepr(a: NDArray, className: string, model: CanonicalModelNa
     lst = formatArray(a.shape, get, LINE_WIDTH - 1, ' ' + ' '.repeat(prefix.length), ', ', summarize ? '...' : '');
   }
   const extras: string[] = [];
-  if ((a.size === 0 && !(a.ndim === 1 && a.shape[0] === 0)) || a.size > THRESHOLD) extras.push(`shape=${shapeRepr(a.shape)}`);
+  if ((a.size === 0 && !(a.ndim === 1 && a.shape[0] === 0)) || a.size > THRESHOLD) extras.push(`shape=${pyTupleRepr(a.shape)}`);
   if (!dtypeIsImplied(a.dtype, model) || a.size === 0) extras.push(`dtype=${dtypeShortRepr(a.dtype)}`);
   if (!extras.length) return `${prefix}${lst})`;
   const arrStr = `${prefix}${lst},`;
@@ -268,7 +264,7 @@ export function scalarRepr(d: DType, v: Value): string {
       return `np.${d.name}(${complexText(c, floatBits({ itemsize: d.itemsize / 2 } as DType))})`;
     }
     case 'S':
-      return `np.bytes_(${pythonBytesRepr(trimNul(v as Uint8Array))})`;
+      return `np.bytes_(${pyBytesRepr(trimNul(v as Uint8Array))})`;
     case 'U':
       return `np.str_(${pyStrRepr(v as string)})`;
     default:
@@ -286,7 +282,7 @@ export function scalarStr(d: DType, v: Value): string {
     case 'c':
       return complexText(v as Complex, floatBits({ itemsize: d.itemsize / 2 } as DType));
     case 'S':
-      return pythonBytesRepr(trimNul(v as Uint8Array));
+      return pyBytesRepr(trimNul(v as Uint8Array));
     case 'U':
       return v as string;
     default:
