@@ -23,6 +23,7 @@ import {
   type Layout,
 } from './layout';
 import { OwnedMemory, budgetItems, budgetScratch, type Memory } from './memory';
+import { carry, type Cursor } from './iterate';
 import { pyTupleRepr } from './python/repr';
 
 /** A Python slice; null/undefined are Python's None. */
@@ -829,10 +830,10 @@ export function gatherStrided(
     s16 = new Uint16Array(src.buffer, src.byteOffset, src.byteLength >> 1);
     d16 = new Uint16Array(out.buffer, out.byteOffset, out.byteLength >> 1);
   }
-  const idx = new Array<number>(m).fill(0);
-  let rowBase = base;
+  const c: Cursor = { index: new Array<number>(m).fill(0), offset: base };
   let w = 0;
-  for (;;) {
+  do {
+    const rowBase = c.offset;
     if (contiguousRun && runBytes >= 32) {
       out.set(src.subarray(rowBase, rowBase + runBytes), w);
       w += runBytes;
@@ -859,15 +860,5 @@ export function gatherStrided(
       let p = rowBase;
       for (let k = 0; k < inner; k++, p += innerStride) for (let t = 0; t < itemsize; t++) out[w++] = src[p + t];
     }
-    // carry into the outer axes
-    let ax = m - 2;
-    for (; ax >= 0; ax--) {
-      idx[ax]++;
-      rowBase += st[ax];
-      if (idx[ax] < dims[ax]) break;
-      rowBase -= st[ax] * dims[ax];
-      idx[ax] = 0;
-    }
-    if (ax < 0) break;
-  }
+  } while (carry(c, dims, st, m - 2));
 }

@@ -20,9 +20,9 @@ import koffi from 'koffi';
 import { ArgumentError, BoundsError, LifetimeError, IOError, UnsupportedError } from '../core/errors';
 import { OwnedMemory, type Memory } from '../core/memory';
 import { byteBounds, walkOffsets, type Layout } from '../core/layout';
+import { MAX_DIMS } from '../core/iterate';
 import {
   KERNEL_NAMES,
-  MAX_DIMS,
   Fnv1a64,
   byteswapFallback,
   checksumFallback,

@@ -9,6 +9,7 @@
  * as C does; a 1e6-element `a + b` is a few milliseconds.
  */
 import { DType, halfToNumber, numberToHalf } from '../core/dtype';
+import { carry, type Cursor } from '../core/iterate';
 import { cStrides, isCContiguous, size as shapeSize } from '../core/layout';
 import { OwnedMemory, budgetScratch } from '../core/memory';
 import { NDArray } from '../core/ndarray';
@@ -351,25 +352,14 @@ export function expand<T extends { length: number; [i: number]: any }>(src: T, f
     out[0] = src[0];
     return out;
   }
-  const idx = new Array<number>(nd).fill(0);
   const inner = to[nd - 1];
   const innerSt = st[nd - 1];
-  let base = 0;
+  const c: Cursor = { index: new Array<number>(nd).fill(0), offset: 0 };
   let w = 0;
-  for (;;) {
-    let p = base;
+  do {
+    let p = c.offset;
     for (let k = 0; k < inner; k++, p += innerSt) out[w++] = src[p];
-    if (w >= n) break;
-    let ax = nd - 2;
-    for (; ax >= 0; ax--) {
-      idx[ax]++;
-      base += st[ax];
-      if (idx[ax] < to[ax]) break;
-      base -= st[ax] * to[ax];
-      idx[ax] = 0;
-    }
-    if (ax < 0) break;
-  }
+  } while (w < n && carry(c, to, st, nd - 2));
   return out;
 }
 
