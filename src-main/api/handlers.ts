@@ -13,7 +13,7 @@ import { dirname } from 'node:path';
 import { StridescopeError, ArgumentError, BoundsError } from '../core/errors';
 import { valueToJSON, type DType } from '../core/dtype';
 import { NDArray } from '../core/ndarray';
-import { elementAt, elementOffset } from '../core/layout';
+import { elementAt, elementOffset, unravelIndex } from '../core/layout';
 import { seedExample, EXAMPLE_LABEL } from '../core/example';
 import { evaluateViewExpr } from '../core/viewexpr';
 import { openArrayFile } from '../formats/load';
@@ -21,7 +21,7 @@ import { openFileSource, type FileSource } from '../formats/fileSource';
 import { npyHeaderBytes, readNpyHeader, type NpyHeader } from '../formats/npy';
 import { mapFile, installRealAddresses } from '../platform/mappedMemory';
 import { runKernel, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
-import { inspectArray, hexAddress, headerDescr, reinterpretAt, unravelIndex } from './inspect';
+import { inspectArray, hexAddress, headerDescr, reinterpretAt } from './inspect';
 import { describeCtypes, readPointer, runLifetimeScenario, reportOf, kernelCatalog } from './explain';
 import { LifetimeRegistry } from '../core/lifetime';
 import { adoptArray } from '../core/ctypes';
@@ -610,7 +610,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const n = Math.min(v.int('count', count, 0, LIMITS.maxWalkCount), w.size - from);
         const steps = [];
         for (let k = 0; k < n; k++) {
-          const index = unravelIndex(from + k, w.shape);
+          const index = unravelIndex(w.shape, from + k);
           const m = elementOffset(w.layout, index);
           steps.push({ n: from + k, index, offset: m - o.array.offset, fileOffset: fileOffsetOf(o, m), value: valueToJSON(w.get(index), w.dtype) });
         }

@@ -12,7 +12,7 @@ import type { CanonicalModelName } from '../core/ctypeModel';
 
 /** Model names as the CLI and the IPC contract spell them. */
 export type ModelName = Lowercase<CanonicalModelName>;
-import { walkOffsets } from '../core/layout';
+import { unravelIndex, walkOffsets } from '../core/layout';
 import type { FileSource } from '../formats/fileSource';
 
 /** Hash the data bytes when they are at most this big (unless forced): inspecting a huge file stays instant. */
@@ -107,17 +107,6 @@ export interface WalkJSON {
   elements: { index: number[]; offset: number }[];
 }
 
-/** Index of the n-th element in logical C order. */
-export function unravelIndex(n: number, shape: readonly number[]): number[] {
-  const index = new Array<number>(shape.length).fill(0);
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    const extent = shape[axis];
-    index[axis] = n % extent;
-    n = Math.floor(n / extent);
-  }
-  return index;
-}
-
 /** The first `limit` elements of a view in logical order, with their byte offsets from the data start. */
 export function walkArray(view: NDArray, start: number, limit: number): WalkJSON {
   const size = view.size;
@@ -125,7 +114,7 @@ export function walkArray(view: NDArray, start: number, limit: number): WalkJSON
   const count = Math.max(0, Math.min(limit, size - from));
   const offsets = walkOffsets(view.layout, from, count);
   const elements = [];
-  for (let k = 0; k < count; k++) elements.push({ index: unravelIndex(from + k, view.shape), offset: offsets[k] });
+  for (let k = 0; k < count; k++) elements.push({ index: unravelIndex(view.shape, from + k), offset: offsets[k] });
   return { shape: [...view.shape], strides: [...view.strides], offset: view.offset, size, elements };
 }
 

@@ -19,7 +19,8 @@
  */
 import { ArgumentError, BoundsError, UnsupportedError } from '../core/errors';
 import type { Memory } from '../core/memory';
-import { type DType, NATIVE_BYTE_ORDER, halfToNumber, numberToHalf } from '../core/dtype';
+import { type DType, NATIVE_BYTE_ORDER } from '../core/dtype';
+import { halfToNumber, numberToHalf } from '../core/floats';
 import { forEachRun, prepareRuns } from '../core/iterate';
 
 export const KERNEL_NAMES = ['sum', 'min', 'max', 'count_nan', 'count_nonzero', 'checksum', 'contiguous_copy'] as const;

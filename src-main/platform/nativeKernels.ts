@@ -20,6 +20,7 @@ import koffi from 'koffi';
 import { ArgumentError, BoundsError, LifetimeError, IOError, UnsupportedError } from '../core/errors';
 import { OwnedMemory, type Memory } from '../core/memory';
 import { byteBounds, walkOffsets, type Layout } from '../core/layout';
+import { floatJSON } from '../core/floats';
 import { MAX_DIMS } from '../core/iterate';
 import {
   KERNEL_NAMES,
@@ -164,14 +165,6 @@ function displayAddress(memory: Memory, offset: number): bigint {
 }
 
 // ------------------------------------------------------------------------------------------------ JSON spelling
-
-function floatJSON(v: number): number | string {
-  if (Number.isNaN(v)) return 'nan';
-  if (v === Infinity) return 'inf';
-  if (v === -Infinity) return '-inf';
-  if (Object.is(v, -0)) return '-0.0';
-  return v;
-}
 
 /** The JSON spelling of a kernel value (see KernelAnswer.result). */
 export function kernelValueJSON(v: KernelValue): unknown {

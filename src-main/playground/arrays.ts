@@ -9,7 +9,7 @@
 import { DType, type Value } from '../core/dtype';
 import { CtypesView } from '../core/ctypes';
 import { LayoutError } from '../core/errors';
-import { isCContiguous, walkOffsets } from '../core/layout';
+import { fStrides, isCContiguous, walkOffsets } from '../core/layout';
 import { NDArray, type Selector } from '../core/ndarray';
 import { pyTupleRepr } from '../core/python/repr';
 import {
@@ -335,16 +335,7 @@ function relabel(a: NDArray, label: string): NDArray {
 function copyInOrder(a: NDArray, order: 'F', label: string): NDArray {
   void order;
   const bytes = a.toBytes('F');
-  return new NDArray({ memory: new OwnedMemory(label, bytes), dtype: a.dtype, shape: a.shape.slice(), strides: fStridesOf(a.shape, a.itemsize), label });
-}
-function fStridesOf(shape: number[], itemsize: number): number[] {
-  const out: number[] = [];
-  let s = itemsize;
-  for (const d of shape) {
-    out.push(s);
-    s *= d || 1;
-  }
-  return out;
+  return new NDArray({ memory: new OwnedMemory(label, bytes), dtype: a.dtype, shape: a.shape.slice(), strides: fStrides(a.shape, a.itemsize), label });
 }
 
 /** `target[...] = value`: broadcast the value to the target's shape, cast (unsafely, as setitem does), write. */

@@ -8,7 +8,8 @@
  * integers beyond 2^53); 64-bit integers that are not take the BigInt path. Integer results are exact and wrap
  * as C does; a 1e6-element `a + b` is a few milliseconds.
  */
-import { DType, halfToNumber, numberToHalf } from '../core/dtype';
+import { DType } from '../core/dtype';
+import { halfToNumber, numberToHalf } from '../core/floats';
 import { carry, type Cursor } from '../core/iterate';
 import { cStrides, isCContiguous, size as shapeSize } from '../core/layout';
 import { OwnedMemory, budgetScratch } from '../core/memory';
