@@ -8,18 +8,18 @@
  *    walk, Reinterpret and Kernels panes show them; a name rebound or deleted takes its listing away;
  *  - the Lifetime pane reads the session's registry: allocations, who holds what, and the warnings — every
  *    refused read of freed memory, and every name holding a bare address into freed memory;
- *  - files: see playground/files.ts (`sandboxFiles`): relative names stay in the session's working directory,
+ *  - files: see playground/runtime/files.ts (`sandboxFiles`): relative names stay in the session's working directory,
  *    writes happen only there.
  * Handlers own validation; this module trusts its (already checked) arguments.
  */
 import type { NDArray } from '../core/ndarray';
 import { AllocationBudget, type BudgetLimits } from '../core/memory';
 import type { Mapper } from '../formats/npy';
-import { Playground } from '../playground/interpreter';
-import { isIncomplete } from '../playground/parser';
-import { splitInputs } from '../playground/tokenizer';
-import { sandboxFiles } from '../playground/files';
-import { typeName, type PyValue } from '../playground/objects';
+import { Playground } from '../playground/runtime/interpreter';
+import { isIncomplete } from '../playground/language/parser';
+import { splitInputs } from '../playground/language/tokenizer';
+import { sandboxFiles } from '../playground/runtime/files';
+import { typeName, type PyValue } from '../playground/runtime/objects';
 import { TOUR, type TourStep } from '../playground/tour';
 import { reportOf } from './explain';
 import type {

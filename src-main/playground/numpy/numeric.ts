@@ -8,14 +8,14 @@
  * integers beyond 2^53); 64-bit integers that are not take the BigInt path. Integer results are exact and wrap
  * as C does; a 1e6-element `a + b` is a few milliseconds.
  */
-import { DType } from '../core/dtype';
-import { halfToNumber, numberToHalf } from '../core/floats';
-import { carry, type Cursor } from '../core/iterate';
-import { cStrides, isCContiguous, size as shapeSize } from '../core/layout';
-import { OwnedMemory, budgetScratch } from '../core/memory';
-import { NDArray } from '../core/ndarray';
-import type { CanonicalModelName } from '../core/ctypeModel';
-import { PyException, typeError, valueError } from './errors';
+import { DType } from '../../core/dtype';
+import { halfToNumber, numberToHalf } from '../../core/floats';
+import { carry, type Cursor } from '../../core/iterate';
+import { cStrides, isCContiguous, size as shapeSize } from '../../core/layout';
+import { OwnedMemory, budgetScratch } from '../../core/memory';
+import { NDArray } from '../../core/ndarray';
+import type { CanonicalModelName } from '../../core/ctypeModel';
+import { PyException, typeError, valueError } from '../runtime/errors';
 import { fastBinary } from './fastufunc';
 
 // ================================================================ dtypes per data model

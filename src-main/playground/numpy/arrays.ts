@@ -6,12 +6,12 @@
  * computes (astype, copy, byteswap, sum, arithmetic) allocates new memory, as NumPy does. A memmap's views stay
  * `memmap` (NumPy's __array_finalize__), ufunc results are plain arrays (memmap.__array_wrap__).
  */
-import { DType, type Value } from '../core/dtype';
-import { CtypesView } from '../core/ctypes';
-import { LayoutError } from '../core/errors';
-import { fStrides, isCContiguous, walkOffsets } from '../core/layout';
-import { NDArray, type Selector } from '../core/ndarray';
-import { pyTupleRepr } from '../core/python/repr';
+import { DType, type Value } from '../../core/dtype';
+import { CtypesView } from '../../core/ctypes';
+import { LayoutError } from '../../core/errors';
+import { fStrides, isCContiguous, walkOffsets } from '../../core/layout';
+import { NDArray, type Selector } from '../../core/ndarray';
+import { pyTupleRepr } from '../../core/python/repr';
 import {
   arrayType,
   cToPy,
@@ -22,10 +22,10 @@ import {
   PyCPointerType,
   PyCSimpleType,
   simpleType,
-} from './cobjects';
-import { attributeError, indexError, PyException, typeError, valueError } from './errors';
+} from '../ctypes/cobjects';
+import { attributeError, indexError, PyException, typeError, valueError } from '../runtime/errors';
 import { astype, byteswap, cOrderBytesRaw, copyC, defaultIntDType, isIntKind, parseDTypeString, promoteTypes as promote, sum, sumDType, arrayFromNumbers, arrayFromBigInts } from './numeric';
-import { budgetItems, OwnedMemory } from '../core/memory';
+import { budgetItems, OwnedMemory } from '../../core/memory';
 import {
   bindArgs,
   Ellipsis,
@@ -42,7 +42,7 @@ import {
   type Ctx,
   type Kwargs,
   type PyValue,
-} from './objects';
+} from '../runtime/objects';
 import { arrayRepr, arrayStr, dtypeRepr, dtypeStr, scalarRepr, scalarStr } from './repr';
 
 /** A decoded element as the Python value `.item()` gives. */

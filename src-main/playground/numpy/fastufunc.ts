@@ -12,12 +12,12 @@
  *   for contiguous int64 arrays), add/subtract/multiply/bitwise/compare computed on the words, so they wrap
  *   exactly as C does; `//` and `%` on values within 2^53 use doubles, as the generic path does.
  */
-import { DType } from '../core/dtype';
-import { carry, type Cursor } from '../core/iterate';
-import { byteBounds, cStrides, size as shapeSize } from '../core/layout';
-import { OwnedMemory, budgetScratch } from '../core/memory';
-import { NDArray } from '../core/ndarray';
-import { valueError } from './errors';
+import { DType } from '../../core/dtype';
+import { carry, type Cursor } from '../../core/iterate';
+import { byteBounds, cStrides, size as shapeSize } from '../../core/layout';
+import { OwnedMemory, budgetScratch } from '../../core/memory';
+import { NDArray } from '../../core/ndarray';
+import { valueError } from '../runtime/errors';
 import type { BinOp, Operand, UfuncResult } from './numeric';
 import { broadcastShapes, cOrderBytes, floorDivNonZero, floorModNonZero } from './numeric';
 

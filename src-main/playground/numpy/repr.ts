@@ -10,11 +10,11 @@
  * threshold 1000, edgeitems 3, precision 8, floatmode 'maxprec'); only the displayed elements are read, so
  * the repr of a 1e6-element memmap touches a few dozen bytes.
  */
-import type { CanonicalModelName } from '../core/ctypeModel';
-import type { DType, Value, Complex } from '../core/dtype';
-import type { NDArray } from '../core/ndarray';
-import { pyBytesRepr, pyStrRepr, pyTupleRepr } from '../core/python/repr';
-import { notSupported } from './errors';
+import type { CanonicalModelName } from '../../core/ctypeModel';
+import type { DType, Value, Complex } from '../../core/dtype';
+import type { NDArray } from '../../core/ndarray';
+import { pyBytesRepr, pyStrRepr, pyTupleRepr } from '../../core/python/repr';
+import { notSupported } from '../runtime/errors';
 import { FloatingFormat, floatScalarText } from './format';
 import { defaultIntDType } from './numeric';
 

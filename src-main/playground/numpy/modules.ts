@@ -3,12 +3,12 @@
  * memmap, stride tricks, scalar types), `numpy.ctypeslib` (as_array, as_ctypes, ndpointer, c_intp) and the
  * `ctypes` module (simple types, POINTER, cast, sizeof, addressof, pointer), all over the core model.
  */
-import { DType } from '../core/dtype';
-import { CTYPE_NAMES } from '../core/ctypeModel';
-import { OwnedMemory, budgetFileSize, budgetScratch } from '../core/memory';
-import { NDArray } from '../core/ndarray';
-import { openArrayFile } from '../formats/load';
-import { saveNpy } from '../formats/load';
+import { DType } from '../../core/dtype';
+import { CTYPE_NAMES } from '../../core/ctypeModel';
+import { OwnedMemory, budgetFileSize, budgetScratch } from '../../core/memory';
+import { NDArray } from '../../core/ndarray';
+import { openArrayFile } from '../../formats/load';
+import { saveNpy } from '../../formats/load';
 import {
   arrayFromPy,
   dtypeOfCType,
@@ -31,8 +31,8 @@ import {
   PyCSimpleType,
   pointerType,
   simpleType,
-} from './cobjects';
-import { PyException, typeError, valueError } from './errors';
+} from '../ctypes/cobjects';
+import { PyException, typeError, valueError } from '../runtime/errors';
 import { arrayFromNumbers, defaultIntDType, isIntKind, parseDTypeString, sum as sumArray, sumDType } from './numeric';
 import {
   bindArgs,
@@ -48,7 +48,7 @@ import {
   type Kwargs,
   type NativeFn,
   type PyValue,
-} from './objects';
+} from '../runtime/objects';
 
 const fn = (name: string, f: NativeFn, qual = name): PyBuiltin => new PyBuiltin(name, f, null, 'function', qual);
 

@@ -7,8 +7,8 @@
  * a trailing backslash), so one bad line is reported and the next one still runs, as at `>>>`.
  * String literals are decoded here (escapes, b'' bytes, adjacent literals are joined by the parser).
  */
-import { CLOSING_BRACKET, decodeStringBody, hasLeadingZeros, scanToken } from '../core/python/lexer';
-import { PySyntaxError } from './errors';
+import { CLOSING_BRACKET, decodeStringBody, hasLeadingZeros, scanToken } from '../../core/python/lexer';
+import { PySyntaxError } from '../runtime/errors';
 
 export type TokenType = 'NAME' | 'NUMBER' | 'STRING' | 'OP' | 'NEWLINE' | 'ENDMARKER';
 

@@ -12,7 +12,7 @@
  * Anything else Python accepts (lambda, comprehensions, conditional expressions, `def`, loops...) is a
  * PySyntaxError saying the playground does not run it, at its line and column — never a silent misreading.
  */
-import { PySyntaxError } from './errors';
+import { PySyntaxError } from '../runtime/errors';
 import { tokenize, type Token } from './tokenizer';
 
 /** Nesting limit of expressions (CPython: 'too many nested parentheses' at 200). */

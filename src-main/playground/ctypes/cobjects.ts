@@ -13,11 +13,11 @@
  * reports is the one where it was first made — `numpy._core._internal` when NumPy made `c_long_Array_2` for
  * `x.ctypes.shape`, `__main__` when the learner typed `ctypes.c_long * 2` first.
  */
-import { convertToC, decodeC, encodeC, typedValueRepr, type CPointerType, type CScalar, type CType } from '../core/ctypeModel';
-import { CPointer } from '../core/ctypes';
-import { OwnedMemory, type Memory } from '../core/memory';
-import { PyException, typeError } from './errors';
-import { indexValue, PyList, PyObject, type Ctx, type Kwargs, type PyValue, typeName, PySlice, sliceIndicesOf } from './objects';
+import { convertToC, decodeC, encodeC, typedValueRepr, type CPointerType, type CScalar, type CType } from '../../core/ctypeModel';
+import { CPointer } from '../../core/ctypes';
+import { OwnedMemory, type Memory } from '../../core/memory';
+import { PyException, typeError } from '../runtime/errors';
+import { indexValue, PyList, PyObject, type Ctx, type Kwargs, type PyValue, typeName, PySlice, sliceIndicesOf } from '../runtime/objects';
 
 /** A C scalar as the Python value ctypes returns (`.value`, `ptr[i]`). */
 export function cToPy(t: CType, v: CScalar): PyValue {

@@ -15,17 +15,17 @@
  * assignments), warnings as `<stdin>:1: RuntimeWarning: ...`, and tracebacks for errors, after which the next
  * input runs.
  */
-import { dataModel, type CanonicalModelName, type DataModel, type ModelSpec } from '../core/ctypeModel';
-import { LifetimeRegistry } from '../core/lifetime';
-import { budgetIntDigits, budgetItems, withAllocationBudget, type AllocationBudget } from '../core/memory';
-import type { NDArray } from '../core/ndarray';
-import type { Mapper } from '../formats/npy';
-import type { RawFileSystem } from '../formats/rawMemmap';
-import { arrayFromPy, assignInto, NpScalar, NpType, PyArray, PyArrayClass, PyBuiltinType } from './arrays';
-import { arrayType, PyCArrayType, PyCSimpleType } from './cobjects';
+import { dataModel, type CanonicalModelName, type DataModel, type ModelSpec } from '../../core/ctypeModel';
+import { LifetimeRegistry } from '../../core/lifetime';
+import { budgetIntDigits, budgetItems, withAllocationBudget, type AllocationBudget } from '../../core/memory';
+import type { NDArray } from '../../core/ndarray';
+import type { Mapper } from '../../formats/npy';
+import type { RawFileSystem } from '../../formats/rawMemmap';
+import { arrayFromPy, assignInto, NpScalar, NpType, PyArray, PyArrayClass, PyBuiltinType } from '../numpy/arrays';
+import { arrayType, PyCArrayType, PyCSimpleType } from '../ctypes/cobjects';
 import { nameError, PyException, PySyntaxError, toPyException, typeError, valueError } from './errors';
-import { ctypesModule, ctypeslibModule, numpyModule } from './modules';
-import { binaryUfunc, unaryUfunc, type BinOp, type Operand } from './numeric';
+import { ctypesModule, ctypeslibModule, numpyModule } from '../numpy/modules';
+import { binaryUfunc, unaryUfunc, type BinOp, type Operand } from '../numpy/numeric';
 import {
   Ellipsis,
   indexValue,
@@ -46,8 +46,8 @@ import {
   type Kwargs,
   type PyValue,
 } from './objects';
-import { isIncomplete, parse, type Expr, type Stmt } from './parser';
-import { splitInputs } from './tokenizer';
+import { isIncomplete, parse, type Expr, type Stmt } from '../language/parser';
+import { splitInputs } from '../language/tokenizer';
 import type { FilePolicy } from './files';
 
 export type ModelOption = ModelSpec;
@@ -60,7 +60,7 @@ export interface PlaygroundOptions {
   fs?: RawFileSystem;
   /** Directory relative file names resolve against. */
   cwd?: string;
-  /** Which files may be read and written (the app's console passes playground/files' sandboxFiles). */
+  /** Which files may be read and written (the app's console passes playground/runtime/files' sandboxFiles). */
   files?: FilePolicy;
   /** false: behave as NumPy does when the ctypes module is missing (the seed's "no ctypes" fallback). */
   ctypes?: boolean;

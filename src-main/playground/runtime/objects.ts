@@ -8,11 +8,11 @@
  * by (an NDArray, a CtypesView, a CPointer, or the container itself). Names, containers and the evaluator's
  * per-statement stack retain nodes; dropping the last reference frees the memory, as CPython's refcounting does.
  */
-import type { CanonicalModelName, DataModel } from '../core/ctypeModel';
-import type { LifetimeRegistry } from '../core/lifetime';
-import type { Mapper } from '../formats/npy';
-import type { RawFileSystem } from '../formats/rawMemmap';
-import { pyBytesRepr, pyFloatRepr, pyStrRepr } from '../core/python/repr';
+import type { CanonicalModelName, DataModel } from '../../core/ctypeModel';
+import type { LifetimeRegistry } from '../../core/lifetime';
+import type { Mapper } from '../../formats/npy';
+import type { RawFileSystem } from '../../formats/rawMemmap';
+import { pyBytesRepr, pyFloatRepr, pyStrRepr } from '../../core/python/repr';
 import { attributeError, PyException, typeError } from './errors';
 
 export type PyValue = null | boolean | bigint | number | string | Uint8Array | PyObject;
@@ -37,7 +37,7 @@ export interface Ctx {
   /** Emit a Python warning (`<stdin>:1: RuntimeWarning: ...`). */
   warn(category: string, message: string): void;
   /** Register a new allocation (an array that owns fresh memory) under the current label. */
-  adopt(arr: import('../core/ndarray').NDArray, opts?: { kind?: 'owned' | 'mapped' | 'temporary'; label?: string }): void;
+  adopt(arr: import('../../core/ndarray').NDArray, opts?: { kind?: 'owned' | 'mapped' | 'temporary'; label?: string }): void;
   /** Types by identity: ctypes array/pointer types are cached per (element, length) as ctypes caches them. */
   readonly caches: Map<string, PyObject>;
 }
