@@ -24,7 +24,10 @@ import {
   simpleType,
 } from '../ctypes/cobjects';
 import { attributeError, indexError, PyException, typeError, valueError } from '../runtime/errors';
-import { astype, byteswap, cOrderBytesRaw, copyC, defaultIntDType, isIntKind, parseDTypeString, promoteTypes as promote, sum, sumDType, arrayFromNumbers, arrayFromBigInts } from './numeric';
+import { astype, byteswap, cOrderBytesRaw, copyC } from './casting';
+import { defaultIntDType, isIntKind, parseDTypeString, promoteTypes as promote } from './dtypes';
+import { sum, sumDType } from './sum';
+import { arrayFromNumbers, arrayFromBigInts } from './flat';
 import { budgetItems, OwnedMemory } from '../../core/memory';
 import {
   bindArgs,

@@ -18,8 +18,9 @@ import { byteBounds, cStrides, size as shapeSize } from '../../core/layout';
 import { OwnedMemory, budgetScratch } from '../../core/memory';
 import { NDArray } from '../../core/ndarray';
 import { valueError } from '../runtime/errors';
-import type { BinOp, Operand, UfuncResult } from './numeric';
-import { broadcastShapes, cOrderBytes, floorDivNonZero, floorModNonZero } from './numeric';
+import type { BinOp, Operand, UfuncResult } from './binop';
+import { broadcastShapes, cOrderBytes } from './flat';
+import { floorDivNonZero, floorModNonZero } from './binop';
 
 /** Values of one operand in a compute domain: element [i0, i1, ...] is at `off + sum(ik * strides[k])`. */
 interface Src<T> {

@@ -33,7 +33,9 @@ import {
   simpleType,
 } from '../ctypes/cobjects';
 import { PyException, typeError, valueError } from '../runtime/errors';
-import { arrayFromNumbers, defaultIntDType, isIntKind, parseDTypeString, sum as sumArray, sumDType } from './numeric';
+import { arrayFromNumbers } from './flat';
+import { defaultIntDType, isIntKind, parseDTypeString } from './dtypes';
+import { sum as sumArray, sumDType } from './sum';
 import {
   bindArgs,
   indexValue,

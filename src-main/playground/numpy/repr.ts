@@ -16,7 +16,7 @@ import type { NDArray } from '../../core/ndarray';
 import { pyBytesRepr, pyStrRepr, pyTupleRepr } from '../../core/python/repr';
 import { notSupported } from '../runtime/errors';
 import { FloatingFormat, floatScalarText } from './format';
-import { defaultIntDType } from './numeric';
+import { defaultIntDType } from './dtypes';
 
 const LINE_WIDTH = 75;
 const THRESHOLD = 1000;

@@ -25,7 +25,8 @@ import { arrayFromPy, assignInto, NpScalar, NpType, PyArray, PyArrayClass, PyBui
 import { arrayType, PyCArrayType, PyCSimpleType } from '../ctypes/cobjects';
 import { nameError, PyException, PySyntaxError, toPyException, typeError, valueError } from './errors';
 import { ctypesModule, ctypeslibModule, numpyModule } from '../numpy/modules';
-import { binaryUfunc, unaryUfunc, type BinOp, type Operand } from '../numpy/numeric';
+import { binaryUfunc, unaryUfunc } from '../numpy/ufuncs';
+import { type BinOp, type Operand } from '../numpy/binop';
 import {
   Ellipsis,
   indexValue,
