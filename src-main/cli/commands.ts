@@ -11,7 +11,7 @@ import { seedExample } from '../core/example';
 import { CtypesView } from '../core/ctypes';
 import type { NDArray } from '../core/ndarray';
 import { inspectArray, walkArray, reinterpretAt, hexDump } from '../api/inspect';
-import { openTarget, type OpenedTarget } from './openTarget';
+import { openSourceOnly, openTarget, type OpenedTarget } from './openTarget';
 import { runKernel, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
 
 export const USAGE = `stridescope — see how an N-dimensional array lives in memory
@@ -129,7 +129,7 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
       }
     }
     case 'reinterpret': {
-      const target = openTarget(needFile('reinterpret', args), { ...opts, headerOnly: true });
+      const target = openSourceOnly(needFile('reinterpret', args));
       try {
         if (opts.offset === undefined) throw new ArgumentError('reinterpret needs --offset N (a byte offset in the file)');
         const offset = parseCount('offset', opts.offset, 0);
@@ -146,7 +146,7 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
       }
     }
     case 'hex': {
-      const target = openTarget(needFile('hex', args), { ...opts, headerOnly: true });
+      const target = openSourceOnly(needFile('hex', args));
       try {
         const offset = parseCount('offset', opts.offset, 0);
         const length = Math.min(parseCount('length', opts.length, 256), 16 * 1024 * 1024);
