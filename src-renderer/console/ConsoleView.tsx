@@ -6,7 +6,7 @@ import type {
   DataModelName,
   TourPaneName,
   TourStepInfo,
-} from '../../src-main/api/contract';
+} from '@contract';
 import { call } from '../app/api';
 import { ErrorBox } from '../app/common';
 import { continues, echo, normaliseOutput } from './repl';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ApiError, CTypeName, DataModelName, PointerResult, ReinterpretResult } from '../../src-main/api/contract';
-import type { ViewProps } from '../app/App';
+import type { ApiError, CTypeName, DataModelName, PointerResult, ReinterpretResult } from '@contract';
+import type { ViewProps } from '../app/viewProps';
 import { call, formatValue, parseOffset } from '../app/api';
 import { CopyButton, ErrorBox } from '../app/common';
 
