@@ -589,7 +589,6 @@ export const API_METHODS = [
 // Compile-time check that API_METHODS lists every method exactly.
 type _Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
 const _allListed: _Missing extends never ? true : never = true;
-void _allListed;
 
 /** The IPC channel of a method. */
 export function channel(method: ApiMethod): string {

@@ -896,6 +896,7 @@ function makeEncoder(dt: DType): Encoder {
       return (value, _v, bytes, at) => {
         let src: Uint8Array;
         if (value instanceof Uint8Array) src = value;
+        // oxlint-disable-next-line no-control-regex -- the test is "every character is ASCII", controls included
         else if (dt.kind === 'S' && typeof value === 'string' && /^[\x00-\x7f]*$/.test(value)) {
           src = Uint8Array.from(value, (ch) => ch.charCodeAt(0));
         } else throw bad(dt, value, dt.kind === 'S' ? `a Uint8Array (or ASCII string) of at most ${n} bytes` : `a Uint8Array of at most ${n} bytes`);

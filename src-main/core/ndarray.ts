@@ -561,7 +561,6 @@ export class NDArray {
     const n = Math.min(this.size, limit === undefined ? this.size : Math.max(0, Math.floor(limit)));
     budgetItems(n, `reading ${n} elements of ${this.label}`);
     const out: Value[] = [];
-    const itemsize = this.itemsize;
     const offsets = walkOffsets(this.layout, 0, n);
     const dtype = this.dtype;
     this.readWindows(offsets, (window, lo, i, j) => {

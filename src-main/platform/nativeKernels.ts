@@ -160,10 +160,6 @@ function cAddress(memory: Memory, offset: number): bigint | null {
   return null;
 }
 
-function displayAddress(memory: Memory, offset: number): bigint {
-  return cAddress(memory, offset) ?? memory.address + BigInt(offset);
-}
-
 // ------------------------------------------------------------------------------------------------ JSON spelling
 
 /** The JSON spelling of a kernel value (see KernelAnswer.result). */

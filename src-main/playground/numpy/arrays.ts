@@ -204,9 +204,8 @@ export class PyArray extends PyObject {
     return super.getattr(name, ctx);
   }
 
-  private arrayInterface(ctx: Ctx): PyDict {
+  private arrayInterface(_ctx: Ctx): PyDict {
     const a = this.arr;
-    void ctx;
     const contiguous = isCContiguous(a.layout, a.itemsize);
     const t = (xs: number[]) => new PyTuple(xs.map((x) => BigInt(x)));
     return new PyDict([
@@ -292,8 +291,7 @@ export class PyArray extends PyObject {
           return PyArray.wrap(r);
         };
       case 'item':
-        return (args, kw, ctx) => {
-          void kw;
+        return (args, _kw, ctx) => {
           if (args.length === 0) {
             if (a.size !== 1) throw valueError('can only convert an array of size 1 to a Python scalar');
             return valueToPy(a.get(new Array(a.ndim).fill(0)), a.dtype);
@@ -308,10 +306,7 @@ export class PyArray extends PyObject {
           return valueToPy(a.get(idx), a.dtype);
         };
       case 'tolist':
-        return (args, kw, ctx) => {
-          void args;
-          void kw;
-          void ctx;
+        return (_args, _kw, _ctx) => {
           budgetItems(a.size, 'tolist()');
           const rec = (v: NDArray): PyValue => (v.ndim === 0 ? valueToPy(v.get([]), v.dtype) : new PyList(Array.from({ length: v.shape[0] }, (_, i) => rec(v.index(i)))));
           return rec(a);
@@ -330,13 +325,8 @@ export class PyArray extends PyObject {
   }
 }
 
-function relabel(a: NDArray, label: string): NDArray {
-  return new NDArray({ memory: a.memory, dtype: a.dtype, shape: a.shape, strides: a.strides, offset: a.offset, label });
-}
-
 /** A Fortran-ordered copy (the layout `a.copy(order='F')` gives). */
-function copyInOrder(a: NDArray, order: 'F', label: string): NDArray {
-  void order;
+function copyInOrder(a: NDArray, _order: 'F', label: string): NDArray {
   const bytes = a.toBytes('F');
   return new NDArray({ memory: new OwnedMemory(label, bytes), dtype: a.dtype, shape: a.shape.slice(), strides: fStrides(a.shape, a.itemsize), label });
 }
@@ -368,8 +358,7 @@ export function assignInto(target: NDArray, value: PyValue, ctx: Ctx): void {
 // ================================================================ building arrays from Python values
 
 /** The shape and flat leaves of a nested list/tuple (NumPy's discovery), with its error for ragged input. */
-function discover(v: PyValue, ctx: Ctx): { shape: number[]; leaves: PyValue[] } {
-  void ctx;
+function discover(v: PyValue, _ctx: Ctx): { shape: number[]; leaves: PyValue[] } {
   const seq = (x: PyValue): PyValue[] | null => {
     if (x instanceof PyList || x instanceof PyTuple) return x.items;
     if (x instanceof PyArray) {
@@ -471,8 +460,7 @@ export function toDType(v: PyValue, ctx: Ctx): DType {
 }
 
 /** The NumPy dtype of a ctypes simple type (np.dtype(ctypes.c_long)). */
-export function dtypeOfCType(t: PyCSimpleType, ctx: Ctx): DType {
-  void ctx;
+export function dtypeOfCType(t: PyCSimpleType, _ctx: Ctx): DType {
   const c = t.ctype;
   switch (c.kind) {
     case 'bool':
@@ -494,10 +482,9 @@ export class NpScalar extends PyObject {
   constructor(
     readonly dtype: DType,
     readonly value: Value,
-    ctx?: Ctx,
+    _ctx?: Ctx,
   ) {
     super();
-    void ctx;
   }
   get typeName(): string {
     return `numpy.${this.dtype.kind === 'b' ? 'bool' : this.dtype.name}`;
@@ -636,8 +623,7 @@ export class NpType extends PyObject {
     if (name === '__name__') return this.name;
     return super.getattr(name, ctx);
   }
-  override call(args: PyValue[], kwargs: Kwargs, ctx: Ctx): PyValue {
-    void kwargs;
+  override call(args: PyValue[], _kwargs: Kwargs, ctx: Ctx): PyValue {
     const d = this.dtype(ctx);
     const v = args.length ? args[0] : 0n;
     if (v instanceof PyList || v instanceof PyTuple || v instanceof PyArray) {
@@ -651,8 +637,7 @@ export class NpType extends PyObject {
 }
 
 /** `arr.dtype.type` / `np.dtype(x).type`. */
-export function npTypeFor(d: DType, ctx: Ctx): NpType {
-  void ctx;
+export function npTypeFor(d: DType, _ctx: Ctx): NpType {
   const name = d.kind === 'b' ? 'bool' : d.name;
   return new NpType(name, () => d);
 }

@@ -12,7 +12,6 @@ export const UFUNC_NAME: Record<BinOp, string> = {
   '&': 'bitwise_and', '|': 'bitwise_or', '^': 'bitwise_xor', '<<': 'left_shift', '>>': 'right_shift',
 };
 
-const UFUNC_FULLNAME: Record<BinOp, string> = { ...UFUNC_NAME, '/': 'true_divide' };
 
 /** One operand of a ufunc: an array (strong dtype) or a Python scalar (weak, NEP 50). */
 export type Operand =

@@ -21,7 +21,7 @@ export function arrayFromFlat(fl: Flat, d: DType, label: string): NDArray {
 export function astype(arr: NDArray, dtype: DType, label: string): NDArray {
   const from = arr.dtype;
   if (from.equals(dtype) || (from.str === dtype.str && !from.fields && !dtype.fields)) {
-    const bytes = arr.memory.kind === 'owned' || true ? cOrderBytesRaw(arr) : new Uint8Array(0);
+    const bytes = cOrderBytesRaw(arr);
     const mem = new OwnedMemory(label, bytes);
     return new NDArray({ memory: mem, dtype, shape: arr.shape.slice(), label });
   }

@@ -512,20 +512,17 @@ function dtypeName(d: DType): string {
 export function ctypesModule(): PyModule {
   const attrs = new Map<string, PyValue | (() => PyValue)>();
   const mod = new CtypesModule(attrs);
-  attrs.set('POINTER', fn('POINTER', (args, kw, ctx) => {
-    void kw;
+  attrs.set('POINTER', fn('POINTER', (args, _kw, ctx) => {
     const t = args[0] ?? null;
     if (t instanceof PyCSimpleType) return pointerType(t, '__main__', ctx);
     throw typeError(`must be a ctypes type`);
   }));
-  attrs.set('pointer', fn('pointer', (args, kw, ctx) => {
-    void kw;
+  attrs.set('pointer', fn('pointer', (args, _kw, ctx) => {
     const obj = args[0] ?? null;
     if (!(obj instanceof PyCData)) throw typeError('_type_ must have storage info');
     return pointerType(obj.ctype, '__main__', ctx).call([obj], new Map(), ctx);
   }));
-  attrs.set('cast', fn('cast', (args, kw, ctx) => {
-    void kw;
+  attrs.set('cast', fn('cast', (args, _kw, ctx) => {
     if (args.length !== 2) throw typeError(`cast() takes 2 positional arguments but ${args.length} were given`);
     const [obj, typ] = args;
     let address: bigint;
@@ -553,8 +550,7 @@ export function ctypesModule(): PyModule {
     }
     throw typeError(`cast() argument 2 must be a pointer type, not ${typ instanceof PyCSimpleType || typ instanceof PyCArrayType ? typ.name : typeName(typ)}`);
   }));
-  attrs.set('sizeof', fn('sizeof', (args, kw, ctx) => {
-    void kw;
+  attrs.set('sizeof', fn('sizeof', (args, _kw, ctx) => {
     const o = args[0] ?? null;
     if (o instanceof PyCSimpleType) return BigInt(o.ctype.size);
     if (o instanceof PyCData) return BigInt(o.ctype.ctype.size);
@@ -563,8 +559,7 @@ export function ctypesModule(): PyModule {
     if (o instanceof PyCArray) return BigInt(o.atype.size);
     throw typeError('this type has no size');
   }));
-  attrs.set('alignment', fn('alignment', (args, kw, ctx) => {
-    void kw;
+  attrs.set('alignment', fn('alignment', (args, _kw, ctx) => {
     const o = args[0] ?? null;
     if (o instanceof PyCSimpleType) return BigInt(o.ctype.alignment);
     if (o instanceof PyCData) return BigInt(o.ctype.ctype.alignment);
@@ -579,7 +574,6 @@ export function ctypesModule(): PyModule {
     if (o instanceof PyCArray) return o.addressOf;
     throw typeError('invalid type');
   }));
-  void mod;
   return mod;
 }
 

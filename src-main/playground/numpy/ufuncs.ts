@@ -87,9 +87,7 @@ export function resolveBinary(op: BinOp, a: Operand, b: Operand, model: Canonica
   return { opType: t, outType: t };
 }
 
-function ufuncTypeError(op: BinOp, a: DType, b: DType): PyException {
-  void a;
-  void b;
+function ufuncTypeError(op: BinOp, _a: DType, _b: DType): PyException {
   return new PyException(
     'TypeError',
     `ufunc '${UFUNC_NAME[op]}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''`,
@@ -127,7 +125,6 @@ export function binaryUfuncGeneric(op: BinOp, a: Operand, b: Operand, model: Can
   const shape = broadcastShapes(fa.shape, fb.shape);
   const n = shapeSize(shape);
   const mk = (k: number) => new Float64Array(k);
-  const warnings = new Set<string>();
   let divZero = false;
   let invalid = false;
   let overflow = false;
@@ -139,7 +136,6 @@ export function binaryUfuncGeneric(op: BinOp, a: Operand, b: Operand, model: Can
     if (divZero) out.push(`divide by zero encountered in ${name}`);
     if (overflow) out.push(`overflow encountered in ${name}`);
     if (invalid) out.push(`invalid value encountered in ${name}`);
-    void warnings;
     return out;
   };
 

@@ -677,8 +677,7 @@ export class Playground implements Ctx {
     return PyArray.wrap(res.arr);
   }
 
-  private binary(op: BinOp | '@', l: PyValue, r: PyValue, e: { line: number; column: number }): PyValue {
-    void e;
+  private binary(op: BinOp | '@', l: PyValue, r: PyValue, _e: { line: number; column: number }): PyValue {
     if (op === '@') throw new PyException('NotImplementedError', 'matrix multiplication (@) is not supported in the playground');
     if (this.isNumpy(l) || this.isNumpy(r)) {
       const v = this.ufunc(op, l, r);
@@ -716,7 +715,7 @@ export class Playground implements Ctx {
     throw typeError(`bad operand type for unary ${op}: '${typeName(v)}'`);
   }
 
-  private compare(op: string, l: PyValue, r: PyValue, e: { line: number; column: number }): PyValue {
+  private compare(op: string, l: PyValue, r: PyValue, _e: { line: number; column: number }): PyValue {
     switch (op) {
       case 'is':
         return identical(l, r);
@@ -733,7 +732,6 @@ export class Playground implements Ctx {
       const v = this.ufunc(op as BinOp, l, r);
       if (v !== NOT_IMPLEMENTED) return v;
     }
-    void e;
     if (op === '==') return pyEquals(l, r);
     if (op === '!=') return !pyEquals(l, r);
     const num = (v: PyValue): number | bigint | null => (typeof v === 'boolean' ? (v ? 1n : 0n) : typeof v === 'bigint' || typeof v === 'number' ? v : null);

@@ -63,47 +63,33 @@ export abstract class PyObject {
     if (this._address === undefined) this._address = newObjectAddress();
     return this._address;
   }
-  repr(ctx: Ctx): string {
-    void ctx;
+  repr(_ctx: Ctx): string {
     return `<${this.typeName} object at 0x${this.address.toString(16)}>`;
   }
   str(ctx: Ctx): string {
     return this.repr(ctx);
   }
-  getattr(name: string, ctx: Ctx): PyValue {
-    void ctx;
+  getattr(name: string, _ctx: Ctx): PyValue {
     throw attributeError(`'${shortType(this.typeName)}' object has no attribute '${name}'`);
   }
-  setattr(name: string, value: PyValue, ctx: Ctx): void {
-    void value;
-    void ctx;
+  setattr(name: string, _value: PyValue, _ctx: Ctx): void {
     throw attributeError(`'${shortType(this.typeName)}' object has no attribute '${name}'`);
   }
-  call(args: PyValue[], kwargs: Kwargs, ctx: Ctx): PyValue {
-    void args;
-    void kwargs;
-    void ctx;
+  call(_args: PyValue[], _kwargs: Kwargs, _ctx: Ctx): PyValue {
     throw typeError(`'${shortType(this.typeName)}' object is not callable`);
   }
-  getitem(key: PyValue, ctx: Ctx): PyValue {
-    void key;
-    void ctx;
+  getitem(_key: PyValue, _ctx: Ctx): PyValue {
     throw typeError(`'${shortType(this.typeName)}' object is not subscriptable`);
   }
-  setitem(key: PyValue, value: PyValue, ctx: Ctx): void {
-    void key;
-    void value;
-    void ctx;
+  setitem(_key: PyValue, _value: PyValue, _ctx: Ctx): void {
     throw typeError(`'${shortType(this.typeName)}' object does not support item assignment`);
   }
   /** len(); null when the object has no length. */
-  len(ctx: Ctx): number | null {
-    void ctx;
+  len(_ctx: Ctx): number | null {
     return null;
   }
   /** Iteration (list(), tuple(), unpacking); null when not iterable. */
-  iter(ctx: Ctx): PyValue[] | null {
-    void ctx;
+  iter(_ctx: Ctx): PyValue[] | null {
     return null;
   }
   truthy(ctx: Ctx): boolean {
@@ -319,7 +305,7 @@ export class PyModule extends PyObject {
   override repr(): string {
     return this.file ? `<module '${this.name}' from '${this.file}'>` : `<module '${this.name}' (built-in)>`;
   }
-  override getattr(name: string, ctx: Ctx): PyValue {
+  override getattr(name: string, _ctx: Ctx): PyValue {
     if (!this.attrs.has(name)) {
       if (name === '__name__') return this.name;
       throw attributeError(`module '${this.name}' has no attribute '${name}'`);
@@ -330,7 +316,6 @@ export class PyModule extends PyObject {
       this.attrs.set(name, v);
       return v;
     }
-    void ctx;
     return raw;
   }
   override setattr(name: string, value: PyValue): void {
@@ -413,8 +398,7 @@ export function sliceIndicesOf(s: PySlice, len: number): { start: number; stop: 
   return { start: fix(get(s.start), step < 0 ? upper : lower), stop: fix(get(s.stop), step < 0 ? lower : upper), step };
 }
 
-function seqGetItem(self: PyObject, items: PyValue[], key: PyValue, ctx: Ctx, make: (xs: PyValue[]) => PyValue): PyValue {
-  void ctx;
+function seqGetItem(self: PyObject, items: PyValue[], key: PyValue, _ctx: Ctx, make: (xs: PyValue[]) => PyValue): PyValue {
   if (key instanceof PySlice) {
     const { start, stop, step } = sliceIndicesOf(key, items.length);
     const out: PyValue[] = [];

@@ -7,7 +7,7 @@ import { budgetIntDigits, budgetItems } from '../../core/memory';
 import { PyArray } from '../numpy/arrays';
 import { PyException, typeError, valueError } from './errors';
 import type { BinOp } from '../numpy/binop';
-import { type Ctx, PyList, PyObject, PyTuple, type PyValue, str, typeName } from './objects';
+import { type Ctx, PyList, PyObject, PyTuple, type PyValue, typeName } from './objects';
 
 export const NOT_IMPLEMENTED = new (class extends PyObject {
   get typeName(): string {
@@ -22,7 +22,7 @@ export function identical(a: PyValue, b: PyValue): boolean {
 }
 
 /** Python's arithmetic on int/float/bool/str/tuple/list; NOT_IMPLEMENTED when it does not apply. */
-export function pyArith(op: BinOp, l: PyValue, r: PyValue, ctx: Ctx): PyValue {
+export function pyArith(op: BinOp, l: PyValue, r: PyValue, _ctx: Ctx): PyValue {
   const asNum = (v: PyValue): bigint | number | null => (typeof v === 'boolean' ? (v ? 1n : 0n) : typeof v === 'bigint' || typeof v === 'number' ? v : null);
   const a = asNum(l);
   const b = asNum(r);
@@ -120,6 +120,5 @@ export function pyArith(op: BinOp, l: PyValue, r: PyValue, ctx: Ctx): PyValue {
     if (s instanceof PyList) return new PyList(Array.from({ length: Math.max(0, n) }, () => s.items).flat());
   }
   if (op === '%' && typeof l === 'string') return NOT_IMPLEMENTED;
-  void ctx;
   return NOT_IMPLEMENTED;
 }
