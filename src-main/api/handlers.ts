@@ -34,7 +34,7 @@ import {
   type ArraySummary,
   type ByteLocation,
   type BytesWindow,
-  type DataModelName,
+  type DataModelId,
   type DTypeInfo,
   type ElementInfo,
   type FieldSpan,
@@ -67,7 +67,7 @@ interface OpenedArray {
   /** .npz members: the archive's directory and which member this is */
   npz: NpzInfo | null;
   /** An array bound to a name in the console: the name, and the console's data model. */
-  console?: { name: string; model: DataModelName };
+  console?: { name: string; model: DataModelId };
   close(): void;
 }
 
@@ -88,7 +88,7 @@ export interface Handlers extends StridescopeApi {
   dispose(): void;
 }
 
-export function platformModel(): DataModelName {
+export function platformModel(): DataModelId {
   if (process.platform === 'win32') return 'llp64';
   return process.arch === 'ia32' || process.arch === 'arm' ? 'ilp32' : 'lp64';
 }

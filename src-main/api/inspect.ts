@@ -8,10 +8,10 @@ import { NDArray } from '../core/ndarray';
 import { valueToJSON } from '../core/dtype';
 import { CtypesView } from '../core/ctypes';
 import { reinterpretBytes } from '../core/reinterpret';
-import type { CanonicalModelName } from '../core/ctypeModel';
+import type { DataModelName } from '../core/ctypeModel';
+import type { DataModelId } from './contract';
 
 /** Model names as the CLI and the IPC contract spell them. */
-export type ModelName = Lowercase<CanonicalModelName>;
 import { unravelIndex, walkOffsets } from '../core/layout';
 import type { FileSource } from '../formats/fileSource';
 
@@ -120,13 +120,13 @@ export function walkArray(view: NDArray, start: number, limit: number): WalkJSON
 
 export interface ReinterpretJSON {
   offset: number;
-  model: ModelName;
+  model: DataModelId;
   bytes: string;
   values: Record<string, { size: number; le: unknown; be: unknown }>;
 }
 
 /** One value of every C type read at `offset` of a file, both byte orders (the bytes are read once, 16 at most). */
-export function reinterpretAt(src: FileSource, offset: number, model: ModelName): ReinterpretJSON {
+export function reinterpretAt(src: FileSource, offset: number, model: DataModelId): ReinterpretJSON {
   const length = Math.max(0, Math.min(16, src.size - offset));
   const bytes = src.read(offset, length);
   return {

@@ -6,7 +6,7 @@ import { runScript } from './run';
 import { mapFile } from '../platform/mappedMemory';
 import { DType } from '../core/dtype';
 import { evaluateViewExpr } from '../core/viewexpr';
-import type { ModelName } from '../api/inspect';
+import type { DataModelId } from '../api/contract';
 import { seedExample } from '../core/example';
 import { CtypesView } from '../core/ctypes';
 import type { NDArray } from '../core/ndarray';
@@ -68,7 +68,7 @@ export function parseCount(name: string, text: string | undefined, fallback: num
   return n;
 }
 
-function parseModel(text: string | undefined): ModelName {
+function parseModel(text: string | undefined): DataModelId {
   const model = (text ?? 'lp64').toLowerCase();
   if (model !== 'lp64' && model !== 'llp64' && model !== 'ilp32') throw new ArgumentError(`--model must be lp64, llp64 or ilp32, got '${text}'`);
   return model;

@@ -28,11 +28,10 @@ import { ArgumentError } from './errors';
 import { pyBytesRepr, pyFloatRepr } from './python/repr';
 
 /** The canonical model names. */
-export type CanonicalModelName = 'LP64' | 'LLP64' | 'ILP32';
+export type DataModelName = 'LP64' | 'LLP64' | 'ILP32';
 /** Accepted spellings (the IPC contract uses lower case). */
-export type DataModelName = CanonicalModelName | Lowercase<CanonicalModelName>;
 /** Anything that names a model. */
-export type ModelSpec = DataModelName | DataModel;
+export type ModelSpec = DataModelName | Lowercase<DataModelName> | DataModel;
 
 /** Every type name a caller may ask for (the names `ctypes` exports). */
 export const CTYPE_NAMES = [
@@ -83,7 +82,7 @@ export interface CType {
   readonly isFloat: boolean;
   /** False for `c_longdouble` on LP64: size is known, value decoding is not attempted. */
   readonly readable: boolean;
-  readonly model: CanonicalModelName;
+  readonly model: DataModelName;
 }
 
 /** `ctypes.POINTER(T)`: named `LP_<T's name>`. */
@@ -93,7 +92,7 @@ export interface CPointerType {
   readonly target: CType;
   readonly size: number;
   readonly alignment: number;
-  readonly model: CanonicalModelName;
+  readonly model: DataModelName;
 }
 
 /** A value held by a simple C type: numbers for integers up to 4 bytes, bigint for 8-byte integers and
@@ -110,14 +109,14 @@ interface Spec {
 }
 
 export class DataModel {
-  readonly name: CanonicalModelName;
+  readonly name: DataModelName;
   readonly pointerSize: number;
   private readonly types = new Map<string, CType>();
   private readonly pointers = new Map<string, CPointerType>();
   /** numpy.ctypeslib.c_intp on this model. */
   readonly intp: CType;
 
-  constructor(name: CanonicalModelName) {
+  constructor(name: DataModelName) {
     this.name = name;
     const longSize = name === 'LP64' ? 8 : 4;
     const ptrSize = name === 'ILP32' ? 4 : 8;

@@ -13,7 +13,7 @@
  */
 import { ArgumentError } from './errors';
 import { floatJSON, halfToNumber } from './floats';
-import { dataModel, decodeC, type CanonicalModelName, type CType, type ModelSpec } from './ctypeModel';
+import { dataModel, decodeC, type DataModelName, type CType, type ModelSpec } from './ctypeModel';
 
 /** The C types the panel shows, in display order. */
 export const REINTERPRET_CTYPES = [
@@ -46,7 +46,7 @@ export interface ReinterpretValue {
 
 export interface Reinterpretation {
   offset: number;
-  model: CanonicalModelName;
+  model: DataModelName;
   /** bytes available from offset (at most 16 are ever needed) */
   available: number;
   values: Record<ReinterpretTypeName, ReinterpretValue>;

@@ -4,20 +4,20 @@
  * ufuncs.ts).
  */
 import { DType } from '../../core/dtype';
-import type { CanonicalModelName } from '../../core/ctypeModel';
+import type { DataModelName } from '../../core/ctypeModel';
 
 /** NumPy's default integer (np.int_ == np.intp in NumPy 2): 8 bytes except on ILP32. */
-export function defaultIntDType(model: CanonicalModelName): DType {
+export function defaultIntDType(model: DataModelName): DType {
   return DType.parse(model === 'ILP32' ? 'int32' : 'int64');
 }
 
 /** C long (np.long, 'l'): 8 bytes only on LP64. */
-export function longDType(model: CanonicalModelName, unsigned = false): DType {
+export function longDType(model: DataModelName, unsigned = false): DType {
   return DType.parse(`${unsigned ? 'u' : 'i'}${model === 'LP64' ? 8 : 4}`);
 }
 
 /** A dtype spec string resolved under the data model: the platform-dependent names first, then DType.parse. */
-export function parseDTypeString(spec: string, model: CanonicalModelName): DType {
+export function parseDTypeString(spec: string, model: DataModelName): DType {
   const m = /^([<>=|]?)(.*)$/.exec(spec)!;
   const order = m[1];
   const body = m[2];

@@ -10,7 +10,7 @@
  * threshold 1000, edgeitems 3, precision 8, floatmode 'maxprec'); only the displayed elements are read, so
  * the repr of a 1e6-element memmap touches a few dozen bytes.
  */
-import type { CanonicalModelName } from '../../core/ctypeModel';
+import type { DataModelName } from '../../core/ctypeModel';
 import type { DType, Value, Complex } from '../../core/dtype';
 import type { NDArray } from '../../core/ndarray';
 import { pyBytesRepr, pyStrRepr, pyTupleRepr } from '../../core/python/repr';
@@ -25,7 +25,7 @@ const EDGE = 3;
 const floatBits = (d: DType): 16 | 32 | 64 => (d.itemsize === 2 ? 16 : d.itemsize === 4 ? 32 : 64);
 
 /** NumPy's `dtype_is_implied`: the dtypes an array repr leaves out. */
-export function dtypeIsImplied(d: DType, model: CanonicalModelName): boolean {
+export function dtypeIsImplied(d: DType, model: DataModelName): boolean {
   if (!d.isNative || d.fields) return false;
   if (d.kind === 'b') return true;
   if (d.kind === 'f' && d.itemsize === 8) return true;
@@ -207,7 +207,7 @@ function formatArray(
 
 
 /** repr(arr) for class `array` (ndarray) or `memmap`. */
-export function arrayRepr(a: NDArray, className: string, model: CanonicalModelName): string {
+export function arrayRepr(a: NDArray, className: string, model: DataModelName): string {
   const prefix = `${className}(`;
   const summarize = a.size > THRESHOLD;
   let lst: string;

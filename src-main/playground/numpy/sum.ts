@@ -5,7 +5,7 @@
 import { DType } from '../../core/dtype';
 import { halfToNumber, numberToHalf } from '../../core/floats';
 import { NDArray } from '../../core/ndarray';
-import type { CanonicalModelName } from '../../core/ctypeModel';
+import type { DataModelName } from '../../core/ctypeModel';
 import { PyException } from '../runtime/errors';
 import { defaultIntDType, isIntKind, native } from './dtypes';
 import { arrayFromBigInts, arrayFromNumbers, bigValues, maxAbs, readFlat, TWO53 } from './flat';
@@ -32,7 +32,7 @@ export function pairwiseSum(a: Float64Array, start: number, n: number, stride: n
 }
 
 /** The dtype NumPy's sum gives: small ints widen to the default (u)int; floats keep theirs. */
-export function sumDType(d: DType, model: CanonicalModelName): DType {
+export function sumDType(d: DType, model: DataModelName): DType {
   const di = defaultIntDType(model);
   if (d.kind === 'b') return di;
   if (d.kind === 'i') return d.itemsize < di.itemsize ? di : native(d);

@@ -12,7 +12,7 @@ import { DType } from '../../core/dtype';
 import { halfToNumber, numberToHalf } from '../../core/floats';
 import { size as shapeSize } from '../../core/layout';
 import { NDArray } from '../../core/ndarray';
-import type { CanonicalModelName } from '../../core/ctypeModel';
+import type { DataModelName } from '../../core/ctypeModel';
 import { PyException, typeError, valueError } from '../runtime/errors';
 import { fastBinary } from './fastufunc';
 import { arrayFromBigInts, arrayFromNumbers, bigValues, broadcastShapes, expand, type Flat, maxAbs, readFlat, TWO53 } from './flat';
@@ -28,7 +28,7 @@ function intRange(d: DType): [bigint, bigint] {
 }
 
 /** The dtype a weak Python scalar takes next to an array of dtype `d` (NEP 50), checking int range. */
-function weakDType(v: bigint | number | boolean, d: DType, model: CanonicalModelName): DType {
+function weakDType(v: bigint | number | boolean, d: DType, model: DataModelName): DType {
   if (typeof v === 'boolean') return d.kind === 'b' ? d : d;
   if (typeof v === 'bigint') {
     if (d.kind === 'b') return defaultIntDType(model);
@@ -42,14 +42,14 @@ function weakDType(v: bigint | number | boolean, d: DType, model: CanonicalModel
   return DType.parse('float64');
 }
 
-function pyScalarDType(v: bigint | number | boolean, model: CanonicalModelName): DType {
+function pyScalarDType(v: bigint | number | boolean, model: DataModelName): DType {
   if (typeof v === 'boolean') return DType.parse('bool');
   if (typeof v === 'bigint') return defaultIntDType(model);
   return DType.parse('float64');
 }
 
 /** The operation dtype and result dtype of `a op b`. */
-export function resolveBinary(op: BinOp, a: Operand, b: Operand, model: CanonicalModelName): { opType: DType; outType: DType } {
+export function resolveBinary(op: BinOp, a: Operand, b: Operand, model: DataModelName): { opType: DType; outType: DType } {
   let da: DType;
   let db: DType;
   if (a.kind === 'array' && b.kind === 'array') {
@@ -94,7 +94,7 @@ function ufuncTypeError(op: BinOp, _a: DType, _b: DType): PyException {
   );
 }
 
-function flatOf(o: Operand, model: CanonicalModelName): Flat {
+function flatOf(o: Operand, model: DataModelName): Flat {
   if (o.kind === 'array') return readFlat(o.arr);
   const v = o.value;
   const f = new Float64Array(1);
@@ -108,7 +108,7 @@ function flatOf(o: Operand, model: CanonicalModelName): Flat {
  * `a op b` as NumPy computes it: broadcast, promote, compute, wrap integers, report division by zero and
  * invalid values as NumPy's RuntimeWarnings.
  */
-export function binaryUfunc(op: BinOp, a: Operand, b: Operand, model: CanonicalModelName, label: string): UfuncResult {
+export function binaryUfunc(op: BinOp, a: Operand, b: Operand, model: DataModelName, label: string): UfuncResult {
   const { opType, outType } = resolveBinary(op, a, b, model);
   return fastBinary(op, a, b, opType, outType, label) ?? binaryUfuncGeneric(op, a, b, model, label);
 }
@@ -118,7 +118,7 @@ export function binaryUfunc(op: BinOp, a: Operand, b: Operand, model: CanonicalM
  * (fastufunc.ts) gives the same results on typed arrays for everything but float16, empty arrays and the
  * 64-bit integer operations it hands back here.
  */
-export function binaryUfuncGeneric(op: BinOp, a: Operand, b: Operand, model: CanonicalModelName, label: string): UfuncResult {
+export function binaryUfuncGeneric(op: BinOp, a: Operand, b: Operand, model: DataModelName, label: string): UfuncResult {
   const { opType, outType } = resolveBinary(op, a, b, model);
   const fa = flatOf(a, model);
   const fb = flatOf(b, model);

@@ -15,7 +15,7 @@
  * assignments), warnings as `<stdin>:1: RuntimeWarning: ...`, and tracebacks for errors, after which the next
  * input runs.
  */
-import { type CanonicalModelName, type DataModel, dataModel, type ModelSpec } from '../../core/ctypeModel';
+import { type DataModelName, type DataModel, dataModel, type ModelSpec } from '../../core/ctypeModel';
 import { LifetimeRegistry } from '../../core/lifetime';
 import { type AllocationBudget, withAllocationBudget } from '../../core/memory';
 import type { NDArray } from '../../core/ndarray';
@@ -34,11 +34,9 @@ import type { FilePolicy } from './files';
 import { installBuiltins } from './builtins';
 import { identical, NOT_IMPLEMENTED, pyArith } from './pyops';
 
-export type ModelOption = ModelSpec;
-
 export interface PlaygroundOptions {
   /** Data model: LP64 (Linux/macOS, default), LLP64 (64-bit Windows), ILP32 (32-bit Windows). */
-  model?: ModelOption;
+  model?: ModelSpec;
   /** Maps files for np.load(mmap_mode=...), np.memmap and (copying) np.load: platform/mappedMemory's mapFile. */
   mapper?: Mapper;
   fs?: RawFileSystem;
@@ -82,7 +80,7 @@ interface Binding {
 
 export class Playground implements Ctx {
   readonly model: DataModel;
-  readonly modelName: CanonicalModelName;
+  readonly modelName: DataModelName;
   readonly registry = new LifetimeRegistry();
   readonly mapper?: Mapper;
   readonly fs?: RawFileSystem;

@@ -8,7 +8,7 @@
  * by (an NDArray, a CtypesView, a CPointer, or the container itself). Names, containers and the evaluator's
  * per-statement stack retain nodes; dropping the last reference frees the memory, as CPython's refcounting does.
  */
-import type { CanonicalModelName, DataModel } from '../../core/ctypeModel';
+import type { DataModelName, DataModel } from '../../core/ctypeModel';
 import type { LifetimeRegistry } from '../../core/lifetime';
 import type { Mapper } from '../../formats/npy';
 import type { RawFileSystem } from '../../formats/rawMemmap';
@@ -20,7 +20,7 @@ export type PyValue = null | boolean | bigint | number | string | Uint8Array | P
 /** What objects need of the running interpreter. */
 export interface Ctx {
   readonly model: DataModel;
-  readonly modelName: CanonicalModelName;
+  readonly modelName: DataModelName;
   readonly registry: LifetimeRegistry;
   /** Source text of the expression being evaluated (labels of new allocations). */
   readonly label: string;
