@@ -8,7 +8,6 @@ import { NDArray } from '../core/ndarray';
 import { valueToJSON } from '../core/dtype';
 import { CtypesView } from '../core/ctypes';
 import { reinterpretBytes } from '../core/reinterpret';
-import type { DataModelName } from '../core/ctypeModel';
 import type { DataModelId } from './contract';
 
 /** Model names as the CLI and the IPC contract spell them. */
