@@ -46,3 +46,21 @@ export function floorDivNonZero(a: number, b: number): number {
   if (div - floordiv > 0.5) floordiv += 1;
   return floordiv;
 }
+
+/** A comparison operator on two numbers (ints as BigInt or numbers, floats as numbers), as Python and NumPy compare. */
+export function compareNumbers(op: BinOp, a: number | bigint, b: number | bigint): boolean {
+  switch (op) {
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+    case '==':
+      return a === b;
+    default:
+      return a !== b;
+  }
+}

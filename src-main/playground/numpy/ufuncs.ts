@@ -16,7 +16,7 @@ import type { DataModelName } from '../../core/ctypeModel';
 import { PyException, typeError, valueError } from '../runtime/errors';
 import { fastBinary } from './fastufunc';
 import { arrayFromBigInts, arrayFromNumbers, bigValues, broadcastShapes, expand, type Flat, maxAbs, readFlat, TWO53 } from './flat';
-import { type BinOp, COMPARE, floorDivNonZero, floorModNonZero, type Operand, UFUNC_NAME, type UfuncResult } from './binop';
+import { type BinOp, COMPARE, compareNumbers, floorDivNonZero, floorModNonZero, type Operand, UFUNC_NAME, type UfuncResult } from './binop';
 import { defaultIntDType, isIntKind, isNumericKind, native, promoteTypes } from './dtypes';
 import { arrayFromFlat } from './casting';
 
@@ -263,13 +263,13 @@ export function binaryUfuncGeneric(op: BinOp, a: Operand, b: Operand, model: Dat
     if (bigInputs && isIntKind(opType)) {
       const xa = expand(Array.from(bigValues(fa)), fa.shape, shape, (k) => new Array<bigint>(k));
       const ya = expand(Array.from(bigValues(fb)), fb.shape, shape, (k) => new Array<bigint>(k));
-      for (let i = 0; i < n; i++) r[i] = cmp(op, xa[i], ya[i]) ? 1 : 0;
+      for (let i = 0; i < n; i++) r[i] = compareNumbers(op, xa[i], ya[i]) ? 1 : 0;
     } else {
       const x = expand(fa.f, fa.shape, shape, mk);
       const y = expand(fb.f, fb.shape, shape, mk);
       const xr = roundTo(x, opType);
       const yr = roundTo(y, opType);
-      for (let i = 0; i < n; i++) r[i] = cmp(op, xr[i], yr[i]) ? 1 : 0;
+      for (let i = 0; i < n; i++) r[i] = compareNumbers(op, xr[i], yr[i]) ? 1 : 0;
     }
     return { arr: arrayFromNumbers(outType, shape, r, label), warnings: [] };
   }
@@ -336,23 +336,6 @@ export function binaryUfuncGeneric(op: BinOp, a: Operand, b: Operand, model: Dat
     }
   }
   return { arr: arrayFromNumbers(outType, shape, out, label), warnings: finish() };
-}
-
-function cmp(op: BinOp, a: number | bigint, b: number | bigint): boolean {
-  switch (op) {
-    case '<':
-      return a < b;
-    case '<=':
-      return a <= b;
-    case '>':
-      return a > b;
-    case '>=':
-      return a >= b;
-    case '==':
-      return a === b;
-    default:
-      return a !== b;
-  }
 }
 
 /** Round values to the precision of a float dtype (float32/float16 results are computed in double). */

@@ -26,7 +26,7 @@ import { arrayType, PyCArrayType, PyCSimpleType } from '../ctypes/cobjects';
 import { nameError, PyException, PySyntaxError, toPyException, typeError, valueError } from './errors';
 import { ctypesModule, numpyModule } from '../numpy/modules';
 import { binaryUfunc, unaryUfunc } from '../numpy/ufuncs';
-import { type BinOp, type Operand, UFUNC_NAME } from '../numpy/binop';
+import { type BinOp, compareNumbers, type Operand, UFUNC_NAME } from '../numpy/binop';
 import { type Ctx, Ellipsis, indexValue, type Kwargs, nodeOf, PyBuiltin, PyDict, pyEquals, PyList, PyModule, PyObject, PySlice, PyTuple, type PyValue, repr, truthy, typeName } from './objects';
 import { type Expr, isIncomplete, parse, type Stmt } from '../language/parser';
 import { splitInputs } from '../language/tokenizer';
@@ -735,24 +735,12 @@ export class Playground implements Ctx {
     const num = (v: PyValue): number | bigint | null => (typeof v === 'boolean' ? (v ? 1n : 0n) : typeof v === 'bigint' || typeof v === 'number' ? v : null);
     const a = num(l);
     const b = num(r);
-    if (a !== null && b !== null) {
-      switch (op) {
-        case '<':
-          return a < b;
-        case '<=':
-          return a <= b;
-        case '>':
-          return a > b;
-        case '>=':
-          return a >= b;
-      }
-    }
+    if (a !== null && b !== null && (op === '<' || op === '<=' || op === '>' || op === '>=')) return compareNumbers(op, a, b);
     if (typeof l === 'string' && typeof r === 'string') {
       return op === '<' ? l < r : op === '<=' ? l <= r : op === '>' ? l > r : l >= r;
     }
     throw typeError(`'${op}' not supported between instances of '${typeName(l)}' and '${typeName(r)}'`);
   }
-
 
   /** The current data model's name ('LP64' ...). */
   get modelLabel(): string {
