@@ -57,6 +57,8 @@ export default defineConfig({
   },
   renderer: {
     root: 'src-renderer',
+    // the renderer reaches the IPC contract (types only) through one alias, also set in tsconfig.json and vitest.config.ts
+    resolve: { alias: { '@contract': resolve(__dirname, 'src-main/api/contract.ts') } },
     build: {
       outDir: 'out/renderer',
       rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },

@@ -3,7 +3,7 @@
  * `benchPlayground()` runs each statement several times in a fresh REPL state and reports medians (ms).
  * Run alone: `npx tsx bench/playground.ts`.
  */
-import { Playground } from '../src-main/playground/interpreter';
+import { Playground } from '../src-main/playground/runtime/interpreter';
 import { median } from './stats';
 
 export interface PlaygroundBench {

@@ -25,6 +25,7 @@ function imports(file: string): { spec: string; typeOnly: boolean }[] {
 
 /** Which layer a resolved import lands in ('' for a package). */
 function layerOf(from: string, spec: string): string {
+  if (spec === '@contract') return 'api';
   if (!spec.startsWith('.')) return spec.startsWith('node:') ? 'node' : `pkg:${spec.split('/')[0]}`;
   const target = relative(ROOT, resolve(dirname(from), spec));
   const [top, sub] = target.split(/[\\/]/);
@@ -33,7 +34,7 @@ function layerOf(from: string, spec: string): string {
 
 const ALLOWED: Record<string, (layer: string) => boolean> = {
   core: (l) => l === 'core',
-  formats: (l) => ['core', 'formats', 'node', 'pkg:fflate'].includes(l),
+  formats: (l) => ['core', 'formats', 'node', 'pkg:fflate'].includes(l), // node: only in fileSource.ts (checked below)
   platform: (l) => ['core', 'formats', 'platform', 'node', 'pkg:koffi'].includes(l),
   playground: (l) => ['core', 'formats', 'platform', 'playground', 'node'].includes(l),
   api: (l) => ['core', 'formats', 'platform', 'playground', 'api', 'node'].includes(l),
@@ -61,7 +62,7 @@ describe('imports go one way', () => {
       for (const { spec, typeOnly } of imports(f)) {
         const l = layerOf(f, spec);
         if (l === 'src-renderer' || l.startsWith('pkg:react') || l === 'pkg:react-dom') continue;
-        if (l === 'api' && typeOnly && spec.endsWith('api/contract')) continue;
+        if (spec === '@contract' && typeOnly) continue;
         bad.push(`${relative(ROOT, f)} imports ${typeOnly ? 'type ' : ''}${spec} (${l})`);
       }
     }
@@ -73,4 +74,48 @@ test('the contract (self-contained, for the renderer) lists the same C types the
   const { C_TYPES } = await import('../src-main/api/contract');
   const { REINTERPRET_CTYPES } = await import('../src-main/core/reinterpret');
   expect([...C_TYPES]).toEqual([...REINTERPRET_CTYPES]);
+});
+
+test("formats/ touches the file system only through its file-source module", () => {
+  const bad: string[] = [];
+  for (const f of files(join(ROOT, 'src-main', 'formats'))) {
+    if (f.endsWith(join('formats', 'fileSource.ts'))) continue;
+    for (const { spec } of imports(f)) if (spec.startsWith('node:')) bad.push(`${relative(ROOT, f)} imports ${spec}`);
+  }
+  expect(bad).toEqual([]);
+});
+
+/** The file an import names, or null for a package (the '@contract' alias names the contract). */
+function resolveImport(from: string, spec: string): string | null {
+  const base = spec === '@contract' ? join(ROOT, 'src-main/api/contract') : spec.startsWith('.') ? resolve(dirname(from), spec) : null;
+  if (base === null) return null;
+  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')]) {
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not this one
+    }
+  }
+  return null;
+}
+
+test('no import cycles: the files of src-main and src-renderer import each other in one direction only', () => {
+  const all = [...files(join(ROOT, 'src-main')), ...files(join(ROOT, 'src-renderer'))];
+  const edges = new Map(all.map((f) => [f, imports(f).map(({ spec }) => resolveImport(f, spec)).filter((t): t is string => t !== null)]));
+  // depth-first search; a back edge to a file on the stack is a cycle, reported as the files around it
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const cycles: string[] = [];
+  const visit = (f: string): void => {
+    state.set(f, 'open');
+    stack.push(f);
+    for (const t of edges.get(f) ?? []) {
+      if (state.get(t) === 'open') cycles.push([...stack.slice(stack.indexOf(t)), t].map((x) => relative(ROOT, x)).join(' -> '));
+      else if (!state.has(t)) visit(t);
+    }
+    stack.pop();
+    state.set(f, 'done');
+  };
+  for (const f of all) if (!state.has(f)) visit(f);
+  expect(cycles).toEqual([]);
 });

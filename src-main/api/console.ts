@@ -8,18 +8,18 @@
  *    walk, Reinterpret and Kernels panes show them; a name rebound or deleted takes its listing away;
  *  - the Lifetime pane reads the session's registry: allocations, who holds what, and the warnings — every
  *    refused read of freed memory, and every name holding a bare address into freed memory;
- *  - files: see playground/files.ts (`sandboxFiles`): relative names stay in the session's working directory,
+ *  - files: see playground/runtime/files.ts (`sandboxFiles`): relative names stay in the session's working directory,
  *    writes happen only there.
  * Handlers own validation; this module trusts its (already checked) arguments.
  */
 import type { NDArray } from '../core/ndarray';
 import { AllocationBudget, type BudgetLimits } from '../core/memory';
 import type { Mapper } from '../formats/npy';
-import { Playground } from '../playground/interpreter';
-import { isIncomplete } from '../playground/parser';
-import { splitInputs } from '../playground/tokenizer';
-import { sandboxFiles } from '../playground/files';
-import { typeName, type PyValue } from '../playground/objects';
+import { Playground } from '../playground/runtime/interpreter';
+import { isIncomplete } from '../playground/language/parser';
+import { splitInputs } from '../playground/language/tokenizer';
+import { sandboxFiles } from '../playground/runtime/files';
+import { typeName, type PyValue } from '../playground/runtime/objects';
 import { TOUR, type TourStep } from '../playground/tour';
 import { reportOf } from './explain';
 import type {
@@ -30,7 +30,7 @@ import type {
   ConsoleResetOptions,
   ConsoleRunResult,
   ConsoleSessionInfo,
-  DataModelName,
+  DataModelId,
   LifetimeReport,
   LifetimeStatement,
   LifetimeWarning,
@@ -41,7 +41,7 @@ import type {
 /** What the console needs of the handlers' session of opened arrays. */
 export interface ConsoleHost {
   /** List a console array (its bytes: the whole allocation it lives in). */
-  add(name: string, array: NDArray, model: DataModelName): ArrayId;
+  add(name: string, array: NDArray, model: DataModelId): ArrayId;
   /** Take a listing away (the name was rebound or deleted, or the session reset). */
   remove(id: ArrayId): void;
   /** Still listed? (the session evicts the oldest arrays when too many are open) */
@@ -53,7 +53,7 @@ export interface ConsoleOptions {
   /** The session's working directory (created by the caller's `dir()` when first needed). */
   dir: () => string;
   mapper: Mapper;
-  model: DataModelName;
+  model: DataModelId;
   host: ConsoleHost;
   /** The session's memory budget (core/memory's DEFAULT_BUDGET when absent): arrays, lists, ints. */
   budget?: Partial<BudgetLimits>;
@@ -66,7 +66,7 @@ function stepInfo(s: TourStep): TourStepInfo {
     seed: s.seed,
     explain: s.explain,
     pane: s.pane,
-    model: String(s.model).toLowerCase() as DataModelName,
+    model: String(s.model).toLowerCase() as DataModelId,
     ctypes: s.ctypes ?? true,
     setup: [...s.setup],
     code: [...s.code],
@@ -78,7 +78,7 @@ export const TOUR_STEPS: readonly TourStepInfo[] = TOUR.map(stepInfo);
 
 export class ConsoleSession {
   private pg!: Playground;
-  private model: DataModelName;
+  private model: DataModelId;
   private ctypes = true;
   private line = 1;
   private statementCount = 0;

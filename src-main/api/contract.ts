@@ -45,7 +45,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 export type ArrayId = string;
 
 /** C data models: c_long is 8 bytes under LP64 (Linux, macOS), 4 under LLP64 (Windows) and ILP32. */
-export type DataModelName = 'lp64' | 'llp64' | 'ilp32';
+export type DataModelId = 'lp64' | 'llp64' | 'ilp32';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Limits main enforces (exported so the renderer asks for windows it knows are allowed)
@@ -177,7 +177,7 @@ export interface ArraySummary {
   /** 'mapped' when the data is an OS file mapping, 'owned' for a process buffer */
   memoryKind: 'owned' | 'mapped';
   /** the platform's data model (what c_long means here) */
-  platformModel: DataModelName;
+  platformModel: DataModelId;
   /** For an .npz member: every member of the archive (for the member picker) and which one this is; else null. */
   npz: NpzInfo | null;
 }
@@ -310,7 +310,7 @@ export interface ReinterpretValue {
 
 export interface ReinterpretResult {
   offset: number;
-  model: DataModelName;
+  model: DataModelId;
   bytes: string;
   /** c_byte … c_double, float16, complex64, complex128 (as the CLI names them) */
   values: Record<string, ReinterpretValue>;
@@ -324,7 +324,7 @@ export interface PointerRequest {
   /** view expression on the array named `a` (default "a") whose ctypes.data is the pointer */
   expression?: string;
   ctype: CTypeName;
-  model: DataModelName;
+  model: DataModelId;
   /** ptr[index]; 0 is `.contents` */
   index: number;
 }
@@ -337,7 +337,7 @@ export interface PointerResult {
   value: unknown;
   ctype: CTypeName;
   size: number;
-  model: DataModelName;
+  model: DataModelId;
   /** the address read, hex */
   address: string;
   /** file offset of the first byte read */
@@ -451,7 +451,7 @@ export interface ConsoleArray {
 }
 
 export interface ConsoleSessionInfo {
-  model: DataModelName;
+  model: DataModelId;
   /** false: NumPy without the ctypes module (the seed's fallback) */
   ctypes: boolean;
   /** where relative file names resolve, and the only place np.save / np.memmap may write */
@@ -477,7 +477,7 @@ export interface ConsoleRunResult {
 }
 
 export interface ConsoleResetOptions {
-  model?: DataModelName;
+  model?: DataModelId;
   ctypes?: boolean;
 }
 
@@ -489,7 +489,7 @@ export interface TourStepInfo {
   seed: string;
   explain: string;
   pane: TourPaneName;
-  model: DataModelName;
+  model: DataModelId;
   ctypes: boolean;
   /** run first, quietly (the state the step needs) */
   setup: string[];
@@ -518,7 +518,7 @@ export interface TourRunResult {
 export interface AppInfo {
   version: string;
   platform: string;
-  model: DataModelName;
+  model: DataModelId;
   limits: typeof LIMITS;
   /** whether a native open dialog is available (false in the browser test bridge) */
   canShowDialog: boolean;
@@ -541,7 +541,7 @@ export interface StridescopeApi {
   locateIndex(id: ArrayId, index: number[]): Promise<Result<ElementInfo>>;
   evalView(id: ArrayId, expression: string): Promise<Result<ViewInfo>>;
   walk(id: ArrayId, expression: string, start: number, count: number): Promise<Result<WalkWindow>>;
-  reinterpret(id: ArrayId, fileOffset: number, model: DataModelName): Promise<Result<ReinterpretResult>>;
+  reinterpret(id: ArrayId, fileOffset: number, model: DataModelId): Promise<Result<ReinterpretResult>>;
   pointer(request: PointerRequest): Promise<Result<PointerResult>>;
   lifetime(scenario: LifetimeScenarioName | null): Promise<Result<LifetimeReport>>;
   listKernels(): Promise<Result<KernelInfo[]>>;
@@ -592,7 +592,6 @@ export const API_METHODS = [
 // Compile-time check that API_METHODS lists every method exactly.
 type _Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
 const _allListed: _Missing extends never ? true : never = true;
-void _allListed;
 
 /** The IPC channel of a method. */
 export function channel(method: ApiMethod): string {

@@ -17,7 +17,7 @@ import type { Mapper } from '../formats/npy';
 import type {
   CTypeName,
   CtypesInfo,
-  DataModelName,
+  DataModelId,
   KernelInfo,
   LifetimeReport,
   LifetimeScenarioName,
@@ -30,7 +30,7 @@ function hex(a: bigint): string {
   return '0x' + a.toString(16);
 }
 
-export function describeCtypes(arr: NDArray, name: string, model: DataModelName): CtypesInfo {
+export function describeCtypes(arr: NDArray, name: string, model: DataModelId): CtypesInfo {
   const ct = new CtypesView(arr, { model });
   const shape = ct.shape;
   return {
@@ -49,7 +49,7 @@ export interface PointerAsk {
   name: string;
   expression: string;
   ctype: CTypeName;
-  model: DataModelName;
+  model: DataModelId;
   index: number;
   fileOffsetOf: (memoryOffset: number) => number;
 }

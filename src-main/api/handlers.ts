@@ -6,22 +6,21 @@
  * every answer is a `Result`: errors (the core's typed errors, or anything unexpected) become data, never throws.
  * The renderer can only ask for bounded windows of arrays it was given: there is no way to name an address.
  */
-import { basename } from 'node:path';
 import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { StridescopeError, ArgumentError, BoundsError } from '../core/errors';
 import { valueToJSON, type DType } from '../core/dtype';
 import { NDArray } from '../core/ndarray';
-import { elementAt, elementOffset } from '../core/layout';
+import { elementAt, elementOffset, unravelIndex } from '../core/layout';
 import { seedExample, EXAMPLE_LABEL } from '../core/example';
 import { evaluateViewExpr } from '../core/viewexpr';
-import { openArrayFile } from '../formats/load';
-import { openFileSource, type FileSource } from '../formats/fileSource';
-import { npyHeaderBytes, readNpyHeader, type NpyHeader } from '../formats/npy';
+import type { FileSource } from '../formats/fileSource';
+import { npyHeaderBytes, readNpyHeader } from '../formats/npy';
 import { mapFile, installRealAddresses } from '../platform/mappedMemory';
 import { runKernel, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
-import { inspectArray, hexAddress, headerDescr, reinterpretAt, unravelIndex } from './inspect';
+import { inspectArray, hexAddress, headerDescr, reinterpretAt } from './inspect';
+import { imageSpace, npyHeaderParts, openForInspection, spaceSource, type ByteSpace } from './openForInspection';
 import { describeCtypes, readPointer, runLifetimeScenario, reportOf, kernelCatalog } from './explain';
 import { LifetimeRegistry } from '../core/lifetime';
 import { adoptArray } from '../core/ctypes';
@@ -35,11 +34,10 @@ import {
   type ArraySummary,
   type ByteLocation,
   type BytesWindow,
-  type DataModelName,
+  type DataModelId,
   type DTypeInfo,
   type ElementInfo,
   type FieldSpan,
-  type HeaderPart,
   type KernelInfo,
   type KernelRun,
   type LifetimeReport,
@@ -55,12 +53,6 @@ import {
   type OpenRequest,
 } from './contract';
 
-/** The byte space the Bytes view shows: the whole file (or, for the example, its .npy image). */
-interface ByteSpace {
-  size: number;
-  read(offset: number, length: number): Uint8Array;
-}
-
 interface OpenedArray {
   id: ArrayId;
   label: string;
@@ -75,7 +67,7 @@ interface OpenedArray {
   /** .npz members: the archive's directory and which member this is */
   npz: NpzInfo | null;
   /** An array bound to a name in the console: the name, and the console's data model. */
-  console?: { name: string; model: DataModelName };
+  console?: { name: string; model: DataModelId };
   close(): void;
 }
 
@@ -98,7 +90,7 @@ export interface Handlers extends StridescopeApi {
   dispose(): void;
 }
 
-export function platformModel(): DataModelName {
+export function platformModel(): DataModelId {
   if (process.platform === 'win32') return 'llp64';
   return process.arch === 'ia32' || process.arch === 'arm' ? 'ilp32' : 'lp64';
 }
@@ -151,72 +143,6 @@ export function dtypeInfo(dtype: DType, descr: unknown): DTypeInfo {
     byteorder: dtype.byteorder,
     isNative: dtype.isNative,
     fields: dtype.fields ? fieldSpans(dtype) : null,
-  };
-}
-
-function printable(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
-  return s;
-}
-
-/**
- * The regions of a .npy header for the breakdown: magic, version, HEADER_LEN, the dict text, padding, then data.
- * `start` is where the .npy begins in the byte space (0, or the member's position inside an .npz); the ranges
- * come from the format reader's own header layout.
- */
-export function npyHeaderParts(header: NpyHeader, head: Uint8Array, start: number): NpyHeaderInfo {
-  const L = header.layout;
-  const part = (name: HeaderPart['name'], [a, b]: [number, number], text: string): HeaderPart => ({ name, offset: start + a, length: b - a, text });
-  const dictText = header.headerText.slice(0, L.dict[1] - L.dict[0]);
-  const pad = L.padding[1] - L.padding[0];
-  const dataOffset = start + header.dataOffset;
-  return {
-    version: [header.version[0], header.version[1]],
-    headerLength: header.headerLength,
-    dataOffset,
-    parts: [
-      part('magic', L.magic, printable(head.subarray(L.magic[0], L.magic[1]))),
-      part('version', L.version, `${header.version[0]}.${header.version[1]}`),
-      part('header_len', L.headerLen, String(header.headerLength)),
-      part('dict', L.dict, dictText),
-      part('padding', L.padding, pad > 0 ? `${pad - 1} spaces + '\\n'` : ''),
-      { name: 'data', offset: dataOffset, length: 0, text: `data starts at byte ${dataOffset}` },
-    ],
-    notices: header.notices,
-  };
-}
-
-/** A byte space made of a .npy header image followed by an array's (owned) memory: the example, inflated members. */
-function imageSpace(head: Uint8Array, array: NDArray, label: string): ByteSpace {
-  const dataOffset = head.length;
-  const size = dataOffset + array.nbytes;
-  return {
-    size,
-    read(offset, length) {
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
-        throw new BoundsError(`bytes [${offset}, ${offset + length}) are outside ${label} (${size} bytes)`, offset);
-      }
-      const out = new Uint8Array(length);
-      const headEnd = Math.min(offset + length, dataOffset);
-      if (offset < headEnd) out.set(head.subarray(offset, headEnd), 0);
-      const from = Math.max(offset, dataOffset);
-      const to = offset + length;
-      if (from < to) out.set(array.memory.read(array.offset + from - dataOffset, to - from), from - offset);
-      return out;
-    },
-  };
-}
-
-/** A byte space as the formats' FileSource (reads clamped to the end, as a file's are). */
-function spaceSource(path: string, space: ByteSpace): FileSource {
-  return {
-    path,
-    size: space.size,
-    read: (off: number, len: number) => {
-      const start = Math.max(0, Math.min(off, space.size));
-      return space.read(start, Math.max(0, Math.min(off + len, space.size) - start));
-    },
   };
 }
 
@@ -357,52 +283,25 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
   }
 
   function openFile(req: OpenRequest): OpenedArray {
-    const opened = openArrayFile(
-      req.path,
-      {
-        member: req.member,
-        raw: req.raw ? { dtype: req.raw.dtype, shape: req.raw.shape, offset: req.raw.offset ?? 0, order: req.raw.order ?? 'C', mode: req.raw.mode ?? 'r' } : undefined,
-        mode: 'r',
-      },
-      { mapper: mapFile },
-    );
-    let source: ReturnType<typeof openFileSource>;
-    try {
-      source = openFileSource(req.path);
-    } catch (e) {
-      opened.close();
-      throw e;
-    }
-    const name = basename(req.path);
-    const h = opened.header;
-    let bytes: ByteSpace = source;
-    let dataOffset = opened.dataOffset;
-    let header: NpyHeaderInfo | null = null;
-    if (h && opened.dataOffset < 0) {
-      // A deflated .npz member: its bytes exist only inflated, in memory. Show that .npy image.
-      const head = npyHeaderBytes(h.dtype, h.shape, h.fortranOrder, h.version);
-      bytes = imageSpace(head, opened.array, `${name}:${opened.member} (inflated)`);
-      const reread = readNpyHeader(spaceSource(`${name}:${opened.member}`, bytes));
-      dataOffset = head.length;
-      header = npyHeaderParts(reread, head, 0);
-    } else if (h) {
-      const start = opened.headerOffset ?? 0;
-      header = npyHeaderParts(h, source.read(start, h.dataOffset), start);
-    }
+    const f = openForInspection(req.path, {
+      member: req.member,
+      raw: req.raw ? { dtype: req.raw.dtype, shape: req.raw.shape, offset: req.raw.offset ?? 0, order: req.raw.order ?? 'C', mode: req.raw.mode ?? 'r' } : undefined,
+      mode: 'r',
+    });
     return register({
-      label: opened.member ? `${name}:${opened.member}` : name,
-      source: opened.kind,
+      label: f.member ? `${f.name}:${f.member}` : f.name,
+      source: f.kind,
       file: req.path,
-      array: opened.array,
-      bytes,
-      dataOffset,
-      header,
-      fortranOrder: h ? h.fortranOrder : req.raw?.order === 'F',
+      array: f.array,
+      bytes: f.bytes,
+      dataOffset: f.dataOffset,
+      header: f.header,
+      fortranOrder: f.fortranOrder,
       npz:
-        opened.members && opened.member !== undefined
+        f.members && f.member !== null
           ? {
-              member: opened.member,
-              members: opened.members.map((m) => ({
+              member: f.member,
+              members: f.members.map((m) => ({
                 name: m.name,
                 compressed: m.compressed,
                 method: m.method,
@@ -412,10 +311,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
               })),
             }
           : null,
-      close: () => {
-        source.close();
-        opened.close();
-      },
+      close: f.close,
     });
   }
 
@@ -614,7 +510,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const n = Math.min(v.int('count', count, 0, LIMITS.maxWalkCount), w.size - from);
         const steps = [];
         for (let k = 0; k < n; k++) {
-          const index = unravelIndex(from + k, w.shape);
+          const index = unravelIndex(w.shape, from + k);
           const m = elementOffset(w.layout, index);
           steps.push({ n: from + k, index, offset: m - o.array.offset, fileOffset: fileOffsetOf(o, m), value: valueToJSON(w.get(index), w.dtype) });
         }

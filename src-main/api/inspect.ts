@@ -8,11 +8,10 @@ import { NDArray } from '../core/ndarray';
 import { valueToJSON } from '../core/dtype';
 import { CtypesView } from '../core/ctypes';
 import { reinterpretBytes } from '../core/reinterpret';
-import type { CanonicalModelName } from '../core/ctypeModel';
+import type { DataModelId } from './contract';
 
 /** Model names as the CLI and the IPC contract spell them. */
-export type ModelName = Lowercase<CanonicalModelName>;
-import { walkOffsets } from '../core/layout';
+import { unravelIndex, walkOffsets } from '../core/layout';
 import type { FileSource } from '../formats/fileSource';
 import type { KernelAnswer } from '../platform/nativeKernels';
 
@@ -112,17 +111,6 @@ export interface WalkJSON {
   elements: { index: number[]; offset: number }[];
 }
 
-/** Index of the n-th element in logical C order. */
-export function unravelIndex(n: number, shape: readonly number[]): number[] {
-  const index = new Array<number>(shape.length).fill(0);
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    const extent = shape[axis];
-    index[axis] = n % extent;
-    n = Math.floor(n / extent);
-  }
-  return index;
-}
-
 /** The first `limit` elements of a view in logical order, with their byte offsets from the data start. */
 export function walkArray(view: NDArray, start: number, limit: number): WalkJSON {
   const size = view.size;
@@ -130,19 +118,19 @@ export function walkArray(view: NDArray, start: number, limit: number): WalkJSON
   const count = Math.max(0, Math.min(limit, size - from));
   const offsets = walkOffsets(view.layout, from, count);
   const elements = [];
-  for (let k = 0; k < count; k++) elements.push({ index: unravelIndex(from + k, view.shape), offset: offsets[k] });
+  for (let k = 0; k < count; k++) elements.push({ index: unravelIndex(view.shape, from + k), offset: offsets[k] });
   return { shape: [...view.shape], strides: [...view.strides], offset: view.offset, size, elements };
 }
 
 export interface ReinterpretJSON {
   offset: number;
-  model: ModelName;
+  model: DataModelId;
   bytes: string;
   values: Record<string, { size: number; le: unknown; be: unknown }>;
 }
 
 /** One value of every C type read at `offset` of a file, both byte orders (the bytes are read once, 16 at most). */
-export function reinterpretAt(src: FileSource, offset: number, model: ModelName): ReinterpretJSON {
+export function reinterpretAt(src: FileSource, offset: number, model: DataModelId): ReinterpretJSON {
   const length = Math.max(0, Math.min(16, src.size - offset));
   const bytes = src.read(offset, length);
   return {

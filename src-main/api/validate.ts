@@ -8,7 +8,7 @@ import {
   C_TYPES,
   LIMITS,
   type CTypeName,
-  type DataModelName,
+  type DataModelId,
   type LifetimeScenarioName,
   type OpenRequest,
   type RawOpenOptions,
@@ -63,7 +63,7 @@ export function expression(v: unknown): string {
   return e.trim() === '' ? 'a' : e.trim();
 }
 
-export function model(v: unknown): DataModelName {
+export function model(v: unknown): DataModelId {
   return oneOf('model', v, ['lp64', 'llp64', 'ilp32'] as const);
 }
 

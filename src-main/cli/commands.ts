@@ -4,12 +4,12 @@ import { dirname, resolve } from 'node:path';
 import { ArgumentError, IOError } from '../core/errors';
 import { mapFile } from '../platform/mappedMemory';
 import { DType } from '../core/dtype';
-import type { ModelName } from '../api/inspect';
+import type { DataModelId } from '../api/contract';
 import { seedExample } from '../core/example';
 import { CtypesView } from '../core/ctypes';
 import type { NDArray } from '../core/ndarray';
 import { inspectArray, walkArray, reinterpretAt, hexDump, kernelJSON } from '../api/inspect';
-import { openTarget, type OpenedTarget } from './openTarget';
+import { openSourceOnly, openTarget, type OpenedTarget } from './openTarget';
 import type { KernelName } from '../platform/nativeKernels';
 
 export const USAGE = `stridescope — see how an N-dimensional array lives in memory
@@ -71,7 +71,7 @@ export function parseCount(name: string, text: string | undefined, fallback: num
   return n;
 }
 
-function parseModel(text: string | undefined): ModelName {
+function parseModel(text: string | undefined): DataModelId {
   const model = (text ?? 'lp64').toLowerCase();
   if (model !== 'lp64' && model !== 'llp64' && model !== 'ilp32') throw new ArgumentError(`--model must be lp64, llp64 or ilp32, got '${text}'`);
   return model;
@@ -139,7 +139,7 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
       }
     }
     case 'reinterpret': {
-      const target = openTarget(needFile('reinterpret', args), { ...opts, headerOnly: true });
+      const target = openSourceOnly(needFile('reinterpret', args));
       try {
         if (opts.offset === undefined) throw new ArgumentError('reinterpret needs --offset N (a byte offset in the file)');
         const offset = parseCount('offset', opts.offset, 0);
@@ -156,7 +156,7 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
       }
     }
     case 'hex': {
-      const target = openTarget(needFile('hex', args), { ...opts, headerOnly: true });
+      const target = openSourceOnly(needFile('hex', args));
       try {
         const offset = parseCount('offset', opts.offset, 0);
         const length = Math.min(parseCount('length', opts.length, 256), 16 * 1024 * 1024);

@@ -1,11 +1,23 @@
-/** Opening what the CLI was pointed at: a .npy, an .npz member or a raw file, memory-mapped for real. */
+/**
+ * Opening what the CLI was pointed at: a .npy, an .npz member or a raw file, memory-mapped for real — through the
+ * same `openForInspection` the app's handlers use — or, for hex and reinterpret, only the file's bytes.
+ */
 import { ArgumentError } from '../core/errors';
 import type { NDArray } from '../core/ndarray';
 import type { FormatInfo } from '../api/inspect';
-import { openArrayFile } from '../formats/load';
+import { openForInspection } from '../api/openForInspection';
 import { openFileSource, type FileSource } from '../formats/fileSource';
-import { mapFile, installRealAddresses } from '../platform/mappedMemory';
-import type { CliOptions } from './commands';
+import { installRealAddresses } from '../platform/mappedMemory';
+
+/** The command-line options that say how to open a file (`--member`, and `--dtype --shape --offset --order --mode` for raw files). */
+export interface TargetOptions {
+  member?: string;
+  dtype?: string;
+  shape?: string;
+  offset?: string;
+  order?: string;
+  mode?: string;
+}
 
 export interface OpenedTarget {
   path: string;
@@ -41,55 +53,31 @@ export function openSourceOnly(path: string): { path: string; source: FileSource
   return { path, source, close: () => source.close() };
 }
 
-export function openTarget(path: string, opts: CliOptions & { headerOnly?: boolean }): OpenedTarget {
+export function openTarget(path: string, opts: TargetOptions): OpenedTarget {
   installRealAddresses();
-  if (opts.headerOnly) {
-    const only = openSourceOnly(path);
-    return {
-      ...only,
-      member: null,
-      array: undefined as unknown as NDArray,
-      format: null,
-      notices: [],
-      fortranOrder: false,
-      dataOffset: 0,
-      readData: (o, n) => only.source.read(o, n),
-    };
-  }
   const mode = (opts.mode ?? 'r') as 'r' | 'r+' | 'c' | 'w+';
   if (!['r', 'r+', 'c', 'w+'].includes(mode)) throw new ArgumentError(`--mode must be r, r+, c or w+, got '${opts.mode}'`);
   const order = (opts.order ?? 'C').toUpperCase();
   if (order !== 'C' && order !== 'F') throw new ArgumentError(`--order must be C or F, got '${opts.order}'`);
-  const opened = openArrayFile(
-    path,
-    {
-      member: opts.member,
-      raw: opts.dtype
-        ? { dtype: opts.dtype, shape: parseShape(opts.shape), offset: opts.offset !== undefined ? Number(opts.offset) : 0, order: order as 'C' | 'F', mode }
-        : undefined,
-      mode,
-    },
-    { mapper: mapFile },
-  );
-  const source = openFileSource(path);
-  const header = opened.header;
+  const f = openForInspection(path, {
+    member: opts.member,
+    raw: opts.dtype
+      ? { dtype: opts.dtype, shape: parseShape(opts.shape), offset: opts.offset !== undefined ? Number(opts.offset) : 0, order: order as 'C' | 'F', mode }
+      : undefined,
+    mode,
+  });
+  const h = f.npy;
   return {
     path,
-    member: opened.member ?? null,
-    array: opened.array,
-    format: header ? { version: [header.version[0], header.version[1]], headerLength: header.headerLength, dataOffset: opened.dataOffset } : null,
-    descr: header?.descr,
-    notices: header?.notices ?? [],
-    fortranOrder: header ? header.fortranOrder : order === 'F',
-    dataOffset: opened.dataOffset,
-    readData:
-      opened.dataOffset >= 0
-        ? (o, n) => source.read(opened.dataOffset + o, n)
-        : (o, n) => opened.array.memory.read(opened.array.offset + o, n),
-    source,
-    close: () => {
-      source.close();
-      opened.close();
-    },
+    member: f.member,
+    array: f.array,
+    format: h ? { version: [h.version[0], h.version[1]], headerLength: h.headerLength, dataOffset: f.fileDataOffset } : null,
+    descr: h?.descr,
+    notices: h?.notices ?? [],
+    fortranOrder: f.fortranOrder,
+    dataOffset: f.fileDataOffset,
+    readData: (o, n) => f.bytes.read(f.dataOffset + o, n),
+    source: f.source,
+    close: f.close,
   };
 }

@@ -7,7 +7,7 @@
  * Exit code 0 when every statement ran, 1 when any raised (a SyntaxError, a Python exception, or a read of
  * freed memory the playground refused).
  */
-import { Playground, type PlaygroundOptions } from '../playground/interpreter';
+import { Playground, type PlaygroundOptions } from '../playground/runtime/interpreter';
 import { AllocationBudget } from '../core/memory';
 
 export interface RunScriptOptions {

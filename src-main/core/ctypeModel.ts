@@ -25,13 +25,13 @@
  * the seed's `c_long_Array_2` is what 32-bit Windows shows, reproduced by ILP32).
  */
 import { ArgumentError } from './errors';
+import { pyBytesRepr, pyFloatRepr } from './python/repr';
 
 /** The canonical model names. */
-export type CanonicalModelName = 'LP64' | 'LLP64' | 'ILP32';
+export type DataModelName = 'LP64' | 'LLP64' | 'ILP32';
 /** Accepted spellings (the IPC contract uses lower case). */
-export type DataModelName = CanonicalModelName | Lowercase<CanonicalModelName>;
 /** Anything that names a model. */
-export type ModelSpec = DataModelName | DataModel;
+export type ModelSpec = DataModelName | Lowercase<DataModelName> | DataModel;
 
 /** Every type name a caller may ask for (the names `ctypes` exports). */
 export const CTYPE_NAMES = [
@@ -82,7 +82,7 @@ export interface CType {
   readonly isFloat: boolean;
   /** False for `c_longdouble` on LP64: size is known, value decoding is not attempted. */
   readonly readable: boolean;
-  readonly model: CanonicalModelName;
+  readonly model: DataModelName;
 }
 
 /** `ctypes.POINTER(T)`: named `LP_<T's name>`. */
@@ -92,7 +92,7 @@ export interface CPointerType {
   readonly target: CType;
   readonly size: number;
   readonly alignment: number;
-  readonly model: CanonicalModelName;
+  readonly model: DataModelName;
 }
 
 /** A value held by a simple C type: numbers for integers up to 4 bytes, bigint for 8-byte integers and
@@ -109,14 +109,14 @@ interface Spec {
 }
 
 export class DataModel {
-  readonly name: CanonicalModelName;
+  readonly name: DataModelName;
   readonly pointerSize: number;
   private readonly types = new Map<string, CType>();
   private readonly pointers = new Map<string, CPointerType>();
   /** numpy.ctypeslib.c_intp on this model. */
   readonly intp: CType;
 
-  constructor(name: CanonicalModelName) {
+  constructor(name: DataModelName) {
     this.name = name;
     const longSize = name === 'LP64' ? 8 : 4;
     const ptrSize = name === 'ILP32' ? 4 : 8;
@@ -373,61 +373,14 @@ export function encodeC(t: CType, v: number | bigint | boolean): Uint8Array {
 // ---------------------------------------------------------------------------------------------------------
 // Python reprs.
 
-/**
- * Python's `repr(float)`: the shortest digits that round-trip (the same digits JS picks), laid out the Python
- * way: exponent form when the decimal point would sit more than 16 digits right or 4+ zeros left of the first
- * digit (`1e+16`, `1e-05`), a trailing `.0` for integral values (`1.0`, `1000000000000000.0`), `inf`, `nan`.
- */
-export function pythonFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const sign = x < 0 ? '-' : '';
-  const [mant, expStr] = Math.abs(x).toExponential().split('e');
-  const digits = mant.replace('.', '');
-  const exp = Number(expStr);
-  const decpt = exp + 1; // value = 0.DIGITS * 10^decpt
-  if (decpt <= -4 || decpt > 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    const e = Math.abs(exp);
-    return `${sign}${m}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
-  }
-  if (decpt <= 0) return `${sign}0.${'0'.repeat(-decpt)}${digits}`;
-  if (decpt >= digits.length) return `${sign}${digits}${'0'.repeat(decpt - digits.length)}.0`;
-  return `${sign}${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
-}
-
-/** Python's repr of a bytes object. */
-export function pythonBytesRepr(b: Uint8Array): string {
-  let s = '';
-  let hasSingle = false;
-  let hasDouble = false;
-  for (const c of b) {
-    if (c === 0x27) hasSingle = true;
-    if (c === 0x22) hasDouble = true;
-  }
-  const quote = hasSingle && !hasDouble ? '"' : "'";
-  for (const c of b) {
-    if (c === 0x5c) s += '\\\\';
-    else if (c === 0x09) s += '\\t';
-    else if (c === 0x0a) s += '\\n';
-    else if (c === 0x0d) s += '\\r';
-    else if (c === quote.charCodeAt(0)) s += `\\${quote}`;
-    else if (c < 0x20 || c >= 0x7f) s += `\\x${c.toString(16).padStart(2, '0')}`;
-    else s += String.fromCharCode(c);
-  }
-  return `b${quote}${s}${quote}`;
-}
-
 /** repr() of the Python object a value of type `t` becomes when read (`ptr[i]`, `arr[i]`, `.value`):
  *  an int (`4464`), float (`1.0`), bytes (`b'\\x00'`), bool (`True`) or None. */
 export function typedValueRepr(t: CType, v: CScalar): string {
   if (v === null) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'bigint') return v.toString();
-  if (v instanceof Uint8Array) return pythonBytesRepr(v);
-  return t.kind === 'float' ? pythonFloatRepr(v) : String(v);
+  if (v instanceof Uint8Array) return pyBytesRepr(v);
+  return t.kind === 'float' ? pyFloatRepr(v) : String(v);
 }
 
 /** repr() of a ctypes instance: `c_long(0)`, `c_double(1.5)`, `c_char(b'A')`, `c_bool(True)`, `c_void_p(None)`. */

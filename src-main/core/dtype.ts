@@ -13,6 +13,8 @@
  * Pure TypeScript. This machine's byte order is detected once; '=' and native resolve to '<' or '>'.
  */
 import { BoundsError, DTypeError, UnsupportedError } from './errors';
+import { floatJSON, halfToNumber, numberToHalf } from './floats';
+import { cStrides } from './layout';
 
 export type DTypeKind = 'b' | 'i' | 'u' | 'f' | 'c' | 'S' | 'U' | 'V' | 'M' | 'm' | 'O';
 /** '=' and native are resolved to '<' or '>' at parse time; '|' means byte order does not apply. */
@@ -632,51 +634,8 @@ function checkRange(bytes: Uint8Array, offset: number, itemsize: number): void {
   }
 }
 
-/** Exact float16 -> number (subnormals, infinities, NaN, -0). */
-export function halfToNumber(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const mant = h & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant === 0 ? sign * Infinity : NaN;
-  return sign * (1024 + mant) * 2 ** (exp - 25);
-}
-
-function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  if (d > 0.5) return f + 1;
-  if (d < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
-}
-
-/** number -> float16 bits, correctly rounded (half to even) as numpy's npy_double_to_half. NaN -> 0x7e00. */
-export function numberToHalf(v: number): number {
-  if (Number.isNaN(v)) return 0x7e00;
-  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
-  const a = Math.abs(v);
-  if (a >= 65520) return sign | 0x7c00; // also Infinity: 65504 + half an ulp rounds (to even) up to inf
-  if (a < 2 ** -14) return sign | roundHalfEven(a * 2 ** 24); // subnormal (1024 carries into the smallest normal)
-  let e = Math.floor(Math.log2(a));
-  if (2 ** e > a) e--;
-  else if (2 ** (e + 1) <= a) e++;
-  const m = roundHalfEven((a / 2 ** e - 1) * 1024); // exact arithmetic: scaling by 2^e, Sterbenz, scaling by 2^10
-  return sign | (((e + 15) << 10) + m); // m === 1024 carries into the exponent (up to 0x7c00 = inf)
-}
-
 function hexOf(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Byte strides of a C-ordered block (subarray elements). */
-function cStrides(shape: number[], itemsize: number): number[] {
-  const out = new Array<number>(shape.length);
-  let acc = itemsize;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    out[i] = acc;
-    acc *= shape[i];
-  }
-  return out;
 }
 
 function makeDecoder(dt: DType): Decoder {
@@ -937,6 +896,7 @@ function makeEncoder(dt: DType): Encoder {
       return (value, _v, bytes, at) => {
         let src: Uint8Array;
         if (value instanceof Uint8Array) src = value;
+        // oxlint-disable-next-line no-control-regex -- the test is "every character is ASCII", controls included
         else if (dt.kind === 'S' && typeof value === 'string' && /^[\x00-\x7f]*$/.test(value)) {
           src = Uint8Array.from(value, (ch) => ch.charCodeAt(0));
         } else throw bad(dt, value, dt.kind === 'S' ? `a Uint8Array (or ASCII string) of at most ${n} bytes` : `a Uint8Array of at most ${n} bytes`);
@@ -960,14 +920,6 @@ function makeEncoder(dt: DType): Encoder {
 }
 
 // ==================================================================== JSON
-
-function floatJSON(x: number): number | string {
-  if (Number.isNaN(x)) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  if (Object.is(x, -0)) return '-0.0';
-  return x;
-}
 
 /**
  * The CLI/IPC JSON spelling of a decoded value: 8-byte ints -> decimal string; narrower ints -> number;

@@ -7,6 +7,7 @@
  * C order (the order `a.flat` visits them).
  */
 import { LayoutError } from './errors';
+import { carry, type Cursor } from './iterate';
 
 export interface Layout {
   shape: number[];
@@ -166,20 +167,11 @@ export function* strideWalk(
   checkWalkRange(total, start, n);
   const end = Math.min(total, start + n);
   if (end <= start) return;
-  const index = unravelIndex(shape, start);
-  let off = layout.offset;
-  for (let i = 0; i < shape.length; i++) off += index[i] * strides[i];
-  const nd = shape.length;
+  const c: Cursor = { index: unravelIndex(shape, start), offset: layout.offset };
+  for (let i = 0; i < shape.length; i++) c.offset += c.index[i] * strides[i];
   for (let k = start; k < end; k++) {
-    yield { index: index.slice(), offset: off };
-    // advance the odometer
-    for (let ax = nd - 1; ax >= 0; ax--) {
-      index[ax]++;
-      off += strides[ax];
-      if (index[ax] < shape[ax]) break;
-      off -= strides[ax] * shape[ax];
-      index[ax] = 0;
-    }
+    yield { index: c.index.slice(), offset: c.offset };
+    carry(c, shape, strides, shape.length - 1);
   }
 }
 
@@ -201,8 +193,8 @@ export function walkOffsets(layout: Layout, start: number, count: number, out?: 
     return dst.subarray(0, 1);
   }
   const index = unravelIndex(shape, start);
-  let base = layout.offset;
-  for (let i = 0; i < nd - 1; i++) base += index[i] * strides[i];
+  const c: Cursor = { index, offset: layout.offset };
+  for (let i = 0; i < nd - 1; i++) c.offset += index[i] * strides[i];
   const inner = shape[nd - 1];
   const innerStride = strides[nd - 1];
   let j = index[nd - 1];
@@ -211,21 +203,14 @@ export function walkOffsets(layout: Layout, start: number, count: number, out?: 
     // run along the innermost axis
     let run = inner - j;
     if (run > n - w) run = n - w;
-    let off = base + j * innerStride;
+    let off = c.offset + j * innerStride;
     for (let r = 0; r < run; r++) {
       dst[w++] = off;
       off += innerStride;
     }
     j = 0;
     if (w >= n) break;
-    // carry into the outer axes
-    for (let ax = nd - 2; ax >= 0; ax--) {
-      index[ax]++;
-      base += strides[ax];
-      if (index[ax] < shape[ax]) break;
-      base -= strides[ax] * shape[ax];
-      index[ax] = 0;
-    }
+    carry(c, shape, strides, nd - 2);
   }
   return n === dst.length ? dst : dst.subarray(0, n);
 }

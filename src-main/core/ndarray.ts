@@ -23,6 +23,8 @@ import {
   type Layout,
 } from './layout';
 import { OwnedMemory, budgetItems, budgetScratch, type Memory } from './memory';
+import { carry, type Cursor } from './iterate';
+import { pyTupleRepr } from './python/repr';
 
 /** A Python slice; null/undefined are Python's None. */
 export interface Slice {
@@ -128,9 +130,6 @@ function pySelector(s: Selector): string {
   return `${part(s.start)}:${part(s.stop)}${s.step === null || s.step === undefined ? '' : `:${s.step}`}`;
 }
 
-function pyTuple(v: readonly number[]): string {
-  return v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`;
-}
 
 export class NDArray {
   readonly memory: Memory;
@@ -152,7 +151,7 @@ export class NDArray {
     const shape = init.shape.slice();
     const strides = init.strides ? init.strides.slice() : cStrides(shape, dtype.itemsize);
     if (strides.length !== shape.length) {
-      throw new LayoutError(`strides ${pyTuple(strides)} do not match the ${shape.length} dimensions of shape ${pyTuple(shape)}`);
+      throw new LayoutError(`strides ${pyTupleRepr(strides)} do not match the ${shape.length} dimensions of shape ${pyTupleRepr(shape)}`);
     }
     for (const s of strides) if (!Number.isSafeInteger(s)) throw new LayoutError(`stride ${s} is not an integer`);
     const offset = init.offset ?? 0;
@@ -171,7 +170,7 @@ export class NDArray {
       const { low, high } = byteBounds(this.layout, dtype.itemsize);
       if (high > low && (low < 0 || high > memory.size)) {
         throw new BoundsError(
-          `an array of shape ${pyTuple(shape)} and strides ${pyTuple(strides)} at offset ${offset} reaches bytes [${low}, ${high}), outside ${memory.label} (${memory.size} bytes)`,
+          `an array of shape ${pyTupleRepr(shape)} and strides ${pyTupleRepr(strides)} at offset ${offset} reaches bytes [${low}, ${high}), outside ${memory.label} (${memory.size} bytes)`,
           low < 0 ? low : high,
         );
       }
@@ -337,7 +336,7 @@ export class NDArray {
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d))) {
       throw new LayoutError('reshape expects a sequence of integers');
     }
-    const label = `${this.label}.reshape(${pyTuple(shape)}${order === 'F' ? ", order='F'" : ''})`;
+    const label = `${this.label}.reshape(${pyTupleRepr(shape)}${order === 'F' ? ", order='F'" : ''})`;
     if (shape.length === this.ndim && shape.every((d, i) => d === this.shape[i])) {
       return this.derive({ shape: shape.slice(), strides: this.strides.slice(), label });
     }
@@ -348,7 +347,7 @@ export class NDArray {
       const attempt = attemptNocopyReshape(this.shape, this.strides, this.itemsize, dims, order === 'F');
       if (!attempt) {
         throw new LayoutError(
-          `Unable to avoid creating a copy while reshaping. (${this.label} has shape ${pyTuple(this.shape)} and strides ${pyTuple(this.strides)}: reshaping it to ${pyTuple(dims)} in ${order} order needs a copy, not a view)`,
+          `Unable to avoid creating a copy while reshaping. (${this.label} has shape ${pyTupleRepr(this.shape)} and strides ${pyTupleRepr(this.strides)}: reshaping it to ${pyTupleRepr(dims)} in ${order} order needs a copy, not a view)`,
         );
       }
       strides = attempt;
@@ -416,7 +415,7 @@ export class NDArray {
     return a.derive({
       shape: shape.slice(),
       strides: st.slice(),
-      label: `as_strided(${a.label}, shape=${pyTuple(shape)}, strides=${pyTuple(st)})`,
+      label: `as_strided(${a.label}, shape=${pyTupleRepr(shape)}, strides=${pyTupleRepr(st)})`,
       mayExceedMemory: true,
     });
   }
@@ -446,7 +445,7 @@ export class NDArray {
         );
       }
     }
-    return a.derive({ shape: shape.slice(), strides, label: `broadcast_to(${a.label}, ${pyTuple(shape)})`, writeable: false });
+    return a.derive({ shape: shape.slice(), strides, label: `broadcast_to(${a.label}, ${pyTupleRepr(shape)})`, writeable: false });
   }
 
   /** `np.lib.stride_tricks.sliding_window_view(a, window_shape, axis)`; read-only like NumPy's default. */
@@ -475,8 +474,8 @@ export class NDArray {
       if (trimmed[axes[k]] < win[k]) throw new LayoutError('window shape cannot be larger than input array shape');
       trimmed[axes[k]] -= win[k] - 1;
     }
-    const argW = typeof windowShape === 'number' ? String(windowShape) : pyTuple(win);
-    const argA = axis === undefined || axis === null ? '' : `, axis=${typeof axis === 'number' ? axis : pyTuple(axis)}`;
+    const argW = typeof windowShape === 'number' ? String(windowShape) : pyTupleRepr(win);
+    const argA = axis === undefined || axis === null ? '' : `, axis=${typeof axis === 'number' ? axis : pyTupleRepr(axis)}`;
     return a.derive({
       shape: trimmed.concat(win),
       strides: a.strides.concat(axes.map((ax) => a.strides[ax])),
@@ -528,13 +527,13 @@ export class NDArray {
       throw new LayoutError(`offset must be non-negative and no greater than buffer length (${bufLen})`);
     }
     const st = strides ? strides.slice() : cStrides(dims, itemsize);
-    const stArg = strides ? `, strides=${pyTuple(strides)}` : '';
+    const stArg = strides ? `, strides=${pyTupleRepr(strides)}` : '';
     return a.derive({
       shape: dims,
       strides: st,
       offset: a.offset + offset,
       dtype,
-      label: `ndarray(${pyTuple(dims)}, '${dtype.str}', buffer=${a.label}, offset=${offset}${stArg})`,
+      label: `ndarray(${pyTupleRepr(dims)}, '${dtype.str}', buffer=${a.label}, offset=${offset}${stArg})`,
     });
   }
 
@@ -562,7 +561,6 @@ export class NDArray {
     const n = Math.min(this.size, limit === undefined ? this.size : Math.max(0, Math.floor(limit)));
     budgetItems(n, `reading ${n} elements of ${this.label}`);
     const out: Value[] = [];
-    const itemsize = this.itemsize;
     const offsets = walkOffsets(this.layout, 0, n);
     const dtype = this.dtype;
     this.readWindows(offsets, (window, lo, i, j) => {
@@ -689,7 +687,7 @@ export class NDArray {
   }
 
   toString(): string {
-    return `NDArray(${this.label}: shape=${pyTuple(this.shape)}, strides=${pyTuple(this.strides)}, offset=${this.offset}, dtype='${this.dtype.str}')`;
+    return `NDArray(${this.label}: shape=${pyTupleRepr(this.shape)}, strides=${pyTupleRepr(this.strides)}, offset=${this.offset}, dtype='${this.dtype.str}')`;
   }
 }
 
@@ -831,10 +829,10 @@ export function gatherStrided(
     s16 = new Uint16Array(src.buffer, src.byteOffset, src.byteLength >> 1);
     d16 = new Uint16Array(out.buffer, out.byteOffset, out.byteLength >> 1);
   }
-  const idx = new Array<number>(m).fill(0);
-  let rowBase = base;
+  const c: Cursor = { index: new Array<number>(m).fill(0), offset: base };
   let w = 0;
-  for (;;) {
+  do {
+    const rowBase = c.offset;
     if (contiguousRun && runBytes >= 32) {
       out.set(src.subarray(rowBase, rowBase + runBytes), w);
       w += runBytes;
@@ -861,15 +859,5 @@ export function gatherStrided(
       let p = rowBase;
       for (let k = 0; k < inner; k++, p += innerStride) for (let t = 0; t < itemsize; t++) out[w++] = src[p + t];
     }
-    // carry into the outer axes
-    let ax = m - 2;
-    for (; ax >= 0; ax--) {
-      idx[ax]++;
-      rowBase += st[ax];
-      if (idx[ax] < dims[ax]) break;
-      rowBase -= st[ax] * dims[ax];
-      idx[ax] = 0;
-    }
-    if (ax < 0) break;
-  }
+  } while (carry(c, dims, st, m - 2));
 }

@@ -12,7 +12,8 @@
  * type at this address is misaligned (NumPy's ALIGNED flag is the same test with the dtype's alignment).
  */
 import { ArgumentError } from './errors';
-import { dataModel, decodeC, type CanonicalModelName, type CType, type ModelSpec } from './ctypeModel';
+import { floatJSON, halfToNumber } from './floats';
+import { dataModel, decodeC, type DataModelName, type CType, type ModelSpec } from './ctypeModel';
 
 /** The C types the panel shows, in display order. */
 export const REINTERPRET_CTYPES = [
@@ -45,29 +46,10 @@ export interface ReinterpretValue {
 
 export interface Reinterpretation {
   offset: number;
-  model: CanonicalModelName;
+  model: DataModelName;
   /** bytes available from offset (at most 16 are ever needed) */
   available: number;
   values: Record<ReinterpretTypeName, ReinterpretValue>;
-}
-
-/** A float in valueToJSON's spelling: a number, or "nan" / "inf" / "-inf" / "-0.0". */
-export function floatJSON(x: number): number | string {
-  if (Number.isNaN(x)) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  if (Object.is(x, -0)) return '-0.0';
-  return x;
-}
-
-/** IEEE 754 binary16 to a number (exact). */
-export function halfToNumber(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
 function ctypeJSON(t: CType, bytes: Uint8Array, offset: number, bigEndian: boolean): unknown {

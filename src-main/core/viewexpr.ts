@@ -16,6 +16,7 @@ import { DType, type Descr, type DescrField } from './dtype';
 import { ExpressionError, StridescopeError } from './errors';
 import { cStrides, fStrides, size as shapeSize } from './layout';
 import { NDArray, type Selector } from './ndarray';
+import { CLOSING_BRACKET, decodeStringBody, NAME_RE, PYTHON_KEYWORDS, scanToken } from './python/lexer';
 
 // ================================================================ tokenizer
 
@@ -31,23 +32,6 @@ export interface Token {
   /** 1-based column just past the last character (on `line`). */
   endColumn: number;
 }
-
-const OPERATORS = [
-  '**=', '//=', '>>=', '<<=', '...', '->', ':=', '**', '//', '<<', '>>', '<=', '>=', '==', '!=',
-  '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@=',
-  '(', ')', '[', ']', '{', '}', ',', ':', '.', ';', '@', '=', '+', '-', '*', '/', '%', '&', '|', '^', '~', '<', '>',
-];
-
-const PYTHON_KEYWORDS = new Set([
-  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del',
-  'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal',
-  'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
-]);
-
-const NUMBER_RE =
-  /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?[jJ]?)/;
-const NAME_RE = /^[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_\u00C0-\uFFFF]*/;
-const STRING_START_RE = /^(?:[rRbBuUfF]{0,2})(['"])/;
 
 /** Python-like tokens of `src`. Newlines inside brackets are ignored (implicit line joining), comments skipped. */
 export function tokenize(src: string): Token[] {
@@ -92,49 +76,25 @@ export function tokenize(src: string): Token[] {
         i++;
         continue; // explicit line joining
       }
-      const rest = text.slice(i);
       const col = i + 1;
-      const sm = STRING_START_RE.exec(rest);
-      if (sm && (sm[0].length === 1 || /^[rRbBuUfF]/.test(rest))) {
-        const quote = sm[1];
-        const triple = rest.startsWith(quote.repeat(3), sm[0].length - 1);
-        if (triple) fail('triple-quoted strings are not supported', lineNo, col);
-        let j = sm[0].length;
-        // a backslash always skips the next character (in raw strings too, as in Python)
-        while (j < rest.length && rest[j] !== quote) j += rest[j] === '\\' ? 2 : 1;
-        if (j >= rest.length) fail('unterminated string literal', lineNo, col);
-        const value = rest.slice(0, j + 1);
-        tokens.push({ type: 'STRING', value, line: lineNo, column: col, endColumn: col + value.length });
-        i += value.length;
-        continue;
-      }
-      const nm = NAME_RE.exec(rest);
-      if (nm) {
-        tokens.push({ type: 'NAME', value: nm[0], line: lineNo, column: col, endColumn: col + nm[0].length });
-        i += nm[0].length;
-        continue;
-      }
-      const num = /^[0-9]|^\.[0-9]/.test(rest) ? NUMBER_RE.exec(rest) : null;
-      if (num) {
-        if (NAME_RE.test(rest.slice(num[0].length)) || /^[0-9]/.test(rest.slice(num[0].length))) {
-          fail('invalid number literal', lineNo, col);
-        }
-        tokens.push({ type: 'NUMBER', value: num[0], line: lineNo, column: col, endColumn: col + num[0].length });
-        i += num[0].length;
-        continue;
-      }
-      const op = OPERATORS.find((o) => rest.startsWith(o));
-      if (op) {
-        if (op === '(' || op === '[' || op === '{') depth++;
-        else if (op === ')' || op === ']' || op === '}') {
-          if (depth === 0) fail(`unmatched '${op}'`, lineNo, col);
+      const tok = scanToken(text, i);
+      if (!tok) return fail(`invalid character '${ch}'`, lineNo, col);
+      const at = { line: lineNo, column: col, endColumn: col + tok.text.length };
+      if (tok.type === 'STRING') {
+        if (tok.triple) fail('triple-quoted strings are not supported', lineNo, col);
+        if (!tok.terminated) fail('unterminated string literal', lineNo, col);
+      } else if (tok.type === 'NUMBER') {
+        const after = text.slice(tok.end);
+        if (NAME_RE.test(after) || /^[0-9]/.test(after)) fail('invalid number literal', lineNo, col);
+      } else if (tok.type === 'OP') {
+        if (tok.text in CLOSING_BRACKET) depth++;
+        else if (tok.text === ')' || tok.text === ']' || tok.text === '}') {
+          if (depth === 0) fail(`unmatched '${tok.text}'`, lineNo, col);
           depth--;
         }
-        tokens.push({ type: 'OP', value: op, line: lineNo, column: col, endColumn: col + op.length });
-        i += op.length;
-        continue;
       }
-      fail(`invalid character '${ch}'`, lineNo, col);
+      tokens.push({ type: tok.type, value: tok.text, ...at });
+      i = tok.end;
     }
     if (depth === 0 && !(text.endsWith('\\') && li < lines.length - 1)) {
       const last = tokens[tokens.length - 1];
@@ -460,36 +420,7 @@ function decodeString(t: Token, p: Parser): string {
   const prefix = m[1].toLowerCase();
   if (prefix.includes('f')) p.error('f-strings are not supported in a view expression', t);
   if (prefix.includes('b')) p.error('bytes literals are not supported in a view expression', t);
-  const body = m[3];
-  if (prefix.includes('r')) return body;
-  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[0-7]{1,3}|.)/g, (_, e: string) => {
-    switch (e[0]) {
-      case 'n':
-        return '\n';
-      case 't':
-        return '\t';
-      case 'r':
-        return '\r';
-      case '0':
-      case '1':
-      case '2':
-      case '3':
-      case '4':
-      case '5':
-      case '6':
-      case '7':
-        return String.fromCharCode(parseInt(e, 8));
-      case 'x':
-      case 'u':
-        return e.length > 1 ? String.fromCharCode(parseInt(e.slice(1), 16)) : `\\${e}`;
-      case '\\':
-      case "'":
-      case '"':
-        return e;
-      default:
-        return `\\${e}`;
-    }
-  });
+  return decodeStringBody(m[3], prefix.includes('r'), false, (msg) => p.error(`${msg} in a string literal`, t)) as string;
 }
 
 /** Parse a view expression into its AST (ExpressionError with the column on a syntax error). */

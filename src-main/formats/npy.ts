@@ -15,7 +15,8 @@ import { ArgumentError, DTypeError, FormatError, UnsupportedError, isStridescope
 import { cStrides, fStrides, isCContiguous, isFContiguous } from '../core/layout';
 import { OwnedMemory, type Memory } from '../core/memory';
 import { NDArray } from '../core/ndarray';
-import { parsePyLiteral, pyRepr, pyStrRepr, PyLiteralError, type PyLiteral } from './pyliteral';
+import { parsePyLiteral, pyRepr, PyLiteralError, type PyLiteral } from './pyliteral';
+import { pyStrRepr, pyTupleRepr } from '../core/python/repr';
 
 /** Bounded reads of a file (copies). `read` may return fewer bytes than asked only at the end of the file. */
 export interface FileSource {
@@ -379,13 +380,10 @@ function fieldRepr(f: DescrField): string {
   const [name, sub, shape] = f as [string | [string, string], Descr, number[] | undefined];
   const n = typeof name === 'string' ? pyStrRepr(name) : `(${pyStrRepr(name[0])}, ${pyStrRepr(name[1])})`;
   const parts = [n, descrRepr(sub)];
-  if (shape !== undefined) parts.push(tupleRepr(shape));
+  if (shape !== undefined) parts.push(pyTupleRepr(shape));
   return `(${parts.join(', ')})`;
 }
 
-function tupleRepr(t: number[]): string {
-  return t.length === 1 ? `(${t[0]},)` : `(${t.join(', ')})`;
-}
 
 /** numpy.lib.format.dtype_to_descr: the structured descr list, or dtype.str. */
 export function dtypeToDescr(dtype: DType): Descr {
@@ -395,7 +393,7 @@ export function dtypeToDescr(dtype: DType): Descr {
 
 /** The header dict text numpy writes (before wrapping): sorted keys, reprs, growth-axis spare spaces. */
 export function headerDictText(descr: Descr, fortranOrder: boolean, shape: number[]): string {
-  let h = `{'descr': ${descrRepr(descr)}, 'fortran_order': ${fortranOrder ? 'True' : 'False'}, 'shape': ${tupleRepr(shape)}, }`;
+  let h = `{'descr': ${descrRepr(descr)}, 'fortran_order': ${fortranOrder ? 'True' : 'False'}, 'shape': ${pyTupleRepr(shape)}, }`;
   if (shape.length > 0) {
     const growth = String(shape[fortranOrder ? shape.length - 1 : 0]);
     h += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - growth.length));

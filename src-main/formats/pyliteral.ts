@@ -7,6 +7,8 @@
  * Every node and every error carries its BYTE column in the encoded header (latin1: one byte per char;
  * utf8: the UTF-8 length of the preceding text), so a FormatError can point at the exact byte.
  */
+import { decodeStringBody, hasLeadingZeros } from '../core/python/lexer';
+import { pyBytesRepr, pyFloatRepr, pyStrRepr, pyTupleRepr } from '../core/python/repr';
 
 export type PyLiteral =
   | { kind: 'dict'; entries: Array<[PyLiteral, PyLiteral]>; column: number }
@@ -135,118 +137,22 @@ class Tokenizer {
     const q = s[this.i];
     const triple = s[this.i + 1] === q && s[this.i + 2] === q;
     const delim = triple ? q + q + q : q;
-    let j = this.i + delim.length;
-    let out = '';
+    const bodyStart = this.i + delim.length;
+    let j = bodyStart;
     for (;;) {
       if (j >= s.length) this.fail(triple ? 'unterminated triple-quoted string' : 'unterminated string literal', pos);
       const c = s[j];
-      if (s.startsWith(delim, j)) {
-        j += delim.length;
-        break;
-      }
+      if (s.startsWith(delim, j)) break;
       if (!triple && (c === '\n' || c === '\r')) this.fail('unterminated string literal (newline inside)', pos);
-      if (isBytes && c.charCodeAt(0) > 0x7f) this.fail('bytes can only contain ASCII literal characters', j);
-      if (c !== '\\') {
-        out += c;
-        j++;
-        continue;
-      }
-      // backslash
-      const e = s[j + 1];
-      if (e === undefined) this.fail('unterminated string literal', pos);
-      if (raw) {
-        // raw strings keep the backslash; it still prevents the quote from closing the string
-        out += c + e;
-        j += 2;
-        continue;
-      }
-      j += 2;
-      switch (e) {
-        case '\n':
-          break;
-        case '\r':
-          if (s[j] === '\n') j++;
-          break;
-        case '\\':
-          out += '\\';
-          break;
-        case "'":
-          out += "'";
-          break;
-        case '"':
-          out += '"';
-          break;
-        case 'a':
-          out += '\x07';
-          break;
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'v':
-          out += '\v';
-          break;
-        case 'x': {
-          const h = s.slice(j, j + 2);
-          if (!/^[0-9a-fA-F]{2}$/.test(h)) this.fail('truncated \\xXX escape', j - 2);
-          out += String.fromCharCode(parseInt(h, 16));
-          j += 2;
-          break;
-        }
-        case 'u':
-        case 'U': {
-          if (isBytes) {
-            out += '\\' + e;
-            break;
-          }
-          const n = e === 'u' ? 4 : 8;
-          const h = s.slice(j, j + n);
-          if (!new RegExp(`^[0-9a-fA-F]{${n}}$`).test(h)) this.fail(`truncated \\${e} escape`, j - 2);
-          const cp = parseInt(h, 16);
-          if (cp > 0x10ffff) this.fail('illegal Unicode character', j - 2);
-          out += String.fromCodePoint(cp);
-          j += n;
-          break;
-        }
-        case 'N':
-          if (isBytes) {
-            out += '\\N';
-            break;
-          }
-          this.fail('\\N{...} escapes are not supported', j - 2);
-        // eslint-disable-next-line no-fallthrough
-        default:
-          if (e >= '0' && e <= '7') {
-            let k = j - 1;
-            let d = '';
-            while (d.length < 3 && s[k] >= '0' && s[k] <= '7') d += s[k++];
-            j = k;
-            const v = parseInt(d, 8);
-            if (isBytes && v > 0xff) this.fail('octal escape value > 0o377 in bytes', j - d.length - 1);
-            out += String.fromCharCode(v);
-          } else {
-            out += '\\' + e; // unknown escapes are kept as-is (Python warns, but accepts)
-          }
-      }
+      if (c === '\\' && j + 1 >= s.length) this.fail('unterminated string literal', pos);
+      // a backslash keeps the next character from closing the string (in raw strings too)
+      j += c === '\\' ? 2 : 1;
     }
+    const value = decodeStringBody(s.slice(bodyStart, j), raw, isBytes, (msg, index) => this.fail(msg, bodyStart + index));
+    j += delim.length;
     this.i = j;
-    if (isBytes) {
-      const bytes = new Uint8Array(out.length);
-      for (let k = 0; k < out.length; k++) bytes[k] = out.charCodeAt(k);
-      return { kind: 'bytes', text: s.slice(pos, j), value: bytes, pos };
-    }
-    return { kind: 'str', text: s.slice(pos, j), value: out, pos };
+    if (value instanceof Uint8Array) return { kind: 'bytes', text: s.slice(pos, j), value, pos };
+    return { kind: 'str', text: s.slice(pos, j), value, pos };
   }
 
   private number(pos: number): Token {
@@ -278,7 +184,7 @@ class Tokenizer {
     if (/[jJ]/.test(s[pos + len] ?? '')) this.fail('complex literals are not supported', pos);
     after(len);
     const digits = m[0].replace(/_/g, '');
-    if (digits.length > 1 && digits[0] === '0' && /[1-9]/.test(digits)) {
+    if (hasLeadingZeros(digits)) {
       this.fail('leading zeros in decimal integer literals are not permitted', pos);
     }
     if (digits.length > 4300) this.fail('integer literal exceeds the limit of 4300 digits', pos);
@@ -543,56 +449,12 @@ export function pyRepr(v: PyLiteral): string {
     case 'str':
       return pyStrRepr(v.value);
     case 'bytes':
-      return 'b' + pyStrRepr(String.fromCharCode(...v.value), true);
+      return pyBytesRepr(v.value);
     case 'list':
       return `[${v.items.map(pyRepr).join(', ')}]`;
     case 'tuple':
-      return v.items.length === 1 ? `(${pyRepr(v.items[0])},)` : `(${v.items.map(pyRepr).join(', ')})`;
+      return pyTupleRepr(v.items.map(pyRepr));
     case 'dict':
       return `{${v.entries.map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
   }
-}
-
-export function pyFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  if (Object.is(x, -0)) return '-0.0';
-  const abs = Math.abs(x);
-  if (abs !== 0 && (abs >= 1e16 || abs < 1e-4)) {
-    // Python: repr switches to exponent notation at these bounds, exponent at least 2 digits
-    const [m, e] = x.toExponential().split('e');
-    const exp = Number(e);
-    return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  const s = String(x);
-  return s.includes('.') || s.includes('e') ? s : s + '.0';
-}
-
-/** Python's repr() of a str: single quotes unless the text has ' and no ". */
-export function pyStrRepr(s: string, bytes = false): string {
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = q;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === q || ch === '\\') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (cp < 0x20 || cp === 0x7f || (bytes && cp > 0x7f)) out += '\\x' + cp.toString(16).padStart(2, '0');
-    else if (!bytes && !isPrintable(cp)) {
-      if (cp <= 0xff) out += '\\x' + cp.toString(16).padStart(2, '0');
-      else if (cp <= 0xffff) out += '\\u' + cp.toString(16).padStart(4, '0');
-      else out += '\\U' + cp.toString(16).padStart(8, '0');
-    } else out += ch;
-  }
-  return out + q;
-}
-
-/** Approximates Python's str.isprintable() for repr: controls, separators and unassigned code points are not. */
-function isPrintable(cp: number): boolean {
-  if (cp >= 0x80 && cp <= 0xa0) return false; // C1 controls and NBSP
-  if (cp === 0xad) return false; // soft hyphen (Cf)
-  const ch = String.fromCodePoint(cp);
-  return !/[\p{C}\p{Z}]/u.test(ch) || ch === ' ';
 }

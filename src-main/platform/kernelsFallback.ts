@@ -19,7 +19,9 @@
  */
 import { ArgumentError, BoundsError, UnsupportedError } from '../core/errors';
 import type { Memory } from '../core/memory';
-import { type DType, NATIVE_BYTE_ORDER, halfToNumber, numberToHalf } from '../core/dtype';
+import { type DType, NATIVE_BYTE_ORDER } from '../core/dtype';
+import { halfToNumber, numberToHalf } from '../core/floats';
+import { forEachRun, prepareRuns } from '../core/iterate';
 
 export const KERNEL_NAMES = ['sum', 'min', 'max', 'count_nan', 'count_nonzero', 'checksum', 'contiguous_copy'] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
@@ -83,88 +85,7 @@ export function numericType(dtype: DType): NumericType {
 
 // ------------------------------------------------------------------------------------------------ iteration
 
-export const MAX_DIMS = 64;
-
-/** A view reduced to runs: the last axis is the run; offsets in bytes from memory byte 0. */
-export interface Runs {
-  size: number;
-  base: number;
-  shape: number[];
-  strides: number[];
-}
-
-/** sk_prepare: see kernels.h for the two orders. */
-export function prepareRuns(shape: readonly number[], strides: readonly number[], offset: number, order: 'logical' | 'memory'): Runs {
-  if (shape.length > MAX_DIMS) throw new UnsupportedError(`the kernels take at most ${MAX_DIMS} dimensions, got ${shape.length}`);
-  let size = 1;
-  const sh: number[] = [];
-  const st: number[] = [];
-  for (let d = 0; d < shape.length; d++) {
-    size *= shape[d];
-    if (shape[d] === 1) continue;
-    sh.push(shape[d]);
-    st.push(strides[d]);
-  }
-  if (size === 0) return { size: 0, base: offset, shape: [0], strides: [0] };
-  let base = offset;
-  if (order === 'memory') {
-    for (let d = 0; d < sh.length; d++) {
-      if (st[d] < 0) {
-        base += (sh[d] - 1) * st[d];
-        st[d] = -st[d];
-      }
-    }
-    for (let i = 1; i < sh.length; i++) {
-      const s = st[i];
-      const n = sh[i];
-      let j = i - 1;
-      while (j >= 0 && st[j] < s) {
-        st[j + 1] = st[j];
-        sh[j + 1] = sh[j];
-        j--;
-      }
-      st[j + 1] = s;
-      sh[j + 1] = n;
-    }
-  }
-  const outShape: number[] = [];
-  const outStrides: number[] = [];
-  for (let d = 0; d < sh.length; d++) {
-    const k = outShape.length;
-    if (k > 0 && outStrides[k - 1] === sh[d] * st[d]) {
-      outShape[k - 1] *= sh[d];
-      outStrides[k - 1] = st[d];
-    } else {
-      outShape.push(sh[d]);
-      outStrides.push(st[d]);
-    }
-  }
-  if (outShape.length === 0) {
-    outShape.push(1);
-    outStrides.push(0);
-  }
-  return { size, base, shape: outShape, strides: outStrides };
-}
-
-/** Call fn(p, n, s) for every run: p = byte offset of its first element, n elements, stride s. */
-export function forEachRun(r: Runs, fn: (p: number, n: number, s: number) => void): void {
-  if (r.size === 0) return;
-  const nd = r.shape.length;
-  const n = r.shape[nd - 1];
-  const s = r.strides[nd - 1];
-  const runs = r.size / n;
-  const idx = new Array<number>(nd).fill(0);
-  let p = r.base;
-  for (let k = 0; k < runs; k++) {
-    fn(p, n, s);
-    for (let d = nd - 2; d >= 0; d--) {
-      p += r.strides[d];
-      if (++idx[d] < r.shape[d]) break;
-      p -= r.strides[d] * r.shape[d];
-      idx[d] = 0;
-    }
-  }
-}
+// The iteration orders (prepareRuns / forEachRun) live in core/iterate, shared with walks, gathers and ufuncs.
 
 // ------------------------------------------------------------------------------------------------ windows
 

@@ -20,9 +20,10 @@ import { koffiOrNull } from './koffiBinding';
 import { ArgumentError, BoundsError, CancelledError, LifetimeError, IOError, UnsupportedError } from '../core/errors';
 import { OwnedMemory, type Memory } from '../core/memory';
 import { byteBounds, walkOffsets, type Layout } from '../core/layout';
+import { floatJSON } from '../core/floats';
+import { MAX_DIMS } from '../core/iterate';
 import {
   KERNEL_NAMES,
-  MAX_DIMS,
   Fnv1a64,
   byteswapFallback,
   checksumFallback,
@@ -165,19 +166,7 @@ function cAddress(memory: Memory, offset: number): bigint | null {
   return null;
 }
 
-function displayAddress(memory: Memory, offset: number): bigint {
-  return cAddress(memory, offset) ?? memory.address + BigInt(offset);
-}
-
 // ------------------------------------------------------------------------------------------------ JSON spelling
-
-function floatJSON(v: number): number | string {
-  if (Number.isNaN(v)) return 'nan';
-  if (v === Infinity) return 'inf';
-  if (v === -Infinity) return '-inf';
-  if (Object.is(v, -0)) return '-0.0';
-  return v;
-}
 
 /** The JSON spelling of a kernel value (see KernelAnswer.result). */
 export function kernelValueJSON(v: KernelValue): unknown {
@@ -461,20 +450,20 @@ export function walkOffsetsNative(layout: Layout, start: number, count: number, 
 
 // ------------------------------------------------------------------------------------------------ read_at
 
-/** C types sk_read_at knows (enum sk_ctype), by their C spelling. */
+/** C types sk_read_at knows (enum sk_ctype), by their C spelling (`unsigned long`; core/ctypeModel's CTypeName is the ctypes name, `c_ulong`). */
 export const C_TYPES = {
   char: 0, 'signed char': 1, 'unsigned char': 2, short: 3, 'unsigned short': 4, int: 5, 'unsigned int': 6,
   long: 7, 'unsigned long': 8, 'long long': 9, 'unsigned long long': 10, float: 11, double: 12, 'void *': 13,
   size_t: 14, _Bool: 15, int8_t: 16, uint8_t: 17, int16_t: 18, uint16_t: 19, int32_t: 20, uint32_t: 21,
   int64_t: 22, uint64_t: 23, intptr_t: 24,
 } as const;
-export type CTypeName = keyof typeof C_TYPES;
+export type CTypeSpelling = keyof typeof C_TYPES;
 
 /** The fallback's idea of this platform's C types: [size, class] (class 0 signed, 1 unsigned, 2 float). */
-function fallbackCTypeInfo(ctype: CTypeName): [number, number] {
+function fallbackCTypeInfo(ctype: CTypeSpelling): [number, number] {
   const longSize = process.platform === 'win32' ? 4 : 8;
   const charSigned = !(process.arch === 'arm64' || process.arch === 'arm') || process.platform === 'darwin' || process.platform === 'win32';
-  const table: Record<CTypeName, [number, number]> = {
+  const table: Record<CTypeSpelling, [number, number]> = {
     char: [1, charSigned ? 0 : 1], 'signed char': [1, 0], 'unsigned char': [1, 1], short: [2, 0], 'unsigned short': [2, 1],
     int: [4, 0], 'unsigned int': [4, 1], long: [longSize, 0], 'unsigned long': [longSize, 1], 'long long': [8, 0],
     'unsigned long long': [8, 1], float: [4, 2], double: [8, 2], 'void *': [8, 1], size_t: [8, 1], _Bool: [1, 1],
@@ -485,7 +474,7 @@ function fallbackCTypeInfo(ctype: CTypeName): [number, number] {
 }
 
 export interface ReadAtAnswer {
-  ctype: CTypeName;
+  ctype: CTypeSpelling;
   address: string;
   size: number;
   /** signed/unsigned integers as decimal strings, floats spelled like kernel results; _Bool as the raw byte */
@@ -496,7 +485,7 @@ export interface ReadAtAnswer {
 }
 
 /** What C reads at byte `offset` of `memory` as `ctype` (checked: alive and inside first). */
-export function readAt(memory: Memory, offset: number, ctype: CTypeName, opts: KernelOptions = {}): ReadAtAnswer {
+export function readAt(memory: Memory, offset: number, ctype: CTypeSpelling, opts: KernelOptions = {}): ReadAtAnswer {
   // own keys only: 'toString' or '__proto__' must not pass as a C type
   const code = Object.prototype.hasOwnProperty.call(C_TYPES, ctype) ? C_TYPES[ctype] : undefined;
   if (code === undefined) throw new ArgumentError(`unknown C type '${String(ctype)}'`, Object.keys(C_TYPES).join(', '));

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiError, AppInfo, ArraySummary, OpenRequest, Result } from '../../src-main/api/contract';
+import type { ApiError, AppInfo, ArraySummary, OpenRequest, Result } from '@contract';
 import { bridge, call, startupOnce } from './api';
 import { ErrorBox } from './common';
 import { RawOpenForm, rawOptionsFileOf } from './RawOpenForm';
@@ -10,9 +10,9 @@ import { ReinterpretView } from '../reinterpret/ReinterpretView';
 import { LifetimeView } from '../lifetime/LifetimeView';
 import { KernelsView } from '../kernels/KernelsView';
 import { ConsoleView } from '../console/ConsoleView';
-import type { ConsoleRunResult, ConsoleSessionInfo, TourPaneName } from '../../src-main/api/contract';
+import type { TabName, ViewProps } from './viewProps';
+import type { ConsoleRunResult, ConsoleSessionInfo, TourPaneName } from '@contract';
 
-export type TabName = 'array' | 'bytes' | 'walk' | 'reinterpret' | 'lifetime' | 'kernels';
 const TABS: { name: TabName; label: string }[] = [
   { name: 'array', label: 'Array' },
   { name: 'bytes', label: 'Bytes' },
@@ -21,20 +21,6 @@ const TABS: { name: TabName; label: string }[] = [
   { name: 'lifetime', label: 'Lifetime' },
   { name: 'kernels', label: 'Kernels' },
 ];
-
-/** What every view gets: the current array, the shared byte cursor, and a way to move between views. */
-export interface ViewProps {
-  summary: ArraySummary;
-  info: AppInfo | null;
-  cursor: number | null;
-  setCursor: (fileOffset: number | null) => void;
-  goto: (tab: TabName, fileOffset?: number) => void;
-  openExample: () => Promise<ArraySummary | null>;
-  /** Open another member of the .npz `from` came from (or show it, when it is open already). */
-  openMember: (from: ArraySummary, member: string) => Promise<ArraySummary | null>;
-  /** Bumped after every console run (panes showing the console's session refresh). */
-  consoleRev?: number;
-}
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);

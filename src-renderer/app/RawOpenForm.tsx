@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ApiError, ArraySummary, OpenRequest, RawOpenOptions } from '../../src-main/api/contract';
+import type { ApiError, ArraySummary, OpenRequest, RawOpenOptions } from '@contract';
 import { parseOffset } from './api';
 import { ErrorBox } from './common';
 

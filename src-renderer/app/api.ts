@@ -2,7 +2,7 @@
  * The renderer's handle on main: `window.stridescope`, exposed by the preload (or, in the browser e2e specs,
  * by the bridge that calls the same handlers). Types come from the contract, imported for types only.
  */
-import type { ApiError, ArraySummary, Result, StridescopeBridge } from '../../src-main/api/contract';
+import type { ApiError, ArraySummary, Result, StridescopeBridge } from '@contract';
 
 declare global {
   interface Window {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ApiError } from '../../src-main/api/contract';
+import type { ApiError } from '@contract';
 import { copyText } from './api';
 
 /** An error from main, shown where it happened (never a blank window). */

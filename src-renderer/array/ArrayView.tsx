@@ -1,5 +1,5 @@
-import type { HeaderPart } from '../../src-main/api/contract';
-import type { ViewProps } from '../app/App';
+import type { HeaderPart } from '@contract';
+import type { ViewProps } from '../app/viewProps';
 import { CopyButton, Flag } from '../app/common';
 import { formatValue, tuple } from '../app/api';
 import { NpzMembers } from './NpzMembers';

@@ -1,4 +1,4 @@
-import type { ArraySummary, NpzMemberInfo } from '../../src-main/api/contract';
+import type { ArraySummary, NpzMemberInfo } from '@contract';
 
 /**
  * The .npz member picker: every member of the archive the current array came from, how opening it works

@@ -11,7 +11,7 @@
  * (`element.__byteGrid`, see ByteGridProbe) that e2e specs use to click a byte's cell and read what was drawn.
  */
 import { useLayoutEffect, useRef } from 'react';
-import type { ArraySummary } from '../../src-main/api/contract';
+import type { ArraySummary } from '@contract';
 import { call } from '../app/api';
 import { BYTES_PER_ROW, GridEngine, PAGE_ROWS, ROW_HEIGHT, type Highlight } from './gridEngine';
 

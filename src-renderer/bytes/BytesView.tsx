@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { ApiError, ByteLocation } from '../../src-main/api/contract';
-import type { ViewProps } from '../app/App';
+import type { ApiError, ByteLocation } from '@contract';
+import type { ViewProps } from '../app/viewProps';
 import { call, formatValue, hexOffset, parseOffset, tuple } from '../app/api';
 import { CopyButton, ErrorBox } from '../app/common';
 import { ByteGrid, type Highlight } from './ByteGrid';

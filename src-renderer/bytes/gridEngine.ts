@@ -15,7 +15,7 @@
  *    byte, data-first-row / data-last-row / data-loaded on the scroll element, and a small probe object
  *    (`element.__byteGrid`) that answers what was last drawn in a cell and where a byte's cell is on screen.
  */
-import type { ArraySummary } from '../../src-main/api/contract';
+import type { ArraySummary } from '@contract';
 
 export const BYTES_PER_ROW = 16;
 export const ROW_HEIGHT = 20;

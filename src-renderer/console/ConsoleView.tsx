@@ -3,15 +3,15 @@ import type {
   ApiError,
   ConsoleRunResult,
   ConsoleSessionInfo,
-  DataModelName,
+  DataModelId,
   TourPaneName,
   TourStepInfo,
-} from '../../src-main/api/contract';
+} from '@contract';
 import { call } from '../app/api';
 import { ErrorBox } from '../app/common';
 import { continues, echo, normaliseOutput } from './repl';
 
-const MODELS: { name: DataModelName; label: string }[] = [
+const MODELS: { name: DataModelId; label: string }[] = [
   { name: 'lp64', label: 'LP64 (Linux, macOS: long = 8 bytes)' },
   { name: 'llp64', label: 'LLP64 (64-bit Windows: long = 4 bytes)' },
   { name: 'ilp32', label: 'ILP32 (32-bit: long = 4 bytes)' },
@@ -151,7 +151,7 @@ export function ConsoleView({ onResult, onSession, point }: ConsoleViewProps) {
     }
   };
 
-  const reset = async (model: DataModelName | undefined, ctypes?: boolean) => {
+  const reset = async (model: DataModelId | undefined, ctypes?: boolean) => {
     const r = await call((api) => api.consoleReset({ ...(model ? { model } : {}), ...(ctypes !== undefined ? { ctypes } : {}) }));
     if (!r.ok) return setError(r.error);
     setError(null);
@@ -262,7 +262,7 @@ export function ConsoleView({ onResult, onSession, point }: ConsoleViewProps) {
             data-testid="console-model"
             value={session?.model ?? 'lp64'}
             disabled={busy}
-            onChange={(e) => void reset(e.target.value as DataModelName, session?.ctypes ?? true)}
+            onChange={(e) => void reset(e.target.value as DataModelId, session?.ctypes ?? true)}
             title="A fresh session under this C data model (what c_long means)"
           >
             {MODELS.map((m) => (

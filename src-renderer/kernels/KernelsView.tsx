@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { ApiError, KernelInfo, KernelRun } from '../../src-main/api/contract';
-import type { ViewProps } from '../app/App';
+import type { ApiError, KernelInfo, KernelRun } from '@contract';
+import type { ViewProps } from '../app/viewProps';
 import { call, formatValue } from '../app/api';
 import { CopyButton, ErrorBox } from '../app/common';
 

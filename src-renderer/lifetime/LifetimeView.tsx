@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { ApiError, LifetimeReport, LifetimeScenarioName } from '../../src-main/api/contract';
-import type { ViewProps } from '../app/App';
+import type { ApiError, LifetimeReport, LifetimeScenarioName } from '@contract';
+import type { ViewProps } from '../app/viewProps';
 import { call } from '../app/api';
 import { ErrorBox } from '../app/common';
 

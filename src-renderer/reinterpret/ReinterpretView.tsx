@@ -1,26 +1,26 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ApiError, CTypeName, DataModelName, PointerResult, ReinterpretResult } from '../../src-main/api/contract';
-import type { ViewProps } from '../app/App';
+import type { ApiError, CTypeName, DataModelId, PointerResult, ReinterpretResult } from '@contract';
+import type { ViewProps } from '../app/viewProps';
 import { call, formatValue, parseOffset } from '../app/api';
 import { CopyButton, ErrorBox } from '../app/common';
 
-const MODELS: DataModelName[] = ['lp64', 'llp64', 'ilp32'];
+const MODELS: DataModelId[] = ['lp64', 'llp64', 'ilp32'];
 const CTYPES: CTypeName[] = ['c_byte', 'c_ubyte', 'c_short', 'c_ushort', 'c_int', 'c_uint', 'c_long', 'c_ulong', 'c_longlong', 'c_ulonglong', 'c_float', 'c_double'];
-const MODEL_TEXT: Record<DataModelName, string> = {
+const MODEL_TEXT: Record<DataModelId, string> = {
   lp64: 'LP64 (Linux, macOS): long = 8 bytes',
   llp64: 'LLP64 (64-bit Windows): long = 4 bytes',
   ilp32: 'ILP32 (32-bit): long = 4 bytes',
 };
 
 interface SeedRow {
-  model: DataModelName;
+  model: DataModelId;
   long: PointerResult;
   longlong: PointerResult;
 }
 
 /** The bytes at the cursor as every C type, both byte orders; data_as(POINTER(T)) reads; the seed's long vs longlong. */
 export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: ViewProps) {
-  const [model, setModel] = useState<DataModelName>(s.platformModel);
+  const [model, setModel] = useState<DataModelId>(s.platformModel);
   const [offsetText, setOffsetText] = useState(String(cursor ?? s.dataOffset));
   const [result, setResult] = useState<ReinterpretResult | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -105,7 +105,7 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
         </button>
         <label>
           model{' '}
-          <select value={model} onChange={(e) => setModel(e.target.value as DataModelName)} data-testid="model">
+          <select value={model} onChange={(e) => setModel(e.target.value as DataModelId)} data-testid="model">
             {MODELS.map((m) => (
               <option key={m} value={m}>
                 {MODEL_TEXT[m]}

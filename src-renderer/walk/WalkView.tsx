@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ApiError, WalkStep, WalkWindow } from '../../src-main/api/contract';
-import type { ViewProps } from '../app/App';
+import type { ApiError, WalkStep, WalkWindow } from '@contract';
+import type { ViewProps } from '../app/viewProps';
 import { call, formatValue, tuple } from '../app/api';
 import { CopyButton, ErrorBox, Flag } from '../app/common';
 import { ByteGrid, type Highlight } from '../bytes/ByteGrid';

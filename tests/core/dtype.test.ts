@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DType, NATIVE_BYTE_ORDER, valueToJSON, halfToNumber, numberToHalf, type Descr, type Value } from '../../src-main/core/dtype';
+import { DType, NATIVE_BYTE_ORDER, valueToJSON, type Descr, type Value } from '../../src-main/core/dtype';
+import { halfToNumber, numberToHalf } from '../../src-main/core/floats';
 import { DTypeError, UnsupportedError, BoundsError } from '../../src-main/core/errors';
 import expected from '../fixtures/dtype/expected.json';
 

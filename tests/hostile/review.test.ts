@@ -12,7 +12,7 @@ import type { ConsoleRunResult, Result } from '../../src-main/api/contract';
 import { AllocationBudget, OwnedMemory, withAllocationBudget, MemoryBudgetError } from '../../src-main/core/memory';
 import { DType } from '../../src-main/core/dtype';
 import { npyHeaderBytes } from '../../src-main/formats/npy';
-import { Playground } from '../../src-main/playground/interpreter';
+import { Playground } from '../../src-main/playground/runtime/interpreter';
 import { runScript } from '../../src-main/cli/run';
 import { mapFile, MappedMemory } from '../../src-main/platform/mappedMemory';
 import { readAt } from '../../src-main/platform/nativeKernels';

@@ -8,7 +8,8 @@ import { expect, test } from 'vitest';
 import { DType } from '../../src-main/core/dtype';
 import { OwnedMemory } from '../../src-main/core/memory';
 import { NDArray } from '../../src-main/core/ndarray';
-import { binaryUfunc, binaryUfuncGeneric, type BinOp, type Operand } from '../../src-main/playground/numeric';
+import { binaryUfunc, binaryUfuncGeneric } from '../../src-main/playground/numpy/ufuncs';
+import { type BinOp, type Operand } from '../../src-main/playground/numpy/binop';
 
 let seed = 12345; // fixed: the same operands every run
 const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0), seed / 4294967296);

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Playground } from '../../src-main/playground/interpreter';
-import { PyArray } from '../../src-main/playground/arrays';
+import { Playground } from '../../src-main/playground/runtime/interpreter';
+import { PyArray } from '../../src-main/playground/numpy/arrays';
 import { mapFile } from '../../src-main/platform/mappedMemory';
 
 const SETUP = 'import numpy as np\nimport ctypes\na = np.arange(4, dtype=np.int32)\nb = np.ones(4, dtype=np.int32)\n';

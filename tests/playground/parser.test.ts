@@ -1,8 +1,8 @@
 /** Tokenizer and parser: the subset, source spans, and errors with Python's messages at their line and column. */
 import { describe, expect, it, test } from 'vitest';
-import { PySyntaxError } from '../../src-main/playground/errors';
-import { isIncomplete, parse, parseExpression, type Expr } from '../../src-main/playground/parser';
-import { splitInputs, tokenize } from '../../src-main/playground/tokenizer';
+import { PySyntaxError } from '../../src-main/playground/runtime/errors';
+import { isIncomplete, parse, parseExpression, type Expr } from '../../src-main/playground/language/parser';
+import { splitInputs, tokenize } from '../../src-main/playground/language/tokenizer';
 
 function syntaxError(src: string): PySyntaxError {
   try {
@@ -123,7 +123,7 @@ describe('parser', () => {
 
 describe('nesting is bounded like CPython (never a stack overflow)', () => {
   test('3000 nested parentheses are a SyntaxError, 20 are fine', async () => {
-    const { Playground } = await import('../../src-main/playground/interpreter');
+    const { Playground } = await import('../../src-main/playground/runtime/interpreter');
     const pg = new Playground({ model: 'lp64' });
     expect(pg.runInput('('.repeat(3000) + '1' + ')'.repeat(3000)).output).toMatch(/SyntaxError: too many nested parentheses\n$/);
     expect(pg.runInput('not '.repeat(3000) + 'True').output).toMatch(/SyntaxError: too many nested parentheses\n$/);

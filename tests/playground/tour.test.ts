@@ -1,6 +1,6 @@
 /** Every tour step, run: its console output is what the step promises, and what real Python printed. */
 import { describe, expect, it } from 'vitest';
-import { Playground } from '../../src-main/playground/interpreter';
+import { Playground } from '../../src-main/playground/runtime/interpreter';
 import { TOUR } from '../../src-main/playground/tour';
 import expected from '../fixtures/playground/expected.json';
 import { normalise } from './normalise';

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import fixture from '../../fixtures/ctypes/reinterpret.json';
-import { misalignment, misalignmentOf, reinterpretBytes, floatJSON } from '../../../src-main/core/reinterpret';
+import { misalignment, misalignmentOf, reinterpretBytes } from '../../../src-main/core/reinterpret';
+import { floatJSON } from '../../../src-main/core/floats';
 import { DType, valueToJSON } from '../../../src-main/core/dtype';
 import { ArgumentError } from '../../../src-main/core/errors';
 

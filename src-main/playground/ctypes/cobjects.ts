@@ -13,11 +13,11 @@
  * reports is the one where it was first made — `numpy._core._internal` when NumPy made `c_long_Array_2` for
  * `x.ctypes.shape`, `__main__` when the learner typed `ctypes.c_long * 2` first.
  */
-import { convertToC, decodeC, encodeC, typedValueRepr, type CPointerType, type CScalar, type CType } from '../core/ctypeModel';
-import { CPointer } from '../core/ctypes';
-import { OwnedMemory, type Memory } from '../core/memory';
-import { PyException, typeError } from './errors';
-import { indexValue, PyList, PyObject, type Ctx, type Kwargs, type PyValue, typeName, PySlice, sliceIndicesOf } from './objects';
+import { convertToC, decodeC, encodeC, typedValueRepr, type CPointerType, type CScalar, type CType } from '../../core/ctypeModel';
+import { CPointer } from '../../core/ctypes';
+import { OwnedMemory, type Memory } from '../../core/memory';
+import { PyException, typeError } from '../runtime/errors';
+import { indexValue, PyList, PyObject, type Ctx, type Kwargs, type PyValue, typeName, PySlice, sliceIndicesOf } from '../runtime/objects';
 
 /** A C scalar as the Python value ctypes returns (`.value`, `ptr[i]`). */
 export function cToPy(t: CType, v: CScalar): PyValue {
@@ -84,8 +84,7 @@ export class PyCSimpleType extends PyObject {
   }
 }
 
-function ctypeCode(t: CType, ctx: Ctx): string {
-  void ctx;
+function ctypeCode(t: CType, _ctx: Ctx): string {
   if (t.kind === 'float') return t.size === 4 ? 'f' : t.size === 8 ? 'd' : 'g';
   if (t.kind === 'bool') return '?';
   if (t.kind === 'char') return 'c';
@@ -212,8 +211,7 @@ export class PyCPointerType extends PyObject {
     if (name === '_type_') return this.target;
     return super.getattr(name, ctx);
   }
-  override call(args: PyValue[], kwargs: Kwargs, ctx: Ctx): PyValue {
-    void kwargs;
+  override call(args: PyValue[], _kwargs: Kwargs, ctx: Ctx): PyValue {
     if (args.length === 0) return PyCPointer.fromAddress(this, 0n, null, ctx, `${this.ctype.name}()`);
     const obj = args[0];
     if (obj instanceof PyCData && obj.ctype === this.target) return PyCPointer.fromAddress(this, obj.addressOf, obj, ctx, `${this.ctype.name}(${ctx.label})`);
@@ -266,15 +264,13 @@ export class PyCPointer extends PyObject {
     if (name === '_type_') return this.ptype.target;
     return super.getattr(name, ctx);
   }
-  override getitem(key: PyValue, ctx: Ctx): PyValue {
-    void ctx;
+  override getitem(key: PyValue, _ctx: Ctx): PyValue {
     if (key instanceof PySlice) throw new PyException('NotImplementedError', 'slicing a pointer is not supported in the playground');
     this.nullCheck();
     const i = indexValue(key, 'pointer');
     return cToPy(this.ptype.target.ctype, this.core.at(i));
   }
-  override setitem(key: PyValue, value: PyValue, ctx: Ctx): void {
-    void ctx;
+  override setitem(key: PyValue, value: PyValue, _ctx: Ctx): void {
     this.nullCheck();
     const i = indexValue(key, 'pointer');
     this.core.set(i, pyToC(this.ptype.target.ctype, value));
@@ -314,8 +310,7 @@ export class PyCArrayType extends PyObject {
     if (name === '_type_') return this.element;
     return super.getattr(name, ctx);
   }
-  override call(args: PyValue[], kwargs: Kwargs, ctx: Ctx): PyValue {
-    void kwargs;
+  override call(args: PyValue[], _kwargs: Kwargs, ctx: Ctx): PyValue {
     if (args.length > this.length) throw new PyException('IndexError', 'invalid index');
     const arr = PyCArray.allocate(this, ctx);
     args.forEach((v, i) => arr.setitem(BigInt(i), v, ctx));

@@ -10,14 +10,13 @@
  * threshold 1000, edgeitems 3, precision 8, floatmode 'maxprec'); only the displayed elements are read, so
  * the repr of a 1e6-element memmap touches a few dozen bytes.
  */
-import type { CanonicalModelName } from '../core/ctypeModel';
-import { pythonBytesRepr } from '../core/ctypeModel';
-import type { DType, Value, Complex } from '../core/dtype';
-import type { NDArray } from '../core/ndarray';
-import { pyStrRepr } from '../formats/pyliteral';
-import { notSupported } from './errors';
+import type { DataModelName } from '../../core/ctypeModel';
+import type { DType, Value, Complex } from '../../core/dtype';
+import type { NDArray } from '../../core/ndarray';
+import { pyBytesRepr, pyStrRepr, pyTupleRepr } from '../../core/python/repr';
+import { notSupported } from '../runtime/errors';
 import { FloatingFormat, floatScalarText } from './format';
-import { defaultIntDType } from './numeric';
+import { defaultIntDType } from './dtypes';
 
 const LINE_WIDTH = 75;
 const THRESHOLD = 1000;
@@ -26,7 +25,7 @@ const EDGE = 3;
 const floatBits = (d: DType): 16 | 32 | 64 => (d.itemsize === 2 ? 16 : d.itemsize === 4 ? 32 : 64);
 
 /** NumPy's `dtype_is_implied`: the dtypes an array repr leaves out. */
-export function dtypeIsImplied(d: DType, model: CanonicalModelName): boolean {
+export function dtypeIsImplied(d: DType, model: DataModelName): boolean {
   if (!d.isNative || d.fields) return false;
   if (d.kind === 'b') return true;
   if (d.kind === 'f' && d.itemsize === 8) return true;
@@ -89,7 +88,7 @@ function formatFunction(d: DType, values: Value[], zeroD: boolean): (v: Value) =
       };
     }
     case 'S':
-      return (v) => pythonBytesRepr(trimNul(v as Uint8Array));
+      return (v) => pyBytesRepr(trimNul(v as Uint8Array));
     case 'U':
       return (v) => pyStrRepr(v as string);
     default:
@@ -206,12 +205,9 @@ function formatArray(
   return recurser([], nextLinePrefix, lineWidth);
 }
 
-function shapeRepr(shape: readonly number[]): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}
 
 /** repr(arr) for class `array` (ndarray) or `memmap`. */
-export function arrayRepr(a: NDArray, className: string, model: CanonicalModelName): string {
+export function arrayRepr(a: NDArray, className: string, model: DataModelName): string {
   const prefix = `${className}(`;
   const summarize = a.size > THRESHOLD;
   let lst: string;
@@ -232,7 +228,7 @@ export function arrayRepr(a: NDArray, className: string, model: CanonicalModelNa
     lst = formatArray(a.shape, get, LINE_WIDTH - 1, ' ' + ' '.repeat(prefix.length), ', ', summarize ? '...' : '');
   }
   const extras: string[] = [];
-  if ((a.size === 0 && !(a.ndim === 1 && a.shape[0] === 0)) || a.size > THRESHOLD) extras.push(`shape=${shapeRepr(a.shape)}`);
+  if ((a.size === 0 && !(a.ndim === 1 && a.shape[0] === 0)) || a.size > THRESHOLD) extras.push(`shape=${pyTupleRepr(a.shape)}`);
   if (!dtypeIsImplied(a.dtype, model) || a.size === 0) extras.push(`dtype=${dtypeShortRepr(a.dtype)}`);
   if (!extras.length) return `${prefix}${lst})`;
   const arrStr = `${prefix}${lst},`;
@@ -268,7 +264,7 @@ export function scalarRepr(d: DType, v: Value): string {
       return `np.${d.name}(${complexText(c, floatBits({ itemsize: d.itemsize / 2 } as DType))})`;
     }
     case 'S':
-      return `np.bytes_(${pythonBytesRepr(trimNul(v as Uint8Array))})`;
+      return `np.bytes_(${pyBytesRepr(trimNul(v as Uint8Array))})`;
     case 'U':
       return `np.str_(${pyStrRepr(v as string)})`;
     default:
@@ -286,7 +282,7 @@ export function scalarStr(d: DType, v: Value): string {
     case 'c':
       return complexText(v as Complex, floatBits({ itemsize: d.itemsize / 2 } as DType));
     case 'S':
-      return pythonBytesRepr(trimNul(v as Uint8Array));
+      return pyBytesRepr(trimNul(v as Uint8Array));
     case 'U':
       return v as string;
     default:

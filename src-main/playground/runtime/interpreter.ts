@@ -15,52 +15,34 @@
  * assignments), warnings as `<stdin>:1: RuntimeWarning: ...`, and tracebacks for errors, after which the next
  * input runs.
  */
-import { dataModel, type CanonicalModelName, type DataModel, type ModelSpec } from '../core/ctypeModel';
-import { LifetimeRegistry } from '../core/lifetime';
-import { budgetIntDigits, budgetItems, withAllocationBudget, type AllocationBudget } from '../core/memory';
-import type { NDArray } from '../core/ndarray';
-import type { Mapper } from '../formats/npy';
-import type { RawFileSystem } from '../formats/rawMemmap';
-import { arrayFromPy, assignInto, NpScalar, NpType, PyArray, PyArrayClass, PyBuiltinType } from './arrays';
-import { arrayType, PyCArrayType, PyCSimpleType } from './cobjects';
+import { type DataModelName, type DataModel, dataModel, type ModelSpec } from '../../core/ctypeModel';
+import { LifetimeRegistry } from '../../core/lifetime';
+import { type AllocationBudget, withAllocationBudget } from '../../core/memory';
+import type { NDArray } from '../../core/ndarray';
+import type { Mapper } from '../../formats/npy';
+import type { RawFileSystem } from '../../formats/rawMemmap';
+import { arrayFromPy, assignInto, NpScalar, PyArray } from '../numpy/arrays';
+import { arrayType, PyCArrayType, PyCSimpleType } from '../ctypes/cobjects';
 import { nameError, PyException, PySyntaxError, toPyException, typeError, valueError } from './errors';
-import { ctypesModule, ctypeslibModule, numpyModule } from './modules';
-import { binaryUfunc, unaryUfunc, type BinOp, type Operand } from './numeric';
-import {
-  Ellipsis,
-  indexValue,
-  nodeOf,
-  PyBuiltin,
-  PyDict,
-  PyList,
-  PyModule,
-  PyObject,
-  PySlice,
-  PyTuple,
-  pyEquals,
-  repr,
-  str,
-  truthy,
-  typeName,
-  type Ctx,
-  type Kwargs,
-  type PyValue,
-} from './objects';
-import { isIncomplete, parse, type Expr, type Stmt } from './parser';
-import { splitInputs } from './tokenizer';
+import { ctypesModule, numpyModule } from '../numpy/modules';
+import { binaryUfunc, unaryUfunc } from '../numpy/ufuncs';
+import { type BinOp, compareNumbers, type Operand, UFUNC_NAME } from '../numpy/binop';
+import { type Ctx, Ellipsis, indexValue, type Kwargs, nodeOf, PyBuiltin, PyDict, pyEquals, PyList, PyModule, PyObject, PySlice, PyTuple, type PyValue, repr, truthy, typeName } from './objects';
+import { type Expr, isIncomplete, parse, type Stmt } from '../language/parser';
+import { splitInputs } from '../language/tokenizer';
 import type { FilePolicy } from './files';
-
-export type ModelOption = ModelSpec;
+import { installBuiltins } from './builtins';
+import { identical, NOT_IMPLEMENTED, pyArith } from './pyops';
 
 export interface PlaygroundOptions {
   /** Data model: LP64 (Linux/macOS, default), LLP64 (64-bit Windows), ILP32 (32-bit Windows). */
-  model?: ModelOption;
+  model?: ModelSpec;
   /** Maps files for np.load(mmap_mode=...), np.memmap and (copying) np.load: platform/mappedMemory's mapFile. */
   mapper?: Mapper;
   fs?: RawFileSystem;
   /** Directory relative file names resolve against. */
   cwd?: string;
-  /** Which files may be read and written (the app's console passes playground/files' sandboxFiles). */
+  /** Which files may be read and written (the app's console passes playground/runtime/files' sandboxFiles). */
   files?: FilePolicy;
   /** false: behave as NumPy does when the ctypes module is missing (the seed's "no ctypes" fallback). */
   ctypes?: boolean;
@@ -96,11 +78,9 @@ interface Binding {
   holder: object;
 }
 
-const BUILTIN_NAMES = ['print', 'len', 'list', 'tuple', 'int', 'float', 'bool', 'str', 'repr', 'hex', 'id', 'type', 'abs', 'isinstance', 'dict', 'max', 'min', 'range'];
-
 export class Playground implements Ctx {
   readonly model: DataModel;
-  readonly modelName: CanonicalModelName;
+  readonly modelName: DataModelName;
   readonly registry = new LifetimeRegistry();
   readonly mapper?: Mapper;
   readonly fs?: RawFileSystem;
@@ -135,7 +115,7 @@ export class Playground implements Ctx {
     this.files = opts.files;
     this.ctypesAvailable = opts.ctypes ?? true;
     this.budget = opts.budget;
-    this.installBuiltins();
+    installBuiltins(this.builtins, this, this.out);
   }
 
   /**
@@ -442,7 +422,7 @@ export class Playground implements Ctx {
         const dn = (d: typeof from) => (d.kind === 'b' ? 'bool' : d.name);
         throw new PyException(
           'numpy._core._exceptions._UFuncOutputCastingError',
-          `Cannot cast ufunc '${UFUNC[s.op] ?? s.op}' output from dtype('${dn(from)}') to dtype('${dn(to)}') with casting rule 'same_kind'`,
+          `Cannot cast ufunc '${UFUNC_NAME[s.op as BinOp] ?? s.op}' output from dtype('${dn(from)}') to dtype('${dn(to)}') with casting rule 'same_kind'`,
         );
       }
       assignInto(cur.arr, res, this);
@@ -695,8 +675,7 @@ export class Playground implements Ctx {
     return PyArray.wrap(res.arr);
   }
 
-  private binary(op: BinOp | '@', l: PyValue, r: PyValue, e: { line: number; column: number }): PyValue {
-    void e;
+  private binary(op: BinOp | '@', l: PyValue, r: PyValue, _e: { line: number; column: number }): PyValue {
     if (op === '@') throw new PyException('NotImplementedError', 'matrix multiplication (@) is not supported in the playground');
     if (this.isNumpy(l) || this.isNumpy(r)) {
       const v = this.ufunc(op, l, r);
@@ -734,7 +713,7 @@ export class Playground implements Ctx {
     throw typeError(`bad operand type for unary ${op}: '${typeName(v)}'`);
   }
 
-  private compare(op: string, l: PyValue, r: PyValue, e: { line: number; column: number }): PyValue {
+  private compare(op: string, l: PyValue, r: PyValue, _e: { line: number; column: number }): PyValue {
     switch (op) {
       case 'is':
         return identical(l, r);
@@ -751,158 +730,16 @@ export class Playground implements Ctx {
       const v = this.ufunc(op as BinOp, l, r);
       if (v !== NOT_IMPLEMENTED) return v;
     }
-    void e;
     if (op === '==') return pyEquals(l, r);
     if (op === '!=') return !pyEquals(l, r);
     const num = (v: PyValue): number | bigint | null => (typeof v === 'boolean' ? (v ? 1n : 0n) : typeof v === 'bigint' || typeof v === 'number' ? v : null);
     const a = num(l);
     const b = num(r);
-    if (a !== null && b !== null) {
-      switch (op) {
-        case '<':
-          return a < b;
-        case '<=':
-          return a <= b;
-        case '>':
-          return a > b;
-        case '>=':
-          return a >= b;
-      }
-    }
+    if (a !== null && b !== null && (op === '<' || op === '<=' || op === '>' || op === '>=')) return compareNumbers(op, a, b);
     if (typeof l === 'string' && typeof r === 'string') {
       return op === '<' ? l < r : op === '<=' ? l <= r : op === '>' ? l > r : l >= r;
     }
     throw typeError(`'${op}' not supported between instances of '${typeName(l)}' and '${typeName(r)}'`);
-  }
-
-  // ---------------------------------------------------------------- builtins
-
-  private installBuiltins(): void {
-    const b = this.builtins;
-    const def = (name: string, f: (args: PyValue[], kw: Kwargs) => PyValue) => b.set(name, new PyBuiltin(name, (a, k) => f(a, k)));
-    def('print', (args, kw) => {
-      const sep = kw.has('sep') ? str(kw.get('sep')!, this) : ' ';
-      const end = kw.has('end') ? str(kw.get('end')!, this) : '\n';
-      this.out.push(args.map((a) => str(a, this)).join(sep) + end);
-      return null;
-    });
-    def('len', (args) => {
-      const v = args[0] ?? null;
-      if (typeof v === 'string') return BigInt([...v].length);
-      if (v instanceof Uint8Array) return BigInt(v.length);
-      const n = v instanceof PyObject ? v.len(this) : null;
-      if (n === null) throw typeError(`object of type '${typeName(v)}' has no len()`);
-      return BigInt(n);
-    });
-    def('repr', (args) => repr(args[0] ?? null, this));
-    def('hex', (args) => {
-      const v = args[0] ?? null;
-      const n = typeof v === 'bigint' ? v : v instanceof NpScalar ? BigInt(v.asIndex()) : null;
-      if (n === null) throw typeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
-      return n < 0n ? `-0x${(-n).toString(16)}` : `0x${n.toString(16)}`;
-    });
-    def('id', (args) => {
-      const v = args[0] ?? null;
-      return v instanceof PyObject ? v.address : BigInt(0x7f0000001000);
-    });
-    def('abs', (args) => {
-      const v = args[0] ?? null;
-      if (typeof v === 'bigint') return v < 0n ? -v : v;
-      if (typeof v === 'number') return Math.abs(v);
-      if (typeof v === 'boolean') return v ? 1n : 0n;
-      throw typeError(`bad operand type for abs(): '${typeName(v)}'`);
-    });
-    def('max', (args) => minMax(args.length === 1 ? this.iterate(args[0]) : args, 1, this));
-    def('min', (args) => minMax(args.length === 1 ? this.iterate(args[0]) : args, -1, this));
-    def('isinstance', (args) => {
-      const [v, t] = args;
-      if (t instanceof PyBuiltinType) return typeName(v) === t.name || (t.name === 'int' && typeof v === 'boolean');
-      if (t instanceof PyArrayClass) return v instanceof PyArray && (t.cls === 'ndarray' || v.cls === t.cls);
-      if (t instanceof PyTuple) return t.items.some((x) => (this.builtins.get('isinstance') as PyBuiltin).fn([v, x], new Map(), this) === true);
-      return false;
-    });
-    def('type', (args) => {
-      const v = args[0] ?? null;
-      if (v instanceof PyArray) return new PyArrayClass(v.cls);
-      if (v instanceof NpScalar) return new NpType(v.dtype.kind === 'b' ? 'bool' : v.dtype.name, () => v.dtype);
-      const tn = typeName(v);
-      const bt = this.builtins.get(tn);
-      if (bt instanceof PyBuiltinType) return bt;
-      return new PyTypeName(tn);
-    });
-    const conv = (name: PyBuiltinType['name'], f: (args: PyValue[], kw: Kwargs, ctx: Ctx) => PyValue) => b.set(name, new PyBuiltinType(name, f));
-    conv('int', (args) => {
-      const v = args.length ? args[0] : 0n;
-      if (typeof v === 'bigint') return v;
-      if (typeof v === 'boolean') return v ? 1n : 0n;
-      if (typeof v === 'number') {
-        if (!Number.isFinite(v)) throw new PyException(Number.isNaN(v) ? 'ValueError' : 'OverflowError', Number.isNaN(v) ? 'cannot convert float NaN to integer' : 'cannot convert float infinity to integer');
-        return BigInt(Math.trunc(v));
-      }
-      if (typeof v === 'string') {
-        const base = args.length > 1 ? Number(args[1]) : 10;
-        const t = v.trim().replace(/_/g, '');
-        const m = base === 16 ? /^[+-]?(0x)?[0-9a-f]+$/i.test(t) : base === 10 ? /^[+-]?\d+$/.test(t) : false;
-        if (!m) throw valueError(`invalid literal for int() with base ${base}: ${repr(v, this)}`);
-        const neg = t.startsWith('-');
-        const body = t.replace(/^[+-]/, '').replace(/^0x/i, '');
-        const n = BigInt(base === 16 ? '0x' + body : body);
-        return neg ? -n : n;
-      }
-      if (v instanceof NpScalar) {
-        const x = v.asNumber();
-        return typeof x === 'bigint' ? x : BigInt(Math.trunc(x));
-      }
-      if (v instanceof PyArray) {
-        if (v.arr.size !== 1) throw typeError('only length-1 arrays can be converted to Python scalars');
-        const x = v.arr.get(new Array(v.arr.ndim).fill(0));
-        return typeof x === 'bigint' ? x : BigInt(Math.trunc(Number(x)));
-      }
-      throw typeError(`int() argument must be a string, a bytes-like object or a real number, not '${typeName(v)}'`);
-    });
-    conv('float', (args) => {
-      const v = args.length ? args[0] : 0;
-      if (typeof v === 'number') return v;
-      if (typeof v === 'bigint') return Number(v);
-      if (typeof v === 'boolean') return v ? 1 : 0;
-      if (typeof v === 'string') {
-        const t = v.trim().toLowerCase();
-        if (t === 'nan' || t === '+nan' || t === '-nan') return NaN;
-        if (/^[+-]?(inf|infinity)$/.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
-        if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) throw valueError(`could not convert string to float: ${repr(v, this)}`);
-        return Number(t);
-      }
-      if (v instanceof NpScalar) return Number(v.asNumber());
-      if (v instanceof PyArray && v.arr.size === 1) return Number(v.arr.get(new Array(v.arr.ndim).fill(0)));
-      throw typeError(`float() argument must be a string or a real number, not '${typeName(v)}'`);
-    });
-    conv('bool', (args) => (args.length ? truthy(args[0], this) : false));
-    conv('str', (args) => (args.length ? str(args[0], this) : ''));
-    conv('list', (args) => new PyList(args.length ? this.iterate(args[0]) : []));
-    conv('tuple', (args) => new PyTuple(args.length ? this.iterate(args[0]) : []));
-    conv('bytes', (args) => {
-      const v = args.length ? args[0] : null;
-      if (v === null) return new Uint8Array(0);
-      if (v instanceof Uint8Array) return v;
-      if (typeof v === 'bigint') {
-        if (v < 0n) throw valueError('negative count');
-        budgetItems(Number(v), 'bytes()');
-        return new Uint8Array(Number(v));
-      }
-      return Uint8Array.from(this.iterate(v).map((x) => indexValue(x, 'bytes')));
-    });
-    b.set('dict', new PyBuiltin('dict', (args, kw) => new PyDict([...(args.length && args[0] instanceof PyDict ? args[0].entries : []), ...[...kw].map(([k, v]) => [k, v] as [PyValue, PyValue])])));
-    b.set('range', new PyBuiltin('range', (args) => {
-      const n = args.map((x) => indexValue(x, 'range'));
-      const [start, stop, step] = n.length === 1 ? [0, n[0], 1] : [n[0], n[1], n[2] ?? 1];
-      if (step === 0) throw valueError('range() arg 3 must not be zero');
-      // (the playground's range is a list: its length is checked before it is built)
-      budgetItems(Math.max(0, Math.ceil((stop - start) / step)), 'range()');
-      const out: PyValue[] = [];
-      for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(BigInt(i));
-      return new PyList(out);
-    }));
-    void BUILTIN_NAMES;
   }
 
   /** The current data model's name ('LP64' ...). */
@@ -914,33 +751,6 @@ export class Playground implements Ctx {
   snapshot(): ReturnType<LifetimeRegistry['snapshot']> {
     return this.registry.snapshot();
   }
-
-}
-
-const UFUNC: Record<string, string> = { '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '//': 'floor_divide', '%': 'remainder', '**': 'power', '&': 'bitwise_and', '|': 'bitwise_or', '^': 'bitwise_xor', '<<': 'left_shift', '>>': 'right_shift' };
-
-const NOT_IMPLEMENTED = new (class extends PyObject {
-  get typeName(): string {
-    return 'NotImplementedType';
-  }
-})();
-
-class PyTypeName extends PyObject {
-  constructor(readonly name: string) {
-    super();
-  }
-  get typeName(): string {
-    return 'type';
-  }
-  override repr(): string {
-    return `<class '${this.name}'>`;
-  }
-}
-
-function identical(a: PyValue, b: PyValue): boolean {
-  if (a === b) return true;
-  if (a instanceof PyArray && b instanceof PyArray) return a === b;
-  return false;
 }
 
 /** np.asarray(list) for a list/tuple operand next to an array. */
@@ -948,120 +758,6 @@ function toArrayValue(v: PyValue, ctx: Ctx): NDArray {
   const arr = arrayFromPy(v, null, ctx, ctx.label);
   ctx.adopt(arr);
   return arr;
-}
-
-function minMax(items: PyValue[], sign: 1 | -1, ctx: Ctx): PyValue {
-  if (!items.length) throw valueError(`${sign > 0 ? 'max' : 'min'}() arg is an empty sequence`);
-  let best = items[0];
-  for (const x of items.slice(1)) {
-    const gt = Number(x as number | bigint) > Number(best as number | bigint);
-    if (sign > 0 ? gt : Number(x as number) < Number(best as number)) best = x;
-  }
-  void ctx;
-  return best;
-}
-
-/** Python's arithmetic on int/float/bool/str/tuple/list; NOT_IMPLEMENTED when it does not apply. */
-function pyArith(op: BinOp, l: PyValue, r: PyValue, ctx: Ctx): PyValue {
-  const asNum = (v: PyValue): bigint | number | null => (typeof v === 'boolean' ? (v ? 1n : 0n) : typeof v === 'bigint' || typeof v === 'number' ? v : null);
-  const a = asNum(l);
-  const b = asNum(r);
-  if (a !== null && b !== null) {
-    if (typeof a === 'bigint' && typeof b === 'bigint') {
-      switch (op) {
-        case '+':
-          return a + b;
-        case '-':
-          return a - b;
-        case '*':
-          if (a !== 0n && b !== 0n) budgetIntDigits(a.toString(16).length * 1.21 + b.toString(16).length * 1.21, 'this product');
-          return a * b;
-        case '/':
-          if (b === 0n) throw new PyException('ZeroDivisionError', 'division by zero');
-          return Number(a) / Number(b);
-        case '//':
-        case '%': {
-          if (b === 0n) throw new PyException('ZeroDivisionError', op === '//' ? 'integer division or modulo by zero' : 'integer modulo by zero');
-          let q = a / b;
-          if (a % b !== 0n && a < 0n !== b < 0n) q -= 1n;
-          return op === '//' ? q : a - q * b;
-        }
-        case '**':
-          if (b < 0n) {
-            if (a === 0n) throw new PyException('ZeroDivisionError', '0.0 cannot be raised to a negative power');
-            return Number(a) ** Number(b);
-          }
-          if (a !== 0n && a !== 1n && a !== -1n) budgetIntDigits(Number(b) * Math.log10(Math.abs(Number(a)) || 2), 'this power');
-          return a ** b;
-        case '<<':
-          if (b < 0n) throw valueError('negative shift count');
-          if (a !== 0n) budgetIntDigits((Number(b) + a.toString(16).length * 4) * Math.LOG10E * Math.LN2, 'this shift');
-          return a << b;
-        case '>>':
-          if (b < 0n) throw valueError('negative shift count');
-          return a >> b;
-        case '&':
-          return typeof l === 'boolean' && typeof r === 'boolean' ? l && r : a & b;
-        case '|':
-          return typeof l === 'boolean' && typeof r === 'boolean' ? l || r : a | b;
-        case '^':
-          return typeof l === 'boolean' && typeof r === 'boolean' ? l !== r : a ^ b;
-      }
-      return NOT_IMPLEMENTED;
-    }
-    const x = Number(a);
-    const y = Number(b);
-    switch (op) {
-      case '+':
-        return x + y;
-      case '-':
-        return x - y;
-      case '*':
-        return x * y;
-      case '/':
-        if (y === 0) throw new PyException('ZeroDivisionError', 'float division by zero');
-        return x / y;
-      case '//':
-        if (y === 0) throw new PyException('ZeroDivisionError', 'float floor division by zero');
-        return Math.floor(x / y);
-      case '%': {
-        if (y === 0) throw new PyException('ZeroDivisionError', 'float modulo');
-        const m = x % y;
-        return m !== 0 && m < 0 !== y < 0 ? m + y : m;
-      }
-      case '**':
-        if (x === 0 && y < 0) throw new PyException('ZeroDivisionError', '0.0 cannot be raised to a negative power');
-        return x ** y;
-    }
-    return NOT_IMPLEMENTED;
-  }
-  if (op === '+') {
-    const lenOf = (v: PyValue): number => (typeof v === 'string' || v instanceof Uint8Array ? v.length : v instanceof PyList || v instanceof PyTuple ? v.items.length : 0);
-    budgetItems(lenOf(l) + lenOf(r), 'this concatenation');
-    if (typeof l === 'string' && typeof r === 'string') return l + r;
-    if (typeof l === 'string') throw typeError(`can only concatenate str (not "${typeName(r)}") to str`);
-    if (l instanceof PyList && !(r instanceof PyList)) throw typeError(`can only concatenate list (not "${typeName(r)}") to list`);
-    if (l instanceof PyTuple && !(r instanceof PyTuple)) throw typeError(`can only concatenate tuple (not "${typeName(r)}") to tuple`);
-    if (l instanceof Uint8Array && r instanceof Uint8Array) {
-      const o = new Uint8Array(l.length + r.length);
-      o.set(l);
-      o.set(r, l.length);
-      return o;
-    }
-    if (l instanceof PyTuple && r instanceof PyTuple) return new PyTuple([...l.items, ...r.items]);
-    if (l instanceof PyList && r instanceof PyList) return new PyList([...l.items, ...r.items]);
-  }
-  if (op === '*') {
-    const [s, n] = typeof r === 'bigint' ? [l, Number(r)] : typeof l === 'bigint' ? [r, Number(l)] : [null, 0];
-    const unit = typeof s === 'string' ? s.length : s instanceof PyList || s instanceof PyTuple ? s.items.length : 0;
-    if (unit > 0 && n > 0) budgetItems(unit * n, 'this repetition');
-    if (typeof s === 'string') return s.repeat(Math.max(0, n));
-    if (s instanceof PyTuple) return new PyTuple(Array.from({ length: Math.max(0, n) }, () => s.items).flat());
-    if (s instanceof PyList) return new PyList(Array.from({ length: Math.max(0, n) }, () => s.items).flat());
-  }
-  if (op === '%' && typeof l === 'string') return NOT_IMPLEMENTED;
-  void ctx;
-  return NOT_IMPLEMENTED;
 }
 
 function oneLine(s: string): string {

@@ -6,11 +6,12 @@
  * computes (astype, copy, byteswap, sum, arithmetic) allocates new memory, as NumPy does. A memmap's views stay
  * `memmap` (NumPy's __array_finalize__), ufunc results are plain arrays (memmap.__array_wrap__).
  */
-import { DType, type Value } from '../core/dtype';
-import { CtypesView } from '../core/ctypes';
-import { LayoutError } from '../core/errors';
-import { isCContiguous, walkOffsets } from '../core/layout';
-import { NDArray, type Selector } from '../core/ndarray';
+import { DType, type Value } from '../../core/dtype';
+import { CtypesView } from '../../core/ctypes';
+import { LayoutError } from '../../core/errors';
+import { fStrides, isCContiguous, walkOffsets } from '../../core/layout';
+import { NDArray, type Selector } from '../../core/ndarray';
+import { pyTupleRepr } from '../../core/python/repr';
 import {
   arrayType,
   cToPy,
@@ -21,10 +22,13 @@ import {
   PyCPointerType,
   PyCSimpleType,
   simpleType,
-} from './cobjects';
-import { attributeError, indexError, PyException, typeError, valueError } from './errors';
-import { astype, byteswap, cOrderBytesRaw, copyC, defaultIntDType, isIntKind, parseDTypeString, promoteTypes as promote, sum, sumDType, arrayFromNumbers, arrayFromBigInts } from './numeric';
-import { budgetItems, OwnedMemory } from '../core/memory';
+} from '../ctypes/cobjects';
+import { attributeError, indexError, PyException, typeError, valueError } from '../runtime/errors';
+import { astype, byteswap, cOrderBytesRaw, copyC } from './casting';
+import { defaultIntDType, isIntKind, parseDTypeString, promoteTypes as promote } from './dtypes';
+import { sum, sumDType } from './sum';
+import { arrayFromNumbers, arrayFromBigInts } from './flat';
+import { budgetItems, OwnedMemory } from '../../core/memory';
 import {
   bindArgs,
   Ellipsis,
@@ -41,7 +45,7 @@ import {
   type Ctx,
   type Kwargs,
   type PyValue,
-} from './objects';
+} from '../runtime/objects';
 import { arrayRepr, arrayStr, dtypeRepr, dtypeStr, scalarRepr, scalarStr } from './repr';
 
 /** A decoded element as the Python value `.item()` gives. */
@@ -200,9 +204,8 @@ export class PyArray extends PyObject {
     return super.getattr(name, ctx);
   }
 
-  private arrayInterface(ctx: Ctx): PyDict {
+  private arrayInterface(_ctx: Ctx): PyDict {
     const a = this.arr;
-    void ctx;
     const contiguous = isCContiguous(a.layout, a.itemsize);
     const t = (xs: number[]) => new PyTuple(xs.map((x) => BigInt(x)));
     return new PyDict([
@@ -288,8 +291,7 @@ export class PyArray extends PyObject {
           return PyArray.wrap(r);
         };
       case 'item':
-        return (args, kw, ctx) => {
-          void kw;
+        return (args, _kw, ctx) => {
           if (args.length === 0) {
             if (a.size !== 1) throw valueError('can only convert an array of size 1 to a Python scalar');
             return valueToPy(a.get(new Array(a.ndim).fill(0)), a.dtype);
@@ -304,10 +306,7 @@ export class PyArray extends PyObject {
           return valueToPy(a.get(idx), a.dtype);
         };
       case 'tolist':
-        return (args, kw, ctx) => {
-          void args;
-          void kw;
-          void ctx;
+        return (_args, _kw, _ctx) => {
           budgetItems(a.size, 'tolist()');
           const rec = (v: NDArray): PyValue => (v.ndim === 0 ? valueToPy(v.get([]), v.dtype) : new PyList(Array.from({ length: v.shape[0] }, (_, i) => rec(v.index(i)))));
           return rec(a);
@@ -326,24 +325,10 @@ export class PyArray extends PyObject {
   }
 }
 
-function relabel(a: NDArray, label: string): NDArray {
-  return new NDArray({ memory: a.memory, dtype: a.dtype, shape: a.shape, strides: a.strides, offset: a.offset, label });
-}
-
 /** A Fortran-ordered copy (the layout `a.copy(order='F')` gives). */
-function copyInOrder(a: NDArray, order: 'F', label: string): NDArray {
-  void order;
+function copyInOrder(a: NDArray, _order: 'F', label: string): NDArray {
   const bytes = a.toBytes('F');
-  return new NDArray({ memory: new OwnedMemory(label, bytes), dtype: a.dtype, shape: a.shape.slice(), strides: fStridesOf(a.shape, a.itemsize), label });
-}
-function fStridesOf(shape: number[], itemsize: number): number[] {
-  const out: number[] = [];
-  let s = itemsize;
-  for (const d of shape) {
-    out.push(s);
-    s *= d || 1;
-  }
-  return out;
+  return new NDArray({ memory: new OwnedMemory(label, bytes), dtype: a.dtype, shape: a.shape.slice(), strides: fStrides(a.shape, a.itemsize), label });
 }
 
 /** `target[...] = value`: broadcast the value to the target's shape, cast (unsafely, as setitem does), write. */
@@ -373,8 +358,7 @@ export function assignInto(target: NDArray, value: PyValue, ctx: Ctx): void {
 // ================================================================ building arrays from Python values
 
 /** The shape and flat leaves of a nested list/tuple (NumPy's discovery), with its error for ragged input. */
-function discover(v: PyValue, ctx: Ctx): { shape: number[]; leaves: PyValue[] } {
-  void ctx;
+function discover(v: PyValue, _ctx: Ctx): { shape: number[]; leaves: PyValue[] } {
   const seq = (x: PyValue): PyValue[] | null => {
     if (x instanceof PyList || x instanceof PyTuple) return x.items;
     if (x instanceof PyArray) {
@@ -395,7 +379,7 @@ function discover(v: PyValue, ctx: Ctx): { shape: number[]; leaves: PyValue[] } 
     const lens = subs.map((s) => (s === null ? -1 : s.length));
     if (lens.some((n) => n !== lens[0])) {
       throw valueError(
-        `setting an array element with a sequence. The requested array has an inhomogeneous shape after ${shape.length} dimensions. The detected shape was ${shapeText(shape)} + inhomogeneous part.`,
+        `setting an array element with a sequence. The requested array has an inhomogeneous shape after ${shape.length} dimensions. The detected shape was ${pyTupleRepr(shape)} + inhomogeneous part.`,
       );
     }
     shape.push(lens[0]);
@@ -405,9 +389,6 @@ function discover(v: PyValue, ctx: Ctx): { shape: number[]; leaves: PyValue[] } 
   return { shape, leaves: level };
 }
 
-function shapeText(s: number[]): string {
-  return s.length === 1 ? `(${s[0]},)` : `(${s.join(', ')})`;
-}
 
 /** The dtype NumPy infers from Python values: bool < int < float. */
 function inferDType(leaves: PyValue[], ctx: Ctx): DType {
@@ -479,8 +460,7 @@ export function toDType(v: PyValue, ctx: Ctx): DType {
 }
 
 /** The NumPy dtype of a ctypes simple type (np.dtype(ctypes.c_long)). */
-export function dtypeOfCType(t: PyCSimpleType, ctx: Ctx): DType {
-  void ctx;
+export function dtypeOfCType(t: PyCSimpleType, _ctx: Ctx): DType {
   const c = t.ctype;
   switch (c.kind) {
     case 'bool':
@@ -502,10 +482,9 @@ export class NpScalar extends PyObject {
   constructor(
     readonly dtype: DType,
     readonly value: Value,
-    ctx?: Ctx,
+    _ctx?: Ctx,
   ) {
     super();
-    void ctx;
   }
   get typeName(): string {
     return `numpy.${this.dtype.kind === 'b' ? 'bool' : this.dtype.name}`;
@@ -644,8 +623,7 @@ export class NpType extends PyObject {
     if (name === '__name__') return this.name;
     return super.getattr(name, ctx);
   }
-  override call(args: PyValue[], kwargs: Kwargs, ctx: Ctx): PyValue {
-    void kwargs;
+  override call(args: PyValue[], _kwargs: Kwargs, ctx: Ctx): PyValue {
     const d = this.dtype(ctx);
     const v = args.length ? args[0] : 0n;
     if (v instanceof PyList || v instanceof PyTuple || v instanceof PyArray) {
@@ -659,8 +637,7 @@ export class NpType extends PyObject {
 }
 
 /** `arr.dtype.type` / `np.dtype(x).type`. */
-export function npTypeFor(d: DType, ctx: Ctx): NpType {
-  void ctx;
+export function npTypeFor(d: DType, _ctx: Ctx): NpType {
   const name = d.kind === 'b' ? 'bool' : d.name;
   return new NpType(name, () => d);
 }

@@ -3,12 +3,12 @@
  * memmap, stride tricks, scalar types), `numpy.ctypeslib` (as_array, as_ctypes, ndpointer, c_intp) and the
  * `ctypes` module (simple types, POINTER, cast, sizeof, addressof, pointer), all over the core model.
  */
-import { DType } from '../core/dtype';
-import { CTYPE_NAMES } from '../core/ctypeModel';
-import { OwnedMemory, budgetFileSize, budgetScratch } from '../core/memory';
-import { NDArray } from '../core/ndarray';
-import { openArrayFile } from '../formats/load';
-import { saveNpy } from '../formats/load';
+import { DType } from '../../core/dtype';
+import { CTYPE_NAMES } from '../../core/ctypeModel';
+import { OwnedMemory, budgetFileSize, budgetScratch } from '../../core/memory';
+import { NDArray } from '../../core/ndarray';
+import { openArrayFile } from '../../formats/load';
+import { saveNpy } from '../../formats/load';
 import {
   arrayFromPy,
   dtypeOfCType,
@@ -31,9 +31,11 @@ import {
   PyCSimpleType,
   pointerType,
   simpleType,
-} from './cobjects';
-import { PyException, typeError, valueError } from './errors';
-import { arrayFromNumbers, defaultIntDType, isIntKind, parseDTypeString, sum as sumArray, sumDType } from './numeric';
+} from '../ctypes/cobjects';
+import { PyException, typeError, valueError } from '../runtime/errors';
+import { arrayFromNumbers } from './flat';
+import { defaultIntDType, isIntKind, parseDTypeString } from './dtypes';
+import { sum as sumArray, sumDType } from './sum';
 import {
   bindArgs,
   indexValue,
@@ -48,7 +50,7 @@ import {
   type Kwargs,
   type NativeFn,
   type PyValue,
-} from './objects';
+} from '../runtime/objects';
 
 const fn = (name: string, f: NativeFn, qual = name): PyBuiltin => new PyBuiltin(name, f, null, 'function', qual);
 
@@ -510,20 +512,17 @@ function dtypeName(d: DType): string {
 export function ctypesModule(): PyModule {
   const attrs = new Map<string, PyValue | (() => PyValue)>();
   const mod = new CtypesModule(attrs);
-  attrs.set('POINTER', fn('POINTER', (args, kw, ctx) => {
-    void kw;
+  attrs.set('POINTER', fn('POINTER', (args, _kw, ctx) => {
     const t = args[0] ?? null;
     if (t instanceof PyCSimpleType) return pointerType(t, '__main__', ctx);
     throw typeError(`must be a ctypes type`);
   }));
-  attrs.set('pointer', fn('pointer', (args, kw, ctx) => {
-    void kw;
+  attrs.set('pointer', fn('pointer', (args, _kw, ctx) => {
     const obj = args[0] ?? null;
     if (!(obj instanceof PyCData)) throw typeError('_type_ must have storage info');
     return pointerType(obj.ctype, '__main__', ctx).call([obj], new Map(), ctx);
   }));
-  attrs.set('cast', fn('cast', (args, kw, ctx) => {
-    void kw;
+  attrs.set('cast', fn('cast', (args, _kw, ctx) => {
     if (args.length !== 2) throw typeError(`cast() takes 2 positional arguments but ${args.length} were given`);
     const [obj, typ] = args;
     let address: bigint;
@@ -551,8 +550,7 @@ export function ctypesModule(): PyModule {
     }
     throw typeError(`cast() argument 2 must be a pointer type, not ${typ instanceof PyCSimpleType || typ instanceof PyCArrayType ? typ.name : typeName(typ)}`);
   }));
-  attrs.set('sizeof', fn('sizeof', (args, kw, ctx) => {
-    void kw;
+  attrs.set('sizeof', fn('sizeof', (args, _kw, ctx) => {
     const o = args[0] ?? null;
     if (o instanceof PyCSimpleType) return BigInt(o.ctype.size);
     if (o instanceof PyCData) return BigInt(o.ctype.ctype.size);
@@ -561,8 +559,7 @@ export function ctypesModule(): PyModule {
     if (o instanceof PyCArray) return BigInt(o.atype.size);
     throw typeError('this type has no size');
   }));
-  attrs.set('alignment', fn('alignment', (args, kw, ctx) => {
-    void kw;
+  attrs.set('alignment', fn('alignment', (args, _kw, ctx) => {
     const o = args[0] ?? null;
     if (o instanceof PyCSimpleType) return BigInt(o.ctype.alignment);
     if (o instanceof PyCData) return BigInt(o.ctype.ctype.alignment);
@@ -577,7 +574,6 @@ export function ctypesModule(): PyModule {
     if (o instanceof PyCArray) return o.addressOf;
     throw typeError('invalid type');
   }));
-  void mod;
   return mod;
 }
 

@@ -12,13 +12,15 @@
  *   for contiguous int64 arrays), add/subtract/multiply/bitwise/compare computed on the words, so they wrap
  *   exactly as C does; `//` and `%` on values within 2^53 use doubles, as the generic path does.
  */
-import { DType } from '../core/dtype';
-import { byteBounds, cStrides, size as shapeSize } from '../core/layout';
-import { OwnedMemory, budgetScratch } from '../core/memory';
-import { NDArray } from '../core/ndarray';
-import { valueError } from './errors';
-import type { BinOp, Operand, UfuncResult } from './numeric';
-import { broadcastShapes, cOrderBytes, floorDivNonZero, floorModNonZero } from './numeric';
+import { DType } from '../../core/dtype';
+import { carry, type Cursor } from '../../core/iterate';
+import { byteBounds, cStrides, size as shapeSize } from '../../core/layout';
+import { OwnedMemory, budgetScratch } from '../../core/memory';
+import { NDArray } from '../../core/ndarray';
+import { valueError } from '../runtime/errors';
+import type { BinOp, Operand, UfuncResult } from './binop';
+import { broadcastShapes, cOrderBytes } from './flat';
+import { floorDivNonZero, floorModNonZero } from './binop';
 
 /** Values of one operand in a compute domain: element [i0, i1, ...] is at `off + sum(ik * strides[k])`. */
 interface Src<T> {
@@ -183,10 +185,10 @@ function gatherF64(src: Src<Float64Array>, to: readonly number[], n: number): [F
   const nd = to.length;
   const inner = to[nd - 1];
   const ist = st[nd - 1];
-  const idx = new Array<number>(nd).fill(0);
-  let base = src.off;
+  const c: Cursor = { index: new Array<number>(nd).fill(0), offset: src.off };
   let w = 0;
-  for (;;) {
+  do {
+    const base = c.offset;
     if (ist === 0) {
       out.fill(data[base], w, w + inner);
       w += inner;
@@ -194,17 +196,7 @@ function gatherF64(src: Src<Float64Array>, to: readonly number[], n: number): [F
       out.set(data.subarray(base, base + inner), w);
       w += inner;
     } else for (let k = 0, p = base; k < inner; k++, p += ist) out[w++] = data[p];
-    if (w >= n) break;
-    let ax = nd - 2;
-    for (; ax >= 0; ax--) {
-      idx[ax]++;
-      base += st[ax];
-      if (idx[ax] < to[ax]) break;
-      base -= st[ax] * to[ax];
-      idx[ax] = 0;
-    }
-    if (ax < 0) break;
-  }
+  } while (w < n && carry(c, to, st, nd - 2));
   return [out, 1];
 }
 
@@ -217,11 +209,12 @@ function gatherWords(src: Src<Int32Array>, to: readonly number[], n: number): [I
   const data = src.data;
   const nd = to.length;
   const inner = to[nd - 1];
-  const ist = 2 * st[nd - 1];
-  const idx = new Array<number>(nd).fill(0);
-  let base = 2 * src.off;
+  const wordStrides = st.map((v) => 2 * v);
+  const ist = wordStrides[nd - 1];
+  const c: Cursor = { index: new Array<number>(nd).fill(0), offset: 2 * src.off };
   let w = 0;
-  for (;;) {
+  do {
+    const base = c.offset;
     if (ist === 2) {
       out.set(data.subarray(base, base + 2 * inner), w);
       w += 2 * inner;
@@ -231,17 +224,7 @@ function gatherWords(src: Src<Int32Array>, to: readonly number[], n: number): [I
         out[w++] = data[p + 1];
       }
     }
-    if (w >= 2 * n) break;
-    let ax = nd - 2;
-    for (; ax >= 0; ax--) {
-      idx[ax]++;
-      base += 2 * st[ax];
-      if (idx[ax] < to[ax]) break;
-      base -= 2 * st[ax] * to[ax];
-      idx[ax] = 0;
-    }
-    if (ax < 0) break;
-  }
+  } while (w < 2 * n && carry(c, to, wordStrides, nd - 2));
   return [out, 1];
 }
 

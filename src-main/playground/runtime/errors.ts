@@ -9,8 +9,8 @@
  *
  * `toPyException` maps the core's typed errors onto the exception NumPy/ctypes raise in the same situation.
  */
-import { ExpressionError, StridescopeError } from '../core/errors';
-import { MemoryBudgetError } from '../core/memory';
+import { ExpressionError, StridescopeError } from '../../core/errors';
+import { MemoryBudgetError } from '../../core/memory';
 
 export class PySyntaxError extends ExpressionError {
   readonly pyMessage: string;

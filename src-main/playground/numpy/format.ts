@@ -7,7 +7,7 @@
  *    over the displayed values and pads them to a common width, exactly as arrayprint does;
  *  - NumPy 2 scalar reprs of floats (`np.float32(0.33333334)`).
  */
-import { halfToNumber, numberToHalf } from '../core/dtype';
+import { halfToNumber, numberToHalf } from '../../core/floats';
 
 /** Decimal digits and exponent of the shortest representation that round-trips at `bits` width. */
 export function shortestDigits(x: number, bits: 16 | 32 | 64): { digits: string; exp: number } {

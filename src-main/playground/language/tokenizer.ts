@@ -7,7 +7,8 @@
  * a trailing backslash), so one bad line is reported and the next one still runs, as at `>>>`.
  * String literals are decoded here (escapes, b'' bytes, adjacent literals are joined by the parser).
  */
-import { PySyntaxError } from './errors';
+import { CLOSING_BRACKET, decodeStringBody, hasLeadingZeros, scanToken } from '../../core/python/lexer';
+import { PySyntaxError } from '../runtime/errors';
 
 export type TokenType = 'NAME' | 'NUMBER' | 'STRING' | 'OP' | 'NEWLINE' | 'ENDMARKER';
 
@@ -23,63 +24,6 @@ export interface Token {
   end: number;
   /** STRING only: the decoded value (a string, or bytes for b''). */
   value?: string | Uint8Array;
-}
-
-const OPERATORS = [
-  '**=', '//=', '>>=', '<<=', '...', '->', ':=', '**', '//', '<<', '>>', '<=', '>=', '==', '!=',
-  '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@=',
-  '(', ')', '[', ']', '{', '}', ',', ':', '.', ';', '@', '=', '+', '-', '*', '/', '%', '&', '|', '^', '~', '<', '>',
-];
-
-const NUMBER_RE =
-  /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?[jJ]?)/;
-const NAME_RE = /^[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_\u00C0-\uFFFF]*/;
-const STRING_PREFIX_RE = /^([rRbBuUfF]{0,2})(['"])/;
-
-/** Decode the body of a string literal (between the quotes). */
-function decodeString(body: string, raw: boolean, bytes: boolean, line: number, column: number): string | Uint8Array {
-  const codes: number[] = [];
-  let s = '';
-  const push = (cp: number): void => {
-    if (bytes) {
-      if (cp > 0xff) throw new PySyntaxError('bytes can only contain ASCII literal characters', line, column);
-      codes.push(cp);
-    } else s += String.fromCodePoint(cp);
-  };
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (ch !== '\\' || raw) {
-      if (bytes && ch.codePointAt(0)! > 0x7f) throw new PySyntaxError('bytes can only contain ASCII literal characters', line, column);
-      push(ch.codePointAt(0)!);
-      if (raw && ch === '\\' && i + 1 < body.length) push(body.charCodeAt(++i));
-      continue;
-    }
-    const e = body[++i];
-    const simple: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, { n: 10, t: 9, r: 13, '0': 0, '\\': 92, "'": 39, '"': 34, a: 7, b: 8, f: 12, v: 11 });
-    if (e === 'x') {
-      const h = body.slice(i + 1, i + 3);
-      if (!/^[0-9a-fA-F]{2}$/.test(h)) throw new PySyntaxError(`(${bytes ? 'value' : 'unicode'} error) truncated \\xXX escape`, line, column);
-      push(parseInt(h, 16));
-      i += 2;
-    } else if (/[0-7]/.test(e)) {
-      let j = i;
-      while (j < i + 3 && /[0-7]/.test(body[j] ?? '')) j++;
-      push(parseInt(body.slice(i, j), 8));
-      i = j - 1;
-    } else if (!bytes && (e === 'u' || e === 'U')) {
-      const n = e === 'u' ? 4 : 8;
-      const h = body.slice(i + 1, i + 1 + n);
-      if (!new RegExp(`^[0-9a-fA-F]{${n}}$`).test(h)) throw new PySyntaxError(`(unicode error) truncated \\${e}${'X'.repeat(n)} escape`, line, column);
-      push(parseInt(h, 16));
-      i += n;
-    } else if (e in simple) {
-      push(simple[e]);
-    } else {
-      push(92);
-      push(e.codePointAt(0)!);
-    }
-  }
-  return bytes ? Uint8Array.from(codes) : s;
 }
 
 /**
@@ -140,66 +84,47 @@ export function tokenize(src: string, lineBase = 0, opts: { allowOpen?: boolean 
       fail('unexpected character after line continuation character');
     }
     continued = false;
-    const rest = src.slice(pos, pos + 400);
     const startCol = col();
-    const sm = STRING_PREFIX_RE.exec(rest);
-    if (sm && (sm[1] === '' || NAME_RE.exec(rest)![0].length === sm[1].length)) {
-      const prefix = sm[1].toLowerCase();
+    const tok = scanToken(src, pos);
+    if (!tok) return fail(ch === '$' || ch === '?' || ch === '`' || ch === '!' ? 'invalid syntax' : `invalid character '${ch}' (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`, line, startCol);
+    const at = { line: line + lineBase, column: startCol, start: pos, end: tok.end };
+    if (tok.type === 'STRING') {
+      const prefix = tok.prefix.toLowerCase();
       if (/[^rbu]/.test(prefix) || (prefix.includes('u') && prefix.length > 1)) {
         if (prefix.includes('f')) fail('f-strings are not supported in the Stridescope playground', line, startCol);
         fail('invalid string prefix', line, startCol);
       }
-      const quote = sm[2];
-      let j = pos + sm[0].length;
-      const triple = src.startsWith(quote.repeat(3), j - 1);
-      if (triple) fail('triple-quoted strings are not supported in the Stridescope playground', line, startCol);
-      while (j < src.length && src[j] !== quote && src[j] !== '\n' && src[j] !== '\r') j += src[j] === '\\' ? 2 : 1;
-      if (j >= src.length || src[j] !== quote) fail(`unterminated string literal (detected at line ${line + lineBase})`, line, startCol);
-      const text = src.slice(pos, j + 1);
-      const body = src.slice(pos + sm[0].length, j);
-      const value = decodeString(body, prefix.includes('r'), prefix.includes('b'), line + lineBase, startCol);
-      tokens.push({ type: 'STRING', text, line: line + lineBase, column: startCol, start: pos, end: j + 1, value });
-      pos = j + 1;
-      continue;
-    }
-    const nm = NAME_RE.exec(rest);
-    if (nm) {
-      tokens.push({ type: 'NAME', text: nm[0], line: line + lineBase, column: startCol, start: pos, end: pos + nm[0].length });
-      pos += nm[0].length;
-      continue;
-    }
-    const num = /^[0-9]|^\.[0-9]/.test(rest) ? NUMBER_RE.exec(rest) : null;
-    if (num) {
-      const after = rest.slice(num[0].length);
-      if (/^[0-9A-Za-z_]/.test(after)) fail(/^[0-9]/.test(after) || /^0[0-9]/.test(num[0]) ? 'invalid decimal literal' : 'invalid decimal literal', line, startCol);
-      if (/^0[0-9]+$/.test(num[0]) && /[1-9]/.test(num[0])) {
-        fail('leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers', line, startCol);
-      }
-      tokens.push({ type: 'NUMBER', text: num[0], line: line + lineBase, column: startCol, start: pos, end: pos + num[0].length });
-      pos += num[0].length;
-      continue;
-    }
-    const op = OPERATORS.find((o) => rest.startsWith(o));
-    if (op) {
-      const tok: Token = { type: 'OP', text: op, line: line + lineBase, column: startCol, start: pos, end: pos + op.length };
-      if (op === '(' || op === '[' || op === '{') {
+      if (tok.triple) fail('triple-quoted strings are not supported in the Stridescope playground', line, startCol);
+      if (!tok.terminated) fail(`unterminated string literal (detected at line ${line + lineBase})`, line, startCol);
+      const bytes = prefix.includes('b');
+      const value = decodeStringBody(tok.body, prefix.includes('r'), bytes, (msg, _index, codec) => {
+        throw new PySyntaxError(codec ? `(${bytes ? 'value' : 'unicode'} error) ${msg}` : msg, line + lineBase, startCol);
+      });
+      tokens.push({ type: 'STRING', text: tok.text, ...at, value });
+    } else if (tok.type === 'NUMBER') {
+      if (/^[0-9A-Za-z_]/.test(src.slice(tok.end, tok.end + 1))) fail('invalid decimal literal', line, startCol);
+      if (hasLeadingZeros(tok.text)) fail('leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers', line, startCol);
+      tokens.push({ type: 'NUMBER', text: tok.text, ...at });
+    } else if (tok.type === 'OP') {
+      const op = tok.text;
+      const t: Token = { type: 'OP', text: op, ...at };
+      if (op in CLOSING_BRACKET) {
         depth++;
-        brackets.push(tok);
+        brackets.push(t);
       } else if (op === ')' || op === ']' || op === '}') {
         const open = brackets.pop();
         if (!open) fail(`unmatched '${op}'`, line, startCol);
-        const want = open!.text === '(' ? ')' : open!.text === '[' ? ']' : '}';
-        if (want !== op) {
+        if (CLOSING_BRACKET[open!.text] !== op) {
           const where = open!.line === line + lineBase ? '' : ` on line ${open!.line}`;
           fail(`closing parenthesis '${op}' does not match opening parenthesis '${open!.text}'${where}`, line, startCol);
         }
         depth--;
       }
-      tokens.push(tok);
-      pos += op.length;
-      continue;
+      tokens.push(t);
+    } else {
+      tokens.push({ type: 'NAME', text: tok.text, ...at });
     }
-    fail(ch === '$' || ch === '?' || ch === '`' || ch === '!' ? 'invalid syntax' : `invalid character '${ch}' (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`, line, startCol);
+    pos = tok.end;
   }
   if (depth > 0 && !opts.allowOpen) {
     const open = brackets[brackets.length - 1];

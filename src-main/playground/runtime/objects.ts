@@ -8,12 +8,11 @@
  * by (an NDArray, a CtypesView, a CPointer, or the container itself). Names, containers and the evaluator's
  * per-statement stack retain nodes; dropping the last reference frees the memory, as CPython's refcounting does.
  */
-import type { CanonicalModelName, DataModel } from '../core/ctypeModel';
-import type { LifetimeRegistry } from '../core/lifetime';
-import type { Mapper } from '../formats/npy';
-import type { RawFileSystem } from '../formats/rawMemmap';
-import { pythonBytesRepr, pythonFloatRepr } from '../core/ctypeModel';
-import { pyStrRepr } from '../formats/pyliteral';
+import type { DataModelName, DataModel } from '../../core/ctypeModel';
+import type { LifetimeRegistry } from '../../core/lifetime';
+import type { Mapper } from '../../formats/npy';
+import type { RawFileSystem } from '../../formats/rawMemmap';
+import { pyBytesRepr, pyFloatRepr, pyStrRepr } from '../../core/python/repr';
 import { attributeError, PyException, typeError } from './errors';
 
 export type PyValue = null | boolean | bigint | number | string | Uint8Array | PyObject;
@@ -21,7 +20,7 @@ export type PyValue = null | boolean | bigint | number | string | Uint8Array | P
 /** What objects need of the running interpreter. */
 export interface Ctx {
   readonly model: DataModel;
-  readonly modelName: CanonicalModelName;
+  readonly modelName: DataModelName;
   readonly registry: LifetimeRegistry;
   /** Source text of the expression being evaluated (labels of new allocations). */
   readonly label: string;
@@ -38,7 +37,7 @@ export interface Ctx {
   /** Emit a Python warning (`<stdin>:1: RuntimeWarning: ...`). */
   warn(category: string, message: string): void;
   /** Register a new allocation (an array that owns fresh memory) under the current label. */
-  adopt(arr: import('../core/ndarray').NDArray, opts?: { kind?: 'owned' | 'mapped' | 'temporary'; label?: string }): void;
+  adopt(arr: import('../../core/ndarray').NDArray, opts?: { kind?: 'owned' | 'mapped' | 'temporary'; label?: string }): void;
   /** Types by identity: ctypes array/pointer types are cached per (element, length) as ctypes caches them. */
   readonly caches: Map<string, PyObject>;
 }
@@ -64,47 +63,33 @@ export abstract class PyObject {
     if (this._address === undefined) this._address = newObjectAddress();
     return this._address;
   }
-  repr(ctx: Ctx): string {
-    void ctx;
+  repr(_ctx: Ctx): string {
     return `<${this.typeName} object at 0x${this.address.toString(16)}>`;
   }
   str(ctx: Ctx): string {
     return this.repr(ctx);
   }
-  getattr(name: string, ctx: Ctx): PyValue {
-    void ctx;
+  getattr(name: string, _ctx: Ctx): PyValue {
     throw attributeError(`'${shortType(this.typeName)}' object has no attribute '${name}'`);
   }
-  setattr(name: string, value: PyValue, ctx: Ctx): void {
-    void value;
-    void ctx;
+  setattr(name: string, _value: PyValue, _ctx: Ctx): void {
     throw attributeError(`'${shortType(this.typeName)}' object has no attribute '${name}'`);
   }
-  call(args: PyValue[], kwargs: Kwargs, ctx: Ctx): PyValue {
-    void args;
-    void kwargs;
-    void ctx;
+  call(_args: PyValue[], _kwargs: Kwargs, _ctx: Ctx): PyValue {
     throw typeError(`'${shortType(this.typeName)}' object is not callable`);
   }
-  getitem(key: PyValue, ctx: Ctx): PyValue {
-    void key;
-    void ctx;
+  getitem(_key: PyValue, _ctx: Ctx): PyValue {
     throw typeError(`'${shortType(this.typeName)}' object is not subscriptable`);
   }
-  setitem(key: PyValue, value: PyValue, ctx: Ctx): void {
-    void key;
-    void value;
-    void ctx;
+  setitem(_key: PyValue, _value: PyValue, _ctx: Ctx): void {
     throw typeError(`'${shortType(this.typeName)}' object does not support item assignment`);
   }
   /** len(); null when the object has no length. */
-  len(ctx: Ctx): number | null {
-    void ctx;
+  len(_ctx: Ctx): number | null {
     return null;
   }
   /** Iteration (list(), tuple(), unpacking); null when not iterable. */
-  iter(ctx: Ctx): PyValue[] | null {
-    void ctx;
+  iter(_ctx: Ctx): PyValue[] | null {
     return null;
   }
   truthy(ctx: Ctx): boolean {
@@ -142,11 +127,11 @@ export function repr(v: PyValue, ctx: Ctx): string {
     case 'bigint':
       return v.toString();
     case 'number':
-      return pythonFloatRepr(v);
+      return pyFloatRepr(v);
     case 'string':
       return pyStrRepr(v);
   }
-  if (v instanceof Uint8Array) return pythonBytesRepr(v);
+  if (v instanceof Uint8Array) return pyBytesRepr(v);
   return v.repr(ctx);
 }
 
@@ -320,7 +305,7 @@ export class PyModule extends PyObject {
   override repr(): string {
     return this.file ? `<module '${this.name}' from '${this.file}'>` : `<module '${this.name}' (built-in)>`;
   }
-  override getattr(name: string, ctx: Ctx): PyValue {
+  override getattr(name: string, _ctx: Ctx): PyValue {
     if (!this.attrs.has(name)) {
       if (name === '__name__') return this.name;
       throw attributeError(`module '${this.name}' has no attribute '${name}'`);
@@ -331,7 +316,6 @@ export class PyModule extends PyObject {
       this.attrs.set(name, v);
       return v;
     }
-    void ctx;
     return raw;
   }
   override setattr(name: string, value: PyValue): void {
@@ -414,8 +398,7 @@ export function sliceIndicesOf(s: PySlice, len: number): { start: number; stop: 
   return { start: fix(get(s.start), step < 0 ? upper : lower), stop: fix(get(s.stop), step < 0 ? lower : upper), step };
 }
 
-function seqGetItem(self: PyObject, items: PyValue[], key: PyValue, ctx: Ctx, make: (xs: PyValue[]) => PyValue): PyValue {
-  void ctx;
+function seqGetItem(self: PyObject, items: PyValue[], key: PyValue, _ctx: Ctx, make: (xs: PyValue[]) => PyValue): PyValue {
   if (key instanceof PySlice) {
     const { start, stop, step } = sliceIndicesOf(key, items.length);
     const out: PyValue[] = [];

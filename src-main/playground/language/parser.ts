@@ -12,7 +12,7 @@
  * Anything else Python accepts (lambda, comprehensions, conditional expressions, `def`, loops...) is a
  * PySyntaxError saying the playground does not run it, at its line and column — never a silent misreading.
  */
-import { PySyntaxError } from './errors';
+import { PySyntaxError } from '../runtime/errors';
 import { tokenize, type Token } from './tokenizer';
 
 /** Nesting limit of expressions (CPython: 'too many nested parentheses' at 200). */
@@ -196,9 +196,8 @@ class Parser {
       const targets: Expr[] = [first];
       let value: Expr = first;
       while (this.isOp('=')) {
-        const eq = this.next();
+        this.next();
         value = this.exprList();
-        void eq;
         if (this.isOp('=')) targets.push(value);
       }
       for (const tg of targets) this.checkTarget(tg, 'assign to');
@@ -527,7 +526,7 @@ class Parser {
     return { args, keywords };
   }
 
-  private subscriptList(lb: Token): Expr {
+  private subscriptList(_lb: Token): Expr {
     const first = this.peek();
     const items: Expr[] = [];
     let trailingComma = false;
@@ -540,7 +539,6 @@ class Parser {
     }
     if (!items.length) this.syntax(this.peek());
     if (items.length === 1 && !trailingComma) return items[0];
-    void lb;
     return { kind: 'Tuple', elts: items, ...this.from(first) };
   }
 
