@@ -294,8 +294,7 @@ class Lifetimes:
         where = f"freed at statement {o.freed_at}"
         if reused:
             where += f"; the allocator has since given these bytes to `{reused}`"
-        self.events.append(
-            {
+        event = {
                 "kind": "dangling",
                 "statement": self.agent.statement,
                 "how": how,
@@ -314,7 +313,9 @@ class Lifetimes:
                     + ("unmapped memory" if err and not data else " ".join(f"{b:02x}" for b in data) + (" then unmapped" if err else ""))
                 ),
             }
-        )
+        self.events.append(event)
+        # sent at once too: the statement may go on to read unmapped memory and kill the process before its report
+        self.agent.send({"event": "lifetime", "warning": event})
 
 
 def _byte_bounds(np, arr):
@@ -783,6 +784,10 @@ class Agent:
 
     def describe(self, arr, names):
         np = self.np
+        # sys.getrefcount as `sys.getrefcount(x)` prints it at the prompt: taken before this function makes any
+        # reference of its own (a flags object or a base chain walk holds the array); the references held here —
+        # the caller's `found` entry and loop variable, this argument — are not the user's
+        refcount = sys.getrefcount(arr) - 3
         ai = arr.__array_interface__
         root, base = self.lifetimes.owner_of(arr)
         lo, hi = _byte_bounds(np, arr)
@@ -795,9 +800,6 @@ class Agent:
             buf_size = buf_hi - buf_lo
             owner = {"kind": type(base).__name__, "serial": self.lifetimes.serial_of(base)}
         flags = arr.flags
-        # sys.getrefcount as `sys.getrefcount(x)` would print it at the prompt for a name-bound array: the
-        # references held here (`arr`, the caller's list, the argument) are not the user's
-        refcount = sys.getrefcount(arr) - 3
         return {
             "serial": self.lifetimes.serial_of(arr),
             "names": names,
