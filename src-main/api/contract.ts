@@ -25,6 +25,7 @@ export type ApiErrorKind =
   | 'io'
   | 'argument'
   | 'unsupported'
+  | 'unmapped'
   | 'internal';
 
 export interface ApiError {
@@ -172,7 +173,7 @@ export interface ArraySummary {
   /** first elements in logical C order, in the CLI's JSON spelling */
   values: unknown[];
   /** 'mapped' when the data is an OS file mapping, 'owned' for a process buffer */
-  memoryKind: 'owned' | 'mapped';
+  memoryKind: 'owned' | 'mapped' | 'process';
   /** the platform's data model (what c_long means here) */
   platformModel: DataModelName;
   /** For an .npz member: every member of the archive (for the member picker) and which one this is; else null. */
@@ -349,7 +350,7 @@ export interface PointerResult {
 export interface AllocationInfo {
   id: string;
   label: string;
-  kind: 'owned' | 'mapped' | 'temporary';
+  kind: 'owned' | 'mapped' | 'temporary' | 'process';
   /** where it was made ("statement 3") */
   createdBy: string;
   /** strong references to it right now */
