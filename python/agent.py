@@ -341,6 +341,7 @@ class Agent:
         self.reader = GuardedReader()
         self.lifetimes = Lifetimes(self)
         self.running_user_code = False
+        self.exit_requested = False
         self.np = None
         self.main = types.ModuleType("__main__")
         self.main.__dict__["__builtins__"] = __builtins__
@@ -410,6 +411,8 @@ class Agent:
             "byteorder": sys.byteorder,
             "numpy": None,
             "memoryLimit": MEMORY_LIMIT,
+            # an address surely mapped here (an object's id() is its address in CPython): proves direct reads work
+            "probe": hex(id(self)),
         }
         try:
             import numpy as np
@@ -505,7 +508,13 @@ class Agent:
                 results.append({"source": text, "lines": nlines, "output": [], "blank": True})
                 continue
             results.append(self.execute(text, nlines, code, err))
+            if "exit" in results[-1]:
+                break  # exit(): the prompt reads no further input
         self.send({"id": rid, "inputs": results, "arrays": self.report_arrays(), "statement": self.statement})
+        if results and "exit" in results[-1]:
+            self.proto_out.flush()
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+            raise SystemExit(results[-1]["exit"])
 
     def execute(self, text, nlines, code, err):
         self.statement += 1
@@ -517,8 +526,10 @@ class Agent:
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = self.stdout, self.stderr
         exited = None
+        raised = False
         try:
             if err is not None:
+                raised = True
                 self.show_exception(type(err), err, None)
             else:
                 if "__array_interface__" in text:
@@ -527,9 +538,13 @@ class Agent:
                     self.running_user_code = True
                     exec(code, self.main.__dict__)
                 except SystemExit as e:
+                    self.exit_requested = True
                     exited = e.code
+                    if exited is not None and not isinstance(exited, int):
+                        self.transcript.add("stderr", f"{exited}\n")  # as Py_Exit prints a non-int code
                 except BaseException as e:  # noqa: BLE001 - the REPL reports everything
                     self.running_user_code = False
+                    raised = True
                     self.show_exception(type(e), e, e.__traceback__)
                 finally:
                     self.running_user_code = False
@@ -542,10 +557,11 @@ class Agent:
             "statement": self.statement,
             "output": t.parts,
             "cut": t.cut,
+            "raised": raised,
             "lifetime": self.lifetimes.events,
             "freed": self.lifetimes.freed,
         }
-        if exited is not None:
+        if exited is not None or self.exit_requested:
             out["exit"] = exited if isinstance(exited, int) else (0 if exited is None else 1)
             out["exitMessage"] = None if exited is None or isinstance(exited, int) else str(exited)
         return out
@@ -808,9 +824,8 @@ class Agent:
             "shape": list(arr.shape),
             "strides": list(arr.strides),
             "typestr": ai["typestr"],
-            "descr": [list(d) if not isinstance(d[1], list) else [d[0], d[1]] for d in ai["descr"]],
+            "descr": _json_descr(arr.dtype),
             "dtype": str(arr.dtype),
-            "dtypeDescr": _descr_string(arr.dtype),
             "itemsize": arr.itemsize,
             "nbytes": arr.nbytes,
             "bounds": [hex(lo), hex(hi)],
@@ -830,11 +845,15 @@ class Agent:
         }
 
 
-def _descr_string(dt):
-    """dtype as np.lib.format writes it in a .npy header: a str for simple dtypes, the descr list otherwise."""
+def _json_descr(dt):
+    """The dtype as np.lib.format writes it in a .npy header (dtype.str, or dtype.descr with tuples as lists)."""
     if dt.fields is None and dt.subdtype is None:
         return dt.str
-    return repr(dt.descr)
+
+    def lists(v):
+        return [lists(x) for x in v] if isinstance(v, (list, tuple)) else v
+
+    return lists(dt.descr)
 
 
 def _ctypes_class(np):
