@@ -78,6 +78,8 @@ export class LivePython {
   private stderrTail = '';
   private killedFor: string | null = null;
   private starting: Promise<AgentHello> | null = null;
+  /** Resolves when the current child's pipes have closed (it is dead and every answer was read). */
+  private closed: Promise<void> = Promise.resolve();
   private readonly opts: Required<Omit<LivePythonOptions, 'python' | 'cwd' | 'env' | 'onLifetime'>> & LivePythonOptions;
   /** Why the last Python died (cleared when a new one starts). */
   lastDeath: string | null = null;
@@ -136,6 +138,7 @@ export class LivePython {
     child.on('error', (e) => this.onExit(child, null, null, e));
     // 'close', not 'exit': every answer the child wrote is read before it counts as dead
     child.on('close', (code, signal) => this.onExit(child, code, signal, null));
+    this.closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
     await ready;
     const hello = (await this.request({ op: 'hello' })) as AgentHello;
     if (hello.protocol !== PROTOCOL_VERSION) {
@@ -219,7 +222,10 @@ export class LivePython {
       }, this.opts.graceMs);
     }, this.opts.timeLimitMs);
     try {
-      return (await this.request({ op: 'run', source })) as AgentRunReply;
+      const reply = (await this.request({ op: 'run', source })) as AgentRunReply;
+      // exit(): the agent exits after answering; wait for it so the next input starts a new Python
+      if (reply.inputs.some((i) => i.exit !== undefined)) await this.closed;
+      return reply;
     } finally {
       if (timer) clearTimeout(timer);
     }

@@ -108,7 +108,6 @@ export class LiveSession {
       this.warnings.push(...lifetime);
       return { inputs: [{ source, lines: source.replace(/\n$/, '').split('\n').length, output: '', parts: [], cut: 0, lifetime, raised: true }], arrays: [], died: e.reason, exited: null, errors: [] };
     }
-    const hello = this.python.hello!;
     const inputs: LiveInput[] = reply.inputs.map((i) => {
       const text = i.output.map(([, t]) => t).join('');
       return {
@@ -124,12 +123,16 @@ export class LiveSession {
     for (const i of inputs) this.warnings.push(...i.lifetime);
     if (this.warnings.length > 200) this.warnings.splice(0, this.warnings.length - 200);
     const exit = reply.inputs.find((i) => i.exit !== undefined);
+    const hello = this.python.hello;
+    if (exit || !hello) {
+      this.releaseAll('when Python exited');
+      return { inputs, arrays: [], died: null, exited: exit ? exit.exit! : 0, errors: [] };
+    }
     const reader = this.readerFor(hello);
     if (reader instanceof AgentWindows) await this.prefetch(reader, reply.arrays.map((a) => a.buffer));
     const { arrays, errors } = liveArrays(reply.arrays, reader, this.memories, `after statement ${reply.statement}`);
     this.current = arrays;
-    if (exit) this.releaseAll('when Python exited');
-    return { inputs, arrays, died: null, exited: exit ? exit.exit! : null, errors };
+    return { inputs, arrays, died: null, exited: null, errors };
   }
 
   private async prefetch(reader: AgentWindows, buffers: { address: string; size: number }[]): Promise<void> {
