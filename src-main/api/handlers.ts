@@ -27,6 +27,8 @@ import { LifetimeRegistry } from '../core/lifetime';
 import { adoptArray } from '../core/ctypes';
 import * as v from './validate';
 import { ConsoleSession, TOUR_STEPS } from './console';
+import { LiveConsole } from './liveConsole';
+import type { LiveSessionOptions } from '../livepython/liveSession';
 import {
   LIMITS,
   type ApiError,
@@ -89,6 +91,10 @@ export interface HandlerOptions {
   version?: string;
   /** The console's working directory (Electron: <userData>/console); none = a temporary one, removed on dispose. */
   consoleDir?: string;
+  /** 'live' (default): the user's Python when one with NumPy is found, else the simulation; 'simulation': always the built-in one. */
+  console?: 'live' | 'simulation';
+  /** Which Python and its limits (time, memory, output) for the live console. */
+  livePython?: LiveSessionOptions;
 }
 
 export interface Handlers extends StridescopeApi {
@@ -463,9 +469,11 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     } else mkdirSync(consoleDir, { recursive: true });
     return consoleDir;
   }
-  let consoleInstance: ConsoleSession | null = null;
-  function consoleSession(): ConsoleSession {
-    consoleInstance ??= new ConsoleSession({
+  let consoleInstance: ConsoleSession | LiveConsole | null = null;
+  function consoleSession(): ConsoleSession | LiveConsole {
+    const Session = options.console === 'simulation' ? ConsoleSession : LiveConsole;
+    consoleInstance ??= new Session({
+      live: options.livePython,
       dir: ensureConsoleDir,
       mapper: mapFile,
       model,
@@ -702,6 +710,18 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     consoleSession: () => guard(() => consoleSession().info()),
 
     consoleLifetime: () => guard<LifetimeReport>(() => consoleSession().lifetime()),
+
+    consoleInterrupt: () =>
+      guard(() => {
+        const c = consoleSession();
+        return c instanceof LiveConsole ? c.interrupt() : c.info();
+      }),
+
+    consoleRestart: () =>
+      guard(() => {
+        const c = consoleSession();
+        return c instanceof LiveConsole ? c.restart() : c.reset({});
+      }),
 
     tourSteps: () => guard(() => TOUR_STEPS.map((s) => ({ ...s, setup: [...s.setup], code: [...s.code] }))),
 
