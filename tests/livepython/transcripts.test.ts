@@ -15,7 +15,7 @@ test('there are at least 100 golden transcripts', () => {
   expect(names.length).toBeGreaterThanOrEqual(100);
 });
 
-describe('golden transcripts from python3 -i', () => {
+describe.concurrent('golden transcripts from python3 -i', () => {
   for (const name of names) {
     test(name, async () => {
       const script = readFileSync(join(DIR, `${name}.py`), 'utf8');
