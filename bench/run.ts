@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every measurement, in one run, medians of several runs each.
  * Sections: open (4 GiB vs 4 KiB), walk (stride-walk throughput), kernels (native vs fallback vs bandwidth vs NumPy),
- * playground (statement latency at 1e6 elements), ui (drop-to-first-bytes and scroll frame times in Chromium).
+ * playground (statement latency at 1e6 elements), live (live Python round trip and child-memory reads), ui (drop-to-first-bytes and scroll frame times in Chromium).
  * Pass section names to run only some: `npm run bench -- open walk`.
  */
 import { benchDir, benchOpen, benchWalk } from './openAndWalk';
@@ -22,6 +22,10 @@ if (want('playground')) {
   const r = benchPlayground();
   printTable(`playground: one statement on arrays of ${r.n} elements (median ms of 5; budget 50 ms)`, ['statement', 'ms'], Object.entries(r.statements).map(([k, v]) => [k, v.toFixed(2)]));
   Object.assign(results, { playgroundMaxMs: r.maxMs, playgroundUnderBudget: r.underBudget });
+}
+if (want('live')) {
+  const { benchLivePython } = await import('./livePython');
+  Object.assign(results, await benchLivePython());
 }
 if (want('ui')) {
   const { benchUi } = await import('./ui');

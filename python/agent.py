@@ -139,7 +139,8 @@ class GuardedReader:
     of delivering SIGSEGV. Used when Stridescope cannot read this process from outside (ptrace_scope, macOS).
     """
 
-    CHUNK = 4096
+    # one write(2) per chunk; the pipe must hold a whole chunk (Linux: 64 KiB by default, raised where allowed)
+    CHUNK = 65536
 
     def __init__(self):
         self.libc = None
@@ -148,6 +149,13 @@ class GuardedReader:
             self.libc.write.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t]
             self.libc.write.restype = ctypes.c_ssize_t
             self.r, self.w = os.pipe()
+            try:
+                import fcntl
+
+                fcntl.fcntl(self.w, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+                self.CHUNK = 1 << 20
+            except (ImportError, OSError):
+                self.CHUNK = 16384 if sys.platform == "darwin" else 65536
 
     def read(self, address, length):
         """(bytes, None) or (bytes read before the fault, "unmapped")."""

@@ -75,6 +75,7 @@ export class LivePython {
   private pending = new Map<number, Pending>();
   private nextId = 1;
   private buffer = '';
+  private parts: string[] = [];
   private stderrTail = '';
   private killedFor: string | null = null;
   private starting: Promise<AgentHello> | null = null;
@@ -123,6 +124,7 @@ export class LivePython {
     const child = spawn(this.choice.command, ['-u', agent], { cwd: this.opts.cwd, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     this.child = child;
     this.buffer = '';
+    this.parts = [];
     this.stderrTail = '';
     this.killedFor = null;
     const ready = new Promise<void>((resolve, reject) => {
@@ -155,7 +157,15 @@ export class LivePython {
   }
 
   private onData(d: string): void {
-    this.buffer += d;
+    // a big answer (an agent read of a 1 MiB window) arrives in many chunks: look for the newline in the new
+    // chunk only, and join the parts once
+    const nl0 = d.indexOf('\n');
+    if (nl0 < 0) {
+      this.parts.push(d);
+      return;
+    }
+    this.buffer = this.parts.join('') + d;
+    this.parts = [];
     let nl: number;
     while ((nl = this.buffer.indexOf('\n')) >= 0) {
       const line = this.buffer.slice(0, nl);
@@ -175,6 +185,8 @@ export class LivePython {
         this.settle(msg.id, typeof msg.error === 'string' && !('bytes' in msg) ? msg.error : null, msg);
       }
     }
+    if (this.buffer) this.parts.push(this.buffer);
+    this.buffer = '';
   }
 
   private settle(id: number, error: string | null, value: unknown): void {

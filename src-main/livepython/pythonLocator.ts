@@ -6,7 +6,8 @@
  * app in its own folder, `python/agent.py` (resources/python/ in a packaged app).
  */
 import { existsSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface PythonChoice {
   /** Executable to run (a path, or a bare name looked up on PATH). */
@@ -35,18 +36,36 @@ export function findOnPath(command: string, env: NodeJS.ProcessEnv = process.env
   return null;
 }
 
-/** python/agent.py: next to the sources (development, tests, CLI), next to out/ (built), or in resources/. */
+function moduleDir(): string | undefined {
+  try {
+    return dirname(fileURLToPath(import.meta.url));
+  } catch {
+    return typeof __dirname === 'string' ? __dirname : undefined;
+  }
+}
+
+/**
+ * python/agent.py: STRIDESCOPE_AGENT, else <resources>/python/agent.py (a packaged app), else the nearest
+ * python/agent.py above this module (sources, out/main) or the working directory — as platform/nativeLibrary
+ * finds the kernels.
+ */
 export function agentScriptPath(): string {
   const env = process.env.STRIDESCOPE_AGENT;
-  if (env) return env;
+  if (env) return resolve(env);
+  const candidates: string[] = [];
   const resources = (process as { resourcesPath?: string }).resourcesPath;
-  const candidates = [
-    resolve(__dirname, '../../python/agent.py'), // src-main/livepython, out/main
-    resolve(__dirname, '../../../python/agent.py'),
-    resolve(process.cwd(), 'python/agent.py'),
-    ...(resources ? [join(resources, 'python', 'agent.py')] : []),
-  ];
+  if (resources) candidates.push(join(resources, 'python', 'agent.py'));
+  for (const start of [moduleDir(), process.cwd()]) {
+    if (!start) continue;
+    let dir = resolve(start);
+    for (let i = 0; i < 8; i++) {
+      candidates.push(join(dir, 'python', 'agent.py'));
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`the console's Python agent (python/agent.py) is missing: looked in ${candidates.join(', ')}`);
+  if (!found) throw new Error(`the console's Python agent (python/agent.py) is missing: looked in ${[...new Set(candidates)].join(', ')}`);
   return found;
 }
