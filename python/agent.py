@@ -518,7 +518,7 @@ class Agent:
             results.append(self.execute(text, nlines, code, err))
             if "exit" in results[-1]:
                 break  # exit(): the prompt reads no further input
-        self.send({"id": rid, "inputs": results, "arrays": self.report_arrays(), "statement": self.statement})
+        self.send({"id": rid, "inputs": results, "arrays": self.report_arrays(), "origins": self.report_origins(), "statement": self.statement})
         if results and "exit" in results[-1]:
             self.proto_out.flush()
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
@@ -805,6 +805,23 @@ class Agent:
             reports.append(self.describe(arr, names))
         del found
         return reports
+
+    def report_origins(self):
+        """Buffers whose address was taken (`.ctypes.data`, `__array_interface__`, ...), live or freed: the newest 100."""
+        out = []
+        for o in list(self.lifetimes.origins.values())[-100:]:
+            out.append(
+                {
+                    "serial": o.serial,
+                    "address": hex(o.low),
+                    "size": max(o.high - o.low, 0),
+                    "what": o.what,
+                    "takenAt": o.taken_at,
+                    "takenBy": o.taken_by,
+                    "freedAt": o.freed_at,
+                }
+            )
+        return out
 
     def describe(self, arr, names):
         np = self.np

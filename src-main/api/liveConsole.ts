@@ -8,15 +8,16 @@
  *    host does not have (live Python is always the host's: LP64 on Linux/macOS, LLP64 on Windows).
  * The tour runs on the simulation (its steps switch data models and expect the simulation's transcript).
  */
-import { LifetimeRegistry } from '../core/lifetime';
 import { LiveSession, type LiveSessionOptions } from '../livepython/liveSession';
 import { NoPythonError } from '../livepython/livePython';
 import type { LiveArray } from '../livepython/processArrays';
+import type { AgentOrigin } from '../livepython/protocol';
 import { ConsoleSession, type ConsoleOptions } from './console';
-import { reportOf } from './explain';
 import type {
+  AllocationInfo,
   ArrayId,
   ConsoleArray,
+  HoldInfo,
   ConsoleBackendInfo,
   ConsoleInput,
   ConsoleResetOptions,
@@ -47,6 +48,9 @@ export class LiveConsole {
   private statements: LifetimeStatement[] = [];
   private statementCount = 0;
   private names: { name: string; type: string }[] = [];
+  /** the last run's arrays and address-taken buffers, for the Lifetime pane */
+  private lastArrays: LiveArray[] = [];
+  private lastOrigins: AgentOrigin[] = [];
 
   constructor(private readonly opts: LiveConsoleOptions) {
     this.model = opts.model;
@@ -138,6 +142,8 @@ export class LiveConsole {
     });
     if (r.died) inputs.push({ text: '', output: `[stridescope] Python died: ${r.died}. A new Python starts on the next input.\n`, raised: true, statements: [] });
     if (this.statements.length > 200) this.statements.splice(0, this.statements.length - 200);
+    this.lastArrays = r.arrays;
+    this.lastOrigins = r.origins;
     const before = new Set(this.listed.keys());
     const closed = this.sync(r.arrays);
     const after = new Set(r.arrays.flatMap((a) => a.report.names.filter((n) => /^[A-Za-z_]\w*$/.test(n))));
@@ -221,9 +227,50 @@ export class LiveConsole {
 
   lifetime(): LifetimeReport {
     if (this.sim) return this.sim.lifetime();
-    const reg = new LifetimeRegistry();
     const warnings: LifetimeWarning[] = this.live!.lifetimeWarnings.map((w) => ({ message: `statement ${w.statement}: ${w.message}`, allocation: null, address: w.address }));
-    return reportOf(reg, null, [...this.statements], warnings);
+    // the process's buffers: each owner the arrays view (live, with the owner's refcount as sys.getrefcount
+    // prints it), then the address-taken buffers the agent recorded that are not among them (freed temporaries)
+    const allocations: AllocationInfo[] = [];
+    const holds: HoldInfo[] = [];
+    const seen = new Set<number>();
+    for (const a of this.lastArrays) {
+      const owner = a.report.owner.serial;
+      const id = `p${owner}`;
+      if (!seen.has(owner)) {
+        seen.add(owner);
+        const ownerArray = this.lastArrays.find((x) => x.report.serial === owner);
+        allocations.push({
+          id,
+          label: ownerArray ? ownerArray.name : `${a.report.owner.kind} under ${a.name}`,
+          kind: 'process',
+          createdBy: '',
+          refcount: ownerArray ? ownerArray.report.refcount - 1 : 0,
+          state: 'live',
+          address: a.report.buffer.address,
+          size: a.report.buffer.size,
+          releasedBy: null,
+        });
+      }
+      for (const n of a.report.names) {
+        holds.push({ holder: n, allocation: id, kind: n.endsWith('._arr') ? 'ctypes' : a.report.base !== null ? 'view' : 'name', keepsAlive: true });
+      }
+    }
+    for (const o of this.lastOrigins) {
+      if (seen.has(o.serial)) continue;
+      seen.add(o.serial);
+      allocations.push({
+        id: `p${o.serial}`,
+        label: o.what,
+        kind: 'temporary',
+        createdBy: `statement ${o.takenAt}: ${o.takenBy}`,
+        refcount: 0,
+        state: o.freedAt === null ? 'live' : 'freed',
+        address: o.address,
+        size: o.size,
+        releasedBy: o.freedAt === null ? null : `at statement ${o.freedAt}`,
+      });
+    }
+    return { scenario: null, statements: [...this.statements], allocations, holds, warnings };
   }
 
   tour(id: string, runCode: boolean): TourRunResult {

@@ -7,7 +7,7 @@ import { UnsupportedError } from '../core/errors';
 import { AgentWindows, openDirectReader, ProcessAccessRefused, ProcessMemory, type ProcessReader } from '../platform/processMemory';
 import { LivePython, PythonDied, type LivePythonOptions } from './livePython';
 import { liveArrays, type LiveArray } from './processArrays';
-import type { AgentHello, AgentInput, AgentLifetimeWarning } from './protocol';
+import type { AgentHello, AgentInput, AgentLifetimeWarning, AgentOrigin } from './protocol';
 
 export interface LiveSessionOptions extends LivePythonOptions {
   /** 'direct' (default: process_vm_readv / ReadProcessMemory, else the agent) or 'agent' (always the agent). */
@@ -32,6 +32,8 @@ export interface LiveInput {
 export interface LiveRunResult {
   inputs: LiveInput[];
   arrays: LiveArray[];
+  /** buffers whose address was taken, live or freed (the Lifetime pane) */
+  origins: AgentOrigin[];
   /** Set when the child died during this run: why (a new Python starts on the next input). */
   died: string | null;
   /** Set when the agent exited (exit()). */
@@ -106,7 +108,7 @@ export class LiveSession {
       this.releaseAll(`when Python died (${e.reason})`);
       const lifetime = this.streamed;
       this.warnings.push(...lifetime);
-      return { inputs: [{ source, lines: source.replace(/\n$/, '').split('\n').length, output: '', parts: [], cut: 0, lifetime, raised: true }], arrays: [], died: e.reason, exited: null, errors: [] };
+      return { inputs: [{ source, lines: source.replace(/\n$/, '').split('\n').length, output: '', parts: [], cut: 0, lifetime, raised: true }], arrays: [], origins: [], died: e.reason, exited: null, errors: [] };
     }
     const inputs: LiveInput[] = reply.inputs.map((i) => {
       const text = i.output.map(([, t]) => t).join('');
@@ -126,13 +128,13 @@ export class LiveSession {
     const hello = this.python.hello;
     if (exit || !hello) {
       this.releaseAll('when Python exited');
-      return { inputs, arrays: [], died: null, exited: exit ? exit.exit! : 0, errors: [] };
+      return { inputs, arrays: [], origins: [], died: null, exited: exit ? exit.exit! : 0, errors: [] };
     }
     const reader = this.readerFor(hello);
     if (reader instanceof AgentWindows) await this.prefetch(reader, reply.arrays.map((a) => a.buffer));
     const { arrays, errors } = liveArrays(reply.arrays, reader, this.memories, `after statement ${reply.statement}`);
     this.current = arrays;
-    return { inputs, arrays, died: null, exited: null, errors };
+    return { inputs, arrays, origins: reply.origins ?? [], died: null, exited: null, errors };
   }
 
   private async prefetch(reader: AgentWindows, buffers: { address: string; size: number }[]): Promise<void> {

@@ -82,8 +82,20 @@ export interface AgentArrayReport {
   refcount: number;
 }
 
+/** A buffer whose address Python code took (the lifetime instrumentation's record), live or freed. */
+export interface AgentOrigin {
+  serial: number;
+  address: string;
+  size: number;
+  what: string;
+  takenAt: number;
+  takenBy: string;
+  freedAt: number | null;
+}
+
 export interface AgentRunReply {
   inputs: AgentInput[];
   arrays: AgentArrayReport[];
+  origins?: AgentOrigin[];
   statement: number;
 }

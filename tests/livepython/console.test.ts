@@ -86,4 +86,16 @@ describe('the console on live Python', () => {
     const life = ok(await h.consoleLifetime());
     expect(life.warnings.map((w) => w.message).join('\n')).toMatch(/statement 6: .*freed at statement 5/);
   });
+
+  test('the Lifetime pane lists the process\'s live buffers with refcounts and the freed temporaries', async () => {
+    const h = handlers();
+    ok(await h.consoleRun('import numpy as np\na = np.arange(4)\nv = a[::2]\nct = (a+1).ctypes\np = (a*2).ctypes.data\n'));
+    const life = ok(await h.consoleLifetime());
+    const a = life.allocations.find((x) => x.label === 'a')!;
+    // a is held by the name a and by the view v's base: sys.getrefcount(a) - 1
+    expect(a).toMatchObject({ kind: 'process', state: 'live', size: 32, refcount: 2 });
+    expect(life.holds).toEqual(expect.arrayContaining([{ holder: 'v', allocation: a.id, kind: 'view', keepsAlive: true }, expect.objectContaining({ holder: 'ct._arr', kind: 'ctypes' })]));
+    const tmp = life.allocations.find((x) => x.label === 'the temporary `a*2`')!;
+    expect(tmp).toMatchObject({ kind: 'temporary', state: 'freed', releasedBy: 'at statement 5', size: 32 });
+  });
 });
