@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: every measurement, in one run, medians of several runs each.
  * Sections: open (4 GiB vs 4 KiB), walk (stride-walk throughput), kernels (native vs fallback vs bandwidth vs NumPy),
- * playground (statement latency at 1e6 elements), ui (drop-to-first-bytes and scroll frame times in Chromium),
- * cli (`stridescope inspect --json` start time against a bare `node -e 0`, same run).
+ * playground (statement latency at 1e6 elements), live (live Python round trip and child-memory reads), ui
+ * (drop-to-first-bytes and scroll frame times in Chromium), cli (`stridescope inspect --json` start time against a
+ * bare `node -e 0`, same run).
  * Pass section names to run only some: `npm run bench -- open walk`.
  */
 import { benchDir, benchOpen, benchWalk } from './openAndWalk';
@@ -27,6 +28,10 @@ if (want('playground')) {
 if (want('cli')) {
   const { benchCliStart } = await import('./cliStart');
   Object.assign(results, benchCliStart());
+}
+if (want('live')) {
+  const { benchLivePython } = await import('./livePython');
+  Object.assign(results, await benchLivePython());
 }
 if (want('ui')) {
   const { benchUi } = await import('./ui');

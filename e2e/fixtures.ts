@@ -128,7 +128,11 @@ export const test = base.extend<{ app: AppHandle }, { bridgeBrowser: Browser | n
     } else {
       const context = await bridgeBrowser!.newContext({ viewport: { width: 1320, height: 900 } });
       page = await context.newPage();
-      handlers = createHandlers({ recentFile: join(userData, 'recent.json'), showOpenDialog: async () => dialogAnswer });
+      handlers = createHandlers({
+        recentFile: join(userData, 'recent.json'),
+        showOpenDialog: async () => dialogAnswer,
+        console: process.env.STRIDESCOPE_E2E_CONSOLE === 'live' ? 'live' : 'simulation',
+      });
       await serveRenderer(page, CSP);
       await installBridge(page, handlers, { dropFiles: fixtureFiles() });
       await page.goto(`${ORIGIN}/index.html`);

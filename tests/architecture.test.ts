@@ -37,9 +37,10 @@ const ALLOWED: Record<string, (layer: string) => boolean> = {
   formats: (l) => ['core', 'formats', 'node', 'pkg:fflate'].includes(l), // node: only in fileSource.ts (checked below)
   platform: (l) => ['core', 'formats', 'platform', 'node', 'pkg:koffi'].includes(l),
   playground: (l) => ['core', 'formats', 'platform', 'playground', 'node'].includes(l),
-  api: (l) => ['core', 'formats', 'platform', 'playground', 'api', 'node'].includes(l),
-  cli: (l) => ['core', 'formats', 'platform', 'playground', 'api', 'cli', 'node'].includes(l),
-  electron: (l) => ['core', 'formats', 'platform', 'playground', 'api', 'electron', 'node', 'pkg:electron'].includes(l),
+  livepython: (l) => ['core', 'formats', 'platform', 'livepython', 'node'].includes(l),
+  api: (l) => ['core', 'formats', 'platform', 'playground', 'livepython', 'api', 'node'].includes(l),
+  cli: (l) => ['core', 'formats', 'platform', 'playground', 'livepython', 'api', 'cli', 'node'].includes(l),
+  electron: (l) => ['core', 'formats', 'platform', 'playground', 'livepython', 'api', 'electron', 'node', 'pkg:electron'].includes(l),
 };
 
 describe('imports go one way', () => {

@@ -26,6 +26,7 @@ export type ApiErrorKind =
   | 'argument'
   | 'unsupported'
   | 'cancelled'
+  | 'unmapped'
   | 'internal';
 
 export interface ApiError {
@@ -175,7 +176,7 @@ export interface ArraySummary {
   /** first elements in logical C order, in the CLI's JSON spelling */
   values: unknown[];
   /** 'mapped' when the data is an OS file mapping, 'owned' for a process buffer */
-  memoryKind: 'owned' | 'mapped';
+  memoryKind: 'owned' | 'mapped' | 'process';
   /** the platform's data model (what c_long means here) */
   platformModel: DataModelId;
   /** For an .npz member: every member of the archive (for the member picker) and which one this is; else null. */
@@ -352,7 +353,7 @@ export interface PointerResult {
 export interface AllocationInfo {
   id: string;
   label: string;
-  kind: 'owned' | 'mapped' | 'temporary';
+  kind: 'owned' | 'mapped' | 'temporary' | 'process';
   /** where it was made ("statement 3") */
   createdBy: string;
   /** strong references to it right now */
@@ -461,6 +462,24 @@ export interface ConsoleSessionInfo {
   /** top-level names and their Python type names */
   names: { name: string; type: string }[];
   arrays: ConsoleArray[];
+  /** Which Python runs the console: the user's (live) or the built-in simulation (absent: simulation). */
+  backend?: ConsoleBackendInfo;
+}
+
+/** The console's Python, for its header: live (versions, how panes read its memory) or the simulation (and why). */
+export interface ConsoleBackendInfo {
+  kind: 'live' | 'simulation';
+  /** Python and NumPy versions (live only) */
+  python: string | null;
+  numpy: string | null;
+  executable: string | null;
+  pid: number | null;
+  /** how the panes read the live process: process_vm_readv, ReadProcessMemory or agent (null before the first read) */
+  readPath: 'process_vm_readv' | 'ReadProcessMemory' | 'agent' | null;
+  /** why the console runs the simulation (no Python found, no NumPy, a data model the host does not have) */
+  reason: string | null;
+  /** why the last live Python died, when it did (a new one starts on the next input) */
+  lastDeath: string | null;
 }
 
 export interface ConsoleRunResult {
@@ -553,6 +572,10 @@ export interface StridescopeApi {
   consoleSession(): Promise<Result<ConsoleSessionInfo>>;
   /** The console's allocations, holders and lifetime warnings (refused reads, addresses into freed memory). */
   consoleLifetime(): Promise<Result<LifetimeReport>>;
+  /** Stop the running statement (KeyboardInterrupt in live Python; nothing to stop in the simulation). */
+  consoleInterrupt(): Promise<Result<ConsoleSessionInfo>>;
+  /** A new Python (live), or a fresh simulation. */
+  consoleRestart(): Promise<Result<ConsoleSessionInfo>>;
   tourSteps(): Promise<Result<TourStepInfo[]>>;
   /** Start a tour step: reset the console to the step's model, run its setup (and its code when asked). */
   tourRun(request: TourRunRequest): Promise<Result<TourRunResult>>;
@@ -585,6 +608,8 @@ export const API_METHODS = [
   'consoleReset',
   'consoleSession',
   'consoleLifetime',
+  'consoleInterrupt',
+  'consoleRestart',
   'tourSteps',
   'tourRun',
 ] as const satisfies readonly ApiMethod[];

@@ -26,6 +26,8 @@ import { LifetimeRegistry } from '../core/lifetime';
 import { adoptArray } from '../core/ctypes';
 import * as v from './validate';
 import { ConsoleSession, TOUR_STEPS } from './console';
+import { LiveConsole } from './liveConsole';
+import type { LiveSessionOptions } from '../livepython/liveSession';
 import {
   LIMITS,
   type ApiError,
@@ -83,6 +85,10 @@ export interface HandlerOptions {
   consoleDir?: string;
   /** Called after every change of the recent-files list, whatever opened the file (Electron rebuilds File › Open Recent). */
   onRecentChanged?: (recent: readonly string[]) => void;
+  /** 'live' (default): the user's Python when one with NumPy is found, else the simulation; 'simulation': always the built-in one. */
+  console?: 'live' | 'simulation';
+  /** Which Python and its limits (time, memory, output) for the live console. */
+  livePython?: LiveSessionOptions;
 }
 
 export interface Handlers extends StridescopeApi {
@@ -363,9 +369,11 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     } else mkdirSync(consoleDir, { recursive: true });
     return consoleDir;
   }
-  let consoleInstance: ConsoleSession | null = null;
-  function consoleSession(): ConsoleSession {
-    consoleInstance ??= new ConsoleSession({
+  let consoleInstance: ConsoleSession | LiveConsole | null = null;
+  function consoleSession(): ConsoleSession | LiveConsole {
+    const Session = options.console === 'simulation' ? ConsoleSession : LiveConsole;
+    consoleInstance ??= new Session({
+      live: options.livePython,
       dir: ensureConsoleDir,
       mapper: mapFile,
       model,
@@ -602,6 +610,18 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     consoleSession: () => guard(() => consoleSession().info()),
 
     consoleLifetime: () => guard<LifetimeReport>(() => consoleSession().lifetime()),
+
+    consoleInterrupt: () =>
+      guard(() => {
+        const c = consoleSession();
+        return c instanceof LiveConsole ? c.interrupt() : c.info();
+      }),
+
+    consoleRestart: () =>
+      guard(() => {
+        const c = consoleSession();
+        return c instanceof LiveConsole ? c.restart() : c.reset({});
+      }),
 
     tourSteps: () => guard(() => TOUR_STEPS.map((s) => ({ ...s, setup: [...s.setup], code: [...s.code] }))),
 

@@ -20,7 +20,10 @@ export const USAGE = `stridescope — see how an N-dimensional array lives in me
   stridescope reinterpret FILE --offset N [--model lp64|llp64|ilp32] [--json]
                                                        the bytes at N as every C type, both byte orders
   stridescope hex FILE [--offset N] [--length N]       hex + ASCII dump
-  stridescope run SCRIPT [--model lp64|llp64|ilp32]    playground statements, printed as Python's >>> prompt would
+  stridescope run SCRIPT [--python auto|PATH|builtin] [--model lp64|llp64|ilp32]
+                                                       the script typed at Python's >>> prompt: your Python (auto:
+                                                       STRIDESCOPE_PYTHON or python3), or the built-in simulation
+                                                       (builtin; the default with --model)
   stridescope kernel FILE NAME [--view EXPR] [--json] [--no-native]
                                                        run a C kernel: ${'sum min max count_nan count_nonzero checksum contiguous_copy'}
 

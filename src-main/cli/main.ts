@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { isStridescopeError, ArgumentError } from '../core/errors';
 import { runCommand, runScriptFile, USAGE } from './commands';
 import { installRealAddresses } from '../platform/mappedMemory';
+import { readFileSync } from 'node:fs';
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   let json = argv.includes('--json');
@@ -35,6 +36,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         order: { type: 'string' },
         mode: { type: 'string' },
         member: { type: 'string' },
+        python: { type: 'string' },
         'no-native': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -48,6 +50,20 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     if (command === 'run') {
       // A script's output is exactly what Python's >>> prompt would print: written raw, its exit code kept.
       if (rest.length !== 1) throw new ArgumentError('run needs exactly one FILE of playground statements');
+      // --python auto|PATH: the user's Python (auto: STRIDESCOPE_PYTHON or python3); builtin: the simulation, also
+      // the default when --model asks for a data model (the simulation can be any; live Python is the host's)
+      const python = values.python ?? (values.model ? 'builtin' : 'auto');
+      if (python !== 'builtin') {
+        const source = readFileSync(rest[0], 'utf8');
+        try {
+          const { runLive } = await import('./runLive');
+          return await runLive(source, { python: python === 'auto' ? null : python, file: rest[0] }, out, err);
+        } catch (e) {
+          const { NoPythonError } = await import('../livepython/livePython');
+          if (!(e instanceof NoPythonError) || values.python) throw e;
+          err.write(`stridescope: ${e.message}: running the built-in simulation instead\n`);
+        }
+      }
       const { output, exitCode } = await runScriptFile(rest[0], values.model);
       out.write(output);
       return exitCode;

@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'layout' // a view that NumPy would refuse (bad index, reshape needing a copy, view(dtype) itemsize clash, ...)
   | 'bounds' // an offset outside an allocation
   | 'lifetime' // use of freed or unmapped memory
+  | 'unmapped' // another process's address range that is not mapped readable there (process memory reads)
   | 'expression' // a view expression / playground source that does not parse or evaluate
   | 'io' // the operating system said no (open, stat, mmap)
   | 'argument' // a caller (CLI flag, IPC argument) passed something invalid
@@ -91,6 +92,26 @@ export class LifetimeError extends StridescopeError {
   constructor(message: string, offset?: number) {
     super('lifetime', message, { offset });
     this.name = 'LifetimeError';
+  }
+}
+
+/**
+ * Bytes of another process (the console's Python) that are not mapped readable there: process_vm_readv or
+ * ReadProcessMemory returned short, or the agent's fault-guarded read hit EFAULT. `address` is where the first
+ * unreadable byte is; `read` how many bytes before it were readable.
+ */
+export class UnmappedError extends StridescopeError {
+  constructor(
+    readonly address: bigint,
+    readonly length: number,
+    readonly read: number,
+    what: string,
+  ) {
+    super('unmapped', `${what}: bytes [0x${address.toString(16)}, 0x${(address + BigInt(length)).toString(16)}) are not mapped in that process (${read} of ${length} bytes readable)`, {
+      offset: read,
+      expected: 'an address range mapped readable in the process',
+    });
+    this.name = 'UnmappedError';
   }
 }
 

@@ -26,7 +26,7 @@
 import { ArgumentError, LifetimeError } from './errors';
 import type { Memory } from './memory';
 
-export type AllocationKind = 'owned' | 'mapped' | 'temporary';
+export type AllocationKind = 'owned' | 'mapped' | 'temporary' | 'process';
 export type AllocationState = 'live' | 'freed' | 'mapped' | 'closed';
 /** What a reference is: a view's base, a ctypes object's array, a data_as pointer's array, a Python name,
  *  an array's own memory, an evaluator temporary, or a bare integer address (weak). */

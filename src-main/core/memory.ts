@@ -9,7 +9,8 @@
  */
 import { BoundsError, LifetimeError, StridescopeError } from './errors';
 
-export type MemoryKind = 'owned' | 'mapped';
+/** owned: a buffer of this process; mapped: a file mapping; process: the console Python's memory (read-only here). */
+export type MemoryKind = 'owned' | 'mapped' | 'process';
 
 export interface Memory {
   readonly kind: MemoryKind;

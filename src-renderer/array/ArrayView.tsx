@@ -119,7 +119,7 @@ export function ArrayView({ summary: s, goto, openMember }: ViewProps) {
               </tr>
               <tr>
                 <th>memory</th>
-                <td>{s.memoryKind === 'mapped' ? 'memory-mapped from the file (mmap)' : 'owned buffer in the main process'}</td>
+                <td>{s.memoryKind === 'mapped' ? 'memory-mapped from the file (mmap)' : s.memoryKind === 'process' ? "the console Python's memory (read-only here)" : 'owned buffer in the main process'}</td>
               </tr>
               <tr>
                 <th>data address</th>

@@ -162,6 +162,12 @@ export function ConsoleView({ onResult, onSession, point }: ConsoleViewProps) {
 
   const onKey = (e: React.KeyboardEvent<HTMLTextAreaElement>) => {
     const el = e.currentTarget;
+    // Ctrl+C while a statement runs (and no text selected to copy): KeyboardInterrupt, as at the prompt
+    if (busy && e.key === 'c' && e.ctrlKey && el.selectionStart === el.selectionEnd) {
+      e.preventDefault();
+      void call((api) => api.consoleInterrupt());
+      return;
+    }
     if (e.key === 'Enter' && !e.shiftKey) {
       // inside open brackets Enter continues the input (`...`), as Python's console does
       if (continues(text) && !text.endsWith('\n\n')) return;
@@ -256,6 +262,37 @@ export function ConsoleView({ onResult, onSession, point }: ConsoleViewProps) {
     <div className="console-view" data-testid="console-view">
       <div className="console-bar">
         <strong>Console</strong>
+        <span
+          className="badge"
+          data-testid="console-backend"
+          title={
+            session?.backend?.kind === 'live'
+              ? `${session.backend.executable ?? 'python'} (pid ${session.backend.pid ?? '?'}); panes read its memory by ${session.backend.readPath ?? '…'}`
+              : `Stridescope's built-in model of NumPy and ctypes${session?.backend?.reason ? `: ${session.backend.reason}` : ''}`
+          }
+        >
+          {session?.backend?.kind === 'live'
+            ? `Python ${session.backend.python} · NumPy ${session.backend.numpy}`
+            : 'simulation'}
+        </span>
+        <button onClick={() => void call((api) => api.consoleInterrupt())} disabled={!busy} data-testid="console-stop" title="Stop the running statement (KeyboardInterrupt, as Ctrl+C)">
+          Stop
+        </button>
+        <button
+          onClick={() =>
+            void call((api) => api.consoleRestart()).then((r) => {
+              if (!r.ok) return setError(r.error);
+              setSession(r.value);
+              onSession(r.value);
+              append([{ kind: 'banner', text: '# restarted: a new Python' }]);
+            })
+          }
+          disabled={busy}
+          data-testid="console-restart"
+          title="A new Python process (every name forgotten)"
+        >
+          Restart
+        </button>
         <label>
           model{' '}
           <select

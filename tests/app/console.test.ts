@@ -34,7 +34,7 @@ let h: Handlers;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'stridescope-console-test-'));
   consoleDir = join(dir, 'console');
-  h = createHandlers({ recentFile: join(dir, 'recent.json'), consoleDir });
+  h = createHandlers({ recentFile: join(dir, 'recent.json'), consoleDir, console: 'simulation' });
 });
 afterAll(() => {
   h.dispose();

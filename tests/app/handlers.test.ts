@@ -32,7 +32,7 @@ let i4: ArraySummary;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'stridescope-handlers-'));
-  h = createHandlers({ recentFile: join(dir, 'recent.json') });
+  h = createHandlers({ recentFile: join(dir, 'recent.json'), console: 'simulation' });
   example = ok(await h.startup());
   i4 = ok(await h.openPath({ path: join(FIX, 'i4.npy') }));
 });

@@ -45,7 +45,7 @@ let dir: string;
 let h: Handlers;
 beforeAll(() => {
   dir = tmpDir('sk-review-');
-  h = createHandlers({ recentFile: join(dir, 'recent.json'), consoleDir: join(dir, 'console') });
+  h = createHandlers({ recentFile: join(dir, 'recent.json'), consoleDir: join(dir, 'console'), console: 'simulation' });
 });
 afterAll(() => {
   h.dispose();
@@ -220,7 +220,7 @@ describe('a corrupted recent-files list', () => {
   ])('%s', async (_name, text) => {
     const file = join(dir, `recent-${_name.replace(/\W/g, '')}.json`);
     fs.writeFileSync(file, text);
-    const hh = createHandlers({ recentFile: file });
+    const hh = createHandlers({ recentFile: file, console: 'simulation' });
     try {
       const list = ok(await hh.recentFiles());
       expect(list.length).toBeLessThanOrEqual(10);

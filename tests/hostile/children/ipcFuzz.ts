@@ -136,7 +136,7 @@ function show(args: unknown[]): string {
 }
 
 async function main(): Promise<void> {
-  const h = createHandlers({ recentFile: path.join(dir, 'profile', 'recent.json') }) as unknown as Record<string, (...a: unknown[]) => unknown> & { dispose(): void };
+  const h = createHandlers({ recentFile: path.join(dir, 'profile', 'recent.json'), console: 'simulation' }) as unknown as Record<string, (...a: unknown[]) => unknown> & { dispose(): void };
   const open = async (p: string): Promise<string> => {
     const r = (await h.openPath({ path: p })) as { ok: boolean; value?: { id: string } };
     if (!r.ok) throw new Error(`could not open ${p}`);
