@@ -81,7 +81,8 @@ test("formats/ touches the file system only through its file-source module", () 
   const bad: string[] = [];
   for (const f of files(join(ROOT, 'src-main', 'formats'))) {
     if (f.endsWith(join('formats', 'fileSource.ts'))) continue;
-    for (const { spec } of imports(f)) if (spec.startsWith('node:')) bad.push(`${relative(ROOT, f)} imports ${spec}`);
+    // node:module is not the file system: npz.ts loads its inflater (fflate) with createRequire on first use
+    for (const { spec } of imports(f)) if (spec.startsWith('node:') && spec !== 'node:module') bad.push(`${relative(ROOT, f)} imports ${spec}`);
   }
   expect(bad).toEqual([]);
 });

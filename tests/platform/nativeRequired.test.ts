@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LIBRARY_FILE, nativeLibrary, nativeUnavailableReason } from '../../src-main/platform/nativeLibrary';
+import { LIBRARY_FILE, NATIVE_API_VERSION, nativeLibrary, nativeUnavailableReason } from '../../src-main/platform/nativeLibrary';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -18,7 +18,7 @@ describe('the native library is required where CI requires it', () => {
   it.runIf(process.env.STRIDESCOPE_REQUIRE_NATIVE === '1')('STRIDESCOPE_REQUIRE_NATIVE=1: nativeLibrary() loads', () => {
     const lib = nativeLibrary();
     expect(lib, `the C kernel library did not load: ${nativeUnavailableReason()}`).not.toBeNull();
-    expect(Number(lib!.fn.sk_version())).toBe(1);
+    expect(Number(lib!.fn.sk_version())).toBe(NATIVE_API_VERSION);
   });
 
   it('.ci/run requires it, and `npm run build` builds it with --strict', () => {
