@@ -12,6 +12,7 @@
  * Anything else Python accepts (lambda, comprehensions, conditional expressions, `def`, loops...) is a
  * PySyntaxError saying the playground does not run it, at its line and column — never a silent misreading.
  */
+import { PYTHON_KEYWORDS } from '../../core/python/lexer';
 import { PySyntaxError } from '../runtime/errors';
 import { tokenize, type Token } from './tokenizer';
 
@@ -95,11 +96,6 @@ const UNSUPPORTED_KEYWORDS: Record<string, string> = Object.assign(Object.create
   break: "'break'",
   continue: "'continue'",
 });
-const KEYWORDS = new Set([
-  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del',
-  'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal',
-  'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
-]);
 
 const AUG_OPS: Record<string, BinOpName> = Object.assign(Object.create(null) as Record<string, BinOpName>, {
   '+=': '+', '-=': '-', '*=': '*', '/=': '/', '//=': '//', '%=': '%', '**=': '**', '@=': '@', '<<=': '<<', '>>=': '>>',
@@ -245,12 +241,12 @@ class Parser {
 
   private dotted(): { name: string; tok: Token } {
     const t = this.peek();
-    if (t.type !== 'NAME' || KEYWORDS.has(t.text)) this.syntax(t);
+    if (t.type !== 'NAME' || PYTHON_KEYWORDS.has(t.text)) this.syntax(t);
     let name = this.next().text;
     while (this.isOp('.')) {
       this.next();
       const n = this.peek();
-      if (n.type !== 'NAME' || KEYWORDS.has(n.text)) this.syntax(n);
+      if (n.type !== 'NAME' || PYTHON_KEYWORDS.has(n.text)) this.syntax(n);
       name += '.' + this.next().text;
     }
     return { name, tok: t };
@@ -260,7 +256,7 @@ class Parser {
     if (!this.isKw('as')) return null;
     this.next();
     const n = this.peek();
-    if (n.type !== 'NAME' || KEYWORDS.has(n.text)) this.syntax(n);
+    if (n.type !== 'NAME' || PYTHON_KEYWORDS.has(n.text)) this.syntax(n);
     return this.next().text;
   }
 
@@ -295,7 +291,7 @@ class Parser {
         if (paren && this.isOp(')')) break;
       }
       const n = this.peek();
-      if (n.type !== 'NAME' || KEYWORDS.has(n.text)) this.syntax(n);
+      if (n.type !== 'NAME' || PYTHON_KEYWORDS.has(n.text)) this.syntax(n);
       this.next();
       names.push({ name: n.text, asname: this.asName() });
     } while (this.isOp(','));
@@ -473,7 +469,7 @@ class Parser {
       if (this.isOp('.')) {
         this.next();
         const n = this.peek();
-        if (n.type !== 'NAME' || KEYWORDS.has(n.text)) this.syntax(n);
+        if (n.type !== 'NAME' || PYTHON_KEYWORDS.has(n.text)) this.syntax(n);
         this.next();
         e = { kind: 'Attribute', value: e, attr: n.text, ...this.from(t) };
       } else if (this.isOp('(')) {
@@ -500,7 +496,7 @@ class Parser {
         this.next();
         const value = this.expr();
         keywords.push({ arg: null, value, ...this.from(t) });
-      } else if (t.type === 'NAME' && !KEYWORDS.has(t.text) && this.isOp('=', 1)) {
+      } else if (t.type === 'NAME' && !PYTHON_KEYWORDS.has(t.text) && this.isOp('=', 1)) {
         this.next();
         this.next();
         const value = this.expr();
@@ -584,7 +580,7 @@ class Parser {
         return { kind: 'Const', value: t.text === 'None' ? null : t.text === 'True', ...this.span(t) };
       }
       if (UNSUPPORTED_KEYWORDS[t.text]) this.unsupported(t, UNSUPPORTED_KEYWORDS[t.text]);
-      if (KEYWORDS.has(t.text)) this.syntax(t);
+      if (PYTHON_KEYWORDS.has(t.text)) this.syntax(t);
       this.next();
       return { kind: 'Name', id: t.text, ...this.span(t) };
     }

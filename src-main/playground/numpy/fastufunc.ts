@@ -20,7 +20,7 @@ import { NDArray } from '../../core/ndarray';
 import { valueError } from '../runtime/errors';
 import type { BinOp, Operand, UfuncResult } from './binop';
 import { broadcastShapes, cOrderBytes } from './flat';
-import { floorDivNonZero, floorModNonZero } from './binop';
+import { floorDivNonZero, floorModNonZero, UFUNC_NAME } from './binop';
 
 /** Values of one operand in a compute domain: element [i0, i1, ...] is at `off + sum(ik * strides[k])`. */
 interface Src<T> {
@@ -547,11 +547,6 @@ function storeNumbers(key: string, mem: OwnedMemory, r: Float64Array, n: number)
       throw new Error(`unreachable output ${key}`);
   }
 }
-
-const UFUNC_NAME: Partial<Record<BinOp, string>> = {
-  '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '//': 'floor_divide', '%': 'remainder', '**': 'power',
-  '&': 'bitwise_and', '|': 'bitwise_or', '^': 'bitwise_xor', '<<': 'left_shift', '>>': 'right_shift',
-};
 
 function finish(op: BinOp, divZero: boolean, overflow: boolean, invalid: boolean): string[] {
   const name = UFUNC_NAME[op];
