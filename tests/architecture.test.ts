@@ -121,3 +121,12 @@ test('no import cycles: the files of src-main and src-renderer import each other
   for (const f of all) if (!state.has(f)) visit(f);
   expect(cycles).toEqual([]);
 });
+
+test('koffi is loaded only through platform/koffiBinding.ts (lazily: a koffi that fails to load must not stop the app)', () => {
+  const bad: string[] = [];
+  for (const f of files(join(ROOT, 'src-main'))) {
+    if (f.endsWith(join('platform', 'koffiBinding.ts'))) continue;
+    for (const { spec, typeOnly } of imports(f)) if (spec === 'koffi' && !typeOnly) bad.push(relative(ROOT, f));
+  }
+  expect(bad).toEqual([]);
+});
