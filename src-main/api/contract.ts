@@ -111,6 +111,8 @@ export interface DTypeInfo {
   isNative: boolean;
   /** null for non-structured dtypes */
   fields: FieldSpan[] | null;
+  /** repr(dtype) as NumPy prints it: `dtype([('x', '<f8'), ('id', '<i4')])` */
+  repr: string;
 }
 
 /** `x.ctypes` as NumPy would print it (under the platform's data model, c_intp = c_long on LP64). */
@@ -175,6 +177,8 @@ export interface ArraySummary {
   ctypes: CtypesInfo;
   /** first elements in logical C order, in the CLI's JSON spelling */
   values: unknown[];
+  /** the same elements as `print(x[i])` shows them: `1.5`, `b'alpha'`, `(1.5, 1, b'alpha')` */
+  valueTexts: string[];
   /** 'mapped' when the data is an OS file mapping, 'owned' for a process buffer */
   memoryKind: 'owned' | 'mapped' | 'process';
   /** the platform's data model (what c_long means here) */
@@ -247,14 +251,18 @@ export interface ElementInfo {
   field: FieldSpan | null;
   /** the element's value in the CLI's JSON spelling */
   value: unknown;
+  /** the element as `print(x[i])` shows it */
+  text: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Views and stride walks
 
 export interface ViewInfo {
-  /** The expression as evaluated ("a" when empty) */
+  /** The expression as evaluated ("a" when empty); `x` and `a` both name the open array */
   expression: string;
+  /** repr(dtype) of the view (a field view `x['id']` has the field's dtype) */
+  dtypeRepr: string;
   shape: number[];
   strides: number[];
   /** byte offset of the view's first element from the data start */
@@ -275,6 +283,8 @@ export interface WalkStep {
   offset: number;
   fileOffset: number;
   value: unknown;
+  /** the element as `print(v[i])` shows it (a record as `(1.5, 1, b'alpha')`) */
+  text: string;
 }
 
 export interface WalkWindow {
