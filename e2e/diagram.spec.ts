@@ -118,6 +118,13 @@ for (const size of SIZES) {
       await expect(page.getByTestId('error')).toContainText("name 'y' is not defined");
       await expect(page.getByTestId('walk-stale')).toContainText('x[::2]');
       await shoot(app, `walk-stale-${size.name}`);
+      // the Reinterpret pane's data model (shared with the console and the Tour) survives tab switches too
+      await app.tab('reinterpret');
+      await page.getByTestId('model').selectOption('llp64');
+      await app.tab('walk');
+      await app.tab('reinterpret');
+      await expect(page.getByTestId('model')).toHaveValue('llp64');
+      await app.tab('walk');
       // tab switch: the walk is where it was
       await page.getByTestId('walk-expr').fill('x[::2]');
       await page.getByTestId('walk-run').click();
@@ -143,7 +150,7 @@ for (const size of SIZES) {
       await expect(page.getByTestId('array-label')).toHaveText('rec.npy');
       await expect(page.getByTestId('dtype-repr')).toHaveText(rec.dtypeRepr);
       await expect(page.getByTestId('values')).toHaveText(rec.elements.join(', '));
-      await expect(page.locator('[data-testid=array-diagram] [data-testid=diagram-cell][data-index="0"]')).toContainText('(1.5, 1…');
+      await expect(page.locator('[data-testid=array-diagram] [data-testid=diagram-cell][data-index="0"]')).toContainText("(1.5, 1, b'alpha')");
       await shoot(app, `structured-array-${size.name}`);
       await app.tab('walk');
       const id = rec.views.find((v) => v.expression === "x['id']")!;
@@ -155,6 +162,8 @@ for (const size of SIZES) {
       await expect(page.getByTestId('walk-row-offset').first()).toHaveText(String(id.offset));
       await page.getByTestId('walk-next').click();
       await expect(page.getByTestId('walk-value')).toHaveText(id.elements[1]);
+      // the field's 4 bytes are marked inside each 18-byte record of the memory strip
+      await expect(page.locator('[data-testid=walk-diagram] [data-testid=strip-span]')).toHaveCount(rec.elements.length);
       await shoot(app, `structured-walk-${size.name}`);
     });
   });

@@ -23,8 +23,10 @@ export interface DiagramCell {
   text: string;
 }
 
-const CELL_W = 64;
-const CELL_H = 30;
+const CELL_H = 32;
+/** Cells grow with their text (records print long), within bounds; monospace 12 px ≈ 7.3 px a character. */
+const cellWidth = (cells: DiagramCell[] | null) => Math.max(60, Math.min(200, 14 + 7.3 * Math.max(0, ...(cells ?? []).map((c) => Math.min(c.text.length, 26)))));
+const MAX_TEXT = 26;
 const ELL = 26; // the width/height of a `...` gap
 const LEFT = 56;
 const BOX_W = 66;
@@ -69,6 +71,8 @@ export interface ArrayDiagramProps {
   mode: 'array' | 'walk';
   /** the shared cursor (a file offset) */
   cursor: number | null;
+  /** bytes of one element of the view (a field view's are fewer than the array's) */
+  viewItemsize?: number;
   /** walk mode: the window of steps main sent and the current step */
   steps?: WalkStep[];
   pos?: number;
@@ -120,6 +124,7 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
 
   // ---- geometry of the grid
   const nd = shape.length;
+  const CELL_W = cellWidth(cells);
   const cols = layoutAxis(plan.cols.length ? plan.cols : [{ start: 0, stop: 1 }], CELL_W);
   const rows = layoutAxis(plan.rows.length ? plan.rows : [{ start: 0, stop: 1 }], CELL_H);
   const planeRuns = plan.planes.length ? plan.planes : [{ start: 0, stop: 1 }];
@@ -151,7 +156,10 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
   const stripLeft = LEFT + (win.first > 0 ? ELL : 0);
   const boxX = (box: number) => stripLeft + (box - win.first) * BOX_W;
   const width = Math.max(gridW + 16, stripLeft + win.count * BOX_W + ELL + 8, 560);
-  const height = stripTop + BOX_H + 40;
+  const height = stripTop + BOX_H + 24;
+  /** small diagrams are drawn larger (the SVG scales crisply); wide ones fit the pane */
+  const zoom = width < 700 ? 1.3 : 1;
+  const viewItemsize = p.viewItemsize ?? itemsize;
 
   useEffect(() => {
     let live = true;
@@ -166,14 +174,17 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
   // which cells/steps sit in each box (walk mode: step numbers; zero strides put several in one)
   const stepsInBox = useMemo(() => {
     const m = new Map<number, number[]>();
+    const spans = new Map<number, Set<number>>();
     for (const st of steps) {
       const b = boxOf(st.fileOffset);
       if (b < win.first || b >= win.first + win.count) continue;
       const list = m.get(b) ?? [];
       if (list.length < 6) list.push(st.n);
       m.set(b, list);
+      const within = st.fileOffset - (s.dataOffset + b * itemsize);
+      spans.set(b, (spans.get(b) ?? new Set()).add(within));
     }
-    return m;
+    return { steps: m, spans };
   }, [steps, win.first, win.count]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const litBox = hover !== null ? boxOf(hover) : null;
@@ -191,10 +202,10 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
     const paths: string[] = [];
     for (const list of byPlane.values()) {
       const pts = [...list].sort((a, b) => a.fileOffset - b.fileOffset).map((c) => cellPos(c.index)).filter((q): q is { x: number; y: number } => q !== null);
-      if (pts.length > 1) paths.push('M' + pts.map((q) => `${q.x + CELL_W / 2} ${q.y + CELL_H / 2}`).join(' L'));
+      if (pts.length > 1) paths.push('M' + pts.map((q) => `${q.x + CELL_W / 2 - 2} ${q.y + CELL_H - 9}`).join(' L'));
     }
     return paths;
-  }, [cells, mode]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [cells, mode, CELL_W]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // arcs: consecutive steps whose boxes are both in the window (walk mode)
   const arcs = useMemo(() => {
@@ -211,7 +222,7 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
     return out;
   }, [steps, mode, win.first, win.count]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const specBoxes = (label: string, values: number[], y: number, unit: string) => (
+  const specBoxes = (label: string, values: number[], y: number, unit: string, axisLabels: boolean) => (
     <g className="d-spec" transform={`translate(0 ${y})`}>
       <text className="d-label" x={0} y={17}>
         {label}
@@ -222,9 +233,11 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
           <text className="d-text" x={26} y={16} textAnchor="middle">
             {v}
           </text>
-          <text className={`${axisClass(k)}`} x={26} y={-3} textAnchor="middle" style={{ fontSize: 9 }}>
-            axis {k}
-          </text>
+          {axisLabels ? (
+            <text className={`${axisClass(k)}`} x={26} y={-3} textAnchor="middle" style={{ fontSize: 9 }}>
+              axis {k}
+            </text>
+          ) : null}
         </g>
       ))}
       <text className="d-label" x={LEFT + Math.max(1, values.length) * 58} y={17}>
@@ -272,16 +285,16 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
       <svg
         ref={svgRef}
         xmlns="http://www.w3.org/2000/svg"
-        width={width}
-        height={height}
+        width={Math.round(width * zoom)}
+        height={Math.round(height * zoom)}
         viewBox={`0 0 ${width} ${height}`}
         style={{ maxWidth: '100%', height: 'auto' }}
         role="img"
         aria-label={`${expression}: shape ${tuple(shape)}, strides ${tuple(p.strides)}`}
         onMouseLeave={() => setHover(null)}
       >
-        {specBoxes('shape', shape, 12, '')}
-        {specBoxes('strides', p.strides, 12 + 34, `bytes${p.offset ? ` · base offset ${p.offset}` : ''}`)}
+        {specBoxes('shape', shape, 14, '', true)}
+        {specBoxes('strides', p.strides, 14 + 30, `bytes${p.offset ? ` · base offset ${p.offset}` : ''}`, false)}
 
         {/* the grid: planes (axis nd-3) stacked, rows (nd-2) down, columns (nd-1) across */}
         {nd >= 1 ? (
@@ -361,12 +374,21 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
             >
               <title>{`${expression}[${c.index.join(', ')}] = ${c.text}\nstep ${c.n} · bytes ${c.fileOffset}–${c.fileOffset + itemsize - 1}`}</title>
               <rect width={CELL_W - 4} height={CELL_H - 4} rx={3} />
-              <text className="d-text" x={(CELL_W - 4) / 2} y={CELL_H / 2 + 3} textAnchor="middle">
-                {clip(c.text, 8)}
+              <text className="d-text" x={(CELL_W - 4) / 2 + 4} y={CELL_H / 2 + 3} textAnchor="middle">
+                {clip(c.text, MAX_TEXT)}
               </text>
-              <text className={mode === 'walk' ? 'd-step' : 'd-small'} x={3} y={9} style={{ fontSize: 8 }}>
-                {mode === 'walk' ? c.n : `@${boxOf(c.fileOffset)}`}
-              </text>
+              {mode === 'walk' ? (
+                <g className="d-badge">
+                  <circle cx={8} cy={8} r={7.5} />
+                  <text x={8} y={11} textAnchor="middle">
+                    {c.n}
+                  </text>
+                </g>
+              ) : (
+                <text className="d-small" x={3} y={10} style={{ fontSize: 9 }}>
+                  @{boxOf(c.fileOffset)}
+                </text>
+              )}
             </g>
           );
         })}
@@ -401,7 +423,8 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
         {Array.from({ length: win.count }, (_, i) => win.first + i).map((b) => {
           const off = s.dataOffset + b * itemsize;
           const idx = indexAtOffset(s.shape, s.strides, b * itemsize);
-          const inBox = stepsInBox.get(b) ?? [];
+          const inBox = stepsInBox.steps.get(b) ?? [];
+          const spansInBox = [...(stepsInBox.spans.get(b) ?? [])];
           const isCurrent = mode === 'walk' && currentStep !== null && boxOf(currentStep.fileOffset) === b;
           const cls = [
             'd-box',
@@ -436,6 +459,12 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
               <text className="d-small" x={(BOX_W - 4) / 2} y={38} textAnchor="middle" style={{ fontSize: 8 }}>
                 {clip(h, 12)}
               </text>
+              {mode === 'walk' && viewItemsize < itemsize
+                ? spansInBox.map((w) => (
+                    // a field view's (or a narrower view's) bytes inside the element
+                    <rect key={w} className="d-span" x={((BOX_W - 4) * w) / itemsize} y={BOX_H - 7} width={Math.max(2, ((BOX_W - 4) * viewItemsize) / itemsize)} height={3} data-testid="strip-span" />
+                  ))
+                : null}
             </g>
           );
         })}

@@ -8,7 +8,7 @@
  * and reopening a file in the session gets a new id but finds its walk where it was.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from 'react';
-import type { ApiError, ArraySummary, DataModelId, KernelRun } from '@contract';
+import type { ApiError, ArraySummary, CTypeName, DataModelId, KernelRun } from '@contract';
 import { call } from '../app/api';
 
 /** The example's name in the seed, and the name every expression field starts with (`a` stays an alias). */
@@ -32,7 +32,8 @@ export interface ByteRange {
 export interface ArrayPaneState {
   walk: { expression: string; step: number };
   kernels: { kernel: string; expression: string; last: KernelRecord | null };
-  reinterpret: { offset: number | null };
+  /** Reinterpret's pointer form: `x.ctypes.data_as(POINTER(ctype))[index]` (its offset is the shared cursor) */
+  reinterpret: { ctype: CTypeName; index: number; expression: string };
   /** The shared byte cursor (a file offset), null = none yet. */
   cursor: number | null;
   selection: ByteRange | null;
@@ -56,7 +57,7 @@ export function initialPaneState(s: Pick<ArraySummary, 'ndim' | 'dataOffset'>): 
   return {
     walk: { expression: s.ndim >= 2 ? `${EXAMPLE_NAME}[:, ::-1]` : s.ndim === 1 ? `${EXAMPLE_NAME}[::-1]` : EXAMPLE_NAME, step: 0 },
     kernels: { kernel: 'sum', expression: EXAMPLE_NAME, last: null },
-    reinterpret: { offset: null },
+    reinterpret: { ctype: 'c_long', index: 0, expression: EXAMPLE_NAME },
     cursor: s.dataOffset,
     selection: null,
   };

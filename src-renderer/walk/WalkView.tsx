@@ -271,6 +271,7 @@ export function WalkView({ summary: s, cursor, setCursor, goto }: ViewProps) {
               shape={v.shape}
               strides={v.strides}
               offset={v.offset}
+              viewItemsize={v.itemsize}
               mode="walk"
               cursor={step?.fileOffset ?? null}
               steps={walk.steps}
