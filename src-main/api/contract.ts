@@ -54,8 +54,10 @@ export type DataModelId = 'lp64' | 'llp64' | 'ilp32';
 export const LIMITS = {
   /** Bytes per readBytes window. */
   maxBytesWindow: 1024 * 1024,
-  /** Elements per walk window. */
+  /** Elements per walk window (and in all the windows of one `walkMany` call together). */
   maxWalkCount: 4096,
+  /** Windows in one `walkMany` call (the array diagram's blocks: edge items of up to three axes). */
+  maxWalkWindows: 16,
   /** Characters in a view expression. */
   maxExpressionLength: 512,
   /** Characters in a path. */
@@ -291,6 +293,13 @@ export interface WalkWindow {
   view: ViewInfo;
   start: number;
   steps: WalkStep[];
+}
+
+/** One window of a `walkMany` call. */
+export interface WalkRequest {
+  expression: string;
+  start: number;
+  count: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -570,6 +579,8 @@ export interface StridescopeApi {
   locateIndex(id: ArrayId, index: number[]): Promise<Result<ElementInfo>>;
   evalView(id: ArrayId, expression: string): Promise<Result<ViewInfo>>;
   walk(id: ArrayId, expression: string, start: number, count: number): Promise<Result<WalkWindow>>;
+  /** Several walk windows in one round trip (≤ LIMITS.maxWalkWindows, ≤ LIMITS.maxWalkCount elements together). */
+  walkMany(id: ArrayId, requests: WalkRequest[]): Promise<Result<WalkWindow[]>>;
   reinterpret(id: ArrayId, fileOffset: number, model: DataModelId): Promise<Result<ReinterpretResult>>;
   pointer(request: PointerRequest): Promise<Result<PointerResult>>;
   lifetime(scenario: LifetimeScenarioName | null): Promise<Result<LifetimeReport>>;
@@ -609,6 +620,7 @@ export const API_METHODS = [
   'locateIndex',
   'evalView',
   'walk',
+  'walkMany',
   'reinterpret',
   'pointer',
   'lifetime',

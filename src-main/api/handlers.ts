@@ -370,6 +370,19 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     return { fileOffset, region: 'data', headerPart: null, element: elementInfo(o, hit.index, hit.byteInElement) };
   }
 
+  /** Steps `from` .. `from + count` of a view in logical C order, each with its offsets and value. */
+  function walkWindow(o: OpenedArray, e: string, w: NDArray, from: number, count: number): WalkWindow {
+    const n = Math.min(count, w.size - from);
+    const steps = [];
+    for (let k = 0; k < n; k++) {
+      const index = unravelIndex(w.shape, from + k);
+      const m = elementOffset(w.layout, index);
+      const value = w.get(index);
+      steps.push({ n: from + k, index, offset: m - o.array.offset, fileOffset: fileOffsetOf(o, m), value: valueToJSON(value, w.dtype), text: elementText(w.dtype, value) });
+    }
+    return { view: viewInfo(o, e, w), start: from, steps };
+  }
+
   // ---- the console: one playground session, its named arrays listed among the open arrays
 
   let consoleDir: string | null = options.consoleDir ?? null;
@@ -526,16 +539,16 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const o = get(id);
         const e = v.expression(expression);
         const w = view(o, e);
-        const from = v.int('start', start, 0, Math.max(0, w.size));
-        const n = Math.min(v.int('count', count, 0, LIMITS.maxWalkCount), w.size - from);
-        const steps = [];
-        for (let k = 0; k < n; k++) {
-          const index = unravelIndex(w.shape, from + k);
-          const m = elementOffset(w.layout, index);
-          const value = w.get(index);
-          steps.push({ n: from + k, index, offset: m - o.array.offset, fileOffset: fileOffsetOf(o, m), value: valueToJSON(value, w.dtype), text: elementText(w.dtype, value) });
-        }
-        return { view: viewInfo(o, e, w), start: from, steps };
+        return walkWindow(o, e, w, v.int('start', start, 0, Math.max(0, w.size)), v.int('count', count, 0, LIMITS.maxWalkCount));
+      }),
+
+    walkMany: (id: unknown, requests: unknown) =>
+      guard<WalkWindow[]>(() => {
+        const o = get(id);
+        return v.walkRequests(requests).map((r) => {
+          const w = view(o, r.expression);
+          return walkWindow(o, r.expression, w, Math.min(r.start, w.size), r.count);
+        });
       }),
 
     reinterpret: (id: unknown, fileOffset: unknown, modelName: unknown) =>

@@ -96,24 +96,22 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
   useEffect(() => {
     let live = true;
     const blocks = gridBlocks(expression, shape, plan);
-    void Promise.all(blocks.map((b) => call((api) => api.walk(s.id, b.expression, 0, b.count)))).then((answers) => {
+    // every block in one round trip
+    void call((api) => api.walkMany(s.id, blocks.map((b) => ({ expression: b.expression, start: 0, count: b.count })))).then((r) => {
       if (!live) return;
+      if (!r.ok) {
+        setError(r.error);
+        setCells(null);
+        return;
+      }
       const out: DiagramCell[] = [];
-      for (let i = 0; i < answers.length; i++) {
-        const r = answers[i];
-        if (!r.ok) {
-          setError(r.error);
-          setCells(null);
-          return;
-        }
+      r.value.forEach((win, i) => {
         const b = blocks[i];
-        const lead = plan.fixed;
-        for (const st of r.value.steps) {
-          const shown = st.index.map((x, k) => x + b.origin[k]);
-          const index = [...lead, ...shown];
+        for (const st of win.steps) {
+          const index = [...plan.fixed, ...st.index.map((x, k) => x + b.origin[k])];
           out.push({ index, n: cOrderPosition(shape, index), fileOffset: st.fileOffset, text: st.text });
         }
-      }
+      });
       setError(null);
       setCells(out);
     });
@@ -152,13 +150,13 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
   const currentStep = steps.find((st) => st.n === pos) ?? null;
   const focusOffset = mode === 'walk' ? (currentStep?.fileOffset ?? p.cursor) : (hover ?? p.cursor);
   const win = stripWindow(totalBoxes, focusOffset === null ? 0 : boxOf(focusOffset), STRIP_BOXES);
-  const stripTop = gridBottom + 40 + (mode === 'walk' ? ARC_SPACE : 0);
+  const stripTop = gridBottom + 28 + (mode === 'walk' ? ARC_SPACE : 0);
   const stripLeft = LEFT + (win.first > 0 ? ELL : 0);
   const boxX = (box: number) => stripLeft + (box - win.first) * BOX_W;
   const width = Math.max(gridW + 16, stripLeft + win.count * BOX_W + ELL + 8, 560);
   const height = stripTop + BOX_H + 24;
   /** small diagrams are drawn larger (the SVG scales crisply); wide ones fit the pane */
-  const zoom = width < 700 ? 1.3 : 1;
+  const zoom = width < 700 ? 1.15 : 1;
   const viewItemsize = p.viewItemsize ?? itemsize;
 
   useEffect(() => {
@@ -397,7 +395,7 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
         ))}
 
         {/* memory: the header collapsed to one row, then element boxes */}
-        <g className="d-header" transform={`translate(0 ${gridBottom + 14})`}>
+        <g className="d-header" transform={`translate(0 ${gridBottom + 2})`}>
           <text className="d-label" x={0} y={12}>
             memory
           </text>
@@ -462,7 +460,7 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
               {mode === 'walk' && viewItemsize < itemsize
                 ? spansInBox.map((w) => (
                     // a field view's (or a narrower view's) bytes inside the element
-                    <rect key={w} className="d-span" x={((BOX_W - 4) * w) / itemsize} y={BOX_H - 7} width={Math.max(2, ((BOX_W - 4) * viewItemsize) / itemsize)} height={3} data-testid="strip-span" />
+                    <rect key={w} className="d-span" x={((BOX_W - 4) * w) / itemsize} y={BOX_H - 9} width={Math.max(3, ((BOX_W - 4) * viewItemsize) / itemsize)} height={5} data-testid="strip-span" />
                   ))
                 : null}
             </g>
