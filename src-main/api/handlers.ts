@@ -262,7 +262,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       fortranOrder: o.fortranOrder,
       flags: json.flags,
       address: hexAddress(a.address),
-      ctypes: describeCtypes(a, o.console ? o.console.name : o.source === 'example' ? 'x' : 'a', o.console ? o.console.model : model),
+      ctypes: describeCtypes(a, nameOf(o), o.console ? o.console.model : model),
       values: json.values,
       valueTexts: a.values(json.values.length).map((val) => elementText(a.dtype, val)),
       memoryKind: a.memory.kind,
@@ -591,7 +591,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const w = view(o, e);
         return readPointer({
           array: w,
-          name: o.console ? o.console.name : o.source === 'example' ? 'x' : 'a',
+          name: nameOf(o),
           expression: e,
           ctype,
           model: m,
