@@ -212,7 +212,7 @@ export function WalkView({ summary: s, cursor, setCursor, goto }: ViewProps) {
       <ErrorBox error={error} />
       {staleFor !== null && walk ? (
         <p className="stale-note" data-testid="walk-stale">
-          `{staleFor}` failed: the walk below is still the one of <code>{walk.view.expression}</code>.
+          <code>{staleFor}</code> failed — the walk below is still the one of <code>{walk.view.expression}</code> (stale).
         </p>
       ) : null}
       {v && walk ? (
