@@ -68,6 +68,15 @@ for (const size of SIZES) {
       await expect(diagram.locator('[data-testid=diagram-cell][data-index="0,1"]')).toContainText('@3');
       await expect(diagram.locator(`[data-testid=strip-box][data-offset="${fbase + 2}"]`)).toContainText('(1, 0)');
       await shoot(app, `diagram-fortran-${size.name}`);
+
+      // 3-D (numpy: shape (2, 3, 4)): stacked grids, one per index of axis 0
+      await app.drop(join(FIXTURES, 'c_order_3d.npy'));
+      await expect(page.getByTestId('array-label')).toHaveText('c_order_3d.npy');
+      await expect(diagram.getByTestId('diagram-cell')).toHaveCount(24);
+      await expect(diagram.getByText('x[1, :, :]')).toHaveCount(1);
+      const cbase = (JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')).npy['c_order_3d.npy'] as { data_offset: number }).data_offset;
+      await expect(diagram.locator('[data-testid=diagram-cell][data-index="1,2,3"]')).toHaveAttribute('data-offset', String(cbase + 96 + 2 * 32 + 3 * 8));
+      await shoot(app, `diagram-3d-${size.name}`);
     });
 
     test('x[:, ::-1] walks the example: scrub, loops, formula, arcs, and the shared cursor follows', async ({ app }) => {

@@ -29,7 +29,6 @@ const cellWidth = (cells: DiagramCell[] | null) => Math.max(60, Math.min(200, 14
 const MAX_TEXT = 26;
 const ELL = 26; // the width/height of a `...` gap
 const LEFT = 56;
-const BOX_W = 66;
 const BOX_H = 46;
 const STRIP_BOXES = 16;
 const ARC_SPACE = 54;
@@ -126,7 +125,9 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
   const cols = layoutAxis(plan.cols.length ? plan.cols : [{ start: 0, stop: 1 }], CELL_W);
   const rows = layoutAxis(plan.rows.length ? plan.rows : [{ start: 0, stop: 1 }], CELL_H);
   const planeRuns = plan.planes.length ? plan.planes : [{ start: 0, stop: 1 }];
-  const planeH = rows.length + 22;
+  /** above each plane: its label (3-D and up) and the column indexes */
+  const PH = nd >= 3 ? 34 : 22;
+  const planeH = rows.length + PH;
   const planes = layoutAxis(planeRuns, planeH + 10);
   const SPEC_H = 64;
   const gridTop = SPEC_H + 24;
@@ -138,7 +139,7 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
     const r = nd >= 2 ? rows.at.get(index[nd - 2]) : 0;
     const pl = nd >= 3 ? planes.at.get(index[nd - 3]) : 0;
     if (c === undefined || r === undefined || pl === undefined) return null;
-    return { x: LEFT + c, y: gridTop + pl + 22 + r };
+    return { x: LEFT + c, y: gridTop + pl + PH + r };
   };
 
   // ---- the memory strip: element boxes of the array's data
@@ -149,7 +150,9 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
   const pos = p.pos ?? -1;
   const currentStep = steps.find((st) => st.n === pos) ?? null;
   const focusOffset = mode === 'walk' ? (currentStep?.fileOffset ?? p.cursor) : (hover ?? p.cursor);
-  const win = stripWindow(totalBoxes, focusOffset === null ? 0 : boxOf(focusOffset), STRIP_BOXES);
+  // boxes wide enough for their index labels, as many as fit a wide pane
+  const BOX_W = Math.max(66, 16 + 7.3 * (3 * s.ndim + 2));
+  const win = stripWindow(totalBoxes, focusOffset === null ? 0 : boxOf(focusOffset), Math.max(8, Math.min(STRIP_BOXES, Math.floor(1150 / BOX_W))));
   const stripTop = gridBottom + 28 + (mode === 'walk' ? ARC_SPACE : 0);
   const stripLeft = LEFT + (win.first > 0 ? ELL : 0);
   const boxX = (box: number) => stripLeft + (box - win.first) * BOX_W;
@@ -200,7 +203,7 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
     const paths: string[] = [];
     for (const list of byPlane.values()) {
       const pts = [...list].sort((a, b) => a.fileOffset - b.fileOffset).map((c) => cellPos(c.index)).filter((q): q is { x: number; y: number } => q !== null);
-      if (pts.length > 1) paths.push('M' + pts.map((q) => `${q.x + CELL_W / 2 - 2} ${q.y + CELL_H - 9}`).join(' L'));
+      if (pts.length > 1) paths.push('M' + pts.map((q) => `${q.x + CELL_W / 2 - 2} ${q.y + CELL_H - 7}`).join(' L'));
     }
     return paths;
   }, [cells, mode, CELL_W]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -301,8 +304,8 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
           </text>
         ) : null}
         {nd >= 2 ? (
-          <text className={axisClass(nd - 2)} x={4} y={gridTop + 14}>
-            axis {nd - 2} ↓
+          <text className={axisClass(nd - 2)} x={0} y={0} transform={`translate(14 ${gridTop + PH}) rotate(90)`}>
+            axis {nd - 2} →
           </text>
         ) : null}
         {planeRuns.flatMap((r) => Array.from({ length: r.stop - r.start }, (_, q) => r.start + q)).map((pl) => {
@@ -310,31 +313,31 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
           return (
             <g key={`p${pl}`}>
               {nd >= 3 ? (
-                <text className={axisClass(nd - 3)} x={LEFT} y={y0 + 14}>
+                <text className={axisClass(nd - 3)} x={LEFT} y={y0 + 12}>
                   {`${expression}[${[...plan.fixed, pl].join(', ')}${', :'.repeat(2)}]`}
                 </text>
               ) : null}
               {nd >= 1
                 ? [...cols.at.entries()].map(([c, x]) => (
-                    <text key={`c${c}`} className="d-small" x={LEFT + x + CELL_W / 2} y={y0 + 20} textAnchor="middle">
+                    <text key={`c${c}`} className="d-small" x={LEFT + x + CELL_W / 2} y={y0 + PH - 3} textAnchor="middle">
                       {c}
                     </text>
                   ))
                 : null}
               {nd >= 2
                 ? [...rows.at.entries()].map(([r, y]) => (
-                    <text key={`r${r}`} className="d-small" x={LEFT - 6} y={y0 + 22 + y + CELL_H / 2 + 4} textAnchor="end">
+                    <text key={`r${r}`} className="d-small" x={LEFT - 6} y={y0 + PH + y + CELL_H / 2 + 4} textAnchor="end">
                       {r}
                     </text>
                   ))
                 : null}
               {cols.gaps.map((g) => (
-                <text key={`cg${g}`} className="d-text" x={LEFT + g + ELL / 2} y={y0 + 22 + Math.min(rows.length, CELL_H) / 2 + 4} textAnchor="middle">
+                <text key={`cg${g}`} className="d-text" x={LEFT + g + ELL / 2} y={y0 + PH + Math.min(rows.length, CELL_H) / 2 + 4} textAnchor="middle">
                   …
                 </text>
               ))}
               {rows.gaps.map((g) => (
-                <text key={`rg${g}`} className="d-text" x={LEFT + CELL_W / 2} y={y0 + 22 + g + ELL / 2 + 4} textAnchor="middle">
+                <text key={`rg${g}`} className="d-text" x={LEFT + CELL_W / 2} y={y0 + PH + g + ELL / 2 + 4} textAnchor="middle">
                   ⋮
                 </text>
               ))}
