@@ -11,7 +11,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiError, ArraySummary, WalkStep } from '@contract';
 import { call, tuple } from '../app/api';
 import { ErrorBox } from '../app/common';
-import { carriedAxis, cOrderPosition, gridBlocks, indexAtOffset, planGrid, stripWindow, type AxisRun } from './gridWindow';
+import { carriedAxis, cOrderPosition, gridBlocks, indexAtOffset, planGrid, reach, stripWindow, type AxisRun } from './gridWindow';
 import { exportPng, exportSvg } from './diagramExport';
 import './diagram.css';
 
@@ -144,8 +144,11 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
 
   // ---- the memory strip: element boxes of the array's data
   const itemsize = s.dtype.itemsize;
-  const totalBoxes = Math.max(1, s.size);
-  const boxOf = (fileOffset: number) => Math.floor((fileOffset - s.dataOffset) / itemsize);
+  // the strip covers every byte the array reaches (before its first element too, for negative strides)
+  const { low, high } = reach(s.shape, s.strides, itemsize);
+  const stripStart = s.dataOffset + low;
+  const totalBoxes = Math.max(1, Math.ceil((high - low) / itemsize));
+  const boxOf = (fileOffset: number) => Math.floor((fileOffset - stripStart) / itemsize);
   const steps = p.steps ?? [];
   const pos = p.pos ?? -1;
   const currentStep = steps.find((st) => st.n === pos) ?? null;
@@ -164,13 +167,13 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
 
   useEffect(() => {
     let live = true;
-    const from = s.dataOffset + win.first * itemsize;
+    const from = stripStart + win.first * itemsize;
     const length = Math.min(win.count * itemsize, 4096);
     void call((api) => api.readBytes(s.id, from, length)).then((r) => live && r.ok && setHex(r.value));
     return () => {
       live = false;
     };
-  }, [s.id, s.dataOffset, win.first, win.count, itemsize]);
+  }, [s.id, stripStart, win.first, win.count, itemsize]);
 
   // which cells/steps sit in each box (walk mode: step numbers; zero strides put several in one)
   const stepsInBox = useMemo(() => {
@@ -182,7 +185,7 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
       const list = m.get(b) ?? [];
       if (list.length < 6) list.push(st.n);
       m.set(b, list);
-      const within = st.fileOffset - (s.dataOffset + b * itemsize);
+      const within = st.fileOffset - (stripStart + b * itemsize);
       spans.set(b, (spans.get(b) ?? new Set()).add(within));
     }
     return { steps: m, spans };
@@ -402,11 +405,11 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
           <text className="d-label" x={0} y={12}>
             memory
           </text>
-          {s.dataOffset > 0 ? (
+          {stripStart > 0 ? (
             <>
               <rect x={LEFT} y={0} width={Math.min(260, width - LEFT - 8)} height={16} rx={2} />
               <text className="d-small" x={LEFT + 6} y={12} style={{ fill: 'var(--d-ink)' }}>
-                {s.header ? `.npy header: bytes 0–${s.dataOffset - 1}` : `bytes 0–${s.dataOffset - 1} before the data`}
+                {s.header && stripStart === s.dataOffset ? `.npy header: bytes 0–${stripStart - 1}` : `bytes 0–${stripStart - 1} before the array's`}
               </text>
             </>
           ) : null}
@@ -422,8 +425,8 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
           </text>
         ) : null}
         {Array.from({ length: win.count }, (_, i) => win.first + i).map((b) => {
-          const off = s.dataOffset + b * itemsize;
-          const idx = indexAtOffset(s.shape, s.strides, b * itemsize);
+          const off = stripStart + b * itemsize;
+          const idx = indexAtOffset(s.shape, s.strides, off - s.dataOffset);
           const inBox = stepsInBox.steps.get(b) ?? [];
           const spansInBox = [...(stepsInBox.spans.get(b) ?? [])];
           const isCurrent = mode === 'walk' && currentStep !== null && boxOf(currentStep.fileOffset) === b;
@@ -449,10 +452,11 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
               onMouseEnter={() => setHover(off)}
               onClick={() => choose(off, null)}
             >
-              <title>{`bytes ${off}–${off + itemsize - 1} (data + ${b * itemsize})${idx ? `: x[${idx.join(', ')}]` : ''}${h ? `\n${h.replace(/(..)/g, '$1 ').trim()}` : ''}`}</title>
+              <title>{`bytes ${off}–${off + itemsize - 1} (first element ${off - s.dataOffset >= 0 ? '+' : ''}${off - s.dataOffset})${idx ? `: x[${idx.join(', ')}]` : ''}${h ? `\n${h.replace(/(..)/g, '$1 ').trim()}` : ''}`}</title>
               <rect width={BOX_W - 4} height={BOX_H - 4} rx={2} />
               <text className="d-small" x={3} y={11}>
-                +{b * itemsize}
+                {off - s.dataOffset >= 0 ? '+' : ''}
+                {off - s.dataOffset}
               </text>
               <text className={mode === 'walk' ? 'd-step' : 'd-text'} x={(BOX_W - 4) / 2} y={27} textAnchor="middle">
                 {mode === 'walk' ? (inBox.length ? clip(inBox.join(','), 9) : '') : idx ? clip(tuple(idx), 9) : ''}

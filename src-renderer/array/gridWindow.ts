@@ -92,21 +92,51 @@ export function carriedAxis(prev: readonly number[], next: readonly number[]): n
 }
 
 /**
- * The index of the element at byte `offset` (from the data start, a multiple of the itemsize) of an array whose
- * strides are positive and do not overlap (every file's layout: C or Fortran order); null when none is there.
+ * The bytes an array's elements reach, relative to its first element (NumPy's `byte_bounds` minus the data
+ * pointer): [low, high). Negative strides reach back before the first element.
+ */
+export function reach(shape: readonly number[], strides: readonly number[], itemsize: number): { low: number; high: number } {
+  if (shape.some((n) => n === 0)) return { low: 0, high: 0 };
+  let low = 0;
+  let high = itemsize;
+  shape.forEach((n, k) => {
+    const span = (n - 1) * strides[k];
+    if (span < 0) low += span;
+    else high += span;
+  });
+  return { low, high };
+}
+
+/**
+ * The index of the element starting at byte `offset` (from the first element) of an array whose strides do not
+ * make elements overlap (files, and their views with negative strides); null when none starts there. Zero-stride
+ * axes answer index 0 (every index of them is the same bytes).
  */
 export function indexAtOffset(shape: readonly number[], strides: readonly number[], offset: number): number[] | null {
-  const order = shape.map((_, k) => k).sort((p, q) => strides[q] - strides[p]);
+  // with every stride made positive, offset - low = Σ i'·|s|: solve it axis by axis, largest stride first. For
+  // nested layouts (C, F, their slices) each axis has one candidate; interleaved ones (strides (3, 2)) may try a few.
+  const low = shape.reduce((acc, n, k) => acc + Math.min(0, (n - 1) * strides[k]), 0);
+  const order = shape.map((_, k) => k).filter((k) => strides[k] !== 0).sort((p, q) => Math.abs(strides[q]) - Math.abs(strides[p]));
+  // most the axes after position t can still add
+  const after = order.map((_, t) => order.slice(t + 1).reduce((a, k) => a + (shape[k] - 1) * Math.abs(strides[k]), 0));
   const index = new Array<number>(shape.length).fill(0);
-  let rest = offset;
-  for (const k of order) {
-    if (strides[k] <= 0) return null;
-    const i = Math.floor(rest / strides[k]);
-    if (i >= shape[k]) return null;
-    index[k] = i;
-    rest -= i * strides[k];
-  }
-  return rest === 0 ? index : null;
+  let budget = 10_000;
+  const solve = (t: number, rest: number): boolean => {
+    if (t === order.length) return rest === 0;
+    if (--budget < 0) return false;
+    const k = order[t];
+    const s = Math.abs(strides[k]);
+    const hi = Math.min(shape[k] - 1, Math.floor(rest / s));
+    const lo = Math.max(0, Math.ceil((rest - after[t]) / s));
+    for (let i = hi; i >= lo; i--) {
+      if (solve(t + 1, rest - i * s)) {
+        index[k] = strides[k] < 0 ? shape[k] - 1 - i : i;
+        return true;
+      }
+    }
+    return false;
+  };
+  return solve(0, offset - low) ? index : null;
 }
 
 /** A window of `count` element boxes of memory around `focus` (box numbers), within [0, total). */
