@@ -481,12 +481,12 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
           if (a.same) {
             // a zero stride: the same bytes again — a loop on the box
             return (
-              <path key={i} className={`d-arc ${axisClass(a.axis)}`} d={`M${x1 - 8} ${y} C ${x1 - 18} ${y - 26}, ${x1 + 18} ${y - 26}, ${x1 + 8} ${y}`} opacity={faint ? 0.25 : 1} data-testid="walk-arc" data-axis={a.axis} />
+              <path key={i} className={`d-arc ${axisClass(a.axis)}`} d={`M${x1 - 8} ${y} C ${x1 - 18} ${y - 26}, ${x1 + 18} ${y - 26}, ${x1 + 8} ${y}`} opacity={faint ? 0.35 : 1} data-testid="walk-arc" data-axis={a.axis} />
             );
           }
           const lift = Math.min(ARC_SPACE - 6, 14 + Math.abs(x2 - x1) / 6);
           return (
-            <g key={i} opacity={faint ? 0.22 : 1} data-testid="walk-arc" data-axis={a.axis}>
+            <g key={i} opacity={faint ? 0.35 : 1} data-testid="walk-arc" data-axis={a.axis}>
               <path className={`d-arc ${axisClass(a.axis)}${a.back ? ' back' : ''}`} d={`M${x1} ${y} Q ${(x1 + x2) / 2} ${y - lift * 2} ${x2} ${y}`} />
               <path className={`d-arc-head ${axisClass(a.axis)}`} d={`M${x2} ${y} l ${x2 > x1 ? -7 : 7} -5 l 0 6 z`} />
             </g>
