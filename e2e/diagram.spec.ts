@@ -177,3 +177,21 @@ for (const size of SIZES) {
     });
   });
 }
+
+test('the diagram exports as a standalone SVG and as a PNG', async ({ app }) => {
+  const { page } = app;
+  const diagram = page.getByTestId('array-diagram');
+  await expect(diagram.getByTestId('diagram-cell')).toHaveCount(4);
+  const [svg] = await Promise.all([page.waitForEvent('download'), diagram.getByTestId('diagram-export-svg').click()]);
+  const text = readFileSync((await svg.path())!, 'utf8');
+  expect(svg.suggestedFilename()).toMatch(/\.svg$/);
+  expect(text).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  // the page's CSS-variable colours are written onto the elements (the file looks the same outside the app)
+  expect(text).not.toContain('class=');
+  expect(text).toMatch(/fill:rgb\(/);
+  expect(text).toContain('.npy header: bytes 0–127');
+  const [png] = await Promise.all([page.waitForEvent('download'), diagram.getByTestId('diagram-export-png').click()]);
+  const bytes = readFileSync((await png.path())!);
+  expect(png.suggestedFilename()).toMatch(/\.png$/);
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+});
