@@ -105,6 +105,15 @@ for (const size of SIZES) {
       await page.getByTestId('walk-scrub').fill('1');
       await expect(page.getByTestId('walk-jump')).toHaveText('jump -4 bytes');
       await shoot(app, `walk-${size.name}`);
+      // a zero stride: np.broadcast_to(x, (2, 2, 2)) visits each element twice — both steps painted in one box
+      await page.getByRole('button', { name: 'np.broadcast_to(x, (2, 2, 2))' }).click();
+      await expect(page.getByTestId('walk-strides')).toHaveText('(0, 8, 4)');
+      const zbase = Number(await diagram.getByTestId('strip-box').first().getAttribute('data-offset'));
+      await expect(diagram.locator(`[data-testid=strip-box][data-offset="${zbase}"]`)).toContainText('0,4');
+      await expect(diagram.locator(`[data-testid=strip-box][data-offset="${zbase + 12}"]`)).toContainText('3,7');
+      await page.getByTestId('walk-scrub').fill('4');
+      await expect(page.getByTestId('walk-jump')).toHaveText('jump -12 bytes');
+      await shoot(app, `walk-zero-stride-${size.name}`);
       // the step moved the cursor every pane shares: the Array pane marks the element walked to
       const base = Number(await diagram.getByTestId('strip-box').first().getAttribute('data-offset'));
       await app.tab('array');

@@ -12,11 +12,13 @@ const indexName = (k: number) => INDEX_NAMES[k] ?? `i${k}`;
 /** A number as a formula shows it: negatives in parentheses with a true minus sign, `2·(−4)`. */
 const signed = (x: number) => (x < 0 ? `(−${-x})` : String(x));
 
-function presets(ndim: number): string[] {
+/** Views worth walking; the broadcast one spells the shape out (a view expression has no tuple `+`). */
+function presets(shape: readonly number[]): string[] {
   const x = EXAMPLE_NAME;
+  const ndim = shape.length;
   if (ndim === 0) return [x, `${x}[np.newaxis]`];
-  if (ndim === 1) return [x, `${x}[::-1]`, `${x}[::2]`, `${x}[np.newaxis, :]`, `np.broadcast_to(${x}, (3,) + ${x}.shape)`];
-  return [x, `${x}.T`, `${x}[:, ::-1]`, `${x}[::-1]`, `${x}[::2, ::2]`, `np.broadcast_to(${x}, (2,) + ${x}.shape)`];
+  if (ndim === 1) return [x, `${x}[::-1]`, `${x}[::2]`, `${x}[np.newaxis, :]`, `np.broadcast_to(${x}, (3, ${shape[0]}))`];
+  return [x, `${x}.T`, `${x}[:, ::-1]`, `${x}[::-1]`, `${x}[::2, ::2]`, `np.broadcast_to(${x}, (2, ${shape.join(', ')}))`];
 }
 
 /**
@@ -196,7 +198,7 @@ export function WalkView({ summary: s, cursor, setCursor, goto }: ViewProps) {
         <button onClick={() => void run(expr)} data-testid="walk-run">
           Walk
         </button>
-        {presets(s.ndim).map((p) => (
+        {presets(s.shape).map((p) => (
           <button
             key={p}
             className="preset"
