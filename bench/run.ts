@@ -2,7 +2,7 @@
  * `npm run bench`: every measurement, in one run, medians of several runs each.
  * Sections: open (4 GiB vs 4 KiB), walk (stride-walk throughput), kernels (native vs fallback vs bandwidth vs NumPy),
  * playground (statement latency at 1e6 elements), live (live Python round trip and child-memory reads), ui
- * (drop-to-first-bytes and scroll frame times in Chromium), cli (`stridescope inspect --json` start time against a
+ * (drop-to-first-bytes and scroll frame times in Chromium; the array diagram's first paint), cli (`stridescope inspect --json` start time against a
  * bare `node -e 0`, same run).
  * Pass section names to run only some: `npm run bench -- open walk`.
  */
@@ -36,5 +36,7 @@ if (want('live')) {
 if (want('ui')) {
   const { benchUi } = await import('./ui');
   Object.assign(results, await benchUi(benchDir()));
+  const { benchDiagram } = await import('./uiDiagram');
+  Object.assign(results, await benchDiagram(benchDir()));
 }
 console.log('\nJSON ' + JSON.stringify(results));

@@ -54,8 +54,10 @@ export type DataModelId = 'lp64' | 'llp64' | 'ilp32';
 export const LIMITS = {
   /** Bytes per readBytes window. */
   maxBytesWindow: 1024 * 1024,
-  /** Elements per walk window. */
+  /** Elements per walk window (and in all the windows of one `walkMany` call together). */
   maxWalkCount: 4096,
+  /** Windows in one `walkMany` call (the array diagram's blocks: edge items of up to three axes). */
+  maxWalkWindows: 16,
   /** Characters in a view expression. */
   maxExpressionLength: 512,
   /** Characters in a path. */
@@ -111,6 +113,8 @@ export interface DTypeInfo {
   isNative: boolean;
   /** null for non-structured dtypes */
   fields: FieldSpan[] | null;
+  /** repr(dtype) as NumPy prints it: `dtype([('x', '<f8'), ('id', '<i4')])` */
+  repr: string;
 }
 
 /** `x.ctypes` as NumPy would print it (under the platform's data model, c_intp = c_long on LP64). */
@@ -175,6 +179,8 @@ export interface ArraySummary {
   ctypes: CtypesInfo;
   /** first elements in logical C order, in the CLI's JSON spelling */
   values: unknown[];
+  /** the same elements as `print(x[i])` shows them: `1.5`, `b'alpha'`, `(1.5, 1, b'alpha')` */
+  valueTexts: string[];
   /** 'mapped' when the data is an OS file mapping, 'owned' for a process buffer */
   memoryKind: 'owned' | 'mapped' | 'process';
   /** the platform's data model (what c_long means here) */
@@ -247,14 +253,18 @@ export interface ElementInfo {
   field: FieldSpan | null;
   /** the element's value in the CLI's JSON spelling */
   value: unknown;
+  /** the element as `print(x[i])` shows it */
+  text: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Views and stride walks
 
 export interface ViewInfo {
-  /** The expression as evaluated ("a" when empty) */
+  /** The expression as evaluated ("a" when empty); `x` and `a` both name the open array */
   expression: string;
+  /** repr(dtype) of the view (a field view `x['id']` has the field's dtype) */
+  dtypeRepr: string;
   shape: number[];
   strides: number[];
   /** byte offset of the view's first element from the data start */
@@ -275,12 +285,21 @@ export interface WalkStep {
   offset: number;
   fileOffset: number;
   value: unknown;
+  /** the element as `print(v[i])` shows it (a record as `(1.5, 1, b'alpha')`) */
+  text: string;
 }
 
 export interface WalkWindow {
   view: ViewInfo;
   start: number;
   steps: WalkStep[];
+}
+
+/** One window of a `walkMany` call. */
+export interface WalkRequest {
+  expression: string;
+  start: number;
+  count: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -560,6 +579,8 @@ export interface StridescopeApi {
   locateIndex(id: ArrayId, index: number[]): Promise<Result<ElementInfo>>;
   evalView(id: ArrayId, expression: string): Promise<Result<ViewInfo>>;
   walk(id: ArrayId, expression: string, start: number, count: number): Promise<Result<WalkWindow>>;
+  /** Several walk windows in one round trip (≤ LIMITS.maxWalkWindows, ≤ LIMITS.maxWalkCount elements together). */
+  walkMany(id: ArrayId, requests: WalkRequest[]): Promise<Result<WalkWindow[]>>;
   reinterpret(id: ArrayId, fileOffset: number, model: DataModelId): Promise<Result<ReinterpretResult>>;
   pointer(request: PointerRequest): Promise<Result<PointerResult>>;
   lifetime(scenario: LifetimeScenarioName | null): Promise<Result<LifetimeReport>>;
@@ -599,6 +620,7 @@ export const API_METHODS = [
   'locateIndex',
   'evalView',
   'walk',
+  'walkMany',
   'reinterpret',
   'pointer',
   'lifetime',

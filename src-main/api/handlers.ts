@@ -21,6 +21,7 @@ import { mapFile, installRealAddresses } from '../platform/mappedMemory';
 import { runKernel, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
 import { inspectArray, hexAddress, headerDescr, reinterpretAt } from './inspect';
 import { imageSpace, npyHeaderParts, openForInspection, spaceSource, type ByteSpace } from './openForInspection';
+import { dtypeReprText, elementText } from './valueText';
 import { describeCtypes, readPointer, runLifetimeScenario, reportOf, kernelCatalog } from './explain';
 import { LifetimeRegistry } from '../core/lifetime';
 import { adoptArray } from '../core/ctypes';
@@ -149,6 +150,7 @@ export function dtypeInfo(dtype: DType, descr: unknown): DTypeInfo {
     byteorder: dtype.byteorder,
     isNative: dtype.isNative,
     fields: dtype.fields ? fieldSpans(dtype) : null,
+    repr: dtypeReprText(dtype),
   };
 }
 
@@ -260,8 +262,9 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       fortranOrder: o.fortranOrder,
       flags: json.flags,
       address: hexAddress(a.address),
-      ctypes: describeCtypes(a, o.console ? o.console.name : o.source === 'example' ? 'x' : 'a', o.console ? o.console.model : model),
+      ctypes: describeCtypes(a, nameOf(o), o.console ? o.console.model : model),
       values: json.values,
+      valueTexts: a.values(json.values.length).map((val) => elementText(a.dtype, val)),
       memoryKind: a.memory.kind,
       platformModel: o.console ? o.console.model : model,
       npz: o.npz ? { member: o.npz.member, members: o.npz.members.map((m) => ({ ...m })) } : null,
@@ -321,8 +324,15 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     });
   }
 
+  /** The name the panes call the array by: its console name, `x` (the seed's name, and every other array's too). */
+  function nameOf(o: OpenedArray): string {
+    return o.console ? o.console.name : 'x';
+  }
+
+  /** A view expression over the open array: `x` (the seed's name) and `a` both name it, and so does its console name. */
   function view(o: OpenedArray, expression: string): NDArray {
-    return expression === 'a' ? o.array : evaluateViewExpr(expression, { a: o.array }, { maxCopyBytes: LIMITS.maxViewCopyBytes });
+    if (expression === 'a' || expression === 'x' || expression === nameOf(o)) return o.array;
+    return evaluateViewExpr(expression, { [nameOf(o)]: o.array, x: o.array, a: o.array }, { maxCopyBytes: LIMITS.maxViewCopyBytes });
   }
 
   function viewInfo(o: OpenedArray, expression: string, w: NDArray): ViewInfo {
@@ -335,6 +345,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       size: w.size,
       itemsize: w.itemsize,
       dtype: w.dtype.str,
+      dtypeRepr: dtypeReprText(w.dtype),
       flags: { C_CONTIGUOUS: f.C_CONTIGUOUS, F_CONTIGUOUS: f.F_CONTIGUOUS, ALIGNED: f.ALIGNED, WRITEABLE: f.WRITEABLE, OWNDATA: f.OWNDATA },
       dataOffset: o.dataOffset,
     };
@@ -345,7 +356,8 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     const m = elementOffset(a.layout, index);
     const spans = a.dtype.fields ? fieldSpans(a.dtype) : [];
     const field = spans.find((s) => byteInElement >= s.offset && byteInElement < s.offset + s.size) ?? null;
-    return { index, fileOffset: fileOffsetOf(o, m), byteInElement, field, value: valueToJSON(a.get(index), a.dtype) };
+    const value = a.get(index);
+    return { index, fileOffset: fileOffsetOf(o, m), byteInElement, field, value: valueToJSON(value, a.dtype), text: elementText(a.dtype, value) };
   }
 
   function locate(o: OpenedArray, fileOffset: number): ByteLocation {
@@ -356,6 +368,19 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     const hit = elementAt(a.layout, a.itemsize, m);
     if (!hit) return { fileOffset, region: 'outside', headerPart: null, element: null };
     return { fileOffset, region: 'data', headerPart: null, element: elementInfo(o, hit.index, hit.byteInElement) };
+  }
+
+  /** Steps `from` .. `from + count` of a view in logical C order, each with its offsets and value. */
+  function walkWindow(o: OpenedArray, e: string, w: NDArray, from: number, count: number): WalkWindow {
+    const n = Math.min(count, w.size - from);
+    const steps = [];
+    for (let k = 0; k < n; k++) {
+      const index = unravelIndex(w.shape, from + k);
+      const m = elementOffset(w.layout, index);
+      const value = w.get(index);
+      steps.push({ n: from + k, index, offset: m - o.array.offset, fileOffset: fileOffsetOf(o, m), value: valueToJSON(value, w.dtype), text: elementText(w.dtype, value) });
+    }
+    return { view: viewInfo(o, e, w), start: from, steps };
   }
 
   // ---- the console: one playground session, its named arrays listed among the open arrays
@@ -514,15 +539,16 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const o = get(id);
         const e = v.expression(expression);
         const w = view(o, e);
-        const from = v.int('start', start, 0, Math.max(0, w.size));
-        const n = Math.min(v.int('count', count, 0, LIMITS.maxWalkCount), w.size - from);
-        const steps = [];
-        for (let k = 0; k < n; k++) {
-          const index = unravelIndex(w.shape, from + k);
-          const m = elementOffset(w.layout, index);
-          steps.push({ n: from + k, index, offset: m - o.array.offset, fileOffset: fileOffsetOf(o, m), value: valueToJSON(w.get(index), w.dtype) });
-        }
-        return { view: viewInfo(o, e, w), start: from, steps };
+        return walkWindow(o, e, w, v.int('start', start, 0, Math.max(0, w.size)), v.int('count', count, 0, LIMITS.maxWalkCount));
+      }),
+
+    walkMany: (id: unknown, requests: unknown) =>
+      guard<WalkWindow[]>(() => {
+        const o = get(id);
+        return v.walkRequests(requests).map((r) => {
+          const w = view(o, r.expression);
+          return walkWindow(o, r.expression, w, Math.min(r.start, w.size), r.count);
+        });
       }),
 
     reinterpret: (id: unknown, fileOffset: unknown, modelName: unknown) =>
@@ -565,7 +591,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const w = view(o, e);
         return readPointer({
           array: w,
-          name: o.console ? o.console.name : o.source === 'example' ? 'x' : 'a',
+          name: nameOf(o),
           expression: e,
           ctype,
           model: m,

@@ -14,6 +14,7 @@ import {
   type RawOpenOptions,
   type ConsoleResetOptions,
   type TourRunRequest,
+  type WalkRequest,
 } from './contract';
 
 function describe(v: unknown): string {
@@ -155,3 +156,18 @@ export function tourRunRequest(v: unknown, ids: readonly string[]): TourRunReque
 }
 
 export { plainObject, onlyKeys };
+
+/** `walkMany`'s windows: a list of at most LIMITS.maxWalkWindows {expression, start, count}, LIMITS.maxWalkCount elements in all. */
+export function walkRequests(v: unknown): WalkRequest[] {
+  if (!Array.isArray(v)) throw new ArgumentError(`requests must be a list, got ${describe(v)}`, 'a list of {expression, start, count}');
+  if (v.length > LIMITS.maxWalkWindows) throw new ArgumentError(`at most ${LIMITS.maxWalkWindows} windows per call, got ${v.length}`, `at most ${LIMITS.maxWalkWindows} windows`);
+  let total = 0;
+  return v.map((item, i) => {
+    const r = plainObject(`requests[${i}]`, item);
+    onlyKeys(`requests[${i}]`, r, ['expression', 'start', 'count']);
+    const count = int(`requests[${i}].count`, r.count, 0, LIMITS.maxWalkCount);
+    total += count;
+    if (total > LIMITS.maxWalkCount) throw new ArgumentError(`the windows ask for more than ${LIMITS.maxWalkCount} elements together`, `at most ${LIMITS.maxWalkCount} elements`);
+    return { expression: expression(r.expression), start: int(`requests[${i}].start`, r.start, 0, Number.MAX_SAFE_INTEGER), count };
+  });
+}

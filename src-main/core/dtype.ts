@@ -290,6 +290,15 @@ export class DType {
     });
   }
 
+  /**
+   * The dtype of a multi-field view `a[['x', 'id']]`: the chosen fields at their offsets in an item of `itemsize`
+   * bytes (NumPy >= 1.16 keeps the parent's itemsize, so the view's bytes are the parent's; see NumPy's
+   * `_copy_fields` / "Accessing multiple fields" in the structured-arrays guide).
+   */
+  static withFields(fields: Field[], itemsize: number): DType {
+    return new DType({ kind: 'V', byteorder: '|', itemsize, alignment: 1, fields: fields.map((f) => ({ ...f })) });
+  }
+
   // ---------------------------------------------------------------- elements
 
   /** One element starting at bytes[offset]. */

@@ -9,7 +9,7 @@
  * Element reads copy bounded windows out through `Memory.read` (which checks liveness and bounds), so an
  * NDArray over a multi-GiB file mapping only ever touches the bytes it is asked for.
  */
-import { DType, type Value } from './dtype';
+import { DType, type Field, type Value } from './dtype';
 import { BoundsError, LayoutError, UnsupportedError } from './errors';
 import {
   byteBounds,
@@ -24,7 +24,7 @@ import {
 } from './layout';
 import { OwnedMemory, budgetItems, budgetScratch, type Memory } from './memory';
 import { carry, type Cursor } from './iterate';
-import { pyTupleRepr } from './python/repr';
+import { pyStrRepr, pyTupleRepr } from './python/repr';
 
 /** A Python slice; null/undefined are Python's None. */
 export interface Slice {
@@ -357,6 +357,37 @@ export class NDArray {
       strides = cStrides(dims, this.itemsize);
     }
     return this.derive({ shape: dims, strides, label });
+  }
+
+  /**
+   * The field view `a['id']`: an array of the field's dtype at offset + the field's offset, with the same strides
+   * (NumPy's `PyArray_GetField`); a subarray field adds its dimensions after the array's, C-contiguous within.
+   */
+  field(name: string): NDArray {
+    const f = this.fieldNamed(name);
+    const sub = f.dtype.subarray;
+    const shape = sub ? [...this.shape, ...sub.shape] : this.shape.slice();
+    const strides = sub ? [...this.strides, ...cStrides(sub.shape, sub.base.itemsize)] : this.strides.slice();
+    return this.derive({ shape, strides, offset: this.offset + f.offset, dtype: sub ? sub.base : f.dtype, label: `${this.label}[${pyStrRepr(name)}]` });
+  }
+
+  /** The multi-field view `a[['x', 'id']]`: same shape, strides and itemsize, a dtype holding only those fields. */
+  fieldsView(names: string[]): NDArray {
+    const seen = new Set<string>();
+    const fields = names.map((n) => {
+      if (seen.has(n)) throw new LayoutError(`duplicate field of name ${pyStrRepr(n)}`);
+      seen.add(n);
+      return this.fieldNamed(n);
+    });
+    const dtype = DType.withFields(fields, this.dtype.itemsize);
+    return this.derive({ shape: this.shape.slice(), strides: this.strides.slice(), dtype, label: `${this.label}[[${names.map((n) => pyStrRepr(n)).join(', ')}]]` });
+  }
+
+  private fieldNamed(name: string): Field {
+    if (!this.dtype.fields) throw new LayoutError(`no field of name ${name}: the dtype ${this.dtype.str} is not structured`);
+    const f = this.dtype.fields.find((x) => x.name === name || x.title === name);
+    if (!f) throw new LayoutError(`no field of name ${name}`);
+    return f;
   }
 
   /** `a.view(dtype)` with NumPy 2's rules for a different itemsize (resizes the last axis). */

@@ -613,9 +613,28 @@ class Evaluator {
   private subscript(e: Extract<Expr, { kind: 'Subscript' }>): Val {
     const target = this.eval(e.value);
     if (target.t !== 'array') return this.error(`only arrays can be indexed, not a ${kindName(target)}`, e);
+    // a['id'] and a[['x', 'id']]: field views (NumPy's structured-array indexing), the same bytes
+    const fieldIndex = this.fieldIndexOf(e.index);
+    if (fieldIndex !== null) {
+      try {
+        return { t: 'array', a: typeof fieldIndex === 'string' ? target.a.field(fieldIndex) : target.a.fieldsView(fieldIndex) };
+      } catch (err) {
+        if (err instanceof StridescopeError) return this.error(err.message, e.index);
+        throw err;
+      }
+    }
     const items = e.index.kind === 'Tuple' ? e.index.elts : [e.index];
     const sels: Selector[] = items.map((it) => this.selector(it));
     return { t: 'array', a: target.a.index(...sels) };
+  }
+
+  /** A field name (a string) or a list of field names as an index; null for any other index. */
+  private fieldIndexOf(it: Expr): string | string[] | null {
+    if (it.kind === 'String') return it.value;
+    if (it.kind === 'List' && it.elts.length > 0 && it.elts.every((x) => x.kind === 'String')) {
+      return it.elts.map((x) => (x as Extract<Expr, { kind: 'String' }>).value);
+    }
+    return null;
   }
 
   private selector(it: Expr): Selector {

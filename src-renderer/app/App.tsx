@@ -12,6 +12,7 @@ import { KernelsView } from '../kernels/KernelsView';
 import { ConsoleView } from '../console/ConsoleView';
 import type { TabName, ViewProps } from './viewProps';
 import type { ConsoleRunResult, ConsoleSessionInfo, TourPaneName } from '@contract';
+import { ArrayStoreProvider, useArrayStoreRoot } from '../state/arrayStore';
 
 const TABS: { name: TabName; label: string }[] = [
   { name: 'array', label: 'Array' },
@@ -41,6 +42,9 @@ export function App() {
   const [pointed, setPointed] = useState<TabName | 'console' | null>(null);
 
   const current = arrays.find((a) => a.id === currentId) ?? null;
+  /** Each array's pane state (walk, kernels, reinterpret, cursor), kept across tab switches and reopening. */
+  const store = useArrayStoreRoot();
+  const { pane: paneOf, update: updatePane } = store;
 
   const refreshRecent = useCallback(() => {
     void call((api) => api.recentFiles()).then((r) => {
@@ -71,11 +75,11 @@ export function App() {
       setRawPath(null); // another file opened: a pending raw form is moot
       setArrays((prev) => [...prev.filter((a) => a.id !== s.id), s]);
       setCurrentId(s.id);
-      setCursors((c) => ({ ...c, [s.id]: c[s.id] ?? s.dataOffset }));
+      setCursors((c) => ({ ...c, [s.id]: c[s.id] ?? paneOf(s).cursor ?? s.dataOffset }));
       refreshRecent();
       return s;
     },
-    [refreshRecent],
+    [refreshRecent, paneOf],
   );
 
   const open = useCallback(
@@ -208,8 +212,9 @@ export function App() {
   const setCursor = useCallback(
     (fileOffset: number | null) => {
       if (currentId) setCursors((c) => ({ ...c, [currentId]: fileOffset }));
+      if (current) updatePane(current, () => ({ cursor: fileOffset }));
     },
-    [currentId],
+    [currentId, current, updatePane],
   );
 
   const goto = useCallback(
@@ -288,6 +293,7 @@ export function App() {
     : null;
 
   return (
+    <ArrayStoreProvider store={store}>
     <div className={`app ${dragging ? 'dragging' : ''}`} data-testid="app">
       <header className="toolbar">
         <span className="brand">Stridescope</span>
@@ -386,5 +392,6 @@ export function App() {
       </div>
       {dragging ? <div className="drop-overlay">Drop to open</div> : null}
     </div>
+    </ArrayStoreProvider>
   );
 }

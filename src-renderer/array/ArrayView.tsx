@@ -1,8 +1,9 @@
 import type { HeaderPart } from '@contract';
 import type { ViewProps } from '../app/viewProps';
 import { CopyButton, Flag } from '../app/common';
-import { formatValue, tuple } from '../app/api';
+import { tuple } from '../app/api';
 import { NpzMembers } from './NpzMembers';
+import { ArrayDiagram } from './ArrayDiagram';
 
 const PART_HELP: Record<HeaderPart['name'], string> = {
   magic: 'the magic string \\x93NUMPY',
@@ -14,11 +15,17 @@ const PART_HELP: Record<HeaderPart['name'], string> = {
 };
 
 /** dtype, shape, strides, flags, the real address, x.ctypes as NumPy prints it, and the .npy header broken down. */
-export function ArrayView({ summary: s, goto, openMember }: ViewProps) {
-  const valuesText = s.values.map(formatValue).join(', ');
+export function ArrayView({ summary: s, goto, openMember, cursor, setCursor }: ViewProps) {
+  const valuesText = s.valueTexts.join(', ');
   return (
     <div className="array-view" data-testid="array-view">
       <h2 data-testid="array-label">{s.label}</h2>
+      <section className="card wide">
+        <h3>
+          x <span className="muted">as NumPy sees it (the grid) and as memory holds it (the strip): hover a cell to light its bytes</span>
+        </h3>
+        <ArrayDiagram summary={s} expression="x" shape={s.shape} strides={s.strides} offset={0} mode="array" cursor={cursor} onSelect={(off) => setCursor(off)} testId="array-diagram" />
+      </section>
       <div className="cards">
         {s.npz ? <NpzMembers summary={s} openMember={(m) => void openMember(s, m)} /> : null}
         <section className="card">
@@ -53,9 +60,9 @@ export function ArrayView({ summary: s, goto, openMember }: ViewProps) {
                 </td>
               </tr>
               <tr>
-                <th>descr</th>
+                <th>repr</th>
                 <td>
-                  <code className="wrap">{JSON.stringify(s.dtype.descr)}</code>
+                  <code className="wrap" data-testid="dtype-repr">{s.dtype.repr}</code>
                 </td>
               </tr>
             </tbody>

@@ -1,31 +1,29 @@
 import { useEffect, useState } from 'react';
-import type { ApiError, KernelInfo, KernelRun } from '@contract';
+import type { ApiError, KernelInfo } from '@contract';
 import type { ViewProps } from '../app/viewProps';
 import { call, formatValue } from '../app/api';
 import { CopyButton, ErrorBox } from '../app/common';
+import { useArrayStore, usePaneState } from '../state/arrayStore';
 
 /** Run a C kernel on the current view: the prototype, the arguments passed, the result, and which implementation ran. */
 export function KernelsView({ summary: s }: ViewProps) {
   const [kernels, setKernels] = useState<KernelInfo[]>([]);
-  const [kernel, setKernel] = useState('sum');
-  const [expr, setExpr] = useState('a');
-  const [run, setRun] = useState<KernelRun | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [listError, setError] = useState<ApiError | null>(null);
+  // the choice and the last run live in the array's shared state: a run still going finishes there across tab switches
+  const store = useArrayStore();
+  const [pane, update] = usePaneState(s);
+  const { kernel, expression: expr, last } = pane.kernels;
+  const setKernel = (k: string) => update((p) => ({ kernels: { ...p.kernels, kernel: k } }));
+  const setExpr = (e: string) => update((p) => ({ kernels: { ...p.kernels, expression: e } }));
+  const run = last?.state === 'done' ? last.run : null;
+  const error = listError ?? (last?.state === 'failed' ? last.error : null);
+  const running = last?.state === 'running';
 
   useEffect(() => {
     void call((api) => api.listKernels()).then((r) => (r.ok ? setKernels(r.value) : setError(r.error)));
   }, []);
 
-  const go = async () => {
-    const r = await call((api) => api.runKernel(s.id, kernel, expr));
-    if (r.ok) {
-      setRun(r.value);
-      setError(null);
-    } else {
-      setRun(null);
-      setError(r.error);
-    }
-  };
+  const go = () => store.runKernel(s, kernel, expr);
 
   const info = kernels.find((k) => k.name === kernel);
   return (
@@ -45,8 +43,8 @@ export function KernelsView({ summary: s }: ViewProps) {
           on{' '}
           <input value={expr} onChange={(e) => setExpr(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void go()} spellCheck={false} size={30} data-testid="kernel-expr" />
         </label>
-        <button className="primary" onClick={() => void go()} data-testid="kernel-run">
-          Run
+        <button className="primary" onClick={() => void go()} disabled={running} data-testid="kernel-run">
+          {running ? 'Running…' : 'Run'}
         </button>
       </div>
       {info ? (

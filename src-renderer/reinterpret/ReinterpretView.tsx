@@ -3,6 +3,7 @@ import type { ApiError, CTypeName, DataModelId, PointerResult, ReinterpretResult
 import type { ViewProps } from '../app/viewProps';
 import { call, formatValue, parseOffset } from '../app/api';
 import { CopyButton, ErrorBox } from '../app/common';
+import { useDataModel, usePaneState } from '../state/arrayStore';
 
 const MODELS: DataModelId[] = ['lp64', 'llp64', 'ilp32'];
 const CTYPES: CTypeName[] = ['c_byte', 'c_ubyte', 'c_short', 'c_ushort', 'c_int', 'c_uint', 'c_long', 'c_ulong', 'c_longlong', 'c_ulonglong', 'c_float', 'c_double'];
@@ -20,13 +21,16 @@ interface SeedRow {
 
 /** The bytes at the cursor as every C type, both byte orders; data_as(POINTER(T)) reads; the seed's long vs longlong. */
 export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: ViewProps) {
-  const [model, setModel] = useState<DataModelId>(s.platformModel);
+  // one data model for Reinterpret, the console and the Tour; the pointer form's state is the array's
+  const [model, setModel] = useDataModel(s.platformModel);
+  const [pane, update] = usePaneState(s);
+  const { ctype, index, expression: ptrExpr } = pane.reinterpret;
+  const setCtype = (c: CTypeName) => update((p) => ({ reinterpret: { ...p.reinterpret, ctype: c } }));
+  const setIndex = (i: number) => update((p) => ({ reinterpret: { ...p.reinterpret, index: i } }));
+  const setPtrExpr = (e: string) => update((p) => ({ reinterpret: { ...p.reinterpret, expression: e } }));
   const [offsetText, setOffsetText] = useState(String(cursor ?? s.dataOffset));
   const [result, setResult] = useState<ReinterpretResult | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [ctype, setCtype] = useState<CTypeName>('c_long');
-  const [index, setIndex] = useState(0);
-  const [ptrExpr, setPtrExpr] = useState('a');
   const [ptr, setPtr] = useState<PointerResult | null>(null);
   const [ptrError, setPtrError] = useState<ApiError | null>(null);
   const [seed, setSeed] = useState<SeedRow[] | null>(null);

@@ -1,47 +1,51 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiError, WalkStep, WalkWindow } from '@contract';
 import type { ViewProps } from '../app/viewProps';
-import { call, formatValue, tuple } from '../app/api';
+import { call, tuple } from '../app/api';
 import { CopyButton, ErrorBox, Flag } from '../app/common';
-import { ByteGrid, type Highlight } from '../bytes/ByteGrid';
+import { ArrayDiagram } from '../array/ArrayDiagram';
+import { usePaneState, EXAMPLE_NAME } from '../state/arrayStore';
 
 const WINDOW = 512;
 const INDEX_NAMES = ['i', 'j', 'k', 'l', 'm', 'n', 'p', 'q'];
+const indexName = (k: number) => INDEX_NAMES[k] ?? `i${k}`;
+/** A number as a formula shows it: negatives in parentheses with a true minus sign, `2·(−4)`. */
+const signed = (x: number) => (x < 0 ? `(−${-x})` : String(x));
 
-function presets(ndim: number): string[] {
-  if (ndim === 0) return ['a', 'a[np.newaxis]'];
-  if (ndim === 1) return ['a', 'a[::-1]', 'a[::2]', 'a[np.newaxis, :]', 'np.broadcast_to(a, (3,) + a.shape)'];
-  return ['a', 'a.T', 'a[:, ::-1]', 'a[::-1]', 'a[::2, ::2]', 'a[np.newaxis]', `np.broadcast_to(a, (2,) + a.shape)`];
+/** Views worth walking; the broadcast one spells the shape out (a view expression has no tuple `+`). */
+function presets(shape: readonly number[]): string[] {
+  const x = EXAMPLE_NAME;
+  const ndim = shape.length;
+  if (ndim === 0) return [x, `${x}[np.newaxis]`];
+  if (ndim === 1) return [x, `${x}[::-1]`, `${x}[::2]`, `${x}[np.newaxis, :]`, `np.broadcast_to(${x}, (3, ${shape[0]}))`];
+  return [x, `${x}.T`, `${x}[:, ::-1]`, `${x}[::-1]`, `${x}[::2, ::2]`, `np.broadcast_to(${x}, (2, ${shape.join(', ')}))`];
 }
 
-/** One term of the offset sum, coloured when the stride is negative or zero. */
-function Term({ name, i, s }: { name: string; i: number; s: number }) {
-  const cls = s < 0 ? 'neg' : s === 0 ? 'zero' : '';
-  return (
-    <span className={`term ${cls}`} title={s < 0 ? 'negative stride: this axis walks backwards' : s === 0 ? 'zero stride: every index of this axis is the same bytes' : ''}>
-      {name}·s{INDEX_NAMES.indexOf(name)} = {i}·({s})
-    </span>
-  );
-}
-
+/**
+ * `offset = base + i·s0 + j·s1 = 12 + 0·16 + 2·(−4) = 4`: the formula once, then the numbers, then the answer.
+ * A negative stride's term is marked (the walk goes back), a zero stride's too (the same bytes again).
+ */
 export function Arithmetic({ step, w }: { step: WalkStep; w: WalkWindow }) {
   const v = w.view;
-  const names = v.shape.map((_, k) => INDEX_NAMES[k] ?? `i${k}`);
   return (
     <div className="arith" data-testid="walk-arith">
-      <div className="arith-formula">
-        offset = base{names.map((n, k) => ` + ${n}·s${k}`).join('')}
-      </div>
-      <div className="arith-values">
-        offset = {v.offset}
-        {names.map((n, k) => (
-          <span key={k}>
-            {' + '}
-            <Term name={n} i={step.index[k]} s={v.strides[k]} />
-          </span>
-        ))}{' '}
+      <span className="arith-formula">
+        offset = base{v.shape.map((_, k) => ` + ${indexName(k)}·s${k}`).join('')}
+      </span>{' '}
+      <span className="arith-values">
+        = {v.offset}
+        {v.shape.map((_, k) => {
+          const s = v.strides[k];
+          const cls = s < 0 ? 'neg' : s === 0 ? 'zero' : '';
+          return (
+            <span key={k} className={`term ${cls} axis-${k % 4}`} title={s < 0 ? 'negative stride: this axis walks backwards' : s === 0 ? 'zero stride: every index of this axis is the same bytes' : ''}>
+              {' + '}
+              {step.index[k]}·{signed(s)}
+            </span>
+          );
+        })}{' '}
         = <b data-testid="walk-offset">{step.offset}</b>
-      </div>
+      </span>
       <div className="muted">
         file byte {step.fileOffset} = data start {v.dataOffset} + {step.offset}
       </div>
@@ -49,13 +53,35 @@ export function Arithmetic({ step, w }: { step: WalkStep; w: WalkWindow }) {
   );
 }
 
-export function WalkView({ summary: s, setCursor, goto }: ViewProps) {
-  const [expr, setExpr] = useState(s.ndim >= 2 ? 'a[:, ::-1]' : 'a[::-1]');
+/** The nested loops of the walk, counting: `for i in range(2):  i = 0` — the innermost runs fastest. */
+function Loops({ step, w }: { step: WalkStep; w: WalkWindow }) {
+  const v = w.view;
+  return (
+    <pre className="loops" data-testid="walk-loops">
+      {v.shape.map((n, k) => (
+        <span key={k} className={`axis-${k % 4}`}>
+          {'  '.repeat(k)}for {indexName(k)} in range({n}):{'  '}
+          <span className="cnt" data-testid={`walk-loop-${k}`}>
+            {indexName(k)} = {step.index[k]}
+          </span>
+          {'\n'}
+        </span>
+      ))}
+      {'  '.repeat(v.shape.length)}visit {w.view.expression}[{step.index.join(', ')}] at offset {step.offset}
+    </pre>
+  );
+}
+
+export function WalkView({ summary: s, cursor, setCursor, goto }: ViewProps) {
+  const [pane, update] = usePaneState(s);
+  const [expr, setExpr] = useState(pane.walk.expression);
   const [walk, setWalk] = useState<WalkWindow | null>(null);
   const [pos, setPos] = useState(0);
   const [playing, setPlaying] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const [reveal, setReveal] = useState({ offset: s.dataOffset, seq: 0 });
+  /** The expression that failed after a walk was shown: the walk below belongs to another expression. */
+  const [staleFor, setStaleFor] = useState<string | null>(null);
+  const restored = useRef(false);
 
   const load = useCallback(
     async (expression: string, start: number): Promise<WalkWindow | null> => {
@@ -71,19 +97,31 @@ export function WalkView({ summary: s, setCursor, goto }: ViewProps) {
   );
 
   const run = useCallback(
-    async (expression: string) => {
+    async (expression: string, at = 0) => {
       setPlaying(false);
-      const w = await load(expression, 0);
+      const start = Math.max(0, at - 1);
+      const w = await load(expression, start);
       if (w) {
         setWalk(w);
-        setPos(0);
+        setStaleFor(null);
+        const target = Math.min(at, Math.max(0, w.view.size - 1));
+        setPos(target);
+        update(() => ({ walk: { expression, step: target } }));
+      } else {
+        setStaleFor(expression);
       }
     },
-    [load],
+    [load, update],
   );
 
+  // on mount (and when another array is shown): the walk this array had, at the step it was on
   useEffect(() => {
-    void run(expr);
+    restored.current = false;
+    setWalk(null);
+    setExpr(pane.walk.expression);
+    void run(pane.walk.expression, pane.walk.step).then(() => {
+      restored.current = true;
+    });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [s.id]);
 
@@ -97,20 +135,20 @@ export function WalkView({ summary: s, setCursor, goto }: ViewProps) {
       if (!walk || size === 0) return;
       const target = Math.max(0, Math.min(size - 1, n));
       if (target < walk.start || target >= walk.start + walk.steps.length) {
-        const start = Math.max(0, target - 1);
-        const w = await load(walk.view.expression, start);
+        const w = await load(walk.view.expression, Math.max(0, target - 1));
         if (!w) return;
         setWalk(w);
       }
       setPos(target);
+      update((p) => ({ walk: { ...p.walk, step: target } }));
     },
-    [walk, size, load],
+    [walk, size, load, update],
   );
 
+  // each step moves the cursor every pane shares
   useEffect(() => {
-    if (step) {
-      setReveal((r) => ({ offset: step.fileOffset, seq: r.seq + 1 }));
-    }
+    if (step && restored.current && cursor !== step.fileOffset) setCursor(step.fileOffset);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [step?.fileOffset, step?.n]);
 
   useEffect(() => {
@@ -125,16 +163,8 @@ export function WalkView({ summary: s, setCursor, goto }: ViewProps) {
     return () => clearInterval(t);
   }, [playing, pos, size, goTo]);
 
-  const highlights = useMemo<Highlight[]>(() => {
-    const hs: Highlight[] = [];
-    const itemsize = walk?.view.itemsize ?? s.dtype.itemsize;
-    if (prev) hs.push({ from: prev.fileOffset, to: prev.fileOffset + itemsize, className: 'hl-prev' });
-    if (step) hs.push({ from: step.fileOffset, to: step.fileOffset + itemsize, className: 'hl-current' });
-    return hs;
-  }, [step, prev, walk, s.dtype.itemsize]);
-
   const onKey = (e: React.KeyboardEvent) => {
-    if ((e.target as HTMLElement).tagName === 'INPUT') return;
+    if ((e.target as HTMLElement).tagName === 'INPUT' && (e.target as HTMLInputElement).type !== 'range') return;
     if (e.key === 'ArrowRight') void goTo(pos + 1);
     else if (e.key === 'ArrowLeft') void goTo(pos - 1);
     else if (e.key === 'Home') void goTo(0);
@@ -159,15 +189,16 @@ export function WalkView({ summary: s, setCursor, goto }: ViewProps) {
             onChange={(e) => setExpr(e.target.value)}
             onKeyDown={(e) => e.key === 'Enter' && void run(expr)}
             spellCheck={false}
-            aria-label="View expression on a"
+            aria-label={`View expression on ${EXAMPLE_NAME} (the open array; a is the same array)`}
+            title={`${EXAMPLE_NAME} is the open array (a is another name for it)`}
             data-testid="walk-expr"
-            size={40}
+            size={34}
           />
         </label>
         <button onClick={() => void run(expr)} data-testid="walk-run">
           Walk
         </button>
-        {presets(s.ndim).map((p) => (
+        {presets(s.shape).map((p) => (
           <button
             key={p}
             className="preset"
@@ -181,8 +212,13 @@ export function WalkView({ summary: s, setCursor, goto }: ViewProps) {
         ))}
       </div>
       <ErrorBox error={error} />
+      {staleFor !== null && walk ? (
+        <p className="stale-note" data-testid="walk-stale">
+          <code>{staleFor}</code> failed — the walk below is still the one of <code>{walk.view.expression}</code> (stale).
+        </p>
+      ) : null}
       {v && walk ? (
-        <>
+        <div className={staleFor !== null ? 'walk-stale' : ''} data-stale={staleFor !== null}>
           <div className="walk-info">
             <span>
               shape <code data-testid="walk-shape">{tuple(v.shape)}</code>
@@ -193,7 +229,9 @@ export function WalkView({ summary: s, setCursor, goto }: ViewProps) {
             <span>
               base offset <code>{v.offset}</code>
             </span>
-            <span>{v.size} elements</span>
+            <span>
+              {v.size} elements of <code data-testid="walk-dtype">{v.dtypeRepr}</code>
+            </span>
             <Flag name="C_CONTIGUOUS" on={v.flags.C_CONTIGUOUS} />
             <Flag name="F_CONTIGUOUS" on={v.flags.F_CONTIGUOUS} />
             {v.strides.some((x) => x < 0) ? <span className="badge neg">negative stride: walks backwards in memory</span> : null}
@@ -207,7 +245,7 @@ export function WalkView({ summary: s, setCursor, goto }: ViewProps) {
                 ? 'This view is Fortran-contiguous: in C order the walk jumps by a whole column.'
                 : 'This view is neither C- nor Fortran-contiguous: the jumps come from the strides.'}
           </p>
-          <div className="step-controls">
+          <div className="step-controls walk-scrub">
             <button onClick={() => void goTo(0)} aria-label="First element">
               |◀
             </button>
@@ -223,63 +261,72 @@ export function WalkView({ summary: s, setCursor, goto }: ViewProps) {
             <button onClick={() => void goTo(size - 1)} aria-label="Last element">
               ▶|
             </button>
-            <input type="range" min={0} max={Math.max(0, size - 1)} value={pos} onChange={(e) => void goTo(Number(e.target.value))} aria-label="Step" />
+            <input type="range" min={0} max={Math.max(0, size - 1)} value={pos} onChange={(e) => void goTo(Number(e.target.value))} aria-label="Step of the walk" data-testid="walk-scrub" />
             <span data-testid="walk-pos">
               step {pos + 1} / {size}
             </span>
           </div>
-          {step ? (
-            <div className="walk-step" data-testid="walk-step">
-              <div>
-                index <code data-testid="walk-index">{tuple(step.index)}</code> value <code>{formatValue(step.value)}</code>{' '}
-                <CopyButton text={formatValue(step.value)} />
-                {jump !== null ? (
-                  <span className={`jump ${jump < 0 ? 'neg' : jump === 0 ? 'zero' : ''}`} data-testid="walk-jump">
-                    jump {jump >= 0 ? '+' : ''}
-                    {jump} bytes
-                  </span>
-                ) : null}
-                <button
-                  className="link"
-                  onClick={() => {
-                    setCursor(step.fileOffset);
-                    goto('bytes', step.fileOffset);
-                  }}
-                >
-                  show in Bytes →
-                </button>
+          <div className="walk-body">
+            <ArrayDiagram
+              summary={s}
+              expression={v.expression}
+              shape={v.shape}
+              strides={v.strides}
+              offset={v.offset}
+              viewItemsize={v.itemsize}
+              mode="walk"
+              cursor={step?.fileOffset ?? null}
+              steps={walk.steps}
+              pos={pos}
+              onSelect={(_off, cell) => {
+                if (cell) void goTo(cell.n);
+              }}
+              testId="walk-diagram"
+            />
+            {step ? (
+              <div className="walk-step" data-testid="walk-step">
+                <Loops step={step} w={walk} />
+                <div>
+                  index <code data-testid="walk-index">{tuple(step.index)}</code> value <code data-testid="walk-value">{step.text}</code> <CopyButton text={step.text} />
+                  {jump !== null ? (
+                    <span className={`jump ${jump < 0 ? 'neg' : jump === 0 ? 'zero' : ''}`} data-testid="walk-jump">
+                      jump {jump >= 0 ? '+' : ''}
+                      {jump} bytes
+                    </span>
+                  ) : null}
+                  <button className="link" onClick={() => goto('bytes', step.fileOffset)}>
+                    show in Bytes →
+                  </button>
+                </div>
+                <Arithmetic step={step} w={walk} />
+                <table className="grid-table steps" data-testid="walk-table">
+                  <thead>
+                    <tr>
+                      <th>#</th>
+                      <th>index</th>
+                      <th>offset</th>
+                      <th>value</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {visible.map((st) => (
+                      <tr key={st.n} className={st.n === pos ? 'current' : ''} onClick={() => void goTo(st.n)} data-testid="walk-row">
+                        <td>{st.n}</td>
+                        <td>
+                          <code>{tuple(st.index)}</code>
+                        </td>
+                        <td data-testid="walk-row-offset">{st.offset}</td>
+                        <td>
+                          <code>{st.text}</code>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
               </div>
-              <Arithmetic step={step} w={walk} />
-            </div>
-          ) : null}
-          <div className="walk-layout">
-            <table className="grid-table steps" data-testid="walk-table">
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>index</th>
-                  <th>offset</th>
-                  <th>value</th>
-                </tr>
-              </thead>
-              <tbody>
-                {visible.map((st) => (
-                  <tr key={st.n} className={st.n === pos ? 'current' : ''} onClick={() => void goTo(st.n)} data-testid="walk-row">
-                    <td>{st.n}</td>
-                    <td>
-                      <code>{tuple(st.index)}</code>
-                    </td>
-                    <td data-testid="walk-row-offset">{st.offset}</td>
-                    <td>
-                      <code>{formatValue(st.value)}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <ByteGrid key={s.id} summary={s} cursor={step?.fileOffset ?? null} onSelect={setCursor} highlights={highlights} reveal={reveal} height={300} testId="walk-grid" />
+            ) : null}
           </div>
-        </>
+        </div>
       ) : null}
     </div>
   );
