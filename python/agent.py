@@ -909,15 +909,166 @@ def _sigint(agent, frame):
 
 MEMORY_LIMIT = None
 
-if __name__ == "__main__":
+
+def _session_main(proto_in, proto_out):
+    """One console session: this process is the user's Python from here on."""
+    global MEMORY_LIMIT
     import faulthandler
     import signal
 
     faulthandler.enable(file=sys.__stderr__, all_threads=False)
     MEMORY_LIMIT = _apply_memory_limit()
-    proto_in, proto_out = _take_stdio()
+    if proto_in is None:
+        proto_in, proto_out = _take_stdio()
     agent = Agent(proto_in, proto_out)
     signal.signal(signal.SIGINT, lambda s, f: _sigint(agent, f))
     # the banner-less interactive prompt's flags: `python3 -i` has sys.flags.interactive; __main__ is the user's
     sys.ps1, sys.ps2 = ">>> ", "... "
     agent.serve()
+
+
+# ---------------------------------------------------------------- the fork server (POSIX)
+#
+# Importing NumPy costs most of a session's start (~0.2 s idle, seconds on a loaded machine). With `--zygote` this
+# file becomes a fork server: it imports NumPy once, then forks one child per console session on request. Each
+# child is a new process (its own pid, address space, __main__, warning registries, signal handlers, RLIMIT_AS)
+# that becomes the agent above; only the already-imported modules are shared, copy-on-write. Control protocol on
+# the zygote's stdin/stdout, JSON lines:
+#   {"op": "fork", "id": N, "socket": PATH, "token": T, "cwd": DIR, "env": {...}}  -> {"id": N, "pid": PID}
+#   unsolicited: {"event": "ready"} once, {"event": "exit", "pid": PID, "code": C, "signal": NAME} per child
+# The child connects to the Unix socket PATH twice, writing "T proto" and "T stderr" lines: the first carries the
+# agent's protocol, the second becomes its fds 1 and 2 (tracebacks of a dying process, faulthandler).
+
+
+class _BecomeSession(Exception):
+    """Raised in a freshly forked child to unwind the zygote's loop before the session starts."""
+
+    def __init__(self, request):
+        super().__init__()
+        self.request = request
+
+
+def _zygote_serve():
+    import select
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal reaches the process group: not ours
+    try:
+        import numpy  # noqa: F401 - the point of the zygote: paid once, shared by every fork
+    except Exception:  # noqa: BLE001 - each child's hello reports it again, as a spawned agent would
+        pass
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.signal(signal.SIGCHLD, lambda s, f: None)
+    signal.set_wakeup_fd(wake_w)
+    ctl_out = os.fdopen(os.dup(1), "w", encoding="utf-8", newline="\n", buffering=1)
+
+    def send(obj):
+        ctl_out.write(json.dumps(obj) + "\n")
+        ctl_out.flush()
+
+    def reap():
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            sig = None
+            if os.WIFSIGNALED(status):
+                try:
+                    sig = signal.Signals(os.WTERMSIG(status)).name
+                except ValueError:
+                    sig = f"signal {os.WTERMSIG(status)}"
+            send({"event": "exit", "pid": pid, "code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None, "signal": sig})
+
+    send({"event": "ready", "pid": os.getpid()})
+    pending = b""
+    while True:
+        try:
+            readable, _, _ = select.select([0, wake_r], [], [])
+        except InterruptedError:
+            continue
+        if wake_r in readable:
+            try:
+                os.read(wake_r, 4096)
+            except BlockingIOError:
+                pass
+            reap()
+        if 0 not in readable:
+            continue
+        chunk = os.read(0, 65536)
+        if not chunk:
+            return  # Stridescope closed the control pipe: the children see their own sockets close
+        pending += chunk
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            try:
+                req = json.loads(line)
+            except ValueError:
+                continue
+            if req.get("op") != "fork":
+                send({"id": req.get("id"), "error": f"unknown op {req.get('op')!r}"})
+                continue
+            try:
+                pid = os.fork()
+            except OSError as e:
+                send({"id": req.get("id"), "error": f"fork failed: {e}"})
+                continue
+            if pid == 0:
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                os.close(wake_r)
+                os.close(wake_w)
+                ctl_out.close()
+                raise _BecomeSession(req)
+            send({"id": req.get("id"), "pid": pid})
+
+
+def _forked_session(req):
+    """In the forked child: connect to Stridescope, take over fds 0-2, then be the agent."""
+    global OUTPUT_CAP
+    import signal
+    import socket
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def connect(kind):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(req["socket"])
+        s.sendall(f"{req['token']} {kind}\n".encode("ascii"))
+        return s
+
+    proto = connect("proto")
+    err = connect("stderr")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)  # the zygote's control pipe is not this process's business
+    os.close(devnull)
+    os.dup2(err.fileno(), 2)
+    os.dup2(err.fileno(), 1)
+    err.close()
+    proto_in = os.fdopen(os.dup(proto.fileno()), "r", encoding="utf-8", newline="\n")
+    proto_out = os.fdopen(os.dup(proto.fileno()), "w", encoding="utf-8", newline="\n", buffering=1)
+    proto.close()
+    env = req.get("env") or {}
+    for k, v in env.items():
+        os.environ[k] = v
+    OUTPUT_CAP = int(os.environ.get("STRIDESCOPE_OUTPUT_CAP", str(1 << 20)))
+    if req.get("cwd"):
+        os.chdir(req["cwd"])
+    sys.argv[:] = [sys.argv[0]]
+    _session_main(proto_in, proto_out)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--zygote"]:
+        request = None
+        try:
+            _zygote_serve()
+        except _BecomeSession as child:
+            request = child.request  # the session runs outside the except block: no stale exception context
+        if request is not None:
+            _forked_session(request)
+    else:
+        _session_main(None, None)
