@@ -19,6 +19,40 @@ afterEach(() => {
   for (const s of sessions.splice(0)) s.dispose();
 });
 
+describe('fork server', () => {
+  test('each session is a new process forked with NumPy imported: its own pid, namespace, warning registry and cwd', async () => {
+    const a = session({ cwd: '/tmp' });
+    const b = session({ cwd: '/' });
+    const [ha, hb] = await Promise.all([a.start(), b.start()]);
+    if (process.platform !== 'win32') {
+      expect(a.python.startedBy).toBe('fork-server');
+      expect(b.python.startedBy).toBe('fork-server');
+    }
+    expect(ha.pid).not.toBe(hb.pid);
+    expect(a.python.pid).toBe(ha.pid); // the pid the panes read is the agent's own, not the fork server's
+    const ra = await a.run('import os, warnings\nos.getpid(), os.getcwd()\nv = 1\nwarnings.warn("once")\nwarnings.warn("once")\n');
+    expect(ra.inputs[1].output).toBe(`(${ha.pid}, '/tmp')\n`);
+    expect(ra.inputs.map((i) => i.output).join('')).toMatch(/^[^]*UserWarning: once\n[^]*$/);
+    expect(ra.inputs[4].output).toBe('');
+    // b shares nothing: no `v`, and its own registry prints the same warning again
+    const rb = await b.run('import os, warnings\nos.getpid(), os.getcwd()\nv\nwarnings.warn("once")\n');
+    expect(rb.inputs[1].output).toBe(`(${hb.pid}, '/')\n`);
+    expect(rb.inputs[2].output).toMatch(/NameError: name 'v' is not defined\n$/);
+    expect(rb.inputs[3].output).toMatch(/UserWarning: once\n/);
+    // the memory limit is the session's own, set after the fork
+    const c = session({ memoryLimitBytes: 3 * 1024 ** 3 });
+    const rc = await c.run('import resource\nresource.getrlimit(resource.RLIMIT_AS)[0]\n');
+    expect(rc.inputs[1].output).toBe(`${3 * 1024 ** 3}\n`);
+  });
+
+  test('forkServer: false spawns the agent directly and prints the same', async () => {
+    const s = session({ forkServer: false });
+    const r = await s.run('import numpy as np\nnp.arange(3, dtype=">i4")\n');
+    expect(s.python.startedBy).toBe('spawn');
+    expect(r.inputs[1].output).toBe("array([0, 1, 2], dtype='>i4')\n");
+  });
+});
+
 describe('control', () => {
   test('Stop interrupts a long statement with KeyboardInterrupt, and the session goes on', async () => {
     const s = session();
