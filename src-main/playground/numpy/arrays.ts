@@ -27,6 +27,7 @@ import { attributeError, indexError, PyException, typeError, valueError } from '
 import { astype, byteswap, cOrderBytesRaw, copyC } from './casting';
 import { defaultIntDType, isIntKind, parseDTypeString, promoteTypes as promote } from './dtypes';
 import { sum, sumDType } from './sum';
+import { absolute, extreme, mean } from './reductions';
 import { arrayFromNumbers, arrayFromBigInts } from './flat';
 import { budgetItems, OwnedMemory } from '../../core/memory';
 import {
@@ -41,6 +42,7 @@ import {
   PySlice,
   PyTuple,
   repr as pyRepr,
+  truthy,
   typeName,
   type Ctx,
   type Kwargs,
@@ -160,6 +162,10 @@ export class PyArray extends PyObject {
     const { sel } = this.selectors(key);
     const target = this.arr.index(...sel);
     assignInto(target, value, ctx);
+  }
+
+  override abs(ctx: Ctx): PyValue {
+    return this.derived(absolute(this.arr, ctx.label), ctx);
   }
 
   // ---------------------------------------------------------------- attributes
@@ -285,10 +291,26 @@ export class PyArray extends PyObject {
           const b = bindArgs('sum', ['axis', 'dtype', 'out', 'keepdims'], args, kw);
           const axis = b.axis === undefined || b.axis === null ? null : indexValue(b.axis, 'axis');
           const d = b.dtype === undefined || b.dtype === null ? sumDType(a.dtype, ctx.modelName) : toDType(b.dtype, ctx);
-          const r = sum(a, axis, d, ctx.label);
+          if (b.out !== undefined && b.out !== null) throw new PyException('NotImplementedError', "Stridescope's simulation does not implement ndarray.sum(out=...); live Python does");
+          let r = sum(a, axis, d, ctx.label);
+          if (b.keepdims !== undefined && truthy(b.keepdims, ctx)) {
+            const ax = axis === null ? null : axis < 0 ? axis + a.ndim : axis;
+            r = r.reshape(a.shape.map((n, i) => (ax === null || i === ax ? 1 : n)));
+          }
           if (r.ndim === 0) return new NpScalar(r.dtype, r.get([]), ctx);
           ctx.adopt(r);
           return PyArray.wrap(r);
+        };
+      case 'max':
+      case 'min':
+      case 'mean':
+        return (args, kw, ctx) => {
+          const b = bindArgs(name, ['axis', 'dtype', 'out', 'keepdims'], args, kw);
+          for (const k of ['axis', 'dtype', 'out', 'keepdims'] as const) {
+            if (b[k] !== undefined && b[k] !== null && b[k] !== false) throw new PyException('NotImplementedError', `Stridescope's simulation does not implement ndarray.${name}(${k}=...); live Python does`);
+          }
+          const r = name === 'mean' ? mean(a, ctx.label) : extreme(a, name as 'max' | 'min', ctx.label);
+          return new NpScalar(r.dtype, r.get([]), ctx);
         };
       case 'item':
         return (args, _kw, ctx) => {
@@ -328,7 +350,7 @@ export class PyArray extends PyObject {
 /** A Fortran-ordered copy (the layout `a.copy(order='F')` gives). */
 function copyInOrder(a: NDArray, _order: 'F', label: string): NDArray {
   const bytes = a.toBytes('F');
-  return new NDArray({ memory: new OwnedMemory(label, bytes), dtype: a.dtype, shape: a.shape.slice(), strides: fStrides(a.shape, a.itemsize), label });
+  return new NDArray({ memory: new OwnedMemory(label, bytes), dtype: a.dtype, shape: a.shape.slice(), strides: a.size === 0 ? a.shape.map(() => 0) : fStrides(a.shape, a.itemsize), label });
 }
 
 /** `target[...] = value`: broadcast the value to the target's shape, cast (unsafely, as setitem does), write. */

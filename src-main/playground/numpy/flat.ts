@@ -209,7 +209,7 @@ export function arrayFromNumbers(dtype: DType, shape: number[], values: Float64A
     default:
       throw typeError(`cannot build a ${dtype.name} array in the playground`);
   }
-  return new NDArray({ memory: mem, dtype, shape, label });
+  return new NDArray({ memory: mem, dtype, shape, strides: freshStrides(shape, dtype.itemsize), label });
 }
 
 function writeInts(dst: Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array, values: Float64Array): void {
@@ -237,7 +237,31 @@ export function arrayFromBigInts(dtype: DType, shape: number[], values: ArrayLik
   const buf = mem.view().buffer;
   const dst = dtype.kind === 'i' ? new BigInt64Array(buf, 0, n) : new BigUint64Array(buf, 0, n);
   for (let i = 0; i < n; i++) dst[i] = dtype.kind === 'i' ? BigInt.asIntN(64, values[i]) : BigInt.asUintN(64, values[i]);
-  return new NDArray({ memory: mem, dtype, shape, label });
+  return new NDArray({ memory: mem, dtype, shape, strides: freshStrides(shape, dtype.itemsize), label });
+}
+
+/**
+ * `arr` (native byte order, C-contiguous, owning its memory) re-expressed in `dtype`'s byte order: the same values,
+ * each item's bytes reversed where `dtype` is not native (complex: each half), as NumPy stores `np.ones(2, '>i4')`.
+ */
+export function inByteOrder(arr: NDArray, dtype: DType, label: string): NDArray {
+  if (dtype.isNative) return arr;
+  if (!(arr.memory instanceof OwnedMemory)) throw new Error('inByteOrder: expects a fresh array');
+  const bytes = arr.memory.view();
+  swapInPlace(bytes, dtype.kind === 'c' ? dtype.itemsize / 2 : dtype.itemsize);
+  return new NDArray({ memory: arr.memory, dtype, shape: arr.shape, strides: arr.strides, label });
+}
+
+/** C-order strides of a new array; all 0 when it has no elements, as NumPy 2.4 makes them (`np.zeros((0, 3)).strides`). */
+export function freshStrides(shape: readonly number[], itemsize: number): number[] {
+  const st = new Array<number>(shape.length).fill(0);
+  if (shape.some((x) => x === 0)) return st;
+  let s = itemsize;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    st[i] = s;
+    s *= shape[i];
+  }
+  return st;
 }
 
 /** Exact values of an int array as bigints (any int kind). */

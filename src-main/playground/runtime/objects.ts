@@ -75,6 +75,10 @@ export abstract class PyObject {
   setattr(name: string, _value: PyValue, _ctx: Ctx): void {
     throw attributeError(`'${shortType(this.typeName)}' object has no attribute '${name}'`);
   }
+  /** `abs(obj)`; objects without `__abs__` refuse as CPython does. */
+  abs(_ctx: Ctx): PyValue {
+    throw typeError(`bad operand type for abs(): '${shortType(this.typeName)}'`);
+  }
   call(_args: PyValue[], _kwargs: Kwargs, _ctx: Ctx): PyValue {
     throw typeError(`'${shortType(this.typeName)}' object is not callable`);
   }
