@@ -416,13 +416,19 @@ function discover(v: PyValue, _ctx: Ctx): { shape: number[]; leaves: PyValue[] }
 function inferDType(leaves: PyValue[], ctx: Ctx): DType {
   let kind: 'b' | 'i' | 'f' = 'b';
   let npType: DType | null = null;
+  // NumPy's discovery (numpy/_core/src/multiarray/abstractdtypes.c): ints fit int64, else uint64 when they are
+  // all non-negative, else float64 when a negative one is there too; past uint64 it makes an object array
+  let above = false;
+  let negative = false;
   for (const x of leaves) {
     if (typeof x === 'boolean') continue;
     if (typeof x === 'bigint') {
       if (kind === 'b') kind = 'i';
-      if (x > 9223372036854775807n || x < -9223372036854775808n) {
-        throw new PyException('OverflowError', `Python integer ${x} out of bounds for int64`);
+      if (x > 18446744073709551615n || x < -9223372036854775808n) {
+        throw new PyException('NotImplementedError', `Stridescope's simulation does not make object arrays (NumPy holds ${x} as a Python object); live Python does`);
       }
+      if (x > 9223372036854775807n) above = true;
+      if (x < 0n) negative = true;
     } else if (typeof x === 'number') kind = 'f';
     else if (x instanceof NpScalar) npType = npType ? promote(npType, x.dtype) : x.dtype;
     else if (typeof x === 'string' || x instanceof Uint8Array) {
@@ -430,7 +436,8 @@ function inferDType(leaves: PyValue[], ctx: Ctx): DType {
     } else throw new PyException('NotImplementedError', `the playground cannot build an array from ${typeName(x)} values`);
   }
   if (!leaves.length) return DType.parse('float64');
-  const base = kind === 'b' ? DType.parse('bool') : kind === 'i' ? defaultIntDType(ctx.modelName) : DType.parse('float64');
+  if (kind === 'i' && above) kind = negative ? 'f' : 'i';
+  const base = kind === 'b' ? DType.parse('bool') : kind === 'i' ? (above ? DType.parse('uint64') : defaultIntDType(ctx.modelName)) : DType.parse('float64');
   if (npType) return leaves.every((x) => x instanceof NpScalar) ? npType : promote(npType, base);
   return base;
 }
