@@ -6,7 +6,7 @@
  * computes (astype, copy, byteswap, sum, arithmetic) allocates new memory, as NumPy does. A memmap's views stay
  * `memmap` (NumPy's __array_finalize__), ufunc results are plain arrays (memmap.__array_wrap__).
  */
-import { DType, type Value } from '../../core/dtype';
+import { type Descr, type DescrField, DType, type Value } from '../../core/dtype';
 import { CtypesView } from '../../core/ctypes';
 import { LayoutError } from '../../core/errors';
 import { fStrides, isCContiguous, walkOffsets } from '../../core/layout';
@@ -23,7 +23,8 @@ import {
   PyCSimpleType,
   simpleType,
 } from '../ctypes/cobjects';
-import { attributeError, indexError, PyException, typeError, valueError } from '../runtime/errors';
+import { attributeError, indexError, notImplemented, PyException, typeError, valueError } from '../runtime/errors';
+import { REAL_DTYPE_NAMES, REAL_NDARRAY_NAMES } from './realNames';
 import { astype, byteswap, cOrderBytesRaw, copyC } from './casting';
 import { defaultIntDType, isIntKind, parseDTypeString, promoteTypes as promote } from './dtypes';
 import { sum, sumDType } from './sum';
@@ -207,7 +208,13 @@ export class PyArray extends PyObject {
     }
     const method = this.method(name);
     if (method) return new PyBuiltin(name, method, this);
+    if (REAL_NDARRAY_NAMES.has(name)) throw notImplemented(`ndarray.${name}`);
     return super.getattr(name, ctx);
+  }
+
+  override setattr(name: string, value: PyValue, ctx: Ctx): void {
+    if (REAL_NDARRAY_NAMES.has(name)) throw notImplemented(`assigning ndarray.${name} (use reshape / a view)`);
+    super.setattr(name, value, ctx);
   }
 
   private arrayInterface(_ctx: Ctx): PyDict {
@@ -485,6 +492,23 @@ export function toDType(v: PyValue, ctx: Ctx): DType {
   if (v instanceof PyBuiltinType) return v.asDType(ctx);
   if (v instanceof PyCSimpleType) return dtypeOfCType(v, ctx);
   if (v === null) return DType.parse('float64');
+  if (v instanceof PyDict) throw notImplemented('np.dtype({...}) (a dtype from a dict of names, formats and offsets)');
+  if (v instanceof PyList && v.items.every((f) => f instanceof PyTuple && (f.items.length === 2 || f.items.length === 3) && typeof f.items[0] === 'string')) {
+    // a structured dtype from (name, type[, shape]) fields, packed as np.dtype(list) packs them
+    const descr: DescrField[] = v.items.map((f) => {
+      const [name, type, shape] = (f as PyTuple).items;
+      const t = toDType(type, ctx);
+      const d = t.fields || t.subarray ? (t.descr as Descr) : t.str;
+      return shape === undefined ? [name as string, d] : [name as string, d, intSequence(shape, 'shape', ctx)];
+    });
+    if (descr.some((f) => f[0] === '')) throw new PyException('NotImplementedError', "Stridescope's simulation does not name unnamed fields (NumPy calls them f0, f1, ...); live Python does");
+    try {
+      return DType.fromDescr(descr);
+    } catch (e) {
+      if (e instanceof PyException) throw e;
+      throw valueError((e as Error).message);
+    }
+  }
   throw typeError(`Cannot interpret '${pyRepr(v, ctx)}' as a data type`);
 }
 
@@ -612,6 +636,7 @@ export class PyDType extends PyObject {
       case 'type':
         return npTypeFor(d, ctx);
     }
+    if (REAL_DTYPE_NAMES.has(name)) throw notImplemented(`dtype.${name}`);
     return super.getattr(name, ctx);
   }
 }

@@ -9,7 +9,7 @@ import { carry, type Cursor } from '../../core/iterate';
 import { isCContiguous, size as shapeSize } from '../../core/layout';
 import { budgetScratch, OwnedMemory } from '../../core/memory';
 import { NDArray } from '../../core/ndarray';
-import { typeError, valueError } from '../runtime/errors';
+import { PyException, typeError, valueError } from '../runtime/errors';
 import { isIntKind, isNumericKind, native } from './dtypes';
 
 /** Flat C-order values of an array. `f` always (lossy for 64-bit ints beyond 2^53); `big` for 64-bit ints. */
@@ -65,7 +65,7 @@ function aligned(bytes: Uint8Array, align: number): Uint8Array {
 export function readFlat(arr: NDArray): Flat {
   const d = arr.dtype;
   if (!isNumericKind(d)) {
-    throw typeError(`Stridescope's playground does arithmetic on bool, integer and float arrays, not ${d.name}`);
+    throw new PyException('NotImplementedError', `Stridescope's simulation does arithmetic on bool, integer and float arrays, not ${d.name}; live Python does`);
   }
   budgetScratch(arr.size * (8 + arr.itemsize), `reading the ${arr.size} elements of ${arr.label}`);
   const bytes = aligned(cOrderBytes(arr), 8);

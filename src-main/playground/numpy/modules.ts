@@ -34,6 +34,7 @@ import {
 } from '../ctypes/cobjects';
 import { PyException, typeError, valueError } from '../runtime/errors';
 import { arrayFromBigInts, arrayFromNumbers, inByteOrder } from './flat';
+import { REAL_CTYPES_NAMES, REAL_NUMPY_NAMES } from './realNames';
 import { defaultIntDType, isIntKind, parseDTypeString } from './dtypes';
 import { sum as sumArray, sumDType } from './sum';
 import {
@@ -313,7 +314,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
 
   attrs.set('ctypeslib', () => ctypeslibModule());
   void ctx0;
-  return new PyModule('numpy', attrs, 'numpy/__init__.py');
+  return new PyModule('numpy', attrs, 'numpy/__init__.py', REAL_NUMPY_NAMES);
 }
 
 function copyF(a: NDArray, label: string): NDArray {
@@ -522,6 +523,10 @@ export function ctypesModule(): PyModule {
   attrs.set('POINTER', fn('POINTER', (args, _kw, ctx) => {
     const t = args[0] ?? null;
     if (t instanceof PyCSimpleType) return pointerType(t, '__main__', ctx);
+    // a pointer or array type is a ctypes type too (`POINTER(POINTER(c_int))`): the simulation models one level
+    if (t instanceof PyCPointerType || t instanceof PyCArrayType) {
+      throw new PyException('NotImplementedError', `Stridescope's simulation does not implement POINTER(${t.repr()}) (a pointer to a pointer or an array); live Python does`);
+    }
     throw typeError(`must be a ctypes type`);
   }));
   attrs.set('pointer', fn('pointer', (args, _kw, ctx) => {
@@ -587,7 +592,7 @@ export function ctypesModule(): PyModule {
 /** The ctypes module: its simple types depend on the data model (c_long is 4 or 8 bytes). */
 class CtypesModule extends PyModule {
   constructor(attrs: Map<string, PyValue | (() => PyValue)>) {
-    super('ctypes', attrs, 'ctypes/__init__.py');
+    super('ctypes', attrs, 'ctypes/__init__.py', REAL_CTYPES_NAMES);
   }
   override getattr(name: string, ctx: Ctx): PyValue {
     if ((CTYPE_NAMES as readonly string[]).includes(name) && ctx.model.has(name)) return simpleType(name, ctx);

@@ -13,7 +13,7 @@ import type { LifetimeRegistry } from '../../core/lifetime';
 import type { Mapper } from '../../formats/npy';
 import type { RawFileSystem } from '../../formats/rawMemmap';
 import { pyBytesRepr, pyFloatRepr, pyStrRepr } from '../../core/python/repr';
-import { attributeError, PyException, typeError } from './errors';
+import { attributeError, notImplemented, PyException, typeError } from './errors';
 
 export type PyValue = null | boolean | bigint | number | string | Uint8Array | PyObject;
 
@@ -300,6 +300,8 @@ export class PyModule extends PyObject {
     readonly attrs: Map<string, PyValue | (() => PyValue)>,
     /** for repr: `<module 'numpy' from '...'>` */
     readonly file: string | null = null,
+    /** names the real module has that this one does not implement: NotImplementedError, not AttributeError */
+    readonly realNames: ReadonlySet<string> | null = null,
   ) {
     super();
   }
@@ -312,6 +314,7 @@ export class PyModule extends PyObject {
   override getattr(name: string, _ctx: Ctx): PyValue {
     if (!this.attrs.has(name)) {
       if (name === '__name__') return this.name;
+      if (this.realNames?.has(name)) throw notImplemented(`${this.name}.${name}`);
       throw attributeError(`module '${this.name}' has no attribute '${name}'`);
     }
     const raw = this.attrs.get(name)!;
