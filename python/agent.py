@@ -286,16 +286,18 @@ class Lifetimes:
                 return name
         return None
 
-    def check_pointer(self, address, value, how, nbytes):
+    def check_pointer(self, address, value, how, nbytes, origin=None):
         """A pointer to `address` is made or read: warn when it points into a freed buffer."""
         if not isinstance(address, int) or address == 0:
             return
-        o = self.origin_of(address, value)
+        o = origin if origin is not None else self.origin_of(address, value)
         if o is None or o.freed_at is None:
             return
         key = (o.serial, self.agent.statement, how)
         if key in self.warned:
             return
+        if origin is not None and any(k[:2] == key[:2] for k in self.warned):
+            return  # `cast(p, ...).contents`: the cast in this statement has warned about this buffer already
         self.warned.add(key)
         data, err = self.agent.reader.read(address, max(nbytes, 1))
         reused = self.live_owner_at(address)
@@ -692,6 +694,19 @@ class Agent:
             setattr(cls, name, wrapped)
 
         orig_cast = ctypes.cast
+        # pointer objects made from a bare address: id -> the Origin of that address when the pointer was made, so a
+        # read through the pointer in a later statement (`q.contents`, `q[i]`) is checked against that buffer's life
+        pointer_origins = {}
+
+        def remember(ptr, origin):
+            if origin is None or not isinstance(ptr, ctypes._Pointer):
+                return
+            key = id(ptr)
+            try:
+                weakref.finalize(ptr, pointer_origins.pop, key, None)
+            except TypeError:
+                return
+            pointer_origins[key] = origin
 
         def cast(obj, typ):
             r = orig_cast(obj, typ)
@@ -701,10 +716,53 @@ class Agent:
                 except (AttributeError, TypeError):
                     size = 1
                 lifetimes.check_pointer(obj, obj, "ctypes.cast(...)", size)
+                remember(r, lifetimes.origin_of(obj, obj))
+            elif isinstance(obj, ctypes._Pointer) and id(obj) in pointer_origins:
+                remember(r, pointer_origins[id(obj)])
             return r
 
         cast.__doc__ = orig_cast.__doc__
         ctypes.cast = cast
+
+        base_contents = ctypes._Pointer.__dict__["contents"]
+        base_getitem = ctypes._Pointer.__getitem__
+
+        def read_through(ptr, index, how):
+            origin = pointer_origins.get(id(ptr))
+            if origin is None or origin.freed_at is None:
+                return
+            try:
+                size = ctypes.sizeof(ptr._type_)
+            except (AttributeError, TypeError):
+                size = 1
+            address = orig_cast(ptr, ctypes.c_void_p).value or 0
+            lifetimes.check_pointer(address + index * size, None, how, size, origin)
+
+        def contents(self):
+            read_through(self, 0, "pointer.contents")
+            return base_contents.__get__(self)
+
+        def set_contents(self, value):
+            base_contents.__set__(self, value)
+
+        def getitem(self, key):
+            if isinstance(key, int):
+                read_through(self, key, f"pointer[{key}]")
+            return base_getitem(self, key)
+
+        hooked = weakref.WeakSet()
+        orig_pointer_type = ctypes.POINTER
+
+        def POINTER(cls):  # noqa: N802 - ctypes' name
+            t = orig_pointer_type(cls)
+            if t not in hooked:
+                t.contents = property(contents, set_contents, doc=base_contents.__doc__)
+                t.__getitem__ = getitem
+                hooked.add(t)
+            return t
+
+        POINTER.__doc__ = orig_pointer_type.__doc__
+        ctypes.POINTER = POINTER
 
         orig_addressof = ctypes.addressof
 

@@ -222,6 +222,46 @@ describe('lifetimes', () => {
     expect(w[0].message).toMatch(/freed at statement 5: C read [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2}/);
   });
 
+  test('a pointer saved in one statement and read in a later one (.contents, p[i]) warns with the bytes C read', async () => {
+    const s = session();
+    const r = await s.run(
+      [
+        'import numpy as np',
+        'import ctypes',
+        'a = np.arange(3, dtype=np.int32)',
+        'b = np.ones(3, dtype=np.int32)',
+        'c = a+b',
+        'q = ctypes.cast(c.ctypes.data, ctypes.POINTER(ctypes.c_int))',
+        'q.contents',
+        'q[1]',
+        'del c',
+        'q.contents',
+        'q[2]',
+        'ct = (a+b).ctypes',
+        'k = ct.data_as(ctypes.POINTER(ctypes.c_int))',
+        'k.contents',
+        'k[2]',
+        '',
+      ].join('\n'),
+    );
+    // while `c` lives, reads through q are fine
+    expect(r.inputs[6].lifetime).toEqual([]);
+    expect(r.inputs[7].lifetime).toEqual([]);
+    for (const [i, index] of [[9, 0], [10, 2]] as const) {
+      const w = r.inputs[i].lifetime;
+      expect(w, r.inputs[i].source).toHaveLength(1);
+      expect(w[0].temporary).toBe('array `c`');
+      expect(w[0].freedAt).toBe(9);
+      expect(w[0].how).toBe(index === 0 ? 'pointer.contents' : 'pointer[2]');
+      expect(w[0].length).toBe(4);
+      // the bytes C read are the ones Python printed
+      const printed = Number(/(-?\d+)\)?\n$/.exec(r.inputs[i].output)![1]);
+      expect(Buffer.from(w[0].bytes, 'hex').readInt32LE(0)).toBe(printed);
+    }
+    // a data_as pointer keeps its array alive: never a warning
+    expect(r.inputs.slice(11).flatMap((i) => i.lifetime)).toEqual([]);
+  });
+
   test('`ct = (a+b).ctypes` and `c = a+b` never warn, even when the allocator reuses the address', async () => {
     const s = session();
     const r = await s.run(

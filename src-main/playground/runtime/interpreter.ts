@@ -658,9 +658,8 @@ export class Playground implements Ctx {
   private sameDType(l: PyValue, r: PyValue): boolean {
     try {
       return toDType(l, this).equals(toDType(r, this));
-    } catch (e) {
-      if (e instanceof PyException) return false;
-      throw e;
+    } catch {
+      return false; // not a dtype (a PyException, or the dtype parser's own error for an unknown name)
     }
   }
 
