@@ -6,7 +6,8 @@ Protocol (version 1): JSON lines. Requests arrive on stdin; answers leave on a p
 stdout (fd 1 itself is pointed at stderr, so C code that writes to fd 1 cannot corrupt the protocol). Every answer
 carries the request's "id". Requests:
   {"op": "hello"}                                  -> versions, pid, data model
-  {"op": "run", "source": TEXT}                    -> the REPL's inputs, each with its output, arrays, warnings
+  {"op": "run", "source": TEXT, "silent": BOOL}    -> the REPL's inputs, each with its output, arrays, warnings
+                                                      (silent: setup that does not count as statements)
   {"op": "read", "address": "0x..", "length": N}   -> bytes (base64) or {"error": "unmapped"}
   {"op": "arrays"}                                 -> the arrays report without running anything
 An unsolicited {"event": "ready"} line is written once the agent is listening.
@@ -394,7 +395,7 @@ class Agent:
         if op == "hello":
             self.send({"id": rid, **self.hello()})
         elif op == "run":
-            self.run(rid, str(req.get("source", "")))
+            self.run(rid, str(req.get("source", "")), bool(req.get("silent")))
         elif op == "read":
             address = int(str(req["address"]), 0)
             length = int(req["length"])
@@ -511,7 +512,9 @@ class Agent:
                 self.compile_flags |= f
         return code
 
-    def run(self, rid, source):
+    def run(self, rid, source, silent=False):
+        """Run the inputs of `source`; `silent`: the console's own setup (the seed's `x`), not counted as statements."""
+        first = self.statement
         results = []
         for text, nlines, code, err in self.inputs(source.replace("\r\n", "\n")):
             if code is None and err is None:
@@ -520,6 +523,8 @@ class Agent:
             results.append(self.execute(text, nlines, code, err))
             if "exit" in results[-1]:
                 break  # exit(): the prompt reads no further input
+        if silent:
+            self.statement = first
         self.send({"id": rid, "inputs": results, "arrays": self.report_arrays(), "origins": self.report_origins(), "statement": self.statement})
         if results and "exit" in results[-1]:
             self.proto_out.flush()

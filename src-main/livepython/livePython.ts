@@ -252,7 +252,7 @@ export class LivePython {
   }
 
   /** Run console input (one or several lines, cut into inputs as the prompt does). */
-  async run(source: string): Promise<AgentRunReply> {
+  async run(source: string, opts: { silent?: boolean } = {}): Promise<AgentRunReply> {
     await this.start();
     const child = this.child!;
     let timer: NodeJS.Timeout | null = setTimeout(() => {
@@ -263,7 +263,7 @@ export class LivePython {
       }, this.opts.graceMs);
     }, this.opts.timeLimitMs);
     try {
-      const reply = (await this.request({ op: 'run', source })) as AgentRunReply;
+      const reply = (await this.request({ op: 'run', source, silent: opts.silent === true })) as AgentRunReply;
       // exit(): the agent exits after answering; wait for it so the next input starts a new Python
       if (reply.inputs.some((i) => i.exit !== undefined)) await this.closed;
       return reply;

@@ -30,7 +30,8 @@ export interface TourStep {
   expected: string;
 }
 
-const SEED_SETUP = ['import numpy as np', 'import ctypes', 'x = np.array([[0, 1], [2, 3]], dtype=np.int32)'];
+/** The seed page's example, as every step and the console's start define it. */
+export const SEED_SETUP = ['import numpy as np', 'import ctypes', 'x = np.array([[0, 1], [2, 3]], dtype=np.int32)'];
 const TEMP_SETUP = ['import numpy as np', 'import ctypes', 'a = np.arange(4, dtype=np.int32)', 'b = np.ones(4, dtype=np.int32)'];
 
 export const TOUR: readonly TourStep[] = [
