@@ -28,6 +28,8 @@ export interface TourStep {
   code: string[];
   /** What the console prints for `code` (ADDR for a ctypes.data integer, 0xADDR for object addresses). */
   expected: string;
+  /** On live Python, where CPython prints whatever freed memory holds: a RegExp source the output matches. */
+  expectedLive?: string;
 }
 
 /** The seed page's example, as every step and the console's start define it. */
@@ -123,6 +125,8 @@ export const TOUR: readonly TourStep[] = [
     code: ['p = (a+b).ctypes.data', 'ctypes.cast(p, ctypes.POINTER(ctypes.c_int)).contents'],
     expected:
       'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\nLifetimeError: ctypes.cast(p, ctypes.POINTER(ctypes.c_int)) pointed into the temporary `a+b`, freed at the end of statement 5 (line 5: `p = (a+b).ctypes.data`)\n',
+    // CPython reads the freed bytes (whatever they hold now); Stridescope's warning says which and what C read
+    expectedLive: '^c_int\\(-?\\d+\\)\\n\\[stridescope\\] lifetime: ctypes\\.cast\\(\\.\\.\\.\\) reads 0x[0-9a-f]+, inside the temporary `a\\+b` \\(taken at statement 5: `p = \\(a\\+b\\)\\.ctypes\\.data`\\), freed at statement 5(; the allocator has since given these bytes to `\\w+`)?: C read [^\\n]+\\n$',
   },
   {
     id: 'safe',
