@@ -46,7 +46,7 @@ test("live Python: the console starts with the seed's x; the Lifetime pane lists
   await expect(log).toContainText('array([[0, 1],');
   for (const line of ['a = np.arange(3, dtype=np.int32)', 'b = np.ones(3, dtype=np.int32)', 'c = a+b', 'q = ctypes.cast(c.ctypes.data, ctypes.POINTER(ctypes.c_int))', 'q[1]', 'del c', 'q[1]']) await type(page, line);
   // the read through q after `del c`: Python printed what was there; Stridescope says which buffer and what C read
-  await expect(log).toContainText(/\[stridescope\] lifetime: pointer\[1\] reads 0x[0-9a-f]+, inside array `c` \(taken at statement 4: `q = ctypes\.cast\(c\.ctypes\.data, ctypes\.POINTER\(ctypes\.c_int\)\)`\), freed at statement 6[^:]*: C read ([0-9a-f]{2} ){3}[0-9a-f]{2}/);
+  await expect(log).toContainText(/\[stridescope\] lifetime: pointer\[1\] reads 0x[0-9a-f]+, inside array `c` \(taken at statement 5: `q = ctypes\.cast\(c\.ctypes\.data, ctypes\.POINTER\(ctypes\.c_int\)\)`\), freed at statement 7[^:]*: C read ([0-9a-f]{2} ){3}[0-9a-f]{2}/);
   await app.screenshot('live-dangling-later');
   await app.tab('lifetime');
   await expect(page.getByTestId('lifetime-allocations')).toContainText('x');

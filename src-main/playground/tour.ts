@@ -126,7 +126,7 @@ export const TOUR: readonly TourStep[] = [
     expected:
       'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\nLifetimeError: ctypes.cast(p, ctypes.POINTER(ctypes.c_int)) pointed into the temporary `a+b`, freed at the end of statement 5 (line 5: `p = (a+b).ctypes.data`)\n',
     // CPython reads the freed bytes (whatever they hold now); Stridescope's warning says which and what C read
-    expectedLive: '^c_int\\(-?\\d+\\)\\n\\[stridescope\\] lifetime: ctypes\\.cast\\(\\.\\.\\.\\) reads 0x[0-9a-f]+, inside the temporary `a\\+b` \\(taken at statement 5: `p = \\(a\\+b\\)\\.ctypes\\.data`\\), freed at statement 5(; the allocator has since given these bytes to `\\w+`)?: C read [^\\n]+\\n$',
+    expectedLive: '^c_int\\(-?\\d+\\)\\n\\[stridescope\\] lifetime: ctypes\\.cast\\(\\.\\.\\.\\) reads 0x(?:[0-9a-f]+|ADDR), inside the temporary `a\\+b` \\(taken at statement 5: `p = \\(a\\+b\\)\\.ctypes\\.data`\\), freed at statement 5(; the allocator has since given these bytes to `\\w+`)?: C read [^\\n]+\\n$',
   },
   {
     id: 'safe',
