@@ -30,5 +30,14 @@ with open(OUT, "w", encoding="utf-8", newline="\n") as f:
     f.write(" * scripts/gen_python_names.py: the simulation answers NotImplementedError for these, never AttributeError.\n")
     f.write(" */\n")
     for k, v in groups.items():
-        f.write(f"export const REAL_{k.upper()}_NAMES: ReadonlySet<string> = new Set({v!r});\n".replace("'", '"').replace('["', "[\n  \"").replace('"]', '",\n]').replace('", "', '",\n  "'))
+        lines, line = [], ""
+        for n in v:
+            item = f'"{n}", '
+            if len(line) + len(item) > 116:
+                lines.append(line.rstrip())
+                line = ""
+            line += item
+        lines.append(line.rstrip())
+        body = "\n".join("  " + ln for ln in lines)
+        f.write(f"export const REAL_{k.upper()}_NAMES: ReadonlySet<string> = new Set([\n{body}\n]);\n")
 print("wrote", OUT)
