@@ -16,7 +16,7 @@
  * Nothing here writes to the child: Python writes its own memory.
  * Sources: process_vm_readv(2) man page; https://learn.microsoft.com/windows/win32/api/memoryapi/nf-memoryapi-readprocessmemory
  */
-import koffi from 'koffi';
+import { koffiOrNull, koffiUnavailableReason, type Koffi } from './koffiBinding';
 import { BoundsError, LifetimeError, StridescopeError, UnmappedError, UnsupportedError } from '../core/errors';
 import { checkWindow, type Memory } from '../core/memory';
 
@@ -30,6 +30,13 @@ export interface ProcessReader {
   readonly pid: number;
   /** A copy of [address, address+length) of the process; UnmappedError when part of it is not mapped there. */
   read(address: bigint, length: number): Uint8Array;
+}
+
+/** koffi, loaded lazily as every platform module does (platform/koffiBinding.ts); without it there is no direct read. */
+function ffi(): Koffi {
+  const k = koffiOrNull();
+  if (!k) throw new UnsupportedError(`no direct read of another process's memory without koffi (${koffiUnavailableReason()}): the agent answers reads`);
+  return k;
 }
 
 /** The OS refused to let this process read the child's memory (EPERM/EACCES): use the agent's reads. */
@@ -56,11 +63,11 @@ let linuxCalls: { readv: F; strerror: F } | null = null;
 
 function linux(): { readv: F; strerror: F } {
   if (linuxCalls) return linuxCalls;
-  const libc = koffi.load('libc.so.6');
+  const libc = ffi().load('libc.so.6');
   // struct iovec { void *iov_base; size_t iov_len; } as two 64-bit words (Linux on 64-bit: LP64)
-  const iovec = koffi.struct('stridescope_iovec', { base: 'uint64_t', len: 'uint64_t' });
+  const iovec = ffi().struct('stridescope_iovec', { base: 'uint64_t', len: 'uint64_t' });
   linuxCalls = {
-    readv: libc.func('process_vm_readv', 'int64_t', ['int', koffi.pointer(iovec), 'unsigned long', koffi.pointer(iovec), 'unsigned long', 'unsigned long']) as unknown as F,
+    readv: libc.func('process_vm_readv', 'int64_t', ['int', ffi().pointer(iovec), 'unsigned long', ffi().pointer(iovec), 'unsigned long', 'unsigned long']) as unknown as F,
     strerror: libc.func('const char *strerror(int errnum)') as unknown as F,
   };
   return linuxCalls;
@@ -74,11 +81,11 @@ class VmReadvReader implements ProcessReader {
     const c = linux();
     const out = new Uint8Array(Math.max(length, 1));
     if (length === 0) return out.subarray(0, 0);
-    const local = { base: koffi.address(out.buffer) + BigInt(out.byteOffset), len: BigInt(length) };
+    const local = { base: ffi().address(out.buffer) + BigInt(out.byteOffset), len: BigInt(length) };
     const remote = { base: address, len: BigInt(length) };
     const n = Number(c.readv(this.pid, [local], 1, [remote], 1, 0));
     if (n < 0) {
-      const err = koffi.errno();
+      const err = ffi().errno();
       if (err === EFAULT) throw new UnmappedError(address, length, 0, `process ${this.pid}`);
       if (err === EPERM || err === EACCES) throw new ProcessAccessRefused(this.pid, `process_vm_readv: ${c.strerror(err)}`);
       if (err === ESRCH) throw new LifetimeError(`process ${this.pid} has exited: its memory can no longer be read`);
@@ -95,7 +102,7 @@ let winCalls: { open: F; read: F; close: F; lastError: F } | null = null;
 
 function windows(): { open: F; read: F; close: F; lastError: F } {
   if (winCalls) return winCalls;
-  const k32 = koffi.load('kernel32.dll');
+  const k32 = ffi().load('kernel32.dll');
   winCalls = {
     open: k32.func('__stdcall', 'OpenProcess', 'void *', ['uint32_t', 'int', 'uint32_t']) as unknown as F,
     read: k32.func('__stdcall', 'ReadProcessMemory', 'int', ['void *', 'uint64_t', '_Out_ uint8_t *', 'size_t', '_Out_ size_t *']) as unknown as F,
