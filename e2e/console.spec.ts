@@ -1,5 +1,6 @@
 /**
- * The console pane end to end: the seed page's examples typed in, checked against the golden transcript real
+ * The console pane on the SIMULATION (the built-in interpreter used where no Python with NumPy exists; pinned
+ * here, labelled in every title): the seed page's examples typed in, checked against the golden transcript real
  * Python printed (tests/fixtures/playground/expected.json, cases 'seed' on LP64 and 'seed_llp64'); the
  * other panes following the console; the temporary-array refusal in the Lifetime pane; and the tour.
  */
@@ -12,6 +13,13 @@ import { TOUR } from '../src-main/playground/tour';
 
 type Case = { name: string; model: 'lp64' | 'llp64'; inputs: { line: number; source: string; output: string }[] };
 const cases = (JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'playground', 'expected.json'), 'utf8')) as { cases: Case[] }).cases;
+
+test.beforeAll(() => {
+  process.env.STRIDESCOPE_E2E_CONSOLE = 'simulation';
+});
+test.afterAll(() => {
+  delete process.env.STRIDESCOPE_E2E_CONSOLE;
+});
 
 async function openConsole(page: Page): Promise<void> {
   await page.getByTestId('toggle-console').click();
@@ -44,7 +52,7 @@ async function transcript(page: Page): Promise<{ input: string; output: string }
 }
 
 for (const name of ['seed', 'seed_llp64'] as const) {
-  test(`the seed page typed into the console prints what Python printed (${name})`, async ({ app }) => {
+  test(`simulation: the seed page typed into the console prints what Python printed (${name})`, async ({ app }) => {
     const { page } = app;
     const c = cases.find((k) => k.name === name)!;
     await openConsole(page);
@@ -73,7 +81,7 @@ for (const name of ['seed', 'seed_llp64'] as const) {
   });
 }
 
-test('history (Up/Down), a multi-line paste run input by input, errors shown in place', async ({ app }) => {
+test('simulation: history (Up/Down), a multi-line paste run input by input, errors shown in place', async ({ app }) => {
   const { page } = app;
   await openConsole(page);
   await type(page, 'import numpy as np');
@@ -106,7 +114,7 @@ test('history (Up/Down), a multi-line paste run input by input, errors shown in 
   expect((await transcript(page))[5]).toEqual({ input: '>>> np.zeros((2,\n... 2))', output: 'array([[0., 0.],\n       [0., 0.]])\n' });
 });
 
-test('the temporary-array refusal shows as a lifetime warning; the safe spellings do not', async ({ app }) => {
+test('simulation: the temporary-array refusal shows as a lifetime warning; the safe spellings do not', async ({ app }) => {
   const { page } = app;
   await openConsole(page);
   for (const s of ['import numpy as np', 'import ctypes', 'a = np.arange(4, dtype=np.int32)', 'b = np.ones(4, dtype=np.int32)', 'c = a+b', 'ct = (a+b).ctypes']) await type(page, s);
@@ -130,7 +138,7 @@ test('the temporary-array refusal shows as a lifetime warning; the safe spelling
   await app.screenshot('console-lifetime');
 });
 
-test('the tour steps through the seed page, typing each example and pointing at its pane', async ({ app }) => {
+test('simulation: the tour steps through the seed page, typing each example and pointing at its pane', async ({ app }) => {
   test.setTimeout(120_000);
   const { page } = app;
   await openConsole(page);

@@ -8,12 +8,26 @@
  * STRIDESCOPE_E2E=chromium|electron forces a mode.
  */
 import { test as base, expect, _electron, chromium, type Browser, type Page, type ElectronApplication } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHandlers, type Handlers } from '../src-main/api/handlers';
 import { CSP } from '../src-main/electron/security';
 import { installBridge, serveRenderer, ORIGIN } from './bridge';
+
+
+let pythonHere: boolean | null = null;
+/**
+ * The console's Python in e2e: STRIDESCOPE_E2E_CONSOLE=live|simulation when a spec pins it, else live Python
+ * where python3 with NumPy exists (as the app itself chooses), else the simulation.
+ */
+function consoleMode(): 'live' | 'simulation' {
+  const pinned = process.env.STRIDESCOPE_E2E_CONSOLE;
+  if (pinned === 'live' || pinned === 'simulation') return pinned;
+  pythonHere ??= spawnSync(process.env.STRIDESCOPE_PYTHON || 'python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+  return pythonHere ? 'live' : 'simulation';
+}
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const FIXTURES = join(ROOT, 'tests', 'fixtures', 'npy');
@@ -131,7 +145,7 @@ export const test = base.extend<{ app: AppHandle }, { bridgeBrowser: Browser | n
       handlers = createHandlers({
         recentFile: join(userData, 'recent.json'),
         showOpenDialog: async () => dialogAnswer,
-        console: process.env.STRIDESCOPE_E2E_CONSOLE === 'live' ? 'live' : 'simulation',
+        console: consoleMode(),
       });
       await serveRenderer(page, CSP);
       await installBridge(page, handlers, { dropFiles: fixtureFiles() });

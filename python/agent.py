@@ -6,7 +6,8 @@ Protocol (version 1): JSON lines. Requests arrive on stdin; answers leave on a p
 stdout (fd 1 itself is pointed at stderr, so C code that writes to fd 1 cannot corrupt the protocol). Every answer
 carries the request's "id". Requests:
   {"op": "hello"}                                  -> versions, pid, data model
-  {"op": "run", "source": TEXT}                    -> the REPL's inputs, each with its output, arrays, warnings
+  {"op": "run", "source": TEXT, "silent": BOOL}    -> the REPL's inputs, each with its output, arrays, warnings
+                                                      (silent: setup that does not count as statements)
   {"op": "read", "address": "0x..", "length": N}   -> bytes (base64) or {"error": "unmapped"}
   {"op": "arrays"}                                 -> the arrays report without running anything
 An unsolicited {"event": "ready"} line is written once the agent is listening.
@@ -286,16 +287,18 @@ class Lifetimes:
                 return name
         return None
 
-    def check_pointer(self, address, value, how, nbytes):
+    def check_pointer(self, address, value, how, nbytes, origin=None):
         """A pointer to `address` is made or read: warn when it points into a freed buffer."""
         if not isinstance(address, int) or address == 0:
             return
-        o = self.origin_of(address, value)
+        o = origin if origin is not None else self.origin_of(address, value)
         if o is None or o.freed_at is None:
             return
         key = (o.serial, self.agent.statement, how)
         if key in self.warned:
             return
+        if origin is not None and any(k[:2] == key[:2] for k in self.warned):
+            return  # `cast(p, ...).contents`: the cast in this statement has warned about this buffer already
         self.warned.add(key)
         data, err = self.agent.reader.read(address, max(nbytes, 1))
         reused = self.live_owner_at(address)
@@ -392,7 +395,7 @@ class Agent:
         if op == "hello":
             self.send({"id": rid, **self.hello()})
         elif op == "run":
-            self.run(rid, str(req.get("source", "")))
+            self.run(rid, str(req.get("source", "")), bool(req.get("silent")))
         elif op == "read":
             address = int(str(req["address"]), 0)
             length = int(req["length"])
@@ -509,7 +512,9 @@ class Agent:
                 self.compile_flags |= f
         return code
 
-    def run(self, rid, source):
+    def run(self, rid, source, silent=False):
+        """Run the inputs of `source`; `silent`: the console's own setup (the seed's `x`), not counted as statements."""
+        first = self.statement
         results = []
         for text, nlines, code, err in self.inputs(source.replace("\r\n", "\n")):
             if code is None and err is None:
@@ -518,6 +523,8 @@ class Agent:
             results.append(self.execute(text, nlines, code, err))
             if "exit" in results[-1]:
                 break  # exit(): the prompt reads no further input
+        if silent:
+            self.statement = first
         self.send({"id": rid, "inputs": results, "arrays": self.report_arrays(), "origins": self.report_origins(), "statement": self.statement})
         if results and "exit" in results[-1]:
             self.proto_out.flush()
@@ -692,6 +699,19 @@ class Agent:
             setattr(cls, name, wrapped)
 
         orig_cast = ctypes.cast
+        # pointer objects made from a bare address: id -> the Origin of that address when the pointer was made, so a
+        # read through the pointer in a later statement (`q.contents`, `q[i]`) is checked against that buffer's life
+        pointer_origins = {}
+
+        def remember(ptr, origin):
+            if origin is None or not isinstance(ptr, ctypes._Pointer):
+                return
+            key = id(ptr)
+            try:
+                weakref.finalize(ptr, pointer_origins.pop, key, None)
+            except TypeError:
+                return
+            pointer_origins[key] = origin
 
         def cast(obj, typ):
             r = orig_cast(obj, typ)
@@ -701,10 +721,53 @@ class Agent:
                 except (AttributeError, TypeError):
                     size = 1
                 lifetimes.check_pointer(obj, obj, "ctypes.cast(...)", size)
+                remember(r, lifetimes.origin_of(obj, obj))
+            elif isinstance(obj, ctypes._Pointer) and id(obj) in pointer_origins:
+                remember(r, pointer_origins[id(obj)])
             return r
 
         cast.__doc__ = orig_cast.__doc__
         ctypes.cast = cast
+
+        base_contents = ctypes._Pointer.__dict__["contents"]
+        base_getitem = ctypes._Pointer.__getitem__
+
+        def read_through(ptr, index, how):
+            origin = pointer_origins.get(id(ptr))
+            if origin is None or origin.freed_at is None:
+                return
+            try:
+                size = ctypes.sizeof(ptr._type_)
+            except (AttributeError, TypeError):
+                size = 1
+            address = orig_cast(ptr, ctypes.c_void_p).value or 0
+            lifetimes.check_pointer(address + index * size, None, how, size, origin)
+
+        def contents(self):
+            read_through(self, 0, "pointer.contents")
+            return base_contents.__get__(self)
+
+        def set_contents(self, value):
+            base_contents.__set__(self, value)
+
+        def getitem(self, key):
+            if isinstance(key, int):
+                read_through(self, key, f"pointer[{key}]")
+            return base_getitem(self, key)
+
+        hooked = weakref.WeakSet()
+        orig_pointer_type = ctypes.POINTER
+
+        def POINTER(cls):  # noqa: N802 - ctypes' name
+            t = orig_pointer_type(cls)
+            if t not in hooked:
+                t.contents = property(contents, set_contents, doc=base_contents.__doc__)
+                t.__getitem__ = getitem
+                hooked.add(t)
+            return t
+
+        POINTER.__doc__ = orig_pointer_type.__doc__
+        ctypes.POINTER = POINTER
 
         orig_addressof = ctypes.addressof
 
@@ -909,15 +972,166 @@ def _sigint(agent, frame):
 
 MEMORY_LIMIT = None
 
-if __name__ == "__main__":
+
+def _session_main(proto_in, proto_out):
+    """One console session: this process is the user's Python from here on."""
+    global MEMORY_LIMIT
     import faulthandler
     import signal
 
     faulthandler.enable(file=sys.__stderr__, all_threads=False)
     MEMORY_LIMIT = _apply_memory_limit()
-    proto_in, proto_out = _take_stdio()
+    if proto_in is None:
+        proto_in, proto_out = _take_stdio()
     agent = Agent(proto_in, proto_out)
     signal.signal(signal.SIGINT, lambda s, f: _sigint(agent, f))
     # the banner-less interactive prompt's flags: `python3 -i` has sys.flags.interactive; __main__ is the user's
     sys.ps1, sys.ps2 = ">>> ", "... "
     agent.serve()
+
+
+# ---------------------------------------------------------------- the fork server (POSIX)
+#
+# Importing NumPy costs most of a session's start (~0.2 s idle, seconds on a loaded machine). With `--zygote` this
+# file becomes a fork server: it imports NumPy once, then forks one child per console session on request. Each
+# child is a new process (its own pid, address space, __main__, warning registries, signal handlers, RLIMIT_AS)
+# that becomes the agent above; only the already-imported modules are shared, copy-on-write. Control protocol on
+# the zygote's stdin/stdout, JSON lines:
+#   {"op": "fork", "id": N, "socket": PATH, "token": T, "cwd": DIR, "env": {...}}  -> {"id": N, "pid": PID}
+#   unsolicited: {"event": "ready"} once, {"event": "exit", "pid": PID, "code": C, "signal": NAME} per child
+# The child connects to the Unix socket PATH twice, writing "T proto" and "T stderr" lines: the first carries the
+# agent's protocol, the second becomes its fds 1 and 2 (tracebacks of a dying process, faulthandler).
+
+
+class _BecomeSession(Exception):
+    """Raised in a freshly forked child to unwind the zygote's loop before the session starts."""
+
+    def __init__(self, request):
+        super().__init__()
+        self.request = request
+
+
+def _zygote_serve():
+    import select
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal reaches the process group: not ours
+    try:
+        import numpy  # noqa: F401 - the point of the zygote: paid once, shared by every fork
+    except Exception:  # noqa: BLE001 - each child's hello reports it again, as a spawned agent would
+        pass
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.signal(signal.SIGCHLD, lambda s, f: None)
+    signal.set_wakeup_fd(wake_w)
+    ctl_out = os.fdopen(os.dup(1), "w", encoding="utf-8", newline="\n", buffering=1)
+
+    def send(obj):
+        ctl_out.write(json.dumps(obj) + "\n")
+        ctl_out.flush()
+
+    def reap():
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            sig = None
+            if os.WIFSIGNALED(status):
+                try:
+                    sig = signal.Signals(os.WTERMSIG(status)).name
+                except ValueError:
+                    sig = f"signal {os.WTERMSIG(status)}"
+            send({"event": "exit", "pid": pid, "code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None, "signal": sig})
+
+    send({"event": "ready", "pid": os.getpid()})
+    pending = b""
+    while True:
+        try:
+            readable, _, _ = select.select([0, wake_r], [], [])
+        except InterruptedError:
+            continue
+        if wake_r in readable:
+            try:
+                os.read(wake_r, 4096)
+            except BlockingIOError:
+                pass
+            reap()
+        if 0 not in readable:
+            continue
+        chunk = os.read(0, 65536)
+        if not chunk:
+            return  # Stridescope closed the control pipe: the children see their own sockets close
+        pending += chunk
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            try:
+                req = json.loads(line)
+            except ValueError:
+                continue
+            if req.get("op") != "fork":
+                send({"id": req.get("id"), "error": f"unknown op {req.get('op')!r}"})
+                continue
+            try:
+                pid = os.fork()
+            except OSError as e:
+                send({"id": req.get("id"), "error": f"fork failed: {e}"})
+                continue
+            if pid == 0:
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                os.close(wake_r)
+                os.close(wake_w)
+                ctl_out.close()
+                raise _BecomeSession(req)
+            send({"id": req.get("id"), "pid": pid})
+
+
+def _forked_session(req):
+    """In the forked child: connect to Stridescope, take over fds 0-2, then be the agent."""
+    global OUTPUT_CAP
+    import signal
+    import socket
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def connect(kind):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(req["socket"])
+        s.sendall(f"{req['token']} {kind}\n".encode("ascii"))
+        return s
+
+    proto = connect("proto")
+    err = connect("stderr")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)  # the zygote's control pipe is not this process's business
+    os.close(devnull)
+    os.dup2(err.fileno(), 2)
+    os.dup2(err.fileno(), 1)
+    err.close()
+    proto_in = os.fdopen(os.dup(proto.fileno()), "r", encoding="utf-8", newline="\n")
+    proto_out = os.fdopen(os.dup(proto.fileno()), "w", encoding="utf-8", newline="\n", buffering=1)
+    proto.close()
+    env = req.get("env") or {}
+    for k, v in env.items():
+        os.environ[k] = v
+    OUTPUT_CAP = int(os.environ.get("STRIDESCOPE_OUTPUT_CAP", str(1 << 20)))
+    if req.get("cwd"):
+        os.chdir(req["cwd"])
+    sys.argv[:] = [sys.argv[0]]
+    _session_main(proto_in, proto_out)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--zygote"]:
+        request = None
+        try:
+            _zygote_serve()
+        except _BecomeSession as child:
+            request = child.request  # the session runs outside the except block: no stale exception context
+        if request is not None:
+            _forked_session(request)
+    else:
+        _session_main(None, None)

@@ -192,6 +192,15 @@ S["np-empty-like"] = "import numpy as np\nnp.zeros_like(np.arange(3.0))\nnp.full
 S["np-version-types"] = "import numpy as np\ntype(np.__version__).__name__\nnp.ndarray\nnp.dtype\n"
 
 
+# values the built-in interpreter once got wrong without an error (see tests/playground/simulatedTranscripts.test.ts)
+S["sim-byteorder-make"] = "import numpy as np\nnp.ones(2, dtype='>i4')\nnp.arange(3, dtype='>i4')\nnp.zeros(2, dtype='>f8').tobytes()\nnp.arange(3, dtype='>u2').tobytes()\n"
+S["sim-dtype-equal"] = "import numpy as np\na = np.arange(6, dtype=np.int32)\na.dtype == np.int32\na.dtype == 'int32'\na.dtype == 'i4'\na.dtype != np.int64\na.dtype == 'no such type'\n"
+S["sim-int-exact"] = "import numpy as np\nnp.arange(2**53, 2**53+3)\nnp.array([2**63])\nnp.array([2**63]).dtype\nnp.array([2**63, -1])\n"
+S["sim-empty"] = "import numpy as np\nnp.zeros((0, 3)).strides\nnp.zeros(0).strides\nnp.zeros(0).sum()\nnp.zeros((0, 3), order='F').strides\nnp.array([[]]).strides\n"
+S["sim-reductions"] = "import numpy as np\nm = np.array([[1.5, -2.0], [3.0, 4.0]])\nm.max()\nm.min()\nm.mean()\nabs(m)\nm.sum(keepdims=True)\nm.sum(axis=0, keepdims=True)\nnp.arange(5, dtype=np.int8).mean()\nabs(np.array([-3, 2], dtype=np.int16))\nnp.array([1.0, np.nan]).max()\n"
+S["sim-struct-dtype"] = "import numpy as np\nnp.dtype([('x', '<i4'), ('y', '<f8')])\nnp.dtype([('x', '<i4'), ('y', '<f8', (2,))])\nnp.dtype([('x', '<i4'), ('y', '<f8')]).itemsize\n"
+
+
 def record(script, workdir):
     env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1", TERM="dumb", PYTHONSTARTUP="")
     env.pop("PYTHONSTARTUP")
@@ -210,7 +219,8 @@ def record(script, workdir):
 def main():
     os.makedirs(OUT, exist_ok=True)
     for old in os.listdir(OUT):
-        os.remove(os.path.join(OUT, old))
+        if old.endswith((".py", ".out")):  # simulation-matches.txt is kept: it lists which the simulation reproduces
+            os.remove(os.path.join(OUT, old))
     import numpy
 
     for name, script in S.items():

@@ -71,6 +71,7 @@ function stepInfo(s: TourStep): TourStepInfo {
     setup: [...s.setup],
     code: [...s.code],
     expected: s.expected,
+    ...(s.expectedLive ? { expectedLive: s.expectedLive } : {}),
   };
 }
 

@@ -535,6 +535,8 @@ export interface TourStepInfo {
   code: string[];
   /** what the console prints for `code`, addresses written ADDR (ctypes.data) and 0xADDR (object addresses) */
   expected: string;
+  /** on live Python, where CPython's output is not fixed (a read of freed memory): a RegExp source it matches */
+  expectedLive?: string;
 }
 
 export interface TourRunRequest {

@@ -6,13 +6,16 @@
  *    like opened files over the child's memory (read-only); lifetime warnings come from the agent.
  *  - simulation: when no Python with NumPy is found (the reason is kept), or when a reset asks for a data model the
  *    host does not have (live Python is always the host's: LP64 on Linux/macOS, LLP64 on Windows).
- * The tour runs on the simulation (its steps switch data models and expect the simulation's transcript).
+ * The console starts with the seed page's `x` (and `np`, `ctypes`) defined, run silently (not counted as statements).
+ * The tour runs on live Python for each step in this machine's data model with ctypes; a step about another
+ * model (LLP64) or NumPy without ctypes runs on the simulation, which says why; the next live step returns to Python.
  */
 import { LiveSession, type LiveSessionOptions } from '../livepython/liveSession';
 import { NoPythonError } from '../livepython/livePython';
 import type { LiveArray } from '../livepython/processArrays';
 import type { AgentOrigin } from '../livepython/protocol';
-import { ConsoleSession, type ConsoleOptions } from './console';
+import { ConsoleSession, TOUR_STEPS, type ConsoleOptions } from './console';
+import { SEED_SETUP } from '../playground/tour';
 import type {
   AllocationInfo,
   ArrayId,
@@ -51,6 +54,9 @@ export class LiveConsole {
   /** the last run's arrays and address-taken buffers, for the Lifetime pane */
   private lastArrays: LiveArray[] = [];
   private lastOrigins: AgentOrigin[] = [];
+  /** no usable Python here: every answer is the simulation's */
+  private noPython = false;
+  private hostModel: string | null = null;
 
   constructor(private readonly opts: LiveConsoleOptions) {
     this.model = opts.model;
@@ -65,13 +71,23 @@ export class LiveConsole {
         const hello = await live.start();
         this.live = live;
         this.model = hello.model === 'other' ? this.model : hello.model;
+        await this.defineSeed();
       } catch (e) {
         live.dispose();
         if (!(e instanceof NoPythonError)) throw e;
+        this.noPython = true;
         this.useSimulation(e.message);
       }
     })();
     return this.decided;
+  }
+
+  /** The seed's `x` (and `np`, `ctypes`) in a fresh Python, listed like any array; not counted as statements. */
+  private async defineSeed(): Promise<void> {
+    const r = await this.live!.run(SEED_SETUP.join('\n') + '\n', { silent: true });
+    this.lastArrays = r.arrays;
+    this.sync(r.arrays);
+    this.names = [...new Set(r.arrays.flatMap((a) => a.report.names.filter((n) => /^[A-Za-z_]\w*$/.test(n))))].map((name) => ({ name, type: 'ndarray' }));
   }
 
   private useSimulation(reason: string): void {
@@ -217,6 +233,7 @@ export class LiveConsole {
     this.statementCount = 0;
     this.names = [];
     await this.live!.restart();
+    await this.defineSeed();
     return this.info();
   }
 
@@ -273,13 +290,67 @@ export class LiveConsole {
     return { scenario: null, statements: [...this.statements], allocations, holds, warnings };
   }
 
-  tour(id: string, runCode: boolean): TourRunResult {
+  async tour(id: string, runCode: boolean): Promise<TourRunResult> {
+    const step = TOUR_STEPS.find((s) => s.id === id)!;
+    await this.decide();
+    const host = this.live?.hello?.model ?? (this.noPython ? null : (this.hostModel ??= await this.probeHostModel()));
+    if (!host || step.model.toLowerCase() !== host || step.ctypes === false) {
+      this.unlistAll();
+      this.live?.dispose();
+      this.live = null;
+      this.useSimulation(
+        !host
+          ? (this.reason ?? 'no Python with NumPy')
+          : step.ctypes === false
+            ? 'this tour step shows NumPy without the ctypes module: simulated'
+            : `this tour step shows ${step.model.toUpperCase()}; live Python is ${host.toUpperCase()} (this machine's model): simulated`,
+      );
+      const t = this.sim!.tour(id, runCode);
+      const label = (r: ConsoleRunResult): ConsoleRunResult => ({ ...r, session: { ...r.session, backend: this.backend() } });
+      return { step: t.step, setup: label(t.setup), code: t.code && label(t.code) };
+    }
+    // a fresh live Python for the step: its setup, then its code input by input, as the console runs them
+    this.sim?.dispose();
+    this.sim = null;
+    this.reason = null;
     this.unlistAll();
-    this.live?.dispose();
-    this.live = null;
-    this.useSimulation('the tour runs on the simulation (its steps switch data models)');
+    this.statements = [];
+    this.statementCount = 0;
+    if (this.live) await this.live.restart();
+    else {
+      this.live = new LiveSession({ cwd: this.opts.dir(), ...this.opts.live });
+      await this.live.start();
+    }
     this.decided = Promise.resolve();
-    return this.sim!.tour(id, runCode);
+    const setup = await this.run(step.setup.join('\n') + '\n');
+    let code: ConsoleRunResult | null = null;
+    if (runCode) {
+      const runs: ConsoleRunResult[] = [];
+      for (const c of step.code) runs.push(await this.run(c + '\n'));
+      const last = runs[runs.length - 1];
+      code = {
+        inputs: runs.flatMap((r) => r.inputs),
+        output: runs.map((r) => r.output).join(''),
+        raised: runs.some((r) => r.raised),
+        bound: [...new Set(runs.flatMap((r) => r.bound))],
+        deleted: [...new Set(runs.flatMap((r) => r.deleted))],
+        closed: runs.flatMap((r) => r.closed),
+        session: last ? last.session : this.info(),
+      };
+    }
+    return { step, setup, code };
+  }
+
+  /** The data model of the Python this console would start (after a simulated step put it away). */
+  private async probeHostModel(): Promise<string | null> {
+    const probe = new LiveSession({ cwd: this.opts.dir(), ...this.opts.live });
+    try {
+      return (await probe.start()).model;
+    } catch {
+      return null;
+    } finally {
+      probe.dispose();
+    }
   }
 
   dispose(): void {

@@ -10,9 +10,14 @@
  *    pending with PythonDied, which says why; the next run() starts a new Python.
  *  - RLIMIT_AS (a setting): the agent applies it to itself before importing anything else.
  * Windows has no SIGINT for a child: interrupt() there ends the process (restart on next input), said so.
+ *
+ * On POSIX each Python is forked from a fork server that imported NumPy once (forkServer.ts): a new process per
+ * session, started in milliseconds. `forkServer: false` (or STRIDESCOPE_PYTHON_FORK_SERVER=0) spawns each directly;
+ * so does a fork server that cannot start.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { StridescopeError } from '../core/errors';
+import { spawnAgent, type AgentExit, type AgentOutput, type AgentProcess } from './agentProcess';
+import { forkAgent, forkServerSupported } from './forkServer';
 import { agentScriptPath, choosePython, findOnPath, type PythonChoice } from './pythonLocator';
 import { PROTOCOL_VERSION, type AgentHello, type AgentLifetimeWarning, type AgentRunReply } from './protocol';
 
@@ -32,6 +37,8 @@ export interface LivePythonOptions {
   env?: NodeJS.ProcessEnv;
   /** Called for each lifetime warning as it happens (before the statement ends, or the process dies). */
   onLifetime?: (w: AgentLifetimeWarning) => void;
+  /** Fork each Python from a zygote with NumPy imported (default: yes on POSIX). */
+  forkServer?: boolean;
 }
 
 /** No usable Python: not found, not runnable, or without NumPy. */
@@ -71,7 +78,7 @@ interface Pending {
 export class LivePython {
   readonly choice: PythonChoice;
   hello: AgentHello | null = null;
-  private child: ChildProcess | null = null;
+  private child: AgentProcess | null = null;
   private pending = new Map<number, Pending>();
   private nextId = 1;
   private buffer = '';
@@ -81,7 +88,7 @@ export class LivePython {
   private starting: Promise<AgentHello> | null = null;
   /** Resolves when the current child's pipes have closed (it is dead and every answer was read). */
   private closed: Promise<void> = Promise.resolve();
-  private readonly opts: Required<Omit<LivePythonOptions, 'python' | 'cwd' | 'env' | 'onLifetime'>> & LivePythonOptions;
+  private readonly opts: Required<Omit<LivePythonOptions, 'python' | 'cwd' | 'env' | 'onLifetime' | 'forkServer'>> & LivePythonOptions;
   /** Why the last Python died (cleared when a new one starts). */
   lastDeath: string | null = null;
 
@@ -91,12 +98,20 @@ export class LivePython {
   }
 
   get running(): boolean {
-    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+    return this.child !== null && this.child.alive;
   }
 
+  /** The agent's pid (a forked child's own pid, not the fork server's). */
   get pid(): number | null {
-    return this.running ? this.child!.pid ?? null : null;
+    return this.running ? this.child!.pid : null;
   }
+
+  /** How this Python was started: forked from the fork server, or spawned. */
+  get startedBy(): 'fork-server' | 'spawn' | null {
+    return this.child ? this.forked : null;
+  }
+  private forked: 'fork-server' | 'spawn' = 'spawn';
+  private generation = 0;
 
   /** Start (or return the running) Python; resolves with its hello. */
   start(): Promise<AgentHello> {
@@ -121,8 +136,6 @@ export class LivePython {
       STRIDESCOPE_RLIMIT_AS: this.opts.memoryLimitBytes > 0 ? String(this.opts.memoryLimitBytes) : '',
     };
     delete childEnv.PYTHONSTARTUP;
-    const child = spawn(this.choice.command, ['-u', agent], { cwd: this.opts.cwd, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-    this.child = child;
     this.buffer = '';
     this.parts = [];
     this.stderrTail = '';
@@ -130,17 +143,33 @@ export class LivePython {
     const ready = new Promise<void>((resolve, reject) => {
       this.pending.set(0, { resolve: () => resolve(), reject });
     });
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (d: string) => this.onData(d));
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (d: string) => {
-      this.stderrTail = (this.stderrTail + d).slice(-16384);
-    });
-    child.stdin!.on('error', () => {}); // EPIPE after the child died: reported by 'exit'
-    child.on('error', (e) => this.onExit(child, null, null, e));
-    // 'close', not 'exit': every answer the child wrote is read before it counts as dead
-    child.on('close', (code, signal) => this.onExit(child, code, signal, null));
-    this.closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    // a forked child may speak before the fork server's reply names it: output belongs to the newest start
+    const generation = ++this.generation;
+    const out: AgentOutput = {
+      onProtocol: (d) => {
+        if (this.generation === generation) this.onData(d);
+      },
+      onStderr: (d) => {
+        if (this.generation === generation) this.stderrTail = (this.stderrTail + d).slice(-16384);
+      },
+    };
+    let child: AgentProcess | null = null;
+    const useFork = (this.opts.forkServer ?? env.STRIDESCOPE_PYTHON_FORK_SERVER !== '0') && forkServerSupported();
+    if (useFork) {
+      try {
+        child = await forkAgent(this.choice.command, agent, { cwd: this.opts.cwd, env: childEnv }, out);
+        this.forked = 'fork-server';
+      } catch {
+        child = null; // no fork server here: spawn this one directly
+      }
+    }
+    if (!child) {
+      child = spawnAgent(this.choice.command, agent, { cwd: this.opts.cwd, env: childEnv }, out);
+      this.forked = 'spawn';
+    }
+    this.child = child;
+    const spawned = child;
+    this.closed = spawned.exited.then((e) => this.onExit(spawned, e));
     await ready;
     const hello = (await this.request({ op: 'hello' })) as AgentHello;
     if (hello.protocol !== PROTOCOL_VERSION) {
@@ -197,7 +226,7 @@ export class LivePython {
     else p.resolve(value);
   }
 
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, error: Error | null): void {
+  private onExit(child: AgentProcess, { code, signal, error }: AgentExit): void {
     if (child !== this.child) return;
     const reason = error
       ? `could not start ${this.choice.command}: ${error.message}`
@@ -218,12 +247,12 @@ export class LivePython {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      child.stdin!.write(JSON.stringify({ ...body, id }) + '\n');
+      child.write(JSON.stringify({ ...body, id }) + '\n');
     });
   }
 
   /** Run console input (one or several lines, cut into inputs as the prompt does). */
-  async run(source: string): Promise<AgentRunReply> {
+  async run(source: string, opts: { silent?: boolean } = {}): Promise<AgentRunReply> {
     await this.start();
     const child = this.child!;
     let timer: NodeJS.Timeout | null = setTimeout(() => {
@@ -234,7 +263,7 @@ export class LivePython {
       }, this.opts.graceMs);
     }, this.opts.timeLimitMs);
     try {
-      const reply = (await this.request({ op: 'run', source })) as AgentRunReply;
+      const reply = (await this.request({ op: 'run', source, silent: opts.silent === true })) as AgentRunReply;
       // exit(): the agent exits after answering; wait for it so the next input starts a new Python
       if (reply.inputs.some((i) => i.exit !== undefined)) await this.closed;
       return reply;
@@ -253,20 +282,19 @@ export class LivePython {
   interrupt(): void {
     if (!this.running) return;
     if (process.platform === 'win32') this.kill('stopped (Windows cannot interrupt a child process; a new Python starts on the next input)');
-    else this.child!.kill('SIGINT');
+    else this.child!.signal('SIGINT');
   }
 
   kill(why: string): void {
     if (!this.running) return;
     this.killedFor = why;
-    this.child!.kill('SIGKILL');
+    this.child!.signal('SIGKILL');
   }
 
   /** A fresh Python: the old one is killed, the next run() starts a new one. */
   async restart(): Promise<AgentHello> {
     if (this.running) {
-      const child = this.child!;
-      const gone = new Promise<void>((r) => child.once('exit', () => r()));
+      const gone = this.closed;
       this.kill('restarted');
       await gone;
     }

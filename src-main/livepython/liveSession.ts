@@ -98,11 +98,12 @@ export class LiveSession {
     return this.reader;
   }
 
-  async run(source: string): Promise<LiveRunResult> {
+  /** `silent`: setup of the console's own (not counted as statements by the agent). */
+  async run(source: string, opts: { silent?: boolean } = {}): Promise<LiveRunResult> {
     this.streamed = [];
     let reply;
     try {
-      reply = await this.python.run(source);
+      reply = await this.python.run(source, opts);
     } catch (e) {
       if (!(e instanceof PythonDied)) throw e;
       this.releaseAll(`when Python died (${e.reason})`);

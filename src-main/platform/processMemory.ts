@@ -32,6 +32,13 @@ export interface ProcessReader {
   read(address: bigint, length: number): Uint8Array;
 }
 
+/** koffi, loaded lazily as every platform module does (platform/koffiBinding.ts); without it there is no direct read. */
+function ffi(): Koffi {
+  const k = koffiOrNull();
+  if (!k) throw new UnsupportedError(`no direct read of another process's memory without koffi (${koffiUnavailableReason()}): the agent answers reads`);
+  return k;
+}
+
 /** The OS refused to let this process read the child's memory (EPERM/EACCES): use the agent's reads. */
 export class ProcessAccessRefused extends StridescopeError {
   constructor(
@@ -49,13 +56,6 @@ const EFAULT = 14;
 const EACCES = 13;
 
 type F = (...args: unknown[]) => any;
-
-/** koffi, loaded lazily (koffiBinding): without it there is no direct reader, and the agent reads instead. */
-function ffi(): Koffi {
-  const k = koffiOrNull();
-  if (!k) throw new UnsupportedError(`reading another process's memory directly needs koffi (${koffiUnavailableReason()})`);
-  return k;
-}
 
 // ------------------------------------------------------------------------------------------------- Linux
 

@@ -28,9 +28,12 @@ export interface TourStep {
   code: string[];
   /** What the console prints for `code` (ADDR for a ctypes.data integer, 0xADDR for object addresses). */
   expected: string;
+  /** On live Python, where CPython prints whatever freed memory holds: a RegExp source the output matches. */
+  expectedLive?: string;
 }
 
-const SEED_SETUP = ['import numpy as np', 'import ctypes', 'x = np.array([[0, 1], [2, 3]], dtype=np.int32)'];
+/** The seed page's example, as every step and the console's start define it. */
+export const SEED_SETUP = ['import numpy as np', 'import ctypes', 'x = np.array([[0, 1], [2, 3]], dtype=np.int32)'];
 const TEMP_SETUP = ['import numpy as np', 'import ctypes', 'a = np.arange(4, dtype=np.int32)', 'b = np.ones(4, dtype=np.int32)'];
 
 export const TOUR: readonly TourStep[] = [
@@ -122,6 +125,8 @@ export const TOUR: readonly TourStep[] = [
     code: ['p = (a+b).ctypes.data', 'ctypes.cast(p, ctypes.POINTER(ctypes.c_int)).contents'],
     expected:
       'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\nLifetimeError: ctypes.cast(p, ctypes.POINTER(ctypes.c_int)) pointed into the temporary `a+b`, freed at the end of statement 5 (line 5: `p = (a+b).ctypes.data`)\n',
+    // CPython reads the freed bytes (whatever they hold now); Stridescope's warning says which and what C read
+    expectedLive: '^c_int\\(-?\\d+\\)\\n\\[stridescope\\] lifetime: ctypes\\.cast\\(\\.\\.\\.\\) reads 0x(?:[0-9a-f]+|ADDR), inside the temporary `a\\+b` \\(taken at statement 5: `p = \\(a\\+b\\)\\.ctypes\\.data`\\), freed at statement 5(; the allocator has since given these bytes to `\\w+`)?: C read [^\\n]+\\n$',
   },
   {
     id: 'safe',

@@ -248,7 +248,9 @@ export function ConsoleView({ onResult, onSession, point }: ConsoleViewProps) {
         printed += out.output;
         last = out;
       }
-      setStepState(normaliseOutput(printed) === step.expected ? 'match' : 'differs');
+      const onLive = (last ?? r.value.setup).session.backend?.kind === 'live';
+      const asExpected = onLive && step.expectedLive ? new RegExp(step.expectedLive).test(normaliseOutput(printed)) : normaliseOutput(printed) === step.expected;
+      setStepState(asExpected ? 'match' : 'differs');
       const names = (last ?? r.value.setup).session.arrays.map((a) => a.name);
       point(step.pane, names.includes('x') ? 'x' : names.includes('c') ? 'c' : (names[0] ?? null));
     } finally {

@@ -55,6 +55,43 @@ describe('the console on live Python', () => {
     expect(rr.values.c_ushort.le).toBe(Buffer.from(baseHex, 'hex').readUInt16LE(0));
   });
 
+  test("starts with the seed's x defined (not counted as a statement), and again after Restart", async () => {
+    const h = handlers();
+    const r = ok(await h.consoleRun('x\nx.ctypes.strides[:]\n'));
+    expect(r.inputs[0].output).toBe('array([[0, 1],\n       [2, 3]], dtype=int32)\n');
+    expect(r.inputs[0].statements[0].line).toBe(1);
+    expect(r.session.arrays.map((a) => a.name)).toContain('x');
+    const x = r.session.arrays.find((a) => a.name === 'x')!;
+    expect(ok(await h.readBytes(x.id, 0, 16)).hex).toBe('00000000010000000200000003000000');
+    ok(await h.consoleRun('del x\n'));
+    ok(await h.consoleRestart());
+    expect(ok(await h.consoleRun('x.sum()\n')).inputs[0].output).toBe('np.int64(6)\n');
+  });
+
+  test('the Tour runs on live Python in this machine\'s model; an LLP64 step is simulated and says so', async () => {
+    const h = handlers();
+    const steps = ok(await h.tourSteps());
+    const live = steps.filter((s) => s.model.toLowerCase() === 'lp64' && s.ctypes !== false && s.id !== 'temporary');
+    expect(live.length).toBeGreaterThanOrEqual(5);
+    for (const s of live) {
+      const t = ok(await h.tourRun({ id: s.id, code: true }));
+      expect(t.code!.session.backend!.kind, s.id).toBe('live');
+      // the step's expected text is what python3 prints (addresses masked)
+      const printed = t.code!.output.replace(/0x[0-9a-f]{6,}/g, '0xADDR').replace(/^\d{13,15}$/gm, 'ADDR');
+      expect(printed, s.id).toBe(s.expected);
+    }
+    const temp = ok(await h.tourRun({ id: 'temporary', code: true }));
+    expect(temp.code!.session.backend!.kind).toBe('live');
+    expect(temp.code!.output).toMatch(new RegExp(temp.step.expectedLive!));
+    const llp64 = steps.find((s) => s.model.toLowerCase() === 'llp64')!;
+    const sim = ok(await h.tourRun({ id: llp64.id, code: true }));
+    expect(sim.code!.session.backend!.kind).toBe('simulation');
+    expect(sim.code!.session.backend!.reason).toMatch(/LLP64.*simulated/);
+    expect(sim.code!.output).toBe(llp64.expected);
+    // and the next step is live again
+    expect(ok(await h.tourRun({ id: live[0].id, code: true })).code!.session.backend!.kind).toBe('live');
+  });
+
   test('no Python on PATH: the simulation runs, labelled, with the reason', async () => {
     const h = handlers({ livePython: { env: { PATH: '/nonexistent', STRIDESCOPE_PYTHON: '' } } });
     const r = ok(await h.consoleRun('import numpy as np\nnp.arange(3)\n'));

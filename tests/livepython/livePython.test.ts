@@ -19,6 +19,40 @@ afterEach(() => {
   for (const s of sessions.splice(0)) s.dispose();
 });
 
+describe('fork server', () => {
+  test('each session is a new process forked with NumPy imported: its own pid, namespace, warning registry and cwd', async () => {
+    const a = session({ cwd: '/tmp' });
+    const b = session({ cwd: '/' });
+    const [ha, hb] = await Promise.all([a.start(), b.start()]);
+    if (process.platform !== 'win32') {
+      expect(a.python.startedBy).toBe('fork-server');
+      expect(b.python.startedBy).toBe('fork-server');
+    }
+    expect(ha.pid).not.toBe(hb.pid);
+    expect(a.python.pid).toBe(ha.pid); // the pid the panes read is the agent's own, not the fork server's
+    const ra = await a.run('import os, warnings\nos.getpid(), os.getcwd()\nv = 1\nwarnings.warn("once")\nwarnings.warn("once")\n');
+    expect(ra.inputs[1].output).toBe(`(${ha.pid}, '/tmp')\n`);
+    expect(ra.inputs.map((i) => i.output).join('')).toMatch(/^[^]*UserWarning: once\n[^]*$/);
+    expect(ra.inputs[4].output).toBe('');
+    // b shares nothing: no `v`, and its own registry prints the same warning again
+    const rb = await b.run('import os, warnings\nos.getpid(), os.getcwd()\nv\nwarnings.warn("once")\n');
+    expect(rb.inputs[1].output).toBe(`(${hb.pid}, '/')\n`);
+    expect(rb.inputs[2].output).toMatch(/NameError: name 'v' is not defined\n$/);
+    expect(rb.inputs[3].output).toMatch(/UserWarning: once\n/);
+    // the memory limit is the session's own, set after the fork
+    const c = session({ memoryLimitBytes: 3 * 1024 ** 3 });
+    const rc = await c.run('import resource\nresource.getrlimit(resource.RLIMIT_AS)[0]\n');
+    expect(rc.inputs[1].output).toBe(`${3 * 1024 ** 3}\n`);
+  });
+
+  test('forkServer: false spawns the agent directly and prints the same', async () => {
+    const s = session({ forkServer: false });
+    const r = await s.run('import numpy as np\nnp.arange(3, dtype=">i4")\n');
+    expect(s.python.startedBy).toBe('spawn');
+    expect(r.inputs[1].output).toBe("array([0, 1, 2], dtype='>i4')\n");
+  });
+});
+
 describe('control', () => {
   test('Stop interrupts a long statement with KeyboardInterrupt, and the session goes on', async () => {
     const s = session();
@@ -186,6 +220,46 @@ describe('lifetimes', () => {
     const printed = Number(/c_int\((-?\d+)\)/.exec(r.inputs[5].output)![1]);
     expect(Buffer.from(w[0].bytes, 'hex').readInt32LE(0)).toBe(printed);
     expect(w[0].message).toMatch(/freed at statement 5: C read [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2}/);
+  });
+
+  test('a pointer saved in one statement and read in a later one (.contents, p[i]) warns with the bytes C read', async () => {
+    const s = session();
+    const r = await s.run(
+      [
+        'import numpy as np',
+        'import ctypes',
+        'a = np.arange(3, dtype=np.int32)',
+        'b = np.ones(3, dtype=np.int32)',
+        'c = a+b',
+        'q = ctypes.cast(c.ctypes.data, ctypes.POINTER(ctypes.c_int))',
+        'q.contents',
+        'q[1]',
+        'del c',
+        'q.contents',
+        'q[2]',
+        'ct = (a+b).ctypes',
+        'k = ct.data_as(ctypes.POINTER(ctypes.c_int))',
+        'k.contents',
+        'k[2]',
+        '',
+      ].join('\n'),
+    );
+    // while `c` lives, reads through q are fine
+    expect(r.inputs[6].lifetime).toEqual([]);
+    expect(r.inputs[7].lifetime).toEqual([]);
+    for (const [i, index] of [[9, 0], [10, 2]] as const) {
+      const w = r.inputs[i].lifetime;
+      expect(w, r.inputs[i].source).toHaveLength(1);
+      expect(w[0].temporary).toBe('array `c`');
+      expect(w[0].freedAt).toBe(9);
+      expect(w[0].how).toBe(index === 0 ? 'pointer.contents' : 'pointer[2]');
+      expect(w[0].length).toBe(4);
+      // the bytes C read are the ones Python printed
+      const printed = Number(/(-?\d+)\)?\n$/.exec(r.inputs[i].output)![1]);
+      expect(Buffer.from(w[0].bytes, 'hex').readInt32LE(0)).toBe(printed);
+    }
+    // a data_as pointer keeps its array alive: never a warning
+    expect(r.inputs.slice(11).flatMap((i) => i.lifetime)).toEqual([]);
   });
 
   test('`ct = (a+b).ctypes` and `c = a+b` never warn, even when the allocator reuses the address', async () => {

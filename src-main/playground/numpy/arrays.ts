@@ -6,7 +6,7 @@
  * computes (astype, copy, byteswap, sum, arithmetic) allocates new memory, as NumPy does. A memmap's views stay
  * `memmap` (NumPy's __array_finalize__), ufunc results are plain arrays (memmap.__array_wrap__).
  */
-import { DType, type Value } from '../../core/dtype';
+import { type Descr, type DescrField, DType, type Value } from '../../core/dtype';
 import { CtypesView } from '../../core/ctypes';
 import { LayoutError } from '../../core/errors';
 import { fStrides, isCContiguous, walkOffsets } from '../../core/layout';
@@ -23,10 +23,12 @@ import {
   PyCSimpleType,
   simpleType,
 } from '../ctypes/cobjects';
-import { attributeError, indexError, PyException, typeError, valueError } from '../runtime/errors';
+import { attributeError, indexError, notImplemented, PyException, typeError, valueError } from '../runtime/errors';
+import { REAL_DTYPE_NAMES, REAL_NDARRAY_NAMES } from './realNames';
 import { astype, byteswap, cOrderBytesRaw, copyC } from './casting';
 import { defaultIntDType, isIntKind, parseDTypeString, promoteTypes as promote } from './dtypes';
 import { sum, sumDType } from './sum';
+import { absolute, extreme, mean } from './reductions';
 import { arrayFromNumbers, arrayFromBigInts } from './flat';
 import { budgetItems, OwnedMemory } from '../../core/memory';
 import {
@@ -41,6 +43,7 @@ import {
   PySlice,
   PyTuple,
   repr as pyRepr,
+  truthy,
   typeName,
   type Ctx,
   type Kwargs,
@@ -162,6 +165,10 @@ export class PyArray extends PyObject {
     assignInto(target, value, ctx);
   }
 
+  override abs(ctx: Ctx): PyValue {
+    return this.derived(absolute(this.arr, ctx.label), ctx);
+  }
+
   // ---------------------------------------------------------------- attributes
 
   override getattr(name: string, ctx: Ctx): PyValue {
@@ -201,7 +208,13 @@ export class PyArray extends PyObject {
     }
     const method = this.method(name);
     if (method) return new PyBuiltin(name, method, this);
+    if (REAL_NDARRAY_NAMES.has(name)) throw notImplemented(`ndarray.${name}`);
     return super.getattr(name, ctx);
+  }
+
+  override setattr(name: string, value: PyValue, ctx: Ctx): void {
+    if (REAL_NDARRAY_NAMES.has(name)) throw notImplemented(`assigning ndarray.${name} (use reshape / a view)`);
+    super.setattr(name, value, ctx);
   }
 
   private arrayInterface(_ctx: Ctx): PyDict {
@@ -285,10 +298,26 @@ export class PyArray extends PyObject {
           const b = bindArgs('sum', ['axis', 'dtype', 'out', 'keepdims'], args, kw);
           const axis = b.axis === undefined || b.axis === null ? null : indexValue(b.axis, 'axis');
           const d = b.dtype === undefined || b.dtype === null ? sumDType(a.dtype, ctx.modelName) : toDType(b.dtype, ctx);
-          const r = sum(a, axis, d, ctx.label);
+          if (b.out !== undefined && b.out !== null) throw new PyException('NotImplementedError', "Stridescope's simulation does not implement ndarray.sum(out=...); live Python does");
+          let r = sum(a, axis, d, ctx.label);
+          if (b.keepdims !== undefined && truthy(b.keepdims, ctx)) {
+            const ax = axis === null ? null : axis < 0 ? axis + a.ndim : axis;
+            r = r.reshape(a.shape.map((n, i) => (ax === null || i === ax ? 1 : n)));
+          }
           if (r.ndim === 0) return new NpScalar(r.dtype, r.get([]), ctx);
           ctx.adopt(r);
           return PyArray.wrap(r);
+        };
+      case 'max':
+      case 'min':
+      case 'mean':
+        return (args, kw, ctx) => {
+          const b = bindArgs(name, ['axis', 'dtype', 'out', 'keepdims'], args, kw);
+          for (const k of ['axis', 'dtype', 'out', 'keepdims'] as const) {
+            if (b[k] !== undefined && b[k] !== null && b[k] !== false) throw new PyException('NotImplementedError', `Stridescope's simulation does not implement ndarray.${name}(${k}=...); live Python does`);
+          }
+          const r = name === 'mean' ? mean(a, ctx.label) : extreme(a, name as 'max' | 'min', ctx.label);
+          return new NpScalar(r.dtype, r.get([]), ctx);
         };
       case 'item':
         return (args, _kw, ctx) => {
@@ -328,7 +357,7 @@ export class PyArray extends PyObject {
 /** A Fortran-ordered copy (the layout `a.copy(order='F')` gives). */
 function copyInOrder(a: NDArray, _order: 'F', label: string): NDArray {
   const bytes = a.toBytes('F');
-  return new NDArray({ memory: new OwnedMemory(label, bytes), dtype: a.dtype, shape: a.shape.slice(), strides: fStrides(a.shape, a.itemsize), label });
+  return new NDArray({ memory: new OwnedMemory(label, bytes), dtype: a.dtype, shape: a.shape.slice(), strides: a.size === 0 ? a.shape.map(() => 0) : fStrides(a.shape, a.itemsize), label });
 }
 
 /** `target[...] = value`: broadcast the value to the target's shape, cast (unsafely, as setitem does), write. */
@@ -394,13 +423,19 @@ function discover(v: PyValue, _ctx: Ctx): { shape: number[]; leaves: PyValue[] }
 function inferDType(leaves: PyValue[], ctx: Ctx): DType {
   let kind: 'b' | 'i' | 'f' = 'b';
   let npType: DType | null = null;
+  // NumPy's discovery (numpy/_core/src/multiarray/abstractdtypes.c): ints fit int64, else uint64 when they are
+  // all non-negative, else float64 when a negative one is there too; past uint64 it makes an object array
+  let above = false;
+  let negative = false;
   for (const x of leaves) {
     if (typeof x === 'boolean') continue;
     if (typeof x === 'bigint') {
       if (kind === 'b') kind = 'i';
-      if (x > 9223372036854775807n || x < -9223372036854775808n) {
-        throw new PyException('OverflowError', `Python integer ${x} out of bounds for int64`);
+      if (x > 18446744073709551615n || x < -9223372036854775808n) {
+        throw new PyException('NotImplementedError', `Stridescope's simulation does not make object arrays (NumPy holds ${x} as a Python object); live Python does`);
       }
+      if (x > 9223372036854775807n) above = true;
+      if (x < 0n) negative = true;
     } else if (typeof x === 'number') kind = 'f';
     else if (x instanceof NpScalar) npType = npType ? promote(npType, x.dtype) : x.dtype;
     else if (typeof x === 'string' || x instanceof Uint8Array) {
@@ -408,7 +443,8 @@ function inferDType(leaves: PyValue[], ctx: Ctx): DType {
     } else throw new PyException('NotImplementedError', `the playground cannot build an array from ${typeName(x)} values`);
   }
   if (!leaves.length) return DType.parse('float64');
-  const base = kind === 'b' ? DType.parse('bool') : kind === 'i' ? defaultIntDType(ctx.modelName) : DType.parse('float64');
+  if (kind === 'i' && above) kind = negative ? 'f' : 'i';
+  const base = kind === 'b' ? DType.parse('bool') : kind === 'i' ? (above ? DType.parse('uint64') : defaultIntDType(ctx.modelName)) : DType.parse('float64');
   if (npType) return leaves.every((x) => x instanceof NpScalar) ? npType : promote(npType, base);
   return base;
 }
@@ -456,6 +492,23 @@ export function toDType(v: PyValue, ctx: Ctx): DType {
   if (v instanceof PyBuiltinType) return v.asDType(ctx);
   if (v instanceof PyCSimpleType) return dtypeOfCType(v, ctx);
   if (v === null) return DType.parse('float64');
+  if (v instanceof PyDict) throw notImplemented('np.dtype({...}) (a dtype from a dict of names, formats and offsets)');
+  if (v instanceof PyList && v.items.every((f) => f instanceof PyTuple && (f.items.length === 2 || f.items.length === 3) && typeof f.items[0] === 'string')) {
+    // a structured dtype from (name, type[, shape]) fields, packed as np.dtype(list) packs them
+    const descr: DescrField[] = v.items.map((f) => {
+      const [name, type, shape] = (f as PyTuple).items;
+      const t = toDType(type, ctx);
+      const d = t.fields || t.subarray ? (t.descr as Descr) : t.str;
+      return shape === undefined ? [name as string, d] : [name as string, d, intSequence(shape, 'shape', ctx)];
+    });
+    if (descr.some((f) => f[0] === '')) throw new PyException('NotImplementedError', "Stridescope's simulation does not name unnamed fields (NumPy calls them f0, f1, ...); live Python does");
+    try {
+      return DType.fromDescr(descr);
+    } catch (e) {
+      if (e instanceof PyException) throw e;
+      throw valueError((e as Error).message);
+    }
+  }
   throw typeError(`Cannot interpret '${pyRepr(v, ctx)}' as a data type`);
 }
 
@@ -583,6 +636,7 @@ export class PyDType extends PyObject {
       case 'type':
         return npTypeFor(d, ctx);
     }
+    if (REAL_DTYPE_NAMES.has(name)) throw notImplemented(`dtype.${name}`);
     return super.getattr(name, ctx);
   }
 }

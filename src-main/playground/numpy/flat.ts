@@ -9,7 +9,7 @@ import { carry, type Cursor } from '../../core/iterate';
 import { isCContiguous, size as shapeSize } from '../../core/layout';
 import { budgetScratch, OwnedMemory } from '../../core/memory';
 import { NDArray } from '../../core/ndarray';
-import { typeError, valueError } from '../runtime/errors';
+import { PyException, typeError, valueError } from '../runtime/errors';
 import { isIntKind, isNumericKind, native } from './dtypes';
 
 /** Flat C-order values of an array. `f` always (lossy for 64-bit ints beyond 2^53); `big` for 64-bit ints. */
@@ -65,7 +65,7 @@ function aligned(bytes: Uint8Array, align: number): Uint8Array {
 export function readFlat(arr: NDArray): Flat {
   const d = arr.dtype;
   if (!isNumericKind(d)) {
-    throw typeError(`Stridescope's playground does arithmetic on bool, integer and float arrays, not ${d.name}`);
+    throw new PyException('NotImplementedError', `Stridescope's simulation does arithmetic on bool, integer and float arrays, not ${d.name}; live Python does`);
   }
   budgetScratch(arr.size * (8 + arr.itemsize), `reading the ${arr.size} elements of ${arr.label}`);
   const bytes = aligned(cOrderBytes(arr), 8);
@@ -209,7 +209,7 @@ export function arrayFromNumbers(dtype: DType, shape: number[], values: Float64A
     default:
       throw typeError(`cannot build a ${dtype.name} array in the playground`);
   }
-  return new NDArray({ memory: mem, dtype, shape, label });
+  return new NDArray({ memory: mem, dtype, shape, strides: freshStrides(shape, dtype.itemsize), label });
 }
 
 function writeInts(dst: Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array, values: Float64Array): void {
@@ -237,7 +237,31 @@ export function arrayFromBigInts(dtype: DType, shape: number[], values: ArrayLik
   const buf = mem.view().buffer;
   const dst = dtype.kind === 'i' ? new BigInt64Array(buf, 0, n) : new BigUint64Array(buf, 0, n);
   for (let i = 0; i < n; i++) dst[i] = dtype.kind === 'i' ? BigInt.asIntN(64, values[i]) : BigInt.asUintN(64, values[i]);
-  return new NDArray({ memory: mem, dtype, shape, label });
+  return new NDArray({ memory: mem, dtype, shape, strides: freshStrides(shape, dtype.itemsize), label });
+}
+
+/**
+ * `arr` (native byte order, C-contiguous, owning its memory) re-expressed in `dtype`'s byte order: the same values,
+ * each item's bytes reversed where `dtype` is not native (complex: each half), as NumPy stores `np.ones(2, '>i4')`.
+ */
+export function inByteOrder(arr: NDArray, dtype: DType, label: string): NDArray {
+  if (dtype.isNative) return arr;
+  if (!(arr.memory instanceof OwnedMemory)) throw new Error('inByteOrder: expects a fresh array');
+  const bytes = arr.memory.view();
+  swapInPlace(bytes, dtype.kind === 'c' ? dtype.itemsize / 2 : dtype.itemsize);
+  return new NDArray({ memory: arr.memory, dtype, shape: arr.shape, strides: arr.strides, label });
+}
+
+/** C-order strides of a new array; all 0 when it has no elements, as NumPy 2.4 makes them (`np.zeros((0, 3)).strides`). */
+export function freshStrides(shape: readonly number[], itemsize: number): number[] {
+  const st = new Array<number>(shape.length).fill(0);
+  if (shape.some((x) => x === 0)) return st;
+  let s = itemsize;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    st[i] = s;
+    s *= shape[i];
+  }
+  return st;
 }
 
 /** Exact values of an int array as bigints (any int kind). */

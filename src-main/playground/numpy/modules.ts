@@ -33,7 +33,8 @@ import {
   simpleType,
 } from '../ctypes/cobjects';
 import { PyException, typeError, valueError } from '../runtime/errors';
-import { arrayFromNumbers } from './flat';
+import { arrayFromBigInts, arrayFromNumbers, inByteOrder } from './flat';
+import { REAL_CTYPES_NAMES, REAL_NUMPY_NAMES } from './realNames';
 import { defaultIntDType, isIntKind, parseDTypeString } from './dtypes';
 import { sum as sumArray, sumDType } from './sum';
 import {
@@ -73,11 +74,7 @@ function filled(shape: number[], d: DType, value: number, ctx: Ctx): PyArray {
   budgetScratch(n * (8 + d.itemsize), `an array of shape (${shape.join(', ')}${shape.length === 1 ? ',' : ''}) and dtype ${d.name}`);
   const f = new Float64Array(n);
   if (value !== 0) f.fill(value);
-  if (!d.isNative) {
-    const a = arrayFromNumbers(d.newByteOrder('<'), shape, f, ctx.label);
-    return newArray(new NDArray({ memory: a.memory, dtype: d, shape, label: ctx.label }), ctx);
-  }
-  return newArray(arrayFromNumbers(d, shape, f, ctx.label), ctx);
+  return newArray(inByteOrder(arrayFromNumbers(d, shape, f, ctx.label), d, ctx.label), ctx);
 }
 
 function pathOf(v: PyValue, ctx: Ctx, what: string, access: 'read' | 'write' = 'read', suffix?: string): string {
@@ -159,7 +156,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
       const shape = shapeArg(b.shape!, ctx);
       if (shape.some((x) => x < 0)) throw valueError('negative dimensions are not allowed');
       const a = filled(shape, d, value, ctx);
-      if (order === 'F' && shape.length > 1) {
+      if (order === 'F' && shape.length > 1 && !shape.includes(0)) {
         const st: number[] = [];
         let s = d.itemsize;
         for (const x of shape) {
@@ -198,13 +195,24 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
     if (Number(st) === 0) throw new PyException('ZeroDivisionError', 'division by zero');
     const allInt = typeof s0 === 'bigint' && typeof s1 === 'bigint' && typeof st === 'bigint';
     const d = optDType(b.dtype, ctx, () => (allInt ? defaultIntDType(ctx.modelName) : DType.parse('float64')));
+    if (allInt && (d.kind === 'i' || d.kind === 'u')) {
+      // integers past 2**53 stay exact: count and fill in bigints, as NumPy does in int64
+      const [b0, b1, bs] = [s0 as bigint, s1 as bigint, st as bigint];
+      const span = b1 - b0;
+      const n = span === 0n || (span > 0n) !== (bs > 0n) ? 0n : (span + bs - (bs > 0n ? 1n : -1n)) / bs;
+      const len = Number(n);
+      budgetScratch(len * (8 + d.itemsize), `arange of ${len} elements`);
+      const vals = new Array<bigint>(len);
+      for (let i = 0; i < len; i++) vals[i] = b0 + BigInt(i) * bs;
+      return newArray(inByteOrder(arrayFromBigInts(d, [len], vals, ctx.label), d, ctx.label), ctx);
+    }
     const len = Math.max(0, Math.ceil((Number(s1) - Number(s0)) / Number(st)));
     budgetScratch(len * (8 + d.itemsize), `arange of ${len} elements`);
     const f = new Float64Array(len);
     const a0 = Number(s0);
     const delta = a0 + Number(st) - a0;
     for (let i = 0; i < len; i++) f[i] = a0 + i * delta;
-    return newArray(arrayFromNumbers(d, [len], f, ctx.label), ctx);
+    return newArray(inByteOrder(arrayFromNumbers(d, [len], f, ctx.label), d, ctx.label), ctx);
   }));
 
   attrs.set('frombuffer', fn('frombuffer', (args, kw, ctx) => {
@@ -306,7 +314,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
 
   attrs.set('ctypeslib', () => ctypeslibModule());
   void ctx0;
-  return new PyModule('numpy', attrs, 'numpy/__init__.py');
+  return new PyModule('numpy', attrs, 'numpy/__init__.py', REAL_NUMPY_NAMES);
 }
 
 function copyF(a: NDArray, label: string): NDArray {
@@ -515,6 +523,10 @@ export function ctypesModule(): PyModule {
   attrs.set('POINTER', fn('POINTER', (args, _kw, ctx) => {
     const t = args[0] ?? null;
     if (t instanceof PyCSimpleType) return pointerType(t, '__main__', ctx);
+    // a pointer or array type is a ctypes type too (`POINTER(POINTER(c_int))`): the simulation models one level
+    if (t instanceof PyCPointerType || t instanceof PyCArrayType) {
+      throw new PyException('NotImplementedError', `Stridescope's simulation does not implement POINTER(${t.repr()}) (a pointer to a pointer or an array); live Python does`);
+    }
     throw typeError(`must be a ctypes type`);
   }));
   attrs.set('pointer', fn('pointer', (args, _kw, ctx) => {
@@ -580,7 +592,7 @@ export function ctypesModule(): PyModule {
 /** The ctypes module: its simple types depend on the data model (c_long is 4 or 8 bytes). */
 class CtypesModule extends PyModule {
   constructor(attrs: Map<string, PyValue | (() => PyValue)>) {
-    super('ctypes', attrs, 'ctypes/__init__.py');
+    super('ctypes', attrs, 'ctypes/__init__.py', REAL_CTYPES_NAMES);
   }
   override getattr(name: string, ctx: Ctx): PyValue {
     if ((CTYPE_NAMES as readonly string[]).includes(name) && ctx.model.has(name)) return simpleType(name, ctx);

@@ -52,11 +52,38 @@ export function dtypeStr(d: DType): string {
 
 /** repr(dtype): `dtype('int32')`, `dtype('S5')`, `dtype('<U3')`, `dtype('>i4')`. */
 export function dtypeRepr(d: DType): string {
-  if (d.fields) return `dtype(${JSON.stringify(d.descr).replace(/"/g, "'")})`;
+  if (d.fields) return `dtype(${structuredRepr(d)})`;
   let s: string;
   if (d.kind === 'S' || d.kind === 'V') s = `${d.kind}${d.itemsize}`;
   else s = dtypeStr(d);
   return `dtype('${s}')`;
+}
+
+/**
+ * A structured dtype as numpy/_core/_dtype.py writes it: packed fields as a list of (name, format[, shape]) tuples;
+ * fields with gaps or a padded itemsize as the dict of names, formats, offsets and itemsize.
+ */
+function structuredRepr(d: DType): string {
+  const fields = d.fields!;
+  const q = (x: string) => `'${x}'`;
+  const fmt = (t: DType): string => (t.fields ? structuredRepr(t) : t.subarray ? fmt(t.subarray.base) : q(t.kind === 'V' ? `|V${t.itemsize}` : t.str));
+  let packed = true;
+  let end = 0;
+  for (const f of fields) {
+    if (f.offset !== end || f.title !== null) packed = false;
+    end = f.offset + f.dtype.itemsize;
+  }
+  if (end !== d.itemsize) packed = false;
+  if (packed) {
+    return `[${fields
+      .map((f) => {
+        const shape = f.dtype.subarray ? `, (${f.dtype.subarray.shape.join(', ')}${f.dtype.subarray.shape.length === 1 ? ',' : ''})` : '';
+        return `(${q(f.name)}, ${fmt(f.dtype)}${shape})`;
+      })
+      .join(', ')}]`;
+  }
+  const full = (t: DType): string => (t.subarray ? `(${fmt(t.subarray.base)}, (${t.subarray.shape.join(', ')}${t.subarray.shape.length === 1 ? ',' : ''}))` : fmt(t));
+  return `{'names': [${fields.map((f) => q(f.name)).join(', ')}], 'formats': [${fields.map((f) => full(f.dtype)).join(', ')}], 'offsets': [${fields.map((f) => f.offset).join(', ')}], 'itemsize': ${d.itemsize}}`;
 }
 
 /** The element formatter NumPy picks for the displayed values. */

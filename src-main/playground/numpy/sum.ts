@@ -79,7 +79,8 @@ export function sum(arr: NDArray, axis: number | null, dtypeOut: DType, label: s
   const round = dtypeOut.itemsize === 4 ? Math.fround : dtypeOut.itemsize === 2 ? (x: number) => halfToNumber(numberToHalf(x)) : (x: number) => x;
   const r = new Float64Array(outer * inner);
   for (let o = 0; o < outer; o++) {
-    if (inner === 1) r[o] = pairwiseSum(fl.f, o * len, len, 1, round);
+    // an empty sum is the identity +0.0 (NumPy's reduce starts from it; pairwise_sum's -0.0 only meets real items)
+    if (inner === 1) r[o] = len === 0 ? 0 : pairwiseSum(fl.f, o * len, len, 1, round);
     else
       for (let i = 0; i < inner; i++) {
         // reducing over an outer axis: NumPy adds whole rows, element by element, in order

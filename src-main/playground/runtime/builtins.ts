@@ -69,6 +69,7 @@ export function installBuiltins(b: Map<string, PyValue>, host: BuiltinHost, out:
     if (typeof v === 'bigint') return v < 0n ? -v : v;
     if (typeof v === 'number') return Math.abs(v);
     if (typeof v === 'boolean') return v ? 1n : 0n;
+    if (v instanceof PyObject) return v.abs(host);
     throw typeError(`bad operand type for abs(): '${typeName(v)}'`);
   });
   def('max', (args) => minMax(args.length === 1 ? host.iterate(args[0]) : args, 1));

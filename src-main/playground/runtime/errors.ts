@@ -82,3 +82,8 @@ export function toPyException(e: unknown): PyException | PySyntaxError {
   if (e instanceof RangeError) return new PyException('MemoryError', e.message, e);
   throw e;
 }
+
+/** What the simulation does not do (and live Python does): never an error claiming NumPy or ctypes lack it. */
+export function notImplemented(what: string): PyException {
+  return new PyException('NotImplementedError', `Stridescope's simulation does not implement ${what}; live Python does`);
+}

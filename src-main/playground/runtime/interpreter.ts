@@ -21,7 +21,7 @@ import { type AllocationBudget, withAllocationBudget } from '../../core/memory';
 import type { NDArray } from '../../core/ndarray';
 import type { Mapper } from '../../formats/npy';
 import type { RawFileSystem } from '../../formats/rawMemmap';
-import { arrayFromPy, assignInto, NpScalar, PyArray } from '../numpy/arrays';
+import { arrayFromPy, assignInto, NpScalar, PyArray, PyDType, toDType } from '../numpy/arrays';
 import { arrayType, PyCArrayType, PyCSimpleType } from '../ctypes/cobjects';
 import { nameError, PyException, PySyntaxError, toPyException, typeError, valueError } from './errors';
 import { ctypesModule, numpyModule } from '../numpy/modules';
@@ -654,6 +654,15 @@ export class Playground implements Ctx {
     return null;
   }
 
+  /** `a.dtype == np.int32`, `== 'int32'`: NumPy turns the other side into a dtype (False when it cannot). */
+  private sameDType(l: PyValue, r: PyValue): boolean {
+    try {
+      return toDType(l, this).equals(toDType(r, this));
+    } catch {
+      return false; // not a dtype (a PyException, or the dtype parser's own error for an unknown name)
+    }
+  }
+
   private isNumpy(v: PyValue): boolean {
     return v instanceof PyArray || v instanceof NpScalar;
   }
@@ -729,6 +738,9 @@ export class Playground implements Ctx {
     if (this.isNumpy(l) || this.isNumpy(r)) {
       const v = this.ufunc(op as BinOp, l, r);
       if (v !== NOT_IMPLEMENTED) return v;
+    }
+    if ((op === '==' || op === '!=') && (l instanceof PyDType || r instanceof PyDType)) {
+      return (op === '==') === this.sameDType(l, r);
     }
     if (op === '==') return pyEquals(l, r);
     if (op === '!=') return !pyEquals(l, r);

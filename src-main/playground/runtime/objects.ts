@@ -13,7 +13,7 @@ import type { LifetimeRegistry } from '../../core/lifetime';
 import type { Mapper } from '../../formats/npy';
 import type { RawFileSystem } from '../../formats/rawMemmap';
 import { pyBytesRepr, pyFloatRepr, pyStrRepr } from '../../core/python/repr';
-import { attributeError, PyException, typeError } from './errors';
+import { attributeError, notImplemented, PyException, typeError } from './errors';
 
 export type PyValue = null | boolean | bigint | number | string | Uint8Array | PyObject;
 
@@ -74,6 +74,10 @@ export abstract class PyObject {
   }
   setattr(name: string, _value: PyValue, _ctx: Ctx): void {
     throw attributeError(`'${shortType(this.typeName)}' object has no attribute '${name}'`);
+  }
+  /** `abs(obj)`; objects without `__abs__` refuse as CPython does. */
+  abs(_ctx: Ctx): PyValue {
+    throw typeError(`bad operand type for abs(): '${shortType(this.typeName)}'`);
   }
   call(_args: PyValue[], _kwargs: Kwargs, _ctx: Ctx): PyValue {
     throw typeError(`'${shortType(this.typeName)}' object is not callable`);
@@ -296,6 +300,8 @@ export class PyModule extends PyObject {
     readonly attrs: Map<string, PyValue | (() => PyValue)>,
     /** for repr: `<module 'numpy' from '...'>` */
     readonly file: string | null = null,
+    /** names the real module has that this one does not implement: NotImplementedError, not AttributeError */
+    readonly realNames: ReadonlySet<string> | null = null,
   ) {
     super();
   }
@@ -308,6 +314,7 @@ export class PyModule extends PyObject {
   override getattr(name: string, _ctx: Ctx): PyValue {
     if (!this.attrs.has(name)) {
       if (name === '__name__') return this.name;
+      if (this.realNames?.has(name)) throw notImplemented(`${this.name}.${name}`);
       throw attributeError(`module '${this.name}' has no attribute '${name}'`);
     }
     const raw = this.attrs.get(name)!;
