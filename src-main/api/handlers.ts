@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
-import { StridescopeError, ArgumentError, BoundsError } from '../core/errors';
+import { StridescopeError, ArgumentError, BoundsError, UnsupportedError } from '../core/errors';
 import { valueToJSON, type DType } from '../core/dtype';
 import { NDArray } from '../core/ndarray';
 import { elementAt, elementOffset, unravelIndex } from '../core/layout';
@@ -18,7 +18,11 @@ import { evaluateViewExpr } from '../core/viewexpr';
 import type { FileSource } from '../formats/fileSource';
 import { npyHeaderBytes, readNpyHeader } from '../formats/npy';
 import { mapFile, installRealAddresses } from '../platform/mappedMemory';
-import { runKernel, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
+import { runKernelAsync, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
+import { DEFAULT_MAX_INFLATED_SIZE } from '../formats/npz';
+import { GrantTable, notGranted, type GrantOrigin } from './grants';
+import { JobTable } from './jobs';
+import { SessionBudget } from './sessionBudget';
 import { inspectArray, hexAddress, headerDescr, reinterpretAt } from './inspect';
 import { imageSpace, npyHeaderParts, openForInspection, spaceSource, type ByteSpace } from './openForInspection';
 import { describeCtypes, readPointer, runLifetimeScenario, reportOf, kernelCatalog } from './explain';
@@ -53,6 +57,8 @@ import {
   type WalkWindow,
   type AppInfo,
   type OpenRequest,
+  type GrantId,
+  type JobProgress,
 } from './contract';
 
 interface OpenedArray {
@@ -60,6 +66,7 @@ interface OpenedArray {
   label: string;
   source: SourceKind;
   file: string | null;
+  grant: GrantId | null;
   array: NDArray;
   bytes: ByteSpace;
   /** File offset of the byte that memory byte `array.offset` sits at. */
@@ -76,9 +83,9 @@ interface OpenedArray {
 export interface HandlerOptions {
   /** Where the recent-files list lives (Electron: app.getPath('userData')/recent.json); none = in memory. */
   recentFile?: string;
-  /** A file named on the command line: `startup()` opens it instead of the example. */
+  /** A file named on the command line: `startup()` grants and opens it instead of the example. */
   startupPath?: string;
-  /** Native open dialog (Electron's dialog.showOpenDialog); absent in the browser bridge. */
+  /** Native open dialog (Electron's dialog.showOpenDialog); absent in the browser bridge. What it answers is granted. */
   showOpenDialog?: () => Promise<string | null>;
   version?: string;
   /** The console's working directory (Electron: <userData>/console); none = a temporary one, removed on dispose. */
@@ -89,9 +96,18 @@ export interface HandlerOptions {
   console?: 'live' | 'simulation';
   /** Which Python and its limits (time, memory, output) for the live console. */
   livePython?: LiveSessionOptions;
+  /** Progress of jobs run off the event loop (Electron: pushed to the window as EVENT_PROGRESS). */
+  onProgress?: (progress: JobProgress) => void;
+  /** The session memory budget in bytes (default LIMITS.sessionBudgetBytes). */
+  budgetBytes?: number;
 }
 
 export interface Handlers extends StridescopeApi {
+  /**
+   * Main's side only, never reachable by the page: the USER named this file (Open dialog, a drop resolved by the
+   * preload, the command line, a second launch, macOS open-file). Grant it and open it.
+   */
+  openByUser(path: string, origin: GrantOrigin): Promise<Result<ArraySummary>>;
   /** Close everything (window closed, test finished). */
   dispose(): void;
 }
@@ -104,7 +120,8 @@ export function platformModel(): DataModelId {
 function toApiError(e: unknown): ApiError {
   if (e instanceof StridescopeError) {
     const j = e.toJSON();
-    return { ...j, kind: j.kind };
+    const grant = (e as StridescopeError & { grant?: GrantId }).grant;
+    return grant === undefined ? { ...j, kind: j.kind } : { ...j, kind: j.kind, grant };
   }
   const message = e instanceof Error ? e.message : String(e);
   return { kind: 'internal', message, offset: null };
@@ -162,6 +179,9 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
   let nextId = 1;
   let recent: string[] = loadRecent(options.recentFile);
   const model = platformModel();
+  const grants = new GrantTable();
+  const jobs = new JobTable(options.onProgress);
+  const budget = new SessionBudget(options.budgetBytes);
   /** The session's allocations: the example's buffer, every file mapping; closing an array frees/unmaps it. */
   const registry = new LifetimeRegistry();
 
@@ -247,6 +267,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       label: o.label,
       source: o.source,
       file: o.file,
+      grant: o.grant,
       fileSize: o.bytes.size,
       dataOffset: o.dataOffset,
       header: o.header,
@@ -277,6 +298,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       label: `${EXAMPLE_LABEL} (built-in example)`,
       source: 'example',
       file: null,
+      grant: null,
       array: x,
       bytes,
       dataOffset: head.length,
@@ -288,16 +310,47 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     return o;
   }
 
+  /**
+   * Open a granted file. A deflated .npz member is inflated into JS-owned memory: at most what is left of the session
+   * budget may be inflated, and what was inflated is charged until the array closes.
+   */
   function openFile(req: OpenRequest): OpenedArray {
-    const f = openForInspection(req.path, {
-      member: req.member,
-      raw: req.raw ? { dtype: req.raw.dtype, shape: req.raw.shape, offset: req.raw.offset ?? 0, order: req.raw.order ?? 'C', mode: req.raw.mode ?? 'r' } : undefined,
-      mode: 'r',
-    });
+    const g = grants.get(req.grant);
+    const remaining = budget.remaining;
+    let f;
+    try {
+      f = openForInspection(g.real, {
+        member: req.member,
+        raw: req.raw ? { dtype: req.raw.dtype, shape: req.raw.shape, offset: req.raw.offset ?? 0, order: req.raw.order ?? 'C', mode: req.raw.mode ?? 'r' } : undefined,
+        mode: 'r',
+        maxInflatedSize: Math.min(DEFAULT_MAX_INFLATED_SIZE, remaining),
+      });
+    } catch (e) {
+      if (e instanceof UnsupportedError && remaining < DEFAULT_MAX_INFLATED_SIZE && /inflate limit|byte limit/.test(e.message)) {
+        budget.charge(remaining + 1, `inflating ${req.member ?? 'the member'}`); // throws the budget's error
+      }
+      if (e instanceof StridescopeError && e.expected === 'a dtype (raw)') {
+        // the raw form asks for a dtype and opens this same grant
+        const error = e as StridescopeError & { grant?: GrantId };
+        error.grant = g.id;
+      }
+      throw e;
+    }
+    let release = () => {};
+    if (f.fileDataOffset < 0) {
+      try {
+        release = budget.charge(f.bytes.size, `${f.name}:${f.member} inflated`);
+      } catch (e) {
+        f.close();
+        throw e;
+      }
+    }
+    const close = f.close;
     return register({
       label: f.member ? `${f.name}:${f.member}` : f.name,
       source: f.kind,
-      file: req.path,
+      file: g.path,
+      grant: g.id,
       array: f.array,
       bytes: f.bytes,
       dataOffset: f.dataOffset,
@@ -317,8 +370,18 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
               })),
             }
           : null,
-      close: f.close,
+      close: () => {
+        release();
+        close();
+      },
     });
+  }
+
+  /** Grant what the user named and open it (remembered in the recent list). */
+  function openUserFile(path: string, origin: GrantOrigin, rest: Omit<OpenRequest, 'grant'> = {}): ArraySummary {
+    const g = grants.get(grants.grant(path, origin).id);
+    remember(g.path);
+    return summary(openFile({ ...rest, grant: g.id }));
   }
 
   function view(o: OpenedArray, expression: string): NDArray {
@@ -398,6 +461,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
             label: `${name} (console)`,
             source: 'playground',
             file: null,
+            grant: null,
             array,
             bytes,
             dataOffset: array.offset,
@@ -431,33 +495,34 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
 
     startup: () =>
       guard(() => {
-        if (options.startupPath) {
-          const path = v.path(options.startupPath);
-          const o = openFile({ path });
-          remember(path);
-          return summary(o);
-        }
+        if (options.startupPath) return openUserFile(options.startupPath, 'command-line');
         return summary(openExample());
       }),
 
     openExample: () => guard(() => summary(openExample())),
 
-    openPath: (request: unknown) =>
+    openGrant: (request: unknown) =>
       guard(() => {
         const req = v.openRequest(request);
-        const o = openFile(req);
-        remember(req.path);
-        return summary(o);
+        if (!grants.has(req.grant)) throw notGranted();
+        return summary(openFile(req));
       }),
+
+    openRecent: (index: unknown) =>
+      guard(() => {
+        const i = v.int('index', index, 0, LIMITS.maxRecent - 1);
+        if (i >= recent.length) throw notGranted();
+        return openUserFile(recent[i], 'recent');
+      }),
+
+    openByUser: (path: string, origin: GrantOrigin) => guard(() => openUserFile(path, origin)),
 
     openDialog: () =>
       guard(async () => {
         if (!options.showOpenDialog) throw new ArgumentError('no native dialog here: drop a file on the window or pick a recent file');
         const path = await options.showOpenDialog();
         if (path === null) return null;
-        const o = openFile({ path: v.path(path) });
-        remember(path);
-        return summary(o);
+        return openUserFile(path, 'dialog');
       }),
 
     recentFiles: () => guard(() => [...recent]),
@@ -583,7 +648,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     listKernels: () => guard<KernelInfo[]>(() => kernelCatalog()),
 
     runKernel: (id: unknown, kernel: unknown, expression: unknown) =>
-      guard<KernelRun>(() => {
+      guard<KernelRun>(async () => {
         const o = get(id);
         const name = v.oneOf('kernel', kernel, KERNEL_NAMES) as KernelName;
         const e = v.expression(expression);
@@ -591,7 +656,23 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         if (w.size > LIMITS.maxKernelElements) {
           throw new ArgumentError(`the view has ${w.size} elements; a kernel call here visits at most ${LIMITS.maxKernelElements}`);
         }
-        const answer = runKernel(name, w, {});
+        const total = w.size * w.itemsize;
+        let release = () => {};
+        if (name === 'contiguous_copy') {
+          // the copy is JS-owned memory: bounded like a view expression's .copy() and charged to the session
+          if (total > LIMITS.maxViewCopyBytes) {
+            throw new UnsupportedError(`contiguous_copy of ${total} bytes: a copy here is at most ${LIMITS.maxViewCopyBytes} bytes (LIMITS.maxViewCopyBytes)`);
+          }
+          release = budget.charge(total, 'contiguous_copy');
+        }
+        let answer;
+        try {
+          answer = await jobs.run('kernel', `${name} over ${o.label}`, total, (job) =>
+            runKernelAsync(name, w, { signal: job.signal, onProgress: (done) => job.progress(done), pollMs: 50 }),
+          );
+        } finally {
+          release();
+        }
         return {
           kernel: answer.kernel,
           prototype: answer.call.prototype,
@@ -602,6 +683,8 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
           elapsedMs: answer.seconds * 1e3,
         };
       }),
+
+    cancel: (jobId: unknown) => guard(() => ({ cancelled: jobs.cancel(v.str('jobId', jobId, 32)) })),
 
     consoleRun: (source: unknown) => guard(() => consoleSession().run(v.consoleSource(source))),
 
@@ -632,6 +715,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       }),
 
     dispose() {
+      jobs.cancelAll();
       consoleInstance?.dispose();
       if (ownsConsoleDir && consoleDir) rmSync(consoleDir, { recursive: true, force: true });
       for (const o of [...arrays.values()]) closeOne(o, 'when the window closed');
