@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHandlers, type Handlers } from '../src-main/api/handlers';
 import { CSP } from '../src-main/electron/security';
-import { installBridge, serveRenderer, ORIGIN } from './bridge';
+import { installBridge, pushProgress, serveRenderer, ORIGIN } from './bridge';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const FIXTURES = join(ROOT, 'tests', 'fixtures', 'npy');
@@ -132,6 +132,7 @@ export const test = base.extend<{ app: AppHandle }, { bridgeBrowser: Browser | n
         recentFile: join(userData, 'recent.json'),
         showOpenDialog: async () => dialogAnswer,
         console: process.env.STRIDESCOPE_E2E_CONSOLE === 'live' ? 'live' : 'simulation',
+        onProgress: (p) => pushProgress(page, p),
       });
       await serveRenderer(page, CSP);
       await installBridge(page, handlers, { dropFiles: fixtureFiles() });

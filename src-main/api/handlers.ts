@@ -379,9 +379,16 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
 
   /** Grant what the user named and open it (remembered in the recent list). */
   function openUserFile(path: string, origin: GrantOrigin, rest: Omit<OpenRequest, 'grant'> = {}): ArraySummary {
-    const g = grants.get(grants.grant(path, origin).id);
-    remember(g.path);
-    return summary(openFile({ ...rest, grant: g.id }));
+    const g = grants.grant(path, origin);
+    try {
+      const o = openFile({ ...rest, grant: g.id });
+      remember(g.path);
+      return summary(o);
+    } catch (e) {
+      // a raw file waiting for its dtype is a real grant the user will come back to
+      if (e instanceof StridescopeError && e.expected === 'a dtype (raw)') remember(g.path);
+      throw e;
+    }
   }
 
   function view(o: OpenedArray, expression: string): NDArray {
@@ -505,7 +512,9 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       guard(() => {
         const req = v.openRequest(request);
         if (!grants.has(req.grant)) throw notGranted();
-        return summary(openFile(req));
+        const o = openFile(req);
+        remember(grants.get(req.grant).path);
+        return summary(o);
       }),
 
     openRecent: (index: unknown) =>
