@@ -234,7 +234,8 @@ beforeAll(() => {
 
 describe('the built Electron main under a stand-in electron', () => {
   it('registers exactly one ipcMain handler per contract method', () => {
-    expect(rec.channels).toEqual(API_METHODS.map(channel).sort());
+    // plus the preload-only drop channel (a dropped File's path, resolved in the preload's isolated world)
+    expect(rec.channels).toEqual([...API_METHODS.map(channel), DROP_CHANNEL].sort());
   });
 
   it('before ready: registers app: as a privileged standard scheme, takes the single-instance lock, listens for open-file', () => {
