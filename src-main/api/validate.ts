@@ -120,7 +120,8 @@ export function rawOptions(v: unknown): RawOpenOptions {
 export function openRequest(v: unknown): OpenRequest {
   const o = plainObject('request', v);
   onlyKeys('request', o, ['grant', 'member', 'raw']);
-  const out: OpenRequest = { grant: str('grant', o.grant, 32) };
+  // whatever stands where a grant id belongs, main answers only "not granted" for it (grants.ts): no detail to probe
+  const out: OpenRequest = { grant: typeof o.grant === 'string' ? o.grant : '' };
   if (o.member !== undefined) out.member = str('member', o.member, 1024);
   if (o.raw !== undefined) out.raw = rawOptions(o.raw);
   return out;
