@@ -3,6 +3,7 @@ import type { ApiError, KernelInfo, KernelRun } from '@contract';
 import type { ViewProps } from '../app/viewProps';
 import { call, formatValue } from '../app/api';
 import { CopyButton, ErrorBox } from '../app/common';
+import { JobProgressBar } from '../app/JobProgress';
 
 /** Run a C kernel on the current view: the prototype, the arguments passed, the result, and which implementation ran. */
 export function KernelsView({ summary: s }: ViewProps) {
@@ -11,13 +12,17 @@ export function KernelsView({ summary: s }: ViewProps) {
   const [expr, setExpr] = useState('a');
   const [run, setRun] = useState<KernelRun | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  /** a kernel runs off main's event loop: the other panes keep answering; this one shows its progress */
+  const [running, setRunning] = useState(false);
 
   useEffect(() => {
     void call((api) => api.listKernels()).then((r) => (r.ok ? setKernels(r.value) : setError(r.error)));
   }, []);
 
   const go = async () => {
-    const r = await call((api) => api.runKernel(s.id, kernel, expr));
+    if (running) return;
+    setRunning(true);
+    const r = await call((api) => api.runKernel(s.id, kernel, expr)).finally(() => setRunning(false));
     if (r.ok) {
       setRun(r.value);
       setError(null);
@@ -45,10 +50,11 @@ export function KernelsView({ summary: s }: ViewProps) {
           on{' '}
           <input value={expr} onChange={(e) => setExpr(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void go()} spellCheck={false} size={30} data-testid="kernel-expr" />
         </label>
-        <button className="primary" onClick={() => void go()} data-testid="kernel-run">
-          Run
+        <button className="primary" onClick={() => void go()} disabled={running} data-testid="kernel-run">
+          {running ? 'Running…' : 'Run'}
         </button>
       </div>
+      <JobProgressBar kind="kernel" />
       {info ? (
         <p>
           <code className="proto">{info.prototype}</code> — <span className="muted">{info.description}</span>
