@@ -7,7 +7,7 @@
  * The renderer can only ask for bounded windows of arrays it was given: there is no way to name an address.
  */
 import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { StridescopeError, ArgumentError, BoundsError, UnsupportedError } from '../core/errors';
 import { valueToJSON, type DType } from '../core/dtype';
@@ -111,6 +111,9 @@ export interface Handlers extends StridescopeApi {
   /** Close everything (window closed, test finished). */
   dispose(): void;
 }
+
+/** Threads a kernel may use: all CPUs but one, which stays with main's event loop. */
+const KERNEL_THREADS = Math.max(1, availableParallelism() - 1);
 
 export function platformModel(): DataModelId {
   if (process.platform === 'win32') return 'llp64';
@@ -677,7 +680,8 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         let answer;
         try {
           answer = await jobs.run('kernel', `${name} over ${o.label}`, total, (job) =>
-            runKernelAsync(name, w, { signal: job.signal, onProgress: (done) => job.progress(done), pollMs: 50 }),
+            // one CPU stays with main (and the window): the kernel splits over the others
+            runKernelAsync(name, w, { signal: job.signal, onProgress: (done) => job.progress(done), pollMs: 50, threads: KERNEL_THREADS }),
           );
         } finally {
           release();
