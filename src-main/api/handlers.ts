@@ -19,7 +19,8 @@ import type { FileSource } from '../formats/fileSource';
 import { npyHeaderBytes, readNpyHeader } from '../formats/npy';
 import { mapFile, installRealAddresses } from '../platform/mappedMemory';
 import { runKernelAsync, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
-import { DEFAULT_MAX_INFLATED_SIZE } from '../formats/npz';
+import { DEFAULT_MAX_INFLATED_SIZE, findMember, inflateMemberAsync, listNpzMembers } from '../formats/npz';
+import { openFileSource } from '../formats/fileSource';
 import { GrantTable, notGranted, type GrantOrigin } from './grants';
 import { JobTable } from './jobs';
 import { SessionBudget } from './sessionBudget';
@@ -317,8 +318,41 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
    * Open a granted file. A deflated .npz member is inflated into JS-owned memory: at most what is left of the session
    * budget may be inflated, and what was inflated is charged until the array closes.
    */
-  function openFile(req: OpenRequest): OpenedArray {
+  /**
+   * A deflated .npz member, inflated off the event loop as a job (progress, cancel), its bytes charged to the session
+   * budget BEFORE inflating (its declared size; the inflater stops at that size). Null when `req` does not name a
+   * deflated member (a .npy, a stored member, a raw file): openForInspection opens those by mapping.
+   */
+  async function preInflate(path: string, req: OpenRequest): Promise<{ bytes: Uint8Array; release: () => void } | null> {
+    if (req.raw) return null;
+    const src = openFileSource(path);
+    try {
+      const head = src.read(0, 4);
+      const zip = head.length === 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
+      if (!zip) return null;
+      const members = listNpzMembers(src);
+      if (members.length === 0) return null;
+      const m = findMember(src, members, req.member ?? members[0].name);
+      if (m.method !== 8 || m.size > DEFAULT_MAX_INFLATED_SIZE) return null; // openForInspection reports these
+      const release = budget.charge(m.size, `inflating ${m.name}`);
+      try {
+        const name = path.split(/[\\/]/).pop();
+        const bytes = await jobs.run('inflate', `inflating ${name}:${m.name}`, m.size, (job) =>
+          inflateMemberAsync(src, m, m.size, { signal: job.signal, onProgress: (done) => job.progress(done) }),
+        );
+        return { bytes, release };
+      } catch (e) {
+        release();
+        throw e;
+      }
+    } finally {
+      src.close();
+    }
+  }
+
+  async function openFile(req: OpenRequest): Promise<OpenedArray> {
     const g = grants.get(req.grant);
+    const inflated = await preInflate(g.real, req);
     const remaining = budget.remaining;
     let f;
     try {
@@ -327,8 +361,10 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         raw: req.raw ? { dtype: req.raw.dtype, shape: req.raw.shape, offset: req.raw.offset ?? 0, order: req.raw.order ?? 'C', mode: req.raw.mode ?? 'r' } : undefined,
         mode: 'r',
         maxInflatedSize: Math.min(DEFAULT_MAX_INFLATED_SIZE, remaining),
+        inflated: inflated?.bytes,
       });
     } catch (e) {
+      inflated?.release();
       if (e instanceof UnsupportedError && remaining < DEFAULT_MAX_INFLATED_SIZE && /inflate limit|byte limit/.test(e.message)) {
         budget.charge(remaining + 1, `inflating ${req.member ?? 'the member'}`); // throws the budget's error
       }
@@ -339,8 +375,8 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       }
       throw e;
     }
-    let release = () => {};
-    if (f.fileDataOffset < 0) {
+    let release = inflated ? inflated.release : () => {};
+    if (f.fileDataOffset < 0 && !inflated) {
       try {
         release = budget.charge(f.bytes.size, `${f.name}:${f.member} inflated`);
       } catch (e) {
@@ -381,10 +417,10 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
   }
 
   /** Grant what the user named and open it (remembered in the recent list). */
-  function openUserFile(path: string, origin: GrantOrigin, rest: Omit<OpenRequest, 'grant'> = {}): ArraySummary {
+  async function openUserFile(path: string, origin: GrantOrigin, rest: Omit<OpenRequest, 'grant'> = {}): Promise<ArraySummary> {
     const g = grants.grant(path, origin);
     try {
-      const o = openFile({ ...rest, grant: g.id });
+      const o = await openFile({ ...rest, grant: g.id });
       remember(g.path);
       return summary(o);
     } catch (e) {
@@ -512,10 +548,10 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     openExample: () => guard(() => summary(openExample())),
 
     openGrant: (request: unknown) =>
-      guard(() => {
+      guard(async () => {
         const req = v.openRequest(request);
         if (!grants.has(req.grant)) throw notGranted();
-        const o = openFile(req);
+        const o = await openFile(req);
         remember(grants.get(req.grant).path);
         return summary(o);
       }),

@@ -28,6 +28,8 @@ export interface OpenArrayOptions {
   mode?: RawModeName;
   maxHeaderSize?: number;
   maxInflatedSize?: number;
+  /** The chosen .npz member's bytes, already inflated (off the event loop: npz.ts inflateMemberAsync). */
+  inflated?: Uint8Array;
 }
 
 export interface OpenArrayDeps {
@@ -94,7 +96,7 @@ export function openArrayFile(path: string, options: OpenArrayOptions = {}, deps
       const members = listNpzMembers(src);
       if (members.length === 0) throw new FormatError(path, 0, 'the .npz has no members', 'at least one .npy member');
       const name = options.member ?? members[0].name;
-      const m = openNpzMember(src, name, mapper, mode, { members, maxHeaderSize: options.maxHeaderSize, maxInflatedSize: options.maxInflatedSize });
+      const m = openNpzMember(src, name, mapper, mode, { members, maxHeaderSize: options.maxHeaderSize, maxInflatedSize: options.maxInflatedSize, inflated: options.inflated });
       closeSource();
       return {
         kind: 'npz-member',

@@ -9,7 +9,7 @@
  * inflates to more than `maxInflatedSize` (default 1 GiB), with the CRC-32 checked.
  */
 import { createRequire } from 'node:module';
-import { ArgumentError, FormatError, UnsupportedError } from '../core/errors';
+import { ArgumentError, CancelledError, FormatError, UnsupportedError } from '../core/errors';
 import { OwnedMemory } from '../core/memory';
 import { NDArray } from '../core/ndarray';
 import { cStrides, fStrides } from '../core/layout';
@@ -224,8 +224,12 @@ function inflateModule(): typeof import('fflate') {
   return (fflate ??= createRequire(import.meta.url)('fflate') as typeof import('fflate'));
 }
 
-/** Inflate a DEFLATED member with a hard bound on its output. */
-export function inflateMember(src: FileSource, m: NpzMember, maxInflatedSize = DEFAULT_MAX_INFLATED_SIZE): Uint8Array {
+/**
+ * Inflating a DEFLATED member, step by step: each step pushes at most 4 KiB of compressed input (at most ~4 MiB of
+ * output), joins or checksums at most 4 MiB. The generator returns the inflated bytes; `inflateMember` runs it in
+ * one go, `inflateMemberAsync` yields to the event loop between steps (progress, cancel).
+ */
+function* inflateSteps(src: FileSource, m: NpzMember, maxInflatedSize: number): Generator<number, Uint8Array> {
   const file = src.path;
   if (m.size > maxInflatedSize) {
     throw new UnsupportedError(`${file}: member ${m.name} declares ${m.size} bytes uncompressed, more than the ${maxInflatedSize}-byte inflate limit`, { file, offset: m.headerOffset });
@@ -244,13 +248,14 @@ export function inflateMember(src: FileSource, m: NpzMember, maxInflatedSize = D
     chunks.push(chunk.slice());
     if (final) finished = true;
   });
-  const STEP = 16 * 1024; // at most ~16 MiB of output per push, even for a maximal-ratio stream
+  const STEP = 4 * 1024; // at most ~4 MiB of output per push (~1032:1 is DEFLATE's largest ratio): a short step
   try {
     for (let k = 0; k < m.compressedSize && !over; k += STEP) {
       const n = Math.min(STEP, m.compressedSize - k);
       const piece = src.read(m.dataOffset + k, n);
       if (piece.length !== n) throw new FormatError(file, m.dataOffset + k + piece.length, `member ${m.name}: compressed data cut short`, `${m.compressedSize} compressed bytes`);
       inflater.push(piece, k + n >= m.compressedSize);
+      yield total;
     }
   } catch (e) {
     if (e instanceof FormatError) throw e;
@@ -266,13 +271,68 @@ export function inflateMember(src: FileSource, m: NpzMember, maxInflatedSize = D
   if (total !== m.size) throw new FormatError(file, m.dataOffset, `member ${m.name} inflates to ${total} bytes, not the declared ${m.size}`, `${m.size} bytes`);
   const out = new Uint8Array(total);
   let o = 0;
+  let sinceYield = 0;
   for (const c of chunks) {
     out.set(c, o);
     o += c.length;
+    sinceYield += c.length;
+    if (sinceYield >= 4 * 1024 * 1024) {
+      sinceYield = 0;
+      yield total;
+    }
   }
-  const crc = crc32(out);
+  chunks.length = 0;
+  let crc = 0;
+  const SLICE = 4 * 1024 * 1024;
+  for (let k = 0; k < out.length; k += SLICE) {
+    crc = crc32(out.subarray(k, Math.min(out.length, k + SLICE)), crc);
+    yield total;
+  }
   if (crc !== m.crc32) throw new FormatError(file, m.headerOffset + 14, `member ${m.name}: CRC-32 mismatch (computed 0x${crc.toString(16)}, stored 0x${m.crc32.toString(16)})`, 'the stored CRC-32');
   return out;
+}
+
+/** Inflate a DEFLATED member with a hard bound on its output. */
+export function inflateMember(src: FileSource, m: NpzMember, maxInflatedSize = DEFAULT_MAX_INFLATED_SIZE): Uint8Array {
+  const steps = inflateSteps(src, m, maxInflatedSize);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+export interface InflateAsyncOptions {
+  /** aborting stops between two steps: rejects with CancelledError */
+  signal?: AbortSignal;
+  /** bytes of output so far, of m.size (the output grows first; joining and the CRC report m.size) */
+  onProgress?: (done: number, total: number) => void;
+  /** longest run of steps between two yields to the event loop, in ms (default 8) */
+  sliceMs?: number;
+}
+
+/** inflateMember without holding the event loop: steps run in slices of ~8 ms, between them others run. */
+export async function inflateMemberAsync(src: FileSource, m: NpzMember, maxInflatedSize = DEFAULT_MAX_INFLATED_SIZE, opts: InflateAsyncOptions = {}): Promise<Uint8Array> {
+  const steps = inflateSteps(src, m, maxInflatedSize);
+  const sliceMs = opts.sliceMs ?? 8;
+  for (;;) {
+    const t0 = performance.now();
+    for (;;) {
+      const r = steps.next();
+      if (r.done) {
+        opts.onProgress?.(m.size, m.size);
+        return r.value;
+      }
+      if (performance.now() - t0 >= sliceMs) {
+        opts.onProgress?.(r.value, m.size);
+        break;
+      }
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (opts.signal?.aborted) {
+      steps.return(new Uint8Array(0));
+      throw new CancelledError(`inflating ${src.path}[${m.name}] was cancelled`, { file: src.path });
+    }
+  }
 }
 
 export function findMember(src: FileSource, members: NpzMember[], name: string): NpzMember {
@@ -304,7 +364,7 @@ export function openNpzMember(
   name: string,
   mapper: Mapper,
   mode: MapMode = 'r',
-  options: ReadNpyOptions & { maxInflatedSize?: number; members?: NpzMember[] } = {},
+  options: ReadNpyOptions & { maxInflatedSize?: number; members?: NpzMember[]; inflated?: Uint8Array } = {},
 ): OpenedNpzMember {
   if (mode !== 'r' && mode !== 'c') {
     throw new ArgumentError(`an .npz member opens read-only ('r') or copy-on-write ('c'), not '${mode}': writing would break the zip's CRC`, "'r' or 'c'");
@@ -321,7 +381,9 @@ export function openNpzMember(
     return { member, members, header, array, dataOffset: member.dataOffset + header.dataOffset };
   }
   if (member.method !== 8) throw new UnsupportedError(`${src.path}: member ${member.name} uses zip compression method ${member.method} (only stored and deflated are supported)`, { file: src.path, offset: member.headerOffset + 8 });
-  const bytes = inflateMember(src, member, options.maxInflatedSize);
+  // already inflated off the event loop by the caller (inflateMemberAsync), or inflated here
+  const bytes = options.inflated ?? inflateMember(src, member, options.maxInflatedSize);
+  if (bytes.length !== member.size) throw new ArgumentError(`${src.path}: ${bytes.length} inflated bytes given for member ${member.name} of ${member.size}`, `${member.size} bytes`);
   const inner: FileSource = {
     path: label,
     size: bytes.length,

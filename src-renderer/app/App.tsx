@@ -3,6 +3,7 @@ import type { ApiError, AppInfo, ArraySummary, OpenRequest, Result } from '@cont
 import { bridge, call, startupOnce } from './api';
 import { ErrorBox } from './common';
 import { RawOpenForm, rawOptionsFileOf } from './RawOpenForm';
+import { JobProgressBar } from './JobProgress';
 import { ArrayView } from '../array/ArrayView';
 import { BytesView } from '../bytes/BytesView';
 import { WalkView } from '../walk/WalkView';
@@ -364,6 +365,7 @@ export function App() {
 
       <div className="workspace">
       <main className={`view${pointed && pointed !== 'console' ? ' pointed' : ''}`} role="tabpanel">
+        <JobProgressBar kind="inflate" />
         {rawFile ? <RawOpenForm key={rawFile.grant} path={rawFile.path} grant={rawFile.grant} open={openRaw} onCancel={() => setRawFile(null)} /> : null}
         {!viewProps ? (
           <div className="empty">No array open. Drop a .npy file here or press Example.</div>
