@@ -19,7 +19,8 @@ import type { FileSource } from '../formats/fileSource';
 import { npyHeaderBytes, readNpyHeader } from '../formats/npy';
 import { mapFile, installRealAddresses } from '../platform/mappedMemory';
 import { runKernelAsync, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
-import { DEFAULT_MAX_INFLATED_SIZE, findMember, inflateMemberAsync, listNpzMembers } from '../formats/npz';
+import { DEFAULT_MAX_INFLATED_SIZE, findMember, inflateMemberAsync, inflatedDataAsync, listNpzMembers } from '../formats/npz';
+import type { OwnedMemory } from '../core/memory';
 import { openFileSource } from '../formats/fileSource';
 import { GrantTable, notGranted, type GrantOrigin } from './grants';
 import { JobTable } from './jobs';
@@ -323,7 +324,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
    * budget BEFORE inflating (its declared size; the inflater stops at that size). Null when `req` does not name a
    * deflated member (a .npy, a stored member, a raw file): openForInspection opens those by mapping.
    */
-  async function preInflate(path: string, req: OpenRequest): Promise<{ bytes: Uint8Array; release: () => void } | null> {
+  async function preInflate(path: string, req: OpenRequest): Promise<{ bytes: Uint8Array; data: OwnedMemory; release: () => void } | null> {
     if (req.raw) return null;
     const src = openFileSource(path);
     try {
@@ -334,16 +335,23 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       if (members.length === 0) return null;
       const m = findMember(src, members, req.member ?? members[0].name);
       if (m.method !== 8 || m.size > DEFAULT_MAX_INFLATED_SIZE) return null; // openForInspection reports these
+      // the .npy image, then its data part copied out of it: twice the member while both exist
       const release = budget.charge(m.size, `inflating ${m.name}`);
+      let releaseImage: (() => void) | null = null;
       try {
+        releaseImage = budget.charge(m.size, `inflating ${m.name} (while its data is copied out)`);
         const name = path.split(/[\\/]/).pop();
-        const bytes = await jobs.run('inflate', `inflating ${name}:${m.name}`, m.size, (job) =>
-          inflateMemberAsync(src, m, m.size, { signal: job.signal, onProgress: (done) => job.progress(done) }),
-        );
-        return { bytes, release };
+        const out = await jobs.run('inflate', `inflating ${name}:${m.name}`, m.size, async (job) => {
+          const bytes = await inflateMemberAsync(src, m, m.size, { signal: job.signal, onProgress: (done) => job.progress(done) });
+          const data = await inflatedDataAsync(src, m, bytes, 'r', { signal: job.signal });
+          return { bytes, data };
+        });
+        return { ...out, release };
       } catch (e) {
         release();
         throw e;
+      } finally {
+        releaseImage?.();
       }
     } finally {
       src.close();
@@ -362,6 +370,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         mode: 'r',
         maxInflatedSize: Math.min(DEFAULT_MAX_INFLATED_SIZE, remaining),
         inflated: inflated?.bytes,
+        inflatedData: inflated?.data,
       });
     } catch (e) {
       inflated?.release();

@@ -226,7 +226,7 @@ function inflateModule(): typeof import('fflate') {
 
 /**
  * Inflating a DEFLATED member, step by step: each step pushes at most 4 KiB of compressed input (at most ~4 MiB of
- * output), joins or checksums at most 4 MiB. The generator returns the inflated bytes; `inflateMember` runs it in
+ * output, written in place and checksummed as it comes). The generator returns the inflated bytes; `inflateMember` runs it in
  * one go, `inflateMemberAsync` yields to the event loop between steps (progress, cancel).
  */
 function* inflateSteps(src: FileSource, m: NpzMember, maxInflatedSize: number): Generator<number, Uint8Array> {
@@ -234,18 +234,22 @@ function* inflateSteps(src: FileSource, m: NpzMember, maxInflatedSize: number): 
   if (m.size > maxInflatedSize) {
     throw new UnsupportedError(`${file}: member ${m.name} declares ${m.size} bytes uncompressed, more than the ${maxInflatedSize}-byte inflate limit`, { file, offset: m.headerOffset });
   }
-  const chunks: Uint8Array[] = [];
+  // written in place as the inflater produces it (m.size is bounded above), checksummed chunk by chunk
+  const out = new Uint8Array(m.size);
+  let crc = 0;
   let total = 0;
   let over = false;
   let finished = false;
   const inflater = new (inflateModule().Inflate)((chunk, final) => {
     if (over) return;
-    total += chunk.length;
-    if (total > maxInflatedSize || total > m.size) {
+    if (total + chunk.length > maxInflatedSize || total + chunk.length > m.size) {
+      total += chunk.length;
       over = true;
       return;
     }
-    chunks.push(chunk.slice());
+    out.set(chunk, total);
+    crc = crc32(chunk, crc);
+    total += chunk.length;
     if (final) finished = true;
   });
   const STEP = 4 * 1024; // at most ~4 MiB of output per push (~1032:1 is DEFLATE's largest ratio): a short step
@@ -269,25 +273,6 @@ function* inflateSteps(src: FileSource, m: NpzMember, maxInflatedSize: number): 
   }
   if (!finished && m.compressedSize > 0) throw new FormatError(file, m.dataOffset + m.compressedSize, `member ${m.name}: the deflate stream does not end`, 'a final deflate block');
   if (total !== m.size) throw new FormatError(file, m.dataOffset, `member ${m.name} inflates to ${total} bytes, not the declared ${m.size}`, `${m.size} bytes`);
-  const out = new Uint8Array(total);
-  let o = 0;
-  let sinceYield = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-    sinceYield += c.length;
-    if (sinceYield >= 4 * 1024 * 1024) {
-      sinceYield = 0;
-      yield total;
-    }
-  }
-  chunks.length = 0;
-  let crc = 0;
-  const SLICE = 4 * 1024 * 1024;
-  for (let k = 0; k < out.length; k += SLICE) {
-    crc = crc32(out.subarray(k, Math.min(out.length, k + SLICE)), crc);
-    yield total;
-  }
   if (crc !== m.crc32) throw new FormatError(file, m.headerOffset + 14, `member ${m.name}: CRC-32 mismatch (computed 0x${crc.toString(16)}, stored 0x${m.crc32.toString(16)})`, 'the stored CRC-32');
   return out;
 }
@@ -302,37 +287,106 @@ export function inflateMember(src: FileSource, m: NpzMember, maxInflatedSize = D
 }
 
 export interface InflateAsyncOptions {
-  /** aborting stops between two steps: rejects with CancelledError */
+  /** aborting stops the inflater: rejects with CancelledError */
   signal?: AbortSignal;
-  /** bytes of output so far, of m.size (the output grows first; joining and the CRC report m.size) */
+  /** bytes of output so far, of m.size */
   onProgress?: (done: number, total: number) => void;
-  /** longest run of steps between two yields to the event loop, in ms (default 8) */
-  sliceMs?: number;
 }
 
-/** inflateMember without holding the event loop: steps run in slices of ~8 ms, between them others run. */
+/**
+ * inflateMember without holding the event loop: node:zlib's raw inflater runs on libuv's thread pool (DEFLATE is
+ * what zip method 8 stores: https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT 4.4.5), fed 1 MiB of
+ * compressed bytes at a time; main only copies each output chunk into place and updates the CRC-32 (zlib.crc32,
+ * native). (fflate, in JavaScript on main, takes seconds for 256 MiB here, with single pushes over 150 ms.)
+ * The same bounds and errors as inflateMember: the declared size, the limit, a stream that does not end, the CRC.
+ */
 export async function inflateMemberAsync(src: FileSource, m: NpzMember, maxInflatedSize = DEFAULT_MAX_INFLATED_SIZE, opts: InflateAsyncOptions = {}): Promise<Uint8Array> {
-  const steps = inflateSteps(src, m, maxInflatedSize);
-  const sliceMs = opts.sliceMs ?? 8;
-  for (;;) {
-    const t0 = performance.now();
-    for (;;) {
-      const r = steps.next();
-      if (r.done) {
-        opts.onProgress?.(m.size, m.size);
-        return r.value;
+  const file = src.path;
+  if (m.size > maxInflatedSize) {
+    throw new UnsupportedError(`${file}: member ${m.name} declares ${m.size} bytes uncompressed, more than the ${maxInflatedSize}-byte inflate limit`, { file, offset: m.headerOffset });
+  }
+  const zlib = await import('node:zlib');
+  const out = new Uint8Array(m.size);
+  let total = 0;
+  let crc = 0;
+  let over = false;
+  const inflater = zlib.createInflateRaw({ chunkSize: 1024 * 1024 });
+  const cancelled = () => new CancelledError(`inflating ${file}[${m.name}] was cancelled`, { file });
+  const done = new Promise<void>((resolve, reject) => {
+    inflater.on('data', (chunk: Buffer) => {
+      if (over) return;
+      if (total + chunk.length > m.size || total + chunk.length > maxInflatedSize) {
+        over = true;
+        total += chunk.length;
+        inflater.destroy();
+        resolve();
+        return;
       }
-      if (performance.now() - t0 >= sliceMs) {
-        opts.onProgress?.(r.value, m.size);
-        break;
-      }
+      out.set(chunk, total);
+      crc = zlib.crc32(chunk, crc);
+      total += chunk.length;
+      opts.onProgress?.(total, m.size);
+    });
+    inflater.on('end', () => resolve());
+    // destroyed (cancelled, or over the size): no 'end' comes
+    inflater.on('close', () => resolve());
+    inflater.on('error', (e) => reject(new FormatError(file, m.dataOffset, `member ${m.name}: invalid deflate data (${e.message})`, 'a valid DEFLATE stream')));
+  });
+  const onAbort = () => inflater.destroy();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const STEP = 1024 * 1024;
+    for (let k = 0; k < m.compressedSize && !over; k += STEP) {
+      if (opts.signal?.aborted) throw cancelled();
+      const n = Math.min(STEP, m.compressedSize - k);
+      const piece = src.read(m.dataOffset + k, n);
+      if (piece.length !== n) throw new FormatError(file, m.dataOffset + k + piece.length, `member ${m.name}: compressed data cut short`, `${m.compressedSize} compressed bytes`);
+      // wait until zlib has taken this piece (backpressure: main never holds more than a few MiB of input)
+      await new Promise<void>((resolve, reject) => inflater.write(piece, (e) => (e ? reject(e) : resolve())));
     }
+    if (!over) inflater.end();
+    await done;
+  } catch (e) {
+    inflater.destroy();
+    if (opts.signal?.aborted) throw cancelled();
+    if (e instanceof FormatError || e instanceof CancelledError) throw e;
+    throw new FormatError(file, m.dataOffset, `member ${m.name}: invalid deflate data (${e instanceof Error ? e.message : String(e)})`, 'a valid DEFLATE stream');
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  if (opts.signal?.aborted) throw cancelled();
+  if (over) {
+    if (m.size >= maxInflatedSize) {
+      throw new UnsupportedError(`${file}: member ${m.name} inflates to more than the ${maxInflatedSize}-byte limit (inflating stopped)`, { file, offset: m.dataOffset });
+    }
+    throw new FormatError(file, m.dataOffset, `member ${m.name} inflates to more than its declared ${m.size} bytes`, `${m.size} bytes after inflating`);
+  }
+  if (total !== m.size) throw new FormatError(file, m.dataOffset, `member ${m.name} inflates to ${total} bytes, not the declared ${m.size}`, `${m.size} bytes`);
+  if (crc >>> 0 !== m.crc32) throw new FormatError(file, m.headerOffset + 14, `member ${m.name}: CRC-32 mismatch (computed 0x${(crc >>> 0).toString(16)}, stored 0x${m.crc32.toString(16)})`, 'the stored CRC-32');
+  return out;
+}
+
+/**
+ * The data part of an inflated member (`bytes`: its whole .npy image) as owned memory, copied in slices of 4 MiB
+ * between which the event loop runs: what `openNpzMember` would copy in one piece. Pass it as `inflatedData`.
+ */
+export async function inflatedDataAsync(src: FileSource, m: NpzMember, bytes: Uint8Array, mode: MapMode, opts: { signal?: AbortSignal } = {}): Promise<OwnedMemory> {
+  const label = `${src.path}[${m.name}]`;
+  const inner: FileSource = { path: label, size: bytes.length, read: (off, len) => bytes.slice(Math.max(0, off), Math.max(0, Math.min(off + len, bytes.length))) };
+  const header = readNpyHeader(inner);
+  const memory = new OwnedMemory(`${label} (inflated)`, header.nbytes, { writeable: mode === 'c' });
+  const dst = memory.view();
+  const SLICE = 4 * 1024 * 1024;
+  for (let k = 0; k < header.nbytes; k += SLICE) {
+    const end = Math.min(header.nbytes, k + SLICE);
+    dst.set(bytes.subarray(header.dataOffset + k, header.dataOffset + end), k);
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (opts.signal?.aborted) {
-      steps.return(new Uint8Array(0));
+      memory.release('cancelled');
       throw new CancelledError(`inflating ${src.path}[${m.name}] was cancelled`, { file: src.path });
     }
   }
+  return memory;
 }
 
 export function findMember(src: FileSource, members: NpzMember[], name: string): NpzMember {
@@ -364,7 +418,7 @@ export function openNpzMember(
   name: string,
   mapper: Mapper,
   mode: MapMode = 'r',
-  options: ReadNpyOptions & { maxInflatedSize?: number; members?: NpzMember[]; inflated?: Uint8Array } = {},
+  options: ReadNpyOptions & { maxInflatedSize?: number; members?: NpzMember[]; inflated?: Uint8Array; inflatedData?: OwnedMemory } = {},
 ): OpenedNpzMember {
   if (mode !== 'r' && mode !== 'c') {
     throw new ArgumentError(`an .npz member opens read-only ('r') or copy-on-write ('c'), not '${mode}': writing would break the zip's CRC`, "'r' or 'c'");
@@ -390,7 +444,10 @@ export function openNpzMember(
     read: (off, len) => bytes.slice(Math.max(0, off), Math.max(0, Math.min(off + len, bytes.length))),
   };
   const header = readNpyHeader(inner, options);
-  const memory = new OwnedMemory(`${label} (inflated)`, bytes.subarray(header.dataOffset, header.dataOffset + header.nbytes), { writeable: mode === 'c' });
+  // the data part as owned memory: copied here, or already copied (in slices, off the event loop) by the caller
+  const given = options.inflatedData;
+  if (given && given.size !== header.nbytes) throw new ArgumentError(`${label}: ${given.size} bytes of data given, the header says ${header.nbytes}`, `${header.nbytes} bytes`);
+  const memory = given ?? new OwnedMemory(`${label} (inflated)`, bytes.subarray(header.dataOffset, header.dataOffset + header.nbytes), { writeable: mode === 'c' });
   let strides = header.fortranOrder ? fStrides(header.shape, header.dtype.itemsize) : cStrides(header.shape, header.dtype.itemsize);
   // NumPy reads a member into a fresh 1-d np.ndarray(count) and reshapes it to the header's shape; an empty
   // fresh array has stride 0 and reshaping (0,) to (0,) keeps it: np.load(npz)['x'].strides == (0,) there.
