@@ -9,7 +9,7 @@
  * inflates to more than `maxInflatedSize` (default 1 GiB), with the CRC-32 checked.
  */
 import { createRequire } from 'node:module';
-import { ArgumentError, CancelledError, FormatError, UnsupportedError } from '../core/errors';
+import { ArgumentError, FormatError, UnsupportedError } from '../core/errors';
 import { OwnedMemory } from '../core/memory';
 import { NDArray } from '../core/ndarray';
 import { cStrides, fStrides } from '../core/layout';
@@ -226,8 +226,8 @@ function inflateModule(): typeof import('fflate') {
 
 /**
  * Inflating a DEFLATED member, step by step: each step pushes at most 4 KiB of compressed input (at most ~4 MiB of
- * output, written in place and checksummed as it comes). The generator returns the inflated bytes; `inflateMember` runs it in
- * one go, `inflateMemberAsync` yields to the event loop between steps (progress, cancel).
+ * output, written in place and checksummed as it comes). `inflateMember` runs the steps in one go (the CLI, the
+ * console); the app inflates off main's event loop instead (platform/npzInflate.ts, node:zlib on the thread pool).
  */
 function* inflateSteps(src: FileSource, m: NpzMember, maxInflatedSize: number): Generator<number, Uint8Array> {
   const file = src.path;

@@ -4,7 +4,7 @@
  * the zip directory; this module is where the process's thread pool comes in, so it lives in platform/.
  */
 import * as zlib from 'node:zlib';
-import { ArgumentError, CancelledError, FormatError, UnsupportedError } from '../core/errors';
+import { CancelledError, FormatError, UnsupportedError } from '../core/errors';
 import { OwnedMemory } from '../core/memory';
 import { readNpyHeader, type FileSource, type MapMode } from '../formats/npy';
 import { DEFAULT_MAX_INFLATED_SIZE, type NpzMember } from '../formats/npz';
