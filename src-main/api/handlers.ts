@@ -317,10 +317,6 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
   }
 
   /**
-   * Open a granted file. A deflated .npz member is inflated into JS-owned memory: at most what is left of the session
-   * budget may be inflated, and what was inflated is charged until the array closes.
-   */
-  /**
    * A deflated .npz member, inflated off the event loop as a job (progress, cancel), its bytes charged to the session
    * budget BEFORE inflating (its declared size; the inflater stops at that size). Null when `req` does not name a
    * deflated member (a .npy, a stored member, a raw file): openForInspection opens those by mapping.
@@ -359,6 +355,10 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     }
   }
 
+  /**
+   * Open a granted file. A deflated .npz member is inflated into JS-owned memory: at most what is left of the session
+   * budget may be inflated, and what was inflated is charged until the array closes.
+   */
   async function openFile(req: OpenRequest): Promise<OpenedArray> {
     const g = grants.get(req.grant);
     const inflated = await preInflate(g.real, req);
