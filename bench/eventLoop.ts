@@ -62,7 +62,7 @@ export async function benchEventLoop(): Promise<Record<string, unknown>> {
     ['walk 4096 of a[::-1]', 'walk', [id, 'a[::-1]', 0, LIMITS.maxWalkCount]],
     ['evalView', 'evalView', [id, 'a.reshape(1024, -1).T[::-3, 7::5]']],
     ['reinterpret', 'reinterpret', [id, 2 * GiB, 'lp64']],
-    ['pointer', 'pointer', [{ id, expression: 'a[::-1]', ctype: 'c_double', model: 'lp64', index: 1000 }]],
+    ['pointer', 'pointer', [{ id, expression: 'a[::-1]', ctype: 'c_double', model: 'lp64', index: -1000 }]],
     ['listArrays', 'listArrays', []],
     ['lifetime closed-mapping', 'lifetime', ['closed-mapping']],
     ['openExample', 'openExample', []],
