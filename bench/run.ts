@@ -2,8 +2,9 @@
  * `npm run bench`: every measurement, in one run, medians of several runs each.
  * Sections: open (4 GiB vs 4 KiB), walk (stride-walk throughput), kernels (native vs fallback vs bandwidth vs NumPy),
  * playground (statement latency at 1e6 elements), live (live Python round trip and child-memory reads), ui
- * (drop-to-first-bytes and scroll frame times in Chromium; the array diagram's first paint), cli (`stridescope inspect --json` start time against a
- * bare `node -e 0`, same run).
+ * (drop-to-first-bytes and scroll frame times in Chromium; the array diagram's first paint), cli (`stridescope
+ * inspect --json` start time against a bare `node -e 0`, same run), eventloop (main's largest event-loop delay while
+ * each API method runs with its worst bounded arguments).
  * Pass section names to run only some: `npm run bench -- open walk`.
  */
 import { benchDir, benchOpen, benchWalk } from './openAndWalk';
@@ -32,6 +33,10 @@ if (want('cli')) {
 if (want('live')) {
   const { benchLivePython } = await import('./livePython');
   Object.assign(results, await benchLivePython());
+}
+if (want('eventloop')) {
+  const { benchEventLoop } = await import('./eventLoop');
+  Object.assign(results, await benchEventLoop());
 }
 if (want('ui')) {
   const { benchUi } = await import('./ui');

@@ -229,7 +229,7 @@ test('a kernel runs on the current view and shows its C call', async ({ app }) =
   await page.getByTestId('kernel-run').click();
   const sum = (I4.first as number[]).reduce((x, y) => x + y, 0);
   await expect(page.getByTestId('kernel-value')).toHaveText(String(sum));
-  await expect(page.getByTestId('kernel-result')).toContainText('sk_sum');
+  await expect(page.getByTestId('kernel-result')).toContainText('sk_reduce_ex');
   await expect(page.getByTestId('kernel-impl')).toBeVisible();
   await app.screenshot('kernels');
 });

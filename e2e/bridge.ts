@@ -7,16 +7,18 @@
  * those is tested with a stand-in electron module in tests/app/electronMain.test.ts).
  *
  * What the preload does with Electron APIs, the bridge does the browser's way:
- *  - `pathForFile(file)` (webUtils.getPathForFile in the preload): a browser File has no path, so the bridge maps
- *    the dropped file's name to the path the spec put on the page (`dropFiles`);
- *  - `onOpened` listeners: the bridge keeps them (main pushes only from its menu, which the browser has not).
+ *  - `openDroppedFile(file)` (the preload resolves webUtils.getPathForFile and main grants the drop): a browser File
+ *    has no path, so the bridge hands the File's NAME to this process, which maps it to a path the spec allowed
+ *    (`dropFiles`) and grants it as main does (`openByUser(path, 'drop')`); the page never sends a path here either;
+ *  - `onOpened` listeners: the bridge keeps them (main pushes only from its menu, which the browser has not);
+ *  - `onProgress` listeners: the bridge keeps them; the fixture's handlers push progress with `pushProgress`.
  * A built renderer opened from file:// stays blank (module scripts, CSP 'self'), so out/renderer is served from a
  * fake origin through page.route.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { extname, join, resolve, normalize } from 'node:path';
 import type { Page } from '@playwright/test';
-import { API_METHODS, BRIDGE_NAME } from '../src-main/api/contract';
+import { API_METHODS, BRIDGE_NAME, type JobProgress } from '../src-main/api/contract';
 import type { Handlers } from '../src-main/api/handlers';
 
 export const ORIGIN = 'http://stridescope.test';
@@ -59,6 +61,11 @@ export interface BridgeOptions {
 
 export async function installBridge(page: Page, handlers: Handlers, options: BridgeOptions): Promise<void> {
   const methods = new Set<string>(API_METHODS);
+  await page.exposeBinding('__stridescopeDrop', async (_source, name: unknown) => {
+    const path = typeof name === 'string' && Object.hasOwn(options.dropFiles, name) ? options.dropFiles[name] : '';
+    if (!path) return { ok: false, error: { kind: 'argument', message: 'the dropped item has no file on disk (drop a file from a folder)', offset: null } };
+    return JSON.parse(JSON.stringify(await handlers.openByUser(path, 'drop')));
+  });
   await page.exposeBinding('__stridescopeInvoke', async (_source, method: unknown, args: unknown) => {
     if (typeof method !== 'string' || !methods.has(method) || !Array.isArray(args)) {
       return { ok: false, error: { kind: 'argument', message: `no API method ${String(method)}`, offset: null } };
@@ -68,8 +75,18 @@ export async function installBridge(page: Page, handlers: Handlers, options: Bri
     return JSON.parse(JSON.stringify(await fn(...args)));
   });
   await page.addInitScript(
-    ({ methods: list, name, dropFiles }) => {
-      const invoke = (window as unknown as { __stridescopeInvoke: (m: string, a: unknown[]) => Promise<unknown> }).__stridescopeInvoke;
+    ({ methods: list, name }) => {
+      const w = window as unknown as {
+        __stridescopeInvoke: (m: string, a: unknown[]) => Promise<unknown>;
+        __stridescopeDrop: (name: string) => Promise<unknown>;
+        __stridescopeProgress?: (p: unknown) => void;
+      };
+      const invoke = w.__stridescopeInvoke;
+      const drop = w.__stridescopeDrop;
+      const progressListeners = new Set<(p: unknown) => void>();
+      w.__stridescopeProgress = (p: unknown) => {
+        for (const l of progressListeners) l(p);
+      };
       const listeners = new Set<(r: unknown) => void>();
       const api: Record<string, unknown> = {};
       for (const m of list) api[m] = (...args: unknown[]) => invoke(m, args);
@@ -77,9 +94,20 @@ export async function installBridge(page: Page, handlers: Handlers, options: Bri
         listeners.add(listener);
         return () => listeners.delete(listener);
       };
-      api.pathForFile = (file: File) => (file && typeof file.name === 'string' ? (dropFiles[file.name] ?? '') : '');
+      api.onProgress = (listener: (p: unknown) => void) => {
+        progressListeners.add(listener);
+        return () => progressListeners.delete(listener);
+      };
+      api.openDroppedFile = (file: File) => drop(file && typeof file.name === 'string' ? file.name : '');
       Object.defineProperty(window, name, { value: Object.freeze(api), writable: false, configurable: false });
     },
-    { methods: [...API_METHODS], name: BRIDGE_NAME, dropFiles: options.dropFiles },
+    { methods: [...API_METHODS], name: BRIDGE_NAME },
   );
+}
+
+/** Push a job's progress to the page's onProgress listeners (what main's EVENT_PROGRESS does in Electron). */
+export function pushProgress(page: Page, progress: JobProgress): void {
+  page.evaluate((p) => (window as unknown as { __stridescopeProgress?: (p: unknown) => void }).__stridescopeProgress?.(p), progress).catch(() => {
+    // the page closed: nothing listens
+  });
 }

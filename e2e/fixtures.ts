@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHandlers, type Handlers } from '../src-main/api/handlers';
 import { CSP } from '../src-main/electron/security';
-import { installBridge, serveRenderer, ORIGIN } from './bridge';
+import { installBridge, pushProgress, serveRenderer, ORIGIN } from './bridge';
 
 
 let pythonHere: boolean | null = null;
@@ -146,6 +146,7 @@ export const test = base.extend<{ app: AppHandle }, { bridgeBrowser: Browser | n
         recentFile: join(userData, 'recent.json'),
         showOpenDialog: async () => dialogAnswer,
         console: consoleMode(),
+        onProgress: (p) => pushProgress(page, p),
       });
       await serveRenderer(page, CSP);
       await installBridge(page, handlers, { dropFiles: fixtureFiles() });

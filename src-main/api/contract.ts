@@ -35,6 +35,8 @@ export interface ApiError {
   /** Byte offset in the file (format errors, bounds) — null when not about a byte. */
   offset: number | null;
   file?: string;
+  /** The grant the error is about (a raw file asking for its dtype: the raw form opens this grant). */
+  grant?: GrantId;
   /** Column in a view expression (1-based as the core reports it). */
   column?: number;
   expected?: string;
@@ -44,6 +46,29 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 /** Arrays are named by an opaque id handed out by main ("a1", "a2", ...). */
 export type ArrayId = string;
+
+/**
+ * Files are named by grant: an opaque id ("g1") main hands out when the USER names a file (Open dialog, a drop,
+ * the command line, a recent entry). The renderer never sends a path; whatever it names that was never granted
+ * answers "not granted". A grant lasts for the session; an .npz grant covers its members.
+ */
+export type GrantId = string;
+
+/** Work main runs off its event loop (kernels, inflation): progress pushed as events, cancelled by id. */
+export type JobId = string;
+
+export interface JobProgress {
+  jobId: JobId;
+  /** what runs: 'kernel' (runKernel), 'inflate' (opening a deflated .npz member) */
+  kind: 'kernel' | 'inflate';
+  /** e.g. "sum over a.npy" */
+  label: string;
+  /** bytes done so far, of total */
+  done: number;
+  total: number;
+  /** 'running' while it runs; the last event says how it ended */
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+}
 
 /** C data models: c_long is 8 bytes under LP64 (Linux, macOS), 4 under LLP64 (Windows) and ILP32. */
 export type DataModelId = 'lp64' | 'llp64' | 'ilp32';
@@ -74,6 +99,8 @@ export const LIMITS = {
   maxViewCopyBytes: 64 * 1024 * 1024,
   /** Characters in one console submission (a typed line or a pasted script). */
   maxConsoleInput: 64 * 1024,
+  /** Default session memory budget: JS-owned bytes (inflated members, copies) across all open arrays. */
+  sessionBudgetBytes: 2 * 1024 * 1024 * 1024,
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -157,8 +184,10 @@ export interface ArraySummary {
   /** What to call it: the file name, "x (built-in example)", "a.npz:arr_0" */
   label: string;
   source: SourceKind;
-  /** Absolute path, null for the example. */
+  /** Absolute path of the granted file (for display), null for the example and console arrays. */
   file: string | null;
+  /** The grant this array was opened by (open another .npz member with it); null when not from a file. */
+  grant: GrantId | null;
   /** Size of the byte space the Bytes view shows (the whole file; for the example its .npy image). */
   fileSize: number;
   /** Where element data begins in that byte space (the base array's offset 0). */
@@ -219,7 +248,8 @@ export interface RawOpenOptions {
 }
 
 export interface OpenRequest {
-  path: string;
+  /** A grant main handed out (never a path). */
+  grant: GrantId;
   /** For .npz: the member to open (default: the first). */
   member?: string;
   /** For raw binary files: how to map them (like numpy.memmap). */
@@ -569,9 +599,13 @@ export interface StridescopeApi {
   /** What to show on start: the file from the command line if any, else the built-in example. */
   startup(): Promise<Result<ArraySummary>>;
   openExample(): Promise<Result<ArraySummary>>;
-  openPath(request: OpenRequest): Promise<Result<ArraySummary>>;
+  /** Open a granted file (an .npz member of a granted .npz, a raw file with its raw options). */
+  openGrant(request: OpenRequest): Promise<Result<ArraySummary>>;
+  /** Open entry `index` of recentFiles() (entries are past grants: picking one grants it again). */
+  openRecent(index: number): Promise<Result<ArraySummary>>;
   /** Native open dialog (main only); resolves to null when cancelled. */
   openDialog(): Promise<Result<ArraySummary | null>>;
+  /** Paths of past grants, newest first, for display; open one with openRecent(index). */
   recentFiles(): Promise<Result<string[]>>;
   closeArray(id: ArrayId): Promise<Result<{ closed: ArrayId }>>;
   listArrays(): Promise<Result<ArraySummary[]>>;
@@ -587,7 +621,10 @@ export interface StridescopeApi {
   pointer(request: PointerRequest): Promise<Result<PointerResult>>;
   lifetime(scenario: LifetimeScenarioName | null): Promise<Result<LifetimeReport>>;
   listKernels(): Promise<Result<KernelInfo[]>>;
+  /** Runs off main's event loop; progress arrives through onProgress (kind 'kernel'), cancel(jobId) stops it. */
   runKernel(id: ArrayId, kernel: string, expression: string): Promise<Result<KernelRun>>;
+  /** Cancel a running job (a kernel, an inflation); the call that started it answers kind 'cancelled'. */
+  cancel(jobId: JobId): Promise<Result<{ cancelled: boolean }>>;
   /** Run console input (≤ LIMITS.maxConsoleInput characters; several lines are split into inputs as the REPL would). */
   consoleRun(source: string): Promise<Result<ConsoleRunResult>>;
   /** A fresh console session (the model switch: a new interpreter under that data model). */
@@ -611,7 +648,8 @@ export const API_METHODS = [
   'appInfo',
   'startup',
   'openExample',
-  'openPath',
+  'openGrant',
+  'openRecent',
   'openDialog',
   'recentFiles',
   'closeArray',
@@ -628,6 +666,7 @@ export const API_METHODS = [
   'lifetime',
   'listKernels',
   'runKernel',
+  'cancel',
   'consoleRun',
   'consoleReset',
   'consoleSession',
@@ -649,12 +688,22 @@ export function channel(method: ApiMethod): string {
 
 /** Main → renderer pushes. */
 export const EVENT_OPENED = 'stridescope:event:opened';
+export const EVENT_PROGRESS = 'stridescope:event:progress';
+
+/**
+ * Preload → main only (not a method of the page's API): the path of a dropped File, resolved by the preload with
+ * webUtils.getPathForFile inside its isolated world. The page hands the preload a File object; a File the page made
+ * itself (new File([...])) has no path, so the page cannot forge one.
+ */
+export const DROP_CHANNEL = 'stridescope:drop';
 
 export interface StridescopeEvents {
   /** An array was opened from the menu, the command line or the recent list; returns an unsubscribe function. */
   onOpened(listener: (summary: Result<ArraySummary>) => void): () => void;
-  /** Path of a dropped File (webUtils.getPathForFile in the preload); '' when it has none. */
-  pathForFile(file: File): string;
+  /** Progress of jobs main runs off its event loop; returns an unsubscribe function. */
+  onProgress(listener: (progress: JobProgress) => void): () => void;
+  /** Grant and open a dropped File: the preload resolves its path (webUtils.getPathForFile), the page never sees it. */
+  openDroppedFile(file: File): Promise<Result<ArraySummary>>;
 }
 
 export type StridescopeBridge = StridescopeApi & StridescopeEvents;

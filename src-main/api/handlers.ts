@@ -7,9 +7,9 @@
  * The renderer can only ask for bounded windows of arrays it was given: there is no way to name an address.
  */
 import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname } from 'node:path';
-import { StridescopeError, ArgumentError, BoundsError } from '../core/errors';
+import { StridescopeError, ArgumentError, BoundsError, UnsupportedError } from '../core/errors';
 import { valueToJSON, type DType } from '../core/dtype';
 import { NDArray } from '../core/ndarray';
 import { elementAt, elementOffset, unravelIndex } from '../core/layout';
@@ -18,7 +18,14 @@ import { evaluateViewExpr } from '../core/viewexpr';
 import type { FileSource } from '../formats/fileSource';
 import { npyHeaderBytes, readNpyHeader } from '../formats/npy';
 import { mapFile, installRealAddresses } from '../platform/mappedMemory';
-import { runKernel, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
+import { runKernelAsync, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
+import { DEFAULT_MAX_INFLATED_SIZE, findMember, listNpzMembers } from '../formats/npz';
+import { inflateMemberAsync, inflatedDataAsync } from '../platform/npzInflate';
+import type { OwnedMemory } from '../core/memory';
+import { openFileSource } from '../formats/fileSource';
+import { GrantTable, notGranted, type GrantOrigin } from './grants';
+import { JobTable } from './jobs';
+import { SessionBudget } from './sessionBudget';
 import { inspectArray, hexAddress, headerDescr, reinterpretAt } from './inspect';
 import { imageSpace, npyHeaderParts, openForInspection, spaceSource, type ByteSpace } from './openForInspection';
 import { dtypeReprText, elementText } from './valueText';
@@ -54,6 +61,8 @@ import {
   type WalkWindow,
   type AppInfo,
   type OpenRequest,
+  type GrantId,
+  type JobProgress,
 } from './contract';
 
 interface OpenedArray {
@@ -61,6 +70,7 @@ interface OpenedArray {
   label: string;
   source: SourceKind;
   file: string | null;
+  grant: GrantId | null;
   array: NDArray;
   bytes: ByteSpace;
   /** File offset of the byte that memory byte `array.offset` sits at. */
@@ -77,9 +87,9 @@ interface OpenedArray {
 export interface HandlerOptions {
   /** Where the recent-files list lives (Electron: app.getPath('userData')/recent.json); none = in memory. */
   recentFile?: string;
-  /** A file named on the command line: `startup()` opens it instead of the example. */
+  /** A file named on the command line: `startup()` grants and opens it instead of the example. */
   startupPath?: string;
-  /** Native open dialog (Electron's dialog.showOpenDialog); absent in the browser bridge. */
+  /** Native open dialog (Electron's dialog.showOpenDialog); absent in the browser bridge. What it answers is granted. */
   showOpenDialog?: () => Promise<string | null>;
   version?: string;
   /** The console's working directory (Electron: <userData>/console); none = a temporary one, removed on dispose. */
@@ -90,12 +100,24 @@ export interface HandlerOptions {
   console?: 'live' | 'simulation';
   /** Which Python and its limits (time, memory, output) for the live console. */
   livePython?: LiveSessionOptions;
+  /** Progress of jobs run off the event loop (Electron: pushed to the window as EVENT_PROGRESS). */
+  onProgress?: (progress: JobProgress) => void;
+  /** The session memory budget in bytes (default LIMITS.sessionBudgetBytes). */
+  budgetBytes?: number;
 }
 
 export interface Handlers extends StridescopeApi {
+  /**
+   * Main's side only, never reachable by the page: the USER named this file (Open dialog, a drop resolved by the
+   * preload, the command line, a second launch, macOS open-file). Grant it and open it.
+   */
+  openByUser(path: string, origin: GrantOrigin): Promise<Result<ArraySummary>>;
   /** Close everything (window closed, test finished). */
   dispose(): void;
 }
+
+/** Threads a kernel may use: all CPUs but one, which stays with main's event loop. */
+const KERNEL_THREADS = Math.max(1, availableParallelism() - 1);
 
 export function platformModel(): DataModelId {
   if (process.platform === 'win32') return 'llp64';
@@ -105,7 +127,8 @@ export function platformModel(): DataModelId {
 function toApiError(e: unknown): ApiError {
   if (e instanceof StridescopeError) {
     const j = e.toJSON();
-    return { ...j, kind: j.kind };
+    const grant = (e as StridescopeError & { grant?: GrantId }).grant;
+    return grant === undefined ? { ...j, kind: j.kind } : { ...j, kind: j.kind, grant };
   }
   const message = e instanceof Error ? e.message : String(e);
   return { kind: 'internal', message, offset: null };
@@ -164,6 +187,9 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
   let nextId = 1;
   let recent: string[] = loadRecent(options.recentFile);
   const model = platformModel();
+  const grants = new GrantTable();
+  const jobs = new JobTable(options.onProgress);
+  const budget = new SessionBudget(options.budgetBytes);
   /** The session's allocations: the example's buffer, every file mapping; closing an array frees/unmaps it. */
   const registry = new LifetimeRegistry();
 
@@ -249,6 +275,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       label: o.label,
       source: o.source,
       file: o.file,
+      grant: o.grant,
       fileSize: o.bytes.size,
       dataOffset: o.dataOffset,
       header: o.header,
@@ -280,6 +307,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       label: `${EXAMPLE_LABEL} (built-in example)`,
       source: 'example',
       file: null,
+      grant: null,
       array: x,
       bytes,
       dataOffset: head.length,
@@ -291,16 +319,90 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     return o;
   }
 
-  function openFile(req: OpenRequest): OpenedArray {
-    const f = openForInspection(req.path, {
-      member: req.member,
-      raw: req.raw ? { dtype: req.raw.dtype, shape: req.raw.shape, offset: req.raw.offset ?? 0, order: req.raw.order ?? 'C', mode: req.raw.mode ?? 'r' } : undefined,
-      mode: 'r',
-    });
+  /**
+   * A deflated .npz member, inflated off the event loop as a job (progress, cancel), its bytes charged to the session
+   * budget BEFORE inflating (its declared size; the inflater stops at that size). Null when `req` does not name a
+   * deflated member (a .npy, a stored member, a raw file): openForInspection opens those by mapping.
+   */
+  async function preInflate(path: string, req: OpenRequest): Promise<{ bytes: Uint8Array; data: OwnedMemory; release: () => void } | null> {
+    if (req.raw) return null;
+    const src = openFileSource(path);
+    try {
+      const head = src.read(0, 4);
+      const zip = head.length === 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
+      if (!zip) return null;
+      const members = listNpzMembers(src);
+      if (members.length === 0) return null;
+      const m = findMember(src, members, req.member ?? members[0].name);
+      if (m.method !== 8 || m.size > DEFAULT_MAX_INFLATED_SIZE) return null; // openForInspection reports these
+      // the .npy image, then its data part copied out of it: twice the member while both exist
+      const release = budget.charge(m.size, `inflating ${m.name}`);
+      let releaseImage: (() => void) | null = null;
+      try {
+        releaseImage = budget.charge(m.size, `inflating ${m.name} (while its data is copied out)`);
+        const name = path.split(/[\\/]/).pop();
+        const out = await jobs.run('inflate', `inflating ${name}:${m.name}`, m.size, async (job) => {
+          const bytes = await inflateMemberAsync(src, m, m.size, { signal: job.signal, onProgress: (done) => job.progress(done) });
+          const data = await inflatedDataAsync(src, m, bytes, 'r', { signal: job.signal });
+          return { bytes, data };
+        });
+        return { ...out, release };
+      } catch (e) {
+        release();
+        throw e;
+      } finally {
+        releaseImage?.();
+      }
+    } finally {
+      src.close();
+    }
+  }
+
+  /**
+   * Open a granted file. A deflated .npz member is inflated into JS-owned memory: at most what is left of the session
+   * budget may be inflated, and what was inflated is charged until the array closes.
+   */
+  async function openFile(req: OpenRequest): Promise<OpenedArray> {
+    const g = grants.get(req.grant);
+    const inflated = await preInflate(g.real, req);
+    const remaining = budget.remaining;
+    let f;
+    try {
+      f = openForInspection(g.real, {
+        member: req.member,
+        raw: req.raw ? { dtype: req.raw.dtype, shape: req.raw.shape, offset: req.raw.offset ?? 0, order: req.raw.order ?? 'C', mode: req.raw.mode ?? 'r' } : undefined,
+        mode: 'r',
+        maxInflatedSize: Math.min(DEFAULT_MAX_INFLATED_SIZE, remaining),
+        inflated: inflated?.bytes,
+        inflatedData: inflated?.data,
+      });
+    } catch (e) {
+      inflated?.release();
+      if (e instanceof UnsupportedError && remaining < DEFAULT_MAX_INFLATED_SIZE && /inflate limit|byte limit/.test(e.message)) {
+        budget.charge(remaining + 1, `inflating ${req.member ?? 'the member'}`); // throws the budget's error
+      }
+      if (e instanceof StridescopeError && e.expected === 'a dtype (raw)') {
+        // the raw form asks for a dtype and opens this same grant
+        const error = e as StridescopeError & { grant?: GrantId };
+        error.grant = g.id;
+      }
+      throw e;
+    }
+    let release = inflated ? inflated.release : () => {};
+    if (f.fileDataOffset < 0 && !inflated) {
+      try {
+        release = budget.charge(f.bytes.size, `${f.name}:${f.member} inflated`);
+      } catch (e) {
+        f.close();
+        throw e;
+      }
+    }
+    const close = f.close;
     return register({
       label: f.member ? `${f.name}:${f.member}` : f.name,
       source: f.kind,
-      file: req.path,
+      file: g.path,
+      grant: g.id,
       array: f.array,
       bytes: f.bytes,
       dataOffset: f.dataOffset,
@@ -320,8 +422,25 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
               })),
             }
           : null,
-      close: f.close,
+      close: () => {
+        release();
+        close();
+      },
     });
+  }
+
+  /** Grant what the user named and open it (remembered in the recent list). */
+  async function openUserFile(path: string, origin: GrantOrigin, rest: Omit<OpenRequest, 'grant'> = {}): Promise<ArraySummary> {
+    const g = grants.grant(path, origin);
+    try {
+      const o = await openFile({ ...rest, grant: g.id });
+      remember(g.path);
+      return summary(o);
+    } catch (e) {
+      // a raw file waiting for its dtype is a real grant the user will come back to
+      if (e instanceof StridescopeError && e.expected === 'a dtype (raw)') remember(g.path);
+      throw e;
+    }
   }
 
   /** The name the panes call the array by: its console name, `x` (the seed's name, and every other array's too). */
@@ -423,6 +542,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
             label: `${name} (console)`,
             source: 'playground',
             file: null,
+            grant: null,
             array,
             bytes,
             dataOffset: array.offset,
@@ -456,33 +576,36 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
 
     startup: () =>
       guard(() => {
-        if (options.startupPath) {
-          const path = v.path(options.startupPath);
-          const o = openFile({ path });
-          remember(path);
-          return summary(o);
-        }
+        if (options.startupPath) return openUserFile(options.startupPath, 'command-line');
         return summary(openExample());
       }),
 
     openExample: () => guard(() => summary(openExample())),
 
-    openPath: (request: unknown) =>
-      guard(() => {
+    openGrant: (request: unknown) =>
+      guard(async () => {
         const req = v.openRequest(request);
-        const o = openFile(req);
-        remember(req.path);
+        if (!grants.has(req.grant)) throw notGranted();
+        const o = await openFile(req);
+        remember(grants.get(req.grant).path);
         return summary(o);
       }),
+
+    openRecent: (index: unknown) =>
+      guard(() => {
+        const i = v.int('index', index, 0, LIMITS.maxRecent - 1);
+        if (i >= recent.length) throw notGranted();
+        return openUserFile(recent[i], 'recent');
+      }),
+
+    openByUser: (path: string, origin: GrantOrigin) => guard(() => openUserFile(path, origin)),
 
     openDialog: () =>
       guard(async () => {
         if (!options.showOpenDialog) throw new ArgumentError('no native dialog here: drop a file on the window or pick a recent file');
         const path = await options.showOpenDialog();
         if (path === null) return null;
-        const o = openFile({ path: v.path(path) });
-        remember(path);
-        return summary(o);
+        return openUserFile(path, 'dialog');
       }),
 
     recentFiles: () => guard(() => [...recent]),
@@ -609,7 +732,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     listKernels: () => guard<KernelInfo[]>(() => kernelCatalog()),
 
     runKernel: (id: unknown, kernel: unknown, expression: unknown) =>
-      guard<KernelRun>(() => {
+      guard<KernelRun>(async () => {
         const o = get(id);
         const name = v.oneOf('kernel', kernel, KERNEL_NAMES) as KernelName;
         const e = v.expression(expression);
@@ -617,7 +740,24 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         if (w.size > LIMITS.maxKernelElements) {
           throw new ArgumentError(`the view has ${w.size} elements; a kernel call here visits at most ${LIMITS.maxKernelElements}`);
         }
-        const answer = runKernel(name, w, {});
+        const total = w.size * w.itemsize;
+        let release = () => {};
+        if (name === 'contiguous_copy') {
+          // the copy is JS-owned memory: bounded like a view expression's .copy() and charged to the session
+          if (total > LIMITS.maxViewCopyBytes) {
+            throw new UnsupportedError(`contiguous_copy of ${total} bytes: a copy here is at most ${LIMITS.maxViewCopyBytes} bytes (LIMITS.maxViewCopyBytes)`);
+          }
+          release = budget.charge(total, 'contiguous_copy');
+        }
+        let answer;
+        try {
+          answer = await jobs.run('kernel', `${name} over ${o.label}`, total, (job) =>
+            // one CPU stays with main (and the window): the kernel splits over the others
+            runKernelAsync(name, w, { signal: job.signal, onProgress: (done) => job.progress(done), pollMs: 50, threads: KERNEL_THREADS }),
+          );
+        } finally {
+          release();
+        }
         return {
           kernel: answer.kernel,
           prototype: answer.call.prototype,
@@ -628,6 +768,8 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
           elapsedMs: answer.seconds * 1e3,
         };
       }),
+
+    cancel: (jobId: unknown) => guard(() => ({ cancelled: jobs.cancel(v.str('jobId', jobId, 32)) })),
 
     consoleRun: (source: unknown) => guard(() => consoleSession().run(v.consoleSource(source))),
 
@@ -658,6 +800,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       }),
 
     dispose() {
+      jobs.cancelAll();
       consoleInstance?.dispose();
       if (ownsConsoleDir && consoleDir) rmSync(consoleDir, { recursive: true, force: true });
       for (const o of [...arrays.values()]) closeOne(o, 'when the window closed');

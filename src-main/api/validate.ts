@@ -77,11 +77,12 @@ export function scenario(v: unknown): LifetimeScenarioName | null {
   return oneOf('scenario', v, ['temporary-address', 'ctypes-keeps-alive', 'pointer-keeps-alive', 'closed-mapping'] as const);
 }
 
-/** An absolute path to a file (the renderer names files only by path: dropped, recent or typed). */
+/** An absolute path to a file (main's own: the recent list on disk; the renderer never sends one). */
 export function path(v: unknown): string {
   const p = str('path', v, LIMITS.maxPathLength);
   if (p === '') throw new ArgumentError('path is empty', 'an absolute path');
-  const absolute = p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
+  // UNC and device paths (\\host\share, \\?\, \\.\) are refused everywhere (grants.ts)
+  const absolute = (p.startsWith('/') && !/^[\\/]{2}/.test(p)) || /^[A-Za-z]:[\\/]/.test(p);
   if (!absolute) throw new ArgumentError(`path must be absolute, got ${describe(p)}`, 'an absolute path');
   return p;
 }
@@ -119,8 +120,9 @@ export function rawOptions(v: unknown): RawOpenOptions {
 
 export function openRequest(v: unknown): OpenRequest {
   const o = plainObject('request', v);
-  onlyKeys('request', o, ['path', 'member', 'raw']);
-  const out: OpenRequest = { path: path(o.path) };
+  onlyKeys('request', o, ['grant', 'member', 'raw']);
+  // whatever stands where a grant id belongs, main answers only "not granted" for it (grants.ts): no detail to probe
+  const out: OpenRequest = { grant: typeof o.grant === 'string' ? o.grant : '' };
   if (o.member !== undefined) out.member = str('member', o.member, 1024);
   if (o.raw !== undefined) out.raw = rawOptions(o.raw);
   return out;

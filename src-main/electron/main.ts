@@ -24,7 +24,8 @@ import {
 import { join, resolve, dirname } from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { API_METHODS, EVENT_OPENED, channel, type ApiMethod, type ArraySummary, type Result } from '../api/contract';
+import { API_METHODS, DROP_CHANNEL, EVENT_OPENED, EVENT_PROGRESS, channel, type ApiMethod, type ArraySummary, type JobProgress, type Result } from '../api/contract';
+import type { GrantOrigin } from '../api/grants';
 import type { Handlers } from '../api/handlers';
 import { APP_INDEX_URL, APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, cspFor, devServerUrl, isAppUrl, permissionAllowed, secureWebPreferences } from './security';
 import { ERROR_PAGE_PATH, appProtocolHandler } from './appProtocol';
@@ -93,6 +94,21 @@ function registerIpc(h: Handlers): void {
       }
     });
   }
+  // A drop: the preload resolved the dropped File's path with webUtils.getPathForFile in its isolated world (the
+  // page hands it a File, never a path). Dropping is the user's intent, so the path is granted and opened.
+  ipcMain.handle(DROP_CHANNEL, async (event, path: unknown) => {
+    if (!trustedSender(event)) {
+      return { ok: false, error: { kind: 'argument', message: 'IPC from an untrusted frame refused', offset: null } };
+    }
+    if (typeof path !== 'string' || path === '') return { ok: false, error: { kind: 'argument', message: 'the dropped item has no file on disk (drop a file from a folder)', offset: null } };
+    return h.openByUser(path, 'drop');
+  });
+}
+
+/** Progress of a job main runs off its event loop, for the page's progress bars. */
+function sendProgress(progress: JobProgress): void {
+  const contents = mainWindow?.webContents;
+  if (contents && !contents.isDestroyed() && !contents.isLoading()) contents.send(EVENT_PROGRESS, progress);
 }
 
 /** Hand an open's answer to the page (a cancelled dialog answers null: nothing to show). */
@@ -113,12 +129,12 @@ function openFromMain(open: (h: Handlers) => Promise<Result<ArraySummary | null>
 }
 
 /** A file handed over by the OS or a second launch: opened now, or at startup when it arrives before the window. */
-function openFromShell(path: string): void {
+function openFromShell(path: string, origin: GrantOrigin = 'open-file'): void {
   if (!handlers) {
     pendingOpens.push(path);
     return;
   }
-  openFromMain((h) => h.openPath({ path }));
+  openFromMain((h) => h.openByUser(path, origin));
 }
 
 async function showOpenDialog(): Promise<string | null> {
@@ -141,7 +157,7 @@ async function showOpenDialog(): Promise<string | null> {
  */
 function buildMenu(recent: readonly string[]): void {
   const recentItems: MenuItemConstructorOptions[] = recent.length
-    ? recent.map((p) => ({ label: p, click: () => openFromMain((h) => h.openPath({ path: p })) }))
+    ? recent.map((p, i) => ({ label: p, click: () => openFromMain((h) => h.openRecent(i)) }))
     : [{ label: 'No recent files', enabled: false }];
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
@@ -273,6 +289,7 @@ async function start(): Promise<void> {
     // the console's working directory: relative names in np.load/np.save resolve here, and only here may it write
     consoleDir: join(app.getPath('userData'), 'console'),
     onRecentChanged: buildMenu,
+    onProgress: sendProgress,
   });
   handlers = h;
   secureSession();
@@ -309,7 +326,7 @@ function main(): void {
       win.focus();
     }
     const path = commandLinePath(argv, app.isPackaged, workingDirectory);
-    if (path) openFromShell(path);
+    if (path) openFromShell(path, 'second-instance');
   });
   app.on('open-file', (event, path) => {
     event.preventDefault();

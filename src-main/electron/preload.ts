@@ -7,9 +7,12 @@ import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'ele
 import {
   API_METHODS,
   BRIDGE_NAME,
+  DROP_CHANNEL,
   EVENT_OPENED,
+  EVENT_PROGRESS,
   channel,
   type ArraySummary,
+  type JobProgress,
   type Result,
   type StridescopeApi,
   type StridescopeBridge,
@@ -33,6 +36,11 @@ ipcRenderer.on(EVENT_OPENED, (_event: IpcRendererEvent, summary: Result<ArraySum
   for (const listener of listeners) listener(summary);
 });
 
+const progressListeners = new Set<(progress: JobProgress) => void>();
+ipcRenderer.on(EVENT_PROGRESS, (_event: IpcRendererEvent, progress: JobProgress) => {
+  for (const listener of progressListeners) listener(progress);
+});
+
 const bridge: StridescopeBridge = {
   ...api,
   onOpened(listener) {
@@ -42,12 +50,22 @@ const bridge: StridescopeBridge = {
       listeners.delete(listener);
     };
   },
-  pathForFile(file) {
+  onProgress(listener) {
+    progressListeners.add(listener);
+    return () => {
+      progressListeners.delete(listener);
+    };
+  },
+  // The page hands over a File; its path is resolved HERE, in the isolated world, and goes to main only as a drop.
+  // A File the page built itself (new File([...])) has no path ('') and main refuses it: the page cannot name a file.
+  openDroppedFile(file) {
+    let path = '';
     try {
-      return webUtils.getPathForFile(file);
+      path = webUtils.getPathForFile(file);
     } catch {
-      return '';
+      path = '';
     }
+    return ipcRenderer.invoke(DROP_CHANNEL, path) as Promise<Result<ArraySummary>>;
   },
 };
 

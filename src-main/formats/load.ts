@@ -28,6 +28,10 @@ export interface OpenArrayOptions {
   mode?: RawModeName;
   maxHeaderSize?: number;
   maxInflatedSize?: number;
+  /** The chosen .npz member's bytes, already inflated (off the event loop: npz.ts inflateMemberAsync). */
+  inflated?: Uint8Array;
+  /** ... and its data part as owned memory, copied off the event loop (npz.ts inflatedDataAsync). */
+  inflatedData?: import('../core/memory').OwnedMemory;
 }
 
 export interface OpenArrayDeps {
@@ -94,7 +98,7 @@ export function openArrayFile(path: string, options: OpenArrayOptions = {}, deps
       const members = listNpzMembers(src);
       if (members.length === 0) throw new FormatError(path, 0, 'the .npz has no members', 'at least one .npy member');
       const name = options.member ?? members[0].name;
-      const m = openNpzMember(src, name, mapper, mode, { members, maxHeaderSize: options.maxHeaderSize, maxInflatedSize: options.maxInflatedSize });
+      const m = openNpzMember(src, name, mapper, mode, { members, maxHeaderSize: options.maxHeaderSize, maxInflatedSize: options.maxInflatedSize, inflated: options.inflated, inflatedData: options.inflatedData });
       closeSource();
       return {
         kind: 'npz-member',

@@ -224,33 +224,42 @@ function inflateModule(): typeof import('fflate') {
   return (fflate ??= createRequire(import.meta.url)('fflate') as typeof import('fflate'));
 }
 
-/** Inflate a DEFLATED member with a hard bound on its output. */
-export function inflateMember(src: FileSource, m: NpzMember, maxInflatedSize = DEFAULT_MAX_INFLATED_SIZE): Uint8Array {
+/**
+ * Inflating a DEFLATED member, step by step: each step pushes at most 4 KiB of compressed input (at most ~4 MiB of
+ * output, written in place and checksummed as it comes). `inflateMember` runs the steps in one go (the CLI, the
+ * console); the app inflates off main's event loop instead (platform/npzInflate.ts, node:zlib on the thread pool).
+ */
+function* inflateSteps(src: FileSource, m: NpzMember, maxInflatedSize: number): Generator<number, Uint8Array> {
   const file = src.path;
   if (m.size > maxInflatedSize) {
     throw new UnsupportedError(`${file}: member ${m.name} declares ${m.size} bytes uncompressed, more than the ${maxInflatedSize}-byte inflate limit`, { file, offset: m.headerOffset });
   }
-  const chunks: Uint8Array[] = [];
+  // written in place as the inflater produces it (m.size is bounded above), checksummed chunk by chunk
+  const out = new Uint8Array(m.size);
+  let crc = 0;
   let total = 0;
   let over = false;
   let finished = false;
   const inflater = new (inflateModule().Inflate)((chunk, final) => {
     if (over) return;
-    total += chunk.length;
-    if (total > maxInflatedSize || total > m.size) {
+    if (total + chunk.length > maxInflatedSize || total + chunk.length > m.size) {
+      total += chunk.length;
       over = true;
       return;
     }
-    chunks.push(chunk.slice());
+    out.set(chunk, total);
+    crc = crc32(chunk, crc);
+    total += chunk.length;
     if (final) finished = true;
   });
-  const STEP = 16 * 1024; // at most ~16 MiB of output per push, even for a maximal-ratio stream
+  const STEP = 4 * 1024; // at most ~4 MiB of output per push (~1032:1 is DEFLATE's largest ratio): a short step
   try {
     for (let k = 0; k < m.compressedSize && !over; k += STEP) {
       const n = Math.min(STEP, m.compressedSize - k);
       const piece = src.read(m.dataOffset + k, n);
       if (piece.length !== n) throw new FormatError(file, m.dataOffset + k + piece.length, `member ${m.name}: compressed data cut short`, `${m.compressedSize} compressed bytes`);
       inflater.push(piece, k + n >= m.compressedSize);
+      yield total;
     }
   } catch (e) {
     if (e instanceof FormatError) throw e;
@@ -264,15 +273,17 @@ export function inflateMember(src: FileSource, m: NpzMember, maxInflatedSize = D
   }
   if (!finished && m.compressedSize > 0) throw new FormatError(file, m.dataOffset + m.compressedSize, `member ${m.name}: the deflate stream does not end`, 'a final deflate block');
   if (total !== m.size) throw new FormatError(file, m.dataOffset, `member ${m.name} inflates to ${total} bytes, not the declared ${m.size}`, `${m.size} bytes`);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  const crc = crc32(out);
   if (crc !== m.crc32) throw new FormatError(file, m.headerOffset + 14, `member ${m.name}: CRC-32 mismatch (computed 0x${crc.toString(16)}, stored 0x${m.crc32.toString(16)})`, 'the stored CRC-32');
   return out;
+}
+
+/** Inflate a DEFLATED member with a hard bound on its output. */
+export function inflateMember(src: FileSource, m: NpzMember, maxInflatedSize = DEFAULT_MAX_INFLATED_SIZE): Uint8Array {
+  const steps = inflateSteps(src, m, maxInflatedSize);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
 }
 
 export function findMember(src: FileSource, members: NpzMember[], name: string): NpzMember {
@@ -304,7 +315,7 @@ export function openNpzMember(
   name: string,
   mapper: Mapper,
   mode: MapMode = 'r',
-  options: ReadNpyOptions & { maxInflatedSize?: number; members?: NpzMember[] } = {},
+  options: ReadNpyOptions & { maxInflatedSize?: number; members?: NpzMember[]; inflated?: Uint8Array; inflatedData?: OwnedMemory } = {},
 ): OpenedNpzMember {
   if (mode !== 'r' && mode !== 'c') {
     throw new ArgumentError(`an .npz member opens read-only ('r') or copy-on-write ('c'), not '${mode}': writing would break the zip's CRC`, "'r' or 'c'");
@@ -321,14 +332,19 @@ export function openNpzMember(
     return { member, members, header, array, dataOffset: member.dataOffset + header.dataOffset };
   }
   if (member.method !== 8) throw new UnsupportedError(`${src.path}: member ${member.name} uses zip compression method ${member.method} (only stored and deflated are supported)`, { file: src.path, offset: member.headerOffset + 8 });
-  const bytes = inflateMember(src, member, options.maxInflatedSize);
+  // already inflated off the event loop by the caller (inflateMemberAsync), or inflated here
+  const bytes = options.inflated ?? inflateMember(src, member, options.maxInflatedSize);
+  if (bytes.length !== member.size) throw new ArgumentError(`${src.path}: ${bytes.length} inflated bytes given for member ${member.name} of ${member.size}`, `${member.size} bytes`);
   const inner: FileSource = {
     path: label,
     size: bytes.length,
     read: (off, len) => bytes.slice(Math.max(0, off), Math.max(0, Math.min(off + len, bytes.length))),
   };
   const header = readNpyHeader(inner, options);
-  const memory = new OwnedMemory(`${label} (inflated)`, bytes.subarray(header.dataOffset, header.dataOffset + header.nbytes), { writeable: mode === 'c' });
+  // the data part as owned memory: copied here, or already copied (in slices, off the event loop) by the caller
+  const given = options.inflatedData;
+  if (given && given.size !== header.nbytes) throw new ArgumentError(`${label}: ${given.size} bytes of data given, the header says ${header.nbytes}`, `${header.nbytes} bytes`);
+  const memory = given ?? new OwnedMemory(`${label} (inflated)`, bytes.subarray(header.dataOffset, header.dataOffset + header.nbytes), { writeable: mode === 'c' });
   let strides = header.fortranOrder ? fStrides(header.shape, header.dtype.itemsize) : cStrides(header.shape, header.dtype.itemsize);
   // NumPy reads a member into a fresh 1-d np.ndarray(count) and reshapes it to the header's shape; an empty
   // fresh array has stride 0 and reshaping (0,) to (0,) keeps it: np.load(npz)['x'].strides == (0,) there.

@@ -577,8 +577,9 @@ class KernelControl {
  * runKernel without blocking main: a native reduction runs on one of koffi's worker threads (which splits it
  * over the CPUs, kernels.h), main polls the progress counter every `pollMs` and turns `signal` into the C
  * cancel flag. The memory stays mapped until C returns, even if it is released meanwhile (MappedMemory.pin).
- * What is not a native reduction (checksum, contiguous_copy, the TypeScript kernels) runs here on main in one
- * piece, as runKernel does, and reports its progress once at the end.
+ * checksum and contiguous_copy run on a koffi worker thread too (sk_checksum / sk_copy_contiguous have no progress
+ * counter: progress is reported once at the end; cancelling answers at once while C finishes in the background,
+ * its memory still pinned). Only the TypeScript fallback runs here on main in one piece, as runKernel does.
  */
 export function runKernelAsync(name: KernelName, view: KernelView, opts: AsyncKernelOptions = {}): Promise<KernelAnswer> {
   return new Promise<KernelAnswer>((resolve, reject) => {
@@ -593,6 +594,10 @@ export function runKernelAsync(name: KernelName, view: KernelView, opts: AsyncKe
     const memory = view.memory;
     const address = cAddress(memory, view.offset);
     const { lib } = nativeFor(memory, address !== null, opts);
+    if (lib && !t) {
+      wholeCallAsync(lib, name as 'checksum' | 'contiguous_copy', view, address!, opts, totalBytes, cancelled).then(resolve, reject);
+      return;
+    }
     if (!lib || !t) {
       const answer = runKernel(name, view, opts);
       opts.onProgress?.(totalBytes, totalBytes);
@@ -650,6 +655,74 @@ export function runKernelAsync(name: KernelName, view: KernelView, opts: AsyncKe
       opts.threads ?? 0, control.address, koffi.address(out),
       (err: unknown, status: number) => finish(err, Number(status)),
     );
+  });
+}
+
+/**
+ * sk_checksum / sk_copy_contiguous on one of koffi's worker threads, with buffers of their own (never the shared
+ * SHAPE/STRIDES/OUT ones a synchronous call may be using meanwhile). Cancelling rejects at once; the buffers and the
+ * pinned memory stay alive until C returns.
+ */
+function wholeCallAsync(
+  lib: NativeLibrary,
+  name: 'checksum' | 'contiguous_copy',
+  view: KernelView,
+  address: bigint,
+  opts: AsyncKernelOptions,
+  totalBytes: number,
+  cancelled: () => Error,
+): Promise<KernelAnswer> {
+  return new Promise<KernelAnswer>((resolve, reject) => {
+    const koffi = loadedKoffi();
+    const memory = view.memory;
+    const args = new ArrayBuffer(2 * MAX_DIMS * 8);
+    const nd = fillArgs(view, new BigInt64Array(args, 0, MAX_DIMS), new BigInt64Array(args, MAX_DIMS * 8, MAX_DIMS));
+    const argsAddress = koffi.address(args);
+    const out = new ArrayBuffer(8);
+    const dst = name === 'contiguous_copy' ? new ArrayBuffer(totalBytes) : null;
+    const unpin = memory instanceof MappedMemory ? memory.pin() : undefined;
+    const inUse: unknown[] = [args, out, dst, memory instanceof OwnedMemory ? memory.arrayBuffer() : null];
+    let settled = false;
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      reject(cancelled());
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const t0 = performance.now();
+    const finish = (err: unknown, status: number) => {
+      const seconds = (performance.now() - t0) / 1e3;
+      opts.signal?.removeEventListener('abort', onAbort);
+      unpin?.();
+      if (settled) return; // cancelled: nobody waits for this answer
+      settled = true;
+      const fn = name === 'checksum' ? 'sk_checksum' : 'sk_copy_contiguous';
+      if (err) return reject(new IOError(memory.label, `${fn} could not run: ${err instanceof Error ? err.message : String(err)}`));
+      if (status < 0 || (name === 'checksum' && status !== SK_OK)) return reject(statusError(fn, status, memory.label, name));
+      const done = (value: KernelValue) => {
+        opts.onProgress?.(totalBytes, totalBytes);
+        inUse.length = 0;
+        resolve({ kernel: name, implementation: 'native', result: kernelValueJSON(value), value, seconds, call: describeCall(name, view, address, undefined) });
+      };
+      if (name === 'checksum') return done({ type: 'uint', value: new BigUint64Array(out)[0] });
+      // the copy's FNV-1a, also in C off main (copyValue would hash up to maxViewCopyBytes here on the event loop)
+      const flat = new BigInt64Array(args);
+      flat[0] = BigInt(totalBytes);
+      flat[MAX_DIMS] = 1n;
+      lib.fn.sk_checksum.async(koffi.address(dst!), 1, shapeAddress, stridesAddress, 1, koffi.address(out), (e: unknown, r: number) => {
+        if (e || Number(r) !== SK_OK) return reject(e instanceof Error ? e : statusError('sk_checksum', Number(r), memory.label, name));
+        done({ type: 'copy', nbytes: totalBytes, checksum: new BigUint64Array(out)[0] });
+      });
+    };
+    const shapeAddress = argsAddress;
+    const stridesAddress = argsAddress + BigInt(MAX_DIMS * 8);
+    if (name === 'checksum') {
+      lib.fn.sk_checksum.async(address, nd, shapeAddress, stridesAddress, view.dtype.itemsize, koffi.address(out), (e: unknown, r: number) => finish(e, Number(r)));
+    } else {
+      lib.fn.sk_copy_contiguous.async(address, nd, shapeAddress, stridesAddress, view.dtype.itemsize, koffi.address(dst!), totalBytes, (e: unknown, r: number) =>
+        finish(e, Number(r)),
+      );
+    }
   });
 }
 

@@ -3,6 +3,7 @@ import type { ApiError, AppInfo, ArraySummary, OpenRequest, Result } from '@cont
 import { bridge, call, startupOnce } from './api';
 import { ErrorBox } from './common';
 import { RawOpenForm, rawOptionsFileOf } from './RawOpenForm';
+import { JobProgressBar } from './JobProgress';
 import { ArrayView } from '../array/ArrayView';
 import { BytesView } from '../bytes/BytesView';
 import { WalkView } from '../walk/WalkView';
@@ -34,7 +35,7 @@ export function App() {
   const [dragging, setDragging] = useState(false);
   const [busy, setBusy] = useState(false);
   /** A dropped/picked file that is neither .npy nor .npz: the raw form asks how to map it. */
-  const [rawPath, setRawPath] = useState<string | null>(null);
+  const [rawFile, setRawFile] = useState<{ path: string; grant: string } | null>(null);
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
   /** The console dock (kept mounted while hidden, so its history stays), and the pane the tour points at. */
   const [consoleOpen, setConsoleOpen] = useState(false);
@@ -63,7 +64,7 @@ export function App() {
         if (raw) {
           // not .npy/.npz: ask for dtype, shape, offset, order, mode in place (the current array stays)
           setError(null);
-          setRawPath(raw);
+          setRawFile(raw);
         } else {
           setError(r.error);
         }
@@ -72,7 +73,7 @@ export function App() {
       if (r.value === null) return null;
       const s = r.value;
       setError(null);
-      setRawPath(null); // another file opened: a pending raw form is moot
+      setRawFile(null); // another file opened: a pending raw form is moot
       setArrays((prev) => [...prev.filter((a) => a.id !== s.id), s]);
       setCurrentId(s.id);
       setCursors((c) => ({ ...c, [s.id]: c[s.id] ?? paneOf(s).cursor ?? s.dataOffset }));
@@ -86,7 +87,7 @@ export function App() {
     async (request: OpenRequest) => {
       setBusy(true);
       try {
-        return accept(await call((api) => api.openPath(request)));
+        return accept(await call((api) => api.openGrant(request)));
       } finally {
         setBusy(false);
       }
@@ -97,9 +98,9 @@ export function App() {
   /** The raw form's submit: errors stay in the form; success opens the array and closes the form. */
   const openRaw = useCallback(
     async (request: OpenRequest) => {
-      const r = await call((api) => api.openPath(request));
+      const r = await call((api) => api.openGrant(request));
       if (r.ok) {
-        setRawPath(null);
+        setRawFile(null);
         accept(r);
       }
       return r;
@@ -114,8 +115,9 @@ export function App() {
         setCurrentId(already.id);
         return already;
       }
-      if (!from.file) return null;
-      return open({ path: from.file, member });
+      // the archive's grant covers its members
+      if (!from.grant) return null;
+      return open({ grant: from.grant, member });
     },
     [arrays, open],
   );
@@ -148,7 +150,8 @@ export function App() {
     };
   }, [accept]);
 
-  // Drag and drop anywhere on the window: the preload turns the File into its path (webUtils.getPathForFile).
+  // Drag and drop anywhere on the window: the page hands the File to the preload, which resolves its path
+  // (webUtils.getPathForFile) in its isolated world; main grants and opens it. The page never sees or sends a path.
   useEffect(() => {
     const over = (e: DragEvent) => {
       if (e.dataTransfer?.types.includes('Files')) {
@@ -167,17 +170,10 @@ export function App() {
       setDragging(false);
       const file = e.dataTransfer?.files[0];
       if (!file) return;
-      let path = '';
-      try {
-        path = bridge().pathForFile(file);
-      } catch {
-        path = '';
-      }
-      if (!path) {
-        setError({ kind: 'argument', message: `'${file.name}' has no path on disk (drop a file from a folder)`, offset: null });
-        return;
-      }
-      void open({ path });
+      setBusy(true);
+      void call((api) => api.openDroppedFile(file))
+        .then(accept)
+        .finally(() => setBusy(false));
     };
     window.addEventListener('dragover', over);
     window.addEventListener('dragleave', leave);
@@ -187,7 +183,7 @@ export function App() {
       window.removeEventListener('dragleave', leave);
       window.removeEventListener('drop', drop);
     };
-  }, [open]);
+  }, [accept]);
 
   // Keyboard: Alt+1..6 switch views, Ctrl/Cmd+O opens.
   useEffect(() => {
@@ -310,12 +306,18 @@ export function App() {
           data-testid="recent"
           value=""
           onChange={(e) => {
-            if (e.target.value) void open({ path: e.target.value });
+            if (e.target.value !== '') {
+              const index = Number(e.target.value);
+              setBusy(true);
+              void call((api) => api.openRecent(index))
+                .then(accept)
+                .finally(() => setBusy(false));
+            }
           }}
         >
           <option value="">Recent files…</option>
-          {recent.map((p) => (
-            <option key={p} value={p}>
+          {recent.map((p, i) => (
+            <option key={p} value={String(i)}>
               {p}
             </option>
           ))}
@@ -369,7 +371,8 @@ export function App() {
 
       <div className="workspace">
       <main className={`view${pointed && pointed !== 'console' ? ' pointed' : ''}`} role="tabpanel">
-        {rawPath ? <RawOpenForm key={rawPath} path={rawPath} open={openRaw} onCancel={() => setRawPath(null)} /> : null}
+        <JobProgressBar kind="inflate" />
+        {rawFile ? <RawOpenForm key={rawFile.grant} path={rawFile.path} grant={rawFile.grant} open={openRaw} onCancel={() => setRawFile(null)} /> : null}
         {!viewProps ? (
           <div className="empty">No array open. Drop a .npy file here or press Example.</div>
         ) : tab === 'array' ? (

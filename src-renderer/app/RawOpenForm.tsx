@@ -8,9 +8,9 @@ import { ErrorBox } from './common';
  * null. Whichever way the file arrived — drop, dialog, menu, recent list, command line — this error is the same and
  * names the file, so the app shows the raw form for all of them.
  */
-export function rawOptionsFileOf(e: ApiError): string | null {
+export function rawOptionsFileOf(e: ApiError): { path: string; grant: string } | null {
   const wanted = e.kind === 'argument' && typeof e.expected === 'string' && e.expected.includes('dtype (raw)');
-  return wanted && typeof e.file === 'string' && e.file !== '' ? e.file : null;
+  return wanted && typeof e.file === 'string' && e.file !== '' && typeof e.grant === 'string' ? { path: e.file, grant: e.grant } : null;
 }
 
 const DTYPES = ['u1', 'i1', '<i2', '<u2', '<i4', '<u4', '<i8', '<f2', '<f4', '<f8', '>i2', '>i4', '>f4', '>f8', '<c8', '<c16', 'S4', '<U2', 'bool'];
@@ -22,10 +22,14 @@ const DTYPES = ['u1', 'i1', '<i2', '<u2', '<i4', '<u4', '<i8', '<f2', '<f4', '<f
  */
 export function RawOpenForm({
   path,
+  grant,
   open,
   onCancel,
 }: {
+  /** for display: the granted file's path */
   path: string;
+  /** what the form opens: the grant main handed out with the raw-options error */
+  grant: string;
   open: (request: OpenRequest) => Promise<{ ok: true; value: ArraySummary } | { ok: false; error: ApiError }>;
   onCancel: () => void;
 }) {
@@ -53,7 +57,7 @@ export function RawOpenForm({
     }
     setBusy(true);
     try {
-      const r = await open({ path, raw });
+      const r = await open({ grant, raw });
       if (!r.ok) setError(r.error);
     } finally {
       setBusy(false);

@@ -4,6 +4,7 @@ import type { ViewProps } from '../app/viewProps';
 import { call, formatValue } from '../app/api';
 import { CopyButton, ErrorBox } from '../app/common';
 import { useArrayStore, usePaneState } from '../state/arrayStore';
+import { JobProgressBar } from '../app/JobProgress';
 
 /** Run a C kernel on the current view: the prototype, the arguments passed, the result, and which implementation ran. */
 export function KernelsView({ summary: s }: ViewProps) {
@@ -47,6 +48,7 @@ export function KernelsView({ summary: s }: ViewProps) {
           {running ? 'Running…' : 'Run'}
         </button>
       </div>
+      <JobProgressBar kind="kernel" />
       {info ? (
         <p>
           <code className="proto">{info.prototype}</code> — <span className="muted">{info.description}</span>

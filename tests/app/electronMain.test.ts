@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, symlinkSync, writeFileSync, existsSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_METHODS, EVENT_OPENED, channel } from '../../src-main/api/contract';
+import { API_METHODS, DROP_CHANNEL, EVENT_OPENED, EVENT_PROGRESS, channel } from '../../src-main/api/contract';
 import { CSP } from '../../src-main/electron/security';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -207,7 +207,7 @@ out.recentBefore = recentLabels();
 out.startup = await rec.handles['stridescope:startup'](trusted);
 out.recentAfterStartup = recentLabels();
 // the menu is rebuilt after every successful open, whatever started it: IPC open (drop / toolbar / recent list), dialog, menu
-await rec.handles['stridescope:openPath'](trusted, { path: process.env.FIX_A });
+await rec.handles['stridescope:drop'](trusted, process.env.FIX_A);
 out.recentAfterIpcOpen = recentLabels();
 await rec.handles['stridescope:openDialog'](trusted);
 out.recentAfterDialog = recentLabels();
@@ -234,7 +234,8 @@ beforeAll(() => {
 
 describe('the built Electron main under a stand-in electron', () => {
   it('registers exactly one ipcMain handler per contract method', () => {
-    expect(rec.channels).toEqual(API_METHODS.map(channel).sort());
+    // plus the preload-only drop channel (a dropped File's path, resolved in the preload's isolated world)
+    expect(rec.channels).toEqual([...API_METHODS.map(channel), DROP_CHANNEL].sort());
   });
 
   it('before ready: registers app: as a privileged standard scheme, takes the single-instance lock, listens for open-file', () => {
@@ -451,7 +452,7 @@ describe('single instance, development server, packaged builds', () => {
       const ex = await rec.handles['stridescope:openExample'](trusted);
       out.example = ex.ok;
       out.kernel = await rec.handles['stridescope:runKernel'](trusted, ex.value.id, 'sum', 'a');
-      out.open = await rec.handles['stridescope:openPath'](trusted, { path: process.env.FIX_A });
+      out.open = await rec.handles['stridescope:drop'](trusted, process.env.FIX_A);
     `, { FAKE_KOFFI_BROKEN: '1', FIX_A });
     expect(r.loaded).toEqual(['app://stridescope/index.html']);
     expect(r.example).toBe(true);
@@ -535,5 +536,35 @@ describe('the built preload, run with a stand-in electron', () => {
     off();
     ipc[EVENT_OPENED]!({}, { ok: true, value: { id: 'a4' } });
     expect(got).toHaveLength(3);
+  });
+  it('a drop: the page hands a File, the preload resolves its path with webUtils and sends only that to main; progress events reach listeners', async () => {
+    const { readFileSync } = await import('node:fs');
+    const src = readFileSync(join(ROOT, 'out', 'preload', 'index.cjs'), 'utf8');
+    const ipc: Record<string, (...a: unknown[]) => void> = {};
+    const invoked: unknown[][] = [];
+    let exposed: Record<string, (...a: unknown[]) => unknown> | undefined;
+    const dropped = { name: 'M8D.npy' };
+    const electron = {
+      ipcRenderer: { on: (ch: string, fn: (...a: unknown[]) => void) => (ipc[ch] = fn), removeListener() {}, invoke: async (...a: unknown[]) => invoked.push(a) },
+      contextBridge: { exposeInMainWorld: (_name: string, api: typeof exposed) => (exposed = api) },
+      // only a File from the OS has a path; one the page built has none
+      webUtils: { getPathForFile: (f: unknown) => (f === dropped ? FIX_A : '') },
+    };
+    const module = { exports: {} };
+    new Function('require', 'module', 'exports', src)((id: string) => (id === 'electron' ? electron : undefined), module, module.exports);
+    expect(exposed!.pathForFile).toBeUndefined();
+    expect(exposed!.openPath).toBeUndefined();
+    await exposed!.openDroppedFile(dropped);
+    await exposed!.openDroppedFile({ name: '/etc/passwd' });
+    expect(invoked).toEqual([
+      [DROP_CHANNEL, FIX_A],
+      [DROP_CHANNEL, ''],
+    ]);
+    const seen: unknown[] = [];
+    const off = exposed!.onProgress((p: unknown) => seen.push(p)) as () => void;
+    ipc[EVENT_PROGRESS]!({}, { jobId: 'j1', state: 'running' });
+    off();
+    ipc[EVENT_PROGRESS]!({}, { jobId: 'j1', state: 'done' });
+    expect(seen).toEqual([{ jobId: 'j1', state: 'running' }]);
   });
 });

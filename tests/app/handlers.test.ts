@@ -34,7 +34,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'stridescope-handlers-'));
   h = createHandlers({ recentFile: join(dir, 'recent.json'), console: 'simulation' });
   example = ok(await h.startup());
-  i4 = ok(await h.openPath({ path: join(FIX, 'i4.npy') }));
+  i4 = ok(await h.openByUser(join(FIX, 'i4.npy'), 'drop'));
 });
 afterAll(() => {
   h.dispose();
@@ -162,7 +162,7 @@ describe('answers', () => {
   });
 
   it('closing an array unmaps it; the session lifetime says so; its id is gone', async () => {
-    const other = ok(await h.openPath({ path: join(FIX, 'f8.npy') }));
+    const other = ok(await h.openByUser(join(FIX, 'f8.npy'), 'drop'));
     ok(await h.closeArray(other.id));
     const s = ok(await h.lifetime(null));
     const closed = s.allocations.filter((a) => a.kind === 'mapped' && a.state === 'closed');
@@ -181,7 +181,7 @@ describe('answers', () => {
   it('runs a kernel on a view and reports the C call', async () => {
     const r = ok(await h.runKernel(i4.id, 'sum', 'a[:, ::-1]'));
     expect(r.result).toBe(String(I4.first.reduce((x: number, y: number) => x + y, 0)));
-    expect(r.prototype).toMatch(/^int32_t sk_sum\(/);
+    expect(r.prototype).toMatch(/^int32_t sk_reduce_ex\(/);
     expect(r.args.find((a) => a.name === 'strides')!.value).toBe(`[${I4.strides[0]}, ${-I4.strides[1]}]`);
   });
 });
@@ -246,30 +246,32 @@ describe('hostile arguments come back as typed errors', () => {
   });
 
   it('refuses paths that are not absolute strings, and reports files that are not arrays', async () => {
-    err(await h.openPath({ path: 'relative/i4.npy' }), 'argument');
-    err(await h.openPath({ path: '' }), 'argument');
-    err(await h.openPath({ path: '/tmp/x\0.npy' }), 'argument');
-    err(await h.openPath({ path: '/' + 'x'.repeat(LIMITS.maxPathLength) }), 'argument');
-    err(await h.openPath('/etc/passwd' as never), 'argument');
-    err(await h.openPath({ path: join(FIX, 'i4.npy'), extra: 1 } as never), 'argument');
-    err(await h.openPath({ path: join(FIX, 'raw_i2.bin'), raw: { dtype: '<i2', mode: 'w+' } } as never), 'argument');
-    err(await h.openPath({ path: join(dir, 'missing.npy') }), 'io');
-    err(await h.openPath({ path: dir }), 'io');
-    const bad = err(await h.openPath({ path: join(FIX, 'bad', 'bad_magic.npy') }), 'format');
+    err(await h.openByUser('relative/i4.npy', 'drop'), 'argument');
+    err(await h.openByUser('', 'drop'), 'argument');
+    err(await h.openByUser('/tmp/x\0.npy', 'drop'), 'argument');
+    err(await h.openByUser('/' + 'x'.repeat(LIMITS.maxPathLength), 'drop'), 'argument');
+    err(await h.openGrant('/etc/passwd' as never), 'argument');
+    err(await h.openGrant({ grant: i4.grant!, extra: 1 } as never), 'argument');
+    const rawGrant = err(await h.openByUser(join(FIX, 'raw_i2.bin'), 'drop'), 'argument').grant!;
+    err(await h.openGrant({ grant: rawGrant, raw: { dtype: '<i2', mode: 'w+' } } as never), 'argument');
+    err(await h.openByUser(join(dir, 'missing.npy'), 'drop'), 'io');
+    err(await h.openByUser(dir, 'drop'), 'io');
+    const bad = err(await h.openByUser(join(FIX, 'bad', 'bad_magic.npy'), 'drop'), 'format');
     expect(bad.offset).toBe(0);
     const empty = join(dir, 'empty.npy');
     writeFileSync(empty, new Uint8Array(0));
-    err(await h.openPath({ path: empty }), 'format');
+    err(await h.openByUser(empty, 'drop'), 'format');
     const notArray = join(dir, 'notes.txt');
     writeFileSync(notArray, 'hello');
-    err(await h.openPath({ path: notArray }), 'argument');
+    err(await h.openByUser(notArray, 'drop'), 'argument');
     // the session is untouched: the good arrays still answer
     expect(ok(await h.getArray(i4.id)).shape).toEqual(I4.shape);
   });
 
   it('opens a raw file like numpy.memmap when given a dtype', async () => {
     const raw = expected.raw?.['raw_i2.bin'];
-    const r = ok(await h.openPath({ path: join(FIX, 'raw_i2.bin'), raw: { dtype: '<i2', mode: 'r' } }));
+    const grant = err(await h.openByUser(join(FIX, 'raw_i2.bin'), 'dialog'), 'argument').grant!;
+    const r = ok(await h.openGrant({ grant, raw: { dtype: '<i2', mode: 'r' } }));
     expect(r.source).toBe('raw');
     expect(r.header).toBeNull();
     if (raw?.values) expect(r.values).toEqual(raw.values.slice(0, r.values.length));
@@ -285,12 +287,14 @@ describe('hostile arguments come back as typed errors', () => {
     const viaDialog = createHandlers({ showOpenDialog: async () => raw });
     const viaStartup = createHandlers({ startupPath: raw });
     try {
-      const answers = [await h.openPath({ path: raw }), await viaDialog.openDialog(), await viaStartup.startup()];
+      const answers = [await h.openByUser(raw, 'drop'), await viaDialog.openDialog(), await viaStartup.startup()];
       for (const a of answers) {
         const e = err(a, 'argument');
         // what the renderer's raw form keys on (src-renderer/app/RawOpenForm.tsx rawOptionsFileOf)
         expect(e.expected).toBe('a dtype (raw)');
         expect(e.file).toBe(raw);
+        // and the grant the raw form opens with its options
+        expect(e.grant).toMatch(/^g[0-9]+$/);
       }
     } finally {
       viaDialog.dispose();

@@ -40,7 +40,7 @@ afterAll(() => h.dispose());
 
 describe.each(Object.entries(expected.arrays))('%s', (_name, c) => {
   it("shows repr(dtype) and str(x[i]) as NumPy prints them", async () => {
-    const s = ok(await h.openPath({ path: join(FIX, c.file) }));
+    const s = ok(await h.openByUser(join(FIX, c.file), 'drop'));
     expect(s.dtype.repr).toBe(c.dtypeRepr);
     expect(s.valueTexts).toEqual(c.elements.slice(0, s.valueTexts.length));
     const w = ok(await h.walk(s.id, 'x', 0, 100));
@@ -50,7 +50,7 @@ describe.each(Object.entries(expected.arrays))('%s', (_name, c) => {
   });
 
   it.each(c.views.map((v) => [v.expression, v] as const))('walks %s as NumPy views it', async (_e, v) => {
-    const s = ok(await h.openPath({ path: join(FIX, c.file) }));
+    const s = ok(await h.openByUser(join(FIX, c.file), 'drop'));
     const w = ok(await h.walk(s.id, v.expression, 0, 100));
     expect(w.view.shape).toEqual(v.shape);
     expect(w.view.strides).toEqual(v.strides);
@@ -66,7 +66,7 @@ describe.each(Object.entries(expected.arrays))('%s', (_name, c) => {
 
 describe('field views refuse what NumPy refuses', () => {
   it('names the missing field and the column', async () => {
-    const s = ok(await h.openPath({ path: join(FIX, 'rec.npy') }));
+    const s = ok(await h.openByUser(join(FIX, 'rec.npy'), 'drop'));
     const r = await h.walk(s.id, "x['nope']", 0, 1);
     expect(r.ok).toBe(false);
     if (!r.ok) {
@@ -74,7 +74,7 @@ describe('field views refuse what NumPy refuses', () => {
       expect(r.error.message).toContain('no field of name nope');
       expect(r.error.column).toBe(3);
     }
-    const plain = ok(await h.openPath({ path: join(FIX, 'f64.npy') }));
+    const plain = ok(await h.openByUser(join(FIX, 'f64.npy'), 'drop'));
     const r2 = await h.walk(plain.id, "x['id']", 0, 1);
     expect(r2.ok).toBe(false);
   });

@@ -65,10 +65,11 @@ describe('IPC abuse', () => {
   }, 150_000);
 
   const cases: [string, string, unknown[]][] = [
-    ['openPath on a fifo answers an io error instead of blocking the main process', 'openPath', [{ path: '$FIFO' }]],
-    ['openPath on /dev/zero', 'openPath', [{ path: '/dev/zero' }]],
-    ['openPath on a directory', 'openPath', [{ path: '$DIR' }]],
-    ['openPath raw with a 2 GiB itemsize and a 2**40 shape', 'openPath', [{ path: '$DIR/a.npy', raw: { dtype: 'V2147483647', shape: [1099511627776] } }]],
+    // what the user names (a drop, the dialog) is granted and opened by main: still bounded, still typed
+    ['a dropped fifo answers an io error instead of blocking the main process', 'openByUser', ['$FIFO', 'drop']],
+    ['a dropped /dev/zero', 'openByUser', ['/dev/zero', 'drop']],
+    ['a dropped directory', 'openByUser', ['$DIR', 'drop']],
+    ['openGrant raw with a 2 GiB itemsize and a 2**40 shape (grant g1 = a.npy)', 'openGrant', [{ grant: 'g1', raw: { dtype: 'V2147483647', shape: [1099511627776] } }]],
     ['walk far into a 2**106-element zero-stride view', 'walk', ['$ID', 'np.lib.stride_tricks.as_strided(a, shape=(9007199254740991, 9007199254740991), strides=(0, 0))', 9007199254740990, 4096]],
     ['readBytes at the last byte with the largest window', 'readBytes', ['$ID', 1151, 1048576]],
     ['a kernel over a 2**53-element zero-stride view (unbounded work unless refused)', 'runKernel', ['$ID', 'sum', 'np.lib.stride_tricks.as_strided(a, shape=(9007199254740991,), strides=(0,))']],

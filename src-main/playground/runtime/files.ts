@@ -14,7 +14,7 @@
  *
  * `stridescope run FILE` uses no policy: it is the user's own shell, with the user's own rights.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { PyException } from './errors';
 
@@ -67,6 +67,17 @@ export function sandboxFiles(dir: string): FilePolicy {
       if (!inside(root, full) || !inside(rootReal(), realish(full))) {
         throw refuse(name, `${what} may write only inside the console's working directory ${root}`);
       }
+      // An existing target must be the folder's own file: not a symbolic link (np.memmap 'r+' would follow it) and
+      // not a hard link (its inode is also a file elsewhere: writing through the mapping writes there).
+      // A path-level check: a swap between this check and the open is not closed yet (docs/console.md).
+      let st;
+      try {
+        st = lstatSync(full);
+      } catch {
+        st = null;
+      }
+      if (st?.isSymbolicLink()) throw refuse(name, `${what} does not write through a symbolic link in the working directory`);
+      if (st && st.isFile() && st.nlink > 1) throw refuse(name, `${what} does not write through a hard link (${st.nlink} names for one file)`);
     } else if (!absolute && !inside(rootReal(), realish(full))) {
       throw refuse(name, `a relative name must stay inside the console's working directory ${root}`);
     }

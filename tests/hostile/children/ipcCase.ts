@@ -17,7 +17,7 @@ if (process.platform !== 'win32' && !fs.existsSync(fifo)) execFileSync('mkfifo',
 
 (async () => {
   const h = createHandlers({ console: 'simulation' }) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>> & { dispose(): void };
-  const opened = (await h.openPath({ path: npy })) as { value: { id: string } };
+  const opened = (await h.openByUser(npy, 'drop')) as { value: { id: string } };
   const args = JSON.parse(argsJson.replaceAll('$ID', opened.value.id).replaceAll('$FIFO', fifo).replaceAll('$DIR', dir)) as unknown[];
   let out: unknown;
   try {

@@ -86,8 +86,9 @@ const arbRaw = fc.oneof(
 const arbOpenRequest = fc.oneof(
   {
     arbitrary: fc.record(
-      { path: arbPath, member: fc.oneof(fc.constantFrom(undefined, 'x', 'nope'), hostile), raw: arbRaw, extra: hostile },
-      { requiredKeys: ['path'] },
+      // grant ids main handed out (g1, g2), ones it never did, paths where an id belongs, hostile values
+      { grant: fc.oneof(fc.constantFrom('g1', 'g2', 'g3', 'g99', ''), arbPath, hostile), member: fc.oneof(fc.constantFrom(undefined, 'x', 'nope'), hostile), raw: arbRaw, extra: hostile },
+      { requiredKeys: ['grant'] },
     ),
     weight: 5,
   },
@@ -95,7 +96,9 @@ const arbOpenRequest = fc.oneof(
 );
 
 const ARGS: Record<string, fc.Arbitrary<unknown[]>> = {
-  openPath: fc.tuple(arbOpenRequest),
+  openGrant: fc.tuple(arbOpenRequest),
+  openRecent: fc.tuple(fc.oneof(fc.integer({ min: -2, max: 12 }), hostile)),
+  cancel: fc.tuple(fc.oneof(fc.constantFrom('j1', 'j2', 'j999', ''), hostile)),
   closeArray: fc.tuple(arbId),
   getArray: fc.tuple(arbId),
   readBytes: fc.tuple(arbId, arbOffset, arbOffset),
@@ -138,7 +141,7 @@ function show(args: unknown[]): string {
 async function main(): Promise<void> {
   const h = createHandlers({ recentFile: path.join(dir, 'profile', 'recent.json'), console: 'simulation' }) as unknown as Record<string, (...a: unknown[]) => unknown> & { dispose(): void };
   const open = async (p: string): Promise<string> => {
-    const r = (await h.openPath({ path: p })) as { ok: boolean; value?: { id: string } };
+    const r = (await h.openByUser(p, 'drop')) as { ok: boolean; value?: { id: string } };
     if (!r.ok) throw new Error(`could not open ${p}`);
     return r.value!.id;
   };
@@ -185,7 +188,7 @@ async function main(): Promise<void> {
         outcomes.ok = (outcomes.ok ?? 0) + 1;
         // keep track of what the session hands out, so later calls use live ids
         const v = r.value as { id?: unknown } | null;
-        if (method === 'openPath' || method === 'openExample' || method === 'startup') if (v && typeof v.id === 'string') live.push(v.id);
+        if (method === 'openGrant' || method === 'openRecent' || method === 'openExample' || method === 'startup') if (v && typeof v.id === 'string') live.push(v.id);
         if (method === 'closeArray') {
           const id = (r.value as { closed: string }).closed;
           live.splice(live.indexOf(id), 1);
