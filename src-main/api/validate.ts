@@ -14,6 +14,7 @@ import {
   type RawOpenOptions,
   type ConsoleResetOptions,
   type TourRunRequest,
+  type ByteSearchRequest,
 } from './contract';
 
 function describe(v: unknown): string {
@@ -155,3 +156,15 @@ export function tourRunRequest(v: unknown, ids: readonly string[]): TourRunReque
 }
 
 export { plainObject, onlyKeys };
+
+export function byteSearchRequest(v: unknown): ByteSearchRequest {
+  const o = plainObject('request', v);
+  onlyKeys('request', o, ['id', 'mode', 'query', 'from', 'direction']);
+  return {
+    id: arrayId(o.id),
+    mode: oneOf('mode', o.mode, ['hex', 'value'] as const),
+    query: str('query', o.query, LIMITS.maxSearchQuery),
+    from: int('from', o.from, 0, Number.MAX_SAFE_INTEGER),
+    direction: oneOf('direction', o.direction, ['forward', 'backward'] as const),
+  };
+}
