@@ -2,6 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiError, AppInfo, ArraySummary, OpenRequest, Result } from '@contract';
 import { bridge, call, startupOnce } from './api';
 import { ErrorBox } from './common';
+import { updateSettings, useSettings } from './settings';
+import { ConsoleSplitter } from './ConsoleSplitter';
 import { RawOpenForm, rawOptionsFileOf } from './RawOpenForm';
 import { ArrayView } from '../array/ArrayView';
 import { BytesView } from '../bytes/BytesView';
@@ -41,6 +43,7 @@ export function App() {
   const [pointed, setPointed] = useState<TabName | 'console' | null>(null);
 
   const current = arrays.find((a) => a.id === currentId) ?? null;
+  const settings = useSettings();
 
   const refreshRecent = useCallback(() => {
     void call((api) => api.recentFiles()).then((r) => {
@@ -283,6 +286,12 @@ export function App() {
     return () => clearTimeout(t);
   }, [pointed]);
 
+  /** The empty state's third way in: open the console and start its tour. */
+  const startTour = useCallback(() => {
+    setConsoleOpen(true);
+    requestAnimationFrame(() => (document.querySelector('[data-testid="tour-toggle"]') as HTMLButtonElement | null)?.click());
+  }, []);
+
   const viewProps: ViewProps | null = current
     ? { summary: current, info, cursor: cursors[current.id] ?? null, setCursor, goto, openExample, openMember, consoleRev }
     : null;
@@ -335,6 +344,27 @@ export function App() {
         >
           Console
         </button>
+        <span className="settings-group" role="group" aria-label="Offsets">
+          offsets
+          <span className="segmented">
+            {(['hex', 'dec'] as const).map((f) => (
+              <button key={f} aria-pressed={settings.offsetFormat === f} onClick={() => updateSettings({ offsetFormat: f })} data-testid={`offsets-${f}`}>
+                {f === 'hex' ? '0x' : '123'}
+              </button>
+            ))}
+          </span>
+        </span>
+        <select
+          aria-label="Theme"
+          value={settings.theme}
+          onChange={(e) => updateSettings({ theme: e.target.value as 'system' | 'light' | 'dark' })}
+          data-testid="theme"
+          title="Colours: follow the system, or pin light / dark"
+        >
+          <option value="system">theme: system</option>
+          <option value="light">light</option>
+          <option value="dark">dark</option>
+        </select>
         <span className="hint">{busy ? 'opening…' : 'drop a .npy / .npz / raw file here'}</span>
       </header>
 
@@ -365,7 +395,26 @@ export function App() {
       <main className={`view${pointed && pointed !== 'console' ? ' pointed' : ''}`} role="tabpanel">
         {rawPath ? <RawOpenForm key={rawPath} path={rawPath} open={openRaw} onCancel={() => setRawPath(null)} /> : null}
         {!viewProps ? (
-          <div className="empty">No array open. Drop a .npy file here or press Example.</div>
+          <div className="empty welcome" data-testid="empty-state">
+            <h2>See how an array lives in memory</h2>
+            <ol>
+              <li>
+                <div className="drop-target">Drop a .npy, .npz or raw binary file anywhere in this window{info?.canShowDialog ? ' (or Open…, Ctrl+O)' : ''}.</div>
+              </li>
+              <li>
+                Or open the seed's example, <code>x = np.array([[0, 1], [2, 3]], dtype=np.int32)</code>:{' '}
+                <button className="primary" onClick={() => void openExample()} data-testid="empty-open-example">
+                  Open the example
+                </button>
+              </li>
+              <li>
+                Or let the tour walk you through NumPy, strides and ctypes in the console:{' '}
+                <button onClick={startTour} data-testid="empty-start-tour">
+                  Start the tour
+                </button>
+              </li>
+            </ol>
+          </div>
         ) : tab === 'array' ? (
           <ArrayView {...viewProps} />
         ) : tab === 'bytes' ? (
@@ -380,7 +429,22 @@ export function App() {
           <KernelsView {...viewProps} />
         )}
       </main>
-      <aside className={`console-dock${pointed === 'console' ? ' pointed' : ''}`} hidden={!consoleOpen} aria-label="Console" data-testid="console-dock">
+      {consoleOpen ? <ConsoleSplitter /> : null}
+      <aside
+        className={`console-dock${pointed === 'console' ? ' pointed' : ''}`}
+        hidden={!consoleOpen}
+        aria-label="Console"
+        data-testid="console-dock"
+        style={{ ['--console-size' as string]: settings.consoleWidth ? `${settings.consoleWidth}px` : undefined, ['--console-size-v' as string]: settings.consoleHeight ? `${settings.consoleHeight}px` : undefined }}
+      >
+        <div className="console-dock-head">
+          <button className="link" onClick={() => updateSettings({ consoleWidth: null, consoleHeight: null })} title="Back to the default size">
+            reset size
+          </button>
+          <button onClick={() => setConsoleOpen(false)} aria-label="Collapse the console (Alt+0)" title="Collapse (Alt+0)" data-testid="console-collapse">
+            ⟩ hide
+          </button>
+        </div>
         <ConsoleView onResult={onConsoleResult} onSession={onConsoleSession} point={pointAt} />
       </aside>
       </div>

@@ -12,10 +12,17 @@ export type ThemeChoice = 'system' | 'light' | 'dark';
 export interface Settings {
   offsetFormat: OffsetFormat;
   theme: ThemeChoice;
+  /** The console's size from its splitter: px wide beside the pane, px tall under it (narrow windows); null = default. */
+  consoleWidth: number | null;
+  consoleHeight: number | null;
 }
 
 const KEY = 'stridescope.settings';
-const DEFAULTS: Settings = { offsetFormat: 'hex', theme: 'system' };
+const DEFAULTS: Settings = { offsetFormat: 'hex', theme: 'system', consoleWidth: null, consoleHeight: null };
+
+function px(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 100 && v <= 10000 ? Math.round(v) : null;
+}
 
 function load(): Settings {
   try {
@@ -23,6 +30,8 @@ function load(): Settings {
     return {
       offsetFormat: raw.offsetFormat === 'dec' ? 'dec' : 'hex',
       theme: raw.theme === 'light' || raw.theme === 'dark' ? raw.theme : 'system',
+      consoleWidth: px(raw.consoleWidth),
+      consoleHeight: px(raw.consoleHeight),
     };
   } catch {
     // storage refused (private mode) or corrupt: the defaults
