@@ -323,18 +323,6 @@ export function App() {
             </option>
           ))}
         </select>
-        <div className="open-arrays" role="list" aria-label="Open arrays">
-          {arrays.map((a) => (
-            <span key={a.id} role="listitem" className={`array-chip ${a.id === currentId ? 'current' : ''}`}>
-              <button className="chip-label" onClick={() => setCurrentId(a.id)} title={a.file ?? a.label} data-testid={`array-${a.id}`}>
-                {a.source === 'example' ? 'x (example)' : a.label}
-              </button>
-              <button className="chip-close" aria-label={`Close ${a.label}`} onClick={() => void close(a.id)}>
-                ×
-              </button>
-            </span>
-          ))}
-        </div>
         <button
           className={consoleOpen ? 'preset active' : 'preset'}
           aria-pressed={consoleOpen}
@@ -368,6 +356,7 @@ export function App() {
         <span className="hint">{busy ? 'opening…' : 'drop a .npy / .npz / raw file here'}</span>
       </header>
 
+      <div className="tabs-row">
       <nav className="tabs" role="tablist" aria-label="Views">
         {TABS.map((t, i) => (
           <button
@@ -388,6 +377,19 @@ export function App() {
           </button>
         ))}
       </nav>
+        <div className="open-arrays" role="list" aria-label="Open arrays">
+          {arrays.map((a) => (
+            <span key={a.id} role="listitem" className={`array-chip ${a.id === currentId ? 'current' : ''}`}>
+              <button className="chip-label" onClick={() => setCurrentId(a.id)} title={a.file ?? a.label} data-testid={`array-${a.id}`}>
+                {a.source === 'example' ? 'x (example)' : a.label}
+              </button>
+              <button className="chip-close" aria-label={`Close ${a.label}`} onClick={() => void close(a.id)}>
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
+      </div>
 
       <ErrorBox error={error} onDismiss={() => setError(null)} />
 
