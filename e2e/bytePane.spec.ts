@@ -42,7 +42,8 @@ for (const size of SIZES) {
     const le = (v: number) => [0, 1, 2, 3].map((k) => '0x' + (((v >>> 0) >>> (8 * k)) & 0xff).toString(16).padStart(2, '0'));
     expect(text).toBe(`unsigned char bytes[8] = {\n    ${[...le(I4.first[0]), ...le(I4.first[1])].join(', ')}\n};`);
     await expect(page.getByTestId('copy-result')).toHaveAttribute('data-copy-state', /copied|failed/);
-    // drag selects too: from the first data byte to the 16th
+    // drag selects too: from the first data byte to the 16th (the copy scrolled the narrow page down: back up)
+    await page.getByTestId('byte-grid').scrollIntoViewIfNeeded();
     const a = await page.evaluate((o) => (document.querySelector('[data-testid=byte-grid]') as any).__byteGrid.cellCenter(o), I4.data_offset);
     const b = await page.evaluate((o) => (document.querySelector('[data-testid=byte-grid]') as any).__byteGrid.cellCenter(o), I4.data_offset + 15);
     await page.mouse.move(a.x, a.y);
