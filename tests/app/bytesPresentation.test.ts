@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { createHandlers, type Handlers } from '../../src-main/api/handlers';
 import type { ByteRegion, Result } from '../../src-main/api/contract';
 import { findBytes } from '../../src-main/core/byteSearch';
+import fc from 'fast-check';
+import { pyBytesRepr } from '../../src-main/core/python/repr';
 import { cArray, hexText, pythonBytes } from '../../src-renderer/bytes/copyFormats';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'npy');
@@ -141,6 +143,9 @@ describe('copy formats', () => {
       expect(pythonBytes(fromHex(c.hex))).toBe(c.repr);
     });
   }
+  it('the renderer spells bytes as the core does (the renderer cannot import core: one spelling, checked twice)', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (b) => pythonBytes(b) === pyBytesRepr(b)));
+  });
   it('hex pairs and a C initializer that lists every byte', () => {
     const b = Uint8Array.of(0x93, 0x4e, 0, 255);
     expect(hexText(b)).toBe('93 4e 00 ff');
