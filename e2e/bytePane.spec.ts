@@ -190,3 +190,30 @@ test('every pane in both themes at both sizes, saved to e2e/artifacts/', async (
     }
   }
 });
+
+test('the theme setting pins dark or light over the OS, and the canvas grid repaints in it', async ({ app }) => {
+  const { page } = app;
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openBytes(app, 'i4.npy');
+  // a pixel of the grid's background: the offset column's left margin on the last drawn row
+  const pixel = () =>
+    page.evaluate(() => {
+      const c = document.querySelector('[data-testid=byte-grid-canvas]') as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(2, c.height - 4, 1, 1).data;
+      return '#' + [d[0], d[1], d[2]].map((x) => x.toString(16).padStart(2, '0')).join('');
+    });
+  const cssBg = () => page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--bg').trim());
+  expect(await cssBg()).toBe('#ffffff');
+  await expect.poll(pixel).toBe('#ffffff');
+  await page.getByTestId('theme').selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  expect(await cssBg()).toBe('#1e1f22');
+  await expect.poll(pixel).toBe('#1e1f22');
+  // following the OS again: the OS says dark now
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.getByTestId('theme').selectOption('system');
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./);
+  await expect.poll(pixel).toBe('#1e1f22');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect.poll(pixel).toBe('#ffffff');
+});

@@ -93,7 +93,15 @@ export function ByteGrid({
     );
     engineRef.current = engine;
     engine.setOffsetFormat(getSettings().offsetFormat);
-    const offSettings = subscribeSettings(() => engine.setOffsetFormat(getSettings().offsetFormat));
+    let theme = getSettings().theme;
+    const offSettings = subscribeSettings(() => {
+      const now = getSettings();
+      engine.setOffsetFormat(now.offsetFormat);
+      if (now.theme !== theme) {
+        theme = now.theme;
+        engine.refreshStyle();
+      }
+    });
     // 'fill': the grid takes the height its container leaves (the byte pane fills the window)
     let observer: ResizeObserver | null = null;
     const wrap = wrapRef.current;

@@ -260,6 +260,11 @@ export class GridEngine implements ByteGridProbe {
     this.requestDraw();
   }
 
+  /** Re-read the colours (the theme setting changed; the OS's light/dark switch is followed by itself). */
+  refreshStyle(): void {
+    this.onTheme();
+  }
+
   /** Offsets in the left column as hex (10 digits) or decimal (10 digits covers 9.3 GB). */
   setOffsetFormat(format: 'hex' | 'dec'): void {
     if (format === this.offsetFormat) return;
