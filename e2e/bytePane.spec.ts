@@ -217,3 +217,18 @@ test('the theme setting pins dark or light over the OS, and the canvas grid repa
   await page.emulateMedia({ colorScheme: 'light' });
   await expect.poll(pixel).toBe('#ffffff');
 });
+
+test('with nothing open, the empty state teaches three ways in: drop, the example, the tour', async ({ app }) => {
+  const { page } = app;
+  await expect(page.locator('.array-chip')).toHaveCount(1);
+  await page.locator('.array-chip .chip-close').click();
+  const empty = page.getByTestId('empty-state');
+  await expect(empty).toContainText('Drop a .npy, .npz or raw binary file');
+  await app.screenshot('empty-state');
+  await page.getByTestId('empty-open-example').click();
+  await expect(page.getByTestId('array-label')).toContainText('x = np.array([[0, 1], [2, 3]], dtype=np.int32)');
+  await page.locator('.array-chip .chip-close').click();
+  await page.getByTestId('empty-start-tour').click();
+  await expect(page.getByTestId('console-dock')).toBeVisible();
+  await expect(page.getByTestId('tour-card')).toBeVisible();
+});
