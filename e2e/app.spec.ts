@@ -104,23 +104,23 @@ test('clicking a byte shows its element, and an index leads back to its bytes', 
   await page.getByTestId('jump-index').fill('2, 3');
   await page.getByTestId('jump-index-go').click();
   const target = I4.data_offset + (2 * I4.shape[1] + 3) * 4;
-  await expect(page.getByTestId('byte-info')).toContainText(`byte ${target}`);
+  await expect(page.getByTestId('byte-info')).toContainText(`(${target})`);
   await expect(page.getByTestId('element-index')).toHaveText('a[2, 3]');
   await expect.poll(() => app.cellClasses(target)).toContain('cursor');
   await expect(status).toContainText(`cursor at byte ${target}`);
   // keyboard: ArrowRight moves the cursor one byte, ArrowUp a row
   await grid.focus();
   await page.keyboard.press('ArrowRight');
-  await expect(page.getByTestId('byte-info')).toContainText(`byte ${target + 1}`);
+  await expect(page.getByTestId('byte-info')).toContainText(`(${target + 1})`);
   await page.keyboard.press('ArrowUp');
   const up = target + 1 - 16;
-  await expect(page.getByTestId('byte-info')).toContainText(`byte ${up}`);
+  await expect(page.getByTestId('byte-info')).toContainText(`(${up})`);
   await expect(status).toContainText(`cursor at byte ${up} (0x${up.toString(16)}) = ${hx(up)}`);
   // jump to an offset (hex) far down: the grid scrolls there and draws the real bytes
   const far = file.length - 5;
   await page.getByTestId('jump-offset').fill('0x' + far.toString(16));
   await page.getByTestId('jump-offset').press('Enter');
-  await expect(page.getByTestId('byte-info')).toContainText(`byte ${far}`);
+  await expect(page.getByTestId('byte-info')).toContainText(`(${far})`);
   await expect.poll(() => app.cellText(far)).toBe(hx(far));
   await app.clickByte(I4.data_offset + flat * 4 + 2);
   await expect(page.getByTestId('element-index')).toHaveText('a[1, 1]');

@@ -79,6 +79,10 @@ export type DataModelId = 'lp64' | 'llp64' | 'ilp32';
 export const LIMITS = {
   /** Bytes per readBytes window. */
   maxBytesWindow: 1024 * 1024,
+  /** Bytes one searchBytes call looks at before it answers (the renderer asks again to go on). */
+  maxSearchBytes: 256 * 1024 * 1024,
+  /** Characters of a search query. */
+  maxSearchQuery: 256,
   /** Elements per walk window (and in all the windows of one `walkMany` call together). */
   maxWalkCount: 4096,
   /** Windows in one `walkMany` call (the array diagram's blocks: edge items of up to three axes). */
@@ -263,6 +267,45 @@ export interface BytesWindow {
   offset: number;
   /** lowercase hex, two characters per byte; shorter than requested at the end of the file */
   hex: string;
+}
+
+/**
+ * One region of the Bytes view's byte space, for its structure tree (as ImHex's pattern tree): the .npy header's
+ * parts, an .npz's zip records (local headers, member data, central directory entries, end records), the data
+ * and a structured dtype's fields. Offsets are in the byte space the Bytes view shows.
+ */
+export interface ByteRegion {
+  label: string;
+  kind: 'header' | 'zip' | 'data' | 'element' | 'field' | 'padding';
+  offset: number;
+  length: number;
+  /** what the bytes say, short ("\\x93NUMPY", "PK\\x03\\x04", "<f8") */
+  text: string;
+  /** for kind 'field': the field's position in the dtype (its colour is --field-<n % 8>) */
+  field?: number;
+  children: ByteRegion[];
+}
+
+/** Find bytes: a hex pattern ("93 4e 55"), or a value of the array's dtype written as its bytes. */
+export interface ByteSearchRequest {
+  id: ArrayId;
+  mode: 'hex' | 'value';
+  query: string;
+  /** first offset looked at (forward), or last (backward) */
+  from: number;
+  direction: 'forward' | 'backward';
+}
+
+export interface ByteSearchResult {
+  /** the bytes searched for, hex */
+  pattern: string;
+  /** offset of the match, or null */
+  found: number | null;
+  /** [searchedFrom, searchedTo) was looked at; a search stops after LIMITS.maxSearchBytes (ask again from there) */
+  searchedFrom: number;
+  searchedTo: number;
+  /** true when the search reached the end (or start) of the byte space */
+  complete: boolean;
 }
 
 /** Which element (of the array as stored) and field a byte belongs to. */
@@ -612,6 +655,9 @@ export interface StridescopeApi {
   getArray(id: ArrayId): Promise<Result<ArraySummary>>;
   readBytes(id: ArrayId, offset: number, length: number): Promise<Result<BytesWindow>>;
   locateByte(id: ArrayId, fileOffset: number): Promise<Result<ByteLocation>>;
+  /** The regions of the byte space as a tree (header parts, zip records, data, fields). */
+  byteStructure(id: ArrayId): Promise<Result<ByteRegion[]>>;
+  searchBytes(request: ByteSearchRequest): Promise<Result<ByteSearchResult>>;
   locateIndex(id: ArrayId, index: number[]): Promise<Result<ElementInfo>>;
   evalView(id: ArrayId, expression: string): Promise<Result<ViewInfo>>;
   walk(id: ArrayId, expression: string, start: number, count: number): Promise<Result<WalkWindow>>;
@@ -657,6 +703,8 @@ export const API_METHODS = [
   'getArray',
   'readBytes',
   'locateByte',
+  'byteStructure',
+  'searchBytes',
   'locateIndex',
   'evalView',
   'walk',

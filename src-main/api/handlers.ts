@@ -27,6 +27,8 @@ import { GrantTable, notGranted, type GrantOrigin } from './grants';
 import { JobTable } from './jobs';
 import { SessionBudget } from './sessionBudget';
 import { inspectArray, hexAddress, headerDescr, reinterpretAt } from './inspect';
+import { byteStructure } from './byteStructure';
+import { searchByteSpace } from './byteSearch';
 import { imageSpace, npyHeaderParts, openForInspection, spaceSource, type ByteSpace } from './openForInspection';
 import { dtypeReprText, elementText } from './valueText';
 import { describeCtypes, readPointer, runLifetimeScenario, reportOf, kernelCatalog } from './explain';
@@ -636,6 +638,28 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const o = get(id);
         const off = v.int('fileOffset', fileOffset, 0, Math.max(0, o.bytes.size - 1));
         return locate(o, off);
+      }),
+
+    byteStructure: (id: unknown) =>
+      guard(() => {
+        const o = get(id);
+        const s = summary(o);
+        // the Bytes view shows the whole .npz when the member is stored (mapped in place)
+        const current = o.npz?.members.find((m) => m.name === o.npz!.member);
+        const zip = o.npz && current && !current.compressed && o.file ? sourceOf(o) : null;
+        return byteStructure(s, zip);
+      }),
+
+    searchBytes: (request: unknown) =>
+      guard(() => {
+        const req = v.byteSearchRequest(request);
+        const o = get(req.id);
+        const a = o.array;
+        const src = sourceOf(o);
+        return searchByteSpace(
+          { size: o.bytes.size, read: (off, n) => src.read(off, Math.min(n, o.bytes.size - off)), dataOffset: o.dataOffset - a.offset, dataEnd: o.dataOffset - a.offset + a.memory.size, dtype: a.dtype },
+          req,
+        );
       }),
 
     locateIndex: (id: unknown, index: unknown) =>

@@ -15,6 +15,7 @@ import {
   type ConsoleResetOptions,
   type TourRunRequest,
   type WalkRequest,
+  type ByteSearchRequest,
 } from './contract';
 
 function describe(v: unknown): string {
@@ -172,4 +173,16 @@ export function walkRequests(v: unknown): WalkRequest[] {
     if (total > LIMITS.maxWalkCount) throw new ArgumentError(`the windows ask for more than ${LIMITS.maxWalkCount} elements together`, `at most ${LIMITS.maxWalkCount} elements`);
     return { expression: expression(r.expression), start: int(`requests[${i}].start`, r.start, 0, Number.MAX_SAFE_INTEGER), count };
   });
+}
+
+export function byteSearchRequest(v: unknown): ByteSearchRequest {
+  const o = plainObject('request', v);
+  onlyKeys('request', o, ['id', 'mode', 'query', 'from', 'direction']);
+  return {
+    id: arrayId(o.id),
+    mode: oneOf('mode', o.mode, ['hex', 'value'] as const),
+    query: str('query', o.query, LIMITS.maxSearchQuery),
+    from: int('from', o.from, 0, Number.MAX_SAFE_INTEGER),
+    direction: oneOf('direction', o.direction, ['forward', 'backward'] as const),
+  };
 }

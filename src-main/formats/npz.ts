@@ -27,6 +27,9 @@ export interface NpzMember {
   /** File offset of the member's local header. */
   headerOffset: number;
   crc32: number;
+  /** File offset and length of the member's central directory entry. */
+  centralOffset: number;
+  centralLength: number;
 }
 
 const SIG_EOCD = 0x06054b50;
@@ -61,14 +64,15 @@ function decodeName(raw: Uint8Array, utf8: boolean): string {
   return s;
 }
 
-interface Eocd {
+export interface Eocd {
   at: number;
   entries: number;
   cdSize: number;
   cdOffset: number;
 }
 
-function findEocd(src: FileSource): Eocd {
+/** The end-of-central-directory record: where it is, and where the central directory is. */
+export function findEocd(src: FileSource): Eocd {
   const file = src.path;
   if (src.size < EOCD_SIZE) throw new FormatError(file, 0, `the file is ${src.size} bytes, too short for a zip`, 'a zip end-of-central-directory record (22 bytes)');
   const start = Math.max(0, src.size - (EOCD_SIZE + MAX_COMMENT));
@@ -181,7 +185,7 @@ export function listNpzMembers(src: FileSource): NpzMember[] {
     if (dataOffset + compressedSize > eocd.cdOffset) {
       throw new FormatError(file, headerOffset, `member ${name}: its ${compressedSize} bytes from byte ${dataOffset} run into the central directory at ${eocd.cdOffset}`, 'member data before the central directory');
     }
-    members.push({ name, compressed: method !== 0, method, compressedSize, size, dataOffset, headerOffset, crc32 });
+    members.push({ name, compressed: method !== 0, method, compressedSize, size, dataOffset, headerOffset, crc32, centralOffset: at, centralLength: end - p });
     p = end;
   }
   return members;

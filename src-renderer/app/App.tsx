@@ -2,6 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiError, AppInfo, ArraySummary, OpenRequest, Result } from '@contract';
 import { bridge, call, startupOnce } from './api';
 import { ErrorBox } from './common';
+import { updateSettings, useSettings } from './settings';
+import { ConsoleSplitter } from './ConsoleSplitter';
 import { RawOpenForm, rawOptionsFileOf } from './RawOpenForm';
 import { JobProgressBar } from './JobProgress';
 import { ArrayView } from '../array/ArrayView';
@@ -46,6 +48,7 @@ export function App() {
   /** Each array's pane state (walk, kernels, reinterpret, cursor), kept across tab switches and reopening. */
   const store = useArrayStoreRoot();
   const { pane: paneOf, update: updatePane } = store;
+  const settings = useSettings();
 
   const refreshRecent = useCallback(() => {
     void call((api) => api.recentFiles()).then((r) => {
@@ -284,6 +287,12 @@ export function App() {
     return () => clearTimeout(t);
   }, [pointed]);
 
+  /** The empty state's third way in: open the console and start its tour. */
+  const startTour = useCallback(() => {
+    setConsoleOpen(true);
+    requestAnimationFrame(() => (document.querySelector('[data-testid="tour-toggle"]') as HTMLButtonElement | null)?.click());
+  }, []);
+
   const viewProps: ViewProps | null = current
     ? { summary: current, info, cursor: cursors[current.id] ?? null, setCursor, goto, openExample, openMember, consoleRev }
     : null;
@@ -322,18 +331,6 @@ export function App() {
             </option>
           ))}
         </select>
-        <div className="open-arrays" role="list" aria-label="Open arrays">
-          {arrays.map((a) => (
-            <span key={a.id} role="listitem" className={`array-chip ${a.id === currentId ? 'current' : ''}`}>
-              <button className="chip-label" onClick={() => setCurrentId(a.id)} title={a.file ?? a.label} data-testid={`array-${a.id}`}>
-                {a.source === 'example' ? 'x (example)' : a.label}
-              </button>
-              <button className="chip-close" aria-label={`Close ${a.label}`} onClick={() => void close(a.id)}>
-                ×
-              </button>
-            </span>
-          ))}
-        </div>
         <button
           className={consoleOpen ? 'preset active' : 'preset'}
           aria-pressed={consoleOpen}
@@ -343,9 +340,31 @@ export function App() {
         >
           Console
         </button>
+        <span className="settings-group" role="group" aria-label="Offsets">
+          offsets
+          <span className="segmented">
+            {(['hex', 'dec'] as const).map((f) => (
+              <button key={f} aria-pressed={settings.offsetFormat === f} onClick={() => updateSettings({ offsetFormat: f })} data-testid={`offsets-${f}`}>
+                {f === 'hex' ? '0x' : '123'}
+              </button>
+            ))}
+          </span>
+        </span>
+        <select
+          aria-label="Theme"
+          value={settings.theme}
+          onChange={(e) => updateSettings({ theme: e.target.value as 'system' | 'light' | 'dark' })}
+          data-testid="theme"
+          title="Colours: follow the system, or pin light / dark"
+        >
+          <option value="system">theme: system</option>
+          <option value="light">light</option>
+          <option value="dark">dark</option>
+        </select>
         <span className="hint">{busy ? 'opening…' : 'drop a .npy / .npz / raw file here'}</span>
       </header>
 
+      <div className="tabs-row">
       <nav className="tabs" role="tablist" aria-label="Views">
         {TABS.map((t, i) => (
           <button
@@ -366,6 +385,19 @@ export function App() {
           </button>
         ))}
       </nav>
+        <div className="open-arrays" role="list" aria-label="Open arrays">
+          {arrays.map((a) => (
+            <span key={a.id} role="listitem" className={`array-chip ${a.id === currentId ? 'current' : ''}`}>
+              <button className="chip-label" onClick={() => setCurrentId(a.id)} title={a.file ?? a.label} data-testid={`array-${a.id}`}>
+                {a.source === 'example' ? 'x (example)' : a.label}
+              </button>
+              <button className="chip-close" aria-label={`Close ${a.label}`} onClick={() => void close(a.id)}>
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
+      </div>
 
       <ErrorBox error={error} onDismiss={() => setError(null)} />
 
@@ -374,7 +406,26 @@ export function App() {
         <JobProgressBar kind="inflate" />
         {rawFile ? <RawOpenForm key={rawFile.grant} path={rawFile.path} grant={rawFile.grant} open={openRaw} onCancel={() => setRawFile(null)} /> : null}
         {!viewProps ? (
-          <div className="empty">No array open. Drop a .npy file here or press Example.</div>
+          <div className="empty welcome" data-testid="empty-state">
+            <h2>See how an array lives in memory</h2>
+            <ol>
+              <li>
+                <div className="drop-target">Drop a .npy, .npz or raw binary file anywhere in this window{info?.canShowDialog ? ' (or Open…, Ctrl+O)' : ''}.</div>
+              </li>
+              <li>
+                Or open the seed's example, <code>x = np.array([[0, 1], [2, 3]], dtype=np.int32)</code>:{' '}
+                <button className="primary" onClick={() => void openExample()} data-testid="empty-open-example">
+                  Open the example
+                </button>
+              </li>
+              <li>
+                Or let the tour walk you through NumPy, strides and ctypes in the console:{' '}
+                <button onClick={startTour} data-testid="empty-start-tour">
+                  Start the tour
+                </button>
+              </li>
+            </ol>
+          </div>
         ) : tab === 'array' ? (
           <ArrayView {...viewProps} />
         ) : tab === 'bytes' ? (
@@ -389,7 +440,22 @@ export function App() {
           <KernelsView {...viewProps} />
         )}
       </main>
-      <aside className={`console-dock${pointed === 'console' ? ' pointed' : ''}`} hidden={!consoleOpen} aria-label="Console" data-testid="console-dock">
+      {consoleOpen ? <ConsoleSplitter /> : null}
+      <aside
+        className={`console-dock${pointed === 'console' ? ' pointed' : ''}`}
+        hidden={!consoleOpen}
+        aria-label="Console"
+        data-testid="console-dock"
+        style={{ ['--console-size' as string]: settings.consoleWidth ? `${settings.consoleWidth}px` : undefined, ['--console-size-v' as string]: settings.consoleHeight ? `${settings.consoleHeight}px` : undefined }}
+      >
+        <div className="console-dock-head">
+          <button className="link" onClick={() => updateSettings({ consoleWidth: null, consoleHeight: null })} title="Back to the default size">
+            reset size
+          </button>
+          <button onClick={() => setConsoleOpen(false)} aria-label="Collapse the console (Alt+0)" title="Collapse (Alt+0)" data-testid="console-collapse">
+            ⟩ hide
+          </button>
+        </div>
         <ConsoleView onResult={onConsoleResult} onSession={onConsoleSession} point={pointAt} />
       </aside>
       </div>

@@ -16,15 +16,15 @@
  *    (`element.__byteGrid`) that answers what was last drawn in a cell and where a byte's cell is on screen.
  */
 import type { ArraySummary } from '@contract';
+import { ByteWindowCache, WINDOW, type Fetch } from './byteCache';
+import { ASCII_CHARS, HEX_STRINGS, makeByteClass, readPalette, type Layout, type Palette } from './gridPaint';
+
+export { makeByteClass } from './gridPaint';
 
 export const BYTES_PER_ROW = 16;
 export const ROW_HEIGHT = 20;
 export const PAGE_ROWS = 65536;
 const EDGE_ROWS = 512;
-/** Bytes per fetched window (512 rows, ~20 screens). */
-export const WINDOW = 8192;
-const MAX_WINDOWS = 128;
-const MAX_IN_FLIGHT = 3;
 const FONT_PX = 13;
 
 export interface Highlight {
@@ -32,8 +32,6 @@ export interface Highlight {
   to: number; // exclusive
   className: string;
 }
-
-export type Fetch = (offset: number, length: number) => Promise<string | null>;
 
 export interface GridElements {
   scroller: HTMLDivElement;
@@ -68,105 +66,11 @@ export interface ByteGridProbe {
   rows: number;
 }
 
-function hex2(b: number): string {
-  return b < 16 ? '0' + b.toString(16) : b.toString(16);
-}
-
-const HEX_VALUE = (() => {
-  const t = new Uint8Array(128);
-  for (let i = 0; i < 10; i++) t[48 + i] = i;
-  for (let i = 0; i < 6; i++) t[97 + i] = t[65 + i] = 10 + i;
-  return t;
-})();
-
-export function decodeHex(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0, j = 0; i < out.length; i++, j += 2) out[i] = (HEX_VALUE[hex.charCodeAt(j)] << 4) | HEX_VALUE[hex.charCodeAt(j + 1)];
-  return out;
-}
-
-const HEX_STRINGS = Array.from({ length: 256 }, (_, b) => hex2(b));
-const ASCII_CHARS = Array.from({ length: 256 }, (_, b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'));
-
-/** The colour classes of one byte: header part, element parity / start, struct field or padding. */
-export function makeByteClass(s: ArraySummary): (offset: number) => string {
-  const parts = s.header ? s.header.parts.filter((p) => p.name !== 'data') : [];
-  const itemsize = s.dtype.itemsize;
-  const fields = s.dtype.fields;
-  const dataEnd = s.dataOffset + s.nbytes;
-  return (f) => {
-    for (const p of parts) if (f >= p.offset && f < p.offset + p.length) return `hdr-${p.name}`;
-    if (f < s.dataOffset || f >= dataEnd || itemsize === 0) return 'outside';
-    const rel = f - s.dataOffset;
-    const k = Math.floor(rel / itemsize);
-    const b = rel - k * itemsize;
-    let cls = k % 2 ? 'el-b' : 'el-a';
-    if (b === 0) cls += ' el-start';
-    if (fields) {
-      const i = fields.findIndex((fl) => b >= fl.offset && b < fl.offset + fl.size);
-      cls += i >= 0 ? ` field-${i % 6}` : ' pad';
-      if (i >= 0 && fields[i].offset === b) cls += ' field-start';
-    }
-    return cls;
-  };
-}
-
-interface Palette {
-  bg: string;
-  fg: string;
-  muted: string;
-  border: string;
-  accent: string;
-  elA: string;
-  elB: string;
-  hdr: Record<string, string>;
-  fields: string[];
-  cursor: string;
-  current: string;
-  prev: string;
-  headBg: string;
-}
-
-function readPalette(el: Element): Palette {
-  const cs = getComputedStyle(el);
-  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
-  return {
-    bg: v('--bg', '#ffffff'),
-    fg: v('--fg', '#1d1f23'),
-    muted: v('--muted', '#6a6f78'),
-    border: v('--border', '#d5d8de'),
-    accent: v('--accent', '#2f6fdb'),
-    elA: v('--el-a', '#e6f0ff'),
-    elB: v('--el-b', '#fff3dc'),
-    hdr: {
-      magic: v('--hdr-magic', '#f6d5e6'),
-      version: v('--hdr-version', '#e5d9f7'),
-      header_len: v('--hdr-len', '#d9ecf7'),
-      dict: v('--hdr-dict', '#dff3df'),
-      padding: v('--hdr-pad', '#ececec'),
-    },
-    fields: [0, 1, 2, 3, 4, 5].map((i) => v(`--f${i}`, '#dddddd')),
-    cursor: v('--cursor', '#2f6fdb'),
-    current: v('--current', '#ff9f1c'),
-    prev: v('--prev', '#ffd9a3'),
-    headBg: v('--bg2', '#f4f5f7'),
-  };
-}
-
 /** Per-byte kinds the draw loop switches on (cheap to compute for every visible byte). */
 const K_OUTSIDE = 0;
 const K_HEADER = 1;
 const K_DATA = 2;
 
-interface Layout {
-  ch: number;
-  offX: number;
-  hexX: number;
-  cellW: number;
-  sepX: number;
-  asciiX: number;
-  width: number;
-}
 
 interface Mark {
   from: number;
@@ -180,11 +84,7 @@ export class GridEngine implements ByteGridProbe {
   readonly size: number;
   private readonly count: number;
   private base = 0;
-  private cache = new Map<number, Uint8Array>();
-  private pending = new Set<number>();
-  private queue: number[] = [];
-  private inFlight = 0;
-  private wanted = new Set<number>();
+  private readonly bytes: ByteWindowCache;
   private raf = 0;
   private disposed = false;
   private painted = false;
@@ -197,6 +97,8 @@ export class GridEngine implements ByteGridProbe {
   private boldFont = '';
   private padPattern: CanvasPattern | null = null;
   private cursor: number | null = null;
+  private selection: { from: number; to: number } | null = null;
+  private offsetFormat: 'hex' | 'dec' = 'hex';
   private marks: Mark[] = [];
   private drawn = new Map<number, string>();
   private first = 0;
@@ -227,6 +129,7 @@ export class GridEngine implements ByteGridProbe {
     this.count = Math.min(this.rows, PAGE_ROWS);
     this.cssHeight = opts.height;
     this.byteClass = makeByteClass(s);
+    this.bytes = new ByteWindowCache(s.fileSize, opts.fetch, this.onArrive);
     this.ctx = el.canvas.getContext('2d', { alpha: false })!;
     this.setupSummary();
     this.setupStyle();
@@ -245,6 +148,7 @@ export class GridEngine implements ByteGridProbe {
 
   dispose(): void {
     this.disposed = true;
+    this.bytes.dispose();
     cancelAnimationFrame(this.raf);
     this.el.scroller.removeEventListener('scroll', this.onScroll);
     this.el.slider?.removeEventListener('input', this.onSlider);
@@ -331,7 +235,7 @@ export class GridEngine implements ByteGridProbe {
     g.textBaseline = 'middle';
     g.fillStyle = p.muted;
     const y = ROW_HEIGHT / 2 + 0.5;
-    g.fillText('offset', offX, y);
+    g.fillText(this.offsetFormat === 'hex' ? 'offset 0x' : 'offset', offX, y);
     let s = '';
     for (let i = 0; i < BYTES_PER_ROW; i++) s += HEX_STRINGS[i] + ' ';
     g.fillText(s, hexX + ch / 2, y);
@@ -343,8 +247,10 @@ export class GridEngine implements ByteGridProbe {
   // ---------------------------------------------------------------------------------------------------------
   // Inputs from React
 
-  setMarks(cursor: number | null, highlights: Highlight[]): void {
+  /** The cursor, the highlights, and the selected range [from, to) (painted under the cursor, over the rest). */
+  setMarks(cursor: number | null, highlights: Highlight[], selection: { from: number; to: number } | null = null): void {
     this.cursor = cursor;
+    this.selection = selection && selection.to - selection.from > 1 ? selection : null;
     this.marks = highlights.map((h) => ({
       from: h.from,
       to: h.to,
@@ -352,6 +258,35 @@ export class GridEngine implements ByteGridProbe {
       kind: h.className === 'hl-element' ? 'element' : h.className === 'hl-field' ? 'field' : h.className === 'hl-prev' ? 'prev' : h.className === 'hl-current' ? 'current' : 'other',
     }));
     this.requestDraw();
+  }
+
+  /** Re-read the colours (the theme setting changed; the OS's light/dark switch is followed by itself). */
+  refreshStyle(): void {
+    this.onTheme();
+  }
+
+  /** Offsets in the left column as hex (10 digits) or decimal (10 digits covers 9.3 GB). */
+  setOffsetFormat(format: 'hex' | 'dec'): void {
+    if (format === this.offsetFormat) return;
+    this.offsetFormat = format;
+    this.drawHead();
+    this.requestDraw();
+  }
+
+  /** The grid follows its container's height (the pane fills the window). */
+  setHeight(height: number): void {
+    const h = Math.max(ROW_HEIGHT * 3, Math.floor(height));
+    if (h === this.cssHeight) return;
+    this.cssHeight = h;
+    this.el.scroller.style.height = `${h}px`;
+    this.sizeCanvases();
+    this.drawHead();
+    this.requestDraw();
+  }
+
+  /** Rows that fit on screen (Page Up / Down). */
+  pageRows(): number {
+    return Math.max(1, Math.floor(this.cssHeight / ROW_HEIGHT) - 1);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -421,63 +356,15 @@ export class GridEngine implements ByteGridProbe {
   // Bytes
 
   private byteAt(f: number): number | undefined {
-    const w = Math.floor(f / WINDOW);
-    const win = this.cache.get(w);
-    if (!win) return undefined;
-    const i = f - w * WINDOW;
-    return i < win.length ? win[i] : undefined;
+    return this.bytes.byteAt(f);
   }
 
-  /** Ask for the windows around rows [first, last], visible ones first, then ahead in the scroll direction. */
-  private want(first: number, last: number): void {
-    const nWindows = Math.ceil(this.size / WINDOW);
-    const a = Math.floor((first * BYTES_PER_ROW) / WINDOW);
-    const b = Math.floor(Math.min(this.size - 1, last * BYTES_PER_ROW + BYTES_PER_ROW - 1) / WINDOW);
-    const order: number[] = [];
-    for (let w = a; w <= b; w++) order.push(w);
-    const ahead = this.lastDir >= 0 ? [b + 1, a - 1] : [a - 1, b + 1];
-    for (const w of ahead) if (w >= 0 && w < nWindows) order.push(w);
-    this.wanted = new Set(order);
-    // visible windows jump the queue; what was queued for an earlier position is dropped
-    this.queue = order.filter((w) => !this.cache.has(w) && !this.pending.has(w));
-    for (const w of order) {
-      const hit = this.cache.get(w);
-      if (hit) {
-        // LRU: touch
-        this.cache.delete(w);
-        this.cache.set(w, hit);
-      }
-    }
-    this.pump();
-  }
-
-  private pump(): void {
-    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length) {
-      const w = this.queue.shift()!;
-      if (!this.wanted.has(w) || this.cache.has(w) || this.pending.has(w)) continue;
-      this.pending.add(w);
-      this.inFlight++;
-      const off = w * WINDOW;
-      const len = Math.min(WINDOW, this.size - off);
-      void this.opts
-        .fetch(off, len)
-        .then((hex) => {
-          if (this.disposed) return;
-          if (hex !== null) {
-            if (this.cache.size >= MAX_WINDOWS) this.cache.delete(this.cache.keys().next().value as number);
-            this.cache.set(w, decodeHex(hex));
-            const firstW = Math.floor((this.first * BYTES_PER_ROW) / WINDOW);
-            const lastW = Math.floor((this.last * BYTES_PER_ROW + BYTES_PER_ROW - 1) / WINDOW);
-            if (w >= firstW && w <= lastW) this.requestDraw();
-          }
-        })
-        .finally(() => {
-          this.pending.delete(w);
-          this.inFlight--;
-          if (!this.disposed) this.pump();
-        });
-    }
-  }
+  /** A window arrived: repaint when it is on screen. */
+  private readonly onArrive = (w: number) => {
+    const firstW = Math.floor((this.first * BYTES_PER_ROW) / WINDOW);
+    const lastW = Math.floor((this.last * BYTES_PER_ROW + BYTES_PER_ROW - 1) / WINDOW);
+    if (w >= firstW && w <= lastW) this.requestDraw();
+  };
 
   // ---------------------------------------------------------------------------------------------------------
   // Drawing
@@ -509,7 +396,7 @@ export class GridEngine implements ByteGridProbe {
     this.lastFirstRow = firstRow;
     this.first = firstRow;
     this.last = lastRow;
-    this.want(firstRow, lastRow);
+    this.bytes.want(firstRow * BYTES_PER_ROW, lastRow * BYTES_PER_ROW + BYTES_PER_ROW - 1, this.lastDir);
 
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     ctx.fillStyle = p.bg;
@@ -538,7 +425,7 @@ export class GridEngine implements ByteGridProbe {
       const start = row * BYTES_PER_ROW;
       const cells = Math.min(BYTES_PER_ROW, size - start);
       const w = Math.floor(start / WINDOW);
-      const win = this.cache.get(w);
+      const win = this.bytes.window(w);
       const winOff = start - w * WINDOW;
       special.length = 0;
 
@@ -565,7 +452,7 @@ export class GridEngine implements ByteGridProbe {
           if (fields) {
             const fi = fieldOf ? fieldOf[b] : fields.findIndex((fl) => b >= fl.offset && b < fl.offset + fl.size);
             if (fi >= 0) {
-              bg = p.fields[fi % 6];
+              bg = p.fields[fi % 8];
               if (fields[fi].offset === b && b !== 0) elementStarts |= 1 << (i + 16);
             } else bg = this.padPattern;
           } else bg = e % 2 ? p.elB : p.elA;
@@ -583,6 +470,10 @@ export class GridEngine implements ByteGridProbe {
             if (m.kind === 'current') special.push(i);
           }
         }
+      }
+      const sel = this.selection;
+      if (sel && sel.to > start && sel.from < start + cells) {
+        for (let i = Math.max(sel.from, start) - start; i < Math.min(sel.to, start + cells) - start; i++) bgs[i] = p.selection;
       }
       const cur = cursor !== null && cursor >= start && cursor < start + cells ? cursor - start : -1;
       if (cur >= 0) {
@@ -658,7 +549,7 @@ export class GridEngine implements ByteGridProbe {
       const ty = y + ROW_HEIGHT / 2 + 0.5;
       ctx.font = this.font;
       ctx.fillStyle = p.muted;
-      ctx.fillText(start.toString(16).padStart(10, '0'), offX, ty);
+      ctx.fillText(this.offsetFormat === 'hex' ? start.toString(16).padStart(10, '0') : String(start).padStart(10, ' '), offX, ty);
       ctx.fillStyle = p.fg;
       ctx.fillText(hexText, hexX + ch / 2, ty);
       ctx.fillText(asciiText, asciiX, ty);
@@ -684,7 +575,7 @@ export class GridEngine implements ByteGridProbe {
         const byte = win && winOff + c < win.length ? win[winOff + c] : -1;
         const isCursor = c === cur;
         ctx.font = isCursor ? this.font : this.boldFont;
-        ctx.fillStyle = isCursor ? '#fff' : '#000';
+        ctx.fillStyle = isCursor ? p.cursorFg : '#000';
         ctx.fillText(byte < 0 ? '··' : HEX_STRINGS[byte], hexX + c * cellW + ch / 2, ty);
         if (byte >= 0) ctx.fillText(ASCII_CHARS[byte], asciiX + c * ch, ty);
       }
@@ -777,6 +668,7 @@ export class GridEngine implements ByteGridProbe {
   classesAt(offset: number): string[] {
     const out = this.byteClass(offset).split(' ');
     for (const m of this.marks) if (offset >= m.from && offset < m.to) out.push(m.className);
+    if (this.selection && offset >= this.selection.from && offset < this.selection.to) out.push('selected');
     if (offset === this.cursor) out.push('cursor');
     return out;
   }
