@@ -206,7 +206,7 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
                       <p>padding between fields</p>
                     ) : null}
                     <p>
-                      value <code data-testid="element-value">{formatValue(loc.element.value)}</code> <CopyButton text={formatValue(loc.element.value)} />
+                      value <code data-testid="element-value">{loc.element.text}</code> <CopyButton text={loc.element.text} />
                     </p>
                     <p>
                       <button className="link" onClick={() => setIndexText(loc.element!.index.join(', '))}>

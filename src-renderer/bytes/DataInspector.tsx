@@ -73,7 +73,7 @@ export function DataInspector({ summary: s, cursor }: { summary: ArraySummary; c
         {el ? (
           <>
             <code data-testid="inspector-element">
-              a[{el.index.join(', ')}]{el.field ? `['${el.field.name}']` : ''} = {formatValue(el.value)}
+              a[{el.index.join(', ')}] = {el.text}{el.field ? ` · field '${el.field.name}'` : ''}
             </code>
             <div className="muted">
               byte {el.byteInElement} of {s.dtype.itemsize}
