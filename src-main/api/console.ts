@@ -66,6 +66,7 @@ function stepInfo(s: TourStep): TourStepInfo {
     seed: s.seed,
     explain: s.explain,
     pane: s.pane,
+    ...(s.walk ? { walk: s.walk } : {}),
     model: String(s.model).toLowerCase() as DataModelId,
     ctypes: s.ctypes ?? true,
     setup: [...s.setup],

@@ -557,6 +557,8 @@ export interface TourStepInfo {
   seed: string;
   explain: string;
   pane: TourPaneName;
+  /** the view the walk pane shows for this step (the card's strides are this view's) */
+  walk?: string;
   model: DataModelId;
   ctypes: boolean;
   /** run first, quietly (the state the step needs) */

@@ -267,16 +267,21 @@ export function App() {
   const onConsoleSession = useCallback((s: ConsoleSessionInfo) => showConsoleArrays(s, [], null), [showConsoleArrays]);
   /** The tour points at a pane: switch to it (showing the session's array), and highlight it for a moment. */
   const pointAt = useCallback(
-    (pane: TourPaneName, arrayName: string | null) => {
+    (pane: TourPaneName, arrayName: string | null, view?: { walk?: string }) => {
       setArrays((prev) => {
         const hit = arrayName ? prev.find((a) => a.source === 'playground' && a.label === `${arrayName} (console)`) : undefined;
-        if (hit) setCurrentId(hit.id);
+        if (hit) {
+          setCurrentId(hit.id);
+          // the pane shows the very view the card describes
+          const walk = view?.walk;
+          if (walk) updatePane(hit, () => ({ walk: { expression: walk, step: 0, requested: Date.now() } }));
+        }
         return prev;
       });
       if (pane !== 'console') setTab(pane);
       setPointed(pane === 'console' ? 'console' : pane);
     },
-    [],
+    [updatePane],
   );
   useEffect(() => {
     if (pointed === null) return;
@@ -390,7 +395,7 @@ export function App() {
         )}
       </main>
       <aside className={`console-dock${pointed === 'console' ? ' pointed' : ''}`} hidden={!consoleOpen} aria-label="Console" data-testid="console-dock">
-        <ConsoleView onResult={onConsoleResult} onSession={onConsoleSession} point={pointAt} />
+        <ConsoleView onResult={onConsoleResult} onSession={onConsoleSession} point={pointAt} platformModel={info?.model} />
       </aside>
       </div>
       {dragging ? <div className="drop-overlay">Drop to open</div> : null}
