@@ -263,7 +263,20 @@ export function App() {
     listedWasConsole.current = ids;
     setConsoleRev((n) => n + 1);
   }, []);
-  const onConsoleResult = useCallback((r: ConsoleRunResult, follow: string | null) => showConsoleArrays(r.session, r.closed, follow), [showConsoleArrays]);
+  const onConsoleResult = useCallback(
+    (r: ConsoleRunResult, follow: string | null) => {
+      showConsoleArrays(r.session, r.closed, follow);
+      // the last pointer read C made (`.contents`, `p[i]`): its array is shown, the cursor and selection on its bytes
+      const read = r.inputs.flatMap((i) => i.statements.flatMap((st) => st.pointerReads ?? [])).pop();
+      const target = read ? r.session.arrays.find((a) => a.id === read.id)?.summary : undefined;
+      if (read && target) {
+        setCurrentId(target.id);
+        setCursors((c) => ({ ...c, [target.id]: read.fileOffset }));
+        updatePane(target, () => ({ cursor: read.fileOffset, selection: { from: read.fileOffset, to: read.fileOffset + read.length } }));
+      }
+    },
+    [showConsoleArrays, updatePane],
+  );
   const onConsoleSession = useCallback((s: ConsoleSessionInfo) => showConsoleArrays(s, [], null), [showConsoleArrays]);
   /** The tour points at a pane: switch to it (showing the session's array), and highlight it for a moment. */
   const pointAt = useCallback(

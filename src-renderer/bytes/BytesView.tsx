@@ -4,6 +4,7 @@ import type { ViewProps } from '../app/viewProps';
 import { call, formatValue, hexOffset, parseOffset, tuple } from '../app/api';
 import { CopyButton, ErrorBox } from '../app/common';
 import { ByteGrid, type Highlight } from './ByteGrid';
+import { usePaneState } from '../state/arrayStore';
 
 /** The whole file as hex + ASCII; click a byte to see its element and field, or jump to an offset or an index. */
 export function BytesView({ summary: s, cursor, setCursor, goto }: ViewProps) {
@@ -12,6 +13,8 @@ export function BytesView({ summary: s, cursor, setCursor, goto }: ViewProps) {
   const [offsetText, setOffsetText] = useState('');
   const [indexText, setIndexText] = useState('');
   const [reveal, setReveal] = useState({ offset: cursor ?? s.dataOffset, seq: 0 });
+  // the store's selection (a console pointer read's bytes), lit as what C reads now while the cursor is inside it
+  const [{ selection }] = usePaneState(s);
 
   useEffect(() => {
     if (cursor === null) return setLoc(null);
@@ -58,11 +61,12 @@ export function BytesView({ summary: s, cursor, setCursor, goto }: ViewProps) {
 
   const highlights = useMemo<Highlight[]>(() => {
     const el = loc?.element;
-    if (!el) return [];
-    const hs: Highlight[] = [{ from: el.fileOffset, to: el.fileOffset + s.dtype.itemsize, className: 'hl-element' }];
+    const read: Highlight[] = selection && cursor !== null && cursor >= selection.from && cursor < selection.to ? [{ from: selection.from, to: selection.to, className: 'hl-current' }] : [];
+    if (!el) return read;
+    const hs: Highlight[] = [{ from: el.fileOffset, to: el.fileOffset + s.dtype.itemsize, className: 'hl-element' }, ...read];
     if (el.field) hs.push({ from: el.fileOffset + el.field.offset, to: el.fileOffset + el.field.offset + el.field.size, className: 'hl-field' });
     return hs;
-  }, [loc, s.dtype.itemsize]);
+  }, [loc, s.dtype.itemsize, selection, cursor]);
 
   return (
     <div className="bytes-view" data-testid="bytes-view">
