@@ -215,7 +215,15 @@ class Lifetimes:
         self.values = []  # (int object, Origin): the exact int a `.ctypes.data` read returned
         self.freed = []  # serials freed during the current statement
         self.events = []  # lifetime warnings of the current statement
+        self.reads = []  # pointer reads of the current statement: {"address": hex, "length": n}, first MAX_READS
         self.warned = set()
+
+    MAX_READS = 16
+
+    def note_read(self, address, length):
+        """A read through a pointer (`.contents`, `p[i]`) succeeded: the panes light these bytes."""
+        if len(self.reads) < self.MAX_READS and address > 0 and length > 0:
+            self.reads.append({"address": hex(address), "length": length})
 
     def serial_of(self, obj):
         key = id(obj)
@@ -538,6 +546,7 @@ class Agent:
         self.transcript = Transcript()
         self.lifetimes.events = []
         self.lifetimes.freed = []
+        self.lifetimes.reads = []
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = self.stdout, self.stderr
         exited = None
@@ -575,6 +584,7 @@ class Agent:
             "raised": raised,
             "lifetime": self.lifetimes.events,
             "freed": self.lifetimes.freed,
+            "reads": self.lifetimes.reads,
         }
         if exited is not None or self.exit_requested:
             out["exit"] = exited if isinstance(exited, int) else (0 if exited is None else 1)
@@ -732,6 +742,14 @@ class Agent:
         base_contents = ctypes._Pointer.__dict__["contents"]
         base_getitem = ctypes._Pointer.__getitem__
 
+        def note_read(ptr, index):
+            try:
+                size = ctypes.sizeof(ptr._type_)
+                address = orig_cast(ptr, ctypes.c_void_p).value or 0
+            except (AttributeError, TypeError, ValueError):
+                return
+            lifetimes.note_read(address + index * size, size)
+
         def read_through(ptr, index, how):
             origin = pointer_origins.get(id(ptr))
             if origin is None or origin.freed_at is None:
@@ -745,7 +763,9 @@ class Agent:
 
         def contents(self):
             read_through(self, 0, "pointer.contents")
-            return base_contents.__get__(self)
+            value = base_contents.__get__(self)
+            note_read(self, 0)
+            return value
 
         def set_contents(self, value):
             base_contents.__set__(self, value)
@@ -753,7 +773,10 @@ class Agent:
         def getitem(self, key):
             if isinstance(key, int):
                 read_through(self, key, f"pointer[{key}]")
-            return base_getitem(self, key)
+            value = base_getitem(self, key)
+            if isinstance(key, int):
+                note_read(self, key)
+            return value
 
         hooked = weakref.WeakSet()
         orig_pointer_type = ctypes.POINTER

@@ -15,7 +15,7 @@
 import type { NDArray } from '../core/ndarray';
 import { AllocationBudget, type BudgetLimits } from '../core/memory';
 import type { Mapper } from '../formats/npy';
-import { Playground } from '../playground/runtime/interpreter';
+import { Playground, type PlaygroundPointerRead } from '../playground/runtime/interpreter';
 import { isIncomplete } from '../playground/language/parser';
 import { splitInputs } from '../playground/language/tokenizer';
 import { sandboxFiles } from '../playground/runtime/files';
@@ -26,6 +26,7 @@ import type {
   ArrayId,
   ArraySummary,
   ConsoleArray,
+  ConsolePointerRead,
   ConsoleInput,
   ConsoleResetOptions,
   ConsoleRunResult,
@@ -66,6 +67,7 @@ function stepInfo(s: TourStep): TourStepInfo {
     seed: s.seed,
     explain: s.explain,
     pane: s.pane,
+    ...(s.walk ? { walk: s.walk } : {}),
     model: String(s.model).toLowerCase() as DataModelId,
     ctypes: s.ctypes ?? true,
     setup: [...s.setup],
@@ -147,6 +149,7 @@ export class ConsoleSession {
   run(source: string): ConsoleRunResult {
     const before = new Map<string, PyValue>(this.pg.names());
     const inputs: ConsoleInput[] = [];
+    const reads: PlaygroundPointerRead[][][] = [];
     const text = source.replace(/\r\n?/g, '\n');
     const first = this.line;
     for (const input of splitInputs(text, isIncomplete)) {
@@ -169,6 +172,7 @@ export class ConsoleSession {
         raised: r.errors > 0,
         statements: r.statements.map((s) => ({ line: s.line, source: s.source, output: s.output, error: s.error, notes: [...s.notes] })),
       });
+      reads.push(r.statements.map((s) => s.pointerReads ?? []));
     }
     // every line counts, blank ones too (a pasted script's numbering is the file's)
     this.line = first + (text === '' ? 0 : text.replace(/\n$/, '').split('\n').length);
@@ -176,6 +180,13 @@ export class ConsoleSession {
     const bound = [...after].filter(([k, v]) => !before.has(k) || before.get(k) !== v).map(([k]) => k);
     const deleted = [...before.keys()].filter((k) => !after.has(k));
     const closed = this.sync();
+    // now that the arrays are listed: each pointer read in the coordinates of the listed array it landed in
+    inputs.forEach((input, i) =>
+      input.statements.forEach((st, j) => {
+        const located = reads[i][j].map((r) => this.locateRead(r)).filter((r): r is ConsolePointerRead => r !== null);
+        if (located.length) st.pointerReads = located;
+      }),
+    );
     return {
       inputs,
       output: inputs.map((i) => i.output).join(''),
@@ -185,6 +196,25 @@ export class ConsoleSession {
       closed,
       session: this.info(),
     };
+  }
+
+  /**
+   * A read of `length` bytes at `offset` of `memory`, as the listed array whose bytes hold it (the Bytes pane of a
+   * console array shows the whole allocation it lives in): a view over the read's bytes first, else any array of
+   * that memory; null when no listed array shares the memory (a temporary's bytes).
+   */
+  private locateRead(r: PlaygroundPointerRead): ConsolePointerRead | null {
+    let best: ConsolePointerRead | null = null;
+    for (const [name, l] of this.listed) {
+      if (l.array.memory !== r.memory || !this.opts.host.has(l.id)) continue;
+      const fileOffset = this.opts.host.summary(l.id).dataOffset + (r.offset - l.array.offset);
+      if (fileOffset < 0) continue;
+      const hit = { id: l.id, name, fileOffset, length: r.length };
+      const inside = r.offset >= l.array.offset && r.offset + r.length <= l.array.offset + l.array.nbytes;
+      if (inside) return hit;
+      best ??= hit;
+    }
+    return best;
   }
 
   /** List the arrays bound to names; drop listings whose name no longer binds the same array. */

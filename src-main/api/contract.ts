@@ -526,6 +526,19 @@ export interface ConsoleStatement {
   error: { type: string; message: string } | null;
   /** "User Beware!" notes (data_as pointers) — Python prints none of these */
   notes: string[];
+  /** the pointer reads C made (`.contents`, `p[i]`) that land in a listed array: the Bytes pane lights them */
+  pointerReads?: ConsolePointerRead[];
+}
+
+/** One pointer read of a console statement, in the coordinates of the array whose bytes it read. */
+export interface ConsolePointerRead {
+  id: ArrayId;
+  /** the console name of that array */
+  name: string;
+  /** first byte read, as the array's byte offset (its Bytes pane's coordinates) */
+  fileOffset: number;
+  /** bytes read (the C type's size) */
+  length: number;
 }
 
 /** One `>>>` input (a line, or lines joined by open brackets), echoed with `>>> ` / `... ` prompts. */
@@ -600,6 +613,8 @@ export interface TourStepInfo {
   seed: string;
   explain: string;
   pane: TourPaneName;
+  /** the view the walk pane shows for this step (the card's strides are this view's) */
+  walk?: string;
   model: DataModelId;
   ctypes: boolean;
   /** run first, quietly (the state the step needs) */

@@ -13,7 +13,7 @@
 import { LiveSession, type LiveSessionOptions } from '../livepython/liveSession';
 import { NoPythonError } from '../livepython/livePython';
 import type { LiveArray } from '../livepython/processArrays';
-import type { AgentOrigin } from '../livepython/protocol';
+import type { AgentOrigin, PointerReadAt } from '../livepython/protocol';
 import { ConsoleSession, TOUR_STEPS, type ConsoleOptions } from './console';
 import { SEED_SETUP } from '../playground/tour';
 import type {
@@ -23,6 +23,7 @@ import type {
   HoldInfo,
   ConsoleBackendInfo,
   ConsoleInput,
+  ConsolePointerRead,
   ConsoleResetOptions,
   ConsoleRunResult,
   ConsoleSessionInfo,
@@ -156,12 +157,18 @@ export class LiveConsole {
         statements: [{ line: this.statementCount, source: i.source, output: i.output, error: null, notes: [] }],
       };
     });
+    const readsOf = r.inputs.map((i) => i.reads);
     if (r.died) inputs.push({ text: '', output: `[stridescope] Python died: ${r.died}. A new Python starts on the next input.\n`, raised: true, statements: [] });
     if (this.statements.length > 200) this.statements.splice(0, this.statements.length - 200);
     this.lastArrays = r.arrays;
     this.lastOrigins = r.origins;
     const before = new Set(this.listed.keys());
     const closed = this.sync(r.arrays);
+    // now that the arrays are listed: each pointer read as the listed array whose buffer holds it
+    readsOf.forEach((reads, i) => {
+      const located = reads.map((rd) => this.locateRead(rd)).filter((x): x is ConsolePointerRead => x !== null);
+      if (located.length && inputs[i]) inputs[i].statements[0].pointerReads = located;
+    });
     const after = new Set(r.arrays.flatMap((a) => a.report.names.filter((n) => /^[A-Za-z_]\w*$/.test(n))));
     this.names = [...after].map((name) => ({ name, type: 'ndarray' }));
     return {
@@ -173,6 +180,28 @@ export class LiveConsole {
       closed,
       session: this.info(),
     };
+  }
+
+  /**
+   * An address the child read through a pointer, as a listed array's byte offset: the array whose buffer holds
+   * all `length` bytes (its Bytes pane shows that whole buffer), preferring one whose own data span holds them.
+   */
+  private locateRead(rd: PointerReadAt): ConsolePointerRead | null {
+    let best: ConsolePointerRead | null = null;
+    for (const [name, { id }] of this.listed) {
+      const a = this.lastArrays.find((x) => this.listed.get(name)?.key === keyOf(x));
+      if (!a || !this.opts.host.has(id)) continue;
+      const mem = a.array.memory as { address?: bigint; size: number };
+      if (typeof mem.address !== 'bigint') continue;
+      const inBuffer = rd.address - mem.address;
+      if (inBuffer < 0n || inBuffer + BigInt(rd.length) > BigInt(mem.size)) continue;
+      const memoryOffset = Number(inBuffer);
+      const hit = { id, name, fileOffset: this.opts.host.summary(id).dataOffset + (memoryOffset - a.array.offset), length: rd.length };
+      if (hit.fileOffset < 0) continue;
+      if (memoryOffset >= a.array.offset && memoryOffset + rd.length <= a.array.offset + a.array.nbytes) return hit;
+      best ??= hit;
+    }
+    return best;
   }
 
   /** List arrays bound to plain names (as the simulation does); drop listings whose name now binds another. */

@@ -130,7 +130,8 @@ interface PointerTarget {
 export interface PointerRead {
   index: number;
   address: bigint;
-  /** byte offset inside the Memory */
+  /** the Memory read, and the byte offset inside it */
+  memory: Memory;
   memoryOffset: number;
   bytes: Uint8Array;
   value: CScalar;
@@ -204,6 +205,7 @@ export class CPointer {
     return {
       index: i,
       address: this.address + BigInt(i * this.type.target.size),
+      memory,
       memoryOffset: off,
       bytes,
       value,

@@ -7,7 +7,7 @@ import { UnsupportedError } from '../core/errors';
 import { AgentWindows, openDirectReader, ProcessAccessRefused, ProcessMemory, type ProcessReader } from '../platform/processMemory';
 import { LivePython, PythonDied, type LivePythonOptions } from './livePython';
 import { liveArrays, type LiveArray } from './processArrays';
-import type { AgentHello, AgentInput, AgentLifetimeWarning, AgentOrigin } from './protocol';
+import { pointerReadsOf, type AgentHello, type AgentInput, type AgentLifetimeWarning, type AgentOrigin, type PointerReadAt } from './protocol';
 
 export interface LiveSessionOptions extends LivePythonOptions {
   /** 'direct' (default: process_vm_readv / ReadProcessMemory, else the agent) or 'agent' (always the agent). */
@@ -27,6 +27,8 @@ export interface LiveInput {
   cut: number;
   lifetime: AgentLifetimeWarning[];
   raised: boolean;
+  /** the pointer reads the agent reported (validated, bounded) */
+  reads: PointerReadAt[];
 }
 
 export interface LiveRunResult {
@@ -109,7 +111,7 @@ export class LiveSession {
       this.releaseAll(`when Python died (${e.reason})`);
       const lifetime = this.streamed;
       this.warnings.push(...lifetime);
-      return { inputs: [{ source, lines: source.replace(/\n$/, '').split('\n').length, output: '', parts: [], cut: 0, lifetime, raised: true }], arrays: [], origins: [], died: e.reason, exited: null, errors: [] };
+      return { inputs: [{ source, lines: source.replace(/\n$/, '').split('\n').length, output: '', parts: [], cut: 0, lifetime, raised: true, reads: [] }], arrays: [], origins: [], died: e.reason, exited: null, errors: [] };
     }
     const inputs: LiveInput[] = reply.inputs.map((i) => {
       const text = i.output.map(([, t]) => t).join('');
@@ -121,6 +123,7 @@ export class LiveSession {
         cut: i.cut ?? 0,
         lifetime: i.lifetime ?? [],
         raised: i.raised ?? false,
+        reads: pointerReadsOf(i.reads),
       };
     });
     for (const i of inputs) this.warnings.push(...i.lifetime);

@@ -39,6 +39,29 @@ export interface AgentLifetimeWarning {
   message: string;
 }
 
+/** A read through a pointer, as main keeps it once validated. */
+export interface PointerReadAt {
+  address: bigint;
+  length: number;
+}
+
+export const MAX_POINTER_READS = 16;
+/** the widest C type a pointer reads (a long double, a small struct); wider claims are not believed */
+export const MAX_POINTER_READ_BYTES = 4096;
+
+/** The reads an agent reported, kept only where they are what the protocol says (the child is not trusted). */
+export function pointerReadsOf(raw: unknown): PointerReadAt[] {
+  if (!Array.isArray(raw)) return [];
+  const out: PointerReadAt[] = [];
+  for (const r of raw.slice(0, MAX_POINTER_READS)) {
+    const rec = r as { address?: unknown; length?: unknown } | null;
+    if (!rec || typeof rec.address !== 'string' || !/^0x[0-9a-f]{1,16}$/.test(rec.address)) continue;
+    if (typeof rec.length !== 'number' || !Number.isSafeInteger(rec.length) || rec.length < 1 || rec.length > MAX_POINTER_READ_BYTES) continue;
+    out.push({ address: BigInt(rec.address), length: rec.length });
+  }
+  return out;
+}
+
 /** One input as the interactive loop read it, and what it printed. */
 export interface AgentInput {
   source: string;
@@ -55,6 +78,8 @@ export interface AgentInput {
   raised?: boolean;
   lifetime?: AgentLifetimeWarning[];
   freed?: number[];
+  /** reads through pointers (`.contents`, `p[i]`) that succeeded: hex address and bytes read (first 16) */
+  reads?: { address: string; length: number }[];
   /** SystemExit: the code; the agent exits after answering */
   exit?: number;
   exitMessage?: string | null;

@@ -19,6 +19,8 @@ export interface TourStep {
   /** What to notice, in the pane. */
   explain: string;
   pane: TourPane;
+  /** The view the walk pane shows for this step (its strides are the ones `explain` names). */
+  walk?: string;
   model: ModelSpec;
   /** false: NumPy without the ctypes module. */
   ctypes?: boolean;
@@ -74,8 +76,9 @@ export const TOUR: readonly TourStep[] = [
     id: 'strides',
     title: 'strides: bytes to the next element',
     seed: 'This strides information is important for showing how many bytes must be jumped to get to the next element in the array.',
-    explain: 'The stride walk steps 8 bytes to the next row and 4 to the next column.',
+    explain: 'x.strides is (8, 4): the stride walk of x steps 8 bytes to the next row and 4 to the next column.',
     pane: 'walk',
+    walk: 'x',
     model: 'LP64',
     setup: SEED_SETUP,
     code: ['x.ctypes.strides', 'list(x.ctypes.strides)'],

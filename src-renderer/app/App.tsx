@@ -266,20 +266,38 @@ export function App() {
     listedWasConsole.current = ids;
     setConsoleRev((n) => n + 1);
   }, []);
-  const onConsoleResult = useCallback((r: ConsoleRunResult, follow: string | null) => showConsoleArrays(r.session, r.closed, follow), [showConsoleArrays]);
+  const onConsoleResult = useCallback(
+    (r: ConsoleRunResult, follow: string | null) => {
+      showConsoleArrays(r.session, r.closed, follow);
+      // the last pointer read C made (`.contents`, `p[i]`): its array is shown, the cursor and selection on its bytes
+      const read = r.inputs.flatMap((i) => i.statements.flatMap((st) => st.pointerReads ?? [])).pop();
+      const target = read ? r.session.arrays.find((a) => a.id === read.id)?.summary : undefined;
+      if (read && target) {
+        setCurrentId(target.id);
+        setCursors((c) => ({ ...c, [target.id]: read.fileOffset }));
+        updatePane(target, () => ({ cursor: read.fileOffset, selection: { from: read.fileOffset, to: read.fileOffset + read.length } }));
+      }
+    },
+    [showConsoleArrays, updatePane],
+  );
   const onConsoleSession = useCallback((s: ConsoleSessionInfo) => showConsoleArrays(s, [], null), [showConsoleArrays]);
   /** The tour points at a pane: switch to it (showing the session's array), and highlight it for a moment. */
   const pointAt = useCallback(
-    (pane: TourPaneName, arrayName: string | null) => {
+    (pane: TourPaneName, arrayName: string | null, view?: { walk?: string }) => {
       setArrays((prev) => {
         const hit = arrayName ? prev.find((a) => a.source === 'playground' && a.label === `${arrayName} (console)`) : undefined;
-        if (hit) setCurrentId(hit.id);
+        if (hit) {
+          setCurrentId(hit.id);
+          // the pane shows the very view the card describes
+          const walk = view?.walk;
+          if (walk) updatePane(hit, () => ({ walk: { expression: walk, step: 0, requested: Date.now() } }));
+        }
         return prev;
       });
       if (pane !== 'console') setTab(pane);
       setPointed(pane === 'console' ? 'console' : pane);
     },
-    [],
+    [updatePane],
   );
   useEffect(() => {
     if (pointed === null) return;
@@ -456,7 +474,7 @@ export function App() {
             ⟩ hide
           </button>
         </div>
-        <ConsoleView onResult={onConsoleResult} onSession={onConsoleSession} point={pointAt} />
+        <ConsoleView onResult={onConsoleResult} onSession={onConsoleSession} point={pointAt} platformModel={info?.model} />
       </aside>
       </div>
       {dragging ? <div className="drop-overlay">Drop to open</div> : null}

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ApiError, ByteLocation } from '@contract';
 import type { ViewProps } from '../app/viewProps';
-import { call, copyText, formatValue, parseOffset, tuple } from '../app/api';
+import { call, copyText, parseOffset, tuple } from '../app/api';
 import { CopyButton, ErrorBox } from '../app/common';
 import { formatOffset, otherOffset, useSettings } from '../app/settings';
 import { ByteGrid, makeByteClass, type Highlight } from './ByteGrid';
@@ -10,6 +10,7 @@ import { COPY_FORMATS, formatBytes, type CopyFormat } from './copyFormats';
 import { DataInspector } from './DataInspector';
 import { StructureTree } from './StructureTree';
 import { ByteSearchBar } from './ByteSearchBar';
+import { usePaneState } from '../state/arrayStore';
 
 /** Most bytes one copy takes (one readBytes window). */
 const MAX_COPY = 1024 * 1024;
@@ -29,6 +30,8 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
   /** the other end of the selected range; null: nothing selected but the cursor byte */
   const [anchor, setAnchor] = useState<number | null>(null);
   const [copied, setCopied] = useState<{ format: CopyFormat; text: string; bytes: number; failed: string | null } | null>(null);
+  // the store's selection (a console pointer read's bytes), lit as what C reads now while the cursor is inside it
+  const [{ selection }] = usePaneState(s);
 
   useEffect(() => {
     if (cursor === null) return setLoc(null);
@@ -86,11 +89,12 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
 
   const highlights = useMemo<Highlight[]>(() => {
     const el = loc?.element;
-    if (!el) return [];
-    const hs: Highlight[] = [{ from: el.fileOffset, to: el.fileOffset + s.dtype.itemsize, className: 'hl-element' }];
+    const read: Highlight[] = selection && cursor !== null && cursor >= selection.from && cursor < selection.to ? [{ from: selection.from, to: selection.to, className: 'hl-current' }] : [];
+    if (!el) return read;
+    const hs: Highlight[] = [{ from: el.fileOffset, to: el.fileOffset + s.dtype.itemsize, className: 'hl-element' }, ...read];
     if (el.field) hs.push({ from: el.fileOffset + el.field.offset, to: el.fileOffset + el.field.offset + el.field.size, className: 'hl-field' });
     return hs;
-  }, [loc, s.dtype.itemsize]);
+  }, [loc, s.dtype.itemsize, selection, cursor]);
 
   const sel = cursor === null ? null : anchor === null ? { from: cursor, to: cursor + 1 } : { from: Math.min(anchor, cursor), to: Math.max(anchor, cursor) + 1 };
   const selLength = sel ? sel.to - sel.from : 0;

@@ -9,6 +9,7 @@ import type {
 } from '@contract';
 import { call } from '../app/api';
 import { ErrorBox } from '../app/common';
+import { useDataModel } from '../state/arrayStore';
 import { continues, echo, normaliseOutput } from './repl';
 
 const MODELS: { name: DataModelId; label: string }[] = [
@@ -29,8 +30,10 @@ export interface ConsoleViewProps {
   onResult: (r: ConsoleRunResult, follow: string | null) => void;
   /** A fresh session (reset, model switch, tour step). */
   onSession: (s: ConsoleSessionInfo) => void;
-  /** The tour points at a pane (and at an array of the session to show in it). */
-  point: (pane: TourPaneName, arrayName: string | null) => void;
+  /** The tour points at a pane (and at an array of the session to show in it, and the view the walk pane shows). */
+  point: (pane: TourPaneName, arrayName: string | null, view?: { walk?: string }) => void;
+  /** The platform's own data model (the shared setting's default). */
+  platformModel?: DataModelId;
 }
 
 const MAX_LINES = 2000;
@@ -60,7 +63,9 @@ function followOf(r: ConsoleRunResult): string | null {
  * as the REPL would. The model switch starts a fresh session under LP64 / LLP64 / ILP32. The Tour types the seed
  * page's examples in and points at the pane that shows each one.
  */
-export function ConsoleView({ onResult, onSession, point }: ConsoleViewProps) {
+export function ConsoleView({ onResult, onSession, point, platformModel }: ConsoleViewProps) {
+  // the one data model Reinterpret, the console and the Tour share; the session runs it from its next reset
+  const [model, setModel] = useDataModel(platformModel ?? 'lp64');
   const [lines, setLines] = useState<Line[]>([]);
   const [text, setText] = useState('');
   const [session, setSession] = useState<ConsoleSessionInfo | null>(null);
@@ -225,6 +230,8 @@ export function ConsoleView({ onResult, onSession, point }: ConsoleViewProps) {
     if (!all || busy) return;
     const step = all[index];
     setStepIndex(index);
+    // the step's model (LP64 / LLP64) is everyone's: Reinterpret shows what the card says
+    setModel(step.model);
     setStepState('running');
     setBusy(true);
     cancelTyping.current = false;
@@ -252,7 +259,7 @@ export function ConsoleView({ onResult, onSession, point }: ConsoleViewProps) {
       const asExpected = onLive && step.expectedLive ? new RegExp(step.expectedLive).test(normaliseOutput(printed)) : normaliseOutput(printed) === step.expected;
       setStepState(asExpected ? 'match' : 'differs');
       const names = (last ?? r.value.setup).session.arrays.map((a) => a.name);
-      point(step.pane, names.includes('x') ? 'x' : names.includes('c') ? 'c' : (names[0] ?? null));
+      point(step.pane, names.includes('x') ? 'x' : names.includes('c') ? 'c' : (names[0] ?? null), step.walk ? { walk: step.walk } : undefined);
     } finally {
       setBusy(false);
     }
@@ -299,10 +306,14 @@ export function ConsoleView({ onResult, onSession, point }: ConsoleViewProps) {
           model{' '}
           <select
             data-testid="console-model"
-            value={session?.model ?? 'lp64'}
+            value={model}
             disabled={busy}
-            onChange={(e) => void reset(e.target.value as DataModelId, session?.ctypes ?? true)}
-            title="A fresh session under this C data model (what c_long means)"
+            onChange={(e) => {
+              const m = e.target.value as DataModelId;
+              setModel(m);
+              void reset(m, session?.ctypes ?? true);
+            }}
+            title="The C data model (what c_long means), shared with Reinterpret: changing it starts a fresh session under it"
           >
             {MODELS.map((m) => (
               <option key={m.name} value={m.name}>
@@ -311,12 +322,17 @@ export function ConsoleView({ onResult, onSession, point }: ConsoleViewProps) {
             ))}
           </select>
         </label>
+        {session && session.model !== model ? (
+          <span className="badge" data-testid="console-model-pending" title="The data model was changed elsewhere (Reinterpret); Reset starts a session under it">
+            session runs {session.model.toUpperCase()} · Reset for {model.toUpperCase()}
+          </span>
+        ) : null}
         {session && !session.ctypes ? (
           <span className="badge" data-testid="console-no-ctypes" title="NumPy's fallback when the ctypes module is missing">
             no ctypes
           </span>
         ) : null}
-        <button onClick={() => void reset(undefined, true)} disabled={busy} data-testid="console-reset" title="Forget every name: a fresh interpreter">
+        <button onClick={() => void reset(model, true)} disabled={busy} data-testid="console-reset" title="Forget every name: a fresh interpreter (under the shared data model)">
           Reset
         </button>
         <button

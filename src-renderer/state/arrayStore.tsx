@@ -30,7 +30,8 @@ export interface ByteRange {
 }
 
 export interface ArrayPaneState {
-  walk: { expression: string; step: number };
+  /** `requested` changes when something other than the Walk pane (the Tour) asks it to show `expression`. */
+  walk: { expression: string; step: number; requested?: number };
   kernels: { kernel: string; expression: string; last: KernelRecord | null };
   /** Reinterpret's pointer form: `x.ctypes.data_as(POINTER(ctype))[index]` (its offset is the shared cursor) */
   reinterpret: { ctype: CTypeName; index: number; expression: string };

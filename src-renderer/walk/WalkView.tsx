@@ -125,6 +125,15 @@ export function WalkView({ summary: s, cursor, setCursor, goto }: ViewProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [s.id]);
 
+  // the Tour asked for a view while this pane is shown: walk it from the start
+  const requested = pane.walk.requested;
+  useEffect(() => {
+    if (requested === undefined || !restored.current) return;
+    setExpr(pane.walk.expression);
+    void run(pane.walk.expression, pane.walk.step);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [requested]);
+
   const size = walk?.view.size ?? 0;
   const local = walk ? pos - walk.start : -1;
   const step = walk && local >= 0 && local < walk.steps.length ? walk.steps[local] : null;

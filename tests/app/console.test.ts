@@ -123,6 +123,30 @@ describe('the console session', () => {
   });
 });
 
+describe('pointer reads', () => {
+  it('each `.contents` / `p[i]` read names the listed array, the byte offset and the length it read (bounded)', async () => {
+    ok(await h.consoleReset({ model: 'lp64' }));
+    ok(await h.consoleRun('import numpy as np\nimport ctypes\nx = np.array([[0, 1], [2, 3]], dtype=np.int32)\np = x.ctypes.data_as(ctypes.POINTER(ctypes.c_int))'));
+    const x = ok(await h.consoleSession()).arrays.find((a) => a.name === 'x')!;
+    const item = ok(await h.consoleRun('p[3]'));
+    expect(item.output).toBe('3\n');
+    // x[1, 1] is bytes 12..16 of x's buffer (int32, C order)
+    expect(item.inputs[0].statements[0].pointerReads).toEqual([{ id: x.id, name: 'x', fileOffset: x.summary.dataOffset + 12, length: 4 }]);
+    // LP64: c_long is 8 bytes — the seed's .contents spans x[0, 0] and x[0, 1]
+    const contents = ok(await h.consoleRun('x.ctypes.data_as(ctypes.POINTER(ctypes.c_long)).contents'));
+    expect(contents.output).toBe('c_long(4294967296)\n');
+    expect(contents.inputs[0].statements[0].pointerReads).toEqual([{ id: x.id, name: 'x', fileOffset: x.summary.dataOffset, length: 8 }]);
+    // statements that read no pointer carry none; a loop of reads lights its first 16
+    expect(ok(await h.consoleRun('x[0, 1]')).inputs[0].statements[0].pointerReads).toBeUndefined();
+    ok(await h.consoleRun('z = np.arange(40, dtype=np.int32)\nq = z.ctypes.data_as(ctypes.POINTER(ctypes.c_int))'));
+    const many = ok(await h.consoleRun(Array.from({ length: 20 }, (_, i) => `q[${i}]`).join(' + ')));
+    expect(many.output).toBe('190\n');
+    const reads = many.inputs[0].statements[0].pointerReads!;
+    expect(reads.length).toBe(16);
+    expect(reads.map((r) => r.fileOffset - reads[0].fileOffset)).toEqual(Array.from({ length: 16 }, (_, i) => 4 * i));
+  });
+});
+
 describe('the tour', () => {
   it('lists the steps of the seed page', async () => {
     const steps = ok(await h.tourSteps());

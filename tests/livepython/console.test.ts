@@ -55,6 +55,21 @@ describe('the console on live Python', () => {
     expect(rr.values.c_ushort.le).toBe(Buffer.from(baseHex, 'hex').readUInt16LE(0));
   });
 
+  test('a pointer read (.contents, p[i]) names the listed array, byte offset and length the child read', async () => {
+    const h = handlers();
+    const r = ok(await h.consoleRun('import ctypes\np = x.ctypes.data_as(ctypes.POINTER(ctypes.c_int))\np[3]\nx.ctypes.data_as(ctypes.POINTER(ctypes.c_longlong)).contents\nx[1, 1]\n'));
+    expect(r.session.backend!.kind).toBe('live');
+    const x = r.session.arrays.find((a) => a.name === 'x')!;
+    expect(r.inputs[2].output).toBe('3\n');
+    // x[1, 1] of the seed's int32 x: bytes 12..16 of its buffer, as the child's own pointer read them
+    expect(r.inputs[2].statements[0].pointerReads).toEqual([{ id: x.id, name: 'x', fileOffset: x.summary.dataOffset + 12, length: 4 }]);
+    // c_longlong is c_long where long is 8 bytes (ctypes aliases them): either name, 8 bytes read
+    expect(r.inputs[3].output).toMatch(/^c_(long)?long\(4294967296\)\n$/);
+    expect(r.inputs[3].statements[0].pointerReads).toEqual([{ id: x.id, name: 'x', fileOffset: x.summary.dataOffset, length: 8 }]);
+    // reading an element of x itself is no pointer read
+    expect(r.inputs[4].statements[0].pointerReads).toBeUndefined();
+  });
+
   test("starts with the seed's x defined (not counted as a statement), and again after Restart", async () => {
     const h = handlers();
     const r = ok(await h.consoleRun('x\nx.ctypes.strides[:]\n'));

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { Playground } from '../../src-main/playground/runtime/interpreter';
 import { TOUR } from '../../src-main/playground/tour';
+import { seedExample } from '../../src-main/core/example';
+import { evaluateViewExpr } from '../../src-main/core/viewexpr';
 import expected from '../fixtures/playground/expected.json';
 import { normalise } from './normalise';
 
@@ -40,5 +42,21 @@ describe('tour', () => {
       return normalise(pg.runInput(code).output);
     });
     expect(ours).toEqual(python);
+  });
+  it('the walk pane shows the view whose strides the card names', () => {
+    // NumPy: np.array([[0, 1], [2, 3]], dtype=np.int32).strides == (8, 4); its [:, ::-1] view has (8, -4)
+    const walkSteps = TOUR.filter((s) => s.pane === 'walk');
+    expect(walkSteps.length).toBeGreaterThan(0);
+    for (const step of walkSteps) {
+      expect(step.walk, `${step.id} names the view the walk pane shows`).toBeTruthy();
+      const view = evaluateViewExpr(step.walk!, { x: seedExample(), a: seedExample() });
+      const strides = `(${view.strides.join(', ')})`;
+      expect(step.explain).toContain(strides);
+      // and the console, run as the step runs it, prints the same strides for that view
+      const pg = new Playground({ model: step.model, ctypes: step.ctypes ?? true });
+      pg.run(step.setup.join('\n') + '\n');
+      expect(pg.runInput(`${step.walk}.strides`).output).toBe(`${strides}\n`);
+    }
+    expect(evaluateViewExpr('x[:, ::-1]', { x: seedExample() }).strides).toEqual([8, -4]);
   });
 });

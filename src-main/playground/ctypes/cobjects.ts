@@ -256,6 +256,7 @@ export class PyCPointer extends PyObject {
     if (name === 'contents') {
       this.nullCheck();
       const r = this.core.read(0); // checked: freed memory throws the lifetime warning
+      ctx.notePointerRead?.(r.memory, r.memoryOffset, r.bytes.length);
       const p = ctx.registry.provenance(this.core.address);
       const memory = p ? p.allocation.memory : null;
       if (!memory) throw new PyException('ValueError', `${this.core.label} points outside memory Stridescope knows about`);
@@ -264,11 +265,13 @@ export class PyCPointer extends PyObject {
     if (name === '_type_') return this.ptype.target;
     return super.getattr(name, ctx);
   }
-  override getitem(key: PyValue, _ctx: Ctx): PyValue {
+  override getitem(key: PyValue, ctx: Ctx): PyValue {
     if (key instanceof PySlice) throw new PyException('NotImplementedError', 'slicing a pointer is not supported in the playground');
     this.nullCheck();
     const i = indexValue(key, 'pointer');
-    return cToPy(this.ptype.target.ctype, this.core.at(i));
+    const r = this.core.read(i);
+    ctx.notePointerRead?.(r.memory, r.memoryOffset, r.bytes.length);
+    return cToPy(this.ptype.target.ctype, r.value);
   }
   override setitem(key: PyValue, value: PyValue, _ctx: Ctx): void {
     this.nullCheck();

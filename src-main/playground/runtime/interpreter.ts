@@ -17,7 +17,7 @@
  */
 import { type DataModelName, type DataModel, dataModel, type ModelSpec } from '../../core/ctypeModel';
 import { LifetimeRegistry } from '../../core/lifetime';
-import { type AllocationBudget, withAllocationBudget } from '../../core/memory';
+import { type AllocationBudget, type Memory, withAllocationBudget } from '../../core/memory';
 import type { NDArray } from '../../core/ndarray';
 import type { Mapper } from '../../formats/npy';
 import type { RawFileSystem } from '../../formats/rawMemmap';
@@ -64,7 +64,18 @@ export interface StatementRecord {
   error: { type: string; message: string } | null;
   /** "User Beware!" notes from data_as pointers made by this statement (Python prints none of these). */
   notes: string[];
+  /** The pointer reads C made in this statement (`.contents`, `p[i]`), first MAX_POINTER_READS. */
+  pointerReads?: PlaygroundPointerRead[];
 }
+
+export interface PlaygroundPointerRead {
+  memory: Memory;
+  offset: number;
+  length: number;
+}
+
+/** A loop of `p[i]` reads lights only its first few: the panes show a handful, not thousands. */
+export const MAX_POINTER_READS = 16;
 
 export interface RunResult {
   output: string;
@@ -105,6 +116,7 @@ export class Playground implements Ctx {
   private bindHint: { node: Expr; name: string } | null = null;
   private currentNode: Expr | null = null;
   private notes: string[] = [];
+  private pointerReads: PlaygroundPointerRead[] = [];
 
   constructor(opts: PlaygroundOptions = {}) {
     this.model = dataModel(opts.model ?? 'LP64');
@@ -139,6 +151,10 @@ export class Playground implements Ctx {
   }
   get statementLabel(): string {
     return this.curStatementLabel;
+  }
+
+  notePointerRead(memory: Memory, offset: number, length: number): void {
+    if (this.pointerReads.length < MAX_POINTER_READS) this.pointerReads.push({ memory, offset, length });
   }
 
   warn(category: string, message: string): void {
@@ -265,6 +281,7 @@ export class Playground implements Ctx {
     this.kept = new Set();
     this.out = [];
     this.notes = [];
+    this.pointerReads = [];
     this.bindHint = null;
     let error: StatementRecord['error'] = null;
     const endWhere = `at the end of ${this.curStatementLabel}`;
@@ -282,7 +299,7 @@ export class Playground implements Ctx {
     } finally {
       this.registry.drop(this.stmtHolder, endWhere);
     }
-    return { line, source, output: this.out.join(''), error, notes: this.notes };
+    return { line, source, output: this.out.join(''), error, notes: this.notes, ...(this.pointerReads.length ? { pointerReads: this.pointerReads } : {}) };
   }
 
   private exec(s: Stmt): void {

@@ -34,6 +34,8 @@ export interface Ctx {
   readonly cwd?: string;
   /** Which files np.load/np.save/np.memmap may touch (the app's console sandbox); none: any (the CLI). */
   readonly files?: import('./files').FilePolicy;
+  /** A pointer read C made (`.contents`, `p[i]`): which memory, which bytes (the panes light them). */
+  notePointerRead?(memory: import('../../core/memory').Memory, offset: number, length: number): void;
   /** Emit a Python warning (`<stdin>:1: RuntimeWarning: ...`). */
   warn(category: string, message: string): void;
   /** Register a new allocation (an array that owns fresh memory) under the current label. */
