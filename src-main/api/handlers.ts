@@ -94,6 +94,8 @@ export interface HandlerOptions {
   version?: string;
   /** The console's working directory (Electron: <userData>/console); none = a temporary one, removed on dispose. */
   consoleDir?: string;
+  /** Disk quota of the console's working directory in bytes (default 2 GiB: playground/runtime/files). */
+  consoleQuotaBytes?: number;
   /** Called after every change of the recent-files list, whatever opened the file (Electron rebuilds File › Open Recent). */
   onRecentChanged?: (recent: readonly string[]) => void;
   /** 'live' (default): the user's Python when one with NumPy is found, else the simulation; 'simulation': always the built-in one. */
@@ -520,6 +522,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       live: options.livePython,
       dir: ensureConsoleDir,
       mapper: mapFile,
+      quotaBytes: options.consoleQuotaBytes,
       model,
       host: {
         add(name, array, m) {
