@@ -332,7 +332,7 @@ export function openNpzMember(
     return { member, members, header, array, dataOffset: member.dataOffset + header.dataOffset };
   }
   if (member.method !== 8) throw new UnsupportedError(`${src.path}: member ${member.name} uses zip compression method ${member.method} (only stored and deflated are supported)`, { file: src.path, offset: member.headerOffset + 8 });
-  // already inflated off the event loop by the caller (inflateMemberAsync), or inflated here
+  // already inflated off the event loop by the caller (platform/npzInflate), or inflated here
   const bytes = options.inflated ?? inflateMember(src, member, options.maxInflatedSize);
   // with the data part given (inflated in place by the caller), `inflated` may hold only the .npy header
   const headerOnly = options.inflatedData !== undefined && options.inflated !== undefined;
