@@ -14,11 +14,12 @@
  */
 import type { NDArray } from '../core/ndarray';
 import { AllocationBudget, type BudgetLimits } from '../core/memory';
-import type { Mapper } from '../formats/npy';
+import type { Mapper } from '../platform/mappedMemory';
 import { Playground, type PlaygroundPointerRead } from '../playground/runtime/interpreter';
 import { isIncomplete } from '../playground/language/parser';
 import { splitInputs } from '../playground/language/tokenizer';
-import { sandboxFiles } from '../playground/runtime/files';
+import { folderFileSystem, folderMapper, sandboxFiles } from '../playground/runtime/files';
+import { nodeRawFileSystem } from '../formats/fileSource';
 import { typeName, type PyValue } from '../playground/runtime/objects';
 import { TOUR, type TourStep } from '../playground/tour';
 import { reportOf } from './explain';
@@ -58,6 +59,8 @@ export interface ConsoleOptions {
   host: ConsoleHost;
   /** The session's memory budget (core/memory's DEFAULT_BUDGET when absent): arrays, lists, ints. */
   budget?: Partial<BudgetLimits>;
+  /** The working directory's disk quota (playground/runtime/files' DEFAULT_FOLDER_QUOTA, 2 GiB, when absent). */
+  quotaBytes?: number;
 }
 
 function stepInfo(s: TourStep): TourStepInfo {
@@ -108,9 +111,10 @@ export class ConsoleSession {
     const cwd = this.opts.dir();
     this.pg = new Playground({
       model: this.model,
-      mapper: this.opts.mapper,
+      mapper: folderMapper(cwd, this.opts.mapper, { quotaBytes: this.opts.quotaBytes }),
+      fs: folderFileSystem(cwd, nodeRawFileSystem, { quotaBytes: this.opts.quotaBytes }),
       cwd,
-      files: sandboxFiles(cwd),
+      files: sandboxFiles(cwd, { quotaBytes: this.opts.quotaBytes }),
       ctypes: this.ctypes,
       budget: new AllocationBudget(this.opts.budget),
     });

@@ -20,7 +20,7 @@ import { npyHeaderBytes, readNpyHeader } from '../formats/npy';
 import { mapFile, installRealAddresses } from '../platform/mappedMemory';
 import { runKernelAsync, KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
 import { DEFAULT_MAX_INFLATED_SIZE, findMember, listNpzMembers } from '../formats/npz';
-import { inflateMemberAsync, inflatedDataAsync } from '../platform/npzInflate';
+import { inflateNpzMemberAsync } from '../platform/npzInflate';
 import type { OwnedMemory } from '../core/memory';
 import { openFileSource } from '../formats/fileSource';
 import { GrantTable, notGranted, type GrantOrigin } from './grants';
@@ -96,6 +96,8 @@ export interface HandlerOptions {
   version?: string;
   /** The console's working directory (Electron: <userData>/console); none = a temporary one, removed on dispose. */
   consoleDir?: string;
+  /** Disk quota of the console's working directory in bytes (default 2 GiB: playground/runtime/files). */
+  consoleQuotaBytes?: number;
   /** Called after every change of the recent-files list, whatever opened the file (Electron rebuilds File › Open Recent). */
   onRecentChanged?: (recent: readonly string[]) => void;
   /** 'live' (default): the user's Python when one with NumPy is found, else the simulation; 'simulation': always the built-in one. */
@@ -337,23 +339,17 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       if (members.length === 0) return null;
       const m = findMember(src, members, req.member ?? members[0].name);
       if (m.method !== 8 || m.size > DEFAULT_MAX_INFLATED_SIZE) return null; // openForInspection reports these
-      // the .npy image, then its data part copied out of it: twice the member while both exist
+      // inflated straight into the array's memory (no image of the whole member): the member's size, once
       const release = budget.charge(m.size, `inflating ${m.name}`);
-      let releaseImage: (() => void) | null = null;
       try {
-        releaseImage = budget.charge(m.size, `inflating ${m.name} (while its data is copied out)`);
         const name = path.split(/[\\/]/).pop();
-        const out = await jobs.run('inflate', `inflating ${name}:${m.name}`, m.size, async (job) => {
-          const bytes = await inflateMemberAsync(src, m, m.size, { signal: job.signal, onProgress: (done) => job.progress(done) });
-          const data = await inflatedDataAsync(src, m, bytes, 'r', { signal: job.signal });
-          return { bytes, data };
-        });
-        return { ...out, release };
+        const out = await jobs.run('inflate', `inflating ${name}:${m.name}`, m.size, (job) =>
+          inflateNpzMemberAsync(src, m, 'r', m.size, { signal: job.signal, onProgress: (done) => job.progress(done) }),
+        );
+        return { bytes: out.head, data: out.data, release };
       } catch (e) {
         release();
         throw e;
-      } finally {
-        releaseImage?.();
       }
     } finally {
       src.close();
@@ -522,6 +518,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       live: options.livePython,
       dir: ensureConsoleDir,
       mapper: mapFile,
+      quotaBytes: options.consoleQuotaBytes,
       model,
       host: {
         add(name, array, m) {

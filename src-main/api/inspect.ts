@@ -67,6 +67,7 @@ export function inspectArray(
     fortranOrder: boolean;
     /** reads the data bytes as they lie in the file (or memory for the example), offset relative to the data start */
     readData: (offset: number, length: number) => Uint8Array;
+    /** true: always hash the data; false: never (the app's summaries, answered on main's event loop); absent: up to HASH_LIMIT. */
     hash?: boolean;
     valueLimit?: number;
     /** The header's descr as written in the file (default: NumPy's dtype_to_descr of the array's dtype). */
@@ -76,7 +77,7 @@ export function inspectArray(
 ): InspectJSON {
   const ct = new CtypesView(arr);
   const flags = arr.flags;
-  const hash = where.hash || arr.nbytes <= HASH_LIMIT;
+  const hash = where.hash ?? arr.nbytes <= HASH_LIMIT;
   return {
     file: where.file,
     format: where.format,

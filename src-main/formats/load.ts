@@ -28,9 +28,12 @@ export interface OpenArrayOptions {
   mode?: RawModeName;
   maxHeaderSize?: number;
   maxInflatedSize?: number;
-  /** The chosen .npz member's bytes, already inflated (off the event loop: npz.ts inflateMemberAsync). */
+  /**
+   * The chosen .npz member's bytes, already inflated (off the event loop: platform/npzInflate); with
+   * `inflatedData`, only its .npy header is needed.
+   */
   inflated?: Uint8Array;
-  /** ... and its data part as owned memory, copied off the event loop (npz.ts inflatedDataAsync). */
+  /** ... and its data part as owned memory, inflated into place (platform/npzInflate inflateNpzMemberAsync). */
   inflatedData?: import('../core/memory').OwnedMemory;
 }
 

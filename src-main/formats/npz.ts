@@ -336,12 +336,14 @@ export function openNpzMember(
     return { member, members, header, array, dataOffset: member.dataOffset + header.dataOffset };
   }
   if (member.method !== 8) throw new UnsupportedError(`${src.path}: member ${member.name} uses zip compression method ${member.method} (only stored and deflated are supported)`, { file: src.path, offset: member.headerOffset + 8 });
-  // already inflated off the event loop by the caller (inflateMemberAsync), or inflated here
+  // already inflated off the event loop by the caller (platform/npzInflate), or inflated here
   const bytes = options.inflated ?? inflateMember(src, member, options.maxInflatedSize);
-  if (bytes.length !== member.size) throw new ArgumentError(`${src.path}: ${bytes.length} inflated bytes given for member ${member.name} of ${member.size}`, `${member.size} bytes`);
+  // with the data part given (inflated in place by the caller), `inflated` may hold only the .npy header
+  const headerOnly = options.inflatedData !== undefined && options.inflated !== undefined;
+  if (!headerOnly && bytes.length !== member.size) throw new ArgumentError(`${src.path}: ${bytes.length} inflated bytes given for member ${member.name} of ${member.size}`, `${member.size} bytes`);
   const inner: FileSource = {
     path: label,
-    size: bytes.length,
+    size: headerOnly ? member.size : bytes.length,
     read: (off, len) => bytes.slice(Math.max(0, off), Math.max(0, Math.min(off + len, bytes.length))),
   };
   const header = readNpyHeader(inner, options);

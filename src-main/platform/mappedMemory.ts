@@ -17,13 +17,28 @@
  * - release() flushes writeable shared mappings (msync), unmaps and closes; idempotent.
  */
 import { koffiOrNull, requireKoffi, type Koffi } from './koffiBinding';
-import { fstatSync } from 'node:fs';
+import { constants as fsConstants, fstatSync } from 'node:fs';
 import { IOError, LifetimeError, BoundsError, ArgumentError } from '../core/errors';
 import { checkWindow, installAddressResolver, type Memory } from '../core/memory';
 import { nativeLibrary, SK_E_FAULT, SK_OK } from './nativeLibrary';
 
 export type MapMode = 'r' | 'r+' | 'c' | 'w+';
-export type Mapper = (path: string, opts: { offset: number; length: number; mode: MapMode }) => Memory;
+export type Mapper = (path: string, opts: MapOptions) => Memory;
+
+/**
+ * Where to map and how to open. `noFollow` and `verify` are for a folder that must not be escaped (the console's):
+ * the file is opened with O_NOFOLLOW (a symbolic link as the last component is ELOOP, never followed) and
+ * `verify(fd, size)` runs on the OPEN descriptor before anything is created, truncated, grown or mapped, so what is
+ * checked is what gets mapped, whatever was swapped in the directory meanwhile. POSIX only: on Windows the handle
+ * is not a file descriptor and `verify` is not called.
+ */
+export interface MapOptions {
+  offset: number;
+  length: number;
+  mode: MapMode;
+  noFollow?: boolean;
+  verify?: (fd: number, size: number) => void;
+}
 
 /** One OS mapping: what the backend made and must undo. */
 interface OsMapping {
@@ -38,7 +53,7 @@ interface OsMapping {
 interface MappingBackend {
   /** Granularity mapping offsets must be multiples of. */
   readonly granularity: number;
-  open(path: string, mode: MapMode, minSize: number): { handle: unknown; size: number };
+  open(path: string, mode: MapMode, minSize: number, guard?: OpenGuard): { handle: unknown; size: number };
   map(h: unknown, fileOffset: number, length: number, mode: MapMode): bigint;
   fileSize(h: unknown, path: string): number;
   flush(base: bigint, length: number, h: unknown): void;
@@ -51,6 +66,8 @@ interface MappingBackend {
 }
 
 type F = (...args: unknown[]) => any;
+
+type OpenGuard = Pick<MapOptions, 'noFollow' | 'verify'>;
 
 // ------------------------------------------------------------------------------------------------- POSIX
 
@@ -89,11 +106,14 @@ class PosixBackend implements MappingBackend {
     throw new IOError(path, `${what} failed: ${String(this.c.strerror(errno))} (errno ${errno})`);
   }
 
-  open(path: string, mode: MapMode, minSize: number): { handle: unknown; size: number } {
+  open(path: string, mode: MapMode, minSize: number, guard: OpenGuard = {}): { handle: unknown; size: number } {
     const k = this.k;
     // O_NONBLOCK: a fifo must not block open() until a writer appears (it is refused just below)
     let flags = (mode === 'r' || mode === 'c' ? k.O_RDONLY : k.O_RDWR) | k.O_CLOEXEC | k.O_NONBLOCK;
-    if (mode === 'w+') flags |= k.O_CREAT | k.O_TRUNC;
+    // With a verify step, 'w+' must not truncate at open: the descriptor is checked first, then truncated (below).
+    if (mode === 'w+') flags |= guard.verify ? k.O_CREAT : k.O_CREAT | k.O_TRUNC;
+    // node's constant is this platform's O_NOFOLLOW (Linux 0o400000, macOS 0x100)
+    if (guard.noFollow) flags |= fsConstants.O_NOFOLLOW;
     const fd = Number(this.c.open(path, flags, 0o644));
     if (fd < 0) this.fail(path, 'open');
     try {
@@ -103,6 +123,13 @@ class PosixBackend implements MappingBackend {
         throw new IOError(path, `${what}: only regular files can be mapped`);
       }
       let size = this.fileSize(fd, path);
+      if (guard.verify) {
+        guard.verify(fd, size);
+        if (mode === 'w+' && size > 0) {
+          if (Number(this.c.ftruncate(fd, 0n)) !== 0) this.fail(path, 'ftruncate');
+          size = 0;
+        }
+      }
       if ((mode === 'r+' || mode === 'w+') && size < minSize) {
         if (Number(this.c.ftruncate(fd, BigInt(minSize))) !== 0) this.fail(path, 'ftruncate');
         size = minSize;
@@ -195,6 +222,7 @@ class WindowsBackend implements MappingBackend {
   }
 
   open(path: string, mode: MapMode, minSize: number): { handle: unknown; size: number } {
+    // (noFollow / verify are POSIX-only: see MapOptions)
     const W = WindowsBackend;
     const access = mode === 'r' || mode === 'c' ? W.GENERIC_READ : W.GENERIC_READ | W.GENERIC_WRITE;
     const disposition = mode === 'w+' ? W.CREATE_ALWAYS : W.OPEN_EXISTING;
@@ -302,7 +330,7 @@ export class MappedMemory implements Memory {
   }
 
   /** Map [offset, offset+length) of `path`. See the module header for modes and growth rules. */
-  static open(path: string, opts: { offset?: number; length: number; mode?: MapMode }): MappedMemory {
+  static open(path: string, opts: { offset?: number; length: number; mode?: MapMode } & OpenGuard): MappedMemory {
     const mode = opts.mode ?? 'r';
     const offset = opts.offset ?? 0;
     const length = opts.length;
@@ -310,7 +338,7 @@ export class MappedMemory implements Memory {
     if (!Number.isSafeInteger(offset) || offset < 0) throw new ArgumentError(`offset must be a non-negative integer, got ${offset}`);
     if (!Number.isSafeInteger(length) || length < 0) throw new ArgumentError(`length must be a non-negative integer, got ${length}`);
     const os = osBackend(path);
-    const { handle, size } = os.open(path, mode, offset + length);
+    const { handle, size } = os.open(path, mode, offset + length, { noFollow: opts.noFollow, verify: opts.verify });
     try {
       if (size < offset + length) {
         throw new IOError(path, `mmap length is greater than file size: bytes [${offset}, ${offset + length}) requested, the file has ${size}`);

@@ -9,6 +9,7 @@ import { OwnedMemory, budgetFileSize, budgetScratch } from '../../core/memory';
 import { NDArray } from '../../core/ndarray';
 import { openArrayFile } from '../../formats/load';
 import { saveNpy } from '../../formats/load';
+import { chooseVersion, dtypeToDescr, headerDictText, wrapHeader } from '../../formats/npy';
 import {
   arrayFromPy,
   dtypeOfCType,
@@ -77,10 +78,11 @@ function filled(shape: number[], d: DType, value: number, ctx: Ctx): PyArray {
   return newArray(inByteOrder(arrayFromNumbers(d, shape, f, ctx.label), d, ctx.label), ctx);
 }
 
-function pathOf(v: PyValue, ctx: Ctx, what: string, access: 'read' | 'write' = 'read', suffix?: string): string {
+/** `bytes`: for a write, the size the file has after it (the console folder's quota checks it first). */
+function pathOf(v: PyValue, ctx: Ctx, what: string, access: 'read' | 'write' = 'read', suffix?: string, bytes?: number): string {
   if (typeof v !== 'string') throw typeError(`${what}: expected a file name (str), got ${typeName(v)}`);
   if (suffix && !v.endsWith(suffix)) v += suffix;
-  if (ctx.files) return ctx.files(v, access, `np.${what}`);
+  if (ctx.files) return ctx.files(v, access, `np.${what}`, bytes);
   if (v.startsWith('/') || /^[A-Za-z]:[\\/]/.test(v) || !ctx.cwd) return v;
   return `${ctx.cwd.replace(/[\\/]$/, '')}/${v}`;
 }
@@ -304,8 +306,8 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
 
   attrs.set('save', fn('save', (args, kw, ctx) => {
     const b = bindArgs('save', ['file', 'arr', 'allow_pickle', 'fix_imports'], args, kw, { required: 2 });
-    const path = pathOf(b.file!, ctx, 'save', 'write', '.npy');
     const a = b.arr instanceof PyArray ? b.arr.arr : arrayFromPy(b.arr!, null, ctx, ctx.label);
+    const path = pathOf(b.file!, ctx, 'save', 'write', '.npy', savedSize(a));
     saveNpy(path, a);
     return null;
   }));
@@ -315,6 +317,16 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
   attrs.set('ctypeslib', () => ctypeslibModule());
   void ctx0;
   return new PyModule('numpy', attrs, 'numpy/__init__.py', REAL_NUMPY_NAMES);
+}
+
+/** The bytes np.save writes for `a`: its header (either order flag: the longer) and its data. */
+function savedSize(a: NDArray): number {
+  const descr = dtypeToDescr(a.dtype);
+  const head = (f: boolean) => {
+    const text = headerDictText(descr, f, a.shape);
+    return wrapHeader(text, chooseVersion(text)).byteLength;
+  };
+  return Math.max(head(false), head(true)) + a.nbytes;
 }
 
 function copyF(a: NDArray, label: string): NDArray {
@@ -336,21 +348,20 @@ class PyMemmapClass extends PyArrayClass {
   override call(args: PyValue[], kwargs: Kwargs, ctx: Ctx): PyValue {
     const b = bindArgs('memmap', ['filename', 'dtype', 'mode', 'offset', 'shape', 'order'], args, kwargs, { required: 1 });
     const mode = b.mode === undefined ? 'r+' : String(b.mode);
-    const path = pathOf(b.filename!, ctx, 'memmap', WRITE_MODES.includes(mode) ? 'write' : 'read');
-    const mapper = needMapper(ctx, 'np.memmap');
-    const d = optDType(b.dtype, ctx, () => DType.parse('uint8'));
-    const offset = b.offset === undefined ? 0 : indexValue(b.offset, 'offset');
-    const shape = b.shape === undefined || b.shape === null ? null : shapeArg(b.shape, ctx);
-    const order = b.order === undefined || b.order === null ? 'C' : (String(b.order) as 'C' | 'F');
     if (!['r', 'r+', 'c', 'w+', 'readonly', 'readwrite', 'copyonwrite', 'write'].includes(mode)) {
       throw valueError(`mode must be one of ['r', 'c', 'r+', 'w+', 'readonly', 'copyonwrite', 'readwrite', 'write'] (got '${mode}')`);
     }
+    const d = optDType(b.dtype, ctx, () => DType.parse('uint8'));
+    const offset = b.offset === undefined ? 0 : indexValue(b.offset, 'offset');
+    const shape = b.shape === undefined || b.shape === null ? null : shapeArg(b.shape, ctx);
+    // the size a write leaves the file at, for the console folder's quota (r+ without a shape never grows it)
+    const written = WRITE_MODES.includes(mode) && shape !== null ? offset + shape.reduce((p, q) => p * q, 1) * d.itemsize : undefined;
+    // w+ creates the file and r+ extends a short one (as numpy.memmap does): bound what one statement may write.
+    if (written !== undefined) budgetFileSize(written, `np.memmap(${JSON.stringify(String(b.filename))}, mode='${mode}')`);
+    const path = pathOf(b.filename!, ctx, 'memmap', WRITE_MODES.includes(mode) ? 'write' : 'read', undefined, written);
+    const mapper = needMapper(ctx, 'np.memmap');
+    const order = b.order === undefined || b.order === null ? 'C' : (String(b.order) as 'C' | 'F');
     if ((mode === 'w+' || mode === 'write') && shape === null) throw valueError("shape must be given if mode == 'w+'");
-    if (WRITE_MODES.includes(mode) && shape !== null) {
-      // w+ creates the file and r+ extends a short one (as numpy.memmap does): bound what one statement may write.
-      const count = shape.reduce((p, q) => p * q, 1);
-      budgetFileSize(offset + count * d.itemsize, `np.memmap(${JSON.stringify(String(b.filename))}, mode='${mode}')`);
-    }
     const opened = openArrayFile(path, { raw: { dtype: d, shape, offset, order, mode: mode as 'r' } }, { mapper, fs: ctx.fs });
     ctx.registry.track(opened.array.memory, { label: String(b.filename), kind: 'mapped', origin: ctx.statementLabel });
     ctx.registry.adopt(opened.array);
