@@ -17,7 +17,8 @@ export function devCspPlugin(): Plugin {
     transformIndexHtml(html, ctx) {
       const url = ctx.server?.resolvedUrls?.local[0] ?? `http://localhost:${ctx.server?.config.server.port ?? 5173}/`;
       const meta = /(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")/;
-      if (!meta.test(html)) throw new Error('src-renderer/index.html has no CSP meta tag for the dev policy to replace');
+      if (!meta.test(html))
+        throw new Error('src-renderer/index.html has no CSP meta tag for the dev policy to replace');
       // frame-ancestors is ignored (with a console error) in a meta tag; main's header carries it
       const policy = devCsp(url)
         .split('; ')

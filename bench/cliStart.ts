@@ -31,7 +31,15 @@ export function benchCliStart(runs = 11): Record<string, number> {
     const header = "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }";
     const text = header + ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
     const file = join(dir, 'small.npy');
-    writeFileSync(file, Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), Buffer.from([text.length & 0xff, text.length >> 8]), Buffer.from(text, 'latin1'), Buffer.from(new Int32Array([0, 1, 2, 3, 4, 5]).buffer)]));
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from('\x93NUMPY\x01\x00', 'latin1'),
+        Buffer.from([text.length & 0xff, text.length >> 8]),
+        Buffer.from(text, 'latin1'),
+        Buffer.from(new Int32Array([0, 1, 2, 3, 4, 5]).buffer),
+      ]),
+    );
     const script = join(dir, 'two.py');
     writeFileSync(script, 'import numpy as np\na = np.arange(6)\na\n');
     const cases: [string, string[]][] = [

@@ -74,20 +74,28 @@ export async function benchEventLoop(): Promise<Record<string, unknown>> {
     const idles: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
-      delays.push(await maxDelay(async () => {
-        const r = await call[method](...args);
-        if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
-        if (method === 'openByUser') await h.closeArray((r.value as { id: string }).id);
-      }));
+      delays.push(
+        await maxDelay(async () => {
+          const r = await call[method](...args);
+          if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
+          if (method === 'openByUser') await h.closeArray((r.value as { id: string }).id);
+        }),
+      );
       const span = performance.now() - t0;
       idles.push(await maxDelay(() => new Promise((r) => setTimeout(r, Math.max(50, span)))));
     }
     out[name] = median(delays);
-    console.log(`eventloop: ${name}: max delay ${delays.map((d) => d.toFixed(1)).join(', ')} ms; idle ${idles.map((d) => d.toFixed(1)).join(', ')} ms`);
+    console.log(
+      `eventloop: ${name}: max delay ${delays.map((d) => d.toFixed(1)).join(', ')} ms; idle ${idles.map((d) => d.toFixed(1)).join(', ')} ms`,
+    );
     rows.push([name, median(delays).toFixed(1), median(idles).toFixed(1), median(delays) <= 50 ? 'yes' : 'NO']);
   }
   h.dispose();
   rmSync(dir, { recursive: true, force: true });
-  printTable('event loop: largest delay of main while a call runs (median ms of 3; goal ≤ 50)', ['call', 'max delay', 'idle same span', '≤ 50'], rows);
+  printTable(
+    'event loop: largest delay of main while a call runs (median ms of 3; goal ≤ 50)',
+    ['call', 'max delay', 'idle same span', '≤ 50'],
+    rows,
+  );
   return { eventLoopMaxDelayMs: out };
 }

@@ -37,7 +37,12 @@ for (let i = 0; i < spec.runs; i++) {
   const mem = mapFile(spec.file, { offset: spec.header, length: spec.n * dtype.itemsize, mode: 'r' });
   const a = new NDArray({ memory: mem, dtype, shape: [spec.n] });
   const rows = spec.rows ?? 16384;
-  const view = spec.view === 'a' ? a : spec.view === 'step2' ? a.index({ start: null, stop: null, step: 2 }) : a.reshape([rows, spec.n / rows]).T;
+  const view =
+    spec.view === 'a'
+      ? a
+      : spec.view === 'step2'
+        ? a.index({ start: null, stop: null, step: 2 })
+        : a.reshape([rows, spec.n / rows]).T;
   const t0 = process.hrtime.bigint();
   const r = runKernel(spec.kernel, view, { forceFallback: spec.forceFallback, threads: spec.threads });
   seconds.push(Number(process.hrtime.bigint() - t0) / 1e9);

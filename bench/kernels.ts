@@ -99,8 +99,14 @@ interface Measured {
 function ours(spec: ChildSpec): Measured | { error: string } {
   const child = join(process.cwd(), 'bench', 'kernelChild.ts');
   const r = spawnSync(process.execPath, ['--import', 'tsx', child, JSON.stringify(spec)], { encoding: 'utf8' });
-  if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'child failed').trim().split('\n').slice(-3).join(' ') };
-  const o = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number[]; result: unknown; implementation: string; threads: unknown };
+  if (r.status !== 0)
+    return { error: (r.stderr || r.error?.message || 'child failed').trim().split('\n').slice(-3).join(' ') };
+  const o = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    seconds: number[];
+    result: unknown;
+    implementation: string;
+    threads: unknown;
+  };
   return { s: median(o.seconds), result: o.result, implementation: o.implementation, threads: o.threads };
 }
 
@@ -120,8 +126,11 @@ for _ in range(runs):
 ts.sort()
 print(json.dumps({'s': ts[len(ts) // 2], 'result': float(r), 'version': np.__version__}))
 `;
-  const r = spawnSync('python3', ['-c', code, f.path, String(f.header), view, kernel, String(runs)], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) return { error: (r.error?.message ?? r.stderr ?? '').trim().split('\n').pop() ?? 'python3 failed' };
+  const r = spawnSync('python3', ['-c', code, f.path, String(f.header), view, kernel, String(runs)], {
+    encoding: 'utf8',
+  });
+  if (r.error || r.status !== 0)
+    return { error: (r.error?.message ?? r.stderr ?? '').trim().split('\n').pop() ?? 'python3 failed' };
   const o = JSON.parse(r.stdout.trim().split('\n').pop()!) as { s: number; result: number; version: string };
   return { s: o.s, result: o.result, implementation: `numpy ${o.version}`, threads: 1 };
 }
@@ -145,7 +154,10 @@ function rss(): number {
 function openCost(dir: string, runs: number): Record<string, number> {
   const big = join(dir, 'open_4g.bin');
   const small = join(dir, 'open_4k.bin');
-  for (const [p, size] of [[big, 4 * GiB], [small, 4096]] as const) {
+  for (const [p, size] of [
+    [big, 4 * GiB],
+    [small, 4096],
+  ] as const) {
     const fd = openSync(p, 'w');
     ftruncateSync(fd, size); // sparse
     closeSync(fd);
@@ -189,19 +201,50 @@ export async function benchKernels(dir: string, runs = 5): Promise<Record<string
     out.dram_1thread_gbps = limit.one;
     out.dram_all_gbps = limit.all;
     rows.push(['DRAM limit: C sum of 1 GiB in RAM, 1 thread', '', '', limit.one.toFixed(1), '', '', '', '']);
-    rows.push([`DRAM limit: C sum of 1 GiB in RAM, ${limit.threads} threads`, '', '', limit.all.toFixed(1), '1.00', '', '', '']);
+    rows.push([
+      `DRAM limit: C sum of 1 GiB in RAM, ${limit.threads} threads`,
+      '',
+      '',
+      limit.all.toFixed(1),
+      '1.00',
+      '',
+      '',
+      '',
+    ]);
   }
-  const cases: { key: string; label: string; f: DataFile; view: ChildSpec['view']; kernel: 'sum' | 'count_nonzero'; fallback: boolean }[] = [
+  const cases: {
+    key: string;
+    label: string;
+    f: DataFile;
+    view: ChildSpec['view'];
+    kernel: 'sum' | 'count_nonzero';
+    fallback: boolean;
+  }[] = [
     { key: 'contiguous', label: 'sum a (1 GiB <f8)', f: f8, view: 'a', kernel: 'sum', fallback: true },
     { key: 'step2', label: 'sum a[::2]', f: f8, view: 'step2', kernel: 'sum', fallback: true },
     { key: 'transposed', label: 'sum (16384, 8192).T', f: f8, view: 'T', kernel: 'sum', fallback: true },
     { key: 'f4', label: 'sum 1 GiB <f4', f: f4, view: 'a', kernel: 'sum', fallback: true },
     { key: 'be8', label: "sum 1 GiB '>f8'", f: be8, view: 'a', kernel: 'sum', fallback: true },
-    { key: 'sparse_nonzero', label: 'count_nonzero 4 GiB sparse <f8', f: sparse, view: 'a', kernel: 'count_nonzero', fallback: false },
+    {
+      key: 'sparse_nonzero',
+      label: 'count_nonzero 4 GiB sparse <f8',
+      f: sparse,
+      view: 'a',
+      kernel: 'count_nonzero',
+      fallback: false,
+    },
   ];
   for (const c of cases) {
     const bytes = (c.view === 'step2' ? c.f.n / 2 : c.f.n) * Number(c.f.dtype.slice(2));
-    const base = { file: c.f.path, header: c.f.header, dtype: c.f.dtype, n: c.f.n, view: c.view, kernel: c.kernel, runs };
+    const base = {
+      file: c.f.path,
+      header: c.f.header,
+      dtype: c.f.dtype,
+      n: c.f.n,
+      view: c.view,
+      kernel: c.kernel,
+      runs,
+    };
     const all = ours(base);
     const one = ours({ ...base, threads: 1 });
     const np = numpy(c.f, c.view, c.kernel, runs);
@@ -230,7 +273,12 @@ export async function benchKernels(dir: string, runs = 5): Promise<Record<string
     row(`${c.label}: native, 1 thread`, one, true, false);
     row(`${c.label}: numpy`, np, false, false);
     row(`${c.label}: TypeScript fallback`, fb, false, true);
-    for (const [k, m] of [['native', all], ['native_1t', one], ['numpy', np], ['fallback', fb]] as const) {
+    for (const [k, m] of [
+      ['native', all],
+      ['native_1t', one],
+      ['numpy', np],
+      ['fallback', fb],
+    ] as const) {
       if (m && !('error' in m)) out[`${c.key}_${k}_s`] = m.s;
     }
     if (!('error' in all) && !('error' in np)) out[`${c.key}_native_over_numpy`] = all.s / np.s;
@@ -239,7 +287,16 @@ export async function benchKernels(dir: string, runs = 5): Promise<Record<string
   out.load_after = loadavg()[0];
   printTable(
     `Kernels over fresh file mappings, each in a fresh process (medians of ${runs}; load average ${(out.load_before as number).toFixed(2)} -> ${(out.load_after as number).toFixed(2)}; native: ${lib ? lib.path : nativeUnavailableReason()})`,
-    ['what', 'implementation = result', 'seconds', 'GB/s', 'x DRAM all-core', 'x numpy time', 'x native 1-thread time', ''],
+    [
+      'what',
+      'implementation = result',
+      'seconds',
+      'GB/s',
+      'x DRAM all-core',
+      'x numpy time',
+      'x native 1-thread time',
+      '',
+    ],
     rows,
   );
 
@@ -252,14 +309,23 @@ export async function benchKernels(dir: string, runs = 5): Promise<Record<string
     // koffi call overhead on a tiny view
     const tiny = new NDArray({ memory: new OwnedMemory('tiny', 8), dtype: f8t, shape: [1] });
     const calls = 20000;
-    const per = (fn: () => void) => median(timeRuns(runs, () => { for (let i = 0; i < calls; i++) fn(); })) / calls;
+    const per = (fn: () => void) =>
+      median(
+        timeRuns(runs, () => {
+          for (let i = 0; i < calls; i++) fn();
+        }),
+      ) / calls;
     const endToEnd = per(() => void runKernel('sum', tiny));
     out.runkernel_call_ns = endToEnd * 1e9;
     callRows.push(['runKernel(sum) on 1 element', 'checks + koffi + C', (endToEnd * 1e9).toFixed(0) + ' ns']);
     const tinyMapped = arr.index({ start: 0, stop: 1, step: 1 });
     const endToEndMapped = per(() => void runKernel('sum', tinyMapped));
     out.runkernel_mapped_call_ns = endToEndMapped * 1e9;
-    callRows.push(['runKernel(sum) on 1 mapped element', 'checks + file size + koffi + C', (endToEndMapped * 1e9).toFixed(0) + ' ns']);
+    callRows.push([
+      'runKernel(sum) on 1 mapped element',
+      'checks + file size + koffi + C',
+      (endToEndMapped * 1e9).toFixed(0) + ' ns',
+    ]);
     if (lib) {
       const shape = BigInt64Array.of(1n);
       const strides = BigInt64Array.of(8n);
@@ -276,10 +342,14 @@ export async function benchKernels(dir: string, runs = 5): Promise<Record<string
 
   const open = openCost(dir, runs);
   Object.assign(out, open);
-  printTable('mmap open cost (sparse files)', ['file', 'wall', 'RSS delta'], [
-    ['4 KiB', `${(open.open_4k_s * 1e6).toFixed(1)} us`, `${(open.open_4k_rss_bytes / 1024).toFixed(0)} KiB`],
-    ['4 GiB', `${(open.open_4g_s * 1e6).toFixed(1)} us`, `${(open.open_4g_rss_bytes / 1024).toFixed(0)} KiB`],
-  ]);
+  printTable(
+    'mmap open cost (sparse files)',
+    ['file', 'wall', 'RSS delta'],
+    [
+      ['4 KiB', `${(open.open_4k_s * 1e6).toFixed(1)} us`, `${(open.open_4k_rss_bytes / 1024).toFixed(0)} KiB`],
+      ['4 GiB', `${(open.open_4g_s * 1e6).toFixed(1)} us`, `${(open.open_4g_rss_bytes / 1024).toFixed(0)} KiB`],
+    ],
+  );
   return out;
 }
 

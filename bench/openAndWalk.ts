@@ -66,14 +66,24 @@ export function benchOpen(dir: string, runs = 7): Record<string, number> {
   measure(small); // warm up the code paths
   const s = measure(small);
   const h = measure(huge);
-  printTable(`open .npy through mmap (median of ${runs})`, ['file', 'open + first 16 values (ms)', 'RSS growth (KiB)'], [
-    ['4 KiB', s.ms.toFixed(3), s.rssKiB.toFixed(0)],
-    ['4 GiB (sparse)', h.ms.toFixed(3), h.rssKiB.toFixed(0)],
-    ['ratio 4GiB/4KiB', (h.ms / s.ms).toFixed(2), ''],
-  ]);
+  printTable(
+    `open .npy through mmap (median of ${runs})`,
+    ['file', 'open + first 16 values (ms)', 'RSS growth (KiB)'],
+    [
+      ['4 KiB', s.ms.toFixed(3), s.rssKiB.toFixed(0)],
+      ['4 GiB (sparse)', h.ms.toFixed(3), h.rssKiB.toFixed(0)],
+      ['ratio 4GiB/4KiB', (h.ms / s.ms).toFixed(2), ''],
+    ],
+  );
   rmSync(huge);
   rmSync(small);
-  return { open4KiBms: s.ms, open4GiBms: h.ms, openRatio: h.ms / s.ms, open4KiBrssKiB: s.rssKiB, open4GiBrssKiB: h.rssKiB };
+  return {
+    open4KiBms: s.ms,
+    open4GiBms: h.ms,
+    openRatio: h.ms / s.ms,
+    open4KiBrssKiB: s.rssKiB,
+    open4GiBrssKiB: h.rssKiB,
+  };
 }
 
 export function benchWalk(runs = 7): Record<string, number> {
@@ -101,7 +111,11 @@ export function benchWalk(runs = 7): Record<string, number> {
     out[`walk ${name}`] = m;
     rows.push([name, (m / 1e6).toFixed(1)]);
   }
-  printTable(`stride walk, ${n} elements in chunks of ${buffer.length} (median of ${runs})`, ['view', 'million offsets / s'], rows);
+  printTable(
+    `stride walk, ${n} elements in chunks of ${buffer.length} (median of ${runs})`,
+    ['view', 'million offsets / s'],
+    rows,
+  );
   return out;
 }
 

@@ -23,7 +23,11 @@ if (want('kernels')) {
 if (want('playground')) {
   const { benchPlayground } = await import('./playground');
   const r = benchPlayground();
-  printTable(`playground: one statement on arrays of ${r.n} elements (median ms of 5; budget 50 ms)`, ['statement', 'ms'], Object.entries(r.statements).map(([k, v]) => [k, v.toFixed(2)]));
+  printTable(
+    `playground: one statement on arrays of ${r.n} elements (median ms of 5; budget 50 ms)`,
+    ['statement', 'ms'],
+    Object.entries(r.statements).map(([k, v]) => [k, v.toFixed(2)]),
+  );
   Object.assign(results, { playgroundMaxMs: r.maxMs, playgroundUnderBudget: r.underBudget });
 }
 if (want('cli')) {

@@ -65,7 +65,8 @@ async function floorFrames(browser: import('@playwright/test').Browser): Promise
 }
 
 export async function benchUi(dir: string, runs = 5): Promise<Record<string, number>> {
-  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('build the renderer first: npx electron-vite build');
+  if (!existsSync(join(RENDERER_DIR, 'index.html')))
+    throw new Error('build the renderer first: npx electron-vite build');
   const name = 'ui-4GiB.npy';
   const path = join(dir, name);
   makeSparseNpy(path, 4 * GiB);
@@ -98,11 +99,13 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
           const dt = new DataTransfer();
           dt.items.add(new File([], fileName));
           const target = document.querySelector('[data-testid=app]')!;
-          for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+          for (const type of ['dragenter', 'dragover', 'drop'])
+            target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
           // (a loop, not a named callback: tsx's keepNames would inject a helper the page does not have)
           for (;;) {
             // the canvas grid's probe answers what its last paint drew in byte 0's cell
-            const grid = document.querySelector('[data-testid=byte-grid]') as (HTMLElement & { __byteGrid?: { cellText(o: number): string | null } }) | null;
+            const grid = document.querySelector('[data-testid=byte-grid]') as
+              (HTMLElement & { __byteGrid?: { cellText(o: number): string | null } }) | null;
             if (grid?.dataset.rows === String(rowCount) && grid.__byteGrid?.cellText(0) === '93') break;
             await new Promise((r) => requestAnimationFrame(r));
           }
@@ -139,7 +142,15 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
       });
       frames.push(...deltas.deltas);
       realFrames.push(deltas.real);
-      draws.push(...(await page.evaluate(() => (document.querySelector('[data-testid=byte-grid]') as unknown as { __byteGrid: { drawTimes(r: boolean): number[] } }).__byteGrid.drawTimes(true))));
+      draws.push(
+        ...(await page.evaluate(() =>
+          (
+            document.querySelector('[data-testid=byte-grid]') as unknown as {
+              __byteGrid: { drawTimes(r: boolean): number[] };
+            }
+          ).__byteGrid.drawTimes(true),
+        )),
+      );
       // wheel-only: 300 frames of 400 px (20 rows) each from the middle of the file, as a reader scrolls
       const wheel = await page.evaluate(async () => {
         const grid = document.querySelector('[data-testid=byte-grid]') as HTMLDivElement;
@@ -159,7 +170,15 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
         return { deltas: stamps.slice(1).map((t, i) => t - stamps[i]), real: real / 300 };
       });
       wheelFrames.push(...wheel.deltas);
-      wheelDraws.push(...(await page.evaluate(() => (document.querySelector('[data-testid=byte-grid]') as unknown as { __byteGrid: { drawTimes(r: boolean): number[] } }).__byteGrid.drawTimes(true))));
+      wheelDraws.push(
+        ...(await page.evaluate(() =>
+          (
+            document.querySelector('[data-testid=byte-grid]') as unknown as {
+              __byteGrid: { drawTimes(r: boolean): number[] };
+            }
+          ).__byteGrid.drawTimes(true),
+        )),
+      );
       wheelReal.push(wheel.real);
       await page.evaluate(() => {
         const slider = document.querySelector('[data-testid=file-slider]') as HTMLInputElement;
@@ -169,7 +188,12 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
       });
       // the end of the file is reachable and painted with its real bytes (zeros: the file is sparse)
       await page.waitForFunction(
-        (last) => (document.querySelector('[data-testid=byte-grid]') as unknown as { __byteGrid?: { cellText(o: number): string | null } })?.__byteGrid?.cellText(last) === '00',
+        (last) =>
+          (
+            document.querySelector('[data-testid=byte-grid]') as unknown as {
+              __byteGrid?: { cellText(o: number): string | null };
+            }
+          )?.__byteGrid?.cellText(last) === '00',
         4 * GiB + 127,
         { timeout: 10_000 },
       );
@@ -193,12 +217,32 @@ export async function benchUi(dir: string, runs = 5): Promise<Record<string, num
       ['scroll start -> end: p95 frame (ms)', p95.toFixed(2), '< 20'],
       ['scroll: median frame (ms)', median(frames).toFixed(2), ''],
       ['scroll: frames painted with every visible byte loaded (median %)', (median(realFrames) * 100).toFixed(0), ''],
-      ['scroll: grid draw on the main thread, median / p95 (ms)', `${median(draws).toFixed(2)} / ${percentile(draws, 95).toFixed(2)}`, ''],
-      ['wheel-only scroll, 20 rows/frame: median / p95 frame (ms)', `${median(wheelFrames).toFixed(2)} / ${percentile(wheelFrames, 95).toFixed(2)}`, ''],
+      [
+        'scroll: grid draw on the main thread, median / p95 (ms)',
+        `${median(draws).toFixed(2)} / ${percentile(draws, 95).toFixed(2)}`,
+        '',
+      ],
+      [
+        'wheel-only scroll, 20 rows/frame: median / p95 frame (ms)',
+        `${median(wheelFrames).toFixed(2)} / ${percentile(wheelFrames, 95).toFixed(2)}`,
+        '',
+      ],
       ['wheel-only scroll: frames with every visible byte loaded (median %)', (median(wheelReal) * 100).toFixed(0), ''],
-      ['wheel-only scroll: grid draw, median / p95 (ms)', `${median(wheelDraws).toFixed(2)} / ${percentile(wheelDraws, 95).toFixed(2)}`, ''],
-      ['floor, idle static page: median / p95 frame (ms)', `${median(floorIdle).toFixed(2)} / ${percentile(floorIdle, 95).toFixed(2)}`, ''],
-      ['floor, trivial div scrolled 400 px/frame: median / p95 (ms)', `${median(floorScroll).toFixed(2)} / ${percentile(floorScroll, 95).toFixed(2)}`, ''],
+      [
+        'wheel-only scroll: grid draw, median / p95 (ms)',
+        `${median(wheelDraws).toFixed(2)} / ${percentile(wheelDraws, 95).toFixed(2)}`,
+        '',
+      ],
+      [
+        'floor, idle static page: median / p95 frame (ms)',
+        `${median(floorIdle).toFixed(2)} / ${percentile(floorIdle, 95).toFixed(2)}`,
+        '',
+      ],
+      [
+        'floor, trivial div scrolled 400 px/frame: median / p95 (ms)',
+        `${median(floorScroll).toFixed(2)} / ${percentile(floorScroll, 95).toFixed(2)}`,
+        '',
+      ],
     ],
   );
   console.log(`first-bytes runs (ms): ${firstBytes.map((x) => x.toFixed(0)).join(', ')}`);

@@ -58,14 +58,17 @@ export async function benchDiagram(dir: string, runs = 7): Promise<Record<string
               const dt = new DataTransfer();
               dt.items.add(new File([], fileName));
               const target = document.querySelector('[data-testid=app]')!;
-              for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+              for (const type of ['dragenter', 'dragover', 'drop'])
+                target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
             } else {
               (document.querySelector('[data-testid=tab-array]') as HTMLButtonElement).click();
             }
             // (a loop, not a named callback: tsx's keepNames would inject a helper the page does not have)
             for (;;) {
               const shown = document.querySelectorAll('[data-testid=array-diagram] [data-testid=diagram-cell]');
-              const corner = document.querySelector(`[data-testid=array-diagram] [data-testid=diagram-cell][data-index="${last},${last}"]`);
+              const corner = document.querySelector(
+                `[data-testid=array-diagram] [data-testid=diagram-cell][data-index="${last},${last}"]`,
+              );
               if (shown.length === cells && corner?.textContent?.includes('499999.5')) break;
               await new Promise((r) => requestAnimationFrame(r));
             }
@@ -80,10 +83,21 @@ export async function benchDiagram(dir: string, runs = 7): Promise<Record<string
       tabMs.push(await measure('tab'));
       tripMs.push(
         await page.evaluate(async () => {
-          const api = (window as unknown as { stridescope: { walkMany(id: string, r: unknown[]): Promise<unknown>; listArrays(): Promise<{ ok: true; value: { id: string }[] }> } }).stridescope;
+          const api = (
+            window as unknown as {
+              stridescope: {
+                walkMany(id: string, r: unknown[]): Promise<unknown>;
+                listArrays(): Promise<{ ok: true; value: { id: string }[] }>;
+              };
+            }
+          ).stridescope;
           const listed = (await api.listArrays()).value;
           const id = listed[listed.length - 1].id;
-          const blocks = ['0:3, 0:4', '0:3, 996:1000', '997:1000, 0:4', '997:1000, 996:1000'].map((sel) => ({ expression: `(x)[${sel}]`, start: 0, count: 12 }));
+          const blocks = ['0:3, 0:4', '0:3, 996:1000', '997:1000, 0:4', '997:1000, 996:1000'].map((sel) => ({
+            expression: `(x)[${sel}]`,
+            start: 0,
+            count: 12,
+          }));
           const t0 = performance.now();
           await api.walkMany(id, blocks);
           return performance.now() - t0;
@@ -104,6 +118,12 @@ export async function benchDiagram(dir: string, runs = 7): Promise<Record<string
       ['drop -> diagram painted, incl. main opening the file (median ms)', median(dropMs).toFixed(1), ''],
     ],
   );
-  console.log(`diagram drop runs (ms): ${dropMs.map((x) => x.toFixed(0)).join(', ')}; tab runs: ${tabMs.map((x) => x.toFixed(0)).join(', ')}`);
-  return { uiDiagramFirstPaintMs: median(tabMs), uiDiagramRoundTripMs: median(tripMs), uiDiagramDropMs: median(dropMs) };
+  console.log(
+    `diagram drop runs (ms): ${dropMs.map((x) => x.toFixed(0)).join(', ')}; tab runs: ${tabMs.map((x) => x.toFixed(0)).join(', ')}`,
+  );
+  return {
+    uiDiagramFirstPaintMs: median(tabMs),
+    uiDiagramRoundTripMs: median(tripMs),
+    uiDiagramDropMs: median(dropMs),
+  };
 }

@@ -17,13 +17,15 @@ interface NpyExpect {
   dtype_str: string;
   file_size: number;
 }
-const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as { npy: Record<string, NpyExpect> };
+const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as {
+  npy: Record<string, NpyExpect>;
+};
 const I4 = expected.npy['i4.npy'];
 const I4_PATH = join(FIXTURES, 'i4.npy');
 
 const tuple = (xs: number[]) => (xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`);
 
-test('the built-in example (the seed page\'s 2x2 int32 array) is shown on start', async ({ app }) => {
+test("the built-in example (the seed page's 2x2 int32 array) is shown on start", async ({ app }) => {
   const { page } = app;
   await expect(page.getByTestId('array-label')).toContainText('x = np.array([[0, 1], [2, 3]], dtype=np.int32)');
   await expect(page.getByTestId('dtype-str')).toHaveText('<i4');
@@ -95,7 +97,9 @@ test('clicking a byte shows its element, and an index leads back to its bytes', 
   await expect(status).toContainText(`cursor at byte ${off} (0x${off.toString(16)}) = ${hx(off)}`);
   // the element's bytes are outlined, the clicked one is the cursor
   expect(await app.cellClasses(off)).toEqual(expect.arrayContaining(['hl-element', 'cursor']));
-  expect(await app.cellClasses(I4.data_offset + flat * 4)).toEqual(expect.arrayContaining(['el-b', 'el-start', 'hl-element']));
+  expect(await app.cellClasses(I4.data_offset + flat * 4)).toEqual(
+    expect.arrayContaining(['el-b', 'el-start', 'hl-element']),
+  );
   // header bytes are header bytes (clicked in the ASCII column this time: the 'M' of \x93NUMPY)
   await app.clickByte(3, { area: 'ascii' });
   await expect(page.getByTestId('byte-region')).toContainText('magic');
@@ -157,9 +161,14 @@ test('a stride walk over a[:, ::-1] visits the right byte offsets', async ({ app
   await expect(page.getByTestId('walk-offset')).toHaveText(String(base - 2 * s1));
   await expect(page.getByTestId('walk-jump')).toHaveText(`jump ${-s1} bytes`);
   // one formula, then the numbers, then the answer (negative strides in parentheses with a true minus)
-  await expect(page.getByTestId('walk-arith')).toContainText(`offset = base + i·s0 + j·s1 = ${base} + 0·${s0} + 2·(−${s1}) = ${base - 2 * s1}`);
+  await expect(page.getByTestId('walk-arith')).toContainText(
+    `offset = base + i·s0 + j·s1 = ${base} + 0·${s0} + 2·(−${s1}) = ${base - 2 * s1}`,
+  );
   // the walk's current element is marked in the memory strip
-  await expect(page.locator(`[data-testid=walk-diagram] [data-testid=strip-box].current`)).toHaveAttribute('data-offset', String(I4.data_offset + base - 2 * s1));
+  await expect(page.locator(`[data-testid=walk-diagram] [data-testid=strip-box].current`)).toHaveAttribute(
+    'data-offset',
+    String(I4.data_offset + base - 2 * s1),
+  );
   await app.screenshot('walk');
 });
 
@@ -190,7 +199,9 @@ test('the lifetime view warns about an address into a freed temporary', async ({
   const { page } = app;
   await app.tab('lifetime');
   await page.getByTestId('scenario-temporary-address').click();
-  await expect(page.getByTestId('lifetime-warnings')).toContainText('p pointed into the temporary `a+b`, freed after statement 3');
+  await expect(page.getByTestId('lifetime-warnings')).toContainText(
+    'p pointed into the temporary `a+b`, freed after statement 3',
+  );
   await expect(page.getByTestId('lifetime-allocations')).toContainText('freed');
   await expect(page.getByTestId('lifetime-holds')).toContainText('keeps nothing alive');
   await app.screenshot('lifetime');
@@ -244,7 +255,7 @@ test('a copy that fails says so (this test origin has no clipboard: not a secure
   await expect(button).toHaveAttribute('title', /^Copy failed: /);
 });
 
-test('text dropped into the console input is left to the input; a dropped file is the window\'s', async ({ app }) => {
+test("text dropped into the console input is left to the input; a dropped file is the window's", async ({ app }) => {
   const { page } = app;
   await page.getByTestId('toggle-console').click();
   const input = page.getByTestId('console-input');

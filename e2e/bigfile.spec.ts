@@ -39,7 +39,9 @@ test('a 4 GiB file: jump to its last byte, page with the keyboard, drag the posi
   await page.getByTestId('jump-offset').press('Enter');
   await expect.poll(() => app.cellText(last)).toBe('00');
   await expect(page.getByTestId('element-index')).toHaveText(`a[${(4 * GiB) / 8 - 1}]`);
-  await expect(page.getByTestId('byte-grid-status')).toContainText(`cursor at byte ${last} (0x${last.toString(16)}) = 00; array data`);
+  await expect(page.getByTestId('byte-grid-status')).toContainText(
+    `cursor at byte ${last} (0x${last.toString(16)}) = 00; array data`,
+  );
   // keyboard: PageUp moves the cursor a screen up, the grid follows; Ctrl+Home goes back to byte 0
   await grid.focus();
   await page.keyboard.press('PageUp');

@@ -51,7 +51,10 @@ export async function serveRenderer(page: Page, csp: string): Promise<void> {
     });
   });
   // Nothing else may load: any other origin is refused (the window has no remote content).
-  await page.route((url) => !url.href.startsWith(ORIGIN), (route) => route.abort('blockedbyclient'));
+  await page.route(
+    (url) => !url.href.startsWith(ORIGIN),
+    (route) => route.abort('blockedbyclient'),
+  );
 }
 
 export interface BridgeOptions {
@@ -63,7 +66,15 @@ export async function installBridge(page: Page, handlers: Handlers, options: Bri
   const methods = new Set<string>(API_METHODS);
   await page.exposeBinding('__stridescopeDrop', async (_source, name: unknown) => {
     const path = typeof name === 'string' && Object.hasOwn(options.dropFiles, name) ? options.dropFiles[name] : '';
-    if (!path) return { ok: false, error: { kind: 'argument', message: 'the dropped item has no file on disk (drop a file from a folder)', offset: null } };
+    if (!path)
+      return {
+        ok: false,
+        error: {
+          kind: 'argument',
+          message: 'the dropped item has no file on disk (drop a file from a folder)',
+          offset: null,
+        },
+      };
     return JSON.parse(JSON.stringify(await handlers.openByUser(path, 'drop')));
   });
   await page.exposeBinding('__stridescopeInvoke', async (_source, method: unknown, args: unknown) => {
@@ -107,7 +118,12 @@ export async function installBridge(page: Page, handlers: Handlers, options: Bri
 
 /** Push a job's progress to the page's onProgress listeners (what main's EVENT_PROGRESS does in Electron). */
 export function pushProgress(page: Page, progress: JobProgress): void {
-  page.evaluate((p) => (window as unknown as { __stridescopeProgress?: (p: unknown) => void }).__stridescopeProgress?.(p), progress).catch(() => {
-    // the page closed: nothing listens
-  });
+  page
+    .evaluate(
+      (p) => (window as unknown as { __stridescopeProgress?: (p: unknown) => void }).__stridescopeProgress?.(p),
+      progress,
+    )
+    .catch(() => {
+      // the page closed: nothing listens
+    });
 }

@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, FIXTURES, ROOT } from './fixtures';
 
-const npy = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')).npy as Record<string, { first: number[]; data_offset: number; file_size: number }>;
+const npy = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')).npy as Record<
+  string,
+  { first: number[]; data_offset: number; file_size: number }
+>;
 const bytesExpected = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'bytes', 'expected.json'), 'utf8'));
 const I4 = npy['i4.npy'];
 const SIZES = [
@@ -18,7 +21,10 @@ const SIZES = [
   { width: 900, height: 700 },
 ];
 
-async function openBytes(app: { drop(p: string): Promise<void>; tab(n: 'bytes'): Promise<void>; page: Page }, file: string) {
+async function openBytes(
+  app: { drop(p: string): Promise<void>; tab(n: 'bytes'): Promise<void>; page: Page },
+  file: string,
+) {
   await app.drop(join(FIXTURES, file));
   await expect(app.page.locator('.array-chip.current .chip-label')).toContainText(file.replace('.npz', ''));
   await app.tab('bytes');
@@ -39,13 +45,20 @@ for (const size of SIZES) {
     await page.getByTestId('copy-c').click();
     // the page's origin has no clipboard in the chromium bridge: the app says so and shows the text it copied
     const text = await page.getByTestId('copy-text').textContent();
-    const le = (v: number) => [0, 1, 2, 3].map((k) => '0x' + (((v >>> 0) >>> (8 * k)) & 0xff).toString(16).padStart(2, '0'));
+    const le = (v: number) =>
+      [0, 1, 2, 3].map((k) => '0x' + (((v >>> 0) >>> (8 * k)) & 0xff).toString(16).padStart(2, '0'));
     expect(text).toBe(`unsigned char bytes[8] = {\n    ${[...le(I4.first[0]), ...le(I4.first[1])].join(', ')}\n};`);
     await expect(page.getByTestId('copy-result')).toHaveAttribute('data-copy-state', /copied|failed/);
     // drag selects too: from the first data byte to the 16th (the copy scrolled the narrow page down: back up)
     await page.getByTestId('byte-grid').scrollIntoViewIfNeeded();
-    const a = await page.evaluate((o) => (document.querySelector('[data-testid=byte-grid]') as any).__byteGrid.cellCenter(o), I4.data_offset);
-    const b = await page.evaluate((o) => (document.querySelector('[data-testid=byte-grid]') as any).__byteGrid.cellCenter(o), I4.data_offset + 15);
+    const a = await page.evaluate(
+      (o) => (document.querySelector('[data-testid=byte-grid]') as any).__byteGrid.cellCenter(o),
+      I4.data_offset,
+    );
+    const b = await page.evaluate(
+      (o) => (document.querySelector('[data-testid=byte-grid]') as any).__byteGrid.cellCenter(o),
+      I4.data_offset + 15,
+    );
     await page.mouse.move(a.x, a.y);
     await page.mouse.down();
     await page.mouse.move(b.x, b.y, { steps: 4 });
@@ -69,7 +82,9 @@ for (const size of SIZES) {
     await page.keyboard.press('ArrowRight');
     await expect(page.getByTestId('inspector')).toHaveAttribute('data-offset', String(I4.data_offset + 21));
     // hovering a byte says what it is
-    const c = await page.evaluate(() => (document.querySelector('[data-testid=byte-grid]') as any).__byteGrid.cellCenter(2));
+    const c = await page.evaluate(() =>
+      (document.querySelector('[data-testid=byte-grid]') as any).__byteGrid.cellCenter(2),
+    );
     await page.mouse.move(c.x, c.y);
     await expect(page.getByTestId('byte-grid-tip')).toContainText('.npy header: magic');
   });
@@ -95,19 +110,25 @@ for (const size of SIZES) {
     await page.setViewportSize(size);
     await openBytes(app, 'struct_aligned.npy');
     const tree = page.getByTestId('structure-tree');
-    for (const label of ['.npy header', 'magic', 'dict', 'data', 'element 0']) await expect(tree.locator(`[data-label="${label}"]`)).toHaveCount(1);
+    for (const label of ['.npy header', 'magic', 'dict', 'data', 'element 0'])
+      await expect(tree.locator(`[data-label="${label}"]`)).toHaveCount(1);
     await tree.locator('[data-label="magic"] button.tree-label').click();
     await expect(page.getByTestId('selection-range')).toContainText('6 bytes');
     await openBytes(app, 'stored.npz');
     const z = bytesExpected.zip['stored.npz'];
     await expect(tree.locator('[data-label="central directory"]')).toHaveCount(1);
     await expect(tree.locator('[data-label="end of central directory"]')).toContainText(`0x${z.eocd.toString(16)}`);
-    for (const m of z.members) await expect(tree.locator(`[data-label="local file header · ${m.name}"]`)).toContainText(`0x${m.headerOffset.toString(16)}`);
+    for (const m of z.members)
+      await expect(tree.locator(`[data-label="local file header · ${m.name}"]`)).toContainText(
+        `0x${m.headerOffset.toString(16)}`,
+      );
     // the open member's data holds its .npy tree
     await expect(tree.locator('[data-label=".npy header"]')).toHaveCount(1);
   });
 
-  test(`${at}: layout — nothing clipped, ASCII column on screen, grid fills the height, console beside or below`, async ({ app }) => {
+  test(`${at}: layout — nothing clipped, ASCII column on screen, grid fills the height, console beside or below`, async ({
+    app,
+  }) => {
     const { page } = app;
     await page.setViewportSize(size);
     await openBytes(app, 'i4.npy');
@@ -118,7 +139,10 @@ for (const size of SIZES) {
     expect(side.width).toBeGreaterThan(250);
     if (size.width > 1100) expect(side.x).toBeGreaterThanOrEqual(grid.x + grid.width);
     else expect(side.y).toBeGreaterThanOrEqual(grid.y + grid.height - 1);
-    const ascii = await page.evaluate((o) => (document.querySelector('[data-testid=byte-grid]') as any).__byteGrid.cellCenter(o, 'ascii'), 15);
+    const ascii = await page.evaluate(
+      (o) => (document.querySelector('[data-testid=byte-grid]') as any).__byteGrid.cellCenter(o, 'ascii'),
+      15,
+    );
     expect(ascii.x).toBeLessThan(size.width);
     // the grid is not a fixed 520 px: it takes what the window leaves
     expect(grid.height).toBeGreaterThan(size.height * 0.4);
@@ -157,10 +181,14 @@ for (const size of SIZES) {
     await page.getByTestId('offsets-dec').click();
     await expect(page.getByTestId('bytes-facts')).toContainText(`data at ${I4.data_offset} `);
     await expect(page.getByTestId('byte-info').locator('h3')).toContainText(`byte ${I4.data_offset + 4}`);
-    await expect(page.getByTestId('structure-tree').locator('[data-label="data"]')).toContainText(`${I4.data_offset} ·`);
+    await expect(page.getByTestId('structure-tree').locator('[data-label="data"]')).toContainText(
+      `${I4.data_offset} ·`,
+    );
     await expect(page.getByTestId('selection-range')).toContainText(`${I4.data_offset + 4} … ${I4.data_offset + 4}`);
     // the setting survives a reload (localStorage)
-    expect(await page.evaluate(() => JSON.parse(localStorage.getItem('stridescope.settings')!).offsetFormat)).toBe('dec');
+    expect(await page.evaluate(() => JSON.parse(localStorage.getItem('stridescope.settings')!).offsetFormat)).toBe(
+      'dec',
+    );
   });
 }
 

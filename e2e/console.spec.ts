@@ -12,7 +12,9 @@ import { normalise } from '../tests/playground/normalise';
 import { TOUR } from '../src-main/playground/tour';
 
 type Case = { name: string; model: 'lp64' | 'llp64'; inputs: { line: number; source: string; output: string }[] };
-const cases = (JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'playground', 'expected.json'), 'utf8')) as { cases: Case[] }).cases;
+const cases = (
+  JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'playground', 'expected.json'), 'utf8')) as { cases: Case[] }
+).cases;
 
 test.beforeAll(() => {
   process.env.STRIDESCOPE_E2E_CONSOLE = 'simulation';
@@ -40,9 +42,9 @@ async function type(page: Page, source: string, keys = false): Promise<void> {
 
 /** The console's log as [echoed input, printed output] pairs. */
 async function transcript(page: Page): Promise<{ input: string; output: string }[]> {
-  const lines = await page.locator('[data-testid=console-log] .console-line').evaluateAll((els) =>
-    els.map((e) => ({ kind: (e as HTMLElement).dataset.kind ?? '', text: e.textContent ?? '' })),
-  );
+  const lines = await page
+    .locator('[data-testid=console-log] .console-line')
+    .evaluateAll((els) => els.map((e) => ({ kind: (e as HTMLElement).dataset.kind ?? '', text: e.textContent ?? '' })));
   const out: { input: string; output: string }[] = [];
   for (const l of lines) {
     if (l.kind === 'input') out.push({ input: l.text, output: '' });
@@ -58,7 +60,9 @@ for (const name of ['seed', 'seed_llp64'] as const) {
     await openConsole(page);
     if (c.model !== 'lp64') {
       await page.getByTestId('console-model').selectOption(c.model);
-      await expect(page.locator('[data-testid=console-log] [data-kind=banner]').last()).toContainText(`fresh session: ${c.model.toUpperCase()} (`);
+      await expect(page.locator('[data-testid=console-log] [data-kind=banner]').last()).toContainText(
+        `fresh session: ${c.model.toUpperCase()} (`,
+      );
     }
     // key by key on LP64 (real keystrokes into the textarea), filled on LLP64
     for (const input of c.inputs) await type(page, input.source, c.model === 'lp64');
@@ -111,13 +115,26 @@ test('simulation: history (Up/Down), a multi-line paste run input by input, erro
   await box.pressSequentially('2))');
   await box.press('Enter');
   await expect(page.locator('[data-testid=console-log] [data-kind=input]')).toHaveCount(6);
-  expect((await transcript(page))[5]).toEqual({ input: '>>> np.zeros((2,\n... 2))', output: 'array([[0., 0.],\n       [0., 0.]])\n' });
+  expect((await transcript(page))[5]).toEqual({
+    input: '>>> np.zeros((2,\n... 2))',
+    output: 'array([[0., 0.],\n       [0., 0.]])\n',
+  });
 });
 
-test('simulation: the temporary-array refusal shows as a lifetime warning; the safe spellings do not', async ({ app }) => {
+test('simulation: the temporary-array refusal shows as a lifetime warning; the safe spellings do not', async ({
+  app,
+}) => {
   const { page } = app;
   await openConsole(page);
-  for (const s of ['import numpy as np', 'import ctypes', 'a = np.arange(4, dtype=np.int32)', 'b = np.ones(4, dtype=np.int32)', 'c = a+b', 'ct = (a+b).ctypes']) await type(page, s);
+  for (const s of [
+    'import numpy as np',
+    'import ctypes',
+    'a = np.arange(4, dtype=np.int32)',
+    'b = np.ones(4, dtype=np.int32)',
+    'c = a+b',
+    'ct = (a+b).ctypes',
+  ])
+    await type(page, s);
   await type(page, 'ctypes.cast(c.ctypes.data, ctypes.POINTER(ctypes.c_int))[3]');
   await type(page, 'ctypes.cast(ct.data, ctypes.POINTER(ctypes.c_int))[2]');
   await app.tab('lifetime');
@@ -128,17 +145,23 @@ test('simulation: the temporary-array refusal shows as a lifetime warning; the s
   await type(page, 'p = (a+b).ctypes.data');
   await type(page, 'ctypes.cast(p, ctypes.POINTER(ctypes.c_int)).contents');
   const got = await transcript(page);
-  expect(got.map((g) => g.output).join('')).toBe('4\n3\n' + TOUR.find((s) => s.id === 'temporary')!.expected.replace('statement 5 (line 5', 'statement 9 (line 9'));
+  expect(got.map((g) => g.output).join('')).toBe(
+    '4\n3\n' + TOUR.find((s) => s.id === 'temporary')!.expected.replace('statement 5 (line 5', 'statement 9 (line 9'),
+  );
   await expect(page.locator('[data-testid=console-log] .console-line.output.error')).toHaveCount(1);
   const warnings = page.getByTestId('lifetime-warnings');
-  await expect(warnings).toContainText('was refused: ctypes.cast(p, ctypes.POINTER(ctypes.c_int)) pointed into the temporary `a+b`, freed at the end of statement 9 (line 9: `p = (a+b).ctypes.data`)');
+  await expect(warnings).toContainText(
+    'was refused: ctypes.cast(p, ctypes.POINTER(ctypes.c_int)) pointed into the temporary `a+b`, freed at the end of statement 9 (line 9: `p = (a+b).ctypes.data`)',
+  );
   await expect(warnings.locator('li')).toHaveCount(2);
   await expect(page.getByTestId('lifetime-allocations').locator('tr.state-freed')).toHaveCount(1);
   await expect(page.getByTestId('lifetime-holds')).toContainText('keeps nothing alive');
   await app.screenshot('console-lifetime');
 });
 
-test('simulation: the tour steps through the seed page, typing each example and pointing at its pane', async ({ app }) => {
+test('simulation: the tour steps through the seed page, typing each example and pointing at its pane', async ({
+  app,
+}) => {
   test.setTimeout(120_000);
   const { page } = app;
   await openConsole(page);
@@ -147,10 +170,13 @@ test('simulation: the tour steps through the seed page, typing each example and 
     const step = TOUR[k];
     await expect(page.getByTestId('tour-title')).toContainText(`${k + 1}/${TOUR.length} · ${step.title}`);
     await expect(page.getByTestId('tour-state')).toHaveText('✓ as the seed page says', { timeout: 20_000 });
-    if (step.pane !== 'console') await expect(page.getByTestId(`tab-${step.pane}`)).toHaveAttribute('aria-selected', 'true');
+    if (step.pane !== 'console')
+      await expect(page.getByTestId(`tab-${step.pane}`)).toHaveAttribute('aria-selected', 'true');
     await expect(page.getByTestId('console-model')).toHaveValue(String(step.model).toLowerCase());
     if (step.id === 'temporary') {
-      await expect(page.getByTestId('lifetime-warnings')).toContainText('pointed into the temporary `a+b`, freed at the end of statement 5');
+      await expect(page.getByTestId('lifetime-warnings')).toContainText(
+        'pointed into the temporary `a+b`, freed at the end of statement 5',
+      );
       await app.screenshot('tour-temporary');
     }
     if (step.id === 'data_as-llp64') await app.screenshot('tour-data_as-llp64');

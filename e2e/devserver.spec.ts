@@ -21,10 +21,20 @@ let devUrl: string;
 let browser: Browser;
 
 test.beforeAll(async () => {
-  const resolved = await resolveConfig({ root: ROOT, configFile: join(ROOT, 'electron.vite.config.ts') }, 'serve', 'development');
+  const resolved = await resolveConfig(
+    { root: ROOT, configFile: join(ROOT, 'electron.vite.config.ts') },
+    'serve',
+    'development',
+  );
   const renderer = resolved.config?.renderer;
   if (!renderer) throw new Error('electron.vite.config.ts has no renderer section');
-  server = await createServer(mergeConfig(renderer, { server: { port: 5199, strictPort: false, host: '127.0.0.1' }, logLevel: 'warn', clearScreen: false }));
+  server = await createServer(
+    mergeConfig(renderer, {
+      server: { port: 5199, strictPort: false, host: '127.0.0.1' },
+      logLevel: 'warn',
+      clearScreen: false,
+    }),
+  );
   await server.listen();
   devUrl = server.resolvedUrls!.local[0]!;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -46,14 +56,17 @@ async function openDev(header: (url: string) => string): Promise<{ page: Page; h
   page.on('pageerror', (e) => errors.push(e.message));
   await page.route(`${devUrl}**`, async (route) => {
     const response = await route.fetch();
-    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': header(route.request().url()) } });
+    await route.fulfill({
+      response,
+      headers: { ...response.headers(), 'content-security-policy': header(route.request().url()) },
+    });
   });
   await installBridge(page, handlers, { dropFiles: {} });
   await page.goto(devUrl);
   return { page, handlers, errors };
 }
 
-test('the dev server page renders under the development CSP (meta tag from the dev-only plugin + main\'s header)', async () => {
+test("the dev server page renders under the development CSP (meta tag from the dev-only plugin + main's header)", async () => {
   const { page, handlers, errors } = await openDev((url) => cspFor(url, devUrl));
   try {
     const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');

@@ -9,7 +9,14 @@ import { test, expect, FIXTURES, GENERATED, ROOT, type AppHandle } from './fixtu
 
 const VALUES = join(ROOT, 'tests', 'fixtures', 'values');
 const values = JSON.parse(readFileSync(join(VALUES, 'expected.json'), 'utf8')) as {
-  arrays: Record<string, { dtypeRepr: string; elements: string[]; views: { expression: string; offset: number; strides: number[]; elements: string[] }[] }>;
+  arrays: Record<
+    string,
+    {
+      dtypeRepr: string;
+      elements: string[];
+      views: { expression: string; offset: number; strides: number[]; elements: string[] }[];
+    }
+  >;
 };
 // the structured file is dropped like any file (the bridge finds dropped names in GENERATED)
 mkdirSync(GENERATED, { recursive: true });
@@ -39,7 +46,9 @@ for (const size of SIZES) {
       await app.page.setViewportSize({ width: size.width, height: size.height });
     });
 
-    test('hovering a cell lights its bytes in the memory strip, and the reverse; C and F order differ', async ({ app }) => {
+    test('hovering a cell lights its bytes in the memory strip, and the reverse; C and F order differ', async ({
+      app,
+    }) => {
       const { page } = app;
       const diagram = page.getByTestId('array-diagram');
       await expect(diagram.getByTestId('diagram-cell')).toHaveCount(4);
@@ -63,7 +72,10 @@ for (const size of SIZES) {
       await expect(page.getByTestId('array-label')).toHaveText('f_order_2d_i2.npy');
       await expect(diagram.getByTestId('diagram-cell')).toHaveCount(12);
       const fbase = await dataStart(app);
-      await expect(diagram.locator('[data-testid=diagram-cell][data-index="1,0"]')).toHaveAttribute('data-offset', String(fbase + 2));
+      await expect(diagram.locator('[data-testid=diagram-cell][data-index="1,0"]')).toHaveAttribute(
+        'data-offset',
+        String(fbase + 2),
+      );
       await expect(diagram.locator('[data-testid=diagram-cell][data-index="1,0"]')).toContainText('@1');
       await expect(diagram.locator('[data-testid=diagram-cell][data-index="0,1"]')).toContainText('@3');
       await expect(diagram.locator(`[data-testid=strip-box][data-offset="${fbase + 2}"]`)).toContainText('(1, 0)');
@@ -74,12 +86,21 @@ for (const size of SIZES) {
       await expect(page.getByTestId('array-label')).toHaveText('c_order_3d.npy');
       await expect(diagram.getByTestId('diagram-cell')).toHaveCount(24);
       await expect(diagram.getByText('x[1, :, :]')).toHaveCount(1);
-      const cbase = (JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')).npy['c_order_3d.npy'] as { data_offset: number }).data_offset;
-      await expect(diagram.locator('[data-testid=diagram-cell][data-index="1,2,3"]')).toHaveAttribute('data-offset', String(cbase + 96 + 2 * 32 + 3 * 8));
+      const cbase = (
+        JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')).npy['c_order_3d.npy'] as {
+          data_offset: number;
+        }
+      ).data_offset;
+      await expect(diagram.locator('[data-testid=diagram-cell][data-index="1,2,3"]')).toHaveAttribute(
+        'data-offset',
+        String(cbase + 96 + 2 * 32 + 3 * 8),
+      );
       await shoot(app, `diagram-3d-${size.name}`);
     });
 
-    test('x[:, ::-1] walks the example: scrub, loops, formula, arcs, and the shared cursor follows', async ({ app }) => {
+    test('x[:, ::-1] walks the example: scrub, loops, formula, arcs, and the shared cursor follows', async ({
+      app,
+    }) => {
       const { page } = app;
       await app.tab('walk');
       await page.getByTestId('walk-expr').fill('x[:, ::-1]');
@@ -117,10 +138,15 @@ for (const size of SIZES) {
       // the step moved the cursor every pane shares: the Array pane marks the element walked to
       const base = Number(await diagram.getByTestId('strip-box').first().getAttribute('data-offset'));
       await app.tab('array');
-      await expect(page.locator('[data-testid=array-diagram] [data-testid=diagram-cell].cursor')).toHaveAttribute('data-offset', String(base));
+      await expect(page.locator('[data-testid=array-diagram] [data-testid=diagram-cell].cursor')).toHaveAttribute(
+        'data-offset',
+        String(base),
+      );
     });
 
-    test('a walk error marks the previous walk stale; the walk and its step survive a tab switch and reopening', async ({ app }) => {
+    test('a walk error marks the previous walk stale; the walk and its step survive a tab switch and reopening', async ({
+      app,
+    }) => {
       const { page } = app;
       await app.drop(join(FIXTURES, 'i4.npy'));
       await expect(page.getByTestId('array-label')).toHaveText('i4.npy');
@@ -154,7 +180,9 @@ for (const size of SIZES) {
       await expect(page.getByTestId('walk-pos')).toContainText('step 2 /');
       // close the file and open it again: its walk is where it was
       await page.getByRole('button', { name: 'Close i4.npy' }).click();
-      await expect(page.getByTestId('array-label')).toHaveCount(0, { timeout: 1 }).catch(() => undefined);
+      await expect(page.getByTestId('array-label'))
+        .toHaveCount(0, { timeout: 1 })
+        .catch(() => undefined);
       await app.drop(join(FIXTURES, 'i4.npy'));
       await app.tab('walk');
       await expect(page.getByTestId('walk-expr')).toHaveValue('x[::2]');
@@ -168,7 +196,9 @@ for (const size of SIZES) {
       await expect(page.getByTestId('array-label')).toHaveText('rec.npy');
       await expect(page.getByTestId('dtype-repr')).toHaveText(rec.dtypeRepr);
       await expect(page.getByTestId('values')).toHaveText(rec.elements.join(', '));
-      await expect(page.locator('[data-testid=array-diagram] [data-testid=diagram-cell][data-index="0"]')).toContainText("(1.5, 1, b'alpha')");
+      await expect(
+        page.locator('[data-testid=array-diagram] [data-testid=diagram-cell][data-index="0"]'),
+      ).toContainText("(1.5, 1, b'alpha')");
       await shoot(app, `structured-array-${size.name}`);
       await app.tab('walk');
       const id = rec.views.find((v) => v.expression === "x['id']")!;
@@ -181,7 +211,9 @@ for (const size of SIZES) {
       await page.getByTestId('walk-next').click();
       await expect(page.getByTestId('walk-value')).toHaveText(id.elements[1]);
       // the field's 4 bytes are marked inside each 18-byte record of the memory strip
-      await expect(page.locator('[data-testid=walk-diagram] [data-testid=strip-span]')).toHaveCount(rec.elements.length);
+      await expect(page.locator('[data-testid=walk-diagram] [data-testid=strip-span]')).toHaveCount(
+        rec.elements.length,
+      );
       await shoot(app, `structured-walk-${size.name}`);
     });
   });

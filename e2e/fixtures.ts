@@ -7,7 +7,15 @@
  *    native open dialog that answers a real path (`app.answerDialog`).
  * STRIDESCOPE_E2E=chromium|electron forces a mode.
  */
-import { test as base, expect, _electron, chromium, type Browser, type Page, type ElectronApplication } from '@playwright/test';
+import {
+  test as base,
+  expect,
+  _electron,
+  chromium,
+  type Browser,
+  type Page,
+  type ElectronApplication,
+} from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +23,6 @@ import { join, resolve } from 'node:path';
 import { createHandlers, type Handlers } from '../src-main/api/handlers';
 import { CSP } from '../src-main/electron/security';
 import { installBridge, pushProgress, serveRenderer, ORIGIN } from './bridge';
-
 
 let pythonHere: boolean | null = null;
 /**
@@ -25,7 +32,8 @@ let pythonHere: boolean | null = null;
 function consoleMode(): 'live' | 'simulation' {
   const pinned = process.env.STRIDESCOPE_E2E_CONSOLE;
   if (pinned === 'live' || pinned === 'simulation') return pinned;
-  pythonHere ??= spawnSync(process.env.STRIDESCOPE_PYTHON || 'python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+  pythonHere ??=
+    spawnSync(process.env.STRIDESCOPE_PYTHON || 'python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
   return pythonHere ? 'live' : 'simulation';
 }
 
@@ -46,7 +54,8 @@ export const CHROMIUM_ARGS = [
 
 /** The Electron executable if one is installed (never triggers electron's download). */
 export function electronBinary(): string | null {
-  if (process.env.ELECTRON_EXECUTABLE && existsSync(process.env.ELECTRON_EXECUTABLE)) return process.env.ELECTRON_EXECUTABLE;
+  if (process.env.ELECTRON_EXECUTABLE && existsSync(process.env.ELECTRON_EXECUTABLE))
+    return process.env.ELECTRON_EXECUTABLE;
   const dir = join(ROOT, 'node_modules', 'electron');
   const pathTxt = join(dir, 'path.txt');
   if (!existsSync(pathTxt)) return null;
@@ -104,7 +113,8 @@ interface GridProbe {
 async function probe<T>(page: Page, grid: string, fn: string, args: unknown[]): Promise<T> {
   return page.evaluate(
     ({ grid, fn, args }) => {
-      const el = document.querySelector(`[data-testid="${grid}"]`) as (HTMLElement & { __byteGrid?: Record<string, (...a: unknown[]) => unknown> }) | null;
+      const el = document.querySelector(`[data-testid="${grid}"]`) as
+        (HTMLElement & { __byteGrid?: Record<string, (...a: unknown[]) => unknown> }) | null;
       const p = el?.__byteGrid;
       if (!p) throw new Error(`no byte grid '${grid}' on the page`);
       return p[fn](...args) as never;
@@ -195,9 +205,16 @@ export const test = base.extend<{ app: AppHandle }, { bridgeBrowser: Browser | n
         const grid = options.grid ?? 'byte-grid';
         let at: { x: number; y: number } | null = null;
         await expect
-          .poll(async () => (at = await probe<ReturnType<GridProbe['cellCenter']>>(page, grid, 'cellCenter', [offset, options.area ?? 'hex'])), {
-            message: `byte ${offset} on screen in ${grid}`,
-          })
+          .poll(
+            async () =>
+              (at = await probe<ReturnType<GridProbe['cellCenter']>>(page, grid, 'cellCenter', [
+                offset,
+                options.area ?? 'hex',
+              ])),
+            {
+              message: `byte ${offset} on screen in ${grid}`,
+            },
+          )
           .not.toBeNull();
         await page.mouse.click(at!.x, at!.y);
       },

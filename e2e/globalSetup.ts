@@ -6,5 +6,8 @@ import { resolve } from 'node:path';
 export default function globalSetup(): void {
   const root = resolve(import.meta.dirname, '..');
   if (process.env.STRIDESCOPE_E2E_NO_BUILD === '1' && existsSync(resolve(root, 'out/renderer/index.html'))) return;
-  execFileSync(process.execPath, [resolve(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [resolve(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }

@@ -29,24 +29,46 @@ test('live Python: versions in the header; the dangling pointer shows what C rea
   const page = app.page;
   await page.getByTestId('toggle-console').click();
   await expect(page.getByTestId('console-view')).toBeVisible();
-  for (const line of ['import numpy as np', 'import ctypes', 'a = np.arange(3, dtype=np.int32)', 'b = np.ones(3, dtype=np.int32)', 'p = (a+b).ctypes.data']) await type(page, line);
+  for (const line of [
+    'import numpy as np',
+    'import ctypes',
+    'a = np.arange(3, dtype=np.int32)',
+    'b = np.ones(3, dtype=np.int32)',
+    'p = (a+b).ctypes.data',
+  ])
+    await type(page, line);
   await expect(page.getByTestId('console-backend')).toHaveText(/^Python 3\.\d+\.\d+ · NumPy \d+\.\d+/);
   await type(page, 'ctypes.cast(p, ctypes.POINTER(ctypes.c_int)).contents');
   const log = page.getByTestId('console-log');
   await expect(log).toContainText(/c_int\(-?\d+\)/);
-  await expect(log).toContainText(/\[stridescope\] lifetime: ctypes\.cast\(\.\.\.\) reads 0x[0-9a-f]+, inside the temporary `a\+b` \(taken at statement 5: `p = \(a\+b\)\.ctypes\.data`\), freed at statement 5: C read ([0-9a-f]{2} ){3}[0-9a-f]{2}/);
+  await expect(log).toContainText(
+    /\[stridescope\] lifetime: ctypes\.cast\(\.\.\.\) reads 0x[0-9a-f]+, inside the temporary `a\+b` \(taken at statement 5: `p = \(a\+b\)\.ctypes\.data`\), freed at statement 5: C read ([0-9a-f]{2} ){3}[0-9a-f]{2}/,
+  );
   await app.screenshot('live-dangling');
 });
 
-test("live Python: the console starts with the seed's x; the Lifetime pane lists the process's buffers and the dangling read", async ({ app }) => {
+test("live Python: the console starts with the seed's x; the Lifetime pane lists the process's buffers and the dangling read", async ({
+  app,
+}) => {
   const page = app.page;
   await page.getByTestId('toggle-console').click();
   await type(page, 'x');
   const log = page.getByTestId('console-log');
   await expect(log).toContainText('array([[0, 1],');
-  for (const line of ['a = np.arange(3, dtype=np.int32)', 'b = np.ones(3, dtype=np.int32)', 'c = a+b', 'q = ctypes.cast(c.ctypes.data, ctypes.POINTER(ctypes.c_int))', 'q[1]', 'del c', 'q[1]']) await type(page, line);
+  for (const line of [
+    'a = np.arange(3, dtype=np.int32)',
+    'b = np.ones(3, dtype=np.int32)',
+    'c = a+b',
+    'q = ctypes.cast(c.ctypes.data, ctypes.POINTER(ctypes.c_int))',
+    'q[1]',
+    'del c',
+    'q[1]',
+  ])
+    await type(page, line);
   // the read through q after `del c`: Python printed what was there; Stridescope says which buffer and what C read
-  await expect(log).toContainText(/\[stridescope\] lifetime: pointer\[1\] reads 0x[0-9a-f]+, inside array `c` \(taken at statement 5: `q = ctypes\.cast\(c\.ctypes\.data, ctypes\.POINTER\(ctypes\.c_int\)\)`\), freed at statement 7[^:]*: C read ([0-9a-f]{2} ){3}[0-9a-f]{2}/);
+  await expect(log).toContainText(
+    /\[stridescope\] lifetime: pointer\[1\] reads 0x[0-9a-f]+, inside array `c` \(taken at statement 5: `q = ctypes\.cast\(c\.ctypes\.data, ctypes\.POINTER\(ctypes\.c_int\)\)`\), freed at statement 7[^:]*: C read ([0-9a-f]{2} ){3}[0-9a-f]{2}/,
+  );
   await app.screenshot('live-dangling-later');
   await app.tab('lifetime');
   await expect(page.getByTestId('lifetime-allocations')).toContainText('x');
@@ -55,7 +77,9 @@ test("live Python: the console starts with the seed's x; the Lifetime pane lists
   await app.screenshot('live-lifetime');
 });
 
-test('live Python: the Tour runs on the real Python (LLP64 and no-ctypes steps simulated, said so), each card as the seed page says', async ({ app }) => {
+test('live Python: the Tour runs on the real Python (LLP64 and no-ctypes steps simulated, said so), each card as the seed page says', async ({
+  app,
+}) => {
   test.setTimeout(180_000);
   const { page } = app;
   await page.getByTestId('toggle-console').click();
@@ -68,7 +92,9 @@ test('live Python: the Tour runs on the real Python (LLP64 and no-ctypes steps s
     const live = String(step.model) === 'LP64' && step.ctypes !== false;
     await expect(page.getByTestId('console-backend')).toHaveText(live ? /^Python 3\./ : /simulation/);
     if (step.id === 'temporary') {
-      await expect(page.getByTestId('console-log')).toContainText(/freed at statement 5[^:]*: C read ([0-9a-f]{2} ){3}[0-9a-f]{2}/);
+      await expect(page.getByTestId('console-log')).toContainText(
+        /freed at statement 5[^:]*: C read ([0-9a-f]{2} ){3}[0-9a-f]{2}/,
+      );
       await app.screenshot('live-tour-temporary');
     }
     if (k < total - 1) await page.getByTestId('tour-next').click();

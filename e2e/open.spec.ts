@@ -37,7 +37,9 @@ const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8'
 };
 const tuple = (xs: number[]) => (xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`);
 
-test('an .npz lists its members; stored ones are mapped in place, and any member opens from the list', async ({ app }) => {
+test('an .npz lists its members; stored ones are mapped in place, and any member opens from the list', async ({
+  app,
+}) => {
   const { page } = app;
   const members = expected.npz['stored.npz'].members;
   await app.drop(join(FIXTURES, 'stored.npz'));
@@ -64,8 +66,13 @@ test('an .npz lists its members; stored ones are mapped in place, and any member
   await expect(page.getByTestId('shape')).toHaveText(tuple(b.shape));
   await expect(page.getByTestId('dtype-str')).toHaveText(b.dtype_str);
   await expect(page.getByTestId('flag-F_CONTIGUOUS')).toHaveText('F_CONTIGUOUS: True');
-  await expect(page.getByTestId('header-data')).toContainText(`data starts at byte ${b.data_offset + b.npy_data_offset}`);
-  await expect(page.getByTestId('npz-members').locator('[data-member="b.npy"]')).toHaveAttribute('aria-current', 'true');
+  await expect(page.getByTestId('header-data')).toContainText(
+    `data starts at byte ${b.data_offset + b.npy_data_offset}`,
+  );
+  await expect(page.getByTestId('npz-members').locator('[data-member="b.npy"]')).toHaveAttribute(
+    'aria-current',
+    'true',
+  );
   // the Bytes view shows the member's data where it lies inside the zip: b's first element (0.0) at its data start
   await app.tab('bytes');
   const dataStart = b.data_offset + b.npy_data_offset;
@@ -96,7 +103,9 @@ test('a deflated .npz member is inflated into memory', async ({ app }) => {
   for (const m of members) {
     const row = picker.locator(`[data-member="${m.name}"]`);
     await expect(row).toContainText('deflated');
-    await expect(row).toContainText(`${m.compressed_size.toLocaleString('en-US')} → ${m.size.toLocaleString('en-US')} bytes`);
+    await expect(row).toContainText(
+      `${m.compressed_size.toLocaleString('en-US')} → ${m.size.toLocaleString('en-US')} bytes`,
+    );
     await expect(row.getByTestId('npz-member-where')).toHaveText('inflated into memory');
   }
   await expect(page.getByText('owned buffer in the main process')).toBeVisible();
@@ -105,11 +114,15 @@ test('a deflated .npz member is inflated into memory', async ({ app }) => {
   await expect(page.getByTestId('array-label')).toHaveText('deflated.npz:b.npy');
   await expect(page.getByTestId('shape')).toHaveText(tuple(s.shape));
   // b.npy is float64: the pane prints values as NumPy does (str(np.float64(1)) is '1.0')
-  await expect(page.getByTestId('values')).toHaveText((s.first as number[]).map((v) => (Number.isInteger(v) ? `${v}.0` : String(v))).join(', '));
+  await expect(page.getByTestId('values')).toHaveText(
+    (s.first as number[]).map((v) => (Number.isInteger(v) ? `${v}.0` : String(v))).join(', '),
+  );
   await app.screenshot('npz-deflated');
 });
 
-test('a raw binary file asks for dtype, shape, offset, order and mode in place, then opens like numpy.memmap', async ({ app }) => {
+test('a raw binary file asks for dtype, shape, offset, order and mode in place, then opens like numpy.memmap', async ({
+  app,
+}) => {
   const { page } = app;
   const bad = expected.raw['i2_offset5_none'];
   const good = expected.raw['i2_offset4_2d_F'];
@@ -175,7 +188,9 @@ test('a raw file in copy-on-write mode, with the shape left for numpy to infer',
   await expect(page.getByTestId('shape')).toHaveText(tuple(want.shape!));
 });
 
-test('Open… (the native dialog) and the recent list bring a raw file to the raw form too, as a drop does', async ({ app }) => {
+test('Open… (the native dialog) and the recent list bring a raw file to the raw form too, as a drop does', async ({
+  app,
+}) => {
   const { page } = app;
   const good = expected.raw['i2_offset4_2d_F'];
   const rawPath = join(FIXTURES, good.file);

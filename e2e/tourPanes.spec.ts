@@ -62,7 +62,9 @@ for (const size of SIZES) {
         await expect(page.getByTestId('tour-state')).toHaveText('✓ as the seed page says', { timeout: 20_000 });
         await page.getByTestId('tour-next').click();
       }
-      await expect(page.getByTestId('tour-title')).toContainText(`${strides + 1}/${TOUR.length} · ${TOUR[strides].title}`);
+      await expect(page.getByTestId('tour-title')).toContainText(
+        `${strides + 1}/${TOUR.length} · ${TOUR[strides].title}`,
+      );
       await expect(page.getByTestId('tour-state')).toHaveText('✓ as the seed page says', { timeout: 20_000 });
       await expect(page.getByTestId('tab-walk')).toHaveAttribute('aria-selected', 'true');
       // the walk pane shows x itself (not the default x[:, ::-1], whose strides are (8, -4))
@@ -101,14 +103,19 @@ for (const size of SIZES) {
       await expect(page.getByTestId('console-model-pending')).toContainText('session runs LP64');
     });
 
-    test('a console .contents read lights the bytes C read in the Bytes pane and moves the cursor there', async ({ app }) => {
+    test('a console .contents read lights the bytes C read in the Bytes pane and moves the cursor there', async ({
+      app,
+    }) => {
       const { page } = app;
       await openConsole(page);
       // the simulation starts empty (live Python starts with the seed's x): define it as the seed page does
-      for (const line of ['import numpy as np', 'import ctypes', 'x = np.array([[0, 1], [2, 3]], dtype=np.int32)']) await type(page, line);
+      for (const line of ['import numpy as np', 'import ctypes', 'x = np.array([[0, 1], [2, 3]], dtype=np.int32)'])
+        await type(page, line);
       // LP64: c_long is 8 bytes — x[0, 0] and x[0, 1]
       await type(page, 'x.ctypes.data_as(ctypes.POINTER(ctypes.c_long)).contents');
-      await expect(page.locator('[data-testid=console-log] [data-kind=output]').last()).toHaveText('c_long(4294967296)');
+      await expect(page.locator('[data-testid=console-log] [data-kind=output]').last()).toHaveText(
+        'c_long(4294967296)',
+      );
       await page.getByTestId('tab-bytes').click();
       const info = await page.getByTestId('bytes-view').locator('.controls .muted').textContent();
       const base = Number(/data at (\d+)/.exec(info ?? '')![1]);

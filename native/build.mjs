@@ -46,7 +46,8 @@ function run(cmd, args, opts = {}) {
 function nodeGypScripts() {
   const found = [];
   const candidates = [];
-  if (process.env.npm_execpath) candidates.push(join(dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  if (process.env.npm_execpath)
+    candidates.push(join(dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
   const nodeDir = dirname(process.execPath);
   candidates.push(join(nodeDir, '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
   candidates.push(join(nodeDir, 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')); // Windows
@@ -115,7 +116,18 @@ function viaCompiler() {
   if (process.platform === 'win32') return { ok: false, why: 'no direct compiler route on Windows' };
   mkdirSync(outDir, { recursive: true });
   const tmp = join(outDir, `cc-${process.pid}.${ext}`);
-  const flags = ['-std=c11', '-O3', '-pthread', '-fPIC', '-fvisibility=hidden', '-Wall', '-o', tmp, join(here, 'kernels.c'), join(here, 'parallel.c')];
+  const flags = [
+    '-std=c11',
+    '-O3',
+    '-pthread',
+    '-fPIC',
+    '-fvisibility=hidden',
+    '-Wall',
+    '-o',
+    tmp,
+    join(here, 'kernels.c'),
+    join(here, 'parallel.c'),
+  ];
   const shared = process.platform === 'darwin' ? ['-dynamiclib'] : ['-shared'];
   const compilers = [process.env.CC, 'cc', 'clang', 'gcc'].filter(Boolean);
   for (const cc of compilers) {
@@ -192,7 +204,9 @@ function buildOnce() {
     attempts.push(`${route.name}: ${r.why}`);
   }
   warn(`could not build the native kernel library (${attempts.join('; ')}).`);
-  warn('Stridescope still works: every kernel answers from its TypeScript implementation ("implementation": "typescript").');
+  warn(
+    'Stridescope still works: every kernel answers from its TypeScript implementation ("implementation": "typescript").',
+  );
   if (!strict) return 0;
   rmSync(target, { force: true }); // unlinking keeps any process that has it loaded intact
   warn(`--strict: failing the build (and removed any older ${target})`);

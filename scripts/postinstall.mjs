@@ -11,5 +11,8 @@ const steps = [
 for (const [what, cmd, args] of steps) {
   if (!existsSync(args[0])) continue;
   const r = spawnSync(cmd, args, { stdio: 'inherit' });
-  if (r.status !== 0) console.warn(`stridescope postinstall: building the ${what} failed (exit ${r.status}); run \`npm run build\` to retry`);
+  if (r.status !== 0)
+    console.warn(
+      `stridescope postinstall: building the ${what} failed (exit ${r.status}); run \`npm run build\` to retry`,
+    );
 }

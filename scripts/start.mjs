@@ -75,13 +75,23 @@ async function main(argv) {
   const exe = electronBinary();
   const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
   if (cli) return runCliView('--cli');
-  if (!exe) return runCliView("Electron's binary is not installed on this machine (its download host was unreachable at npm install), so the window cannot open");
+  if (!exe)
+    return runCliView(
+      "Electron's binary is not installed on this machine (its download host was unreachable at npm install), so the window cannot open",
+    );
   if (!hasDisplay) return runCliView('no display (neither DISPLAY nor WAYLAND_DISPLAY is set)');
   if (process.env.STRIDESCOPE_START_NO_BUILD !== '1') {
-    const built = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'inherit' });
+    const built = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
     if (built.status !== 0) return built.status ?? 1;
   }
-  if (noSandbox) console.warn('stridescope: --no-sandbox: Chromium runs WITHOUT its sandbox (development only; never use it for files you do not trust)');
+  if (noSandbox)
+    console.warn(
+      'stridescope: --no-sandbox: Chromium runs WITHOUT its sandbox (development only; never use it for files you do not trust)',
+    );
   const r = await runElectron(exe, [...(noSandbox ? ['--no-sandbox'] : []), ...passOn]);
   if (r.status === 0) return 0;
   const kind = sandboxFailure(r.stderr);

@@ -18,7 +18,8 @@ function files(dir: string): string[] {
 function imports(file: string): { spec: string; typeOnly: boolean }[] {
   const text = readFileSync(file, 'utf8');
   const out: { spec: string; typeOnly: boolean }[] = [];
-  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"]([^'"]+)['"]/gm)) out.push({ spec: m[3], typeOnly: Boolean(m[2]) });
+  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"]([^'"]+)['"]/gm))
+    out.push({ spec: m[3], typeOnly: Boolean(m[2]) });
   for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push({ spec: m[1], typeOnly: false });
   return out;
 }
@@ -40,7 +41,8 @@ const ALLOWED: Record<string, (layer: string) => boolean> = {
   livepython: (l) => ['core', 'formats', 'platform', 'livepython', 'node'].includes(l),
   api: (l) => ['core', 'formats', 'platform', 'playground', 'livepython', 'api', 'node'].includes(l),
   cli: (l) => ['core', 'formats', 'platform', 'playground', 'livepython', 'api', 'cli', 'node'].includes(l),
-  electron: (l) => ['core', 'formats', 'platform', 'playground', 'livepython', 'api', 'electron', 'node', 'pkg:electron'].includes(l),
+  electron: (l) =>
+    ['core', 'formats', 'platform', 'playground', 'livepython', 'api', 'electron', 'node', 'pkg:electron'].includes(l),
 };
 
 describe('imports go one way', () => {
@@ -77,19 +79,25 @@ test('the contract (self-contained, for the renderer) lists the same C types the
   expect([...C_TYPES]).toEqual([...REINTERPRET_CTYPES]);
 });
 
-test("formats/ touches the file system only through its file-source module", () => {
+test('formats/ touches the file system only through its file-source module', () => {
   const bad: string[] = [];
   for (const f of files(join(ROOT, 'src-main', 'formats'))) {
     if (f.endsWith(join('formats', 'fileSource.ts'))) continue;
     // node:module is not the file system: npz.ts loads its inflater (fflate) with createRequire on first use
-    for (const { spec } of imports(f)) if (spec.startsWith('node:') && spec !== 'node:module') bad.push(`${relative(ROOT, f)} imports ${spec}`);
+    for (const { spec } of imports(f))
+      if (spec.startsWith('node:') && spec !== 'node:module') bad.push(`${relative(ROOT, f)} imports ${spec}`);
   }
   expect(bad).toEqual([]);
 });
 
 /** The file an import names, or null for a package (the '@contract' alias names the contract). */
 function resolveImport(from: string, spec: string): string | null {
-  const base = spec === '@contract' ? join(ROOT, 'src-main/api/contract') : spec.startsWith('.') ? resolve(dirname(from), spec) : null;
+  const base =
+    spec === '@contract'
+      ? join(ROOT, 'src-main/api/contract')
+      : spec.startsWith('.')
+        ? resolve(dirname(from), spec)
+        : null;
   if (base === null) return null;
   for (const candidate of [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')]) {
     try {
@@ -103,7 +111,14 @@ function resolveImport(from: string, spec: string): string | null {
 
 test('no import cycles: the files of src-main and src-renderer import each other in one direction only', () => {
   const all = [...files(join(ROOT, 'src-main')), ...files(join(ROOT, 'src-renderer'))];
-  const edges = new Map(all.map((f) => [f, imports(f).map(({ spec }) => resolveImport(f, spec)).filter((t): t is string => t !== null)]));
+  const edges = new Map(
+    all.map((f) => [
+      f,
+      imports(f)
+        .map(({ spec }) => resolveImport(f, spec))
+        .filter((t): t is string => t !== null),
+    ]),
+  );
   // depth-first search; a back edge to a file on the stack is a cycle, reported as the files around it
   const state = new Map<string, 'open' | 'done'>();
   const stack: string[] = [];
@@ -112,7 +127,8 @@ test('no import cycles: the files of src-main and src-renderer import each other
     state.set(f, 'open');
     stack.push(f);
     for (const t of edges.get(f) ?? []) {
-      if (state.get(t) === 'open') cycles.push([...stack.slice(stack.indexOf(t)), t].map((x) => relative(ROOT, x)).join(' -> '));
+      if (state.get(t) === 'open')
+        cycles.push([...stack.slice(stack.indexOf(t)), t].map((x) => relative(ROOT, x)).join(' -> '));
       else if (!state.has(t)) visit(t);
     }
     stack.pop();

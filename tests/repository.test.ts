@@ -13,12 +13,19 @@ const inGit = git('rev-parse', '--is-inside-work-tree').stdout.trim() === 'true'
 describe.runIf(inGit)('the repository', () => {
   it('tracks no generated files', () => {
     const tracked = git('ls-files').stdout.split('\n');
-    const generated = tracked.filter((f) => /^(\.vitest|out|native\/build|test-results|playwright-report|e2e\/artifacts|node_modules)\//.test(f));
+    const generated = tracked.filter((f) =>
+      /^(\.vitest|out|native\/build|test-results|playwright-report|e2e\/artifacts|node_modules)\//.test(f),
+    );
     expect(generated).toEqual([]);
   });
 
   it("ignores vitest's JSON report and the builds", () => {
-    for (const f of ['.vitest/json/output.json', 'out/main/cli.js', 'native/build/stridescope_kernels.so', 'test-results/x']) {
+    for (const f of [
+      '.vitest/json/output.json',
+      'out/main/cli.js',
+      'native/build/stridescope_kernels.so',
+      'test-results/x',
+    ]) {
       expect(git('check-ignore', '-q', '--no-index', f).status, f).toBe(0);
     }
   });

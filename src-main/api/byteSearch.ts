@@ -12,7 +12,10 @@ import { LIMITS, type ByteSearchRequest, type ByteSearchResult } from './contrac
 export function hexPattern(query: string): Uint8Array {
   const digits = query.replace(/0x|\\x/gi, '').replace(/[\s,]/g, '');
   if (!/^[0-9a-f]*$/i.test(digits) || digits.length === 0 || digits.length % 2) {
-    throw new ArgumentError(`'${query}' is not a hex byte pattern`, "pairs of hex digits, e.g. '93 4e 55' or '0x934e55'");
+    throw new ArgumentError(
+      `'${query}' is not a hex byte pattern`,
+      "pairs of hex digits, e.g. '93 4e 55' or '0x934e55'",
+    );
   }
   const out = new Uint8Array(digits.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
@@ -47,21 +50,27 @@ function parseValue(query: string, dtype: DType): Value {
     default:
       throw new ArgumentError(`search by value is not available for dtype ${dtype.str}`, 'a hex byte pattern');
   }
-  throw new ArgumentError(`'${query}' is not a value of dtype ${dtype.str}`, dtype.kind === 'f' ? 'a number, nan or inf' : dtype.kind === 'b' ? 'True or False' : 'an integer');
+  throw new ArgumentError(
+    `'${query}' is not a value of dtype ${dtype.str}`,
+    dtype.kind === 'f' ? 'a number, nan or inf' : dtype.kind === 'b' ? 'True or False' : 'an integer',
+  );
 }
 
 /** A value as the bytes an element of `dtype` holding it has (NaN matches only NumPy's default NaN bits). */
 export function valuePattern(query: string, dtype: DType): Uint8Array {
-  if (dtype.fields || dtype.subarray) throw new ArgumentError(`search by value is not available for structured dtype ${dtype.str}`, 'a hex byte pattern');
+  if (dtype.fields || dtype.subarray)
+    throw new ArgumentError(`search by value is not available for structured dtype ${dtype.str}`, 'a hex byte pattern');
   const out = new Uint8Array(dtype.itemsize);
   let value = parseValue(query, dtype);
   if (dtype.kind === 'S' && typeof value === 'string') {
     // a shorter string is stored NUL-padded: search for its characters only
     const bytes = new TextEncoder().encode(value);
-    if (bytes.length > dtype.itemsize) throw new ArgumentError(`'${value}' is longer than ${dtype.str}'s ${dtype.itemsize} bytes`);
+    if (bytes.length > dtype.itemsize)
+      throw new ArgumentError(`'${value}' is longer than ${dtype.str}'s ${dtype.itemsize} bytes`);
     return bytes.length ? bytes : new Uint8Array(dtype.itemsize);
   }
-  if (typeof value === 'bigint' && dtype.kind === 'u' && value < 0n) throw new ArgumentError(`${value} is negative; dtype ${dtype.str} is unsigned`, 'a non-negative integer');
+  if (typeof value === 'bigint' && dtype.kind === 'u' && value < 0n)
+    throw new ArgumentError(`${value} is negative; dtype ${dtype.str} is unsigned`, 'a non-negative integer');
   if (typeof value === 'bigint' && dtype.itemsize < 8) value = Number(value);
   dtype.encode(value, out, 0);
   return out;
@@ -80,10 +89,19 @@ export function searchByteSpace(space: SearchSpace, req: ByteSearchRequest): Byt
   const itemsize = space.dtype.itemsize;
   const accept =
     req.mode === 'value' && itemsize > 0
-      ? (f: number) => f >= space.dataOffset && f + pattern.length <= space.dataEnd && (f - space.dataOffset) % itemsize === 0
+      ? (f: number) =>
+          f >= space.dataOffset && f + pattern.length <= space.dataEnd && (f - space.dataOffset) % itemsize === 0
       : undefined;
   const from = Math.min(req.from, Math.max(0, space.size - 1));
-  const r = findBytes({ size: space.size, read: space.read, pattern, from, direction: req.direction, maxBytes: LIMITS.maxSearchBytes, accept });
+  const r = findBytes({
+    size: space.size,
+    read: space.read,
+    pattern,
+    from,
+    direction: req.direction,
+    maxBytes: LIMITS.maxSearchBytes,
+    accept,
+  });
   let hex = '';
   for (const b of pattern) hex += b.toString(16).padStart(2, '0');
   return { pattern: hex, ...r };

@@ -13,7 +13,14 @@ import { findEocd, listNpzMembers } from '../formats/npz';
 import type { FileSource } from '../formats/npy';
 import type { ArraySummary, ByteRegion } from './contract';
 
-function region(label: string, kind: ByteRegion['kind'], offset: number, length: number, text = '', children: ByteRegion[] = []): ByteRegion {
+function region(
+  label: string,
+  kind: ByteRegion['kind'],
+  offset: number,
+  length: number,
+  text = '',
+  children: ByteRegion[] = [],
+): ByteRegion {
   return { label, kind, offset, length, text, children };
 }
 
@@ -41,7 +48,15 @@ function npyTree(s: ArraySummary): ByteRegion[] {
         start,
         end - start,
         `version ${s.header!.version.join('.')}`,
-        parts.map((p) => region(p.name, p.name === 'padding' ? 'padding' : 'header', p.offset, p.length, p.text.length > 80 ? p.text.slice(0, 80) + '…' : p.text)),
+        parts.map((p) =>
+          region(
+            p.name,
+            p.name === 'padding' ? 'padding' : 'header',
+            p.offset,
+            p.length,
+            p.text.length > 80 ? p.text.slice(0, 80) + '…' : p.text,
+          ),
+        ),
       ),
     );
   }
@@ -57,12 +72,31 @@ function npyTree(s: ArraySummary): ByteRegion[] {
       .sort((a, b) => a.f.offset - b.f.offset)
       .forEach(({ f, i }) => {
         if (f.offset > at) first.children.push(region('padding', 'padding', s.dataOffset + at, f.offset - at));
-        first.children.push({ ...region(f.name, 'field', s.dataOffset + f.offset, f.size, f.shape.length ? `${f.str} (${f.shape.join(', ')})` : f.str), field: i });
+        first.children.push({
+          ...region(
+            f.name,
+            'field',
+            s.dataOffset + f.offset,
+            f.size,
+            f.shape.length ? `${f.str} (${f.shape.join(', ')})` : f.str,
+          ),
+          field: i,
+        });
         at = Math.max(at, f.offset + f.size);
       });
-    if (fields.length && at < itemsize) first.children.push(region('padding', 'padding', s.dataOffset + at, itemsize - at));
+    if (fields.length && at < itemsize)
+      first.children.push(region('padding', 'padding', s.dataOffset + at, itemsize - at));
     data.children.push(first);
-    if (elements > 1) data.children.push(region(`elements 1 … ${elements - 1}`, 'data', s.dataOffset + itemsize, s.nbytes - itemsize, `${(elements - 1).toLocaleString('en-US')} more`));
+    if (elements > 1)
+      data.children.push(
+        region(
+          `elements 1 … ${elements - 1}`,
+          'data',
+          s.dataOffset + itemsize,
+          s.nbytes - itemsize,
+          `${(elements - 1).toLocaleString('en-US')} more`,
+        ),
+      );
   }
   out.push(data);
   return out;
@@ -94,7 +128,16 @@ function zipTree(src: FileSource, member: string, inner: ByteRegion[]): ByteRegi
         region('name + extra', 'zip', lh + 30, nameLen, m.name),
       ]),
     );
-    out.push(region(`member data · ${m.name}`, m.name === member ? 'data' : 'zip', m.dataOffset, m.compressedSize, m.compressed ? `deflated, ${m.size} bytes inflated` : 'stored', m.name === member ? inner : []));
+    out.push(
+      region(
+        `member data · ${m.name}`,
+        m.name === member ? 'data' : 'zip',
+        m.dataOffset,
+        m.compressedSize,
+        m.compressed ? `deflated, ${m.size} bytes inflated` : 'stored',
+        m.name === member ? inner : [],
+      ),
+    );
   }
   const entries = [...members].sort((a, b) => a.centralOffset - b.centralOffset);
   out.push(
@@ -108,7 +151,8 @@ function zipTree(src: FileSource, member: string, inner: ByteRegion[]): ByteRegi
     ),
   );
   const afterCd = eocd.cdOffset + eocd.cdSize;
-  if (eocd.at > afterCd) out.push(region('zip64 end records', 'zip', afterCd, eocd.at - afterCd, 'PK\\x06\\x06, PK\\x06\\x07'));
+  if (eocd.at > afterCd)
+    out.push(region('zip64 end records', 'zip', afterCd, eocd.at - afterCd, 'PK\\x06\\x06, PK\\x06\\x07'));
   out.push(region('end of central directory', 'zip', eocd.at, src.size - eocd.at, 'PK\\x05\\x06'));
   return out;
 }

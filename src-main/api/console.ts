@@ -166,7 +166,11 @@ export class ConsoleSession {
         this.statements.push({ n: this.statementCount, source: st.source, effect });
         if (this.statements.length > 200) this.statements.shift();
         if (st.error?.type === 'LifetimeError') {
-          this.warnings.push({ message: `line ${st.line}: \`${st.source}\` was refused: ${st.error.message}`, allocation: null, address: null });
+          this.warnings.push({
+            message: `line ${st.line}: \`${st.source}\` was refused: ${st.error.message}`,
+            allocation: null,
+            address: null,
+          });
           if (this.warnings.length > 100) this.warnings.shift();
         }
       }
@@ -174,7 +178,13 @@ export class ConsoleSession {
         text: input.text,
         output: r.output,
         raised: r.errors > 0,
-        statements: r.statements.map((s) => ({ line: s.line, source: s.source, output: s.output, error: s.error, notes: [...s.notes] })),
+        statements: r.statements.map((s) => ({
+          line: s.line,
+          source: s.source,
+          output: s.output,
+          error: s.error,
+          notes: [...s.notes],
+        })),
       });
       reads.push(r.statements.map((s) => s.pointerReads ?? []));
     }
@@ -259,7 +269,12 @@ export class ConsoleSession {
       const p = reg.provenance(v);
       if (!p || p.allocation.state === 'live' || p.allocation.state === 'mapped') continue;
       const w = reg.warningFor(v, { what: `${name} = ${v} (0x${v.toString(16)})` });
-      if (w) dangling.push({ message: `${w}: using ${name} as a pointer reads freed memory`, allocation: p.allocation.id, address: `0x${v.toString(16)}` });
+      if (w)
+        dangling.push({
+          message: `${w}: using ${name} as a pointer reads freed memory`,
+          allocation: p.allocation.id,
+          address: `0x${v.toString(16)}`,
+        });
     }
     return reportOf(reg, null, [...this.statements], [...this.warnings, ...dangling]);
   }

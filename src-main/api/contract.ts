@@ -481,7 +481,8 @@ export interface LifetimeStatement {
   effect: string;
 }
 
-export type LifetimeScenarioName = 'temporary-address' | 'ctypes-keeps-alive' | 'pointer-keeps-alive' | 'closed-mapping';
+export type LifetimeScenarioName =
+  'temporary-address' | 'ctypes-keeps-alive' | 'pointer-keeps-alive' | 'closed-mapping';
 
 export interface LifetimeReport {
   scenario: LifetimeScenarioName | null;

@@ -64,7 +64,12 @@ export function readPointer(ask: PointerAsk): PointerResult {
   return {
     python: ask.index === 0 ? `${base}.contents` : `${base}[${ask.index}]`,
     repr: ask.index === 0 ? r.repr : r.valueRepr,
-    value: typeof r.value === 'bigint' ? r.value.toString() : r.value instanceof Uint8Array ? Buffer.from(r.value).toString('hex') : r.value,
+    value:
+      typeof r.value === 'bigint'
+        ? r.value.toString()
+        : r.value instanceof Uint8Array
+          ? Buffer.from(r.value).toString('hex')
+          : r.value,
     ctype: ask.ctype,
     size: ptr.target.size,
     model: ask.model,
@@ -80,7 +85,13 @@ export function readPointer(ask: PointerAsk): PointerResult {
 
 const I4 = (): DType => DType.parse('<i4');
 
-function int32Array(label: string, values: number[], kind: 'owned' | 'temporary', reg: LifetimeRegistry, statement: number): NDArray {
+function int32Array(
+  label: string,
+  values: number[],
+  kind: 'owned' | 'temporary',
+  reg: LifetimeRegistry,
+  statement: number,
+): NDArray {
   const memory = new OwnedMemory(label, new Uint8Array(new Int32Array(values).buffer));
   reg.track(memory, { label, kind, origin: `statement ${statement}` });
   const arr = new NDArray({ memory, dtype: I4(), shape: [values.length], ownsData: true, label });
@@ -108,7 +119,11 @@ export function runLifetimeScenario(name: LifetimeScenarioName, mapper: Mapper):
   const warnFrom = (e: unknown, address: bigint | null) => {
     if (e instanceof LifetimeError) {
       const p = address !== null ? reg.provenance(address) : null;
-      warnings.push({ message: e.message, allocation: p?.allocation.id ?? null, address: address !== null ? hex(address) : null });
+      warnings.push({
+        message: e.message,
+        allocation: p?.allocation.id ?? null,
+        address: address !== null ? hex(address) : null,
+      });
       return e.message;
     }
     throw e;
@@ -132,7 +147,10 @@ export function runLifetimeScenario(name: LifetimeScenarioName, mapper: Mapper):
         const pHolder = { label: 'p' };
         reg.observe(pHolder, p, { label: 'p (a bare int)' });
         reg.drop(stack, 'after statement 3');
-        say('p = (a+b).ctypes.data', `allocated the temporary a+b at ${hex(p)}; p = ${p} is a plain int: it keeps nothing alive; a+b freed after statement 3`);
+        say(
+          'p = (a+b).ctypes.data',
+          `allocated the temporary a+b at ${hex(p)}; p = ${p} is a plain int: it keeps nothing alive; a+b freed after statement 3`,
+        );
         const ptr = CPointer.fromAddress(p, new CtypesView(a).POINTER('c_int'), reg, 'p');
         try {
           const v = ptr.at(0);
@@ -205,7 +223,12 @@ export function runLifetimeScenario(name: LifetimeScenarioName, mapper: Mapper):
 }
 
 /** A registry's state as the contract's LifetimeReport. */
-export function reportOf(reg: LifetimeRegistry, scenario: LifetimeScenarioName | null, statements: LifetimeStatement[], warnings: LifetimeWarning[]): LifetimeReport {
+export function reportOf(
+  reg: LifetimeRegistry,
+  scenario: LifetimeScenarioName | null,
+  statements: LifetimeStatement[],
+  warnings: LifetimeWarning[],
+): LifetimeReport {
   const snap = reg.snapshot();
   const labelOf = new Map(snap.holders.map((h) => [h.id, h.label]));
   const allocOf = new Set(snap.allocations.map((a) => a.id));

@@ -30,7 +30,10 @@ export interface Grant {
 
 /** The one error for anything the renderer names that was never granted (no detail: nothing to probe). */
 export function notGranted(): ArgumentError {
-  return new ArgumentError('not granted', 'a grant id handed out by main (Open…, a drop, the command line or the recent list)');
+  return new ArgumentError(
+    'not granted',
+    'a grant id handed out by main (Open…, a drop, the command line or the recent list)',
+  );
 }
 
 /**
@@ -47,7 +50,8 @@ export function userPath(p: unknown): string {
   if (typeof p !== 'string' || p === '' || p.length > LIMITS.maxPathLength || p.includes('\0')) {
     throw new ArgumentError('not a path to a local file', 'an absolute local path');
   }
-  if (isUncOrDevicePath(p)) throw new ArgumentError('UNC and device paths (\\\\host\\share, \\\\?\\, \\\\.\\) are refused', 'a local path');
+  if (isUncOrDevicePath(p))
+    throw new ArgumentError('UNC and device paths (\\\\host\\share, \\\\?\\, \\\\.\\) are refused', 'a local path');
   const absolute = p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
   if (!absolute) throw new ArgumentError('the path must be absolute', 'an absolute local path');
   return p;

@@ -160,7 +160,13 @@ export function fieldSpans(dtype: DType, prefix = '', base = 0): FieldSpan[] {
     if (inner.fields && !f.dtype.subarray) {
       out.push(...fieldSpans(inner, name, base + f.offset));
     } else {
-      out.push({ name, offset: base + f.offset, size: f.dtype.itemsize, str: inner.str, shape: f.dtype.subarray ? [...f.dtype.subarray.shape] : [] });
+      out.push({
+        name,
+        offset: base + f.offset,
+        size: f.dtype.itemsize,
+        str: inner.str,
+        shape: f.dtype.subarray ? [...f.dtype.subarray.shape] : [],
+      });
     }
   }
   return out.sort((a, b) => a.offset - b.offset);
@@ -268,7 +274,9 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     const a = o.array;
     const json = inspectArray(a, {
       file: o.file,
-      format: o.header ? { version: o.header.version, headerLength: o.header.headerLength, dataOffset: o.dataOffset } : null,
+      format: o.header
+        ? { version: o.header.version, headerLength: o.header.headerLength, dataOffset: o.dataOffset }
+        : null,
       fortranOrder: o.fortranOrder,
       readData: (off, n) => o.bytes.read(o.dataOffset + off, n),
       hash: false,
@@ -328,12 +336,19 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
    * budget BEFORE inflating (its declared size; the inflater stops at that size). Null when `req` does not name a
    * deflated member (a .npy, a stored member, a raw file): openForInspection opens those by mapping.
    */
-  async function preInflate(path: string, req: OpenRequest): Promise<{ bytes: Uint8Array; data: OwnedMemory; release: () => void } | null> {
+  async function preInflate(
+    path: string,
+    req: OpenRequest,
+  ): Promise<{ bytes: Uint8Array; data: OwnedMemory; release: () => void } | null> {
     if (req.raw) return null;
     const src = openFileSource(path);
     try {
       const head = src.read(0, 4);
-      const zip = head.length === 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
+      const zip =
+        head.length === 4 &&
+        head[0] === 0x50 &&
+        head[1] === 0x4b &&
+        ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
       if (!zip) return null;
       const members = listNpzMembers(src);
       if (members.length === 0) return null;
@@ -368,7 +383,15 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     try {
       f = openForInspection(g.real, {
         member: req.member,
-        raw: req.raw ? { dtype: req.raw.dtype, shape: req.raw.shape, offset: req.raw.offset ?? 0, order: req.raw.order ?? 'C', mode: req.raw.mode ?? 'r' } : undefined,
+        raw: req.raw
+          ? {
+              dtype: req.raw.dtype,
+              shape: req.raw.shape,
+              offset: req.raw.offset ?? 0,
+              order: req.raw.order ?? 'C',
+              mode: req.raw.mode ?? 'r',
+            }
+          : undefined,
         mode: 'r',
         maxInflatedSize: Math.min(DEFAULT_MAX_INFLATED_SIZE, remaining),
         inflated: inflated?.bytes,
@@ -376,7 +399,11 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       });
     } catch (e) {
       inflated?.release();
-      if (e instanceof UnsupportedError && remaining < DEFAULT_MAX_INFLATED_SIZE && /inflate limit|byte limit/.test(e.message)) {
+      if (
+        e instanceof UnsupportedError &&
+        remaining < DEFAULT_MAX_INFLATED_SIZE &&
+        /inflate limit|byte limit/.test(e.message)
+      ) {
         budget.charge(remaining + 1, `inflating ${req.member ?? 'the member'}`); // throws the budget's error
       }
       if (e instanceof StridescopeError && e.expected === 'a dtype (raw)') {
@@ -428,7 +455,11 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
   }
 
   /** Grant what the user named and open it (remembered in the recent list). */
-  async function openUserFile(path: string, origin: GrantOrigin, rest: Omit<OpenRequest, 'grant'> = {}): Promise<ArraySummary> {
+  async function openUserFile(
+    path: string,
+    origin: GrantOrigin,
+    rest: Omit<OpenRequest, 'grant'> = {},
+  ): Promise<ArraySummary> {
     const g = grants.grant(path, origin);
     try {
       const o = await openFile({ ...rest, grant: g.id });
@@ -449,7 +480,11 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
   /** A view expression over the open array: `x` (the seed's name) and `a` both name it, and so does its console name. */
   function view(o: OpenedArray, expression: string): NDArray {
     if (expression === 'a' || expression === 'x' || expression === nameOf(o)) return o.array;
-    return evaluateViewExpr(expression, { [nameOf(o)]: o.array, x: o.array, a: o.array }, { maxCopyBytes: LIMITS.maxViewCopyBytes });
+    return evaluateViewExpr(
+      expression,
+      { [nameOf(o)]: o.array, x: o.array, a: o.array },
+      { maxCopyBytes: LIMITS.maxViewCopyBytes },
+    );
   }
 
   function viewInfo(o: OpenedArray, expression: string, w: NDArray): ViewInfo {
@@ -463,7 +498,13 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       itemsize: w.itemsize,
       dtype: w.dtype.str,
       dtypeRepr: dtypeReprText(w.dtype),
-      flags: { C_CONTIGUOUS: f.C_CONTIGUOUS, F_CONTIGUOUS: f.F_CONTIGUOUS, ALIGNED: f.ALIGNED, WRITEABLE: f.WRITEABLE, OWNDATA: f.OWNDATA },
+      flags: {
+        C_CONTIGUOUS: f.C_CONTIGUOUS,
+        F_CONTIGUOUS: f.F_CONTIGUOUS,
+        ALIGNED: f.ALIGNED,
+        WRITEABLE: f.WRITEABLE,
+        OWNDATA: f.OWNDATA,
+      },
       dataOffset: o.dataOffset,
     };
   }
@@ -474,11 +515,20 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     const spans = a.dtype.fields ? fieldSpans(a.dtype) : [];
     const field = spans.find((s) => byteInElement >= s.offset && byteInElement < s.offset + s.size) ?? null;
     const value = a.get(index);
-    return { index, fileOffset: fileOffsetOf(o, m), byteInElement, field, value: valueToJSON(value, a.dtype), text: elementText(a.dtype, value) };
+    return {
+      index,
+      fileOffset: fileOffsetOf(o, m),
+      byteInElement,
+      field,
+      value: valueToJSON(value, a.dtype),
+      text: elementText(a.dtype, value),
+    };
   }
 
   function locate(o: OpenedArray, fileOffset: number): ByteLocation {
-    const headerPart = o.header?.parts.find((p) => p.name !== 'data' && fileOffset >= p.offset && fileOffset < p.offset + p.length)?.name ?? null;
+    const headerPart =
+      o.header?.parts.find((p) => p.name !== 'data' && fileOffset >= p.offset && fileOffset < p.offset + p.length)
+        ?.name ?? null;
     if (headerPart) return { fileOffset, region: 'header', headerPart, element: null };
     const a = o.array;
     const m = fileOffset - o.dataOffset + a.offset;
@@ -495,7 +545,14 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       const index = unravelIndex(w.shape, from + k);
       const m = elementOffset(w.layout, index);
       const value = w.get(index);
-      steps.push({ n: from + k, index, offset: m - o.array.offset, fileOffset: fileOffsetOf(o, m), value: valueToJSON(value, w.dtype), text: elementText(w.dtype, value) });
+      steps.push({
+        n: from + k,
+        index,
+        offset: m - o.array.offset,
+        fileOffset: fileOffsetOf(o, m),
+        value: valueToJSON(value, w.dtype),
+        text: elementText(w.dtype, value),
+      });
     }
     return { view: viewInfo(o, e, w), start: from, steps };
   }
@@ -529,7 +586,10 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
             // (readBytes never asks for them; summary's small-array checksum of a view may)
             read(offset, length) {
               if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
-                throw new BoundsError(`bytes [${offset}, ${offset + length}) are outside ${name}'s memory (${mem.size} bytes)`, offset);
+                throw new BoundsError(
+                  `bytes [${offset}, ${offset + length}) are outside ${name}'s memory (${mem.size} bytes)`,
+                  offset,
+                );
               }
               const out = new Uint8Array(length);
               const end = Math.min(offset + length, mem.size);
@@ -601,7 +661,8 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
 
     openDialog: () =>
       guard(async () => {
-        if (!options.showOpenDialog) throw new ArgumentError('no native dialog here: drop a file on the window or pick a recent file');
+        if (!options.showOpenDialog)
+          throw new ArgumentError('no native dialog here: drop a file on the window or pick a recent file');
         const path = await options.showOpenDialog();
         if (path === null) return null;
         return openUserFile(path, 'dialog');
@@ -654,7 +715,13 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const a = o.array;
         const src = sourceOf(o);
         return searchByteSpace(
-          { size: o.bytes.size, read: (off, n) => src.read(off, Math.min(n, o.bytes.size - off)), dataOffset: o.dataOffset - a.offset, dataEnd: o.dataOffset - a.offset + a.memory.size, dtype: a.dtype },
+          {
+            size: o.bytes.size,
+            read: (off, n) => src.read(off, Math.min(n, o.bytes.size - off)),
+            dataOffset: o.dataOffset - a.offset,
+            dataEnd: o.dataOffset - a.offset + a.memory.size,
+            dtype: a.dtype,
+          },
           req,
         );
       }),
@@ -664,9 +731,11 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const o = get(id);
         const a = o.array;
         const idx = v.intArray('index', index, a.ndim, 0, Number.MAX_SAFE_INTEGER);
-        if (idx.length !== a.ndim) throw new ArgumentError(`index must have ${a.ndim} entries, got ${idx.length}`, `${a.ndim} integers`);
+        if (idx.length !== a.ndim)
+          throw new ArgumentError(`index must have ${a.ndim} entries, got ${idx.length}`, `${a.ndim} integers`);
         idx.forEach((i, k) => {
-          if (i >= a.shape[k]) throw new BoundsError(`index ${i} is out of bounds for axis ${k} with size ${a.shape[k]}`);
+          if (i >= a.shape[k])
+            throw new BoundsError(`index ${i} is out of bounds for axis ${k} with size ${a.shape[k]}`);
         });
         return elementInfo(o, idx, 0);
       }),
@@ -683,7 +752,13 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const o = get(id);
         const e = v.expression(expression);
         const w = view(o, e);
-        return walkWindow(o, e, w, v.int('start', start, 0, Math.max(0, w.size)), v.int('count', count, 0, LIMITS.maxWalkCount));
+        return walkWindow(
+          o,
+          e,
+          w,
+          v.int('start', start, 0, Math.max(0, w.size)),
+          v.int('count', count, 0, LIMITS.maxWalkCount),
+        );
       }),
 
     walkMany: (id: unknown, requests: unknown) =>
@@ -708,18 +783,25 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
           const address = a.memory.address + BigInt(off - o.dataOffset + a.offset);
           for (const size of [2, 4, 8]) {
             if (address % BigInt(size) !== 0n) {
-              warnings.push(`address ${hexAddress(address)} is not a multiple of ${size}: a ${size}-byte C type read here is misaligned (slow on x86, a crash on some CPUs)`);
+              warnings.push(
+                `address ${hexAddress(address)} is not a multiple of ${size}: a ${size}-byte C type read here is misaligned (slow on x86, a crash on some CPUs)`,
+              );
               break;
             }
           }
           if (!a.dtype.isNative && a.dtype.byteorder !== '|') {
-            warnings.push(`the array's dtype ${a.dtype.str} is ${a.dtype.byteorder === '>' ? 'big' : 'little'}-endian, not this machine's order: C code reading it natively sees the other column`);
+            warnings.push(
+              `the array's dtype ${a.dtype.str} is ${a.dtype.byteorder === '>' ? 'big' : 'little'}-endian, not this machine's order: C code reading it natively sees the other column`,
+            );
           }
         } else if (loc.region === 'header') {
           warnings.push(`byte ${off} is in the .npy header (${loc.headerPart}), not array data`);
         }
-        const shortBy = Object.entries(json.values).filter(([, val]) => val.le === null).map(([k]) => k);
-        if (shortBy.length) warnings.push(`fewer bytes than needed remain at the end of the file for: ${shortBy.join(', ')}`);
+        const shortBy = Object.entries(json.values)
+          .filter(([, val]) => val.le === null)
+          .map(([k]) => k);
+        if (shortBy.length)
+          warnings.push(`fewer bytes than needed remain at the end of the file for: ${shortBy.join(', ')}`);
         return { ...json, model: m, element: loc.element, warnings };
       }),
 
@@ -759,14 +841,18 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const e = v.expression(expression);
         const w = view(o, e);
         if (w.size > LIMITS.maxKernelElements) {
-          throw new ArgumentError(`the view has ${w.size} elements; a kernel call here visits at most ${LIMITS.maxKernelElements}`);
+          throw new ArgumentError(
+            `the view has ${w.size} elements; a kernel call here visits at most ${LIMITS.maxKernelElements}`,
+          );
         }
         const total = w.size * w.itemsize;
         let release = () => {};
         if (name === 'contiguous_copy') {
           // the copy is JS-owned memory: bounded like a view expression's .copy() and charged to the session
           if (total > LIMITS.maxViewCopyBytes) {
-            throw new UnsupportedError(`contiguous_copy of ${total} bytes: a copy here is at most ${LIMITS.maxViewCopyBytes} bytes (LIMITS.maxViewCopyBytes)`);
+            throw new UnsupportedError(
+              `contiguous_copy of ${total} bytes: a copy here is at most ${LIMITS.maxViewCopyBytes} bytes (LIMITS.maxViewCopyBytes)`,
+            );
           }
           release = budget.charge(total, 'contiguous_copy');
         }
@@ -774,7 +860,12 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         try {
           answer = await jobs.run('kernel', `${name} over ${o.label}`, total, (job) =>
             // one CPU stays with main (and the window): the kernel splits over the others
-            runKernelAsync(name, w, { signal: job.signal, onProgress: (done) => job.progress(done), pollMs: 50, threads: KERNEL_THREADS }),
+            runKernelAsync(name, w, {
+              signal: job.signal,
+              onProgress: (done) => job.progress(done),
+              pollMs: 50,
+              threads: KERNEL_THREADS,
+            }),
           );
         } finally {
           release();
@@ -782,10 +873,16 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         return {
           kernel: answer.kernel,
           prototype: answer.call.prototype,
-          args: Object.entries(answer.call.args).map(([k, val]) => ({ name: k, value: Array.isArray(val) ? `[${val.join(', ')}]` : String(val) })),
+          args: Object.entries(answer.call.args).map(([k, val]) => ({
+            name: k,
+            value: Array.isArray(val) ? `[${val.join(', ')}]` : String(val),
+          })),
           result: answer.result,
           implementation: answer.implementation,
-          fallbackReason: answer.implementation === 'native' ? null : (answer.fallbackReason ?? 'the native kernel library is not available'),
+          fallbackReason:
+            answer.implementation === 'native'
+              ? null
+              : (answer.fallbackReason ?? 'the native kernel library is not available'),
           elapsedMs: answer.seconds * 1e3,
         };
       }),
@@ -816,7 +913,10 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
 
     tourRun: (request: unknown) =>
       guard(() => {
-        const r = v.tourRunRequest(request, TOUR_STEPS.map((s) => s.id));
+        const r = v.tourRunRequest(
+          request,
+          TOUR_STEPS.map((s) => s.id),
+        );
         return consoleSession().tour(r.id, r.code ?? false);
       }),
 

@@ -151,7 +151,9 @@ export function hexDump(bytes: Uint8Array, baseOffset: number): string {
     const left = hex.slice(0, 8).join(' ');
     const right = hex.slice(8).join(' ');
     const ascii = Array.from(row, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
-    lines.push(`${(baseOffset + i).toString(16).padStart(8, '0')}  ${left.padEnd(23)}  ${right.padEnd(23)}  |${ascii}|`);
+    lines.push(
+      `${(baseOffset + i).toString(16).padStart(8, '0')}  ${left.padEnd(23)}  ${right.padEnd(23)}  |${ascii}|`,
+    );
   }
   return lines.join('\n');
 }
@@ -175,6 +177,9 @@ export function kernelJSON(answer: KernelAnswer): KernelJSON {
     result: answer.result,
     seconds: answer.seconds,
     call: { function: answer.call.function, prototype: answer.call.prototype, args: answer.call.args },
-    fallbackReason: answer.implementation === 'native' ? null : (answer.fallbackReason ?? 'the native kernel library is not available'),
+    fallbackReason:
+      answer.implementation === 'native'
+        ? null
+        : (answer.fallbackReason ?? 'the native kernel library is not available'),
   };
 }

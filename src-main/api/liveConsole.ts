@@ -39,7 +39,8 @@ export interface LiveConsoleOptions extends ConsoleOptions {
 }
 
 /** Identity of a listed live array across statements: same Python object, same layout. */
-const keyOf = (a: LiveArray): string => `${a.report.serial}:${a.report.address}:${a.report.shape}:${a.report.strides}:${a.report.typestr}`;
+const keyOf = (a: LiveArray): string =>
+  `${a.report.serial}:${a.report.address}:${a.report.shape}:${a.report.strides}:${a.report.typestr}`;
 
 export class LiveConsole {
   private live: LiveSession | null = null;
@@ -88,7 +89,9 @@ export class LiveConsole {
     const r = await this.live!.run(SEED_SETUP.join('\n') + '\n', { silent: true });
     this.lastArrays = r.arrays;
     this.sync(r.arrays);
-    this.names = [...new Set(r.arrays.flatMap((a) => a.report.names.filter((n) => /^[A-Za-z_]\w*$/.test(n))))].map((name) => ({ name, type: 'ndarray' }));
+    this.names = [...new Set(r.arrays.flatMap((a) => a.report.names.filter((n) => /^[A-Za-z_]\w*$/.test(n))))].map(
+      (name) => ({ name, type: 'ndarray' }),
+    );
   }
 
   private useSimulation(reason: string): void {
@@ -110,7 +113,16 @@ export class LiveConsole {
         lastDeath: this.live.python.lastDeath,
       };
     }
-    return { kind: 'simulation', python: null, numpy: null, executable: null, pid: null, readPath: null, reason: this.reason, lastDeath: null };
+    return {
+      kind: 'simulation',
+      python: null,
+      numpy: null,
+      executable: null,
+      pid: null,
+      readPath: null,
+      reason: this.reason,
+      lastDeath: null,
+    };
   }
 
   info(): ConsoleSessionInfo {
@@ -149,7 +161,11 @@ export class LiveConsole {
     const inputs: ConsoleInput[] = r.inputs.map((i) => {
       this.statementCount++;
       const output = i.output + i.lifetime.map((w) => `[stridescope] lifetime: ${w.message}\n`).join('');
-      this.statements.push({ n: this.statementCount, source: i.source, effect: i.raised ? 'raised' : i.output ? i.output.trimEnd().split('\n')[0] : 'ok' });
+      this.statements.push({
+        n: this.statementCount,
+        source: i.source,
+        effect: i.raised ? 'raised' : i.output ? i.output.trimEnd().split('\n')[0] : 'ok',
+      });
       return {
         text: i.source,
         output,
@@ -158,7 +174,13 @@ export class LiveConsole {
       };
     });
     const readsOf = r.inputs.map((i) => i.reads);
-    if (r.died) inputs.push({ text: '', output: `[stridescope] Python died: ${r.died}. A new Python starts on the next input.\n`, raised: true, statements: [] });
+    if (r.died)
+      inputs.push({
+        text: '',
+        output: `[stridescope] Python died: ${r.died}. A new Python starts on the next input.\n`,
+        raised: true,
+        statements: [],
+      });
     if (this.statements.length > 200) this.statements.splice(0, this.statements.length - 200);
     this.lastArrays = r.arrays;
     this.lastOrigins = r.origins;
@@ -196,7 +218,12 @@ export class LiveConsole {
       const inBuffer = rd.address - mem.address;
       if (inBuffer < 0n || inBuffer + BigInt(rd.length) > BigInt(mem.size)) continue;
       const memoryOffset = Number(inBuffer);
-      const hit = { id, name, fileOffset: this.opts.host.summary(id).dataOffset + (memoryOffset - a.array.offset), length: rd.length };
+      const hit = {
+        id,
+        name,
+        fileOffset: this.opts.host.summary(id).dataOffset + (memoryOffset - a.array.offset),
+        length: rd.length,
+      };
       if (hit.fileOffset < 0) continue;
       if (memoryOffset >= a.array.offset && memoryOffset + rd.length <= a.array.offset + a.array.nbytes) return hit;
       best ??= hit;
@@ -246,7 +273,9 @@ export class LiveConsole {
     if (this.live && o.model && o.model !== hostModel) {
       // a data model this machine does not have: only the simulation can show it
       this.unlistAll();
-      this.useSimulation(`live Python is ${hostModel?.toUpperCase()} (this machine's model); ${o.model.toUpperCase()} is simulated`);
+      this.useSimulation(
+        `live Python is ${hostModel?.toUpperCase()} (this machine's model); ${o.model.toUpperCase()} is simulated`,
+      );
       this.live.dispose();
       this.live = null;
     }
@@ -273,7 +302,11 @@ export class LiveConsole {
 
   lifetime(): LifetimeReport {
     if (this.sim) return this.sim.lifetime();
-    const warnings: LifetimeWarning[] = this.live!.lifetimeWarnings.map((w) => ({ message: `statement ${w.statement}: ${w.message}`, allocation: null, address: w.address }));
+    const warnings: LifetimeWarning[] = this.live!.lifetimeWarnings.map((w) => ({
+      message: `statement ${w.statement}: ${w.message}`,
+      allocation: null,
+      address: w.address,
+    }));
     // the process's buffers: each owner the arrays view (live, with the owner's refcount as sys.getrefcount
     // prints it), then the address-taken buffers the agent recorded that are not among them (freed temporaries)
     const allocations: AllocationInfo[] = [];
@@ -298,7 +331,12 @@ export class LiveConsole {
         });
       }
       for (const n of a.report.names) {
-        holds.push({ holder: n, allocation: id, kind: n.endsWith('._arr') ? 'ctypes' : a.report.base !== null ? 'view' : 'name', keepsAlive: true });
+        holds.push({
+          holder: n,
+          allocation: id,
+          kind: n.endsWith('._arr') ? 'ctypes' : a.report.base !== null ? 'view' : 'name',
+          keepsAlive: true,
+        });
       }
     }
     for (const o of this.lastOrigins) {
@@ -335,7 +373,10 @@ export class LiveConsole {
             : `this tour step shows ${step.model.toUpperCase()}; live Python is ${host.toUpperCase()} (this machine's model): simulated`,
       );
       const t = this.sim!.tour(id, runCode);
-      const label = (r: ConsoleRunResult): ConsoleRunResult => ({ ...r, session: { ...r.session, backend: this.backend() } });
+      const label = (r: ConsoleRunResult): ConsoleRunResult => ({
+        ...r,
+        session: { ...r.session, backend: this.backend() },
+      });
       return { step: t.step, setup: label(t.setup), code: t.code && label(t.code) };
     }
     // a fresh live Python for the step: its setup, then its code input by input, as the console runs them

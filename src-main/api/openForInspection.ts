@@ -34,7 +34,12 @@ function printable(bytes: Uint8Array): string {
  */
 export function npyHeaderParts(header: NpyHeader, head: Uint8Array, start: number): NpyHeaderInfo {
   const L = header.layout;
-  const part = (name: HeaderPart['name'], [a, b]: [number, number], text: string): HeaderPart => ({ name, offset: start + a, length: b - a, text });
+  const part = (name: HeaderPart['name'], [a, b]: [number, number], text: string): HeaderPart => ({
+    name,
+    offset: start + a,
+    length: b - a,
+    text,
+  });
   const dictText = header.headerText.slice(0, L.dict[1] - L.dict[0]);
   const pad = L.padding[1] - L.padding[0];
   const dataOffset = start + header.dataOffset;
@@ -61,7 +66,13 @@ export function imageSpace(head: Uint8Array, array: NDArray, label: string): Byt
   return {
     size,
     read(offset, length) {
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
+      if (
+        !Number.isSafeInteger(offset) ||
+        !Number.isSafeInteger(length) ||
+        offset < 0 ||
+        length < 0 ||
+        offset + length > size
+      ) {
         throw new BoundsError(`bytes [${offset}, ${offset + length}) are outside ${label} (${size} bytes)`, offset);
       }
       const out = new Uint8Array(length);

@@ -32,13 +32,18 @@ export function int(name: string, v: unknown, min: number, max: number): number 
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
     throw new ArgumentError(`${name} must be an integer, got ${describe(v)}`, `an integer in [${min}, ${max}]`);
   }
-  if (v < min || v > max) throw new ArgumentError(`${name} must be in [${min}, ${max}], got ${v}`, `an integer in [${min}, ${max}]`);
+  if (v < min || v > max)
+    throw new ArgumentError(`${name} must be in [${min}, ${max}], got ${v}`, `an integer in [${min}, ${max}]`);
   return v;
 }
 
 export function str(name: string, v: unknown, maxLength: number): string {
   if (typeof v !== 'string') throw new ArgumentError(`${name} must be a string, got ${describe(v)}`, 'a string');
-  if (v.length > maxLength) throw new ArgumentError(`${name} is too long (${v.length} characters, at most ${maxLength})`, `at most ${maxLength} characters`);
+  if (v.length > maxLength)
+    throw new ArgumentError(
+      `${name} is too long (${v.length} characters, at most ${maxLength})`,
+      `at most ${maxLength} characters`,
+    );
   if (v.includes('\0')) throw new ArgumentError(`${name} contains a NUL character`);
   return v;
 }
@@ -53,7 +58,8 @@ export function oneOf<T extends string>(name: string, v: unknown, allowed: reado
 /** Ids are "a" + a positive integer, as handed out by the session. */
 export function arrayId(v: unknown): string {
   const id = str('id', v, 32);
-  if (!/^a[1-9][0-9]{0,8}$/.test(id)) throw new ArgumentError(`id must be an array id like 'a1', got ${describe(v)}`, "'a<number>'");
+  if (!/^a[1-9][0-9]{0,8}$/.test(id))
+    throw new ArgumentError(`id must be an array id like 'a1', got ${describe(v)}`, "'a<number>'");
   return id;
 }
 
@@ -61,7 +67,8 @@ export function arrayId(v: unknown): string {
 export function expression(v: unknown): string {
   const e = str('expression', v, LIMITS.maxExpressionLength);
   // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x08\x0a-\x1f\x7f]/.test(e)) throw new ArgumentError('expression contains control characters', 'one line of text');
+  if (/[\x00-\x08\x0a-\x1f\x7f]/.test(e))
+    throw new ArgumentError('expression contains control characters', 'one line of text');
   return e.trim() === '' ? 'a' : e.trim();
 }
 
@@ -75,7 +82,12 @@ export function ctypeName(v: unknown): CTypeName {
 
 export function scenario(v: unknown): LifetimeScenarioName | null {
   if (v === null || v === undefined) return null;
-  return oneOf('scenario', v, ['temporary-address', 'ctypes-keeps-alive', 'pointer-keeps-alive', 'closed-mapping'] as const);
+  return oneOf('scenario', v, [
+    'temporary-address',
+    'ctypes-keeps-alive',
+    'pointer-keeps-alive',
+    'closed-mapping',
+  ] as const);
 }
 
 /** An absolute path to a file (main's own: the recent list on disk; the renderer never sends one). */
@@ -89,21 +101,26 @@ export function path(v: unknown): string {
 }
 
 function plainObject(name: string, v: unknown): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ArgumentError(`${name} must be an object, got ${describe(v)}`, 'an object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ArgumentError(`${name} must be an object, got ${describe(v)}`, 'an object');
   const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) throw new ArgumentError(`${name} must be a plain object`, 'an object');
+  if (proto !== Object.prototype && proto !== null)
+    throw new ArgumentError(`${name} must be a plain object`, 'an object');
   return v as Record<string, unknown>;
 }
 
 function onlyKeys(name: string, o: Record<string, unknown>, allowed: string[]): void {
   for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) throw new ArgumentError(`${name} has an unknown key '${k.slice(0, 40)}'`, allowed.join(', '));
+    if (!allowed.includes(k))
+      throw new ArgumentError(`${name} has an unknown key '${k.slice(0, 40)}'`, allowed.join(', '));
   }
 }
 
 export function intArray(name: string, v: unknown, maxLength: number, min: number, max: number): number[] {
-  if (!Array.isArray(v)) throw new ArgumentError(`${name} must be an array of integers, got ${describe(v)}`, 'an array of integers');
-  if (v.length > maxLength) throw new ArgumentError(`${name} has ${v.length} entries, at most ${maxLength}`, `at most ${maxLength} entries`);
+  if (!Array.isArray(v))
+    throw new ArgumentError(`${name} must be an array of integers, got ${describe(v)}`, 'an array of integers');
+  if (v.length > maxLength)
+    throw new ArgumentError(`${name} has ${v.length} entries, at most ${maxLength}`, `at most ${maxLength} entries`);
   return v.map((x, i) => int(`${name}[${i}]`, x, min, max));
 }
 
@@ -141,7 +158,8 @@ export function consoleResetOptions(v: unknown): ConsoleResetOptions {
   const out: ConsoleResetOptions = {};
   if (o.model !== undefined) out.model = model(o.model);
   if (o.ctypes !== undefined) {
-    if (typeof o.ctypes !== 'boolean') throw new ArgumentError(`options.ctypes must be a boolean, got ${describe(o.ctypes)}`, 'true | false');
+    if (typeof o.ctypes !== 'boolean')
+      throw new ArgumentError(`options.ctypes must be a boolean, got ${describe(o.ctypes)}`, 'true | false');
     out.ctypes = o.ctypes;
   }
   return out;
@@ -152,7 +170,8 @@ export function tourRunRequest(v: unknown, ids: readonly string[]): TourRunReque
   onlyKeys('request', o, ['id', 'code']);
   const out: TourRunRequest = { id: oneOf('request.id', o.id, ids) };
   if (o.code !== undefined) {
-    if (typeof o.code !== 'boolean') throw new ArgumentError(`request.code must be a boolean, got ${describe(o.code)}`, 'true | false');
+    if (typeof o.code !== 'boolean')
+      throw new ArgumentError(`request.code must be a boolean, got ${describe(o.code)}`, 'true | false');
     out.code = o.code;
   }
   return out;
@@ -162,16 +181,29 @@ export { plainObject, onlyKeys };
 
 /** `walkMany`'s windows: a list of at most LIMITS.maxWalkWindows {expression, start, count}, LIMITS.maxWalkCount elements in all. */
 export function walkRequests(v: unknown): WalkRequest[] {
-  if (!Array.isArray(v)) throw new ArgumentError(`requests must be a list, got ${describe(v)}`, 'a list of {expression, start, count}');
-  if (v.length > LIMITS.maxWalkWindows) throw new ArgumentError(`at most ${LIMITS.maxWalkWindows} windows per call, got ${v.length}`, `at most ${LIMITS.maxWalkWindows} windows`);
+  if (!Array.isArray(v))
+    throw new ArgumentError(`requests must be a list, got ${describe(v)}`, 'a list of {expression, start, count}');
+  if (v.length > LIMITS.maxWalkWindows)
+    throw new ArgumentError(
+      `at most ${LIMITS.maxWalkWindows} windows per call, got ${v.length}`,
+      `at most ${LIMITS.maxWalkWindows} windows`,
+    );
   let total = 0;
   return v.map((item, i) => {
     const r = plainObject(`requests[${i}]`, item);
     onlyKeys(`requests[${i}]`, r, ['expression', 'start', 'count']);
     const count = int(`requests[${i}].count`, r.count, 0, LIMITS.maxWalkCount);
     total += count;
-    if (total > LIMITS.maxWalkCount) throw new ArgumentError(`the windows ask for more than ${LIMITS.maxWalkCount} elements together`, `at most ${LIMITS.maxWalkCount} elements`);
-    return { expression: expression(r.expression), start: int(`requests[${i}].start`, r.start, 0, Number.MAX_SAFE_INTEGER), count };
+    if (total > LIMITS.maxWalkCount)
+      throw new ArgumentError(
+        `the windows ask for more than ${LIMITS.maxWalkCount} elements together`,
+        `at most ${LIMITS.maxWalkCount} elements`,
+      );
+    return {
+      expression: expression(r.expression),
+      start: int(`requests[${i}].start`, r.start, 0, Number.MAX_SAFE_INTEGER),
+      count,
+    };
   });
 }
 

@@ -84,12 +84,14 @@ export function dtypeReprText(d: DType): string {
 function structText(d: DType): string {
   const fields = d.fields!;
   let at = 0;
-  const packed = fields.every((f) => {
-    const ok = f.offset === at;
-    at += f.dtype.itemsize;
-    return ok;
-  }) && at === d.itemsize;
-  const nameText = (f: (typeof fields)[number]) => (f.title === null ? pyStrRepr(f.name) : `(${pyStrRepr(f.title)}, ${pyStrRepr(f.name)})`);
+  const packed =
+    fields.every((f) => {
+      const ok = f.offset === at;
+      at += f.dtype.itemsize;
+      return ok;
+    }) && at === d.itemsize;
+  const nameText = (f: (typeof fields)[number]) =>
+    f.title === null ? pyStrRepr(f.name) : `(${pyStrRepr(f.title)}, ${pyStrRepr(f.name)})`;
   if (packed) {
     const items = fields.map((f) => {
       const sub = f.dtype.subarray;
@@ -103,7 +105,8 @@ function structText(d: DType): string {
     `'formats': [${fields.map((f) => formatText(f.dtype)).join(', ')}]`,
     `'offsets': [${fields.map((f) => f.offset).join(', ')}]`,
   ];
-  if (fields.some((f) => f.title !== null)) parts.push(`'titles': [${fields.map((f) => (f.title === null ? 'None' : pyStrRepr(f.title))).join(', ')}]`);
+  if (fields.some((f) => f.title !== null))
+    parts.push(`'titles': [${fields.map((f) => (f.title === null ? 'None' : pyStrRepr(f.title))).join(', ')}]`);
   parts.push(`'itemsize': ${d.itemsize}`);
   return `{${parts.join(', ')}}`;
 }

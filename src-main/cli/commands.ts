@@ -38,7 +38,10 @@ export const USAGE = `stridescope — see how an N-dimensional array lives in me
  * The interpreter is imported here, on demand: no other command loads it (it is most of the bundle, and every
  * command's start time would pay for it — see bench/ "CLI start").
  */
-export async function runScriptFile(file: string, model: string | undefined): Promise<{ output: string; exitCode: number }> {
+export async function runScriptFile(
+  file: string,
+  model: string | undefined,
+): Promise<{ output: string; exitCode: number }> {
   const { runScript } = await import('./run');
   let source: string;
   try {
@@ -68,7 +71,8 @@ export interface CliOptions {
 
 export function parseCount(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
-  if (!/^(0|[1-9][0-9]*|0x[0-9a-fA-F]+)$/.test(text.trim())) throw new ArgumentError(`--${name} must be a non-negative integer, got '${text}'`);
+  if (!/^(0|[1-9][0-9]*|0x[0-9a-fA-F]+)$/.test(text.trim()))
+    throw new ArgumentError(`--${name} must be a non-negative integer, got '${text}'`);
   const n = Number(text.trim());
   if (!Number.isSafeInteger(n)) throw new ArgumentError(`--${name} is too large: ${text}`);
   return n;
@@ -76,7 +80,8 @@ export function parseCount(name: string, text: string | undefined, fallback: num
 
 function parseModel(text: string | undefined): DataModelId {
   const model = (text ?? 'lp64').toLowerCase();
-  if (model !== 'lp64' && model !== 'llp64' && model !== 'ilp32') throw new ArgumentError(`--model must be lp64, llp64 or ilp32, got '${text}'`);
+  if (model !== 'lp64' && model !== 'llp64' && model !== 'ilp32')
+    throw new ArgumentError(`--model must be lp64, llp64 or ilp32, got '${text}'`);
   return model;
 }
 
@@ -131,10 +136,14 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
         const view = await withView(target, opts.view);
         const json = walkArray(view, parseCount('start', opts.start, 0), parseCount('limit', opts.limit, 64));
         if (opts.json) return JSON.stringify(json);
-        const lines = [`shape ${fmtTuple(json.shape)}  strides ${fmtTuple(json.strides)}  offset ${json.offset}  size ${json.size}`];
+        const lines = [
+          `shape ${fmtTuple(json.shape)}  strides ${fmtTuple(json.strides)}  offset ${json.offset}  size ${json.size}`,
+        ];
         for (const e of json.elements) {
           const terms = e.index.map((i, k) => `${i}·${json.strides[k]}`).join(' + ');
-          lines.push(`${fmtTuple(e.index).padEnd(14)} offset = ${json.offset}${terms ? ' + ' + terms : ''} = ${e.offset}`);
+          lines.push(
+            `${fmtTuple(e.index).padEnd(14)} offset = ${json.offset}${terms ? ' + ' + terms : ''} = ${e.offset}`,
+          );
         }
         return lines.join('\n');
       } finally {
@@ -144,14 +153,20 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
     case 'reinterpret': {
       const target = openSourceOnly(needFile('reinterpret', args));
       try {
-        if (opts.offset === undefined) throw new ArgumentError('reinterpret needs --offset N (a byte offset in the file)');
+        if (opts.offset === undefined)
+          throw new ArgumentError('reinterpret needs --offset N (a byte offset in the file)');
         const offset = parseCount('offset', opts.offset, 0);
-        if (offset >= target.source.size) throw new ArgumentError(`--offset ${offset} is past the end of ${target.path} (${target.source.size} bytes)`);
+        if (offset >= target.source.size)
+          throw new ArgumentError(`--offset ${offset} is past the end of ${target.path} (${target.source.size} bytes)`);
         const json = reinterpretAt(target.source, offset, parseModel(opts.model));
         if (opts.json) return JSON.stringify(json);
-        const lines = [`offset ${json.offset}  model ${json.model}  bytes ${json.bytes.replace(/(..)/g, '$1 ').trim()}`];
+        const lines = [
+          `offset ${json.offset}  model ${json.model}  bytes ${json.bytes.replace(/(..)/g, '$1 ').trim()}`,
+        ];
         for (const [name, v] of Object.entries(json.values)) {
-          lines.push(`${name.padEnd(12)} ${String(v.size).padStart(2)} B  le ${fmtJSON(v.le).padEnd(24)} be ${fmtJSON(v.be)}`);
+          lines.push(
+            `${name.padEnd(12)} ${String(v.size).padStart(2)} B  le ${fmtJSON(v.le).padEnd(24)} be ${fmtJSON(v.be)}`,
+          );
         }
         return lines.join('\n');
       } finally {
@@ -174,7 +189,8 @@ export async function runCommand(command: string, args: string[], opts: CliOptio
       const { runKernel, KERNEL_NAMES } = await import('../platform/nativeKernels');
       if (args.length < 2) throw new ArgumentError(`kernel needs FILE and NAME (one of ${KERNEL_NAMES.join(', ')})`);
       const name = args[1];
-      if (!(KERNEL_NAMES as readonly string[]).includes(name)) throw new ArgumentError(`unknown kernel '${name}': expected one of ${KERNEL_NAMES.join(', ')}`);
+      if (!(KERNEL_NAMES as readonly string[]).includes(name))
+        throw new ArgumentError(`unknown kernel '${name}': expected one of ${KERNEL_NAMES.join(', ')}`);
       const target = openTarget(args[0], opts);
       try {
         const view = await withView(target, opts.view);
@@ -201,7 +217,9 @@ function seedLines(x: NDArray): string {
     const ct = new CtypesView(x, { model });
     const long = ct.data_as(ct.POINTER('c_long')).contents.repr();
     const longlong = ct.data_as(ct.POINTER('c_longlong')).contents.repr();
-    lines.push(`  ${model.padEnd(5)}  x.ctypes.data_as(POINTER(c_long)).contents = ${long.padEnd(18)} …(POINTER(c_longlong)).contents = ${longlong}   shape: ${ct.shape?.repr().replace(/ object at 0x[0-9a-f]+/, '')}`);
+    lines.push(
+      `  ${model.padEnd(5)}  x.ctypes.data_as(POINTER(c_long)).contents = ${long.padEnd(18)} …(POINTER(c_longlong)).contents = ${longlong}   shape: ${ct.shape?.repr().replace(/ object at 0x[0-9a-f]+/, '')}`,
+    );
   }
   return lines.join('\n');
 }
@@ -216,19 +234,32 @@ function fmtJSON(v: unknown): string {
 
 function formatInspect(json: ReturnType<typeof inspectArray>, arr: { dtype: DType }, target?: OpenedTarget): string {
   const lines: string[] = [];
-  lines.push(`file        ${json.file ?? '(built-in example: the seed page\'s x = np.array([[0, 1], [2, 3]], dtype=np.int32))'}`);
+  lines.push(
+    `file        ${json.file ?? "(built-in example: the seed page's x = np.array([[0, 1], [2, 3]], dtype=np.int32))"}`,
+  );
   if (target?.member) lines.push(`member      ${target.member}`);
   if (json.format) {
-    lines.push(`format      .npy ${json.format.version.join('.')}, header ${json.format.headerLength} bytes, data at byte ${json.format.dataOffset}`);
+    lines.push(
+      `format      .npy ${json.format.version.join('.')}, header ${json.format.headerLength} bytes, data at byte ${json.format.dataOffset}`,
+    );
   }
   lines.push(`dtype       ${json.dtype.str} (${arr.dtype.name}, itemsize ${json.dtype.itemsize})`);
-  lines.push(`shape       ${fmtTuple(json.shape)}   strides ${fmtTuple(json.strides)}   ${json.fortranOrder ? 'Fortran order' : 'C order'}`);
+  lines.push(
+    `shape       ${fmtTuple(json.shape)}   strides ${fmtTuple(json.strides)}   ${json.fortranOrder ? 'Fortran order' : 'C order'}`,
+  );
   lines.push(`nbytes      ${json.nbytes}`);
-  lines.push(`flags       ${Object.entries(json.flags).map(([k, v]) => `${k}=${v ? 'True' : 'False'}`).join(' ')}`);
-  lines.push(`ctypes      data=${json.ctypes.data} shape=${fmtTuple(json.ctypes.shape)} strides=${fmtTuple(json.ctypes.strides)}`);
-  lines.push(`values      ${json.values.map(fmtJSON).join(', ')}${json.values.length < (json.shape.reduce((a, b) => a * b, 1)) ? ', …' : ''}`);
+  lines.push(
+    `flags       ${Object.entries(json.flags)
+      .map(([k, v]) => `${k}=${v ? 'True' : 'False'}`)
+      .join(' ')}`,
+  );
+  lines.push(
+    `ctypes      data=${json.ctypes.data} shape=${fmtTuple(json.ctypes.shape)} strides=${fmtTuple(json.ctypes.strides)}`,
+  );
+  lines.push(
+    `values      ${json.values.map(fmtJSON).join(', ')}${json.values.length < json.shape.reduce((a, b) => a * b, 1) ? ', …' : ''}`,
+  );
   lines.push(`sha256      ${json.sha256 ?? '(not computed: data > 256 MiB; pass --hash)'}`);
   for (const n of json.notices) lines.push(`notice      ${n}`);
   return lines.join('\n');
 }
-

@@ -14,7 +14,11 @@ import { runCommand, runScriptFile, USAGE } from './commands';
 import { installRealAddresses } from '../platform/mappedMemory';
 import { readFileSync } from 'node:fs';
 
-export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function main(
+  argv: string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   let json = argv.includes('--json');
   try {
     installRealAddresses(); // owned buffers report their real addresses (koffi.address), as ctypes.data does

@@ -39,9 +39,13 @@ export interface OpenedTarget {
 
 function parseShape(text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
-  const parts = text.replace(/[()\s]/g, '').split(',').filter((p) => p !== '');
+  const parts = text
+    .replace(/[()\s]/g, '')
+    .split(',')
+    .filter((p) => p !== '');
   const shape = parts.map((p) => {
-    if (!/^[0-9]+$/.test(p)) throw new ArgumentError(`--shape must be comma-separated non-negative integers, got '${text}'`);
+    if (!/^[0-9]+$/.test(p))
+      throw new ArgumentError(`--shape must be comma-separated non-negative integers, got '${text}'`);
     return Number(p);
   });
   return shape;
@@ -56,13 +60,20 @@ export function openSourceOnly(path: string): { path: string; source: FileSource
 export function openTarget(path: string, opts: TargetOptions): OpenedTarget {
   installRealAddresses();
   const mode = (opts.mode ?? 'r') as 'r' | 'r+' | 'c' | 'w+';
-  if (!['r', 'r+', 'c', 'w+'].includes(mode)) throw new ArgumentError(`--mode must be r, r+, c or w+, got '${opts.mode}'`);
+  if (!['r', 'r+', 'c', 'w+'].includes(mode))
+    throw new ArgumentError(`--mode must be r, r+, c or w+, got '${opts.mode}'`);
   const order = (opts.order ?? 'C').toUpperCase();
   if (order !== 'C' && order !== 'F') throw new ArgumentError(`--order must be C or F, got '${opts.order}'`);
   const f = openForInspection(path, {
     member: opts.member,
     raw: opts.dtype
-      ? { dtype: opts.dtype, shape: parseShape(opts.shape), offset: opts.offset !== undefined ? Number(opts.offset) : 0, order: order as 'C' | 'F', mode }
+      ? {
+          dtype: opts.dtype,
+          shape: parseShape(opts.shape),
+          offset: opts.offset !== undefined ? Number(opts.offset) : 0,
+          order: order as 'C' | 'F',
+          mode,
+        }
       : undefined,
     mode,
   });
@@ -71,7 +82,9 @@ export function openTarget(path: string, opts: TargetOptions): OpenedTarget {
     path,
     member: f.member,
     array: f.array,
-    format: h ? { version: [h.version[0], h.version[1]], headerLength: h.headerLength, dataOffset: f.fileDataOffset } : null,
+    format: h
+      ? { version: [h.version[0], h.version[1]], headerLength: h.headerLength, dataOffset: f.fileDataOffset }
+      : null,
     descr: h?.descr,
     notices: h?.notices ?? [],
     fortranOrder: f.fortranOrder,

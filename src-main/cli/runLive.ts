@@ -9,7 +9,8 @@ import { LiveSession } from '../livepython/liveSession';
 import { cutNotice } from '../livepython/liveSession';
 import type { AgentLifetimeWarning } from '../livepython/protocol';
 
-const lifetimeLine = (w: AgentLifetimeWarning): string => `stridescope: lifetime: statement ${w.statement}: ${w.message}\n`;
+const lifetimeLine = (w: AgentLifetimeWarning): string =>
+  `stridescope: lifetime: statement ${w.statement}: ${w.message}\n`;
 
 export async function runLive(
   source: string,

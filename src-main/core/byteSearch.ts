@@ -31,7 +31,15 @@ function matchesAt(chunk: Uint8Array, i: number, pattern: Uint8Array): boolean {
   return true;
 }
 
-export function findBytes({ size, read, pattern, from, direction, maxBytes, accept }: ByteSearchInput): ByteSearchOutcome {
+export function findBytes({
+  size,
+  read,
+  pattern,
+  from,
+  direction,
+  maxBytes,
+  accept,
+}: ByteSearchInput): ByteSearchOutcome {
   const m = pattern.length;
   if (m === 0) throw new ArgumentError('the search pattern is empty', 'at least one byte');
   const lastStart = size - m; // the last offset a match may start at
@@ -42,7 +50,8 @@ export function findBytes({ size, read, pattern, from, direction, maxBytes, acce
       const n = Math.min(CHUNK, stop - c);
       const chunk = read(c, n + m - 1);
       for (let i = chunk.indexOf(pattern[0]); i >= 0 && i < n; i = chunk.indexOf(pattern[0], i + 1)) {
-        if (matchesAt(chunk, i, pattern) && (!accept || accept(c + i))) return { found: c + i, searchedFrom: start, searchedTo: c + i + 1, complete: false };
+        if (matchesAt(chunk, i, pattern) && (!accept || accept(c + i)))
+          return { found: c + i, searchedFrom: start, searchedTo: c + i + 1, complete: false };
       }
     }
     return { found: null, searchedFrom: start, searchedTo: Math.max(start, stop), complete: stop >= lastStart + 1 };
@@ -54,7 +63,8 @@ export function findBytes({ size, read, pattern, from, direction, maxBytes, acce
     const n = c - lo;
     const chunk = read(lo, n + m - 1);
     for (let i = chunk.lastIndexOf(pattern[0], n - 1); i >= 0; i = i > 0 ? chunk.lastIndexOf(pattern[0], i - 1) : -1) {
-      if (matchesAt(chunk, i, pattern) && (!accept || accept(lo + i))) return { found: lo + i, searchedFrom: lo + i, searchedTo: top + 1, complete: false };
+      if (matchesAt(chunk, i, pattern) && (!accept || accept(lo + i)))
+        return { found: lo + i, searchedFrom: lo + i, searchedTo: top + 1, complete: false };
     }
   }
   return { found: null, searchedFrom: bottom, searchedTo: Math.max(bottom, top + 1), complete: bottom === 0 };

@@ -145,7 +145,8 @@ export class DataModel {
     const c_int = longSize === 4 ? c_long : t({ name: 'c_int', kind: 'int', size: 4, alignment: 4, signed: true });
     const c_uint = longSize === 4 ? c_ulong : t({ name: 'c_uint', kind: 'int', size: 4, alignment: 4 });
     // if long and long long have the same size, c_longlong is an alias for c_long
-    const c_longlong = longSize === 8 ? c_long : t({ name: 'c_longlong', kind: 'int', size: 8, alignment: 8, signed: true });
+    const c_longlong =
+      longSize === 8 ? c_long : t({ name: 'c_longlong', kind: 'int', size: 8, alignment: 8, signed: true });
     const c_ulonglong = longSize === 8 ? c_ulong : t({ name: 'c_ulonglong', kind: 'int', size: 8, alignment: 8 });
     const c_float = t({ name: 'c_float', kind: 'float', size: 4, alignment: 4 });
     const c_double = t({ name: 'c_double', kind: 'float', size: 8, alignment: 8 });

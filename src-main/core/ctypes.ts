@@ -43,7 +43,12 @@ import {
 /** What CtypesView needs of an array (core/ndarray's NDArray has all of it). */
 export interface CtypesArray {
   readonly memory: Memory;
-  readonly dtype: { readonly str: string; readonly itemsize: number; readonly isNative: boolean; readonly byteorder: string };
+  readonly dtype: {
+    readonly str: string;
+    readonly itemsize: number;
+    readonly isNative: boolean;
+    readonly byteorder: string;
+  };
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
@@ -101,7 +106,8 @@ export class CArray {
   /** `arr[i]` (negative indexes count from the end, as in Python). */
   at(i: number): CScalar {
     const j = i < 0 ? i + this.values.length : i;
-    if (!Number.isInteger(j) || j < 0 || j >= this.values.length) throw new BoundsError(`invalid index ${i} for ${this.typeName}`);
+    if (!Number.isInteger(j) || j < 0 || j >= this.values.length)
+      throw new BoundsError(`invalid index ${i} for ${this.typeName}`);
     return this.values[j];
   }
   /** `list(arr)` as Python prints it: `[2, 2]`. */
@@ -160,7 +166,8 @@ export class CPointer {
   static fromAddress(address: bigint, type: CPointerType, lifetime: LifetimeRegistry, what = 'this pointer'): CPointer {
     const resolve = (): PointerTarget => {
       const p = lifetime.provenance(address);
-      if (!p) throw new BoundsError(`${what} (${hex(address)}) does not point into any allocation Stridescope knows about`);
+      if (!p)
+        throw new BoundsError(`${what} (${hex(address)}) does not point into any allocation Stridescope knows about`);
       return { memory: p.allocation.memory, offset: p.offset };
     };
     const warnings: string[] = [];
@@ -185,7 +192,8 @@ export class CPointer {
     const target = this.resolve();
     const off = target.offset + i * t.size;
     const what = this.opts.what;
-    if (this.opts.lifetime) this.opts.lifetime.checkRead(target.memory, Math.max(0, Math.min(off, target.memory.size)), 0, what);
+    if (this.opts.lifetime)
+      this.opts.lifetime.checkRead(target.memory, Math.max(0, Math.min(off, target.memory.size)), 0, what);
     else if (!target.memory.alive) target.memory.check(0, 0); // throws its LifetimeError
     if (off < 0 || off + t.size > target.memory.size) {
       throw new BoundsError(
@@ -228,7 +236,8 @@ export class CPointer {
   set(i: number, v: number | bigint | boolean): string[] {
     const { memory, off } = this.locate(i);
     const warnings: string[] = [];
-    if (this.opts.writeable === false) warnings.push(this.opts.writeWarning ?? `User Beware! writing through ${this.type.name} into read-only memory`);
+    if (this.opts.writeable === false)
+      warnings.push(this.opts.writeWarning ?? `User Beware! writing through ${this.type.name} into read-only memory`);
     memory.write(off, encodeC(this.type.target, v));
     return warnings;
   }
@@ -348,7 +357,9 @@ export class CtypesView {
       );
     }
     if (!isCContiguous({ shape: [...arr.shape], strides: [...arr.strides], offset: arr.offset }, arr.dtype.itemsize)) {
-      warnings.push(`the array is not C-contiguous: ${t.name}[i] steps through memory ${target.size} bytes at a time, ignoring the strides`);
+      warnings.push(
+        `the array is not C-contiguous: ${t.name}[i] steps through memory ${target.size} bytes at a time, ignoring the strides`,
+      );
     }
     const what = `${arr.label}.ctypes.data_as(POINTER(${target.name}))`;
     const ptr = new CPointer(t, address, () => ({ memory: arr.memory, offset: arr.offset }), warnings, {
@@ -375,13 +386,17 @@ export class CtypesView {
     out.push({ input: `${name}.ctypes.strides`, output: strides ? strides.repr() : 'None' });
     if (shape) out.push({ input: `list(${name}.ctypes.shape)`, output: shape.listRepr() });
     if (strides) out.push({ input: `list(${name}.ctypes.strides)`, output: strides.listRepr() });
-    out.push({ input: `${name}.ctypes._as_parameter_`, output: new CValue(this.model.type('c_void_p'), convertToC(this.model.type('c_void_p'), this.data)).repr() });
+    out.push({
+      input: `${name}.ctypes._as_parameter_`,
+      output: new CValue(this.model.type('c_void_p'), convertToC(this.model.type('c_void_p'), this.data)).repr(),
+    });
     return out;
   }
 }
 
 function checkArrayElement(t: CType): void {
-  if (t.name === 'c_char_p') throw new ArgumentError('a c_char_p array cannot be built from integers (ctypes raises TypeError)');
+  if (t.name === 'c_char_p')
+    throw new ArgumentError('a c_char_p array cannot be built from integers (ctypes raises TypeError)');
 }
 
 /** Register an array (and its base chain) with a lifetime registry: view -> base, owner -> its memory. */

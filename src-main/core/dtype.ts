@@ -152,7 +152,11 @@ export class DType {
 
   /** A human-readable form, for messages. */
   toString(): string {
-    return this.fields ? JSON.stringify(this.descr) : this.subarray ? `(${this.subarray.base}, (${this.subarray.shape}))` : this.str;
+    return this.fields
+      ? JSON.stringify(this.descr)
+      : this.subarray
+        ? `(${this.subarray.base}, (${this.subarray.shape}))`
+        : this.str;
   }
 
   // ---------------------------------------------------------------- derived dtypes
@@ -170,7 +174,10 @@ export class DType {
       });
     }
     if (this.subarray) {
-      return new DType({ ...this.init(), subarray: { base: this.subarray.base.newByteOrder(order), shape: [...this.subarray.shape] } });
+      return new DType({
+        ...this.init(),
+        subarray: { base: this.subarray.base.newByteOrder(order), shape: [...this.subarray.shape] },
+      });
     }
     if (this.byteorder === '|') return this;
     const byteorder: ByteOrder = order === 'S' ? (this.byteorder === '<' ? '>' : '<') : order;
@@ -182,10 +189,16 @@ export class DType {
   equals(o: DType): boolean {
     if (this === o) return true;
     if (!(o instanceof DType)) return false;
-    if (this.kind !== o.kind || this.itemsize !== o.itemsize || this.byteorder !== o.byteorder || this.unit !== o.unit) {
+    if (
+      this.kind !== o.kind ||
+      this.itemsize !== o.itemsize ||
+      this.byteorder !== o.byteorder ||
+      this.unit !== o.unit
+    ) {
       return false;
     }
-    if ((this.fields === null) !== (o.fields === null) || (this.subarray === null) !== (o.subarray === null)) return false;
+    if ((this.fields === null) !== (o.fields === null) || (this.subarray === null) !== (o.subarray === null))
+      return false;
     if (this.fields && o.fields) {
       if (this.fields.length !== o.fields.length) return false;
       for (let i = 0; i < this.fields.length; i++) {
@@ -232,7 +245,10 @@ export class DType {
   static fromDescr(descr: Descr): DType {
     if (typeof descr === 'string') return parseSpec(descr);
     if (!Array.isArray(descr)) {
-      throw new DTypeError(`a descr must be a string or a list of fields, got ${describe(descr)}`, 'a dtype string or a list of (name, descr[, shape])');
+      throw new DTypeError(
+        `a descr must be a string or a list of fields, got ${describe(descr)}`,
+        'a dtype string or a list of (name, descr[, shape])',
+      );
     }
     const fields: Field[] = [];
     const seen = new Set<string>();
@@ -246,24 +262,37 @@ export class DType {
       let title: string | null = null;
       if (typeof rawName === 'string') {
         name = rawName;
-      } else if (Array.isArray(rawName) && rawName.length === 2 && typeof rawName[0] === 'string' && typeof rawName[1] === 'string') {
+      } else if (
+        Array.isArray(rawName) &&
+        rawName.length === 2 &&
+        typeof rawName[0] === 'string' &&
+        typeof rawName[1] === 'string'
+      ) {
         title = rawName[0];
         name = rawName[1];
       } else {
-        throw new DTypeError(`descr field ${i} has name ${describe(rawName)}`, 'a name string or a (title, name) pair of strings');
+        throw new DTypeError(
+          `descr field ${i} has name ${describe(rawName)}`,
+          'a name string or a (title, name) pair of strings',
+        );
       }
       let dt = DType.fromDescr(entry[1]);
       if (entry.length === 3) dt = DType.subarrayOf(dt, checkShape(entry[2], i));
       const isPadding = rawName === '' && dt.kind === 'V' && dt.fields === null;
       if (!isPadding) {
         for (const key of title === null ? [name] : [name, title]) {
-          if (seen.has(key)) throw new DTypeError(`field name or title ${JSON.stringify(key)} appears twice`, 'unique field names and titles');
+          if (seen.has(key))
+            throw new DTypeError(
+              `field name or title ${JSON.stringify(key)} appears twice`,
+              'unique field names and titles',
+            );
           seen.add(key);
         }
         fields.push({ name, title, dtype: dt, offset });
       }
       offset += dt.itemsize;
-      if (offset > MAX_ITEMSIZE) throw new DTypeError(`structured dtype is larger than ${MAX_ITEMSIZE} bytes`, 'a smaller dtype');
+      if (offset > MAX_ITEMSIZE)
+        throw new DTypeError(`structured dtype is larger than ${MAX_ITEMSIZE} bytes`, 'a smaller dtype');
     });
     return new DType({ kind: 'V', byteorder: '|', itemsize: offset, alignment: 1, fields });
   }
@@ -280,7 +309,8 @@ export class DType {
     }
     const count = fullShape.reduce((a, b) => a * b, 1);
     const itemsize = count * inner.itemsize;
-    if (itemsize > MAX_ITEMSIZE) throw new DTypeError(`subarray dtype is larger than ${MAX_ITEMSIZE} bytes`, 'a smaller shape');
+    if (itemsize > MAX_ITEMSIZE)
+      throw new DTypeError(`subarray dtype is larger than ${MAX_ITEMSIZE} bytes`, 'a smaller shape');
     return new DType({
       kind: 'V',
       byteorder: '|',
@@ -485,9 +515,18 @@ function parseCommaSpec(spec: string): DType {
   const item = (part: string): DType => {
     const m = /^(?:\(([^()]*)\)|(\d+))\s*(.+)$/s.exec(part);
     if (!m) return parseSpec(part);
-    const dims = m[1] !== undefined ? m[1].split(',').map((d) => d.trim()).filter((d) => d !== '') : [m[2]];
+    const dims =
+      m[1] !== undefined
+        ? m[1]
+            .split(',')
+            .map((d) => d.trim())
+            .filter((d) => d !== '')
+        : [m[2]];
     if (!dims.every((d) => /^\d+$/.test(d))) {
-      throw new DTypeError(`data type ${JSON.stringify(spec)} not understood: bad shape in ${JSON.stringify(part)}`, 'a shape of integers, e.g. (2,3)i4');
+      throw new DTypeError(
+        `data type ${JSON.stringify(spec)} not understood: bad shape in ${JSON.stringify(part)}`,
+        'a shape of integers, e.g. (2,3)i4',
+      );
     }
     return DType.subarrayOf(parseSpec(m[3].trim()), dims.map(Number));
   };
@@ -546,7 +585,10 @@ function parseSpec(spec: string): DType {
 function flexible(kind: 'S' | 'U' | 'V', n: number, order: string, spec: string): DType {
   const itemsize = kind === 'U' ? n * 4 : n;
   if (itemsize > MAX_ITEMSIZE) {
-    throw new DTypeError(`data type ${JSON.stringify(spec)} not understood: itemsize too large`, `at most ${MAX_ITEMSIZE} bytes`);
+    throw new DTypeError(
+      `data type ${JSON.stringify(spec)} not understood: itemsize too large`,
+      `at most ${MAX_ITEMSIZE} bytes`,
+    );
   }
   return simple(kind, itemsize, order);
 }
@@ -567,7 +609,8 @@ function parseUnit(meta: string, spec: string): string {
   }
   const unit = m[2] === 'μs' ? 'us' : m[2];
   if (unit === 'generic') {
-    if (m[1] !== '') throw new DTypeError(`generic datetime unit cannot take a multiplier in ${JSON.stringify(spec)}`, "'[generic]'");
+    if (m[1] !== '')
+      throw new DTypeError(`generic datetime unit cannot take a multiplier in ${JSON.stringify(spec)}`, "'[generic]'");
     return '';
   }
   if (m[1] === '') return unit;
@@ -639,7 +682,10 @@ function viewOf(bytes: Uint8Array): DataView {
 
 function checkRange(bytes: Uint8Array, offset: number, itemsize: number): void {
   if (!Number.isInteger(offset) || offset < 0 || offset + itemsize > bytes.length) {
-    throw new BoundsError(`element of ${itemsize} bytes at offset ${offset} is outside a buffer of ${bytes.length} bytes`, offset);
+    throw new BoundsError(
+      `element of ${itemsize} bytes at offset ${offset} is outside a buffer of ${bytes.length} bytes`,
+      offset,
+    );
   }
 }
 
@@ -651,7 +697,12 @@ function makeDecoder(dt: DType): Decoder {
   const le = dt.byteorder === '<';
   const n = dt.itemsize;
   if (dt.fields) {
-    const fields = dt.fields.map((f) => ({ name: f.name, offset: f.offset, dtype: f.dtype, dec: makeDecoder(f.dtype) }));
+    const fields = dt.fields.map((f) => ({
+      name: f.name,
+      offset: f.offset,
+      dtype: f.dtype,
+      dec: makeDecoder(f.dtype),
+    }));
     return (view, bytes, at) => {
       const out: { [field: string]: Value } = {};
       for (const f of fields) out[f.name] = f.dec(view, bytes, at + f.offset);
@@ -817,7 +868,10 @@ function makeEncoder(dt: DType): Encoder {
       const rec = value as { [field: string]: Value };
       for (const f of fields) {
         if (!Object.prototype.hasOwnProperty.call(rec, f.name)) {
-          throw new DTypeError(`value has no field ${JSON.stringify(f.name)}`, `an object with fields ${fields.map((g) => g.name).join(', ')}`);
+          throw new DTypeError(
+            `value has no field ${JSON.stringify(f.name)}`,
+            `an object with fields ${fields.map((g) => g.name).join(', ')}`,
+          );
         }
       }
       for (const f of fields) f.enc(rec[f.name], view, bytes, at + f.offset);
@@ -830,7 +884,10 @@ function makeEncoder(dt: DType): Encoder {
     const last = shape.length - 1;
     const put = (value: Value, view: DataView, bytes: Uint8Array, at: number, dim: number): void => {
       if (!Array.isArray(value) || value.length !== shape[dim]) {
-        throw new DTypeError(`subarray value at depth ${dim} is ${describeValue(value)}`, `nested arrays of shape (${shape.join(', ')})`);
+        throw new DTypeError(
+          `subarray value at depth ${dim} is ${describeValue(value)}`,
+          `nested arrays of shape (${shape.join(', ')})`,
+        );
       }
       const stride = strides[dim];
       for (let i = 0; i < shape[dim]; i++) {
@@ -908,7 +965,14 @@ function makeEncoder(dt: DType): Encoder {
         // oxlint-disable-next-line no-control-regex -- the test is "every character is ASCII", controls included
         else if (dt.kind === 'S' && typeof value === 'string' && /^[\x00-\x7f]*$/.test(value)) {
           src = Uint8Array.from(value, (ch) => ch.charCodeAt(0));
-        } else throw bad(dt, value, dt.kind === 'S' ? `a Uint8Array (or ASCII string) of at most ${n} bytes` : `a Uint8Array of at most ${n} bytes`);
+        } else
+          throw bad(
+            dt,
+            value,
+            dt.kind === 'S'
+              ? `a Uint8Array (or ASCII string) of at most ${n} bytes`
+              : `a Uint8Array of at most ${n} bytes`,
+          );
         if (src.length > n) throw bad(dt, value, `at most ${n} bytes`);
         const start = at - bytes.byteOffset;
         bytes.set(src, start);

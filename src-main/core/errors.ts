@@ -107,10 +107,14 @@ export class UnmappedError extends StridescopeError {
     readonly read: number,
     what: string,
   ) {
-    super('unmapped', `${what}: bytes [0x${address.toString(16)}, 0x${(address + BigInt(length)).toString(16)}) are not mapped in that process (${read} of ${length} bytes readable)`, {
-      offset: read,
-      expected: 'an address range mapped readable in the process',
-    });
+    super(
+      'unmapped',
+      `${what}: bytes [0x${address.toString(16)}, 0x${(address + BigInt(length)).toString(16)}) are not mapped in that process (${read} of ${length} bytes readable)`,
+      {
+        offset: read,
+        expected: 'an address range mapped readable in the process',
+      },
+    );
     this.name = 'UnmappedError';
   }
 }

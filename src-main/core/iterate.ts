@@ -43,8 +43,14 @@ export interface Runs {
 }
 
 /** sk_prepare: see kernels.h for the two orders. */
-export function prepareRuns(shape: readonly number[], strides: readonly number[], offset: number, order: 'logical' | 'memory'): Runs {
-  if (shape.length > MAX_DIMS) throw new UnsupportedError(`the kernels take at most ${MAX_DIMS} dimensions, got ${shape.length}`);
+export function prepareRuns(
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+  order: 'logical' | 'memory',
+): Runs {
+  if (shape.length > MAX_DIMS)
+    throw new UnsupportedError(`the kernels take at most ${MAX_DIMS} dimensions, got ${shape.length}`);
   let size = 1;
   const sh: number[] = [];
   const st: number[] = [];

@@ -149,18 +149,15 @@ function checkWalkRange(total: number, start: number, count: number): void {
   if (!Number.isInteger(start) || start < 0 || start > total) {
     throw new LayoutError(`walk start ${start} is outside [0, ${total}]`);
   }
-  if (!Number.isInteger(count) || count < 0) throw new LayoutError(`walk count ${count} must be a non-negative integer`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new LayoutError(`walk count ${count} must be a non-negative integer`);
 }
 
 /**
  * Every element in logical C order (the order of `a.flat`), from flat position `start`, at most `count` of
  * them: its index (a fresh array each step) and byte offset from memory byte 0.
  */
-export function* strideWalk(
-  layout: Layout,
-  start = 0,
-  count?: number,
-): Generator<{ index: number[]; offset: number }> {
+export function* strideWalk(layout: Layout, start = 0, count?: number): Generator<{ index: number[]; offset: number }> {
   const { shape, strides } = layout;
   const total = size(shape);
   const n = count === undefined ? total - start : count;

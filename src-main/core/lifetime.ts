@@ -136,7 +136,10 @@ export function describeAllocation(a: { label: string; kind: AllocationKind | 'o
 }
 
 /** "<what> pointed into <allocation>, freed <where>". */
-export function danglingMessage(what: string, a: { label: string; kind: AllocationKind | 'owned' | 'mapped'; releasedBy: string | null | undefined }): string {
+export function danglingMessage(
+  what: string,
+  a: { label: string; kind: AllocationKind | 'owned' | 'mapped'; releasedBy: string | null | undefined },
+): string {
   const verb = a.kind === 'mapped' ? 'unmapped' : 'freed';
   return `${what} pointed into ${describeAllocation(a)}, ${verb}${a.releasedBy ? ` ${a.releasedBy}` : ''}`;
 }
@@ -159,7 +162,14 @@ export class LifetimeRegistry {
     if (existing) return existing;
     const kind = opts.kind ?? memory.kind;
     if (kind === 'mapped' && memory.kind !== 'mapped') throw new ArgumentError(`${memory.label} is not a file mapping`);
-    const rec = new AllocationRecord(`m${this.nextAlloc}`, opts.label ?? memory.label, kind, opts.origin ?? '', memory, this.nextAlloc);
+    const rec = new AllocationRecord(
+      `m${this.nextAlloc}`,
+      opts.label ?? memory.label,
+      kind,
+      opts.origin ?? '',
+      memory,
+      this.nextAlloc,
+    );
     this.nextAlloc++;
     this.allocs.set(memory, rec);
     return rec;
@@ -177,7 +187,14 @@ export class LifetimeRegistry {
   private node(holder: object, label?: string): HolderNode {
     let n = this.holders.get(holder);
     if (!n) {
-      n = { id: `h${this.nextHolder++}`, label: label ?? labelOf(holder), alive: true, refcount: 0, out: new Map(), addresses: [] };
+      n = {
+        id: `h${this.nextHolder++}`,
+        label: label ?? labelOf(holder),
+        alive: true,
+        refcount: 0,
+        out: new Map(),
+        addresses: [],
+      };
       this.holders.set(holder, n);
     } else if (label) {
       n.label = label;
@@ -270,7 +287,11 @@ export class LifetimeRegistry {
     const base = arr.base;
     if (base && typeof base === 'object' && 'memory' in base) {
       this.adopt(base as AdoptableArray);
-      this.retain(arr, base, { kind: 'view', label: this.holders.get(arr)?.label ?? arr.label, targetLabel: (base as AdoptableArray).label });
+      this.retain(arr, base, {
+        kind: 'view',
+        label: this.holders.get(arr)?.label ?? arr.label,
+        targetLabel: (base as AdoptableArray).label,
+      });
     } else {
       this.track(arr.memory, { label: arr.memory.label });
       this.retain(arr, arr.memory, { kind: 'array', label: this.holders.get(arr)?.label ?? arr.label });
@@ -343,7 +364,11 @@ export class LifetimeRegistry {
   checkRead(memory: Memory, offset: number, length: number, what = 'this pointer'): void {
     const rec = this.allocs.get(memory);
     if (rec && !rec.alive) throw new LifetimeError(danglingMessage(what, rec), offset);
-    if (!memory.alive) throw new LifetimeError(danglingMessage(what, { label: memory.label, kind: memory.kind, releasedBy: memory.releasedBy }), offset);
+    if (!memory.alive)
+      throw new LifetimeError(
+        danglingMessage(what, { label: memory.label, kind: memory.kind, releasedBy: memory.releasedBy }),
+        offset,
+      );
     memory.check(offset, length);
   }
 
@@ -352,7 +377,8 @@ export class LifetimeRegistry {
     const idOf = (o: object): string => this.allocs.get(o as Memory)?.id ?? this.holders.get(o)?.id ?? '?';
     const edges: LifetimeSnapshot['edges'] = [];
     for (const n of this.holders.values()) {
-      for (const [target, e] of n.out) edges.push({ from: n.id, to: idOf(target), kind: e.kind, keepsAlive: true, count: e.count });
+      for (const [target, e] of n.out)
+        edges.push({ from: n.id, to: idOf(target), kind: e.kind, keepsAlive: true, count: e.count });
       for (const a of n.addresses) {
         const p = this.provenance(a.address);
         if (p) edges.push({ from: n.id, to: p.allocation.id, kind: 'address', keepsAlive: false, count: 1 });
@@ -370,7 +396,12 @@ export class LifetimeRegistry {
         releasedBy: r.releasedBy,
         refcount: r.refcount,
       })),
-      holders: [...this.holders.values()].map((n) => ({ id: n.id, label: n.label, alive: n.alive, refcount: n.refcount })),
+      holders: [...this.holders.values()].map((n) => ({
+        id: n.id,
+        label: n.label,
+        alive: n.alive,
+        refcount: n.refcount,
+      })),
       edges,
     };
   }

@@ -51,11 +51,24 @@ export function hasRealAddresses(): boolean {
 }
 
 /** Bounds check shared by every Memory implementation. */
-export function checkWindow(mem: { size: number; alive: boolean; label: string; releasedBy?: string }, offset: number, length: number): void {
+export function checkWindow(
+  mem: { size: number; alive: boolean; label: string; releasedBy?: string },
+  offset: number,
+  length: number,
+): void {
   if (!mem.alive) {
-    throw new LifetimeError(`${mem.label} was freed${mem.releasedBy ? ` (${mem.releasedBy})` : ''}: its memory can no longer be read`, offset);
+    throw new LifetimeError(
+      `${mem.label} was freed${mem.releasedBy ? ` (${mem.releasedBy})` : ''}: its memory can no longer be read`,
+      offset,
+    );
   }
-  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > mem.size) {
+  if (
+    !Number.isSafeInteger(offset) ||
+    !Number.isSafeInteger(length) ||
+    offset < 0 ||
+    length < 0 ||
+    offset + length > mem.size
+  ) {
     throw new BoundsError(`bytes [${offset}, ${offset + length}) are outside ${mem.label} (${mem.size} bytes)`, offset);
   }
 }
@@ -142,7 +155,9 @@ export function budgetScratch(bytes: number, what: string): void {
   const b = currentBudget;
   if (!b) return;
   if (!(bytes <= b.limits.maxBytes)) {
-    throw new MemoryBudgetError(`${what} needs ${fmtBytes(bytes)} of working memory, more than the console's ${fmtBytes(b.limits.maxBytes)}: refused`);
+    throw new MemoryBudgetError(
+      `${what} needs ${fmtBytes(bytes)} of working memory, more than the console's ${fmtBytes(b.limits.maxBytes)}: refused`,
+    );
   }
 }
 
@@ -154,7 +169,9 @@ export function budgetFileSize(bytes: number, what: string): void {
   const b = currentBudget;
   if (!b) return;
   if (!(bytes <= b.limits.maxBytes)) {
-    throw new MemoryBudgetError(`${what} would make the file ${fmtBytes(bytes)} long, more than the ${fmtBytes(b.limits.maxBytes)} this session may write: refused before touching the file`);
+    throw new MemoryBudgetError(
+      `${what} would make the file ${fmtBytes(bytes)} long, more than the ${fmtBytes(b.limits.maxBytes)} this session may write: refused before touching the file`,
+    );
   }
 }
 
@@ -163,7 +180,9 @@ export function budgetIntDigits(digits: number, what: string): void {
   const b = currentBudget;
   if (!b) return;
   if (!(digits <= b.limits.maxIntDigits)) {
-    throw new MemoryBudgetError(`${what} would have about ${Math.round(digits)} digits, more than the console's limit of ${b.limits.maxIntDigits}: refused`);
+    throw new MemoryBudgetError(
+      `${what} would have about ${Math.round(digits)} digits, more than the console's limit of ${b.limits.maxIntDigits}: refused`,
+    );
   }
 }
 
@@ -172,7 +191,9 @@ export function budgetItems(n: number, what: string): void {
   const b = currentBudget;
   if (!b) return;
   if (!(n <= b.limits.maxItems)) {
-    throw new MemoryBudgetError(`${what} would build ${n} items, more than the console's limit of ${b.limits.maxItems}: refused`);
+    throw new MemoryBudgetError(
+      `${what} would build ${n} items, more than the console's limit of ${b.limits.maxItems}: refused`,
+    );
   }
 }
 
@@ -195,7 +216,8 @@ export class OwnedMemory implements Memory {
     const size = typeof source === 'number' ? source : source.byteLength;
     if (!Number.isSafeInteger(size) || size < 0) throw new BoundsError(`cannot allocate ${size} bytes`);
     // charged before the buffer exists: a refused allocation allocates nothing
-    if (currentBudget) this.charge = { budget: currentBudget, token: currentBudget.charge(Math.max(size, 1), label, this) };
+    if (currentBudget)
+      this.charge = { budget: currentBudget, token: currentBudget.charge(Math.max(size, 1), label, this) };
     // Always allocate at least 1 byte so the address is real even for empty arrays (NumPy does the same).
     try {
       this.buffer = new ArrayBuffer(Math.max(size, 1));

@@ -130,7 +130,6 @@ function pySelector(s: Selector): string {
   return `${part(s.start)}:${part(s.stop)}${s.step === null || s.step === undefined ? '' : `:${s.step}`}`;
 }
 
-
 export class NDArray {
   readonly memory: Memory;
   readonly dtype: DType;
@@ -151,7 +150,9 @@ export class NDArray {
     const shape = init.shape.slice();
     const strides = init.strides ? init.strides.slice() : cStrides(shape, dtype.itemsize);
     if (strides.length !== shape.length) {
-      throw new LayoutError(`strides ${pyTupleRepr(strides)} do not match the ${shape.length} dimensions of shape ${pyTupleRepr(shape)}`);
+      throw new LayoutError(
+        `strides ${pyTupleRepr(strides)} do not match the ${shape.length} dimensions of shape ${pyTupleRepr(shape)}`,
+      );
     }
     for (const s of strides) if (!Number.isSafeInteger(s)) throw new LayoutError(`stride ${s} is not an integer`);
     const offset = init.offset ?? 0;
@@ -343,7 +344,10 @@ export class NDArray {
     const dims = fixUnknownDimension(shape, this.size);
     const layout = this.layout;
     let strides: number[];
-    if ((order === 'C' && !isCContiguous(layout, this.itemsize)) || (order === 'F' && !isFContiguous(layout, this.itemsize))) {
+    if (
+      (order === 'C' && !isCContiguous(layout, this.itemsize)) ||
+      (order === 'F' && !isFContiguous(layout, this.itemsize))
+    ) {
       const attempt = attemptNocopyReshape(this.shape, this.strides, this.itemsize, dims, order === 'F');
       if (!attempt) {
         throw new LayoutError(
@@ -368,7 +372,13 @@ export class NDArray {
     const sub = f.dtype.subarray;
     const shape = sub ? [...this.shape, ...sub.shape] : this.shape.slice();
     const strides = sub ? [...this.strides, ...cStrides(sub.shape, sub.base.itemsize)] : this.strides.slice();
-    return this.derive({ shape, strides, offset: this.offset + f.offset, dtype: sub ? sub.base : f.dtype, label: `${this.label}[${pyStrRepr(name)}]` });
+    return this.derive({
+      shape,
+      strides,
+      offset: this.offset + f.offset,
+      dtype: sub ? sub.base : f.dtype,
+      label: `${this.label}[${pyStrRepr(name)}]`,
+    });
   }
 
   /** The multi-field view `a[['x', 'id']]`: same shape, strides and itemsize, a dtype holding only those fields. */
@@ -380,11 +390,17 @@ export class NDArray {
       return this.fieldNamed(n);
     });
     const dtype = DType.withFields(fields, this.dtype.itemsize);
-    return this.derive({ shape: this.shape.slice(), strides: this.strides.slice(), dtype, label: `${this.label}[[${names.map((n) => pyStrRepr(n)).join(', ')}]]` });
+    return this.derive({
+      shape: this.shape.slice(),
+      strides: this.strides.slice(),
+      dtype,
+      label: `${this.label}[[${names.map((n) => pyStrRepr(n)).join(', ')}]]`,
+    });
   }
 
   private fieldNamed(name: string): Field {
-    if (!this.dtype.fields) throw new LayoutError(`no field of name ${name}: the dtype ${this.dtype.str} is not structured`);
+    if (!this.dtype.fields)
+      throw new LayoutError(`no field of name ${name}: the dtype ${this.dtype.str} is not structured`);
     const f = this.dtype.fields.find((x) => x.name === name || x.title === name);
     if (!f) throw new LayoutError(`no field of name ${name}`);
     return f;
@@ -404,7 +420,9 @@ export class NDArray {
         throw new LayoutError('Changing the dtype of a 0d array is only supported if the itemsize is unchanged');
       }
       if (dtype.subarray) {
-        throw new LayoutError('Changing the dtype to a subarray type is only supported if the total itemsize is unchanged');
+        throw new LayoutError(
+          'Changing the dtype to a subarray type is only supported if the total itemsize is unchanged',
+        );
       }
       const axis = this.ndim - 1;
       if (shape[axis] !== 1 && this.size !== 0 && strides[axis] !== old.itemsize) {
@@ -412,7 +430,9 @@ export class NDArray {
       }
       if (dtype.itemsize < old.itemsize) {
         if (dtype.itemsize === 0 || old.itemsize % dtype.itemsize !== 0) {
-          throw new LayoutError('When changing to a smaller dtype, its size must be a divisor of the size of original dtype');
+          throw new LayoutError(
+            'When changing to a smaller dtype, its size must be a divisor of the size of original dtype',
+          );
         }
         shape[axis] *= old.itemsize / dtype.itemsize;
       } else {
@@ -476,7 +496,12 @@ export class NDArray {
         );
       }
     }
-    return a.derive({ shape: shape.slice(), strides, label: `broadcast_to(${a.label}, ${pyTupleRepr(shape)})`, writeable: false });
+    return a.derive({
+      shape: shape.slice(),
+      strides,
+      label: `broadcast_to(${a.label}, ${pyTupleRepr(shape)})`,
+      writeable: false,
+    });
   }
 
   /** `np.lib.stride_tricks.sliding_window_view(a, window_shape, axis)`; read-only like NumPy's default. */
@@ -506,7 +531,8 @@ export class NDArray {
       trimmed[axes[k]] -= win[k] - 1;
     }
     const argW = typeof windowShape === 'number' ? String(windowShape) : pyTupleRepr(win);
-    const argA = axis === undefined || axis === null ? '' : `, axis=${typeof axis === 'number' ? axis : pyTupleRepr(axis)}`;
+    const argA =
+      axis === undefined || axis === null ? '' : `, axis=${typeof axis === 'number' ? axis : pyTupleRepr(axis)}`;
     return a.derive({
       shape: trimmed.concat(win),
       strides: a.strides.concat(axes.map((ax) => a.strides[ax])),
@@ -614,13 +640,24 @@ export class NDArray {
     this.gatherBytes('C', memory.view());
     // NumPy gives freshly allocated empty arrays zero strides
     const strides = this.size === 0 ? this.shape.map(() => 0) : cStrides(this.shape, this.itemsize);
-    return new NDArray({ memory, dtype: this.dtype, shape: this.shape, strides, offset: 0, base: null, ownsData: true, label });
+    return new NDArray({
+      memory,
+      dtype: this.dtype,
+      shape: this.shape,
+      strides,
+      offset: 0,
+      base: null,
+      ownsData: true,
+      label,
+    });
   }
 
   private checkedNBytes(): number {
     const nbytes = this.nbytes;
     if (nbytes > MAX_MATERIALISE) {
-      throw new UnsupportedError(`${this.label} is ${nbytes} bytes: too large to copy out at once (read it in windows)`);
+      throw new UnsupportedError(
+        `${this.label} is ${nbytes} bytes: too large to copy out at once (read it in windows)`,
+      );
     }
     // a strided gather also walks one float64 offset per element
     budgetScratch(this.flags.C_CONTIGUOUS ? nbytes : nbytes + this.size * 8, `a copy of ${this.label}`);
@@ -686,7 +723,10 @@ export class NDArray {
    * one READ_WINDOW are fetched with one `memory.read`, and `visit` gets each window (starting at byte `lo`)
    * with the range [i, j) of `offsets` it holds. Each read is checked by the memory.
    */
-  private readWindows(offsets: Float64Array, visit: (window: Uint8Array, lo: number, i: number, j: number) => void): void {
+  private readWindows(
+    offsets: Float64Array,
+    visit: (window: Uint8Array, lo: number, i: number, j: number) => void,
+  ): void {
     const itemsize = this.itemsize;
     const n = offsets.length;
     let i = 0;

@@ -59,7 +59,12 @@ function ctypeJSON(t: CType, bytes: Uint8Array, offset: number, bigEndian: boole
   return v;
 }
 
-function extraJSON(name: (typeof REINTERPRET_EXTRA)[number], bytes: Uint8Array, offset: number, bigEndian: boolean): unknown {
+function extraJSON(
+  name: (typeof REINTERPRET_EXTRA)[number],
+  bytes: Uint8Array,
+  offset: number,
+  bigEndian: boolean,
+): unknown {
   const dv = new DataView(bytes.buffer, bytes.byteOffset + offset);
   const le = !bigEndian;
   switch (name) {
@@ -114,7 +119,8 @@ export interface Misalignment {
 
 /** `address % alignment` (alignment > 0). */
 export function misalignmentOf(address: bigint, alignment: number): number {
-  if (!Number.isSafeInteger(alignment) || alignment <= 0) throw new ArgumentError(`alignment must be a positive integer, not ${alignment}`);
+  if (!Number.isSafeInteger(alignment) || alignment <= 0)
+    throw new ArgumentError(`alignment must be a positive integer, not ${alignment}`);
   const r = address % BigInt(alignment);
   return Number(r < 0n ? r + BigInt(alignment) : r);
 }

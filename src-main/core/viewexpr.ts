@@ -61,7 +61,8 @@ export function tokenize(src: string): Token[] {
           indents.pop();
           tokens.push({ type: 'DEDENT', value: '', line: lineNo, column: m[0].length + 1, endColumn: m[0].length + 1 });
         }
-        if (width !== indents[indents.length - 1]) fail('unindent does not match any outer indentation level', lineNo, 1);
+        if (width !== indents[indents.length - 1])
+          fail('unindent does not match any outer indentation level', lineNo, 1);
       }
       i = m[0].length;
     }
@@ -192,9 +193,13 @@ class Parser {
   /** Complain about a token that cannot continue a view expression. */
   private unexpected(t: Token): never {
     if (t.type === 'OP') {
-      if (['=', ':='].includes(t.value)) this.error(`assignment ('${t.value}') is not supported in a view expression`, t);
+      if (['=', ':='].includes(t.value))
+        this.error(`assignment ('${t.value}') is not supported in a view expression`, t);
       if (!['(', ')', '[', ']', '{', '}', ',', ':', '.', ';'].includes(t.value)) {
-        this.error(`operator '${t.value}' is not supported in a view expression (only views: indexing, .T, transpose, reshape, view, stride tricks)`, t);
+        this.error(
+          `operator '${t.value}' is not supported in a view expression (only views: indexing, .T, transpose, reshape, view, stride tricks)`,
+          t,
+        );
       }
     }
     if (t.type === 'NAME' && PYTHON_KEYWORDS.has(t.value)) {
@@ -215,7 +220,13 @@ class Parser {
     try {
       if (t.type === 'OP' && (t.value === '-' || t.value === '+' || t.value === '~')) {
         this.next();
-        return { kind: 'UnaryOp', op: t.value as '-' | '+' | '~', operand: this.parseExpr(), line: t.line, column: t.column };
+        return {
+          kind: 'UnaryOp',
+          op: t.value as '-' | '+' | '~',
+          operand: this.parseExpr(),
+          line: t.line,
+          column: t.column,
+        };
       }
       if (t.type === 'NAME' && PYTHON_KEYWORDS.has(t.value) && !['None', 'True', 'False'].includes(t.value)) {
         this.error(`'${t.value}' is not supported in a view expression`, t);
@@ -268,7 +279,8 @@ class Parser {
     const keywords: Keyword[] = [];
     while (!this.isOp(')')) {
       const t = this.peek();
-      if (t.type === 'OP' && (t.value === '*' || t.value === '**')) this.error(`'${t.value}' unpacking is not supported`, t);
+      if (t.type === 'OP' && (t.value === '*' || t.value === '**'))
+        this.error(`'${t.value}' unpacking is not supported`, t);
       const after = this.tokens[this.pos + 1];
       if (t.type === 'NAME' && after.type === 'OP' && after.value === '=') {
         this.next();
@@ -420,7 +432,9 @@ function decodeString(t: Token, p: Parser): string {
   const prefix = m[1].toLowerCase();
   if (prefix.includes('f')) p.error('f-strings are not supported in a view expression', t);
   if (prefix.includes('b')) p.error('bytes literals are not supported in a view expression', t);
-  return decodeStringBody(m[3], prefix.includes('r'), false, (msg) => p.error(`${msg} in a string literal`, t)) as string;
+  return decodeStringBody(m[3], prefix.includes('r'), false, (msg) =>
+    p.error(`${msg} in a string literal`, t),
+  ) as string;
 }
 
 /** Parse a view expression into its AST (ExpressionError with the column on a syntax error). */
@@ -446,12 +460,43 @@ type Val =
 
 /** np.<name> dtype spellings, resolved through DType.parse. */
 const NP_SCALAR_TYPES: Record<string, string> = {
-  bool: 'bool', bool_: 'bool', int8: 'int8', int16: 'int16', int32: 'int32', int64: 'int64',
-  uint8: 'uint8', uint16: 'uint16', uint32: 'uint32', uint64: 'uint64', float16: 'float16', float32: 'float32',
-  float64: 'float64', complex64: 'complex64', complex128: 'complex128', half: 'float16', single: 'float32',
-  double: 'float64', byte: 'int8', ubyte: 'uint8', short: 'int16', ushort: 'uint16', intc: 'int32', uintc: 'uint32',
-  int_: 'int64', intp: 'int64', uintp: 'uint64', uint: 'uint64', longlong: 'int64', ulonglong: 'uint64',
-  csingle: 'complex64', cdouble: 'complex128', datetime64: 'M8', timedelta64: 'm8', void: 'V', bytes_: 'S', str_: 'U',
+  bool: 'bool',
+  bool_: 'bool',
+  int8: 'int8',
+  int16: 'int16',
+  int32: 'int32',
+  int64: 'int64',
+  uint8: 'uint8',
+  uint16: 'uint16',
+  uint32: 'uint32',
+  uint64: 'uint64',
+  float16: 'float16',
+  float32: 'float32',
+  float64: 'float64',
+  complex64: 'complex64',
+  complex128: 'complex128',
+  half: 'float16',
+  single: 'float32',
+  double: 'float64',
+  byte: 'int8',
+  ubyte: 'uint8',
+  short: 'int16',
+  ushort: 'uint16',
+  intc: 'int32',
+  uintc: 'uint32',
+  int_: 'int64',
+  intp: 'int64',
+  uintp: 'uint64',
+  uint: 'uint64',
+  longlong: 'int64',
+  ulonglong: 'uint64',
+  csingle: 'complex64',
+  cdouble: 'complex128',
+  datetime64: 'M8',
+  timedelta64: 'm8',
+  void: 'V',
+  bytes_: 'S',
+  str_: 'U',
 };
 
 const NP_FUNCS: Record<string, string> = {
@@ -534,7 +579,10 @@ class Evaluator {
     if (v.t === 'array') {
       if (name === 'T') return { t: 'array', a: v.a.T };
       if (ARRAY_METHODS.has(name)) return { t: 'method', a: v.a, name };
-      return this.error(`array attribute '${name}' is not supported in a view expression (use .T, .transpose, .reshape, .view)`, e);
+      return this.error(
+        `array attribute '${name}' is not supported in a view expression (use .T, .transpose, .reshape, .view)`,
+        e,
+      );
     }
     return this.error(`'${name}' is not an attribute of a ${kindName(v)}`, e);
   }
@@ -543,7 +591,8 @@ class Evaluator {
     try {
       return DType.parse(spec);
     } catch (err) {
-      if (err instanceof StridescopeError) this.error(`data type ${JSON.stringify(spec)} not understood: ${err.message}`, at);
+      if (err instanceof StridescopeError)
+        this.error(`data type ${JSON.stringify(spec)} not understood: ${err.message}`, at);
       throw err;
     }
   }
@@ -559,12 +608,21 @@ class Evaluator {
     if (v.t === 'tuple' && v.list) {
       const fields = v.items.map((item, i): [string | [string, string], DType] => {
         if (item.t !== 'tuple' || item.list || (item.items.length !== 2 && item.items.length !== 3)) {
-          return this.error(`a structured dtype's fields are (name, dtype) or (name, dtype, shape) tuples, got a ${kindName(item)}`, at);
+          return this.error(
+            `a structured dtype's fields are (name, dtype) or (name, dtype, shape) tuples, got a ${kindName(item)}`,
+            at,
+          );
         }
         const [n, d, shape] = item.items;
         let name: string | [string, string];
         if (n.t === 'str') name = n.v === '' ? `f${i}` : n.v;
-        else if (n.t === 'tuple' && !n.list && n.items.length === 2 && n.items[0].t === 'str' && n.items[1].t === 'str') {
+        else if (
+          n.t === 'tuple' &&
+          !n.list &&
+          n.items.length === 2 &&
+          n.items[0].t === 'str' &&
+          n.items[1].t === 'str'
+        ) {
           name = [n.items[0].v, n.items[1].v];
         } else return this.error(`a field name is a string or a (title, name) pair, got a ${kindName(n)}`, at);
         const dt = this.toDType(d, at);
@@ -617,7 +675,10 @@ class Evaluator {
     const fieldIndex = this.fieldIndexOf(e.index);
     if (fieldIndex !== null) {
       try {
-        return { t: 'array', a: typeof fieldIndex === 'string' ? target.a.field(fieldIndex) : target.a.fieldsView(fieldIndex) };
+        return {
+          t: 'array',
+          a: typeof fieldIndex === 'string' ? target.a.field(fieldIndex) : target.a.fieldsView(fieldIndex),
+        };
       } catch (err) {
         if (err instanceof StridescopeError) return this.error(err.message, e.index);
         throw err;
@@ -648,7 +709,8 @@ class Evaluator {
       };
       return { start: part(it.lower), stop: part(it.upper), step: part(it.step) };
     }
-    if (it.kind === 'List') return this.error('fancy indexing (an index list) is not supported: it makes a copy, not a view', it);
+    if (it.kind === 'List')
+      return this.error('fancy indexing (an index list) is not supported: it makes a copy, not a view', it);
     const v = this.eval(it);
     switch (v.t) {
       case 'num':
@@ -700,7 +762,10 @@ class Evaluator {
       });
     } else {
       if (e.args.length > positional) {
-        this.error(`${fname}() takes at most ${positional} positional arguments but ${e.args.length} were given`, e.args[positional]);
+        this.error(
+          `${fname}() takes at most ${positional} positional arguments but ${e.args.length} were given`,
+          e.args[positional],
+        );
       }
       e.args.forEach((a, i) => out.set(names[i], { v: this.eval(a), at: a }));
     }
@@ -721,8 +786,9 @@ class Evaluator {
         // a.transpose(), a.transpose(None), a.transpose(1, 0, 2), a.transpose((1, 0, 2))
         const args = this.bind(e, 'transpose', ['axes'], { varargs: 'axes' });
         const v = args.get('axes')!.v as Extract<Val, { t: 'tuple' }>;
-        if (e.keywords.length) this.error("transpose() takes no keyword arguments", e.keywords[0]);
-        if (v.items.length === 0 || (v.items.length === 1 && v.items[0].t === 'none')) return { t: 'array', a: a.transpose() };
+        if (e.keywords.length) this.error('transpose() takes no keyword arguments', e.keywords[0]);
+        if (v.items.length === 0 || (v.items.length === 1 && v.items[0].t === 'none'))
+          return { t: 'array', a: a.transpose() };
         const axes = v.items.length === 1 && v.items[0].t === 'tuple' ? v.items[0] : v;
         return { t: 'array', a: a.transpose(this.toInts(axes, e.args[0] ?? e, 'axes')) };
       }
@@ -730,7 +796,8 @@ class Evaluator {
         // a.reshape(4, 6), a.reshape((4, 6), order='F'), a.reshape(shape=(4, 6)), copy=False
         const extra = new Map<string, Keyword>();
         for (const k of e.keywords) {
-          if (!['order', 'copy', 'shape'].includes(k.arg)) this.error(`reshape() got an unexpected keyword argument '${k.arg}'`, k);
+          if (!['order', 'copy', 'shape'].includes(k.arg))
+            this.error(`reshape() got an unexpected keyword argument '${k.arg}'`, k);
           extra.set(k.arg, k);
         }
         let shapeVal: Val;
@@ -748,7 +815,8 @@ class Evaluator {
         let order: 'C' | 'F' = 'C';
         if (extra.has('order')) {
           const o = this.eval(extra.get('order')!.value);
-          if (o.t !== 'str' || !['C', 'F', 'A'].includes(o.v)) this.error("order must be one of 'C', 'F', 'A'", extra.get('order')!.value);
+          if (o.t !== 'str' || !['C', 'F', 'A'].includes(o.v))
+            this.error("order must be one of 'C', 'F', 'A'", extra.get('order')!.value);
           if (o.v === 'A') {
             const fl = a.flags;
             order = fl.F_CONTIGUOUS && !fl.C_CONTIGUOUS ? 'F' : 'C';
@@ -756,7 +824,8 @@ class Evaluator {
         }
         if (extra.has('copy')) {
           const c = this.eval(extra.get('copy')!.value);
-          if (c.t === 'bool' && c.v) this.error('reshape(copy=True) makes a copy, not a view', extra.get('copy')!.value);
+          if (c.t === 'bool' && c.v)
+            this.error('reshape(copy=True) makes a copy, not a view', extra.get('copy')!.value);
         }
         return { t: 'array', a: a.reshape(this.toInts(shapeVal, shapeAt, 'shape'), order) };
       }
@@ -793,19 +862,32 @@ class Evaluator {
       case 'as_strided': {
         const args = this.bind(e, name, ['x', 'shape', 'strides', 'subok', 'writeable'], { required: 1 });
         const x = array(args.get('x'), 'x');
-        const shape = isNone(args.get('shape')) ? x.shape : this.toInts(args.get('shape')!.v, args.get('shape')!.at, 'shape');
-        const strides = isNone(args.get('strides')) ? undefined : this.toInts(args.get('strides')!.v, args.get('strides')!.at, 'strides');
+        const shape = isNone(args.get('shape'))
+          ? x.shape
+          : this.toInts(args.get('shape')!.v, args.get('shape')!.at, 'shape');
+        const strides = isNone(args.get('strides'))
+          ? undefined
+          : this.toInts(args.get('strides')!.v, args.get('strides')!.at, 'strides');
         const out = NDArray.asStrided(x, shape, strides);
         return { t: 'array', a: falsy(args.get('writeable'), true) ? out : readOnly(out) };
       }
       case 'sliding_window_view': {
-        const args = this.bind(e, name, ['x', 'window_shape', 'axis', 'subok', 'writeable'], { required: 2, kwOnlyFrom: 3 });
+        const args = this.bind(e, name, ['x', 'window_shape', 'axis', 'subok', 'writeable'], {
+          required: 2,
+          kwOnlyFrom: 3,
+        });
         const x = array(args.get('x'), 'x');
         const w = args.get('window_shape')!;
-        const windowShape = w.v.t === 'tuple' ? this.toInts(w.v, w.at, 'window_shape') : this.toInt(w.v, w.at, 'window_shape');
+        const windowShape =
+          w.v.t === 'tuple' ? this.toInts(w.v, w.at, 'window_shape') : this.toInt(w.v, w.at, 'window_shape');
         const ax = args.get('axis');
-        const axis = isNone(ax) ? null : ax!.v.t === 'tuple' ? this.toInts(ax!.v, ax!.at, 'axis') : this.toInt(ax!.v, ax!.at, 'axis');
-        if (falsy(args.get('writeable'), false)) this.error('sliding_window_view(writeable=True) is not supported', args.get('writeable')!.at);
+        const axis = isNone(ax)
+          ? null
+          : ax!.v.t === 'tuple'
+            ? this.toInts(ax!.v, ax!.at, 'axis')
+            : this.toInt(ax!.v, ax!.at, 'axis');
+        if (falsy(args.get('writeable'), false))
+          this.error('sliding_window_view(writeable=True) is not supported', args.get('writeable')!.at);
         return { t: 'array', a: NDArray.slidingWindowView(x, windowShape, axis) };
       }
       case 'broadcast_to': {
@@ -818,13 +900,20 @@ class Evaluator {
         const args = this.bind(e, name, ['shape', 'dtype', 'buffer', 'offset', 'strides', 'order'], { required: 1 });
         const s = args.get('shape')!;
         const shape = this.toInts(s.v, s.at, 'shape');
-        const dt = isNone(args.get('dtype')) ? DType.parse('<f8') : this.toDType(args.get('dtype')!.v, args.get('dtype')!.at);
+        const dt = isNone(args.get('dtype'))
+          ? DType.parse('<f8')
+          : this.toDType(args.get('dtype')!.v, args.get('dtype')!.at);
         if (isNone(args.get('buffer'))) {
-          return this.error('np.ndarray(...) without buffer= allocates new memory; only views of a buffer are supported', e);
+          return this.error(
+            'np.ndarray(...) without buffer= allocates new memory; only views of a buffer are supported',
+            e,
+          );
         }
         const buffer = array(args.get('buffer'), 'buffer');
         const offset = args.has('offset') ? this.toInt(args.get('offset')!.v, args.get('offset')!.at, 'offset') : 0;
-        let strides = isNone(args.get('strides')) ? null : this.toInts(args.get('strides')!.v, args.get('strides')!.at, 'strides');
+        let strides = isNone(args.get('strides'))
+          ? null
+          : this.toInts(args.get('strides')!.v, args.get('strides')!.at, 'strides');
         const order = args.get('order');
         if (order && !isNone(order)) {
           if (order.v.t !== 'str' || !['C', 'F'].includes(order.v.v)) this.error("order must be 'C' or 'F'", order.at);

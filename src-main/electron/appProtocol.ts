@@ -29,8 +29,15 @@ export function errorPageHtml(message: string): string {
  * holds (`%`, spaces, a UNC share): it is joined as a path, never put in a URL. `failure()` is the text of the error
  * page (main sets it before loading the page).
  */
-export function appProtocolHandler(rendererDir: string, failure: () => string): (request: Request) => Promise<Response> {
-  const headers = (type: string, csp: string) => ({ 'content-type': type, 'content-security-policy': csp, 'x-content-type-options': 'nosniff' });
+export function appProtocolHandler(
+  rendererDir: string,
+  failure: () => string,
+): (request: Request) => Promise<Response> {
+  const headers = (type: string, csp: string) => ({
+    'content-type': type,
+    'content-security-policy': csp,
+    'x-content-type-options': 'nosniff',
+  });
   return async (request) => {
     let url: URL;
     try {
@@ -38,15 +45,20 @@ export function appProtocolHandler(rendererDir: string, failure: () => string): 
     } catch {
       return new Response('bad request', { status: 400 });
     }
-    if (url.host.toLowerCase() !== APP_HOST || request.method !== 'GET') return new Response('not found', { status: 404 });
+    if (url.host.toLowerCase() !== APP_HOST || request.method !== 'GET')
+      return new Response('not found', { status: 404 });
     if (url.pathname === ERROR_PAGE_PATH) {
-      return new Response(errorPageHtml(failure()), { headers: headers(MIME['.html']!, "default-src 'none'; style-src 'unsafe-inline'") });
+      return new Response(errorPageHtml(failure()), {
+        headers: headers(MIME['.html']!, "default-src 'none'; style-src 'unsafe-inline'"),
+      });
     }
     const file = appAssetPath(rendererDir, url.pathname);
     if (file === null) return new Response('not found', { status: 404 });
     try {
       const body = await readFile(file);
-      return new Response(body, { headers: headers(MIME[extname(file).toLowerCase()] ?? 'application/octet-stream', CSP) });
+      return new Response(body, {
+        headers: headers(MIME[extname(file).toLowerCase()] ?? 'application/octet-stream', CSP),
+      });
     } catch {
       return new Response('not found', { status: 404 });
     }

@@ -24,23 +24,48 @@ import {
 import { join, resolve, dirname } from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { API_METHODS, DROP_CHANNEL, EVENT_OPENED, EVENT_PROGRESS, channel, type ApiMethod, type ArraySummary, type JobProgress, type Result } from '../api/contract';
+import {
+  API_METHODS,
+  DROP_CHANNEL,
+  EVENT_OPENED,
+  EVENT_PROGRESS,
+  channel,
+  type ApiMethod,
+  type ArraySummary,
+  type JobProgress,
+  type Result,
+} from '../api/contract';
 import type { GrantOrigin } from '../api/grants';
 import type { Handlers } from '../api/handlers';
-import { APP_INDEX_URL, APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, cspFor, devServerUrl, isAppUrl, permissionAllowed, secureWebPreferences } from './security';
+import {
+  APP_INDEX_URL,
+  APP_ORIGIN,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  cspFor,
+  devServerUrl,
+  isAppUrl,
+  permissionAllowed,
+  secureWebPreferences,
+} from './security';
 import { ERROR_PAGE_PATH, appProtocolHandler } from './appProtocol';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RENDERER_DIR = join(here, '../renderer');
 const ERROR_URL = `${APP_ORIGIN}${ERROR_PAGE_PATH}`;
 /** How long the window may stay invisible before the error page replaces it (STRIDESCOPE_SHOW_TIMEOUT_MS overrides). */
-const SHOW_TIMEOUT_MS = Number(process.env.STRIDESCOPE_SHOW_TIMEOUT_MS) > 0 ? Number(process.env.STRIDESCOPE_SHOW_TIMEOUT_MS) : 20_000;
+const SHOW_TIMEOUT_MS =
+  Number(process.env.STRIDESCOPE_SHOW_TIMEOUT_MS) > 0 ? Number(process.env.STRIDESCOPE_SHOW_TIMEOUT_MS) : 20_000;
 
 /**
  * The file named on a command line, if any: `stridescope-app file.npy` or, in development, `electron . file.npy`;
  * relative names resolve against `cwd` (a second instance's working directory). Flags (Chromium adds some) are skipped.
  */
-export function commandLinePath(argv: readonly string[], packaged: boolean, cwd: string = process.cwd()): string | undefined {
+export function commandLinePath(
+  argv: readonly string[],
+  packaged: boolean,
+  cwd: string = process.cwd(),
+): string | undefined {
   const args = argv.slice(packaged ? 1 : 2).filter((a) => !a.startsWith('-') && a !== '.');
   for (const a of args) {
     const p = resolve(cwd, a);
@@ -90,7 +115,10 @@ function registerIpc(h: Handlers): void {
         return await fn(...args);
       } catch (e) {
         // handlers answer errors as data; anything thrown past them is a bug, reported to the page, not a crash
-        return { ok: false, error: { kind: 'internal', message: e instanceof Error ? e.message : String(e), offset: null } };
+        return {
+          ok: false,
+          error: { kind: 'internal', message: e instanceof Error ? e.message : String(e), offset: null },
+        };
       }
     });
   }
@@ -100,7 +128,15 @@ function registerIpc(h: Handlers): void {
     if (!trustedSender(event)) {
       return { ok: false, error: { kind: 'argument', message: 'IPC from an untrusted frame refused', offset: null } };
     }
-    if (typeof path !== 'string' || path === '') return { ok: false, error: { kind: 'argument', message: 'the dropped item has no file on disk (drop a file from a folder)', offset: null } };
+    if (typeof path !== 'string' || path === '')
+      return {
+        ok: false,
+        error: {
+          kind: 'argument',
+          message: 'the dropped item has no file on disk (drop a file from a folder)',
+          offset: null,
+        },
+      };
     return h.openByUser(path, 'drop');
   });
 }
@@ -124,7 +160,10 @@ function sendOpened(result: Result<ArraySummary | null>): void {
 function openFromMain(open: (h: Handlers) => Promise<Result<ArraySummary | null>>): void {
   if (!handlers) return;
   open(handlers).then(sendOpened, (e: unknown) =>
-    sendOpened({ ok: false, error: { kind: 'internal', message: e instanceof Error ? e.message : String(e), offset: null } }),
+    sendOpened({
+      ok: false,
+      error: { kind: 'internal', message: e instanceof Error ? e.message : String(e), offset: null },
+    }),
   );
 }
 
@@ -174,7 +213,13 @@ function buildMenu(recent: readonly string[]): void {
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+      submenu: [
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
     },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
@@ -217,12 +262,23 @@ function createWindow(): BrowserWindow {
     show: false,
     backgroundColor: '#1e1e1e',
     // Spelled out as well as taken from security.ts, so a scanner reading this file sees them (electronegativity).
-    webPreferences: { ...secureWebPreferences(join(here, '../preload/index.cjs')), contextIsolation: true, sandbox: true, nodeIntegration: false, disableBlinkFeatures: 'Auxclick' },
+    webPreferences: {
+      ...secureWebPreferences(join(here, '../preload/index.cjs')),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   lockDown(win.webContents);
   const state = { errorPage: false };
   const timer = setTimeout(() => {
-    if (!win.isDestroyed() && !win.isVisible()) showFailure(win, state, `the page did not appear within ${SHOW_TIMEOUT_MS / 1000} s (a hung renderer or a missing build)`);
+    if (!win.isDestroyed() && !win.isVisible())
+      showFailure(
+        win,
+        state,
+        `the page did not appear within ${SHOW_TIMEOUT_MS / 1000} s (a hung renderer or a missing build)`,
+      );
   }, SHOW_TIMEOUT_MS);
   win.once('ready-to-show', () => {
     clearTimeout(timer);
@@ -245,11 +301,16 @@ function createWindow(): BrowserWindow {
   });
   const url = devUrl ?? APP_INDEX_URL;
   if (!devUrl && !existsSync(join(RENDERER_DIR, 'index.html'))) {
-    showFailure(win, state, `${join(RENDERER_DIR, 'index.html')} is missing: the renderer was not built (npm run build)`);
+    showFailure(
+      win,
+      state,
+      `${join(RENDERER_DIR, 'index.html')} is missing: the renderer was not built (npm run build)`,
+    );
   } else {
     // A failed load also emits did-fail-load (handled above); this catch only keeps the rejection handled.
     win.loadURL(url).catch((e: unknown) => {
-      if (!state.errorPage && !win.isDestroyed() && !win.isVisible()) showFailure(win, state, `${url} did not load: ${e instanceof Error ? e.message : String(e)}`);
+      if (!state.errorPage && !win.isDestroyed() && !win.isVisible())
+        showFailure(win, state, `${url} did not load: ${e instanceof Error ? e.message : String(e)}`);
     });
   }
   return win;
@@ -258,13 +319,17 @@ function createWindow(): BrowserWindow {
 function secureSession(): void {
   const ses = session.defaultSession;
   ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [cspFor(details.url, devUrl)] } });
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [cspFor(details.url, devUrl)] },
+    });
   });
   // Only the copy buttons' clipboard write, only for our own page in our own window; everything else is denied.
   ses.setPermissionRequestHandler((contents, permission, callback, details) => {
     callback(contents === mainWindow?.webContents && permissionAllowed(permission, details.requestingUrl, devUrl));
   });
-  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin, devUrl));
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    permissionAllowed(permission, requestingOrigin, devUrl),
+  );
 }
 
 async function start(): Promise<void> {
@@ -273,7 +338,10 @@ async function start(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => lockDown(contents));
   await app.whenReady();
   devUrl = devServerUrl(process.env, app.isPackaged);
-  protocol.handle(APP_SCHEME, appProtocolHandler(RENDERER_DIR, () => failureText));
+  protocol.handle(
+    APP_SCHEME,
+    appProtocolHandler(RENDERER_DIR, () => failureText),
+  );
   // Loaded after `ready` and only here: if koffi or anything below the API cannot load, the error is shown and
   // explained (fatal) instead of the process dying before any window or dialog exists.
   // koffi (a native module) by dynamic import: when its binary does not load, the window still opens, kernels run in

@@ -134,7 +134,8 @@ export function devCsp(devUrl: string): string {
 
 /** The CSP main puts on a response from `responseUrl`: the dev policy only for the dev server's own responses. */
 export function cspFor(responseUrl: string, devUrl: string | undefined): string {
-  if (devUrl !== undefined && urlOrigin(responseUrl) !== null && urlOrigin(responseUrl) === urlOrigin(devUrl)) return devCsp(devUrl);
+  if (devUrl !== undefined && urlOrigin(responseUrl) !== null && urlOrigin(responseUrl) === urlOrigin(devUrl))
+    return devCsp(devUrl);
   return CSP;
 }
 
@@ -143,7 +144,9 @@ export function cspFor(responseUrl: string, devUrl: string | undefined): string 
  * asks for `clipboard-sanitized-write`), and only for the app's own page. Everything else is denied.
  */
 export function permissionAllowed(permission: string, requestingUrl: string | undefined, devUrl?: string): boolean {
-  return permission === 'clipboard-sanitized-write' && requestingUrl !== undefined && isAppUrl(requestingUrl, { devUrl });
+  return (
+    permission === 'clipboard-sanitized-write' && requestingUrl !== undefined && isAppUrl(requestingUrl, { devUrl })
+  );
 }
 
 /** The window's web preferences: isolated, sandboxed, no Node in the page. */

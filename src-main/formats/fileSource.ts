@@ -36,7 +36,8 @@ export function fileKind(st: fs.Stats): string {
 /** IOError unless `st` is a regular file: fifos block and devices (/dev/zero, /dev/null) have no size to map. */
 export function requireRegularFile(path: string, st: fs.Stats): void {
   if (st.isDirectory()) throw new IOError(path, 'EISDIR: is a directory, not a file');
-  if (!st.isFile()) throw new IOError(path, `${fileKind(st)}, not a regular file: Stridescope opens regular files only`);
+  if (!st.isFile())
+    throw new IOError(path, `${fileKind(st)}, not a regular file: Stridescope opens regular files only`);
 }
 
 /**
@@ -216,7 +217,13 @@ export const nodeRawFileSystem: RawFileSystem = {
     }
     if (st) requireRegularFile(path, st);
     try {
-      fs.closeSync(fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NONBLOCK ?? 0), 0o666));
+      fs.closeSync(
+        fs.openSync(
+          path,
+          fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NONBLOCK ?? 0),
+          0o666,
+        ),
+      );
     } catch (e) {
       throw ioError(path, e);
     }

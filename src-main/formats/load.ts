@@ -9,7 +9,16 @@ import type { DType, Descr } from '../core/dtype';
 import { ArgumentError, FormatError } from '../core/errors';
 import type { NDArray } from '../core/ndarray';
 import { createAtomicSink, openFileSource, nodeRawFileSystem } from './fileSource';
-import { hasNpyMagic, openNpy, writeNpy, type FileSource, type MapMode, type Mapper, type NpyHeader, type NpyVersion } from './npy';
+import {
+  hasNpyMagic,
+  openNpy,
+  writeNpy,
+  type FileSource,
+  type MapMode,
+  type Mapper,
+  type NpyHeader,
+  type NpyVersion,
+} from './npy';
 import { listNpzMembers, openNpzMember, type NpzMember } from './npz';
 import { openRaw, resolveMode, type RawFileSystem, type RawModeName } from './rawMemmap';
 
@@ -74,7 +83,13 @@ export function openArrayFile(path: string, options: OpenArrayOptions = {}, deps
     const r = options.raw;
     const opened = openRaw(
       path,
-      { dtype: r.dtype, shape: r.shape, offset: r.offset ?? 0, order: r.order ?? 'C', mode: r.mode ?? options.mode ?? 'r' },
+      {
+        dtype: r.dtype,
+        shape: r.shape,
+        offset: r.offset ?? 0,
+        order: r.order ?? 'C',
+        mode: r.mode ?? options.mode ?? 'r',
+      },
       mapper,
       deps.fs ?? nodeRawFileSystem,
     );
@@ -91,17 +106,36 @@ export function openArrayFile(path: string, options: OpenArrayOptions = {}, deps
   try {
     const head = src.read(0, Math.min(src.size, 8));
     const lower = path.toLowerCase();
-    const isNpy = hasNpyMagic(src) || (!startsWith(head, ZIP_LOCAL) && !startsWith(head, ZIP_EMPTY) && lower.endsWith('.npy'));
+    const isNpy =
+      hasNpyMagic(src) || (!startsWith(head, ZIP_LOCAL) && !startsWith(head, ZIP_EMPTY) && lower.endsWith('.npy'));
     if (isNpy) {
       const { header, array } = openNpy(src, mapper, mode, { maxHeaderSize: options.maxHeaderSize });
       closeSource();
-      return { kind: 'npy', array, header, headerOffset: 0, dataOffset: header.dataOffset, close: () => array.memory.release('closed') };
+      return {
+        kind: 'npy',
+        array,
+        header,
+        headerOffset: 0,
+        dataOffset: header.dataOffset,
+        close: () => array.memory.release('closed'),
+      };
     }
-    if (startsWith(head, ZIP_LOCAL) || startsWith(head, ZIP_EMPTY) || lower.endsWith('.npz') || lower.endsWith('.zip')) {
+    if (
+      startsWith(head, ZIP_LOCAL) ||
+      startsWith(head, ZIP_EMPTY) ||
+      lower.endsWith('.npz') ||
+      lower.endsWith('.zip')
+    ) {
       const members = listNpzMembers(src);
       if (members.length === 0) throw new FormatError(path, 0, 'the .npz has no members', 'at least one .npy member');
       const name = options.member ?? members[0].name;
-      const m = openNpzMember(src, name, mapper, mode, { members, maxHeaderSize: options.maxHeaderSize, maxInflatedSize: options.maxInflatedSize, inflated: options.inflated, inflatedData: options.inflatedData });
+      const m = openNpzMember(src, name, mapper, mode, {
+        members,
+        maxHeaderSize: options.maxHeaderSize,
+        maxInflatedSize: options.maxInflatedSize,
+        inflated: options.inflated,
+        inflatedData: options.inflatedData,
+      });
       closeSource();
       return {
         kind: 'npz-member',
@@ -114,8 +148,13 @@ export function openArrayFile(path: string, options: OpenArrayOptions = {}, deps
         close: () => m.array.memory.release('closed'),
       };
     }
-    if (src.size === 0) throw new FormatError(path, 0, 'the file is empty (0 bytes)', 'a .npy, an .npz, or a dtype to open it as raw');
-    throw new ArgumentError(`${path} is neither a .npy nor an .npz (no \\x93NUMPY or PK signature): give a dtype to open it as a raw memmap`, 'a dtype (raw)', path);
+    if (src.size === 0)
+      throw new FormatError(path, 0, 'the file is empty (0 bytes)', 'a .npy, an .npz, or a dtype to open it as raw');
+    throw new ArgumentError(
+      `${path} is neither a .npy nor an .npz (no \\x93NUMPY or PK signature): give a dtype to open it as a raw memmap`,
+      'a dtype (raw)',
+      path,
+    );
   } catch (e) {
     closeSource();
     throw e;
@@ -123,6 +162,10 @@ export function openArrayFile(path: string, options: OpenArrayOptions = {}, deps
 }
 
 /** numpy.save to a path: written to a temp file beside it, then renamed over it (see npy.writeNpy). */
-export function saveNpy(path: string, array: NDArray, options: { version?: NpyVersion } = {}): ReturnType<typeof writeNpy> {
+export function saveNpy(
+  path: string,
+  array: NDArray,
+  options: { version?: NpyVersion } = {},
+): ReturnType<typeof writeNpy> {
   return writeNpy(path, array, { ...options, sinkFor: createAtomicSink });
 }

@@ -84,7 +84,15 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 function showBytes(b: Uint8Array): string {
-  return "b'" + Array.from(b, (x) => (x >= 0x20 && x < 0x7f && x !== 0x27 && x !== 0x5c ? String.fromCharCode(x) : '\\x' + x.toString(16).padStart(2, '0'))).join('') + "'";
+  return (
+    "b'" +
+    Array.from(b, (x) =>
+      x >= 0x20 && x < 0x7f && x !== 0x27 && x !== 0x5c
+        ? String.fromCharCode(x)
+        : '\\x' + x.toString(16).padStart(2, '0'),
+    ).join('') +
+    "'"
+  );
 }
 
 /** Does `src` start with the .npy magic? */
@@ -96,28 +104,62 @@ export function hasNpyMagic(src: FileSource): boolean {
 export function readNpyHeader(src: FileSource, options: ReadNpyOptions = {}): NpyHeader {
   const file = src.path;
   const maxHeaderSize = options.maxHeaderSize ?? MAX_HEADER_SIZE;
-  if (src.size === 0) throw new FormatError(file, 0, 'the file is empty (0 bytes)', 'a .npy file starting with the magic \\x93NUMPY');
+  if (src.size === 0)
+    throw new FormatError(file, 0, 'the file is empty (0 bytes)', 'a .npy file starting with the magic \\x93NUMPY');
   const head = src.read(0, Math.min(src.size, 12));
   if (head.length < 6 || !sameBytes(head.subarray(0, 6), MAGIC_PREFIX)) {
     if (head.length < 6 && sameBytes(head, MAGIC_PREFIX.subarray(0, head.length))) {
-      throw new FormatError(file, head.length, `the file ends after ${head.length} bytes, inside the magic string`, "the 6-byte magic b'\\x93NUMPY'");
+      throw new FormatError(
+        file,
+        head.length,
+        `the file ends after ${head.length} bytes, inside the magic string`,
+        "the 6-byte magic b'\\x93NUMPY'",
+      );
     }
-    throw new FormatError(file, 0, `the magic string is not correct: got ${showBytes(head.subarray(0, 6))}`, "b'\\x93NUMPY'");
+    throw new FormatError(
+      file,
+      0,
+      `the magic string is not correct: got ${showBytes(head.subarray(0, 6))}`,
+      "b'\\x93NUMPY'",
+    );
   }
-  if (head.length < 8) throw new FormatError(file, head.length, 'the file ends inside the version bytes', 'two version bytes (major, minor) at bytes 6-7');
+  if (head.length < 8)
+    throw new FormatError(
+      file,
+      head.length,
+      'the file ends inside the version bytes',
+      'two version bytes (major, minor) at bytes 6-7',
+    );
   const major = head[6];
   const minor = head[7];
   if (!((major === 1 || major === 2 || major === 3) && minor === 0)) {
-    throw new FormatError(file, 6, `unsupported format version (${major}, ${minor})`, 'version (1, 0), (2, 0) or (3, 0)');
+    throw new FormatError(
+      file,
+      6,
+      `unsupported format version (${major}, ${minor})`,
+      'version (1, 0), (2, 0) or (3, 0)',
+    );
   }
   const version = [major, minor] as NpyVersion;
   const lenSize = major === 1 ? 2 : 4;
   const textStart = 8 + lenSize;
   if (head.length < textStart) {
-    throw new FormatError(file, head.length, `the file ends inside the header-length field (${head.length - 8} of ${lenSize} bytes)`, `a ${lenSize}-byte little-endian header length at byte 8`);
+    throw new FormatError(
+      file,
+      head.length,
+      `the file ends inside the header-length field (${head.length - 8} of ${lenSize} bytes)`,
+      `a ${lenSize}-byte little-endian header length at byte 8`,
+    );
   }
-  const headerLength = major === 1 ? head[8] | (head[9] << 8) : (head[8] | (head[9] << 8) | (head[10] << 16)) + head[11] * 0x1000000;
-  if (headerLength === 0) throw new FormatError(file, textStart, 'the header is empty (header length 0)', "a header dict {'descr': ..., 'fortran_order': ..., 'shape': ...}");
+  const headerLength =
+    major === 1 ? head[8] | (head[9] << 8) : (head[8] | (head[9] << 8) | (head[10] << 16)) + head[11] * 0x1000000;
+  if (headerLength === 0)
+    throw new FormatError(
+      file,
+      textStart,
+      'the header is empty (header length 0)',
+      "a header dict {'descr': ..., 'fortran_order': ..., 'shape': ...}",
+    );
   const dataOffset = textStart + headerLength;
   if (dataOffset > src.size) {
     throw new FormatError(
@@ -132,14 +174,25 @@ export function readNpyHeader(src: FileSource, options: ReadNpyOptions = {}): Np
   const minChars = encoding === 'utf8' ? Math.ceil(headerLength / 4) : headerLength;
   if (minChars > maxHeaderSize) throw headerTooLong(file, minChars, maxHeaderSize);
   const raw = src.read(textStart, headerLength);
-  if (raw.length !== headerLength) throw new FormatError(file, textStart + raw.length, 'the file ends inside the header', `${headerLength} header bytes`);
+  if (raw.length !== headerLength)
+    throw new FormatError(
+      file,
+      textStart + raw.length,
+      'the file ends inside the header',
+      `${headerLength} header bytes`,
+    );
   let text: string;
   if (encoding === 'utf8') {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
     } catch {
       const bad = firstBadUtf8(raw);
-      throw new FormatError(file, textStart + bad, `the version 3.0 header is not valid UTF-8 (byte 0x${raw[bad].toString(16).padStart(2, '0')})`, 'UTF-8 text');
+      throw new FormatError(
+        file,
+        textStart + bad,
+        `the version 3.0 header is not valid UTF-8 (byte 0x${raw[bad].toString(16).padStart(2, '0')})`,
+        'UTF-8 text',
+      );
     }
   } else {
     text = latin1Decode(raw);
@@ -160,49 +213,117 @@ export function readNpyHeader(src: FileSource, options: ReadNpyOptions = {}): Np
         retried = undefined;
       }
     }
-    if (!retried) throw new FormatError(file, e.column, `cannot parse the header: ${e.message.replace(/^column \d+: /, '')}`, 'a Python dict literal');
+    if (!retried)
+      throw new FormatError(
+        file,
+        e.column,
+        `cannot parse the header: ${e.message.replace(/^column \d+: /, '')}`,
+        'a Python dict literal',
+      );
     lit = retried;
   }
-  if (lit.kind !== 'dict') throw new FormatError(file, lit.column, `the header is not a dictionary: ${truncate(pyRepr(lit))}`, "a dict {'descr': ..., 'fortran_order': ..., 'shape': ...}");
+  if (lit.kind !== 'dict')
+    throw new FormatError(
+      file,
+      lit.column,
+      `the header is not a dictionary: ${truncate(pyRepr(lit))}`,
+      "a dict {'descr': ..., 'fortran_order': ..., 'shape': ...}",
+    );
   const keys = lit.entries.map(([k]) => (k.kind === 'str' ? k.value : pyRepr(k)));
   const want = ['descr', 'fortran_order', 'shape'];
-  const get = (name: string): PyLiteral | undefined => lit.entries.find(([k]) => k.kind === 'str' && k.value === name)?.[1];
+  const get = (name: string): PyLiteral | undefined =>
+    lit.entries.find(([k]) => k.kind === 'str' && k.value === name)?.[1];
   const missing = want.filter((k) => !get(k));
   const extra = lit.entries.filter(([k]) => !(k.kind === 'str' && want.includes(k.value)));
   if (missing.length || extra.length) {
     const at = extra.length ? extra[0][0].column : lit.column;
-    const what = [missing.length ? `missing ${missing.map((k) => `'${k}'`).join(', ')}` : '', extra.length ? `unknown ${extra.map(([k]) => pyRepr(k)).join(', ')}` : '']
+    const what = [
+      missing.length ? `missing ${missing.map((k) => `'${k}'`).join(', ')}` : '',
+      extra.length ? `unknown ${extra.map(([k]) => pyRepr(k)).join(', ')}` : '',
+    ]
       .filter(Boolean)
       .join('; ');
-    throw new FormatError(file, at, `the header does not contain the correct keys (${what}): [${[...keys].sort().map((k) => pyStrRepr(k)).join(', ')}]`, "exactly the keys 'descr', 'fortran_order', 'shape'");
+    throw new FormatError(
+      file,
+      at,
+      `the header does not contain the correct keys (${what}): [${[...keys]
+        .sort()
+        .map((k) => pyStrRepr(k))
+        .join(', ')}]`,
+      "exactly the keys 'descr', 'fortran_order', 'shape'",
+    );
   }
   const shapeLit = get('shape')!;
   const fortranLit = get('fortran_order')!;
   const descrLit = get('descr')!;
 
-  if (shapeLit.kind !== 'tuple') throw new FormatError(file, shapeLit.column, `shape is not valid: ${truncate(pyRepr(shapeLit))}`, 'a tuple of non-negative ints');
+  if (shapeLit.kind !== 'tuple')
+    throw new FormatError(
+      file,
+      shapeLit.column,
+      `shape is not valid: ${truncate(pyRepr(shapeLit))}`,
+      'a tuple of non-negative ints',
+    );
   const shape: number[] = [];
   for (const d of shapeLit.items) {
     if (d.kind === 'bool') {
       // Python's bool is an int, so the header check passes, but np.load's reshape(shape) then raises
       // "TypeError: an integer is required" (numpy/lib/_format_impl.py read_array): refused like NumPy refuses it.
-      throw new FormatError(file, d.column, `shape ${truncate(pyRepr(shapeLit))} holds ${pyRepr(d)}, a bool: NumPy refuses it (TypeError: an integer is required)`, 'a tuple of non-negative ints');
+      throw new FormatError(
+        file,
+        d.column,
+        `shape ${truncate(pyRepr(shapeLit))} holds ${pyRepr(d)}, a bool: NumPy refuses it (TypeError: an integer is required)`,
+        'a tuple of non-negative ints',
+      );
     }
     const v = d.kind === 'int' ? d.value : undefined;
-    if (v === undefined) throw new FormatError(file, d.column, `shape is not valid: ${truncate(pyRepr(shapeLit))} (${pyRepr(d)} is not an int)`, 'a tuple of non-negative ints');
+    if (v === undefined)
+      throw new FormatError(
+        file,
+        d.column,
+        `shape is not valid: ${truncate(pyRepr(shapeLit))} (${pyRepr(d)} is not an int)`,
+        'a tuple of non-negative ints',
+      );
     if (typeof v === 'bigint' && v >= 0n && v <= INT64_MAX) {
-      throw new FormatError(file, d.column, `dimension ${v} in shape ${truncate(pyRepr(shapeLit))} is past 2**53, the largest size Stridescope indexes exactly`, 'dimensions below 2**53');
+      throw new FormatError(
+        file,
+        d.column,
+        `dimension ${v} in shape ${truncate(pyRepr(shapeLit))} is past 2**53, the largest size Stridescope indexes exactly`,
+        'dimensions below 2**53',
+      );
     }
     if ((typeof v === 'bigint' && v > 0n) || v > Number(INT64_MAX)) {
-      throw new FormatError(file, d.column, `dimension ${v} in shape ${truncate(pyRepr(shapeLit))} does not fit in a 64-bit size`, 'dimensions below 2**63');
+      throw new FormatError(
+        file,
+        d.column,
+        `dimension ${v} in shape ${truncate(pyRepr(shapeLit))} does not fit in a 64-bit size`,
+        'dimensions below 2**63',
+      );
     }
-    if (v < 0) throw new FormatError(file, d.column, `negative dimension ${v} in shape ${pyRepr(shapeLit)}`, 'non-negative dimensions');
+    if (v < 0)
+      throw new FormatError(
+        file,
+        d.column,
+        `negative dimension ${v} in shape ${pyRepr(shapeLit)}`,
+        'non-negative dimensions',
+      );
     shape.push(Number(v));
   }
   if (shape.length > MAX_DIMS) {
-    throw new FormatError(file, shapeLit.column, `maximum supported dimension for an ndarray is currently ${MAX_DIMS}, found ${shape.length}`, `at most ${MAX_DIMS} dimensions, as NumPy`);
+    throw new FormatError(
+      file,
+      shapeLit.column,
+      `maximum supported dimension for an ndarray is currently ${MAX_DIMS}, found ${shape.length}`,
+      `at most ${MAX_DIMS} dimensions, as NumPy`,
+    );
   }
-  if (fortranLit.kind !== 'bool') throw new FormatError(file, fortranLit.column, `fortran_order is not a valid bool: ${truncate(pyRepr(fortranLit))}`, 'True or False');
+  if (fortranLit.kind !== 'bool')
+    throw new FormatError(
+      file,
+      fortranLit.column,
+      `fortran_order is not a valid bool: ${truncate(pyRepr(fortranLit))}`,
+      'True or False',
+    );
   const fortranOrder = fortranLit.value;
 
   let descr: Descr;
@@ -213,7 +334,12 @@ export function readNpyHeader(src: FileSource, options: ReadNpyOptions = {}): Np
   } catch (e) {
     if (e instanceof UnsupportedError) throw e;
     if (e instanceof DTypeError || e instanceof DescrShapeError || !isStridescopeError(e)) {
-      throw new FormatError(file, descrLit.column, `descr is not a valid dtype descriptor: ${truncate(pyRepr(descrLit))}${e instanceof Error ? ` (${e.message})` : ''}`, 'a dtype descr such as \'<f8\' or a list of (name, descr[, shape]) tuples');
+      throw new FormatError(
+        file,
+        descrLit.column,
+        `descr is not a valid dtype descriptor: ${truncate(pyRepr(descrLit))}${e instanceof Error ? ` (${e.message})` : ''}`,
+        "a dtype descr such as '<f8' or a list of (name, descr[, shape]) tuples",
+      );
     }
     throw e;
   }
@@ -228,7 +354,12 @@ export function readNpyHeader(src: FileSource, options: ReadNpyOptions = {}): Np
   for (const d of shape) count *= BigInt(d);
   const nbytesBig = count * BigInt(dtype.itemsize);
   if (nbytesBig > INT64_MAX) {
-    throw new FormatError(file, shapeLit.column, `shape ${pyRepr(shapeLit)} of ${dtype.str} needs ${nbytesBig} bytes, more than 2**63 - 1`, 'an array size that fits in a 64-bit byte count');
+    throw new FormatError(
+      file,
+      shapeLit.column,
+      `shape ${pyRepr(shapeLit)} of ${dtype.str} needs ${nbytesBig} bytes, more than 2**63 - 1`,
+      'an array size that fits in a 64-bit byte count',
+    );
   }
   const available = src.size - dataOffset;
   if (nbytesBig > BigInt(available)) {
@@ -259,7 +390,13 @@ export function readNpyHeader(src: FileSource, options: ReadNpyOptions = {}): Np
     shape,
     headerText: text,
     nbytes,
-    layout: { magic: [0, 6], version: [6, 8], headerLen: [8, textStart], dict: [textStart, dictEnd], padding: [dictEnd, dataOffset] },
+    layout: {
+      magic: [0, 6],
+      version: [6, 8],
+      headerLen: [8, textStart],
+      dict: [textStart, dictEnd],
+      padding: [dictEnd, dataOffset],
+    },
     notices: text.length > NUMPY_MAX_HEADER_SIZE ? [numpyHeaderNotice(text.length)] : [],
   };
 }
@@ -317,11 +454,15 @@ class DescrShapeError extends Error {}
 function literalToDescr(v: PyLiteral, file: string): Descr {
   if (v.kind === 'str') return v.value;
   if (v.kind === 'tuple') {
-    throw new UnsupportedError(`${file}: a top-level (base, shape) subarray descr ${truncate(pyRepr(v))} is not supported`, { file, offset: v.column });
+    throw new UnsupportedError(
+      `${file}: a top-level (base, shape) subarray descr ${truncate(pyRepr(v))} is not supported`,
+      { file, offset: v.column },
+    );
   }
   if (v.kind !== 'list') throw new DescrShapeError(`expected a str or a list, got ${v.kind}`);
   return v.items.map((f): DescrField => {
-    if (f.kind !== 'tuple' || (f.items.length !== 2 && f.items.length !== 3)) throw new DescrShapeError('each field must be a (name, descr) or (name, descr, shape) tuple');
+    if (f.kind !== 'tuple' || (f.items.length !== 2 && f.items.length !== 3))
+      throw new DescrShapeError('each field must be a (name, descr) or (name, descr, shape) tuple');
     const [n, d, s] = f.items;
     let name: string | [string, string];
     if (n.kind === 'str') name = n.value;
@@ -332,7 +473,10 @@ function literalToDescr(v: PyLiteral, file: string): Descr {
     if (s === undefined) return [name, sub];
     let dims: number[];
     if (s.kind === 'int' && typeof s.value === 'number') dims = [s.value];
-    else if (s.kind === 'tuple' && s.items.every((x) => x.kind === 'int' && typeof x.value === 'number' && x.value >= 0)) {
+    else if (
+      s.kind === 'tuple' &&
+      s.items.every((x) => x.kind === 'int' && typeof x.value === 'number' && x.value >= 0)
+    ) {
       dims = s.items.map((x) => (x as { value: number }).value);
     } else throw new DescrShapeError('a field shape must be a tuple of non-negative ints');
     return [name, sub, dims];
@@ -354,7 +498,11 @@ export function openNpy(
   mode: MapMode = 'r',
   options: ReadNpyOptions & { mapPath?: string; mapBase?: number; label?: string } = {},
 ): OpenedNpy {
-  if (mode === 'w+') throw new ArgumentError("mode 'w+' creates a new file: use writeNpy (or open_memmap) to create a .npy", "'r', 'r+' or 'c'");
+  if (mode === 'w+')
+    throw new ArgumentError(
+      "mode 'w+' creates a new file: use writeNpy (or open_memmap) to create a .npy",
+      "'r', 'r+' or 'c'",
+    );
   const header = readNpyHeader(src, options);
   const label = options.label ?? src.path;
   const offset = (options.mapBase ?? 0) + header.dataOffset;
@@ -362,8 +510,19 @@ export function openNpy(
     header.nbytes === 0
       ? new OwnedMemory(`${label} (empty)`, 0, { writeable: mode !== 'r' })
       : mapper(options.mapPath ?? src.path, { offset, length: header.nbytes, mode });
-  const strides = header.fortranOrder ? fStrides(header.shape, header.dtype.itemsize) : cStrides(header.shape, header.dtype.itemsize);
-  const array = new NDArray({ memory, dtype: header.dtype, shape: header.shape, strides, offset: 0, writeable: mode !== 'r', ownsData: false, label });
+  const strides = header.fortranOrder
+    ? fStrides(header.shape, header.dtype.itemsize)
+    : cStrides(header.shape, header.dtype.itemsize);
+  const array = new NDArray({
+    memory,
+    dtype: header.dtype,
+    shape: header.shape,
+    strides,
+    offset: 0,
+    writeable: mode !== 'r',
+    ownsData: false,
+    label,
+  });
   return { header, array };
 }
 
@@ -384,10 +543,12 @@ function fieldRepr(f: DescrField): string {
   return `(${parts.join(', ')})`;
 }
 
-
 /** numpy.lib.format.dtype_to_descr: the structured descr list, or dtype.str. */
 export function dtypeToDescr(dtype: DType): Descr {
-  if (dtype.hasObject) throw new UnsupportedError(`an array of dtype ${dtype.str} holds Python objects: it cannot be written without pickling`);
+  if (dtype.hasObject)
+    throw new UnsupportedError(
+      `an array of dtype ${dtype.str} holds Python objects: it cannot be written without pickling`,
+    );
   return dtype.fields ? dtype.descr : dtype.str;
 }
 
@@ -410,7 +571,10 @@ function isLatin1(s: string): boolean {
 export function wrapHeader(text: string, version: NpyVersion): Uint8Array {
   const [major] = version;
   if (major !== 3 && !isLatin1(text)) {
-    throw new ArgumentError(`the header has characters outside latin-1 (non-latin-1 field names): version (${version.join(', ')}) cannot store it`, 'version 3.0 (or let the writer choose)');
+    throw new ArgumentError(
+      `the header has characters outside latin-1 (non-latin-1 field names): version (${version.join(', ')}) cannot store it`,
+      'version 3.0 (or let the writer choose)',
+    );
   }
   const encoded = major === 3 ? new TextEncoder().encode(text) : Uint8Array.from(text, (c) => c.charCodeAt(0));
   const lenSize = major === 1 ? 2 : 4;
@@ -418,7 +582,10 @@ export function wrapHeader(text: string, version: NpyVersion): Uint8Array {
   const padlen = ARRAY_ALIGN - ((MAGIC_PREFIX.length + 2 + lenSize + hlen) % ARRAY_ALIGN);
   const total = hlen + padlen;
   if ((major === 1 && total > 0xffff) || total > 0xffffffff) {
-    throw new ArgumentError(`Header length ${hlen} too big for version=(${version.join(', ')})`, major === 1 ? 'version 2.0 (or let the writer choose)' : 'a smaller header');
+    throw new ArgumentError(
+      `Header length ${hlen} too big for version=(${version.join(', ')})`,
+      major === 1 ? 'version 2.0 (or let the writer choose)' : 'a smaller header',
+    );
   }
   const out = new Uint8Array(8 + lenSize + total);
   out.set(MAGIC_PREFIX, 0);
@@ -476,7 +643,8 @@ export function writeNpy(
   const text = headerDictText(dtypeToDescr(arr.dtype), fContig, arr.shape);
   if (options.version) {
     const [a, b] = options.version;
-    if (!((a === 1 || a === 2 || a === 3) && b === 0)) throw new ArgumentError(`we only support format version (1,0), (2,0), and (3,0), not (${a}, ${b})`);
+    if (!((a === 1 || a === 2 || a === 3) && b === 0))
+      throw new ArgumentError(`we only support format version (1,0), (2,0), and (3,0), not (${a}, ${b})`);
   }
   const version = options.version ?? chooseVersion(text);
   const head = wrapHeader(text, version);
@@ -486,7 +654,8 @@ export function writeNpy(
   let finish = (): void => {};
   let abort = (): void => {};
   if (typeof target === 'string') {
-    if (!options.sinkFor) throw new ArgumentError('writeNpy to a path needs a sinkFor (formats/fileSource createAtomicSink)');
+    if (!options.sinkFor)
+      throw new ArgumentError('writeNpy to a path needs a sinkFor (formats/fileSource createAtomicSink)');
     const s = options.sinkFor(target);
     sink = s;
     finish = () => s.commit();
@@ -497,7 +666,8 @@ export function writeNpy(
     if (nbytes > 0) {
       if (cContig || fContig) {
         // contiguous: the memory order is the file order; stream it in bounded chunks
-        for (let k = 0; k < nbytes; k += CHUNK) sink.write(arr.memory.read(arr.offset + k, Math.min(CHUNK, nbytes - k)));
+        for (let k = 0; k < nbytes; k += CHUNK)
+          sink.write(arr.memory.read(arr.offset + k, Math.min(CHUNK, nbytes - k)));
       } else {
         sink.write(arr.toBytes('C'));
       }

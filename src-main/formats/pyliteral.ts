@@ -148,7 +148,9 @@ class Tokenizer {
       // a backslash keeps the next character from closing the string (in raw strings too)
       j += c === '\\' ? 2 : 1;
     }
-    const value = decodeStringBody(s.slice(bodyStart, j), raw, isBytes, (msg, index) => this.fail(msg, bodyStart + index));
+    const value = decodeStringBody(s.slice(bodyStart, j), raw, isBytes, (msg, index) =>
+      this.fail(msg, bodyStart + index),
+    );
     j += delim.length;
     this.i = j;
     if (value instanceof Uint8Array) return { kind: 'bytes', text: s.slice(pos, j), value, pos };
@@ -163,7 +165,11 @@ class Tokenizer {
       const c = s[pos + len];
       if (c !== undefined && (NAME_CHAR.test(c) || c === '.')) this.fail('invalid number literal', pos);
     };
-    if ((m = rest.match(/^0[xX](?:_?[0-9a-fA-F])+/)) || (m = rest.match(/^0[oO](?:_?[0-7])+/)) || (m = rest.match(/^0[bB](?:_?[01])+/))) {
+    if (
+      (m = rest.match(/^0[xX](?:_?[0-9a-fA-F])+/)) ||
+      (m = rest.match(/^0[oO](?:_?[0-7])+/)) ||
+      (m = rest.match(/^0[bB](?:_?[01])+/))
+    ) {
       after(m[0].length);
       this.i = pos + m[0].length;
       const digits = m[0].replace(/_/g, '');
@@ -171,7 +177,9 @@ class Tokenizer {
     }
     if (/^0[xXoObB]/.test(rest)) this.fail('invalid number literal', pos);
     const dec = '[0-9](?:_?[0-9])*';
-    const floatRe = new RegExp(`^(?:(?:${dec})?\\.${dec}(?:[eE][+-]?${dec})?|${dec}\\.(?:[eE][+-]?${dec})?|${dec}[eE][+-]?${dec})`);
+    const floatRe = new RegExp(
+      `^(?:(?:${dec})?\\.${dec}(?:[eE][+-]?${dec})?|${dec}\\.(?:[eE][+-]?${dec})?|${dec}[eE][+-]?${dec})`,
+    );
     if ((m = rest.match(floatRe))) {
       const len = m[0].length;
       if (/[jJ]/.test(s[pos + len] ?? '')) this.fail('complex literals are not supported', pos);
@@ -206,7 +214,10 @@ class Parser {
   private tok: Token;
   private readonly t: Tokenizer;
 
-  constructor(text: string, private readonly col: (i: number) => number) {
+  constructor(
+    text: string,
+    private readonly col: (i: number) => number,
+  ) {
     this.t = new Tokenizer(text, col);
     this.tok = this.t.next();
   }
@@ -226,7 +237,8 @@ class Parser {
   }
 
   private expectPunct(p: string): Token {
-    if (this.tok.kind !== 'punct' || this.tok.text !== p) this.fail(`expected '${p}', found ${this.describe(this.tok)}`);
+    if (this.tok.kind !== 'punct' || this.tok.text !== p)
+      this.fail(`expected '${p}', found ${this.describe(this.tok)}`);
     return this.advance();
   }
 
@@ -309,7 +321,8 @@ class Parser {
           const r = typeof v === 'bigint' ? (neg ? -v : v) : neg ? -v : v;
           return { kind: 'int', value: typeof r === 'bigint' ? toInt(r) : r === 0 ? 0 : r, column };
         }
-        if (operand.kind === 'float') return { kind: 'float', value: tok.text === '-' ? -operand.value : operand.value, column };
+        if (operand.kind === 'float')
+          return { kind: 'float', value: tok.text === '-' ? -operand.value : operand.value, column };
         if (operand.kind === 'bool') {
           // Python: -True == -1 but ast.literal_eval refuses unary ops on non-numbers; bool is refused there too
           this.fail('unary +/- applies only to numbers', tok);
@@ -358,7 +371,7 @@ class Parser {
         for (;;) {
           const keyTok = this.tok;
           const key = this.value();
-          if (entries.length === 0 && !this.isPunct(':')) this.fail('set literals are not supported; expected \':\'');
+          if (entries.length === 0 && !this.isPunct(':')) this.fail("set literals are not supported; expected ':'");
           if (!isHashable(key)) this.fail(`unhashable dict key of type ${typeName(key)}`, keyTok);
           this.expectPunct(':');
           const val = this.value();
@@ -427,7 +440,10 @@ export function typeName(v: PyLiteral): string {
  * Parse one Python literal. `encoding` says how the text was decoded from bytes so that columns are byte columns
  * ('latin1': char index == byte index; 'utf8': UTF-8 length of the preceding text). `byteBase` is added to columns.
  */
-export function parsePyLiteral(text: string, options: { encoding?: 'latin1' | 'utf8'; byteBase?: number } = {}): PyLiteral {
+export function parsePyLiteral(
+  text: string,
+  options: { encoding?: 'latin1' | 'utf8'; byteBase?: number } = {},
+): PyLiteral {
   const base = options.byteBase ?? 0;
   const inner = options.encoding === 'utf8' ? utf8Columns(text) : (i: number) => i;
   const col = (i: number) => base + inner(i);

@@ -50,7 +50,12 @@ export interface OpenedRaw {
   fileSize: number;
 }
 
-export const MODE_EQUIVALENTS: Record<string, MapMode> = { readonly: 'r', copyonwrite: 'c', readwrite: 'r+', write: 'w+' };
+export const MODE_EQUIVALENTS: Record<string, MapMode> = {
+  readonly: 'r',
+  copyonwrite: 'c',
+  readwrite: 'r+',
+  write: 'w+',
+};
 const VALID_MODES: MapMode[] = ['r', 'c', 'r+', 'w+'];
 
 export function resolveMode(mode: string): MapMode {
@@ -86,14 +91,20 @@ export function openRaw(path: string, options: RawOptions, mapper: Mapper, fs: R
   const dtype = toDType(options.dtype);
   const offset = options.offset ?? 0;
   const order = options.order ?? 'C';
-  if (!['C', 'F', 'A', 'K'].includes(order)) throw new ArgumentError(`order must be one of 'C', 'F', 'A', or 'K' (got '${order}')`);
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new ArgumentError(`memory mapped offset must be a non-negative integer, got ${offset}`);
+  if (!['C', 'F', 'A', 'K'].includes(order))
+    throw new ArgumentError(`order must be one of 'C', 'F', 'A', or 'K' (got '${order}')`);
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new ArgumentError(`memory mapped offset must be a non-negative integer, got ${offset}`);
   if (dtype.hasObject) throw new ArgumentError(`cannot memory-map Python objects (dtype ${dtype.str})`);
   const given: unknown = options.shape;
   if (given !== undefined && given !== null && typeof given !== 'number' && !Array.isArray(given)) {
-    throw new ArgumentError(`shape must be an integer or a sequence of integers, got ${show(given)}`, 'a shape such as [100, 3]');
+    throw new ArgumentError(
+      `shape must be an integer or a sequence of integers, got ${show(given)}`,
+      'a shape such as [100, 3]',
+    );
   }
-  let shape: number[] | null = given === undefined || given === null ? null : typeof given === 'number' ? [given] : [...(given as number[])];
+  let shape: number[] | null =
+    given === undefined || given === null ? null : typeof given === 'number' ? [given] : [...(given as number[])];
   if (mode === 'w+' && shape === null) throw new ArgumentError("shape must be given if mode == 'w+'", 'a shape');
   if (shape) {
     for (const d of shape) {
@@ -110,16 +121,26 @@ export function openRaw(path: string, options: RawOptions, mapper: Mapper, fs: R
     const avail = flen - offset;
     if (itemsize === 0) throw new ArgumentError('cannot infer the shape of a zero-size dtype from the file size');
     if (pyMod(avail, itemsize) !== 0) {
-      throw new FormatError(path, flen, 'Size of available data is not a multiple of the data-type size.', `(file size ${flen} - offset ${offset}) divisible by itemsize ${itemsize}`);
+      throw new FormatError(
+        path,
+        flen,
+        'Size of available data is not a multiple of the data-type size.',
+        `(file size ${flen} - offset ${offset}) divisible by itemsize ${itemsize}`,
+      );
     }
     size = avail / itemsize;
-    if (size < 0) throw new ArgumentError(`negative dimensions are not allowed (offset ${offset} is past the end of the ${flen}-byte file)`, `an offset of at most ${flen}`);
+    if (size < 0)
+      throw new ArgumentError(
+        `negative dimensions are not allowed (offset ${offset} is past the end of the ${flen}-byte file)`,
+        `an offset of at most ${flen}`,
+      );
     shape = [size];
   } else {
     size = shape.reduce((a, b) => a * b, 1);
   }
   const nbytesBig = BigInt(size) * BigInt(itemsize);
-  if (nbytesBig + BigInt(offset) > BigInt(Number.MAX_SAFE_INTEGER)) throw new ArgumentError(`shape ${show(shape)} of ${dtype.str} is too large to map`);
+  if (nbytesBig + BigInt(offset) > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new ArgumentError(`shape ${show(shape)} of ${dtype.str} is too large to map`);
   const nbytes = Number(nbytesBig);
   let bytes = offset + nbytes;
 
@@ -132,7 +153,12 @@ export function openRaw(path: string, options: RawOptions, mapper: Mapper, fs: R
   } else {
     if (flen === 0) throw new FormatError(path, 0, 'cannot mmap an empty file', 'a non-empty file');
     if (bytes > flen) {
-      throw new FormatError(path, flen, `mmap length is greater than file size (offset ${offset} + ${nbytes} bytes > ${flen})`, `a file of at least ${bytes} bytes`);
+      throw new FormatError(
+        path,
+        flen,
+        `mmap length is greater than file size (offset ${offset} + ${nbytes} bytes > ${flen})`,
+        `a file of at least ${bytes} bytes`,
+      );
     }
   }
   const writeable = mode !== 'r';

@@ -28,8 +28,18 @@ export interface AgentProcess {
 }
 
 /** `command -u agent.py` as a direct child of this process. */
-export function spawnAgent(command: string, agent: string, opts: { cwd?: string; env: NodeJS.ProcessEnv }, out: AgentOutput): AgentProcess {
-  const child = spawn(command, ['-u', agent], { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+export function spawnAgent(
+  command: string,
+  agent: string,
+  opts: { cwd?: string; env: NodeJS.ProcessEnv },
+  out: AgentOutput,
+): AgentProcess {
+  const child = spawn(command, ['-u', agent], {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
   child.stdout!.setEncoding('utf8');
   child.stdout!.on('data', (d: string) => out.onProtocol(d));
   child.stderr!.setEncoding('utf8');

@@ -134,7 +134,11 @@ class Zygote {
     this.server = createServer((s) => this.onConnection(s));
     this.server.listen(this.socketPath);
     this.server.unref();
-    this.proc = spawn(command, ['-u', agent, '--zygote'], { env, stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true });
+    this.proc = spawn(command, ['-u', agent, '--zygote'], {
+      env,
+      stdio: ['pipe', 'pipe', 'ignore'],
+      windowsHide: true,
+    });
     // the zygote must not keep the app (or a test worker) alive: it exits when our end of its stdin closes
     this.proc.unref();
     (this.proc.stdin as unknown as Socket).unref?.();
@@ -219,7 +223,9 @@ class Zygote {
     const id = this.nextId++;
     const reply = await new Promise<{ pid?: number; error?: string }>((resolve) => {
       this.replies.set(id, resolve);
-      this.proc.stdin!.write(JSON.stringify({ op: 'fork', id, socket: this.socketPath, token, cwd: cwd ?? null, env: sessionEnv }) + '\n');
+      this.proc.stdin!.write(
+        JSON.stringify({ op: 'fork', id, socket: this.socketPath, token, cwd: cwd ?? null, env: sessionEnv }) + '\n',
+      );
     });
     if (typeof reply.pid !== 'number') {
       this.byToken.delete(token);
@@ -242,14 +248,23 @@ const zygotes = new Map<string, Zygote>();
  * A fresh agent process forked from the zygote for this Python and environment (started on first use).
  * Rejects when the zygote cannot start or fork; the caller then spawns the agent itself.
  */
-export function forkAgent(command: string, agent: string, opts: { cwd?: string; env: NodeJS.ProcessEnv }, out: AgentOutput): Promise<AgentProcess> {
+export function forkAgent(
+  command: string,
+  agent: string,
+  opts: { cwd?: string; env: NodeJS.ProcessEnv },
+  out: AgentOutput,
+): Promise<AgentProcess> {
   const zygoteEnv: NodeJS.ProcessEnv = { ...opts.env };
   const sessionEnv: Record<string, string> = {};
   for (const k of PER_SESSION_ENV) {
     sessionEnv[k] = zygoteEnv[k] ?? '';
     delete zygoteEnv[k];
   }
-  const key = JSON.stringify([command, agent, Object.entries(zygoteEnv).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+  const key = JSON.stringify([
+    command,
+    agent,
+    Object.entries(zygoteEnv).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  ]);
   let z = zygotes.get(key);
   if (!z || z.dead) {
     const made: Zygote = new Zygote(command, agent, zygoteEnv, () => {

@@ -88,7 +88,8 @@ export class LivePython {
   private starting: Promise<AgentHello> | null = null;
   /** Resolves when the current child's pipes have closed (it is dead and every answer was read). */
   private closed: Promise<void> = Promise.resolve();
-  private readonly opts: Required<Omit<LivePythonOptions, 'python' | 'cwd' | 'env' | 'onLifetime' | 'forkServer'>> & LivePythonOptions;
+  private readonly opts: Required<Omit<LivePythonOptions, 'python' | 'cwd' | 'env' | 'onLifetime' | 'forkServer'>> &
+    LivePythonOptions;
   /** Why the last Python died (cleared when a new one starts). */
   lastDeath: string | null = null;
 
@@ -125,7 +126,9 @@ export class LivePython {
   private async spawn(): Promise<AgentHello> {
     const env = { ...process.env, ...this.opts.env };
     if (!findOnPath(this.choice.command, env)) {
-      throw new NoPythonError(`no Python found: \`${this.choice.command}\` is not ${/[\\/]/.test(this.choice.command) ? 'a file' : 'on PATH'} (${this.choice.source})`);
+      throw new NoPythonError(
+        `no Python found: \`${this.choice.command}\` is not ${/[\\/]/.test(this.choice.command) ? 'a file' : 'on PATH'} (${this.choice.source})`,
+      );
     }
     const agent = agentScriptPath();
     const childEnv: NodeJS.ProcessEnv = {
@@ -178,7 +181,9 @@ export class LivePython {
     }
     if (!hello.numpy) {
       this.kill('no NumPy');
-      throw new NoPythonError(`${this.choice.command} (Python ${hello.python}) cannot import numpy: ${hello.numpyError ?? 'not installed'}`);
+      throw new NoPythonError(
+        `${this.choice.command} (Python ${hello.python}) cannot import numpy: ${hello.numpyError ?? 'not installed'}`,
+      );
     }
     this.hello = hello;
     this.lastDeath = null;
@@ -230,7 +235,7 @@ export class LivePython {
     if (child !== this.child) return;
     const reason = error
       ? `could not start ${this.choice.command}: ${error.message}`
-      : this.killedFor ?? (signal ? SIGNAL_WORDS[signal] ?? `ended by ${signal}` : `exited with code ${code}`);
+      : (this.killedFor ?? (signal ? (SIGNAL_WORDS[signal] ?? `ended by ${signal}`) : `exited with code ${code}`));
     this.lastDeath = reason;
     this.child = null;
     this.hello = null;
@@ -243,7 +248,8 @@ export class LivePython {
 
   private request(body: Record<string, unknown>): Promise<any> {
     const child = this.child;
-    if (!child || !this.running) return Promise.reject(new PythonDied(this.lastDeath ?? 'not running', this.stderrTail));
+    if (!child || !this.running)
+      return Promise.reject(new PythonDied(this.lastDeath ?? 'not running', this.stderrTail));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -259,7 +265,10 @@ export class LivePython {
       timer = null;
       this.interrupt();
       timer = setTimeout(() => {
-        if (child === this.child) this.kill(`stopped: the statement ran past the time limit (${this.opts.timeLimitMs / 1000} s) and did not stop on KeyboardInterrupt`);
+        if (child === this.child)
+          this.kill(
+            `stopped: the statement ran past the time limit (${this.opts.timeLimitMs / 1000} s) and did not stop on KeyboardInterrupt`,
+          );
       }, this.opts.graceMs);
     }, this.opts.timeLimitMs);
     try {
@@ -281,7 +290,8 @@ export class LivePython {
   /** Stop: KeyboardInterrupt in the running statement (Windows: ends the process). */
   interrupt(): void {
     if (!this.running) return;
-    if (process.platform === 'win32') this.kill('stopped (Windows cannot interrupt a child process; a new Python starts on the next input)');
+    if (process.platform === 'win32')
+      this.kill('stopped (Windows cannot interrupt a child process; a new Python starts on the next input)');
     else this.child!.signal('SIGINT');
   }
 

@@ -4,10 +4,23 @@
  * the lifetime warnings the agent raised.
  */
 import { UnsupportedError } from '../core/errors';
-import { AgentWindows, openDirectReader, ProcessAccessRefused, ProcessMemory, type ProcessReader } from '../platform/processMemory';
+import {
+  AgentWindows,
+  openDirectReader,
+  ProcessAccessRefused,
+  ProcessMemory,
+  type ProcessReader,
+} from '../platform/processMemory';
 import { LivePython, PythonDied, type LivePythonOptions } from './livePython';
 import { liveArrays, type LiveArray } from './processArrays';
-import { pointerReadsOf, type AgentHello, type AgentInput, type AgentLifetimeWarning, type AgentOrigin, type PointerReadAt } from './protocol';
+import {
+  pointerReadsOf,
+  type AgentHello,
+  type AgentInput,
+  type AgentLifetimeWarning,
+  type AgentOrigin,
+  type PointerReadAt,
+} from './protocol';
 
 export interface LiveSessionOptions extends LivePythonOptions {
   /** 'direct' (default: process_vm_readv / ReadProcessMemory, else the agent) or 'agent' (always the agent). */
@@ -49,7 +62,9 @@ export function promptTranscript(inputs: { lines: number; output: string }[]): s
 }
 
 export function cutNotice(cut: number): string {
-  return cut > 0 ? `\n[stridescope: output cut: ${cut} more bytes not shown (the console keeps 1 MiB per statement)]\n` : '';
+  return cut > 0
+    ? `\n[stridescope: output cut: ${cut} more bytes not shown (the console keeps 1 MiB per statement)]\n`
+    : '';
 }
 
 export class LiveSession {
@@ -111,7 +126,25 @@ export class LiveSession {
       this.releaseAll(`when Python died (${e.reason})`);
       const lifetime = this.streamed;
       this.warnings.push(...lifetime);
-      return { inputs: [{ source, lines: source.replace(/\n$/, '').split('\n').length, output: '', parts: [], cut: 0, lifetime, raised: true, reads: [] }], arrays: [], origins: [], died: e.reason, exited: null, errors: [] };
+      return {
+        inputs: [
+          {
+            source,
+            lines: source.replace(/\n$/, '').split('\n').length,
+            output: '',
+            parts: [],
+            cut: 0,
+            lifetime,
+            raised: true,
+            reads: [],
+          },
+        ],
+        arrays: [],
+        origins: [],
+        died: e.reason,
+        exited: null,
+        errors: [],
+      };
     }
     const inputs: LiveInput[] = reply.inputs.map((i) => {
       const text = i.output.map(([, t]) => t).join('');
@@ -135,7 +168,11 @@ export class LiveSession {
       return { inputs, arrays: [], origins: [], died: null, exited: exit ? exit.exit! : 0, errors: [] };
     }
     const reader = this.readerFor(hello);
-    if (reader instanceof AgentWindows) await this.prefetch(reader, reply.arrays.map((a) => a.buffer));
+    if (reader instanceof AgentWindows)
+      await this.prefetch(
+        reader,
+        reply.arrays.map((a) => a.buffer),
+      );
     const { arrays, errors } = liveArrays(reply.arrays, reader, this.memories, `after statement ${reply.statement}`);
     this.current = arrays;
     return { inputs, arrays, origins: reply.origins ?? [], died: null, exited: null, errors };

@@ -53,7 +53,7 @@ export function liveArrays(
       }
       seen.add(key);
       const offset = Number(hexToBig(r.address) - bufAddress);
-      const base = r.base !== null ? bySerial.get(r.base) ?? null : null;
+      const base = r.base !== null ? (bySerial.get(r.base) ?? null) : null;
       const array = new NDArray({
         memory: mem,
         dtype: dtypeOf(r),

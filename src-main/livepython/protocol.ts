@@ -56,7 +56,13 @@ export function pointerReadsOf(raw: unknown): PointerReadAt[] {
   for (const r of raw.slice(0, MAX_POINTER_READS)) {
     const rec = r as { address?: unknown; length?: unknown } | null;
     if (!rec || typeof rec.address !== 'string' || !/^0x[0-9a-f]{1,16}$/.test(rec.address)) continue;
-    if (typeof rec.length !== 'number' || !Number.isSafeInteger(rec.length) || rec.length < 1 || rec.length > MAX_POINTER_READ_BYTES) continue;
+    if (
+      typeof rec.length !== 'number' ||
+      !Number.isSafeInteger(rec.length) ||
+      rec.length < 1 ||
+      rec.length > MAX_POINTER_READ_BYTES
+    )
+      continue;
     out.push({ address: BigInt(rec.address), length: rec.length });
   }
   return out;

@@ -66,6 +66,9 @@ export function agentScriptPath(): string {
     }
   }
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`the console's Python agent (python/agent.py) is missing: looked in ${[...new Set(candidates)].join(', ')}`);
+  if (!found)
+    throw new Error(
+      `the console's Python agent (python/agent.py) is missing: looked in ${[...new Set(candidates)].join(', ')}`,
+    );
   return found;
 }

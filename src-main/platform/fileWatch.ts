@@ -94,7 +94,13 @@ export function watchMappedFile(target: string | WatchedMapping, options: FileWa
     }
   }
 
-  function report(kind: FileChangeKind, previousSize: number, size: number | null, unsafe: boolean, message: string): FileChange {
+  function report(
+    kind: FileChangeKind,
+    previousSize: number,
+    size: number | null,
+    unsafe: boolean,
+    message: string,
+  ): FileChange {
     const c: FileChange = { kind, path: mapping.path, previousSize, size, unsafe, message };
     changes.push(c);
     try {
@@ -111,9 +117,25 @@ export function watchMappedFile(target: string | WatchedMapping, options: FileWa
     const now = snap(path);
     const name = mapping.path;
     if (last.exists && !now.exists) {
-      out.push(report('deleted', last.size, null, false, `${name} was deleted: still showing its old contents (the mapping keeps them alive); reopen to refresh`));
+      out.push(
+        report(
+          'deleted',
+          last.size,
+          null,
+          false,
+          `${name} was deleted: still showing its old contents (the mapping keeps them alive); reopen to refresh`,
+        ),
+      );
     } else if (now.exists && (!last.exists || now.dev !== last.dev || now.ino !== last.ino)) {
-      out.push(report('replaced', last.size, now.size, false, `${name} was replaced by another file (${mib(now.size)}): still showing the old contents; reopen to see the new file`));
+      out.push(
+        report(
+          'replaced',
+          last.size,
+          now.size,
+          false,
+          `${name} was replaced by another file (${mib(now.size)}): still showing the old contents; reopen to see the new file`,
+        ),
+      );
     } else if (now.exists && now.size < last.size) {
       const unsafe = now.size < mappedEnd;
       out.push(
@@ -128,11 +150,24 @@ export function watchMappedFile(target: string | WatchedMapping, options: FileWa
         ),
       );
     } else if (now.exists && now.size > last.size) {
-      out.push(report('grown', last.size, now.size, false, `${name} grew from ${mib(last.size)} to ${mib(now.size)}: reopen to see the new bytes`));
+      out.push(
+        report(
+          'grown',
+          last.size,
+          now.size,
+          false,
+          `${name} grew from ${mib(last.size)} to ${mib(now.size)}: reopen to see the new bytes`,
+        ),
+      );
     }
     // the mapped inode itself (differs from the path after a replace or delete)
     const m = mappingSize();
-    if (m !== null && lastMapped !== null && m < lastMapped && !(out.length && out[out.length - 1].kind === 'truncated')) {
+    if (
+      m !== null &&
+      lastMapped !== null &&
+      m < lastMapped &&
+      !(out.length && out[out.length - 1].kind === 'truncated')
+    ) {
       const unsafe = m < mappedEnd;
       out.push(
         report(

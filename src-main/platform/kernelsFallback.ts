@@ -80,7 +80,14 @@ export function numericType(dtype: DType): NumericType {
   }
   const [code, cName, kind] = entry;
   const order = dtype.byteorder === '|' ? NATIVE_BYTE_ORDER : dtype.byteorder;
-  return { code, cName, kind, itemsize: dtype.itemsize, littleEndian: order === '<', byteswap: dtype.itemsize > 1 && order !== NATIVE_BYTE_ORDER };
+  return {
+    code,
+    cName,
+    kind,
+    itemsize: dtype.itemsize,
+    littleEndian: order === '<',
+    byteswap: dtype.itemsize > 1 && order !== NATIVE_BYTE_ORDER,
+  };
 }
 
 // ------------------------------------------------------------------------------------------------ iteration
@@ -390,8 +397,21 @@ function leaf64(a: Float64Array, i: number, st: number, n: number): number {
     for (let k = 0; k < n; k++, i += st) res += a[i];
     return res;
   }
-  const s2 = 2 * st, s3 = 3 * st, s4 = 4 * st, s5 = 5 * st, s6 = 6 * st, s7 = 7 * st, s8 = 8 * st;
-  let r0 = a[i], r1 = a[i + st], r2 = a[i + s2], r3 = a[i + s3], r4 = a[i + s4], r5 = a[i + s5], r6 = a[i + s6], r7 = a[i + s7];
+  const s2 = 2 * st,
+    s3 = 3 * st,
+    s4 = 4 * st,
+    s5 = 5 * st,
+    s6 = 6 * st,
+    s7 = 7 * st,
+    s8 = 8 * st;
+  let r0 = a[i],
+    r1 = a[i + st],
+    r2 = a[i + s2],
+    r3 = a[i + s3],
+    r4 = a[i + s4],
+    r5 = a[i + s5],
+    r6 = a[i + s6],
+    r7 = a[i + s7];
   const end = n - (n % 8);
   let k = 8;
   i += s8;
@@ -418,7 +438,7 @@ function leaf64(a: Float64Array, i: number, st: number, n: number): number {
       r7 += a[i + s7];
     }
   }
-  let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+  let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
   for (; k < n; k++, i += st) res += a[i];
   return res;
 }
@@ -430,8 +450,21 @@ function leaf32(a: Float32Array, i: number, st: number, n: number): number {
     for (let k = 0; k < n; k++, i += st) res = f(res + a[i]);
     return res;
   }
-  const s2 = 2 * st, s3 = 3 * st, s4 = 4 * st, s5 = 5 * st, s6 = 6 * st, s7 = 7 * st, s8 = 8 * st;
-  let r0 = a[i], r1 = a[i + st], r2 = a[i + s2], r3 = a[i + s3], r4 = a[i + s4], r5 = a[i + s5], r6 = a[i + s6], r7 = a[i + s7];
+  const s2 = 2 * st,
+    s3 = 3 * st,
+    s4 = 4 * st,
+    s5 = 5 * st,
+    s6 = 6 * st,
+    s7 = 7 * st,
+    s8 = 8 * st;
+  let r0 = a[i],
+    r1 = a[i + st],
+    r2 = a[i + s2],
+    r3 = a[i + s3],
+    r4 = a[i + s4],
+    r5 = a[i + s5],
+    r6 = a[i + s6],
+    r7 = a[i + s7];
   const end = n - (n % 8);
   let k = 8;
   for (i += s8; k < end; k += 8, i += s8) {
@@ -456,8 +489,21 @@ function leaf16(a: Uint16Array, h: Float32Array, i: number, st: number, n: numbe
     for (let k = 0; k < n; k++, i += st) res = f(res + h[a[i]]);
     return res;
   }
-  const s2 = 2 * st, s3 = 3 * st, s4 = 4 * st, s5 = 5 * st, s6 = 6 * st, s7 = 7 * st, s8 = 8 * st;
-  let r0 = h[a[i]], r1 = h[a[i + st]], r2 = h[a[i + s2]], r3 = h[a[i + s3]], r4 = h[a[i + s4]], r5 = h[a[i + s5]], r6 = h[a[i + s6]], r7 = h[a[i + s7]];
+  const s2 = 2 * st,
+    s3 = 3 * st,
+    s4 = 4 * st,
+    s5 = 5 * st,
+    s6 = 6 * st,
+    s7 = 7 * st,
+    s8 = 8 * st;
+  let r0 = h[a[i]],
+    r1 = h[a[i + st]],
+    r2 = h[a[i + s2]],
+    r3 = h[a[i + s3]],
+    r4 = h[a[i + s4]],
+    r5 = h[a[i + s5]],
+    r6 = h[a[i + s6]],
+    r7 = h[a[i + s7]];
   const end = n - (n % 8);
   let k = 8;
   for (i += s8; k < end; k += 8, i += s8) {
@@ -524,8 +570,17 @@ function cleaf(a: Float64Array | Float32Array, i: number, st: number, m: number,
     CRES[1] = im;
     return;
   }
-  const s2 = 2 * st, s3 = 3 * st, s4 = 4 * st;
-  let r0 = a[i], r1 = a[i + 1], r2 = a[i + st], r3 = a[i + st + 1], r4 = a[i + s2], r5 = a[i + s2 + 1], r6 = a[i + s3], r7 = a[i + s3 + 1];
+  const s2 = 2 * st,
+    s3 = 3 * st,
+    s4 = 4 * st;
+  let r0 = a[i],
+    r1 = a[i + 1],
+    r2 = a[i + st],
+    r3 = a[i + st + 1],
+    r4 = a[i + s2],
+    r5 = a[i + s2 + 1],
+    r6 = a[i + s3],
+    r7 = a[i + s3 + 1];
   const end = m - (m % 4);
   let k = 4;
   for (i += s4; k < end; k += 4, i += s4) {
@@ -608,7 +663,13 @@ function floatSum(view: KernelView, t: NumericType, fetch: WindowFetch, windowBy
 // ------------------------------------------------------------------------------------------------ element scans
 
 /** min / max / count_nan / count_nonzero over floats and complex (mirror of SK_FLOAT_REDUCE / SK_COMPLEX_REDUCE). */
-function floatScan(view: KernelView, t: NumericType, op: ReductionName, fetch: WindowFetch, windowBytes: number): KernelValue {
+function floatScan(
+  view: KernelView,
+  t: NumericType,
+  op: ReductionName,
+  fetch: WindowFetch,
+  windowBytes: number,
+): KernelValue {
   const runs = prepareRuns(view.shape, view.strides, view.offset, 'memory');
   if ((op === 'min' || op === 'max') && runs.size === 0) throw emptyReductionError(op);
   const reader = new WindowReader(fetch, t.itemsize, t.littleEndian, swapUnitOf(t), windowBytes);
@@ -666,7 +727,13 @@ function floatScan(view: KernelView, t: NumericType, op: ReductionName, fetch: W
 const TWO32 = 4294967296;
 
 /** Every reduction over bool / signed / unsigned integers (mirror of SK_INT_REDUCE). */
-function intScan(view: KernelView, t: NumericType, op: ReductionName, fetch: WindowFetch, windowBytes: number): KernelValue {
+function intScan(
+  view: KernelView,
+  t: NumericType,
+  op: ReductionName,
+  fetch: WindowFetch,
+  windowBytes: number,
+): KernelValue {
   const runs = prepareRuns(view.shape, view.strides, view.offset, 'memory');
   const signed = t.kind === 'int';
   const resultType = t.kind === 'uint' ? 'uint' : 'int';
@@ -677,13 +744,19 @@ function intScan(view: KernelView, t: NumericType, op: ReductionName, fetch: Win
   const wide = t.itemsize === 8;
   // narrow (<= 4 bytes) values as exact numbers
   const get: (dv: DataView, o: number) => number =
-    t.code === 0 ? (dv, o) => (dv.getUint8(o) !== 0 ? 1 : 0)
-    : t.code === 1 ? (dv, o) => dv.getInt8(o)
-    : t.code === 2 ? (dv, o) => dv.getUint8(o)
-    : t.code === 3 ? (dv, o) => dv.getInt16(o, le)
-    : t.code === 4 ? (dv, o) => dv.getUint16(o, le)
-    : t.code === 5 ? (dv, o) => dv.getInt32(o, le)
-    : (dv, o) => dv.getUint32(o, le);
+    t.code === 0
+      ? (dv, o) => (dv.getUint8(o) !== 0 ? 1 : 0)
+      : t.code === 1
+        ? (dv, o) => dv.getInt8(o)
+        : t.code === 2
+          ? (dv, o) => dv.getUint8(o)
+          : t.code === 3
+            ? (dv, o) => dv.getInt16(o, le)
+            : t.code === 4
+              ? (dv, o) => dv.getUint16(o, le)
+              : t.code === 5
+                ? (dv, o) => dv.getInt32(o, le)
+                : (dv, o) => dv.getUint32(o, le);
   const loOff = le ? 0 : 4;
   const hiOff = le ? 4 : 0;
 
@@ -723,7 +796,9 @@ function intScan(view: KernelView, t: NumericType, op: ReductionName, fetch: Win
             bestHi = hi;
             bestLo = lo;
             first = false;
-          } else if (op === 'min' ? hi < bestHi || (hi === bestHi && lo < bestLo) : hi > bestHi || (hi === bestHi && lo > bestLo)) {
+          } else if (
+            op === 'min' ? hi < bestHi || (hi === bestHi && lo < bestLo) : hi > bestHi || (hi === bestHi && lo > bestLo)
+          ) {
             bestHi = hi;
             bestLo = lo;
           }
@@ -762,7 +837,8 @@ export function reduceFallback(op: ReductionName, view: KernelView, opts?: Fallb
   const t = numericType(view.dtype);
   const fetch = fetchOf(view, opts);
   const wb = windowBytesOf(opts);
-  if (t.kind === 'float' || t.kind === 'complex') return op === 'sum' ? floatSum(view, t, fetch, wb) : floatScan(view, t, op, fetch, wb);
+  if (t.kind === 'float' || t.kind === 'complex')
+    return op === 'sum' ? floatSum(view, t, fetch, wb) : floatScan(view, t, op, fetch, wb);
   return intScan(view, t, op, fetch, wb);
 }
 
@@ -796,7 +872,11 @@ export class Fnv1a64 {
 }
 
 /** Visit the view's element bytes in logical order, in contiguous pieces: fn(bytes, start, end). */
-function forEachElementBytes(view: KernelView, opts: FallbackOptions | undefined, fn: (bytes: Uint8Array, start: number, end: number) => void): void {
+function forEachElementBytes(
+  view: KernelView,
+  opts: FallbackOptions | undefined,
+  fn: (bytes: Uint8Array, start: number, end: number) => void,
+): void {
   const w = view.dtype.itemsize;
   const runs = prepareRuns(view.shape, view.strides, view.offset, 'logical');
   if (w === 0 || runs.size === 0) return;
@@ -833,7 +913,8 @@ export function contiguousCopyFallback(view: KernelView, maxBytes = 1 << 30, opt
   let size = 1;
   for (const d of view.shape) size *= d;
   const nbytes = size * view.dtype.itemsize;
-  if (nbytes > maxBytes) throw new BoundsError(`a contiguous copy of ${nbytes} bytes is larger than the ${maxBytes}-byte limit`);
+  if (nbytes > maxBytes)
+    throw new BoundsError(`a contiguous copy of ${nbytes} bytes is larger than the ${maxBytes}-byte limit`);
   const out = new Uint8Array(nbytes);
   let w = 0;
   forEachElementBytes(view, opts, (b, s, e) => {

@@ -21,13 +21,20 @@ export function provideKoffi(loaded: { module: unknown } | { error: unknown }): 
     const m = loaded.module as { default?: Koffi } & Koffi;
     state = { koffi: (m.default ?? m) as Koffi };
   } else {
-    state = { reason: `koffi could not be loaded: ${loaded.error instanceof Error ? loaded.error.message : String(loaded.error)}` };
+    state = {
+      reason: `koffi could not be loaded: ${loaded.error instanceof Error ? loaded.error.message : String(loaded.error)}`,
+    };
   }
 }
 
 /** Load koffi by dynamic import now (Electron's main, at startup): a failure is remembered, never thrown. */
 export async function loadKoffi(): Promise<void> {
-  provideKoffi(await import('koffi').then((module: unknown) => ({ module }), (error: unknown) => ({ error })));
+  provideKoffi(
+    await import('koffi').then(
+      (module: unknown) => ({ module }),
+      (error: unknown) => ({ error }),
+    ),
+  );
 }
 
 /** koffi, or null when it cannot load (`koffiUnavailableReason()` says why). Loads it on the first call. */

@@ -75,8 +75,18 @@ class PosixBackend implements MappingBackend {
   readonly granularity: number;
   private readonly c: Record<string, F>;
   private readonly k: {
-    O_RDONLY: number; O_RDWR: number; O_CREAT: number; O_TRUNC: number; O_CLOEXEC: number; O_NONBLOCK: number;
-    PROT_READ: number; PROT_WRITE: number; MAP_SHARED: number; MAP_PRIVATE: number; MS_SYNC: number; SEEK_END: number;
+    O_RDONLY: number;
+    O_RDWR: number;
+    O_CREAT: number;
+    O_TRUNC: number;
+    O_CLOEXEC: number;
+    O_NONBLOCK: number;
+    PROT_READ: number;
+    PROT_WRITE: number;
+    MAP_SHARED: number;
+    MAP_PRIVATE: number;
+    MS_SYNC: number;
+    SEEK_END: number;
   };
 
   constructor(private readonly koffi: Koffi) {
@@ -96,8 +106,34 @@ class PosixBackend implements MappingBackend {
       memcpyOut: fn('void *memcpy(void *dst, const void *src, size_t n)'),
     };
     this.k = mac
-      ? { O_RDONLY: 0, O_RDWR: 2, O_CREAT: 0x200, O_TRUNC: 0x400, O_CLOEXEC: 0x1000000, O_NONBLOCK: 0x4, PROT_READ: 1, PROT_WRITE: 2, MAP_SHARED: 1, MAP_PRIVATE: 2, MS_SYNC: 0x10, SEEK_END: 2 }
-      : { O_RDONLY: 0, O_RDWR: 2, O_CREAT: 0o100, O_TRUNC: 0o1000, O_CLOEXEC: 0o2000000, O_NONBLOCK: 0o4000, PROT_READ: 1, PROT_WRITE: 2, MAP_SHARED: 1, MAP_PRIVATE: 2, MS_SYNC: 4, SEEK_END: 2 };
+      ? {
+          O_RDONLY: 0,
+          O_RDWR: 2,
+          O_CREAT: 0x200,
+          O_TRUNC: 0x400,
+          O_CLOEXEC: 0x1000000,
+          O_NONBLOCK: 0x4,
+          PROT_READ: 1,
+          PROT_WRITE: 2,
+          MAP_SHARED: 1,
+          MAP_PRIVATE: 2,
+          MS_SYNC: 0x10,
+          SEEK_END: 2,
+        }
+      : {
+          O_RDONLY: 0,
+          O_RDWR: 2,
+          O_CREAT: 0o100,
+          O_TRUNC: 0o1000,
+          O_CLOEXEC: 0o2000000,
+          O_NONBLOCK: 0o4000,
+          PROT_READ: 1,
+          PROT_WRITE: 2,
+          MAP_SHARED: 1,
+          MAP_PRIVATE: 2,
+          MS_SYNC: 4,
+          SEEK_END: 2,
+        };
     this.granularity = Number(this.c.getpagesize());
   }
 
@@ -119,7 +155,15 @@ class PosixBackend implements MappingBackend {
     try {
       const st = fstatSync(fd);
       if (!st.isFile()) {
-        const what = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a fifo (named pipe)' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : 'not a regular file';
+        const what = st.isDirectory()
+          ? 'a directory'
+          : st.isFIFO()
+            ? 'a fifo (named pipe)'
+            : st.isCharacterDevice()
+              ? 'a character device'
+              : st.isBlockDevice()
+                ? 'a block device'
+                : 'not a regular file';
         throw new IOError(path, `${what}: only regular files can be mapped`);
       }
       let size = this.fileSize(fd, path);
@@ -202,12 +246,20 @@ class WindowsBackend implements MappingBackend {
     const k32 = koffi.load('kernel32.dll');
     const fn = (proto: string): F => k32.func(proto) as unknown as F;
     this.w = {
-      CreateFileW: fn('void * __stdcall CreateFileW(const char16_t *name, uint32_t access, uint32_t share, void *sa, uint32_t disposition, uint32_t flags, void *tmpl)'),
+      CreateFileW: fn(
+        'void * __stdcall CreateFileW(const char16_t *name, uint32_t access, uint32_t share, void *sa, uint32_t disposition, uint32_t flags, void *tmpl)',
+      ),
       GetFileSizeEx: fn('int __stdcall GetFileSizeEx(void *file, _Out_ int64_t *size)'),
-      SetFilePointerEx: fn('int __stdcall SetFilePointerEx(void *file, int64_t distance, void *newPointer, uint32_t method)'),
+      SetFilePointerEx: fn(
+        'int __stdcall SetFilePointerEx(void *file, int64_t distance, void *newPointer, uint32_t method)',
+      ),
       SetEndOfFile: fn('int __stdcall SetEndOfFile(void *file)'),
-      CreateFileMappingW: fn('void * __stdcall CreateFileMappingW(void *file, void *sa, uint32_t protect, uint32_t maxHigh, uint32_t maxLow, const char16_t *name)'),
-      MapViewOfFile: fn('void * __stdcall MapViewOfFile(void *mapping, uint32_t access, uint32_t offHigh, uint32_t offLow, size_t bytes)'),
+      CreateFileMappingW: fn(
+        'void * __stdcall CreateFileMappingW(void *file, void *sa, uint32_t protect, uint32_t maxHigh, uint32_t maxLow, const char16_t *name)',
+      ),
+      MapViewOfFile: fn(
+        'void * __stdcall MapViewOfFile(void *mapping, uint32_t access, uint32_t offHigh, uint32_t offLow, size_t bytes)',
+      ),
       UnmapViewOfFile: fn('int __stdcall UnmapViewOfFile(void *base)'),
       FlushViewOfFile: fn('int __stdcall FlushViewOfFile(void *base, size_t bytes)'),
       FlushFileBuffers: fn('int __stdcall FlushFileBuffers(void *file)'),
@@ -226,14 +278,16 @@ class WindowsBackend implements MappingBackend {
     const W = WindowsBackend;
     const access = mode === 'r' || mode === 'c' ? W.GENERIC_READ : W.GENERIC_READ | W.GENERIC_WRITE;
     const disposition = mode === 'w+' ? W.CREATE_ALWAYS : W.OPEN_EXISTING;
-    const h = this.w.CreateFileW(path, access, W.FILE_SHARE_ALL, null, disposition, W.FILE_ATTRIBUTE_NORMAL, null) as bigint | null;
+    const h = this.w.CreateFileW(path, access, W.FILE_SHARE_ALL, null, disposition, W.FILE_ATTRIBUTE_NORMAL, null) as
+      bigint | null;
     if (h === null || BigInt(h) === W.INVALID_HANDLE) this.fail(path, 'CreateFileW');
     const file = h as bigint;
     const handle = { file, mapping: null as bigint | null };
     try {
       let size = this.fileSize(handle, path);
       if ((mode === 'r+' || mode === 'w+') && size < minSize) {
-        if (!this.w.SetFilePointerEx(file, BigInt(minSize), null, 0) || !this.w.SetEndOfFile(file)) this.fail(path, 'SetEndOfFile');
+        if (!this.w.SetFilePointerEx(file, BigInt(minSize), null, 0) || !this.w.SetEndOfFile(file))
+          this.fail(path, 'SetEndOfFile');
         size = minSize;
       }
       return { handle, size };
@@ -248,11 +302,24 @@ class WindowsBackend implements MappingBackend {
     const handle = h as { file: bigint; mapping: bigint | null };
     const protect = mode === 'r' ? W.PAGE_READONLY : mode === 'c' ? W.PAGE_WRITECOPY : W.PAGE_READWRITE;
     const end = fileOffset + length;
-    const mapping = this.w.CreateFileMappingW(handle.file, null, protect, Math.floor(end / 2 ** 32), end >>> 0, null) as bigint | null;
+    const mapping = this.w.CreateFileMappingW(
+      handle.file,
+      null,
+      protect,
+      Math.floor(end / 2 ** 32),
+      end >>> 0,
+      null,
+    ) as bigint | null;
     if (mapping === null || BigInt(mapping) === 0n) this.fail('mapping', 'CreateFileMappingW');
     handle.mapping = mapping as bigint;
     const access = mode === 'r' ? W.FILE_MAP_READ : mode === 'c' ? W.FILE_MAP_COPY : W.FILE_MAP_WRITE;
-    const view = this.w.MapViewOfFile(handle.mapping, access, Math.floor(fileOffset / 2 ** 32), fileOffset >>> 0, length) as bigint | null;
+    const view = this.w.MapViewOfFile(
+      handle.mapping,
+      access,
+      Math.floor(fileOffset / 2 ** 32),
+      fileOffset >>> 0,
+      length,
+    ) as bigint | null;
     if (view === null || BigInt(view) === 0n) this.fail('mapping', 'MapViewOfFile');
     return BigInt(view as bigint);
   }
@@ -334,14 +401,20 @@ export class MappedMemory implements Memory {
     const mode = opts.mode ?? 'r';
     const offset = opts.offset ?? 0;
     const length = opts.length;
-    if (!['r', 'r+', 'c', 'w+'].includes(mode)) throw new ArgumentError(`mode must be one of 'r', 'r+', 'c', 'w+', got '${mode}'`);
-    if (!Number.isSafeInteger(offset) || offset < 0) throw new ArgumentError(`offset must be a non-negative integer, got ${offset}`);
-    if (!Number.isSafeInteger(length) || length < 0) throw new ArgumentError(`length must be a non-negative integer, got ${length}`);
+    if (!['r', 'r+', 'c', 'w+'].includes(mode))
+      throw new ArgumentError(`mode must be one of 'r', 'r+', 'c', 'w+', got '${mode}'`);
+    if (!Number.isSafeInteger(offset) || offset < 0)
+      throw new ArgumentError(`offset must be a non-negative integer, got ${offset}`);
+    if (!Number.isSafeInteger(length) || length < 0)
+      throw new ArgumentError(`length must be a non-negative integer, got ${length}`);
     const os = osBackend(path);
     const { handle, size } = os.open(path, mode, offset + length, { noFollow: opts.noFollow, verify: opts.verify });
     try {
       if (size < offset + length) {
-        throw new IOError(path, `mmap length is greater than file size: bytes [${offset}, ${offset + length}) requested, the file has ${size}`);
+        throw new IOError(
+          path,
+          `mmap length is greater than file size: bytes [${offset}, ${offset + length}) requested, the file has ${size}`,
+        );
       }
       const aligned = Math.floor(offset / os.granularity) * os.granularity;
       const delta = offset - aligned;
@@ -364,7 +437,8 @@ export class MappedMemory implements Memory {
 
   /** The file's size now (asks the OS). LifetimeError once released. */
   currentFileSize(): number {
-    if (!this.os) throw new LifetimeError(`${this.label} was unmapped${this._releasedBy ? ` (${this._releasedBy})` : ''}`);
+    if (!this.os)
+      throw new LifetimeError(`${this.label} was unmapped${this._releasedBy ? ` (${this._releasedBy})` : ''}`);
     return osBackend(this.path).fileSize(this.os.handle, this.path);
   }
 
@@ -395,7 +469,10 @@ export class MappedMemory implements Memory {
     if (lib) {
       const r = Number(lib.fn.sk_copy_bytes(out, src, length));
       if (r === SK_E_FAULT) {
-        throw new LifetimeError(`${this.path}: the mapping faulted while reading bytes [${offset}, ${offset + length}) (the file shrank under it)`, offset);
+        throw new LifetimeError(
+          `${this.path}: the mapping faulted while reading bytes [${offset}, ${offset + length}) (the file shrank under it)`,
+          offset,
+        );
       }
       if (r !== SK_OK) throw new IOError(this.path, `copy out of the mapping failed (status ${r})`);
     } else {
@@ -414,7 +491,10 @@ export class MappedMemory implements Memory {
       // under the library's SIGBUS guard, like reads: the file may shrink between check() and the copy
       const r = Number(lib.fn.sk_copy_bytes(dst, data, data.byteLength));
       if (r === SK_E_FAULT) {
-        throw new LifetimeError(`${this.path}: the mapping faulted while writing bytes [${offset}, ${offset + data.byteLength}) (the file shrank under it)`, offset);
+        throw new LifetimeError(
+          `${this.path}: the mapping faulted while writing bytes [${offset}, ${offset + data.byteLength}) (the file shrank under it)`,
+          offset,
+        );
       }
       if (r !== SK_OK) throw new IOError(this.path, `copy into the mapping failed (status ${r})`);
     } else {
@@ -424,7 +504,8 @@ export class MappedMemory implements Memory {
 
   /** msync / FlushViewOfFile for writeable shared mappings ('r+', 'w+'); a no-op otherwise. */
   flush(): void {
-    if (!this.os) throw new LifetimeError(`${this.label} was unmapped${this._releasedBy ? ` (${this._releasedBy})` : ''}`);
+    if (!this.os)
+      throw new LifetimeError(`${this.label} was unmapped${this._releasedBy ? ` (${this._releasedBy})` : ''}`);
     if ((this.mode === 'r+' || this.mode === 'w+') && this.os.length > 0) {
       this.check(0, 0);
       osBackend(this.path).flush(this.os.base, this.os.length, this.os.handle);
@@ -437,7 +518,8 @@ export class MappedMemory implements Memory {
    * the returned function was called for every pin — so the running kernel never touches unmapped pages.
    */
   pin(): () => void {
-    if (!this.os) throw new LifetimeError(`${this.label} was unmapped${this._releasedBy ? ` (${this._releasedBy})` : ''}`);
+    if (!this.os)
+      throw new LifetimeError(`${this.label} was unmapped${this._releasedBy ? ` (${this._releasedBy})` : ''}`);
     this.pins++;
     let unpinned = false;
     return () => {

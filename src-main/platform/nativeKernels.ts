@@ -131,11 +131,17 @@ function sizeOf(shape: readonly number[]): number {
 export function checkReachable(view: KernelView): { low: number; high: number } {
   const { memory, dtype } = view;
   if (!memory.alive) {
-    throw new LifetimeError(`${memory.label} was released${memory.releasedBy ? ` (${memory.releasedBy})` : ''}: no kernel may read it`);
+    throw new LifetimeError(
+      `${memory.label} was released${memory.releasedBy ? ` (${memory.releasedBy})` : ''}: no kernel may read it`,
+    );
   }
-  if (view.shape.length > MAX_DIMS) throw new UnsupportedError(`the kernels take at most ${MAX_DIMS} dimensions, got ${view.shape.length}`);
+  if (view.shape.length > MAX_DIMS)
+    throw new UnsupportedError(`the kernels take at most ${MAX_DIMS} dimensions, got ${view.shape.length}`);
   // byteBounds only reads the layout: no copies of shape and strides
-  const { low, high } = byteBounds({ shape: view.shape as number[], strides: view.strides as number[], offset: view.offset }, dtype.itemsize);
+  const { low, high } = byteBounds(
+    { shape: view.shape as number[], strides: view.strides as number[], offset: view.offset },
+    dtype.itemsize,
+  );
   if (high > low && (low < 0 || high > memory.size)) {
     throw new BoundsError(
       `the view reaches bytes [${low}, ${high}) but ${memory.label} has ${memory.size} bytes: a kernel would read outside the allocation`,
@@ -215,7 +221,9 @@ function statusError(fn: string, status: number, label: string, kernel: string):
     case SK_E_EMPTY:
       return emptyReductionError(kernel);
     case SK_E_FAULT:
-      return new LifetimeError(`${label}: a memory fault was caught inside ${fn} (the mapped file shrank during the call); no result`);
+      return new LifetimeError(
+        `${label}: a memory fault was caught inside ${fn} (the mapped file shrank during the call); no result`,
+      );
     case SK_E_SPACE:
       return new BoundsError(`${fn}: the destination buffer is too small`);
     case SK_E_ARG:
@@ -259,7 +267,15 @@ function checkThreads(threads: number | undefined): void {
   }
 }
 
-function nativeReduce(lib: NativeLibrary, op: ReductionName, label: string, t: NumericType, data: bigint, nd: number, threads: number | undefined): KernelValue {
+function nativeReduce(
+  lib: NativeLibrary,
+  op: ReductionName,
+  label: string,
+  t: NumericType,
+  data: bigint,
+  nd: number,
+  threads: number | undefined,
+): KernelValue {
   const fn = FUNCTION_OF[op];
   const swap = t.byteswap ? 1 : 0;
   const status = Number(
@@ -279,7 +295,8 @@ function nativeChecksum(lib: NativeLibrary, view: KernelView, data: bigint, nd: 
 
 function nativeCopy(lib: NativeLibrary, view: KernelView, data: bigint, nd: number, maxBytes: number): Uint8Array {
   const nbytes = sizeOf(view.shape) * view.dtype.itemsize;
-  if (nbytes > maxBytes) throw new BoundsError(`a contiguous copy of ${nbytes} bytes is larger than the ${maxBytes}-byte limit`);
+  if (nbytes > maxBytes)
+    throw new BoundsError(`a contiguous copy of ${nbytes} bytes is larger than the ${maxBytes}-byte limit`);
   const dst = new Uint8Array(nbytes);
   const r = Number(lib.fn.sk_copy_contiguous(data, nd, SHAPE, STRIDES, view.dtype.itemsize, dst, nbytes));
   if (r < 0) throw statusError('sk_copy_contiguous', r, view.memory.label, 'contiguous_copy');
@@ -310,7 +327,10 @@ function fallbackOptions(view: KernelView, opts: KernelOptions): FallbackOptions
     if (lib) {
       const r = Number(lib.fn.sk_copy_bytes(buf, src, length));
       if (r === SK_E_FAULT) {
-        throw new LifetimeError(`${memory.path}: the mapping faulted while reading bytes [${offset}, ${offset + length}) (the file shrank under it)`, offset);
+        throw new LifetimeError(
+          `${memory.path}: the mapping faulted while reading bytes [${offset}, ${offset + length}) (the file shrank under it)`,
+          offset,
+        );
       }
       if (r !== SK_OK) throw new IOError(memory.path, `copy out of the mapping failed (status ${r})`);
     } else {
@@ -323,7 +343,12 @@ function fallbackOptions(view: KernelView, opts: KernelOptions): FallbackOptions
 
 // ------------------------------------------------------------------------------------------------ runKernel
 
-function describeCall(name: KernelName, view: KernelView, data: bigint, t: NumericType | undefined): KernelAnswer['call'] {
+function describeCall(
+  name: KernelName,
+  view: KernelView,
+  data: bigint,
+  t: NumericType | undefined,
+): KernelAnswer['call'] {
   const fn = FUNCTION_OF[name];
   const args: CallArgs = {
     data: hex(data),
@@ -342,12 +367,17 @@ function describeCall(name: KernelName, view: KernelView, data: bigint, t: Numer
 }
 
 /** The library when the native path can run for this memory, else null and why. */
-function nativeFor(memory: Memory, hasAddress: boolean, opts: KernelOptions): { lib: NativeLibrary | null; reason?: string } {
+function nativeFor(
+  memory: Memory,
+  hasAddress: boolean,
+  opts: KernelOptions,
+): { lib: NativeLibrary | null; reason?: string } {
   if (opts.forceFallback) return { lib: null, reason: 'the TypeScript kernel was requested (--no-native)' };
   const lib = nativeLibrary();
   if (!lib) return { lib: null, reason: nativeUnavailableReason() ?? 'the native kernel library is not available' };
   if (!HOST_LE) return { lib: null, reason: 'big-endian host: results are decoded in TypeScript' };
-  if (!hasAddress) return { lib: null, reason: `${memory.label} has no address C may use (${memory.kind} memory of another kind)` };
+  if (!hasAddress)
+    return { lib: null, reason: `${memory.label} has no address C may use (${memory.kind} memory of another kind)` };
   return { lib };
 }
 
@@ -384,7 +414,14 @@ export function runKernel(name: KernelName, view: KernelView, opts: KernelOption
   }
   const call = describeCall(name, view, address ?? memory.address + BigInt(view.offset), t);
   if (lib && t && opts.threads !== undefined) describeReduceEx(call, name as ReductionName, opts.threads);
-  const answer: KernelAnswer = { kernel: name, implementation: lib ? 'native' : 'typescript', result: kernelValueJSON(value), value, seconds, call };
+  const answer: KernelAnswer = {
+    kernel: name,
+    implementation: lib ? 'native' : 'typescript',
+    result: kernelValueJSON(value),
+    value,
+    seconds,
+    call,
+  };
   if (!lib) answer.fallbackReason = reason;
   return answer;
 }
@@ -396,7 +433,10 @@ function copyValue(bytes: Uint8Array): KernelValue {
 }
 
 /** np.ascontiguousarray(a).tobytes(): the copy itself (native when possible). */
-export function contiguousCopy(view: KernelView, opts: KernelOptions & { maxBytes?: number } = {}): { bytes: Uint8Array; implementation: Implementation } {
+export function contiguousCopy(
+  view: KernelView,
+  opts: KernelOptions & { maxBytes?: number } = {},
+): { bytes: Uint8Array; implementation: Implementation } {
   checkReachable(view);
   const address = cAddress(view.memory, view.offset);
   const { lib } = nativeFor(view.memory, address !== null, opts);
@@ -413,8 +453,10 @@ export function byteswapInPlace(view: KernelView, opts: KernelOptions = {}): { i
   if (!view.memory.writeable) throw new BoundsError(`${view.memory.label} is read-only: cannot byteswap in place`);
   checkReachable(view);
   const { kind, itemsize } = view.dtype;
-  const unit = kind === 'c' ? itemsize / 2 : kind === 'U' ? 4 : kind === 'S' || kind === 'b' || kind === 'V' ? 1 : itemsize;
-  if (view.dtype.fields || view.dtype.subarray) throw new UnsupportedError('byteswap of structured dtypes swaps field by field: not supported by the kernel');
+  const unit =
+    kind === 'c' ? itemsize / 2 : kind === 'U' ? 4 : kind === 'S' || kind === 'b' || kind === 'V' ? 1 : itemsize;
+  if (view.dtype.fields || view.dtype.subarray)
+    throw new UnsupportedError('byteswap of structured dtypes swaps field by field: not supported by the kernel');
   const address = cAddress(view.memory, view.offset);
   const { lib } = nativeFor(view.memory, address !== null, opts);
   if (lib) {
@@ -430,10 +472,16 @@ export function byteswapInPlace(view: KernelView, opts: KernelOptions = {}): { i
  * Byte offsets (from memory byte 0) of elements [start, start+count) in logical order — sk_walk_offsets when
  * the library is there, core/layout's walkOffsets otherwise (they must agree).
  */
-export function walkOffsetsNative(layout: Layout, start: number, count: number, opts: KernelOptions = {}): { offsets: Float64Array; implementation: Implementation } {
+export function walkOffsetsNative(
+  layout: Layout,
+  start: number,
+  count: number,
+  opts: KernelOptions = {},
+): { offsets: Float64Array; implementation: Implementation } {
   const lib = opts.forceFallback ? null : nativeLibrary();
   const total = sizeOf(layout.shape);
-  if (!lib || layout.shape.length > MAX_DIMS) return { offsets: walkOffsets(layout, start, count), implementation: 'typescript' };
+  if (!lib || layout.shape.length > MAX_DIMS)
+    return { offsets: walkOffsets(layout, start, count), implementation: 'typescript' };
   if (!Number.isSafeInteger(start) || start < 0 || !Number.isSafeInteger(count) || count < 0) {
     return { offsets: walkOffsets(layout, start, count), implementation: 'typescript' }; // core throws the right error
   }
@@ -452,23 +500,67 @@ export function walkOffsetsNative(layout: Layout, start: number, count: number, 
 
 /** C types sk_read_at knows (enum sk_ctype), by their C spelling (`unsigned long`; core/ctypeModel's CTypeName is the ctypes name, `c_ulong`). */
 export const C_TYPES = {
-  char: 0, 'signed char': 1, 'unsigned char': 2, short: 3, 'unsigned short': 4, int: 5, 'unsigned int': 6,
-  long: 7, 'unsigned long': 8, 'long long': 9, 'unsigned long long': 10, float: 11, double: 12, 'void *': 13,
-  size_t: 14, _Bool: 15, int8_t: 16, uint8_t: 17, int16_t: 18, uint16_t: 19, int32_t: 20, uint32_t: 21,
-  int64_t: 22, uint64_t: 23, intptr_t: 24,
+  char: 0,
+  'signed char': 1,
+  'unsigned char': 2,
+  short: 3,
+  'unsigned short': 4,
+  int: 5,
+  'unsigned int': 6,
+  long: 7,
+  'unsigned long': 8,
+  'long long': 9,
+  'unsigned long long': 10,
+  float: 11,
+  double: 12,
+  'void *': 13,
+  size_t: 14,
+  _Bool: 15,
+  int8_t: 16,
+  uint8_t: 17,
+  int16_t: 18,
+  uint16_t: 19,
+  int32_t: 20,
+  uint32_t: 21,
+  int64_t: 22,
+  uint64_t: 23,
+  intptr_t: 24,
 } as const;
 export type CTypeSpelling = keyof typeof C_TYPES;
 
 /** The fallback's idea of this platform's C types: [size, class] (class 0 signed, 1 unsigned, 2 float). */
 function fallbackCTypeInfo(ctype: CTypeSpelling): [number, number] {
   const longSize = process.platform === 'win32' ? 4 : 8;
-  const charSigned = !(process.arch === 'arm64' || process.arch === 'arm') || process.platform === 'darwin' || process.platform === 'win32';
+  const charSigned =
+    !(process.arch === 'arm64' || process.arch === 'arm') ||
+    process.platform === 'darwin' ||
+    process.platform === 'win32';
   const table: Record<CTypeSpelling, [number, number]> = {
-    char: [1, charSigned ? 0 : 1], 'signed char': [1, 0], 'unsigned char': [1, 1], short: [2, 0], 'unsigned short': [2, 1],
-    int: [4, 0], 'unsigned int': [4, 1], long: [longSize, 0], 'unsigned long': [longSize, 1], 'long long': [8, 0],
-    'unsigned long long': [8, 1], float: [4, 2], double: [8, 2], 'void *': [8, 1], size_t: [8, 1], _Bool: [1, 1],
-    int8_t: [1, 0], uint8_t: [1, 1], int16_t: [2, 0], uint16_t: [2, 1], int32_t: [4, 0], uint32_t: [4, 1],
-    int64_t: [8, 0], uint64_t: [8, 1], intptr_t: [8, 0],
+    char: [1, charSigned ? 0 : 1],
+    'signed char': [1, 0],
+    'unsigned char': [1, 1],
+    short: [2, 0],
+    'unsigned short': [2, 1],
+    int: [4, 0],
+    'unsigned int': [4, 1],
+    long: [longSize, 0],
+    'unsigned long': [longSize, 1],
+    'long long': [8, 0],
+    'unsigned long long': [8, 1],
+    float: [4, 2],
+    double: [8, 2],
+    'void *': [8, 1],
+    size_t: [8, 1],
+    _Bool: [1, 1],
+    int8_t: [1, 0],
+    uint8_t: [1, 1],
+    int16_t: [2, 0],
+    uint16_t: [2, 1],
+    int32_t: [4, 0],
+    uint32_t: [4, 1],
+    int64_t: [8, 0],
+    uint64_t: [8, 1],
+    intptr_t: [8, 0],
   };
   return table[ctype];
 }
@@ -503,7 +595,12 @@ export function readAt(memory: Memory, offset: number, ctype: CTypeSpelling, opt
     const r = Number(lib.fn.sk_read_at(addr, code, out));
     if (r < 0) throw statusError('sk_read_at', r, memory.label, 'read_at');
     const dv = new DataView(out.buffer);
-    const value = cls === 2 ? floatJSON(dv.getFloat64(0, true)) : cls === 0 ? dv.getBigInt64(0, true).toString() : dv.getBigUint64(0, true).toString();
+    const value =
+      cls === 2
+        ? floatJSON(dv.getFloat64(0, true))
+        : cls === 0
+          ? dv.getBigInt64(0, true).toString()
+          : dv.getBigUint64(0, true).toString();
     return { ctype, address, size, value, implementation: 'native', prototype };
   }
   const bytes = memory.read(offset, size);
@@ -521,7 +618,9 @@ export function readAt(memory: Memory, offset: number, ctype: CTypeSpelling, opt
     value,
     implementation: 'typescript',
     prototype,
-    fallbackReason: opts.forceFallback ? 'the TypeScript reader was requested' : (nativeUnavailableReason() ?? 'no address C may use'),
+    fallbackReason: opts.forceFallback
+      ? 'the TypeScript reader was requested'
+      : (nativeUnavailableReason() ?? 'no address C may use'),
   };
 }
 
@@ -581,12 +680,17 @@ class KernelControl {
  * counter: progress is reported once at the end; cancelling answers at once while C finishes in the background,
  * its memory still pinned). Only the TypeScript fallback runs here on main in one piece, as runKernel does.
  */
-export function runKernelAsync(name: KernelName, view: KernelView, opts: AsyncKernelOptions = {}): Promise<KernelAnswer> {
+export function runKernelAsync(
+  name: KernelName,
+  view: KernelView,
+  opts: AsyncKernelOptions = {},
+): Promise<KernelAnswer> {
   return new Promise<KernelAnswer>((resolve, reject) => {
     if (!IS_KERNEL.has(name)) throw new ArgumentError(`unknown kernel '${name}'`, KERNEL_NAMES.join(', '));
     checkThreads(opts.threads);
     const totalBytes = sizeOf(view.shape) * view.dtype.itemsize;
-    const cancelled = () => new CancelledError(`${name} over ${view.memory.label} was cancelled before it finished: no result`);
+    const cancelled = () =>
+      new CancelledError(`${name} over ${view.memory.label} was cancelled before it finished: no result`);
     if (opts.signal?.aborted) throw cancelled();
     checkReachable(view);
     const reduction = name !== 'checksum' && name !== 'contiguous_copy';
@@ -595,7 +699,10 @@ export function runKernelAsync(name: KernelName, view: KernelView, opts: AsyncKe
     const address = cAddress(memory, view.offset);
     const { lib } = nativeFor(memory, address !== null, opts);
     if (lib && !t) {
-      wholeCallAsync(lib, name as 'checksum' | 'contiguous_copy', view, address!, opts, totalBytes, cancelled).then(resolve, reject);
+      wholeCallAsync(lib, name as 'checksum' | 'contiguous_copy', view, address!, opts, totalBytes, cancelled).then(
+        resolve,
+        reject,
+      );
       return;
     }
     if (!lib || !t) {
@@ -636,7 +743,9 @@ export function runKernelAsync(name: KernelName, view: KernelView, opts: AsyncKe
       unpin?.();
       inUse.length = 0; // C is done with the buffers it was given
       if (err) {
-        reject(new IOError(memory.label, `sk_reduce_ex could not run: ${err instanceof Error ? err.message : String(err)}`));
+        reject(
+          new IOError(memory.label, `sk_reduce_ex could not run: ${err instanceof Error ? err.message : String(err)}`),
+        );
         return;
       }
       if (status !== SK_OK) {
@@ -651,8 +760,16 @@ export function runKernelAsync(name: KernelName, view: KernelView, opts: AsyncKe
       resolve({ kernel: name, implementation: 'native', result: kernelValueJSON(value), value, seconds, call });
     };
     lib.fn.sk_reduce_ex.async(
-      REDUCE_OP[op], address!, nd, argsAddress, argsAddress + BigInt(MAX_DIMS * 8), t.code, t.byteswap ? 1 : 0,
-      opts.threads ?? 0, control.address, koffi.address(out),
+      REDUCE_OP[op],
+      address!,
+      nd,
+      argsAddress,
+      argsAddress + BigInt(MAX_DIMS * 8),
+      t.code,
+      t.byteswap ? 1 : 0,
+      opts.threads ?? 0,
+      control.address,
+      koffi.address(out),
       (err: unknown, status: number) => finish(err, Number(status)),
     );
   });
@@ -697,34 +814,78 @@ function wholeCallAsync(
       if (settled) return; // cancelled: nobody waits for this answer
       settled = true;
       const fn = name === 'checksum' ? 'sk_checksum' : 'sk_copy_contiguous';
-      if (err) return reject(new IOError(memory.label, `${fn} could not run: ${err instanceof Error ? err.message : String(err)}`));
-      if (status < 0 || (name === 'checksum' && status !== SK_OK)) return reject(statusError(fn, status, memory.label, name));
+      if (err)
+        return reject(
+          new IOError(memory.label, `${fn} could not run: ${err instanceof Error ? err.message : String(err)}`),
+        );
+      if (status < 0 || (name === 'checksum' && status !== SK_OK))
+        return reject(statusError(fn, status, memory.label, name));
       const done = (value: KernelValue) => {
         opts.onProgress?.(totalBytes, totalBytes);
         inUse.length = 0;
-        resolve({ kernel: name, implementation: 'native', result: kernelValueJSON(value), value, seconds, call: describeCall(name, view, address, undefined) });
+        resolve({
+          kernel: name,
+          implementation: 'native',
+          result: kernelValueJSON(value),
+          value,
+          seconds,
+          call: describeCall(name, view, address, undefined),
+        });
       };
       if (name === 'checksum') return done({ type: 'uint', value: new BigUint64Array(out)[0] });
       // the copy's FNV-1a, also in C off main (copyValue would hash up to maxViewCopyBytes here on the event loop)
       const flat = new BigInt64Array(args);
       flat[0] = BigInt(totalBytes);
       flat[MAX_DIMS] = 1n;
-      lib.fn.sk_checksum.async(koffi.address(dst!), 1, shapeAddress, stridesAddress, 1, koffi.address(out), (e: unknown, r: number) => {
-        if (e || Number(r) !== SK_OK) return reject(e instanceof Error ? e : statusError('sk_checksum', Number(r), memory.label, name));
-        done({ type: 'copy', nbytes: totalBytes, checksum: new BigUint64Array(out)[0] });
-      });
+      lib.fn.sk_checksum.async(
+        koffi.address(dst!),
+        1,
+        shapeAddress,
+        stridesAddress,
+        1,
+        koffi.address(out),
+        (e: unknown, r: number) => {
+          if (e || Number(r) !== SK_OK)
+            return reject(e instanceof Error ? e : statusError('sk_checksum', Number(r), memory.label, name));
+          done({ type: 'copy', nbytes: totalBytes, checksum: new BigUint64Array(out)[0] });
+        },
+      );
     };
     const shapeAddress = argsAddress;
     const stridesAddress = argsAddress + BigInt(MAX_DIMS * 8);
     if (name === 'checksum') {
-      lib.fn.sk_checksum.async(address, nd, shapeAddress, stridesAddress, view.dtype.itemsize, koffi.address(out), (e: unknown, r: number) => finish(e, Number(r)));
+      lib.fn.sk_checksum.async(
+        address,
+        nd,
+        shapeAddress,
+        stridesAddress,
+        view.dtype.itemsize,
+        koffi.address(out),
+        (e: unknown, r: number) => finish(e, Number(r)),
+      );
     } else {
-      lib.fn.sk_copy_contiguous.async(address, nd, shapeAddress, stridesAddress, view.dtype.itemsize, koffi.address(dst!), totalBytes, (e: unknown, r: number) =>
-        finish(e, Number(r)),
+      lib.fn.sk_copy_contiguous.async(
+        address,
+        nd,
+        shapeAddress,
+        stridesAddress,
+        view.dtype.itemsize,
+        koffi.address(dst!),
+        totalBytes,
+        (e: unknown, r: number) => finish(e, Number(r)),
       );
     }
   });
 }
 
 /** The kernel API in one object (what api/ and cli/ use). */
-export const Kernels = { runKernelAsync, runKernel, contiguousCopy, byteswapInPlace, walkOffsetsNative, readAt, checkReachable, kernelPrototype };
+export const Kernels = {
+  runKernelAsync,
+  runKernel,
+  contiguousCopy,
+  byteswapInPlace,
+  walkOffsetsNative,
+  readAt,
+  checkReachable,
+  kernelPrototype,
+};

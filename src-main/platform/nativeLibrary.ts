@@ -28,9 +28,12 @@ export const PROTOTYPES = {
   sk_version: 'int32_t sk_version(void)',
   sk_walk_offsets:
     'int64_t sk_walk_offsets(int32_t ndim, const int64_t *shape, const int64_t *strides, int64_t start, int64_t count, int64_t *out)',
-  sk_sum: 'int32_t sk_sum(const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides, int32_t dtype, int32_t byteswap, void *out)',
-  sk_min: 'int32_t sk_min(const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides, int32_t dtype, int32_t byteswap, void *out)',
-  sk_max: 'int32_t sk_max(const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides, int32_t dtype, int32_t byteswap, void *out)',
+  sk_sum:
+    'int32_t sk_sum(const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides, int32_t dtype, int32_t byteswap, void *out)',
+  sk_min:
+    'int32_t sk_min(const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides, int32_t dtype, int32_t byteswap, void *out)',
+  sk_max:
+    'int32_t sk_max(const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides, int32_t dtype, int32_t byteswap, void *out)',
   sk_count_nan:
     'int32_t sk_count_nan(const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides, int32_t dtype, int32_t byteswap, int64_t *out)',
   sk_count_nonzero:
@@ -190,7 +193,9 @@ export function systemMemcpy(): RawCopy | null {
   if (!koffi) return (systemCopy = null);
   try {
     if (process.platform === 'win32') {
-      const move = koffi.load('kernel32.dll').func('void __stdcall RtlMoveMemory(void *dst, const void *src, size_t n)') as unknown as NativeFn;
+      const move = koffi
+        .load('kernel32.dll')
+        .func('void __stdcall RtlMoveMemory(void *dst, const void *src, size_t n)') as unknown as NativeFn;
       systemCopy = (dst, src, n) => void move(dst, src, n);
     } else {
       const libc = koffi.load(process.platform === 'darwin' ? 'libSystem.dylib' : 'libc.so.6');

@@ -47,7 +47,10 @@ export async function inflateNpzMemberAsync(
   const file = src.path;
   const label = `${file}[${m.name}]`;
   if (m.size > maxInflatedSize) {
-    throw new UnsupportedError(`${file}: member ${m.name} declares ${m.size} bytes uncompressed, more than the ${maxInflatedSize}-byte inflate limit`, { file, offset: m.headerOffset });
+    throw new UnsupportedError(
+      `${file}: member ${m.name} declares ${m.size} bytes uncompressed, more than the ${maxInflatedSize}-byte inflate limit`,
+      { file, offset: m.headerOffset },
+    );
   }
   const maxHeaderSize = opts.maxHeaderSize ?? MAX_HEADER_SIZE;
   // the header is read from the first bytes of output: at most its bound plus the 12-byte preamble
@@ -67,13 +70,27 @@ export async function inflateNpzMemberAsync(
   const tryHeader = (): void => {
     if (headBuf.length < Math.min(12, m.size)) return;
     const major = headBuf[6];
-    const need = headBuf.length >= 12 ? (major === 1 ? 10 + (headBuf[8] | (headBuf[9] << 8)) : 12 + new DataView(headBuf.buffer, headBuf.byteOffset).getUint32(8, true)) : 12;
+    const need =
+      headBuf.length >= 12
+        ? major === 1
+          ? 10 + (headBuf[8] | (headBuf[9] << 8))
+          : 12 + new DataView(headBuf.buffer, headBuf.byteOffset).getUint32(8, true)
+        : 12;
     if (headBuf.length < Math.min(need, headLimit)) return;
     const prefix = headBuf;
-    const inner: FileSource = { path: label, size: m.size, read: (off, len) => prefix.slice(Math.max(0, off), Math.max(0, Math.min(off + len, prefix.length))) };
+    const inner: FileSource = {
+      path: label,
+      size: m.size,
+      read: (off, len) => prefix.slice(Math.max(0, off), Math.max(0, Math.min(off + len, prefix.length))),
+    };
     header = readNpyHeader(inner, { maxHeaderSize });
     if (header.dataOffset + header.nbytes > m.size) {
-      throw new FormatError(label, m.size, `the data part ends at byte ${header.dataOffset + header.nbytes}, after the member's ${m.size} bytes`, `${header.nbytes} bytes of data after the header`);
+      throw new FormatError(
+        label,
+        m.size,
+        `the data part ends at byte ${header.dataOffset + header.nbytes}, after the member's ${m.size} bytes`,
+        `${header.nbytes} bytes of data after the header`,
+      );
     }
     data = new OwnedMemory(`${label} (inflated)`, header.nbytes, { writeable: mode === 'c' });
     dst = data.view();
@@ -119,7 +136,16 @@ export async function inflateNpzMemberAsync(
     inflater.on('end', () => resolve());
     // destroyed (cancelled, over the size, or a bad header): no 'end' comes
     inflater.on('close', () => resolve());
-    inflater.on('error', (e) => reject(new FormatError(file, m.dataOffset, `member ${m.name}: invalid deflate data (${e.message})`, 'a valid DEFLATE stream')));
+    inflater.on('error', (e) =>
+      reject(
+        new FormatError(
+          file,
+          m.dataOffset,
+          `member ${m.name}: invalid deflate data (${e.message})`,
+          'a valid DEFLATE stream',
+        ),
+      ),
+    );
   });
   const onAbort = () => inflater.destroy();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -130,7 +156,13 @@ export async function inflateNpzMemberAsync(
       if (opts.signal?.aborted) throw cancelled();
       const n = Math.min(STEP, m.compressedSize - k);
       const piece = src.read(m.dataOffset + k, n);
-      if (piece.length !== n) throw new FormatError(file, m.dataOffset + k + piece.length, `member ${m.name}: compressed data cut short`, `${m.compressedSize} compressed bytes`);
+      if (piece.length !== n)
+        throw new FormatError(
+          file,
+          m.dataOffset + k + piece.length,
+          `member ${m.name}: compressed data cut short`,
+          `${m.compressedSize} compressed bytes`,
+        );
       // wait until zlib has taken this piece (backpressure: main never holds more than a few MiB of input)
       await new Promise<void>((resolve, reject) => inflater.write(piece, (e) => (e ? reject(e) : resolve())));
     }
@@ -141,7 +173,12 @@ export async function inflateNpzMemberAsync(
     drop('inflating failed');
     if (opts.signal?.aborted) throw cancelled();
     if (e instanceof FormatError || e instanceof CancelledError) throw e;
-    throw new FormatError(file, m.dataOffset, `member ${m.name}: invalid deflate data (${e instanceof Error ? e.message : String(e)})`, 'a valid DEFLATE stream');
+    throw new FormatError(
+      file,
+      m.dataOffset,
+      `member ${m.name}: invalid deflate data (${e instanceof Error ? e.message : String(e)})`,
+      'a valid DEFLATE stream',
+    );
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
@@ -152,12 +189,42 @@ export async function inflateNpzMemberAsync(
   if (opts.signal?.aborted) fail(cancelled());
   if (failure) fail(failure);
   if (over) {
-    if (m.size >= maxInflatedSize) fail(new UnsupportedError(`${file}: member ${m.name} inflates to more than the ${maxInflatedSize}-byte limit (inflating stopped)`, { file, offset: m.dataOffset }));
-    fail(new FormatError(file, m.dataOffset, `member ${m.name} inflates to more than its declared ${m.size} bytes`, `${m.size} bytes after inflating`));
+    if (m.size >= maxInflatedSize)
+      fail(
+        new UnsupportedError(
+          `${file}: member ${m.name} inflates to more than the ${maxInflatedSize}-byte limit (inflating stopped)`,
+          { file, offset: m.dataOffset },
+        ),
+      );
+    fail(
+      new FormatError(
+        file,
+        m.dataOffset,
+        `member ${m.name} inflates to more than its declared ${m.size} bytes`,
+        `${m.size} bytes after inflating`,
+      ),
+    );
   }
-  if (total !== m.size) fail(new FormatError(file, m.dataOffset, `member ${m.name} inflates to ${total} bytes, not the declared ${m.size}`, `${m.size} bytes`));
-  if (crc >>> 0 !== m.crc32) fail(new FormatError(file, m.headerOffset + 14, `member ${m.name}: CRC-32 mismatch (computed 0x${(crc >>> 0).toString(16)}, stored 0x${m.crc32.toString(16)})`, 'the stored CRC-32'));
-  if (!header || !data) return fail(new FormatError(label, total, 'the member ends inside its .npy header', 'a complete .npy header'));
+  if (total !== m.size)
+    fail(
+      new FormatError(
+        file,
+        m.dataOffset,
+        `member ${m.name} inflates to ${total} bytes, not the declared ${m.size}`,
+        `${m.size} bytes`,
+      ),
+    );
+  if (crc >>> 0 !== m.crc32)
+    fail(
+      new FormatError(
+        file,
+        m.headerOffset + 14,
+        `member ${m.name}: CRC-32 mismatch (computed 0x${(crc >>> 0).toString(16)}, stored 0x${m.crc32.toString(16)})`,
+        'the stored CRC-32',
+      ),
+    );
+  if (!header || !data)
+    return fail(new FormatError(label, total, 'the member ends inside its .npy header', 'a complete .npy header'));
   const h: NpyHeader = header;
   return { head: headBuf.slice(0, h.dataOffset), data };
 }

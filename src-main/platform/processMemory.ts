@@ -35,7 +35,10 @@ export interface ProcessReader {
 /** koffi, loaded lazily as every platform module does (platform/koffiBinding.ts); without it there is no direct read. */
 function ffi(): Koffi {
   const k = koffiOrNull();
-  if (!k) throw new UnsupportedError(`no direct read of another process's memory without koffi (${koffiUnavailableReason()}): the agent answers reads`);
+  if (!k)
+    throw new UnsupportedError(
+      `no direct read of another process's memory without koffi (${koffiUnavailableReason()}): the agent answers reads`,
+    );
   return k;
 }
 
@@ -45,7 +48,9 @@ export class ProcessAccessRefused extends StridescopeError {
     readonly pid: number,
     readonly reason: string,
   ) {
-    super('io', `reading the memory of process ${pid} directly was refused: ${reason}`, { expected: 'permission to read the process (same user, ptrace_scope ≤ 1)' });
+    super('io', `reading the memory of process ${pid} directly was refused: ${reason}`, {
+      expected: 'permission to read the process (same user, ptrace_scope ≤ 1)',
+    });
     this.name = 'ProcessAccessRefused';
   }
 }
@@ -67,7 +72,14 @@ function linux(): { readv: F; strerror: F } {
   // struct iovec { void *iov_base; size_t iov_len; } as two 64-bit words (Linux on 64-bit: LP64)
   const iovec = ffi().struct('stridescope_iovec', { base: 'uint64_t', len: 'uint64_t' });
   linuxCalls = {
-    readv: libc.func('process_vm_readv', 'int64_t', ['int', ffi().pointer(iovec), 'unsigned long', ffi().pointer(iovec), 'unsigned long', 'unsigned long']) as unknown as F,
+    readv: libc.func('process_vm_readv', 'int64_t', [
+      'int',
+      ffi().pointer(iovec),
+      'unsigned long',
+      ffi().pointer(iovec),
+      'unsigned long',
+      'unsigned long',
+    ]) as unknown as F,
     strerror: libc.func('const char *strerror(int errnum)') as unknown as F,
   };
   return linuxCalls;
@@ -87,9 +99,13 @@ class VmReadvReader implements ProcessReader {
     if (n < 0) {
       const err = ffi().errno();
       if (err === EFAULT) throw new UnmappedError(address, length, 0, `process ${this.pid}`);
-      if (err === EPERM || err === EACCES) throw new ProcessAccessRefused(this.pid, `process_vm_readv: ${c.strerror(err)}`);
+      if (err === EPERM || err === EACCES)
+        throw new ProcessAccessRefused(this.pid, `process_vm_readv: ${c.strerror(err)}`);
       if (err === ESRCH) throw new LifetimeError(`process ${this.pid} has exited: its memory can no longer be read`);
-      throw new StridescopeError('io', `process_vm_readv(${this.pid}, 0x${address.toString(16)}, ${length}): ${c.strerror(err)}`);
+      throw new StridescopeError(
+        'io',
+        `process_vm_readv(${this.pid}, 0x${address.toString(16)}, ${length}): ${c.strerror(err)}`,
+      );
     }
     if (n < length) throw new UnmappedError(address + BigInt(n), length - n, n, `process ${this.pid}`);
     return out;
@@ -105,7 +121,13 @@ function windows(): { open: F; read: F; close: F; lastError: F } {
   const k32 = ffi().load('kernel32.dll');
   winCalls = {
     open: k32.func('__stdcall', 'OpenProcess', 'void *', ['uint32_t', 'int', 'uint32_t']) as unknown as F,
-    read: k32.func('__stdcall', 'ReadProcessMemory', 'int', ['void *', 'uint64_t', '_Out_ uint8_t *', 'size_t', '_Out_ size_t *']) as unknown as F,
+    read: k32.func('__stdcall', 'ReadProcessMemory', 'int', [
+      'void *',
+      'uint64_t',
+      '_Out_ uint8_t *',
+      'size_t',
+      '_Out_ size_t *',
+    ]) as unknown as F,
     close: k32.func('__stdcall', 'CloseHandle', 'int', ['void *']) as unknown as F,
     lastError: k32.func('__stdcall', 'GetLastError', 'uint32_t', []) as unknown as F,
   };
@@ -138,7 +160,11 @@ class ReadProcessMemoryReader implements ProcessReader {
     const done = [0];
     if (w.read(this.handle, address, out, out.byteLength, done)) return out.byteLength;
     const err = w.lastError() as number;
-    if (err !== ERROR_PARTIAL_COPY) throw new StridescopeError('io', `ReadProcessMemory(${this.pid}, 0x${address.toString(16)}): Windows error ${err}`);
+    if (err !== ERROR_PARTIAL_COPY)
+      throw new StridescopeError(
+        'io',
+        `ReadProcessMemory(${this.pid}, 0x${address.toString(16)}): Windows error ${err}`,
+      );
     // whole or nothing per call: walk page by page to the first unreadable one
     let got = 0;
     while (got < out.byteLength) {
@@ -174,7 +200,10 @@ export function openDirectReader(pid: number, probe: bigint): ProcessReader {
   let reader: ProcessReader;
   if (process.platform === 'linux') reader = new VmReadvReader(pid);
   else if (process.platform === 'win32') reader = new ReadProcessMemoryReader(pid);
-  else throw new UnsupportedError(`no direct read of another process's memory on ${process.platform}: the agent answers reads`);
+  else
+    throw new UnsupportedError(
+      `no direct read of another process's memory on ${process.platform}: the agent answers reads`,
+    );
   reader.read(probe, 1);
   return reader;
 }
@@ -222,9 +251,13 @@ export class AgentWindows implements ProcessReader {
         throw new UnmappedError(wEnd, length - n, n, `process ${this.pid}`);
       }
     }
-    throw new StridescopeError('io', `bytes [0x${address.toString(16)}, 0x${end.toString(16)}) of process ${this.pid} have not been fetched from Python yet`, {
-      expected: 'a window fetched by the agent (ask again once it arrives)',
-    });
+    throw new StridescopeError(
+      'io',
+      `bytes [0x${address.toString(16)}, 0x${end.toString(16)}) of process ${this.pid} have not been fetched from Python yet`,
+      {
+        expected: 'a window fetched by the agent (ask again once it arrives)',
+      },
+    );
   }
 }
 
@@ -261,7 +294,11 @@ export class ProcessMemory implements Memory {
 
   check(offset: number, length: number): void {
     checkWindow(this, offset, length);
-    if (length > MAX_PROCESS_WINDOW) throw new BoundsError(`a window of ${length} bytes is more than one read copies (${MAX_PROCESS_WINDOW}); read it in parts`, offset);
+    if (length > MAX_PROCESS_WINDOW)
+      throw new BoundsError(
+        `a window of ${length} bytes is more than one read copies (${MAX_PROCESS_WINDOW}); read it in parts`,
+        offset,
+      );
   }
 
   read(offset: number, length: number): Uint8Array {
@@ -270,7 +307,10 @@ export class ProcessMemory implements Memory {
   }
 
   write(offset: number): void {
-    throw new UnsupportedError(`${this.label} is the console Python's memory: write to it from Python (the panes are read-only)`, { offset });
+    throw new UnsupportedError(
+      `${this.label} is the console Python's memory: write to it from Python (the panes are read-only)`,
+      { offset },
+    );
   }
 
   release(releasedBy: string): void {

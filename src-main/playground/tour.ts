@@ -36,7 +36,12 @@ export interface TourStep {
 
 /** The seed page's example, as every step and the console's start define it. */
 export const SEED_SETUP = ['import numpy as np', 'import ctypes', 'x = np.array([[0, 1], [2, 3]], dtype=np.int32)'];
-const TEMP_SETUP = ['import numpy as np', 'import ctypes', 'a = np.arange(4, dtype=np.int32)', 'b = np.ones(4, dtype=np.int32)'];
+const TEMP_SETUP = [
+  'import numpy as np',
+  'import ctypes',
+  'a = np.arange(4, dtype=np.int32)',
+  'b = np.ones(4, dtype=np.int32)',
+];
 
 export const TOUR: readonly TourStep[] = [
   {
@@ -92,7 +97,11 @@ export const TOUR: readonly TourStep[] = [
     pane: 'reinterpret',
     model: 'LLP64',
     setup: SEED_SETUP,
-    code: ['x.ctypes.data_as(ctypes.POINTER(ctypes.c_long)).contents', 'x.ctypes.data_as(ctypes.POINTER(ctypes.c_longlong)).contents', 'ctypes.sizeof(ctypes.c_long)'],
+    code: [
+      'x.ctypes.data_as(ctypes.POINTER(ctypes.c_long)).contents',
+      'x.ctypes.data_as(ctypes.POINTER(ctypes.c_longlong)).contents',
+      'ctypes.sizeof(ctypes.c_long)',
+    ],
     expected: 'c_long(0)\nc_longlong(4294967296)\n4\n',
   },
   {
@@ -103,7 +112,11 @@ export const TOUR: readonly TourStep[] = [
     pane: 'reinterpret',
     model: 'LP64',
     setup: SEED_SETUP,
-    code: ['x.ctypes.data_as(ctypes.POINTER(ctypes.c_long))', 'x.ctypes.data_as(ctypes.POINTER(ctypes.c_long)).contents', 'x.ctypes.data_as(ctypes.POINTER(ctypes.c_longlong)).contents'],
+    code: [
+      'x.ctypes.data_as(ctypes.POINTER(ctypes.c_long))',
+      'x.ctypes.data_as(ctypes.POINTER(ctypes.c_long)).contents',
+      'x.ctypes.data_as(ctypes.POINTER(ctypes.c_longlong)).contents',
+    ],
     expected: '<__main__.LP_c_long object at 0xADDR>\nc_long(4294967296)\nc_long(4294967296)\n',
   },
   {
@@ -114,14 +127,19 @@ export const TOUR: readonly TourStep[] = [
     pane: 'console',
     model: 'LP64',
     setup: SEED_SETUP,
-    code: ['x.ctypes.shape_as(ctypes.c_short)', 'list(x.ctypes.shape_as(ctypes.c_short))', 'list(x.ctypes.strides_as(ctypes.c_longlong))'],
+    code: [
+      'x.ctypes.shape_as(ctypes.c_short)',
+      'list(x.ctypes.shape_as(ctypes.c_short))',
+      'list(x.ctypes.strides_as(ctypes.c_longlong))',
+    ],
     expected: '<numpy._core._internal.c_short_Array_2 object at 0xADDR>\n[2, 2]\n[8, 4]\n',
   },
   {
     id: 'temporary',
     title: 'The temporary-array warning',
     seed: 'Be careful using the ctypes attribute - especially on temporary arrays ... the array created as (a+b) is deallocated before the next Python statement.',
-    explain: 'p is a bare integer: nothing holds a+b, so it is freed when the statement ends. Reading through p is refused.',
+    explain:
+      'p is a bare integer: nothing holds a+b, so it is freed when the statement ends. Reading through p is refused.',
     pane: 'lifetime',
     model: 'LP64',
     setup: TEMP_SETUP,
@@ -129,7 +147,8 @@ export const TOUR: readonly TourStep[] = [
     expected:
       'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\nLifetimeError: ctypes.cast(p, ctypes.POINTER(ctypes.c_int)) pointed into the temporary `a+b`, freed at the end of statement 5 (line 5: `p = (a+b).ctypes.data`)\n',
     // CPython reads the freed bytes (whatever they hold now); Stridescope's warning says which and what C read
-    expectedLive: '^c_int\\(-?\\d+\\)\\n\\[stridescope\\] lifetime: ctypes\\.cast\\(\\.\\.\\.\\) reads 0x(?:[0-9a-f]+|ADDR), inside the temporary `a\\+b` \\(taken at statement 5: `p = \\(a\\+b\\)\\.ctypes\\.data`\\), freed at statement 5(; the allocator has since given these bytes to `\\w+`)?: C read [^\\n]+\\n$',
+    expectedLive:
+      '^c_int\\(-?\\d+\\)\\n\\[stridescope\\] lifetime: ctypes\\.cast\\(\\.\\.\\.\\) reads 0x(?:[0-9a-f]+|ADDR), inside the temporary `a\\+b` \\(taken at statement 5: `p = \\(a\\+b\\)\\.ctypes\\.data`\\), freed at statement 5(; the allocator has since given these bytes to `\\w+`)?: C read [^\\n]+\\n$',
   },
   {
     id: 'safe',
@@ -139,19 +158,30 @@ export const TOUR: readonly TourStep[] = [
     pane: 'lifetime',
     model: 'LP64',
     setup: TEMP_SETUP,
-    code: ['c = a+b', 'ct = (a+b).ctypes', 'ctypes.cast(c.ctypes.data, ctypes.POINTER(ctypes.c_int))[3]', 'ctypes.cast(ct.data, ctypes.POINTER(ctypes.c_int))[2]'],
+    code: [
+      'c = a+b',
+      'ct = (a+b).ctypes',
+      'ctypes.cast(c.ctypes.data, ctypes.POINTER(ctypes.c_int))[3]',
+      'ctypes.cast(ct.data, ctypes.POINTER(ctypes.c_int))[2]',
+    ],
     expected: '4\n3\n',
   },
   {
     id: 'no-ctypes',
     title: 'Without the ctypes module',
     seed: 'If the ctypes module is not available, then the ctypes attribute of array objects still returns something useful, but ctypes objects are not returned and errors may be raised instead.',
-    explain: 'NumPy 2 still gives data as an int and shape/strides as intp arrays; _as_parameter_ (which the page says returns the integer) raises.',
+    explain:
+      'NumPy 2 still gives data as an int and shape/strides as intp arrays; _as_parameter_ (which the page says returns the integer) raises.',
     pane: 'console',
     model: 'LP64',
     ctypes: false,
     setup: ['import numpy as np', 'x = np.array([[0, 1], [2, 3]], dtype=np.int32)'],
-    code: ["x.ctypes.data == x.__array_interface__['data'][0]", 'x.ctypes.shape', 'x.ctypes.strides', 'x.ctypes._as_parameter_'],
+    code: [
+      "x.ctypes.data == x.__array_interface__['data'][0]",
+      'x.ctypes.shape',
+      'x.ctypes.strides',
+      'x.ctypes._as_parameter_',
+    ],
     expected:
       "True\narray([2, 2])\narray([8, 4])\nTraceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nAttributeError: 'NoneType' object has no attribute 'c_void_p'\n",
   },

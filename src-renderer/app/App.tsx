@@ -260,7 +260,8 @@ export function App() {
     const followed = follow ? s.arrays.find((a) => a.name === follow) : undefined;
     setCurrentId((cur) => {
       if (followed) return followed.id;
-      if (cur && (closed.includes(cur) || (!ids.has(cur) && listedWasConsole.current.has(cur)))) return listed.length ? listed[listed.length - 1].id : null;
+      if (cur && (closed.includes(cur) || (!ids.has(cur) && listedWasConsole.current.has(cur))))
+        return listed.length ? listed[listed.length - 1].id : null;
       return cur;
     });
     listedWasConsole.current = ids;
@@ -275,7 +276,10 @@ export function App() {
       if (read && target) {
         setCurrentId(target.id);
         setCursors((c) => ({ ...c, [target.id]: read.fileOffset }));
-        updatePane(target, () => ({ cursor: read.fileOffset, selection: { from: read.fileOffset, to: read.fileOffset + read.length } }));
+        updatePane(target, () => ({
+          cursor: read.fileOffset,
+          selection: { from: read.fileOffset, to: read.fileOffset + read.length },
+        }));
       }
     },
     [showConsoleArrays, updatePane],
@@ -285,7 +289,9 @@ export function App() {
   const pointAt = useCallback(
     (pane: TourPaneName, arrayName: string | null, view?: { walk?: string }) => {
       setArrays((prev) => {
-        const hit = arrayName ? prev.find((a) => a.source === 'playground' && a.label === `${arrayName} (console)`) : undefined;
+        const hit = arrayName
+          ? prev.find((a) => a.source === 'playground' && a.label === `${arrayName} (console)`)
+          : undefined;
         if (hit) {
           setCurrentId(hit.id);
           // the pane shows the very view the card describes
@@ -308,177 +314,230 @@ export function App() {
   /** The empty state's third way in: open the console and start its tour. */
   const startTour = useCallback(() => {
     setConsoleOpen(true);
-    requestAnimationFrame(() => (document.querySelector('[data-testid="tour-toggle"]') as HTMLButtonElement | null)?.click());
+    requestAnimationFrame(() =>
+      (document.querySelector('[data-testid="tour-toggle"]') as HTMLButtonElement | null)?.click(),
+    );
   }, []);
 
   const viewProps: ViewProps | null = current
-    ? { summary: current, info, cursor: cursors[current.id] ?? null, setCursor, goto, openExample, openMember, consoleRev }
+    ? {
+        summary: current,
+        info,
+        cursor: cursors[current.id] ?? null,
+        setCursor,
+        goto,
+        openExample,
+        openMember,
+        consoleRev,
+      }
     : null;
 
   return (
     <ArrayStoreProvider store={store}>
-    <div className={`app ${dragging ? 'dragging' : ''}`} data-testid="app">
-      <header className="toolbar">
-        <span className="brand">Stridescope</span>
-        {info?.canShowDialog ? (
-          <button onClick={() => void call((api) => api.openDialog()).then(accept)} title="Open a .npy, .npz or raw file (Ctrl+O)" data-testid="open-dialog">
-            Open…
+      <div className={`app ${dragging ? 'dragging' : ''}`} data-testid="app">
+        <header className="toolbar">
+          <span className="brand">Stridescope</span>
+          {info?.canShowDialog ? (
+            <button
+              onClick={() => void call((api) => api.openDialog()).then(accept)}
+              title="Open a .npy, .npz or raw file (Ctrl+O)"
+              data-testid="open-dialog"
+            >
+              Open…
+            </button>
+          ) : null}
+          <button onClick={() => void openExample()} data-testid="open-example">
+            Example
           </button>
-        ) : null}
-        <button onClick={() => void openExample()} data-testid="open-example">
-          Example
-        </button>
-        <select
-          aria-label="Recent files"
-          data-testid="recent"
-          value=""
-          onChange={(e) => {
-            if (e.target.value !== '') {
-              const index = Number(e.target.value);
-              setBusy(true);
-              void call((api) => api.openRecent(index))
-                .then(accept)
-                .finally(() => setBusy(false));
-            }
-          }}
-        >
-          <option value="">Recent files…</option>
-          {recent.map((p, i) => (
-            <option key={p} value={String(i)}>
-              {p}
-            </option>
-          ))}
-        </select>
-        <button
-          className={consoleOpen ? 'preset active' : 'preset'}
-          aria-pressed={consoleOpen}
-          onClick={() => setConsoleOpen((o) => !o)}
-          data-testid="toggle-console"
-          title="Type NumPy / ctypes Python and watch the panes follow (Alt+0)"
-        >
-          Console
-        </button>
-        <span className="settings-group" role="group" aria-label="Offsets">
-          offsets
-          <span className="segmented">
-            {(['hex', 'dec'] as const).map((f) => (
-              <button key={f} aria-pressed={settings.offsetFormat === f} onClick={() => updateSettings({ offsetFormat: f })} data-testid={`offsets-${f}`}>
-                {f === 'hex' ? '0x' : '123'}
+          <select
+            aria-label="Recent files"
+            data-testid="recent"
+            value=""
+            onChange={(e) => {
+              if (e.target.value !== '') {
+                const index = Number(e.target.value);
+                setBusy(true);
+                void call((api) => api.openRecent(index))
+                  .then(accept)
+                  .finally(() => setBusy(false));
+              }
+            }}
+          >
+            <option value="">Recent files…</option>
+            {recent.map((p, i) => (
+              <option key={p} value={String(i)}>
+                {p}
+              </option>
+            ))}
+          </select>
+          <button
+            className={consoleOpen ? 'preset active' : 'preset'}
+            aria-pressed={consoleOpen}
+            onClick={() => setConsoleOpen((o) => !o)}
+            data-testid="toggle-console"
+            title="Type NumPy / ctypes Python and watch the panes follow (Alt+0)"
+          >
+            Console
+          </button>
+          <span className="settings-group" role="group" aria-label="Offsets">
+            offsets
+            <span className="segmented">
+              {(['hex', 'dec'] as const).map((f) => (
+                <button
+                  key={f}
+                  aria-pressed={settings.offsetFormat === f}
+                  onClick={() => updateSettings({ offsetFormat: f })}
+                  data-testid={`offsets-${f}`}
+                >
+                  {f === 'hex' ? '0x' : '123'}
+                </button>
+              ))}
+            </span>
+          </span>
+          <select
+            aria-label="Theme"
+            value={settings.theme}
+            onChange={(e) => updateSettings({ theme: e.target.value as 'system' | 'light' | 'dark' })}
+            data-testid="theme"
+            title="Colours: follow the system, or pin light / dark"
+          >
+            <option value="system">theme: system</option>
+            <option value="light">light</option>
+            <option value="dark">dark</option>
+          </select>
+          <span className="hint">{busy ? 'opening…' : 'drop a .npy / .npz / raw file here'}</span>
+        </header>
+
+        <div className="tabs-row">
+          <nav className="tabs" role="tablist" aria-label="Views">
+            {TABS.map((t, i) => (
+              <button
+                key={t.name}
+                ref={(el) => {
+                  tabRefs.current[t.name] = el;
+                }}
+                role="tab"
+                aria-selected={tab === t.name}
+                tabIndex={tab === t.name ? 0 : -1}
+                className={`${tab === t.name ? 'tab active' : 'tab'}${pointed === t.name ? ' pointed' : ''}`}
+                onClick={() => setTab(t.name)}
+                onKeyDown={(e) => onTabKey(e, i)}
+                data-testid={`tab-${t.name}`}
+                title={`Alt+${i + 1}`}
+              >
+                {t.label}
               </button>
             ))}
-          </span>
-        </span>
-        <select
-          aria-label="Theme"
-          value={settings.theme}
-          onChange={(e) => updateSettings({ theme: e.target.value as 'system' | 'light' | 'dark' })}
-          data-testid="theme"
-          title="Colours: follow the system, or pin light / dark"
-        >
-          <option value="system">theme: system</option>
-          <option value="light">light</option>
-          <option value="dark">dark</option>
-        </select>
-        <span className="hint">{busy ? 'opening…' : 'drop a .npy / .npz / raw file here'}</span>
-      </header>
-
-      <div className="tabs-row">
-      <nav className="tabs" role="tablist" aria-label="Views">
-        {TABS.map((t, i) => (
-          <button
-            key={t.name}
-            ref={(el) => {
-              tabRefs.current[t.name] = el;
-            }}
-            role="tab"
-            aria-selected={tab === t.name}
-            tabIndex={tab === t.name ? 0 : -1}
-            className={`${tab === t.name ? 'tab active' : 'tab'}${pointed === t.name ? ' pointed' : ''}`}
-            onClick={() => setTab(t.name)}
-            onKeyDown={(e) => onTabKey(e, i)}
-            data-testid={`tab-${t.name}`}
-            title={`Alt+${i + 1}`}
-          >
-            {t.label}
-          </button>
-        ))}
-      </nav>
-        <div className="open-arrays" role="list" aria-label="Open arrays">
-          {arrays.map((a) => (
-            <span key={a.id} role="listitem" className={`array-chip ${a.id === currentId ? 'current' : ''}`}>
-              <button className="chip-label" onClick={() => setCurrentId(a.id)} title={a.file ?? a.label} data-testid={`array-${a.id}`}>
-                {a.source === 'example' ? 'x (example)' : a.label}
-              </button>
-              <button className="chip-close" aria-label={`Close ${a.label}`} onClick={() => void close(a.id)}>
-                ×
-              </button>
-            </span>
-          ))}
-        </div>
-      </div>
-
-      <ErrorBox error={error} onDismiss={() => setError(null)} />
-
-      <div className="workspace">
-      <main className={`view${pointed && pointed !== 'console' ? ' pointed' : ''}`} role="tabpanel">
-        <JobProgressBar kind="inflate" />
-        {rawFile ? <RawOpenForm key={rawFile.grant} path={rawFile.path} grant={rawFile.grant} open={openRaw} onCancel={() => setRawFile(null)} /> : null}
-        {!viewProps ? (
-          <div className="empty welcome" data-testid="empty-state">
-            <h2>See how an array lives in memory</h2>
-            <ol>
-              <li>
-                <div className="drop-target">Drop a .npy, .npz or raw binary file anywhere in this window{info?.canShowDialog ? ' (or Open…, Ctrl+O)' : ''}.</div>
-              </li>
-              <li>
-                Or open the seed's example, <code>x = np.array([[0, 1], [2, 3]], dtype=np.int32)</code>:{' '}
-                <button className="primary" onClick={() => void openExample()} data-testid="empty-open-example">
-                  Open the example
+          </nav>
+          <div className="open-arrays" role="list" aria-label="Open arrays">
+            {arrays.map((a) => (
+              <span key={a.id} role="listitem" className={`array-chip ${a.id === currentId ? 'current' : ''}`}>
+                <button
+                  className="chip-label"
+                  onClick={() => setCurrentId(a.id)}
+                  title={a.file ?? a.label}
+                  data-testid={`array-${a.id}`}
+                >
+                  {a.source === 'example' ? 'x (example)' : a.label}
                 </button>
-              </li>
-              <li>
-                Or let the tour walk you through NumPy, strides and ctypes in the console:{' '}
-                <button onClick={startTour} data-testid="empty-start-tour">
-                  Start the tour
+                <button className="chip-close" aria-label={`Close ${a.label}`} onClick={() => void close(a.id)}>
+                  ×
                 </button>
-              </li>
-            </ol>
+              </span>
+            ))}
           </div>
-        ) : tab === 'array' ? (
-          <ArrayView {...viewProps} />
-        ) : tab === 'bytes' ? (
-          <BytesView {...viewProps} />
-        ) : tab === 'walk' ? (
-          <WalkView {...viewProps} />
-        ) : tab === 'reinterpret' ? (
-          <ReinterpretView {...viewProps} />
-        ) : tab === 'lifetime' ? (
-          <LifetimeView {...viewProps} />
-        ) : (
-          <KernelsView {...viewProps} />
-        )}
-      </main>
-      {consoleOpen ? <ConsoleSplitter /> : null}
-      <aside
-        className={`console-dock${pointed === 'console' ? ' pointed' : ''}`}
-        hidden={!consoleOpen}
-        aria-label="Console"
-        data-testid="console-dock"
-        style={{ ['--console-size' as string]: settings.consoleWidth ? `${settings.consoleWidth}px` : undefined, ['--console-size-v' as string]: settings.consoleHeight ? `${settings.consoleHeight}px` : undefined }}
-      >
-        <div className="console-dock-head">
-          <button className="link" onClick={() => updateSettings({ consoleWidth: null, consoleHeight: null })} title="Back to the default size">
-            reset size
-          </button>
-          <button onClick={() => setConsoleOpen(false)} aria-label="Collapse the console (Alt+0)" title="Collapse (Alt+0)" data-testid="console-collapse">
-            ⟩ hide
-          </button>
         </div>
-        <ConsoleView onResult={onConsoleResult} onSession={onConsoleSession} point={pointAt} platformModel={info?.model} />
-      </aside>
+
+        <ErrorBox error={error} onDismiss={() => setError(null)} />
+
+        <div className="workspace">
+          <main className={`view${pointed && pointed !== 'console' ? ' pointed' : ''}`} role="tabpanel">
+            <JobProgressBar kind="inflate" />
+            {rawFile ? (
+              <RawOpenForm
+                key={rawFile.grant}
+                path={rawFile.path}
+                grant={rawFile.grant}
+                open={openRaw}
+                onCancel={() => setRawFile(null)}
+              />
+            ) : null}
+            {!viewProps ? (
+              <div className="empty welcome" data-testid="empty-state">
+                <h2>See how an array lives in memory</h2>
+                <ol>
+                  <li>
+                    <div className="drop-target">
+                      Drop a .npy, .npz or raw binary file anywhere in this window
+                      {info?.canShowDialog ? ' (or Open…, Ctrl+O)' : ''}.
+                    </div>
+                  </li>
+                  <li>
+                    Or open the seed's example, <code>x = np.array([[0, 1], [2, 3]], dtype=np.int32)</code>:{' '}
+                    <button className="primary" onClick={() => void openExample()} data-testid="empty-open-example">
+                      Open the example
+                    </button>
+                  </li>
+                  <li>
+                    Or let the tour walk you through NumPy, strides and ctypes in the console:{' '}
+                    <button onClick={startTour} data-testid="empty-start-tour">
+                      Start the tour
+                    </button>
+                  </li>
+                </ol>
+              </div>
+            ) : tab === 'array' ? (
+              <ArrayView {...viewProps} />
+            ) : tab === 'bytes' ? (
+              <BytesView {...viewProps} />
+            ) : tab === 'walk' ? (
+              <WalkView {...viewProps} />
+            ) : tab === 'reinterpret' ? (
+              <ReinterpretView {...viewProps} />
+            ) : tab === 'lifetime' ? (
+              <LifetimeView {...viewProps} />
+            ) : (
+              <KernelsView {...viewProps} />
+            )}
+          </main>
+          {consoleOpen ? <ConsoleSplitter /> : null}
+          <aside
+            className={`console-dock${pointed === 'console' ? ' pointed' : ''}`}
+            hidden={!consoleOpen}
+            aria-label="Console"
+            data-testid="console-dock"
+            style={{
+              ['--console-size' as string]: settings.consoleWidth ? `${settings.consoleWidth}px` : undefined,
+              ['--console-size-v' as string]: settings.consoleHeight ? `${settings.consoleHeight}px` : undefined,
+            }}
+          >
+            <div className="console-dock-head">
+              <button
+                className="link"
+                onClick={() => updateSettings({ consoleWidth: null, consoleHeight: null })}
+                title="Back to the default size"
+              >
+                reset size
+              </button>
+              <button
+                onClick={() => setConsoleOpen(false)}
+                aria-label="Collapse the console (Alt+0)"
+                title="Collapse (Alt+0)"
+                data-testid="console-collapse"
+              >
+                ⟩ hide
+              </button>
+            </div>
+            <ConsoleView
+              onResult={onConsoleResult}
+              onSession={onConsoleSession}
+              point={pointAt}
+              platformModel={info?.model}
+            />
+          </aside>
+        </div>
+        {dragging ? <div className="drop-overlay">Drop to open</div> : null}
       </div>
-      {dragging ? <div className="drop-overlay">Drop to open</div> : null}
-    </div>
     </ArrayStoreProvider>
   );
 }

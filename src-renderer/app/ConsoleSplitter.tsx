@@ -20,8 +20,14 @@ export function ConsoleSplitter() {
     el.setPointerCapture(e.pointerId);
     const vertical = narrow();
     const move = (ev: PointerEvent) => {
-      if (vertical) updateSettings({ consoleHeight: Math.max(140, Math.min(window.innerHeight * 0.75, window.innerHeight - ev.clientY)) });
-      else updateSettings({ consoleWidth: Math.max(300, Math.min(window.innerWidth * 0.8, window.innerWidth - ev.clientX)) });
+      if (vertical)
+        updateSettings({
+          consoleHeight: Math.max(140, Math.min(window.innerHeight * 0.75, window.innerHeight - ev.clientY)),
+        });
+      else
+        updateSettings({
+          consoleWidth: Math.max(300, Math.min(window.innerWidth * 0.8, window.innerWidth - ev.clientX)),
+        });
     };
     const up = () => {
       el.removeEventListener('pointermove', move);
@@ -33,7 +39,9 @@ export function ConsoleSplitter() {
   const onKeyDown = (e: React.KeyboardEvent) => {
     const vertical = narrow();
     const step = e.shiftKey ? 80 : 20;
-    const grow: Record<string, number> = vertical ? { ArrowUp: step, ArrowDown: -step } : { ArrowLeft: step, ArrowRight: -step };
+    const grow: Record<string, number> = vertical
+      ? { ArrowUp: step, ArrowDown: -step }
+      : { ArrowLeft: step, ArrowRight: -step };
     const d = grow[e.key];
     if (d === undefined) return;
     e.preventDefault();

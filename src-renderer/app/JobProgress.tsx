@@ -26,7 +26,8 @@ export function JobProgressBar({ kind }: { kind: JobProgress['kind'] }) {
   return (
     <div className="job-progress" role="status" data-testid={`progress-${kind}`}>
       <span className="muted">{job.label}</span>{' '}
-      <progress max={100} value={pct} aria-label={`${job.label}: ${pct}%`} data-testid={`progress-${kind}-bar`} /> <span>{pct}%</span>{' '}
+      <progress max={100} value={pct} aria-label={`${job.label}: ${pct}%`} data-testid={`progress-${kind}-bar`} />{' '}
+      <span>{pct}%</span>{' '}
       <button onClick={() => void call((api) => api.cancel(job.jobId))} data-testid={`progress-${kind}-cancel`}>
         Cancel
       </button>

@@ -10,10 +10,32 @@ import { ErrorBox } from './common';
  */
 export function rawOptionsFileOf(e: ApiError): { path: string; grant: string } | null {
   const wanted = e.kind === 'argument' && typeof e.expected === 'string' && e.expected.includes('dtype (raw)');
-  return wanted && typeof e.file === 'string' && e.file !== '' && typeof e.grant === 'string' ? { path: e.file, grant: e.grant } : null;
+  return wanted && typeof e.file === 'string' && e.file !== '' && typeof e.grant === 'string'
+    ? { path: e.file, grant: e.grant }
+    : null;
 }
 
-const DTYPES = ['u1', 'i1', '<i2', '<u2', '<i4', '<u4', '<i8', '<f2', '<f4', '<f8', '>i2', '>i4', '>f4', '>f8', '<c8', '<c16', 'S4', '<U2', 'bool'];
+const DTYPES = [
+  'u1',
+  'i1',
+  '<i2',
+  '<u2',
+  '<i4',
+  '<u4',
+  '<i8',
+  '<f2',
+  '<f4',
+  '<f8',
+  '>i2',
+  '>i4',
+  '>f4',
+  '>f8',
+  '<c8',
+  '<c16',
+  'S4',
+  '<U2',
+  'bool',
+];
 
 /**
  * The raw-file form, shown in place when an opened file is neither .npy nor .npz: how to map it, like
@@ -47,12 +69,18 @@ export function RawOpenForm({
     const raw: RawOpenOptions = { dtype: dtype.trim(), order, mode };
     if (raw.dtype === '') return setError({ kind: 'argument', message: 'give a dtype, e.g. <i2 or u1', offset: null });
     const off = parseOffset(offset === '' ? '0' : offset);
-    if (off === null) return setError({ kind: 'argument', message: `'${offset}' is not a byte offset (decimal or 0x hex)`, offset: null });
+    if (off === null)
+      return setError({
+        kind: 'argument',
+        message: `'${offset}' is not a byte offset (decimal or 0x hex)`,
+        offset: null,
+      });
     raw.offset = off;
     const shapeText = shape.replace(/[()[\]\s]/g, '');
     if (shapeText !== '') {
       const parts = shapeText.split(',').filter((p) => p !== '');
-      if (parts.some((p) => !/^[0-9]+$/.test(p))) return setError({ kind: 'argument', message: `'${shape}' is not a shape like 5, 8`, offset: null });
+      if (parts.some((p) => !/^[0-9]+$/.test(p)))
+        return setError({ kind: 'argument', message: `'${shape}' is not a shape like 5, 8`, offset: null });
       raw.shape = parts.map(Number);
     }
     setBusy(true);
@@ -70,13 +98,21 @@ export function RawOpenForm({
         <code>{name}</code> is neither a .npy nor an .npz
       </h3>
       <p className="muted">
-        Open its bytes as an array, like <code>numpy.memmap(path, dtype, mode, offset, shape, order)</code>. Leave the shape empty for as
-        many elements as fit after the offset.
+        Open its bytes as an array, like <code>numpy.memmap(path, dtype, mode, offset, shape, order)</code>. Leave the
+        shape empty for as many elements as fit after the offset.
       </p>
       <form onSubmit={(e) => void submit(e)}>
         <label>
           dtype{' '}
-          <input value={dtype} onChange={(e) => setDtype(e.target.value)} list="raw-dtypes" size={8} spellCheck={false} data-testid="raw-dtype" required />
+          <input
+            value={dtype}
+            onChange={(e) => setDtype(e.target.value)}
+            list="raw-dtypes"
+            size={8}
+            spellCheck={false}
+            data-testid="raw-dtype"
+            required
+          />
           <datalist id="raw-dtypes">
             {DTYPES.map((d) => (
               <option key={d} value={d} />
@@ -84,10 +120,24 @@ export function RawOpenForm({
           </datalist>
         </label>
         <label>
-          shape <input value={shape} onChange={(e) => setShape(e.target.value)} placeholder="e.g. 5, 8 (empty: all)" size={14} data-testid="raw-shape" />
+          shape{' '}
+          <input
+            value={shape}
+            onChange={(e) => setShape(e.target.value)}
+            placeholder="e.g. 5, 8 (empty: all)"
+            size={14}
+            data-testid="raw-shape"
+          />
         </label>
         <label>
-          offset <input value={offset} onChange={(e) => setOffset(e.target.value)} placeholder="0 or 0x10" size={8} data-testid="raw-offset" />
+          offset{' '}
+          <input
+            value={offset}
+            onChange={(e) => setOffset(e.target.value)}
+            placeholder="0 or 0x10"
+            size={8}
+            data-testid="raw-offset"
+          />
         </label>
         <label>
           order{' '}

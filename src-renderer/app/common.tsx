@@ -8,7 +8,9 @@ export function ErrorBox({ error, onDismiss }: { error: ApiError | null; onDismi
   return (
     <div className="error" role="alert" data-testid="error">
       <strong className="error-kind">{error.kind} error</strong>
-      {error.offset !== null && error.offset !== undefined ? <span className="error-offset"> at byte {error.offset}</span> : null}
+      {error.offset !== null && error.offset !== undefined ? (
+        <span className="error-offset"> at byte {error.offset}</span>
+      ) : null}
       {error.column !== undefined ? <span className="error-offset"> at column {error.column}</span> : null}
       <div className="error-message">{error.message}</div>
       {error.expected ? <div className="error-expected">expected: {error.expected}</div> : null}

@@ -11,7 +11,16 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiError, ArraySummary, WalkStep } from '@contract';
 import { call, tuple } from '../app/api';
 import { ErrorBox } from '../app/common';
-import { carriedAxis, cOrderPosition, gridBlocks, indexAtOffset, planGrid, reach, stripWindow, type AxisRun } from './gridWindow';
+import {
+  carriedAxis,
+  cOrderPosition,
+  gridBlocks,
+  indexAtOffset,
+  planGrid,
+  reach,
+  stripWindow,
+  type AxisRun,
+} from './gridWindow';
 import { exportPng, exportSvg } from './diagramExport';
 import './diagram.css';
 
@@ -25,7 +34,8 @@ export interface DiagramCell {
 
 const CELL_H = 32;
 /** Cells grow with their text (records print long), within bounds; monospace 12 px ≈ 7.3 px a character. */
-const cellWidth = (cells: DiagramCell[] | null) => Math.max(60, Math.min(200, 14 + 7.3 * Math.max(0, ...(cells ?? []).map((c) => Math.min(c.text.length, 26)))));
+const cellWidth = (cells: DiagramCell[] | null) =>
+  Math.max(60, Math.min(200, 14 + 7.3 * Math.max(0, ...(cells ?? []).map((c) => Math.min(c.text.length, 26)))));
 const MAX_TEXT = 26;
 const ELL = 26; // the width/height of a `...` gap
 const LEFT = 56;
@@ -96,7 +106,12 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
     let live = true;
     const blocks = gridBlocks(expression, shape, plan);
     // every block in one round trip
-    void call((api) => api.walkMany(s.id, blocks.map((b) => ({ expression: b.expression, start: 0, count: b.count })))).then((r) => {
+    void call((api) =>
+      api.walkMany(
+        s.id,
+        blocks.map((b) => ({ expression: b.expression, start: 0, count: b.count })),
+      ),
+    ).then((r) => {
       if (!live) return;
       if (!r.ok) {
         setError(r.error);
@@ -155,7 +170,11 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
   const focusOffset = mode === 'walk' ? (currentStep?.fileOffset ?? p.cursor) : (hover ?? p.cursor);
   // boxes wide enough for their index labels, as many as fit a wide pane
   const BOX_W = Math.max(66, 16 + 7.3 * (3 * s.ndim + 2));
-  const win = stripWindow(totalBoxes, focusOffset === null ? 0 : boxOf(focusOffset), Math.max(8, Math.min(STRIP_BOXES, Math.floor(1150 / BOX_W))));
+  const win = stripWindow(
+    totalBoxes,
+    focusOffset === null ? 0 : boxOf(focusOffset),
+    Math.max(8, Math.min(STRIP_BOXES, Math.floor(1150 / BOX_W))),
+  );
   const stripTop = gridBottom + 28 + (mode === 'walk' ? ARC_SPACE : 0);
   const stripLeft = LEFT + (win.first > 0 ? ELL : 0);
   const boxX = (box: number) => stripLeft + (box - win.first) * BOX_W;
@@ -205,7 +224,10 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
     }
     const paths: string[] = [];
     for (const list of byPlane.values()) {
-      const pts = [...list].sort((a, b) => a.fileOffset - b.fileOffset).map((c) => cellPos(c.index)).filter((q): q is { x: number; y: number } => q !== null);
+      const pts = [...list]
+        .sort((a, b) => a.fileOffset - b.fileOffset)
+        .map((c) => cellPos(c.index))
+        .filter((q): q is { x: number; y: number } => q !== null);
       if (pts.length > 1) paths.push('M' + pts.map((q) => `${q.x + CELL_W / 2 - 2} ${q.y + CELL_H - 7}`).join(' L'));
     }
     return paths;
@@ -221,7 +243,14 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
       const ba = boxOf(a.fileOffset);
       const bb = boxOf(b.fileOffset);
       if (ba < win.first || ba >= win.first + win.count || bb < win.first || bb >= win.first + win.count) continue;
-      out.push({ from: ba, to: bb, axis: carriedAxis(a.index, b.index), n: b.n, back: b.fileOffset < a.fileOffset, same: b.fileOffset === a.fileOffset });
+      out.push({
+        from: ba,
+        to: bb,
+        axis: carriedAxis(a.index, b.index),
+        n: b.n,
+        back: b.fileOffset < a.fileOffset,
+        same: b.fileOffset === a.fileOffset,
+      });
     }
     return out;
   }, [steps, mode, win.first, win.count]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -276,12 +305,24 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
               axis {k} ({'ijklmnpq'[k] ?? `i${k}`})
             </span>
           ))}
-          {mode === 'array' ? <span>@k: place in memory · dotted line: memory order</span> : <span>numbers: step of the walk · dashed arc: a jump back</span>}
+          {mode === 'array' ? (
+            <span>@k: place in memory · dotted line: memory order</span>
+          ) : (
+            <span>numbers: step of the walk · dashed arc: a jump back</span>
+          )}
         </span>
-        <button className="link" onClick={() => svgRef.current && exportSvg(svgRef.current, `${s.label}-${mode}.svg`)} data-testid="diagram-export-svg">
+        <button
+          className="link"
+          onClick={() => svgRef.current && exportSvg(svgRef.current, `${s.label}-${mode}.svg`)}
+          data-testid="diagram-export-svg"
+        >
           export SVG
         </button>
-        <button className="link" onClick={() => svgRef.current && void exportPng(svgRef.current, `${s.label}-${mode}.png`)} data-testid="diagram-export-png">
+        <button
+          className="link"
+          onClick={() => svgRef.current && void exportPng(svgRef.current, `${s.label}-${mode}.png`)}
+          data-testid="diagram-export-png"
+        >
           PNG
         </button>
       </div>
@@ -311,42 +352,68 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
             axis {nd - 2} →
           </text>
         ) : null}
-        {planeRuns.flatMap((r) => Array.from({ length: r.stop - r.start }, (_, q) => r.start + q)).map((pl) => {
-          const y0 = gridTop + (planes.at.get(pl) ?? 0);
-          return (
-            <g key={`p${pl}`}>
-              {nd >= 3 ? (
-                <text className={axisClass(nd - 3)} x={LEFT} y={y0 + 12}>
-                  {`${expression}[${[...plan.fixed, pl].join(', ')}${', :'.repeat(2)}]`}
-                </text>
-              ) : null}
-              {nd >= 1
-                ? [...cols.at.entries()].map(([c, x]) => (
-                    <text key={`c${c}`} className="d-small" x={LEFT + x + CELL_W / 2} y={y0 + PH - 3} textAnchor="middle">
-                      {c}
-                    </text>
-                  ))
-                : null}
-              {nd >= 2
-                ? [...rows.at.entries()].map(([r, y]) => (
-                    <text key={`r${r}`} className="d-small" x={LEFT - 6} y={y0 + PH + y + CELL_H / 2 + 4} textAnchor="end">
-                      {r}
-                    </text>
-                  ))
-                : null}
-              {cols.gaps.map((g) => (
-                <text key={`cg${g}`} className="d-text" x={LEFT + g + ELL / 2} y={y0 + PH + Math.min(rows.length, CELL_H) / 2 + 4} textAnchor="middle">
-                  …
-                </text>
-              ))}
-              {rows.gaps.map((g) => (
-                <text key={`rg${g}`} className="d-text" x={LEFT + CELL_W / 2} y={y0 + PH + g + ELL / 2 + 4} textAnchor="middle">
-                  ⋮
-                </text>
-              ))}
-            </g>
-          );
-        })}
+        {planeRuns
+          .flatMap((r) => Array.from({ length: r.stop - r.start }, (_, q) => r.start + q))
+          .map((pl) => {
+            const y0 = gridTop + (planes.at.get(pl) ?? 0);
+            return (
+              <g key={`p${pl}`}>
+                {nd >= 3 ? (
+                  <text className={axisClass(nd - 3)} x={LEFT} y={y0 + 12}>
+                    {`${expression}[${[...plan.fixed, pl].join(', ')}${', :'.repeat(2)}]`}
+                  </text>
+                ) : null}
+                {nd >= 1
+                  ? [...cols.at.entries()].map(([c, x]) => (
+                      <text
+                        key={`c${c}`}
+                        className="d-small"
+                        x={LEFT + x + CELL_W / 2}
+                        y={y0 + PH - 3}
+                        textAnchor="middle"
+                      >
+                        {c}
+                      </text>
+                    ))
+                  : null}
+                {nd >= 2
+                  ? [...rows.at.entries()].map(([r, y]) => (
+                      <text
+                        key={`r${r}`}
+                        className="d-small"
+                        x={LEFT - 6}
+                        y={y0 + PH + y + CELL_H / 2 + 4}
+                        textAnchor="end"
+                      >
+                        {r}
+                      </text>
+                    ))
+                  : null}
+                {cols.gaps.map((g) => (
+                  <text
+                    key={`cg${g}`}
+                    className="d-text"
+                    x={LEFT + g + ELL / 2}
+                    y={y0 + PH + Math.min(rows.length, CELL_H) / 2 + 4}
+                    textAnchor="middle"
+                  >
+                    …
+                  </text>
+                ))}
+                {rows.gaps.map((g) => (
+                  <text
+                    key={`rg${g}`}
+                    className="d-text"
+                    x={LEFT + CELL_W / 2}
+                    y={y0 + PH + g + ELL / 2 + 4}
+                    textAnchor="middle"
+                  >
+                    ⋮
+                  </text>
+                ))}
+              </g>
+            );
+          })}
         {planes.gaps.map((g) => (
           <text key={`pg${g}`} className="d-text" x={LEFT} y={gridTop + g + ELL / 2 + 4}>
             ⋮ ({shape[nd - 3] - 2} more planes)
@@ -359,7 +426,9 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
             'd-cell',
             mode === 'walk' && c.n < pos ? 'visited' : '',
             mode === 'walk' && c.n === pos ? 'current' : '',
-            p.cursor !== null && c.fileOffset <= p.cursor && p.cursor < c.fileOffset + itemsize && mode === 'array' ? 'cursor' : '',
+            p.cursor !== null && c.fileOffset <= p.cursor && p.cursor < c.fileOffset + itemsize && mode === 'array'
+              ? 'cursor'
+              : '',
             hover !== null && boxOf(hover) === boxOf(c.fileOffset) ? 'lit' : '',
           ]
             .filter(Boolean)
@@ -409,7 +478,9 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
             <>
               <rect x={LEFT} y={0} width={Math.min(260, width - LEFT - 8)} height={16} rx={2} />
               <text className="d-small" x={LEFT + 6} y={12} style={{ fill: 'var(--d-ink)' }}>
-                {s.header && stripStart === s.dataOffset ? `.npy header: bytes 0–${stripStart - 1}` : `bytes 0–${stripStart - 1} before the array's`}
+                {s.header && stripStart === s.dataOffset
+                  ? `.npy header: bytes 0–${stripStart - 1}`
+                  : `bytes 0–${stripStart - 1} before the array's`}
               </text>
             </>
           ) : null}
@@ -420,7 +491,12 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
           </text>
         ) : null}
         {win.first + win.count < totalBoxes ? (
-          <text className="d-text" x={boxX(win.first + win.count) + ELL / 2} y={stripTop + BOX_H / 2 + 4} textAnchor="middle">
+          <text
+            className="d-text"
+            x={boxX(win.first + win.count) + ELL / 2}
+            y={stripTop + BOX_H / 2 + 4}
+            textAnchor="middle"
+          >
             …
           </text>
         ) : null}
@@ -440,7 +516,8 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
           ]
             .filter(Boolean)
             .join(' ');
-          const h = hex && off >= hex.offset ? hex.hex.slice((off - hex.offset) * 2, (off - hex.offset + itemsize) * 2) : '';
+          const h =
+            hex && off >= hex.offset ? hex.hex.slice((off - hex.offset) * 2, (off - hex.offset + itemsize) * 2) : '';
           return (
             <g
               key={b}
@@ -467,7 +544,15 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
               {mode === 'walk' && viewItemsize < itemsize
                 ? spansInBox.map((w) => (
                     // a field view's (or a narrower view's) bytes inside the element
-                    <rect key={w} className="d-span" x={((BOX_W - 4) * w) / itemsize} y={BOX_H - 9} width={Math.max(3, ((BOX_W - 4) * viewItemsize) / itemsize)} height={5} data-testid="strip-span" />
+                    <rect
+                      key={w}
+                      className="d-span"
+                      x={((BOX_W - 4) * w) / itemsize}
+                      y={BOX_H - 9}
+                      width={Math.max(3, ((BOX_W - 4) * viewItemsize) / itemsize)}
+                      height={5}
+                      data-testid="strip-span"
+                    />
                   ))
                 : null}
             </g>
@@ -481,13 +566,23 @@ export function ArrayDiagram(p: ArrayDiagramProps) {
           if (a.same) {
             // a zero stride: the same bytes again — a loop on the box
             return (
-              <path key={i} className={`d-arc ${axisClass(a.axis)}`} d={`M${x1 - 8} ${y} C ${x1 - 18} ${y - 26}, ${x1 + 18} ${y - 26}, ${x1 + 8} ${y}`} opacity={faint ? 0.35 : 1} data-testid="walk-arc" data-axis={a.axis} />
+              <path
+                key={i}
+                className={`d-arc ${axisClass(a.axis)}`}
+                d={`M${x1 - 8} ${y} C ${x1 - 18} ${y - 26}, ${x1 + 18} ${y - 26}, ${x1 + 8} ${y}`}
+                opacity={faint ? 0.35 : 1}
+                data-testid="walk-arc"
+                data-axis={a.axis}
+              />
             );
           }
           const lift = Math.min(ARC_SPACE - 6, 14 + Math.abs(x2 - x1) / 6);
           return (
             <g key={i} opacity={faint ? 0.35 : 1} data-testid="walk-arc" data-axis={a.axis}>
-              <path className={`d-arc ${axisClass(a.axis)}${a.back ? ' back' : ''}`} d={`M${x1} ${y} Q ${(x1 + x2) / 2} ${y - lift * 2} ${x2} ${y}`} />
+              <path
+                className={`d-arc ${axisClass(a.axis)}${a.back ? ' back' : ''}`}
+                d={`M${x1} ${y} Q ${(x1 + x2) / 2} ${y - lift * 2} ${x2} ${y}`}
+              />
               <path className={`d-arc-head ${axisClass(a.axis)}`} d={`M${x2} ${y} l ${x2 > x1 ? -7 : 7} -5 l 0 6 z`} />
             </g>
           );

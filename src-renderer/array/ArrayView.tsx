@@ -22,9 +22,22 @@ export function ArrayView({ summary: s, goto, openMember, cursor, setCursor }: V
       <h2 data-testid="array-label">{s.label}</h2>
       <section className="card wide">
         <h3>
-          x <span className="muted">as NumPy sees it (the grid) and as memory holds it (the strip): hover a cell to light its bytes</span>
+          x{' '}
+          <span className="muted">
+            as NumPy sees it (the grid) and as memory holds it (the strip): hover a cell to light its bytes
+          </span>
         </h3>
-        <ArrayDiagram summary={s} expression="x" shape={s.shape} strides={s.strides} offset={0} mode="array" cursor={cursor} onSelect={(off) => setCursor(off)} testId="array-diagram" />
+        <ArrayDiagram
+          summary={s}
+          expression="x"
+          shape={s.shape}
+          strides={s.strides}
+          offset={0}
+          mode="array"
+          cursor={cursor}
+          onSelect={(off) => setCursor(off)}
+          testId="array-diagram"
+        />
       </section>
       <div className="cards">
         {s.npz ? <NpzMembers summary={s} openMember={(m) => void openMember(s, m)} /> : null}
@@ -55,14 +68,20 @@ export function ArrayView({ summary: s, goto, openMember, cursor, setCursor }: V
               <tr>
                 <th>byte order</th>
                 <td>
-                  {s.dtype.byteorder === '|' ? 'not applicable' : s.dtype.byteorder === '<' ? 'little-endian' : 'big-endian'}
+                  {s.dtype.byteorder === '|'
+                    ? 'not applicable'
+                    : s.dtype.byteorder === '<'
+                      ? 'little-endian'
+                      : 'big-endian'}
                   {s.dtype.isNative ? ' (native)' : ' (NOT native: C code must swap bytes)'}
                 </td>
               </tr>
               <tr>
                 <th>repr</th>
                 <td>
-                  <code className="wrap" data-testid="dtype-repr">{s.dtype.repr}</code>
+                  <code className="wrap" data-testid="dtype-repr">
+                    {s.dtype.repr}
+                  </code>
                 </td>
               </tr>
             </tbody>
@@ -126,7 +145,13 @@ export function ArrayView({ summary: s, goto, openMember, cursor, setCursor }: V
               </tr>
               <tr>
                 <th>memory</th>
-                <td>{s.memoryKind === 'mapped' ? 'memory-mapped from the file (mmap)' : s.memoryKind === 'process' ? "the console Python's memory (read-only here)" : 'owned buffer in the main process'}</td>
+                <td>
+                  {s.memoryKind === 'mapped'
+                    ? 'memory-mapped from the file (mmap)'
+                    : s.memoryKind === 'process'
+                      ? "the console Python's memory (read-only here)"
+                      : 'owned buffer in the main process'}
+                </td>
               </tr>
               <tr>
                 <th>data address</th>
@@ -145,7 +170,10 @@ export function ArrayView({ summary: s, goto, openMember, cursor, setCursor }: V
 
         <section className="card">
           <h3>
-            ctypes <span className="muted">({s.platformModel.toUpperCase()}: c_intp is {s.ctypes.arrayType.replace(/_Array_\d+$/, '')})</span>
+            ctypes{' '}
+            <span className="muted">
+              ({s.platformModel.toUpperCase()}: c_intp is {s.ctypes.arrayType.replace(/_Array_\d+$/, '')})
+            </span>
           </h3>
           <pre className="repl" data-testid="ctypes-repl">
             {s.ctypes.repl.map((l, i) => (
@@ -175,7 +203,11 @@ export function ArrayView({ summary: s, goto, openMember, cursor, setCursor }: V
         {s.header ? (
           <section className="card wide" data-testid="header-breakdown">
             <h3>
-              .npy header <span className="muted">version {s.header.version.join('.')}, HEADER_LEN {s.header.headerLength}, data at byte {s.header.dataOffset}</span>
+              .npy header{' '}
+              <span className="muted">
+                version {s.header.version.join('.')}, HEADER_LEN {s.header.headerLength}, data at byte{' '}
+                {s.header.dataOffset}
+              </span>
             </h3>
             {s.header.notices.length ? (
               <ul className="warnings" data-testid="header-notices">
@@ -219,7 +251,12 @@ export function ArrayView({ summary: s, goto, openMember, cursor, setCursor }: V
           <section className="card wide">
             <h3>file</h3>
             <p>
-              {s.source === 'playground' ? `an array of the console's session: the Bytes view shows the allocation it lives in (data from byte ${s.dataOffset})` : s.source === 'raw' ? `raw binary, data from byte ${s.dataOffset} (opened like numpy.memmap, ${s.flags.WRITEABLE ? "mode 'c': copy-on-write" : "mode 'r': read-only"})` : 'no .npy header'} — {s.fileSize} bytes
+              {s.source === 'playground'
+                ? `an array of the console's session: the Bytes view shows the allocation it lives in (data from byte ${s.dataOffset})`
+                : s.source === 'raw'
+                  ? `raw binary, data from byte ${s.dataOffset} (opened like numpy.memmap, ${s.flags.WRITEABLE ? "mode 'c': copy-on-write" : "mode 'r': read-only"})`
+                  : 'no .npy header'}{' '}
+              — {s.fileSize} bytes
             </p>
           </section>
         )}

@@ -5,7 +5,13 @@ import type { ArraySummary, NpzMemberInfo } from '@contract';
  * (a stored member's .npy lies in the zip as is and is mapped in place; a deflated one is inflated into memory),
  * and a button to open it (or switch to it when it is already open).
  */
-export function NpzMembers({ summary: s, openMember }: { summary: ArraySummary; openMember: (member: string) => void }) {
+export function NpzMembers({
+  summary: s,
+  openMember,
+}: {
+  summary: ArraySummary;
+  openMember: (member: string) => void;
+}) {
   const npz = s.npz;
   if (!npz) return null;
   const archive = s.label.slice(0, s.label.length - npz.member.length - 1) || 'the archive';
@@ -28,7 +34,13 @@ export function NpzMembers({ summary: s, openMember }: { summary: ArraySummary; 
           {npz.members.map((m) => {
             const current = m.name === npz.member;
             return (
-              <tr key={m.name} className={current ? 'current' : ''} data-testid="npz-member" data-member={m.name} aria-current={current ? 'true' : undefined}>
+              <tr
+                key={m.name}
+                className={current ? 'current' : ''}
+                data-testid="npz-member"
+                data-member={m.name}
+                aria-current={current ? 'true' : undefined}
+              >
                 <td>
                   <code>{m.name}</code>
                 </td>
@@ -58,8 +70,9 @@ export function NpzMembers({ summary: s, openMember }: { summary: ArraySummary; 
         </tbody>
       </table>
       <p className="muted">
-        Stored members are .npy files lying in the zip as they are: opening one maps its bytes in place, with no copy. Deflated members
-        (np.savez_compressed) must be inflated into a buffer in memory first; the Bytes view then shows that inflated .npy.
+        Stored members are .npy files lying in the zip as they are: opening one maps its bytes in place, with no copy.
+        Deflated members (np.savez_compressed) must be inflated into a buffer in memory first; the Bytes view then shows
+        that inflated .npy.
       </p>
     </section>
   );

@@ -2,7 +2,17 @@
  * Export the diagram for teaching material: a standalone SVG (the colours the page computed from its CSS variables
  * written onto each element, so the file looks the same outside the app), or a PNG rendered from it at 2×.
  */
-const PAINT = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'fill-opacity', 'font-family', 'font-size', 'font-weight'] as const;
+const PAINT = [
+  'fill',
+  'stroke',
+  'stroke-width',
+  'stroke-dasharray',
+  'opacity',
+  'fill-opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+] as const;
 
 export function standaloneSvg(svg: SVGSVGElement): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;

@@ -66,7 +66,8 @@ export function gridBlocks(expression: string, shape: readonly number[], plan: G
     if (k === axes.length) {
       const sel = [...plan.fixed.map(String), ...picked.map((r) => `${r.start}:${r.stop}`)];
       const count = picked.reduce((c, r) => c * (r.stop - r.start), 1);
-      if (count > 0) out.push({ origin: picked.map((r) => r.start), expression: `(${expression})[${sel.join(', ')}]`, count });
+      if (count > 0)
+        out.push({ origin: picked.map((r) => r.start), expression: `(${expression})[${sel.join(', ')}]`, count });
       return;
     }
     for (const r of axes[k]) rec(k + 1, [...picked, r]);
@@ -95,7 +96,11 @@ export function carriedAxis(prev: readonly number[], next: readonly number[]): n
  * The bytes an array's elements reach, relative to its first element (NumPy's `byte_bounds` minus the data
  * pointer): [low, high). Negative strides reach back before the first element.
  */
-export function reach(shape: readonly number[], strides: readonly number[], itemsize: number): { low: number; high: number } {
+export function reach(
+  shape: readonly number[],
+  strides: readonly number[],
+  itemsize: number,
+): { low: number; high: number } {
   if (shape.some((n) => n === 0)) return { low: 0, high: 0 };
   let low = 0;
   let high = itemsize;
@@ -116,7 +121,10 @@ export function indexAtOffset(shape: readonly number[], strides: readonly number
   // with every stride made positive, offset - low = Σ i'·|s|: solve it axis by axis, largest stride first. For
   // nested layouts (C, F, their slices) each axis has one candidate; interleaved ones (strides (3, 2)) may try a few.
   const low = shape.reduce((acc, n, k) => acc + Math.min(0, (n - 1) * strides[k]), 0);
-  const order = shape.map((_, k) => k).filter((k) => strides[k] !== 0).sort((p, q) => Math.abs(strides[q]) - Math.abs(strides[p]));
+  const order = shape
+    .map((_, k) => k)
+    .filter((k) => strides[k] !== 0)
+    .sort((p, q) => Math.abs(strides[q]) - Math.abs(strides[p]));
   // most the axes after position t can still add
   const after = order.map((_, t) => order.slice(t + 1).reduce((a, k) => a + (shape[k] - 1) * Math.abs(strides[k]), 0));
   const index = new Array<number>(shape.length).fill(0);

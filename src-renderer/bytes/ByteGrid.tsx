@@ -129,7 +129,8 @@ export function ByteGrid({
   }, [id, height, fill]);
 
   useLayoutEffect(() => {
-    const selection = anchor !== null && cursor !== null ? { from: Math.min(anchor, cursor), to: Math.max(anchor, cursor) + 1 } : null;
+    const selection =
+      anchor !== null && cursor !== null ? { from: Math.min(anchor, cursor), to: Math.max(anchor, cursor) + 1 } : null;
     engineRef.current?.setMarks(cursor, highlights, selection);
   }, [cursor, anchor, highlights, id, height]);
 
@@ -160,7 +161,8 @@ export function ByteGrid({
     let next: number | null = null;
     if (e.key in moves) next = cur + moves[e.key];
     else if (e.key === 'Home') next = e.ctrlKey ? 0 : cur - (cur % BYTES_PER_ROW);
-    else if (e.key === 'End') next = e.ctrlKey ? size - 1 : Math.min(size - 1, cur - (cur % BYTES_PER_ROW) + BYTES_PER_ROW - 1);
+    else if (e.key === 'End')
+      next = e.ctrlKey ? size - 1 : Math.min(size - 1, cur - (cur % BYTES_PER_ROW) + BYTES_PER_ROW - 1);
     if (next === null) return;
     e.preventDefault();
     next = Math.max(0, Math.min(size - 1, next));
@@ -175,13 +177,14 @@ export function ByteGrid({
     if (f === null) return;
     if (e.shiftKey && onSelectRange && cursor !== null) onSelectRange(anchor ?? cursor, f);
     else onSelect(f);
-    dragRef.current = e.shiftKey && anchor !== null ? anchor : (e.shiftKey && cursor !== null ? cursor : f);
+    dragRef.current = e.shiftKey && anchor !== null ? anchor : e.shiftKey && cursor !== null ? cursor : f;
     scrollRef.current?.focus({ preventScroll: true });
   };
 
   const onMouseMove = (e: React.MouseEvent) => {
     const f = engineRef.current?.offsetAt(e.clientX, e.clientY) ?? null;
-    if (f !== null && dragRef.current !== null && e.buttons & 1 && onSelectRange && f !== cursor) onSelectRange(dragRef.current, f);
+    if (f !== null && dragRef.current !== null && e.buttons & 1 && onSelectRange && f !== cursor)
+      onSelectRange(dragRef.current, f);
     if (f === null || !describe) return setTip(null);
     const r = wrapRef.current!.getBoundingClientRect();
     setTip({ x: e.clientX - r.left + 14, y: e.clientY - r.top + 16, text: `${formatOffset(f)} · ${describe(f)}` });
@@ -210,14 +213,31 @@ export function ByteGrid({
         <canvas ref={canvasRef} className="byte-grid-canvas" aria-hidden data-testid={`${testId}-canvas`} />
       </div>
       {rows > PAGE_ROWS ? (
-        <input ref={sliderRef} className="file-slider" type="range" min={0} max={rows - 1} defaultValue={0} step={1} aria-label="Position in file" data-testid="file-slider" />
+        <input
+          ref={sliderRef}
+          className="file-slider"
+          type="range"
+          min={0}
+          max={rows - 1}
+          defaultValue={0}
+          step={1}
+          aria-label="Position in file"
+          data-testid="file-slider"
+        />
       ) : null}
       {tip ? (
         <div className="grid-tip" style={{ left: tip.x, top: tip.y }} role="tooltip" data-testid={`${testId}-tip`}>
           {tip.text}
         </div>
       ) : null}
-      <div ref={statusRef} id={`${testId}-status`} className="sr-only" role="status" aria-live="polite" data-testid={`${testId}-status`} />
+      <div
+        ref={statusRef}
+        id={`${testId}-status`}
+        className="sr-only"
+        role="status"
+        aria-live="polite"
+        data-testid={`${testId}-status`}
+      />
     </div>
   );
 }

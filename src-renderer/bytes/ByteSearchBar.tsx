@@ -9,7 +9,15 @@ import { call } from '../app/api';
 import { ErrorBox } from '../app/common';
 import { formatOffset, useSettings } from '../app/settings';
 
-export function ByteSearchBar({ summary: s, cursor, onFound }: { summary: ArraySummary; cursor: number | null; onFound: (from: number, to: number) => void }) {
+export function ByteSearchBar({
+  summary: s,
+  cursor,
+  onFound,
+}: {
+  summary: ArraySummary;
+  cursor: number | null;
+  onFound: (from: number, to: number) => void;
+}) {
   const { offsetFormat } = useSettings();
   const [mode, setMode] = useState<'hex' | 'value'>('value');
   const [query, setQuery] = useState('');
@@ -20,8 +28,15 @@ export function ByteSearchBar({ summary: s, cursor, onFound }: { summary: ArrayS
     if (!query.trim()) return;
     const here = cursor ?? 0;
     // go on from where the last unfinished search stopped, else from just past (before) the cursor
-    const from = direction === 'forward' ? (result && !result.complete && result.found === null ? result.searchedTo : here + 1) : Math.max(0, here - 1);
-    const r = await call((api) => api.searchBytes({ id: s.id, mode, query, from: Math.min(from, s.fileSize - 1), direction }));
+    const from =
+      direction === 'forward'
+        ? result && !result.complete && result.found === null
+          ? result.searchedTo
+          : here + 1
+        : Math.max(0, here - 1);
+    const r = await call((api) =>
+      api.searchBytes({ id: s.id, mode, query, from: Math.min(from, s.fileSize - 1), direction }),
+    );
     if (!r.ok) {
       setError(r.error);
       setResult(null);
@@ -34,7 +49,12 @@ export function ByteSearchBar({ summary: s, cursor, onFound }: { summary: ArrayS
 
   return (
     <div className="byte-search" role="search">
-      <select value={mode} onChange={(e) => setMode(e.target.value as 'hex' | 'value')} aria-label="Search for" data-testid="search-mode">
+      <select
+        value={mode}
+        onChange={(e) => setMode(e.target.value as 'hex' | 'value')}
+        aria-label="Search for"
+        data-testid="search-mode"
+      >
         <option value="value">value ({s.dtype.str})</option>
         <option value="hex">hex bytes</option>
       </select>
@@ -53,7 +73,12 @@ export function ByteSearchBar({ summary: s, cursor, onFound }: { summary: ArrayS
       <button onClick={() => void run('backward')} title="previous match (Shift+Enter)" aria-label="Find previous">
         ↑
       </button>
-      <button onClick={() => void run('forward')} title="next match (Enter)" aria-label="Find next" data-testid="search-next">
+      <button
+        onClick={() => void run('forward')}
+        title="next match (Enter)"
+        aria-label="Find next"
+        data-testid="search-next"
+      >
         ↓
       </button>
       <span className="muted" data-testid="search-status" role="status">

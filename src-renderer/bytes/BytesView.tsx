@@ -29,7 +29,12 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
   const [reveal, setReveal] = useState({ offset: cursor ?? s.dataOffset, seq: 0 });
   /** the other end of the selected range; null: nothing selected but the cursor byte */
   const [anchor, setAnchor] = useState<number | null>(null);
-  const [copied, setCopied] = useState<{ format: CopyFormat; text: string; bytes: number; failed: string | null } | null>(null);
+  const [copied, setCopied] = useState<{
+    format: CopyFormat;
+    text: string;
+    bytes: number;
+    failed: string | null;
+  } | null>(null);
   // the store's selection (a console pointer read's bytes), lit as what C reads now while the cursor is inside it
   const [{ selection }] = usePaneState(s);
 
@@ -67,7 +72,11 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
   const jumpOffset = () => {
     const n = parseOffset(offsetText);
     if (n === null || n >= s.fileSize) {
-      setError({ kind: 'argument', message: `'${offsetText}' is not an offset in this file (0 … ${s.fileSize - 1}; decimal or 0x hex)`, offset: null });
+      setError({
+        kind: 'argument',
+        message: `'${offsetText}' is not an offset in this file (0 … ${s.fileSize - 1}; decimal or 0x hex)`,
+        offset: null,
+      });
       return;
     }
     setError(null);
@@ -75,7 +84,10 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
   };
 
   const jumpIndex = async () => {
-    const parts = indexText.replace(/[()[\]\s]/g, '').split(',').filter((p) => p !== '');
+    const parts = indexText
+      .replace(/[()[\]\s]/g, '')
+      .split(',')
+      .filter((p) => p !== '');
     const index = parts.map((p) => Number(p));
     if (parts.some((p) => !/^[0-9]+$/.test(p))) {
       setError({ kind: 'argument', message: `'${indexText}' is not an index tuple like 1, 0`, offset: null });
@@ -89,14 +101,30 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
 
   const highlights = useMemo<Highlight[]>(() => {
     const el = loc?.element;
-    const read: Highlight[] = selection && cursor !== null && cursor >= selection.from && cursor < selection.to ? [{ from: selection.from, to: selection.to, className: 'hl-current' }] : [];
+    const read: Highlight[] =
+      selection && cursor !== null && cursor >= selection.from && cursor < selection.to
+        ? [{ from: selection.from, to: selection.to, className: 'hl-current' }]
+        : [];
     if (!el) return read;
-    const hs: Highlight[] = [{ from: el.fileOffset, to: el.fileOffset + s.dtype.itemsize, className: 'hl-element' }, ...read];
-    if (el.field) hs.push({ from: el.fileOffset + el.field.offset, to: el.fileOffset + el.field.offset + el.field.size, className: 'hl-field' });
+    const hs: Highlight[] = [
+      { from: el.fileOffset, to: el.fileOffset + s.dtype.itemsize, className: 'hl-element' },
+      ...read,
+    ];
+    if (el.field)
+      hs.push({
+        from: el.fileOffset + el.field.offset,
+        to: el.fileOffset + el.field.offset + el.field.size,
+        className: 'hl-field',
+      });
     return hs;
   }, [loc, s.dtype.itemsize, selection, cursor]);
 
-  const sel = cursor === null ? null : anchor === null ? { from: cursor, to: cursor + 1 } : { from: Math.min(anchor, cursor), to: Math.max(anchor, cursor) + 1 };
+  const sel =
+    cursor === null
+      ? null
+      : anchor === null
+        ? { from: cursor, to: cursor + 1 }
+        : { from: Math.min(anchor, cursor), to: Math.max(anchor, cursor) + 1 };
   const selLength = sel ? sel.to - sel.from : 0;
 
   const copy = async (format: CopyFormat) => {
@@ -158,7 +186,8 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
         <ByteSearchBar summary={s} cursor={cursor} onFound={selectRange} />
       </div>
       <p className="muted bytes-facts" data-testid="bytes-facts">
-        {s.fileSize.toLocaleString('en-US')} bytes · data at {formatOffset(s.dataOffset, fmt)} · itemsize {s.dtype.itemsize} · Shift+arrows or drag select a range
+        {s.fileSize.toLocaleString('en-US')} bytes · data at {formatOffset(s.dataOffset, fmt)} · itemsize{' '}
+        {s.dtype.itemsize} · Shift+arrows or drag select a range
       </p>
       <ErrorBox error={error} />
       <div className="bytes-layout">
@@ -200,17 +229,20 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
                 ) : loc?.element ? (
                   <div data-testid="byte-element">
                     <p>
-                      element <code data-testid="element-index">a[{loc.element.index.join(', ')}]</code> · byte {loc.element.byteInElement} of {s.dtype.itemsize}
+                      element <code data-testid="element-index">a[{loc.element.index.join(', ')}]</code> · byte{' '}
+                      {loc.element.byteInElement} of {s.dtype.itemsize}
                     </p>
                     {loc.element.field ? (
                       <p data-testid="element-field">
-                        field <b>{loc.element.field.name}</b> ({loc.element.field.str}, bytes {loc.element.field.offset}–{loc.element.field.offset + loc.element.field.size - 1})
+                        field <b>{loc.element.field.name}</b> ({loc.element.field.str}, bytes {loc.element.field.offset}
+                        –{loc.element.field.offset + loc.element.field.size - 1})
                       </p>
                     ) : s.dtype.fields ? (
                       <p>padding between fields</p>
                     ) : null}
                     <p>
-                      value <code data-testid="element-value">{loc.element.text}</code> <CopyButton text={loc.element.text} />
+                      value <code data-testid="element-value">{loc.element.text}</code>{' '}
+                      <CopyButton text={loc.element.text} />
                     </p>
                     <p>
                       <button className="link" onClick={() => setIndexText(loc.element!.index.join(', '))}>
@@ -236,8 +268,11 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
             {sel ? (
               <div className="selection" data-testid="selection">
                 <p data-testid="selection-range">
-                  {formatOffset(sel.from, fmt)} … {formatOffset(sel.to - 1, fmt)} · {selLength.toLocaleString('en-US')} byte{selLength === 1 ? '' : 's'}
-                  {selLength > MAX_COPY ? <span className="muted"> (a copy takes the first {MAX_COPY.toLocaleString('en-US')})</span> : null}
+                  {formatOffset(sel.from, fmt)} … {formatOffset(sel.to - 1, fmt)} · {selLength.toLocaleString('en-US')}{' '}
+                  byte{selLength === 1 ? '' : 's'}
+                  {selLength > MAX_COPY ? (
+                    <span className="muted"> (a copy takes the first {MAX_COPY.toLocaleString('en-US')})</span>
+                  ) : null}
                 </p>
                 <div className="copy-row">
                   copy as{' '}
@@ -248,7 +283,11 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
                   ))}
                 </div>
                 {copied ? (
-                  <div className="copied" data-testid="copy-result" data-copy-state={copied.failed ? 'failed' : 'copied'}>
+                  <div
+                    className="copied"
+                    data-testid="copy-result"
+                    data-copy-state={copied.failed ? 'failed' : 'copied'}
+                  >
                     <p className={copied.failed ? 'copy-failed-text' : 'muted'} role="status">
                       {copied.failed
                         ? `Copy failed (${copied.failed}): the text is below, select it and copy it yourself.`

@@ -22,7 +22,12 @@ function ownType(s: ArraySummary): string | null {
   const { kind, itemsize } = s.dtype;
   if (kind === 'f') return itemsize === 4 ? 'c_float' : itemsize === 8 ? 'c_double' : itemsize === 2 ? 'float16' : null;
   if (kind === 'c') return itemsize === 8 ? 'complex64' : itemsize === 16 ? 'complex128' : null;
-  const ints: Record<number, [string, string]> = { 1: ['c_byte', 'c_ubyte'], 2: ['c_short', 'c_ushort'], 4: ['c_int', 'c_uint'], 8: ['c_longlong', 'c_ulonglong'] };
+  const ints: Record<number, [string, string]> = {
+    1: ['c_byte', 'c_ubyte'],
+    2: ['c_short', 'c_ushort'],
+    4: ['c_int', 'c_uint'],
+    8: ['c_longlong', 'c_ulonglong'],
+  };
   if ((kind === 'i' || kind === 'u') && ints[itemsize]) return ints[itemsize][kind === 'i' ? 0 : 1];
   return null;
 }
@@ -73,7 +78,8 @@ export function DataInspector({ summary: s, cursor }: { summary: ArraySummary; c
         {el ? (
           <>
             <code data-testid="inspector-element">
-              a[{el.index.join(', ')}] = {el.text}{el.field ? ` · field '${el.field.name}'` : ''}
+              a[{el.index.join(', ')}] = {el.text}
+              {el.field ? ` · field '${el.field.name}'` : ''}
             </code>
             <div className="muted">
               byte {el.byteInElement} of {s.dtype.itemsize}

@@ -15,7 +15,19 @@ export function regionClass(r: ByteRegion): string {
   return `sw-${r.kind}`;
 }
 
-function Node({ r, depth, cursor, pick, fmt }: { r: ByteRegion; depth: number; cursor: number | null; pick: (r: ByteRegion) => void; fmt: 'hex' | 'dec' }) {
+function Node({
+  r,
+  depth,
+  cursor,
+  pick,
+  fmt,
+}: {
+  r: ByteRegion;
+  depth: number;
+  cursor: number | null;
+  pick: (r: ByteRegion) => void;
+  fmt: 'hex' | 'dec';
+}) {
   const inside = cursor !== null && cursor >= r.offset && cursor < r.offset + r.length;
   // open by default at the top level and along the cursor's path; a click on the twisty decides from then on
   const [toggled, setToggled] = useState<boolean | null>(null);
@@ -24,7 +36,12 @@ function Node({ r, depth, cursor, pick, fmt }: { r: ByteRegion; depth: number; c
   const deepest = inside && !r.children.some((c) => cursor! >= c.offset && cursor! < c.offset + c.length);
   return (
     <li role="treeitem" aria-expanded={r.children.length ? open : undefined} aria-selected={deepest}>
-      <div className={`tree-row${deepest ? ' here' : ''}`} style={{ paddingLeft: depth * 14 }} data-testid="tree-row" data-label={r.label}>
+      <div
+        className={`tree-row${deepest ? ' here' : ''}`}
+        style={{ paddingLeft: depth * 14 }}
+        data-testid="tree-row"
+        data-label={r.label}
+      >
         {r.children.length ? (
           <button className="tree-twisty" aria-label={open ? 'collapse' : 'expand'} onClick={() => setOpen((o) => !o)}>
             {open ? '▾' : '▸'}
@@ -33,7 +50,11 @@ function Node({ r, depth, cursor, pick, fmt }: { r: ByteRegion; depth: number; c
           <span className="tree-twisty" />
         )}
         <span className={`swatch ${regionClass(r)}`} />
-        <button className="link tree-label" onClick={() => pick(r)} title={`select bytes ${formatOffset(r.offset, fmt)} … ${formatOffset(r.offset + r.length - 1, fmt)}`}>
+        <button
+          className="link tree-label"
+          onClick={() => pick(r)}
+          title={`select bytes ${formatOffset(r.offset, fmt)} … ${formatOffset(r.offset + r.length - 1, fmt)}`}
+        >
           {r.label}
         </button>
         <span className="tree-meta">
@@ -51,7 +72,15 @@ function Node({ r, depth, cursor, pick, fmt }: { r: ByteRegion; depth: number; c
   );
 }
 
-export function StructureTree({ summary: s, cursor, onPick }: { summary: ArraySummary; cursor: number | null; onPick: (from: number, to: number) => void }) {
+export function StructureTree({
+  summary: s,
+  cursor,
+  onPick,
+}: {
+  summary: ArraySummary;
+  cursor: number | null;
+  onPick: (from: number, to: number) => void;
+}) {
   const { offsetFormat } = useSettings();
   const [tree, setTree] = useState<ByteRegion[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -71,7 +100,14 @@ export function StructureTree({ summary: s, cursor, onPick }: { summary: ArraySu
       <ErrorBox error={error} />
       <ul role="tree" aria-label="File structure" className="tree">
         {(tree ?? []).map((r, i) => (
-          <Node key={i} r={r} depth={0} cursor={cursor} pick={(x) => x.length > 0 && onPick(x.offset, x.offset + x.length)} fmt={offsetFormat} />
+          <Node
+            key={i}
+            r={r}
+            depth={0}
+            cursor={cursor}
+            pick={(x) => x.length > 0 && onPick(x.offset, x.offset + x.length)}
+            fmt={offsetFormat}
+          />
         ))}
       </ul>
     </section>

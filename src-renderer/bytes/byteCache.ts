@@ -22,7 +22,8 @@ const HEX_VALUE = (() => {
 
 export function decodeHex(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0, j = 0; i < out.length; i++, j += 2) out[i] = (HEX_VALUE[hex.charCodeAt(j)] << 4) | HEX_VALUE[hex.charCodeAt(j + 1)];
+  for (let i = 0, j = 0; i < out.length; i++, j += 2)
+    out[i] = (HEX_VALUE[hex.charCodeAt(j)] << 4) | HEX_VALUE[hex.charCodeAt(j + 1)];
   return out;
 }
 

@@ -21,7 +21,9 @@ export function hexText(bytes: Uint8Array): string {
 export function cArray(bytes: Uint8Array, name = 'bytes'): string {
   const lines: string[] = [];
   for (let i = 0; i < bytes.length; i += 12) {
-    lines.push('    ' + Array.from(bytes.subarray(i, i + 12), (b) => '0x' + b.toString(16).padStart(2, '0')).join(', '));
+    lines.push(
+      '    ' + Array.from(bytes.subarray(i, i + 12), (b) => '0x' + b.toString(16).padStart(2, '0')).join(', '),
+    );
   }
   return `unsigned char ${name}[${bytes.length}] = {\n${lines.join(',\n')}${lines.length ? '\n' : ''}};`;
 }

@@ -71,7 +71,6 @@ const K_OUTSIDE = 0;
 const K_HEADER = 1;
 const K_DATA = 2;
 
-
 interface Mark {
   from: number;
   to: number;
@@ -248,14 +247,27 @@ export class GridEngine implements ByteGridProbe {
   // Inputs from React
 
   /** The cursor, the highlights, and the selected range [from, to) (painted under the cursor, over the rest). */
-  setMarks(cursor: number | null, highlights: Highlight[], selection: { from: number; to: number } | null = null): void {
+  setMarks(
+    cursor: number | null,
+    highlights: Highlight[],
+    selection: { from: number; to: number } | null = null,
+  ): void {
     this.cursor = cursor;
     this.selection = selection && selection.to - selection.from > 1 ? selection : null;
     this.marks = highlights.map((h) => ({
       from: h.from,
       to: h.to,
       className: h.className,
-      kind: h.className === 'hl-element' ? 'element' : h.className === 'hl-field' ? 'field' : h.className === 'hl-prev' ? 'prev' : h.className === 'hl-current' ? 'current' : 'other',
+      kind:
+        h.className === 'hl-element'
+          ? 'element'
+          : h.className === 'hl-field'
+            ? 'field'
+            : h.className === 'hl-prev'
+              ? 'prev'
+              : h.className === 'hl-current'
+                ? 'current'
+                : 'other',
     }));
     this.requestDraw();
   }
@@ -473,7 +485,8 @@ export class GridEngine implements ByteGridProbe {
       }
       const sel = this.selection;
       if (sel && sel.to > start && sel.from < start + cells) {
-        for (let i = Math.max(sel.from, start) - start; i < Math.min(sel.to, start + cells) - start; i++) bgs[i] = p.selection;
+        for (let i = Math.max(sel.from, start) - start; i < Math.min(sel.to, start + cells) - start; i++)
+          bgs[i] = p.selection;
       }
       const cur = cursor !== null && cursor >= start && cursor < start + cells ? cursor - start : -1;
       if (cur >= 0) {
@@ -549,7 +562,11 @@ export class GridEngine implements ByteGridProbe {
       const ty = y + ROW_HEIGHT / 2 + 0.5;
       ctx.font = this.font;
       ctx.fillStyle = p.muted;
-      ctx.fillText(this.offsetFormat === 'hex' ? start.toString(16).padStart(10, '0') : String(start).padStart(10, ' '), offX, ty);
+      ctx.fillText(
+        this.offsetFormat === 'hex' ? start.toString(16).padStart(10, '0') : String(start).padStart(10, ' '),
+        offX,
+        ty,
+      );
       ctx.fillStyle = p.fg;
       ctx.fillText(hexText, hexX + ch / 2, ty);
       ctx.fillText(asciiText, asciiX, ty);

@@ -10,7 +10,9 @@ function hex2(b: number): string {
 }
 
 export const HEX_STRINGS = Array.from({ length: 256 }, (_, b) => hex2(b));
-export const ASCII_CHARS = Array.from({ length: 256 }, (_, b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'));
+export const ASCII_CHARS = Array.from({ length: 256 }, (_, b) =>
+  b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.',
+);
 
 /** The colour classes of one byte: header part, element parity / start, struct field or padding. */
 export function makeByteClass(s: ArraySummary): (offset: number) => string {

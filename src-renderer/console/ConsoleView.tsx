@@ -107,7 +107,9 @@ export function ConsoleView({ onResult, onSession, point, platformModel }: Conso
     (r: ConsoleRunResult, kind: 'input' | 'setup' = 'input') => {
       const out: Line[] = [];
       for (const input of r.inputs) {
-        out.push(kind === 'setup' ? { kind: 'setup', text: echo(input.text) } : { kind: 'input', text: echo(input.text) });
+        out.push(
+          kind === 'setup' ? { kind: 'setup', text: echo(input.text) } : { kind: 'input', text: echo(input.text) },
+        );
         if (input.output) out.push({ kind: 'output', text: input.output.replace(/\n$/, ''), error: input.raised });
         for (const st of input.statements) for (const n of st.notes) out.push({ kind: 'note', text: n });
       }
@@ -157,12 +159,19 @@ export function ConsoleView({ onResult, onSession, point, platformModel }: Conso
   };
 
   const reset = async (model: DataModelId | undefined, ctypes?: boolean) => {
-    const r = await call((api) => api.consoleReset({ ...(model ? { model } : {}), ...(ctypes !== undefined ? { ctypes } : {}) }));
+    const r = await call((api) =>
+      api.consoleReset({ ...(model ? { model } : {}), ...(ctypes !== undefined ? { ctypes } : {}) }),
+    );
     if (!r.ok) return setError(r.error);
     setError(null);
     setSession(r.value);
     onSession(r.value);
-    append([{ kind: 'banner', text: `# fresh session: ${MODELS.find((m) => m.name === r.value.model)?.label ?? r.value.model}${r.value.ctypes ? '' : ', without the ctypes module'}` }]);
+    append([
+      {
+        kind: 'banner',
+        text: `# fresh session: ${MODELS.find((m) => m.name === r.value.model)?.label ?? r.value.model}${r.value.ctypes ? '' : ', without the ctypes module'}`,
+      },
+    ]);
   };
 
   const onKey = (e: React.KeyboardEvent<HTMLTextAreaElement>) => {
@@ -243,7 +252,12 @@ export function ConsoleView({ onResult, onSession, point, platformModel }: Conso
         return;
       }
       setError(null);
-      append([{ kind: 'banner', text: `# tour ${index + 1}/${all.length}: ${step.title} — ${step.model.toUpperCase()}${step.ctypes ? '' : ', no ctypes module'}` }]);
+      append([
+        {
+          kind: 'banner',
+          text: `# tour ${index + 1}/${all.length}: ${step.title} — ${step.model.toUpperCase()}${step.ctypes ? '' : ', no ctypes module'}`,
+        },
+      ]);
       onSession(r.value.setup.session);
       show(r.value.setup, 'setup');
       onResult(r.value.setup, followOf(r.value.setup));
@@ -256,10 +270,17 @@ export function ConsoleView({ onResult, onSession, point, platformModel }: Conso
         last = out;
       }
       const onLive = (last ?? r.value.setup).session.backend?.kind === 'live';
-      const asExpected = onLive && step.expectedLive ? new RegExp(step.expectedLive).test(normaliseOutput(printed)) : normaliseOutput(printed) === step.expected;
+      const asExpected =
+        onLive && step.expectedLive
+          ? new RegExp(step.expectedLive).test(normaliseOutput(printed))
+          : normaliseOutput(printed) === step.expected;
       setStepState(asExpected ? 'match' : 'differs');
       const names = (last ?? r.value.setup).session.arrays.map((a) => a.name);
-      point(step.pane, names.includes('x') ? 'x' : names.includes('c') ? 'c' : (names[0] ?? null), step.walk ? { walk: step.walk } : undefined);
+      point(
+        step.pane,
+        names.includes('x') ? 'x' : names.includes('c') ? 'c' : (names[0] ?? null),
+        step.walk ? { walk: step.walk } : undefined,
+      );
     } finally {
       setBusy(false);
     }
@@ -284,7 +305,12 @@ export function ConsoleView({ onResult, onSession, point, platformModel }: Conso
             ? `Python ${session.backend.python} · NumPy ${session.backend.numpy}`
             : 'simulation'}
         </span>
-        <button onClick={() => void call((api) => api.consoleInterrupt())} disabled={!busy} data-testid="console-stop" title="Stop the running statement (KeyboardInterrupt, as Ctrl+C)">
+        <button
+          onClick={() => void call((api) => api.consoleInterrupt())}
+          disabled={!busy}
+          data-testid="console-stop"
+          title="Stop the running statement (KeyboardInterrupt, as Ctrl+C)"
+        >
           Stop
         </button>
         <button
@@ -323,16 +349,29 @@ export function ConsoleView({ onResult, onSession, point, platformModel }: Conso
           </select>
         </label>
         {session && session.model !== model ? (
-          <span className="badge" data-testid="console-model-pending" title="The data model was changed elsewhere (Reinterpret); Reset starts a session under it">
+          <span
+            className="badge"
+            data-testid="console-model-pending"
+            title="The data model was changed elsewhere (Reinterpret); Reset starts a session under it"
+          >
             session runs {session.model.toUpperCase()} · Reset for {model.toUpperCase()}
           </span>
         ) : null}
         {session && !session.ctypes ? (
-          <span className="badge" data-testid="console-no-ctypes" title="NumPy's fallback when the ctypes module is missing">
+          <span
+            className="badge"
+            data-testid="console-no-ctypes"
+            title="NumPy's fallback when the ctypes module is missing"
+          >
             no ctypes
           </span>
         ) : null}
-        <button onClick={() => void reset(model, true)} disabled={busy} data-testid="console-reset" title="Forget every name: a fresh interpreter (under the shared data model)">
+        <button
+          onClick={() => void reset(model, true)}
+          disabled={busy}
+          data-testid="console-reset"
+          title="Forget every name: a fresh interpreter (under the shared data model)"
+        >
           Reset
         </button>
         <button
@@ -355,21 +394,36 @@ export function ConsoleView({ onResult, onSession, point, platformModel }: Conso
               {stepIndex! + 1}/{steps.length} · {step.title}
             </b>
             <span className={`tour-state ${stepState}`} data-testid="tour-state">
-              {stepState === 'running' ? 'typing…' : stepState === 'match' ? '✓ as the seed page says' : stepState === 'differs' ? '✗ differs from the expected output' : ''}
+              {stepState === 'running'
+                ? 'typing…'
+                : stepState === 'match'
+                  ? '✓ as the seed page says'
+                  : stepState === 'differs'
+                    ? '✗ differs from the expected output'
+                    : ''}
             </span>
           </div>
           <blockquote className="tour-seed">{step.seed}</blockquote>
           <p className="tour-explain">
-            {step.explain} <span className="muted">(see the {step.pane === 'console' ? 'console' : `${step.pane} pane`})</span>
+            {step.explain}{' '}
+            <span className="muted">(see the {step.pane === 'console' ? 'console' : `${step.pane} pane`})</span>
           </p>
           <div className="tour-nav">
-            <button disabled={busy || stepIndex === 0} onClick={() => void runStep(stepIndex! - 1)} data-testid="tour-prev">
+            <button
+              disabled={busy || stepIndex === 0}
+              onClick={() => void runStep(stepIndex! - 1)}
+              data-testid="tour-prev"
+            >
               ◀ Previous
             </button>
             <button disabled={busy} onClick={() => void runStep(stepIndex!)} data-testid="tour-again">
               Again
             </button>
-            <button disabled={busy || stepIndex === steps.length - 1} onClick={() => void runStep(stepIndex! + 1)} data-testid="tour-next">
+            <button
+              disabled={busy || stepIndex === steps.length - 1}
+              onClick={() => void runStep(stepIndex! + 1)}
+              data-testid="tour-next"
+            >
               Next ▶
             </button>
             <button
@@ -384,16 +438,29 @@ export function ConsoleView({ onResult, onSession, point, platformModel }: Conso
           </div>
         </section>
       ) : null}
-      <div className="console-log" ref={logRef} data-testid="console-log" role="log" aria-label="Console output" onClick={() => inputRef.current?.focus()}>
+      <div
+        className="console-log"
+        ref={logRef}
+        data-testid="console-log"
+        role="log"
+        aria-label="Console output"
+        onClick={() => inputRef.current?.focus()}
+      >
         {lines.length === 0 ? (
           <div className="console-welcome muted">
             Python {'>>>'} on Stridescope&apos;s model of NumPy and ctypes. Try <code>import numpy as np</code>, then{' '}
             <code>x = np.array([[0, 1], [2, 3]], dtype=np.int32)</code> — or press Tour.
-            {session ? <div>Files: relative names live in {session.cwd}; np.save and np.memmap write only there.</div> : null}
+            {session ? (
+              <div>Files: relative names live in {session.cwd}; np.save and np.memmap write only there.</div>
+            ) : null}
           </div>
         ) : null}
         {lines.map((l, i) => (
-          <pre key={i} className={`console-line ${l.kind}${l.kind === 'output' && l.error ? ' error' : ''}`} data-kind={l.kind}>
+          <pre
+            key={i}
+            className={`console-line ${l.kind}${l.kind === 'output' && l.error ? ' error' : ''}`}
+            data-kind={l.kind}
+          >
             {l.text}
           </pre>
         ))}

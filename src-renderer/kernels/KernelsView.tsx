@@ -42,7 +42,14 @@ export function KernelsView({ summary: s }: ViewProps) {
         </label>
         <label>
           on{' '}
-          <input value={expr} onChange={(e) => setExpr(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void go()} spellCheck={false} size={30} data-testid="kernel-expr" />
+          <input
+            value={expr}
+            onChange={(e) => setExpr(e.target.value)}
+            onKeyDown={(e) => e.key === 'Enter' && void go()}
+            spellCheck={false}
+            size={30}
+            data-testid="kernel-expr"
+          />
         </label>
         <button className="primary" onClick={() => void go()} disabled={running} data-testid="kernel-run">
           {running ? 'Running…' : 'Run'}
@@ -58,13 +65,15 @@ export function KernelsView({ summary: s }: ViewProps) {
       {run ? (
         <section className="card wide" data-testid="kernel-result">
           <h3>
-            {run.kernel} = <code data-testid="kernel-value">{formatValue(run.result)}</code> <CopyButton text={formatValue(run.result)} />
+            {run.kernel} = <code data-testid="kernel-value">{formatValue(run.result)}</code>{' '}
+            <CopyButton text={formatValue(run.result)} />
           </h3>
           <p>
             <span className={`badge ${run.implementation}`} data-testid="kernel-impl">
               {run.implementation === 'native' ? 'native C (koffi)' : 'TypeScript fallback'}
             </span>{' '}
-            {run.fallbackReason ? <span className="muted">{run.fallbackReason}</span> : null} <span className="muted">{run.elapsedMs.toFixed(3)} ms</span>
+            {run.fallbackReason ? <span className="muted">{run.fallbackReason}</span> : null}{' '}
+            <span className="muted">{run.elapsedMs.toFixed(3)} ms</span>
           </p>
           <p>
             <code className="proto">{run.prototype}</code>

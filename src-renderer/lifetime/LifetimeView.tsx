@@ -7,12 +7,28 @@ import { ErrorBox } from '../app/common';
 type Shown = LifetimeScenarioName | null | 'console';
 
 const SCENARIOS: { name: Shown; label: string; text: string }[] = [
-  { name: 'console', label: 'Console', text: 'what the console has allocated: Python’s reference counts, who holds what, and every refused read of freed memory' },
-  { name: null, label: 'This session', text: 'the arrays open in the app: the example’s buffer and every file mapping' },
+  {
+    name: 'console',
+    label: 'Console',
+    text: 'what the console has allocated: Python’s reference counts, who holds what, and every refused read of freed memory',
+  },
+  {
+    name: null,
+    label: 'This session',
+    text: 'the arrays open in the app: the example’s buffer and every file mapping',
+  },
   { name: 'temporary-address', label: 'p = (a+b).ctypes.data', text: 'a bare integer address keeps nothing alive' },
   { name: 'ctypes-keeps-alive', label: 'ct = (a+b).ctypes', text: 'the ctypes object keeps its array alive' },
-  { name: 'pointer-keeps-alive', label: 'ptr = (a+b).ctypes.data_as(…)', text: 'a data_as pointer keeps the array alive (modern NumPy)' },
-  { name: 'closed-mapping', label: 'p = m.ctypes.data; del m', text: 'an address into a file mapping that was unmapped' },
+  {
+    name: 'pointer-keeps-alive',
+    label: 'ptr = (a+b).ctypes.data_as(…)',
+    text: 'a data_as pointer keeps the array alive (modern NumPy)',
+  },
+  {
+    name: 'closed-mapping',
+    label: 'p = m.ctypes.data; del m',
+    text: 'an address into a file mapping that was unmapped',
+  },
 ];
 
 /** Allocations (live, freed, mapped, closed), who holds what, and the warnings a learner should read. */
@@ -121,7 +137,11 @@ export function LifetimeView({ summary, consoleRev }: ViewProps) {
             <ul className="holds" data-testid="lifetime-holds">
               {report.holds.map((h, i) => (
                 <li key={i} className={h.keepsAlive ? '' : 'weak'}>
-                  <b>{h.holder}</b> {h.keepsAlive ? '━━▶' : '┄┄▷'} {labelOf(h.allocation)} <span className="muted">({h.kind}{h.keepsAlive ? ', keeps it alive' : ', keeps nothing alive'})</span>
+                  <b>{h.holder}</b> {h.keepsAlive ? '━━▶' : '┄┄▷'} {labelOf(h.allocation)}{' '}
+                  <span className="muted">
+                    ({h.kind}
+                    {h.keepsAlive ? ', keeps it alive' : ', keeps nothing alive'})
+                  </span>
                 </li>
               ))}
             </ul>

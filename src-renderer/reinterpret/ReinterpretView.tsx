@@ -6,7 +6,20 @@ import { CopyButton, ErrorBox } from '../app/common';
 import { useDataModel, usePaneState } from '../state/arrayStore';
 
 const MODELS: DataModelId[] = ['lp64', 'llp64', 'ilp32'];
-const CTYPES: CTypeName[] = ['c_byte', 'c_ubyte', 'c_short', 'c_ushort', 'c_int', 'c_uint', 'c_long', 'c_ulong', 'c_longlong', 'c_ulonglong', 'c_float', 'c_double'];
+const CTYPES: CTypeName[] = [
+  'c_byte',
+  'c_ubyte',
+  'c_short',
+  'c_ushort',
+  'c_int',
+  'c_uint',
+  'c_long',
+  'c_ulong',
+  'c_longlong',
+  'c_ulonglong',
+  'c_float',
+  'c_double',
+];
 const MODEL_TEXT: Record<DataModelId, string> = {
   lp64: 'LP64 (Linux, macOS): long = 8 bytes',
   llp64: 'LLP64 (64-bit Windows): long = 4 bytes',
@@ -76,7 +89,9 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
     const rows: SeedRow[] = [];
     for (const m of MODELS) {
       const long = await call((api) => api.pointer({ id, expression: 'a', ctype: 'c_long', model: m, index: 0 }));
-      const longlong = await call((api) => api.pointer({ id, expression: 'a', ctype: 'c_longlong', model: m, index: 0 }));
+      const longlong = await call((api) =>
+        api.pointer({ id, expression: 'a', ctype: 'c_longlong', model: m, index: 0 }),
+      );
       if (!long.ok) return setPtrError(long.error);
       if (!longlong.ok) return setPtrError(longlong.error);
       rows.push({ model: m, long: long.value, longlong: longlong.value });
@@ -87,7 +102,11 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
   const go = () => {
     const n = parseOffset(offsetText);
     if (n === null || n >= s.fileSize) {
-      setError({ kind: 'argument', message: `'${offsetText}' is not an offset in this file (0 … ${s.fileSize - 1})`, offset: null });
+      setError({
+        kind: 'argument',
+        message: `'${offsetText}' is not an offset in this file (0 … ${s.fileSize - 1})`,
+        offset: null,
+      });
       return;
     }
     setCursor(n);
@@ -98,7 +117,13 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
       <div className="controls">
         <label>
           offset{' '}
-          <input value={offsetText} onChange={(e) => setOffsetText(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && go()} size={12} data-testid="reinterpret-offset" />
+          <input
+            value={offsetText}
+            onChange={(e) => setOffsetText(e.target.value)}
+            onKeyDown={(e) => e.key === 'Enter' && go()}
+            size={12}
+            data-testid="reinterpret-offset"
+          />
         </label>
         <button onClick={go}>Read</button>
         <button onClick={() => setCursor(Math.max(0, offset - 1))} aria-label="Previous byte">
@@ -126,7 +151,8 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
       {seed ? (
         <section className="card wide seed" data-testid="seed-result">
           <h3>
-            x = np.array([[0, 1], [2, 3]], dtype=np.int32) — <span className="muted">the seed page's example, under each data model</span>
+            x = np.array([[0, 1], [2, 3]], dtype=np.int32) —{' '}
+            <span className="muted">the seed page's example, under each data model</span>
           </h3>
           <table className="grid-table">
             <thead>
@@ -141,18 +167,21 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
                 <tr key={r.model} data-testid={`seed-${r.model}`}>
                   <td>{MODEL_TEXT[r.model]}</td>
                   <td>
-                    <code data-testid={`seed-${r.model}-long`}>{r.long.repr}</code> <span className="muted">bytes {r.long.bytes}</span>
+                    <code data-testid={`seed-${r.model}-long`}>{r.long.repr}</code>{' '}
+                    <span className="muted">bytes {r.long.bytes}</span>
                   </td>
                   <td>
-                    <code data-testid={`seed-${r.model}-longlong`}>{r.longlong.repr}</code> <span className="muted">bytes {r.longlong.bytes}</span>
+                    <code data-testid={`seed-${r.model}-longlong`}>{r.longlong.repr}</code>{' '}
+                    <span className="muted">bytes {r.longlong.bytes}</span>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
           <p className="muted">
-            c_longlong reads 8 bytes: the int32 elements 0 and 1 side by side, little-endian, so 1·2³² + 0 = 4294967296. c_long reads 4 bytes where long is 4
-            (LLP64, ILP32) and 8 where it is 8 (LP64 — where ctypes makes c_longlong an alias of c_long, so its repr says c_long).
+            c_longlong reads 8 bytes: the int32 elements 0 and 1 side by side, little-endian, so 1·2³² + 0 = 4294967296.
+            c_long reads 4 bytes where long is 4 (LLP64, ILP32) and 8 where it is 8 (LP64 — where ctypes makes
+            c_longlong an alias of c_long, so its repr says c_long).
           </p>
         </section>
       ) : null}
@@ -160,7 +189,8 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
       {result ? (
         <section className="card wide">
           <h3>
-            bytes at {result.offset}: <code data-testid="reinterpret-bytes">{result.bytes.replace(/(..)/g, '$1 ').trim()}</code>{' '}
+            bytes at {result.offset}:{' '}
+            <code data-testid="reinterpret-bytes">{result.bytes.replace(/(..)/g, '$1 ').trim()}</code>{' '}
             {result.element ? (
               <span className="muted">
                 (byte {result.element.byteInElement} of element [{result.element.index.join(', ')}])
@@ -191,7 +221,8 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
                   </td>
                   <td>{v.size}</td>
                   <td>
-                    <code data-testid={`rt-${name}-le`}>{formatValue(v.le)}</code> {v.le !== null ? <CopyButton text={formatValue(v.le)} /> : null}
+                    <code data-testid={`rt-${name}-le`}>{formatValue(v.le)}</code>{' '}
+                    {v.le !== null ? <CopyButton text={formatValue(v.le)} /> : null}
                   </td>
                   <td>
                     <code>{formatValue(v.be)}</code>
@@ -208,7 +239,13 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
         <div className="controls">
           <label>
             array{' '}
-            <input value={ptrExpr} onChange={(e) => setPtrExpr(e.target.value)} size={18} spellCheck={false} aria-label="View expression" />
+            <input
+              value={ptrExpr}
+              onChange={(e) => setPtrExpr(e.target.value)}
+              size={18}
+              spellCheck={false}
+              aria-label="View expression"
+            />
           </label>
           <label>
             T{' '}
@@ -220,7 +257,13 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
           </label>
           <label>
             index{' '}
-            <input type="number" value={index} onChange={(e) => setIndex(Number(e.target.value) || 0)} style={{ width: '5em' }} data-testid="pointer-index" />
+            <input
+              type="number"
+              value={index}
+              onChange={(e) => setIndex(Number(e.target.value) || 0)}
+              style={{ width: '5em' }}
+              data-testid="pointer-index"
+            />
           </label>
           <button onClick={() => void readPointer()} data-testid="pointer-read">
             Read
@@ -236,8 +279,8 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
               {ptr.repr}
             </pre>
             <p>
-              read {ptr.size} bytes <code>{ptr.bytes}</code> at {ptr.address} (file byte {ptr.fileOffset}) under {ptr.model.toUpperCase()}{' '}
-              <CopyButton text={String(ptr.value)} label="copy value" />
+              read {ptr.size} bytes <code>{ptr.bytes}</code> at {ptr.address} (file byte {ptr.fileOffset}) under{' '}
+              {ptr.model.toUpperCase()} <CopyButton text={String(ptr.value)} label="copy value" />
             </p>
             {ptr.warnings.length ? (
               <ul className="warnings" data-testid="pointer-warnings">

@@ -56,7 +56,10 @@ export function arrayKey(s: Pick<ArraySummary, 'id' | 'source' | 'file' | 'label
 
 export function initialPaneState(s: Pick<ArraySummary, 'ndim' | 'dataOffset'>): ArrayPaneState {
   return {
-    walk: { expression: s.ndim >= 2 ? `${EXAMPLE_NAME}[:, ::-1]` : s.ndim === 1 ? `${EXAMPLE_NAME}[::-1]` : EXAMPLE_NAME, step: 0 },
+    walk: {
+      expression: s.ndim >= 2 ? `${EXAMPLE_NAME}[:, ::-1]` : s.ndim === 1 ? `${EXAMPLE_NAME}[::-1]` : EXAMPLE_NAME,
+      step: 0,
+    },
     kernels: { kernel: 'sum', expression: EXAMPLE_NAME, last: null },
     reinterpret: { ctype: 'c_long', index: 0, expression: EXAMPLE_NAME },
     cursor: s.dataOffset,
@@ -99,14 +102,22 @@ export function useArrayStoreRoot(): ArrayStore {
   }, [state]);
   const pane = useCallback((s: ArraySummary) => stateRef.current.arrays[arrayKey(s)] ?? initialPaneState(s), []);
   const update = useCallback(
-    (s: ArraySummary, patch: (p: ArrayPaneState) => Partial<ArrayPaneState>) => dispatch({ type: 'patch', key: arrayKey(s), init: initialPaneState(s), patch }),
+    (s: ArraySummary, patch: (p: ArrayPaneState) => Partial<ArrayPaneState>) =>
+      dispatch({ type: 'patch', key: arrayKey(s), init: initialPaneState(s), patch }),
     [],
   );
   const setModel = useCallback((model: DataModelId | null) => dispatch({ type: 'model', model }), []);
   const runKernel = useCallback(
     async (s: ArraySummary, kernel: string, expression: string) => {
       const startedAt = performance.now();
-      update(s, (p) => ({ kernels: { ...p.kernels, kernel, expression, last: { kernel, expression, state: 'running', run: null, error: null, startedAt } } }));
+      update(s, (p) => ({
+        kernels: {
+          ...p.kernels,
+          kernel,
+          expression,
+          last: { kernel, expression, state: 'running', run: null, error: null, startedAt },
+        },
+      }));
       const r = await call((api) => api.runKernel(s.id, kernel, expression));
       const done: KernelRecord = r.ok
         ? { kernel, expression, state: 'done', run: r.value, error: null, startedAt }
@@ -132,10 +143,15 @@ export function useArrayStore(): ArrayStore {
 }
 
 /** One array's pane state and its updater, for a pane showing `summary`. */
-export function usePaneState(summary: ArraySummary): [ArrayPaneState, (patch: (p: ArrayPaneState) => Partial<ArrayPaneState>) => void] {
+export function usePaneState(
+  summary: ArraySummary,
+): [ArrayPaneState, (patch: (p: ArrayPaneState) => Partial<ArrayPaneState>) => void] {
   const store = useArrayStore();
   const state = store.state.arrays[arrayKey(summary)] ?? initialPaneState(summary);
-  const update = useCallback((patch: (p: ArrayPaneState) => Partial<ArrayPaneState>) => store.update(summary, patch), [store, summary]);
+  const update = useCallback(
+    (patch: (p: ArrayPaneState) => Partial<ArrayPaneState>) => store.update(summary, patch),
+    [store, summary],
+  );
   return [state, update];
 }
 

@@ -17,8 +17,16 @@ function presets(shape: readonly number[]): string[] {
   const x = EXAMPLE_NAME;
   const ndim = shape.length;
   if (ndim === 0) return [x, `${x}[np.newaxis]`];
-  if (ndim === 1) return [x, `${x}[::-1]`, `${x}[::2]`, `${x}[np.newaxis, :]`, `np.broadcast_to(${x}, (3, ${shape[0]}))`];
-  return [x, `${x}.T`, `${x}[:, ::-1]`, `${x}[::-1]`, `${x}[::2, ::2]`, `np.broadcast_to(${x}, (2, ${shape.join(', ')}))`];
+  if (ndim === 1)
+    return [x, `${x}[::-1]`, `${x}[::2]`, `${x}[np.newaxis, :]`, `np.broadcast_to(${x}, (3, ${shape[0]}))`];
+  return [
+    x,
+    `${x}.T`,
+    `${x}[:, ::-1]`,
+    `${x}[::-1]`,
+    `${x}[::2, ::2]`,
+    `np.broadcast_to(${x}, (2, ${shape.join(', ')}))`,
+  ];
 }
 
 /**
@@ -29,16 +37,24 @@ export function Arithmetic({ step, w }: { step: WalkStep; w: WalkWindow }) {
   const v = w.view;
   return (
     <div className="arith" data-testid="walk-arith">
-      <span className="arith-formula">
-        offset = base{v.shape.map((_, k) => ` + ${indexName(k)}·s${k}`).join('')}
-      </span>{' '}
+      <span className="arith-formula">offset = base{v.shape.map((_, k) => ` + ${indexName(k)}·s${k}`).join('')}</span>{' '}
       <span className="arith-values">
         = {v.offset}
         {v.shape.map((_, k) => {
           const s = v.strides[k];
           const cls = s < 0 ? 'neg' : s === 0 ? 'zero' : '';
           return (
-            <span key={k} className={`term ${cls} axis-${k % 4}`} title={s < 0 ? 'negative stride: this axis walks backwards' : s === 0 ? 'zero stride: every index of this axis is the same bytes' : ''}>
+            <span
+              key={k}
+              className={`term ${cls} axis-${k % 4}`}
+              title={
+                s < 0
+                  ? 'negative stride: this axis walks backwards'
+                  : s === 0
+                    ? 'zero stride: every index of this axis is the same bytes'
+                    : ''
+              }
+            >
               {' + '}
               {step.index[k]}·{signed(s)}
             </span>
@@ -223,7 +239,8 @@ export function WalkView({ summary: s, cursor, setCursor, goto }: ViewProps) {
       <ErrorBox error={error} />
       {staleFor !== null && walk ? (
         <p className="stale-note" data-testid="walk-stale">
-          <code>{staleFor}</code> failed — the walk below is still the one of <code>{walk.view.expression}</code> (stale).
+          <code>{staleFor}</code> failed — the walk below is still the one of <code>{walk.view.expression}</code>{' '}
+          (stale).
         </p>
       ) : null}
       {v && walk ? (
@@ -243,8 +260,12 @@ export function WalkView({ summary: s, cursor, setCursor, goto }: ViewProps) {
             </span>
             <Flag name="C_CONTIGUOUS" on={v.flags.C_CONTIGUOUS} />
             <Flag name="F_CONTIGUOUS" on={v.flags.F_CONTIGUOUS} />
-            {v.strides.some((x) => x < 0) ? <span className="badge neg">negative stride: walks backwards in memory</span> : null}
-            {v.strides.some((x) => x === 0) ? <span className="badge zero">zero stride: elements share bytes</span> : null}
+            {v.strides.some((x) => x < 0) ? (
+              <span className="badge neg">negative stride: walks backwards in memory</span>
+            ) : null}
+            {v.strides.some((x) => x === 0) ? (
+              <span className="badge zero">zero stride: elements share bytes</span>
+            ) : null}
           </div>
           <p className="muted">
             Logical C order: the last index changes fastest.{' '}
@@ -270,7 +291,15 @@ export function WalkView({ summary: s, cursor, setCursor, goto }: ViewProps) {
             <button onClick={() => void goTo(size - 1)} aria-label="Last element">
               ▶|
             </button>
-            <input type="range" min={0} max={Math.max(0, size - 1)} value={pos} onChange={(e) => void goTo(Number(e.target.value))} aria-label="Step of the walk" data-testid="walk-scrub" />
+            <input
+              type="range"
+              min={0}
+              max={Math.max(0, size - 1)}
+              value={pos}
+              onChange={(e) => void goTo(Number(e.target.value))}
+              aria-label="Step of the walk"
+              data-testid="walk-scrub"
+            />
             <span data-testid="walk-pos">
               step {pos + 1} / {size}
             </span>
@@ -296,7 +325,8 @@ export function WalkView({ summary: s, cursor, setCursor, goto }: ViewProps) {
               <div className="walk-step" data-testid="walk-step">
                 <Loops step={step} w={walk} />
                 <div>
-                  index <code data-testid="walk-index">{tuple(step.index)}</code> value <code data-testid="walk-value">{step.text}</code> <CopyButton text={step.text} />
+                  index <code data-testid="walk-index">{tuple(step.index)}</code> value{' '}
+                  <code data-testid="walk-value">{step.text}</code> <CopyButton text={step.text} />
                   {jump !== null ? (
                     <span className={`jump ${jump < 0 ? 'neg' : jump === 0 ? 'zero' : ''}`} data-testid="walk-jump">
                       jump {jump >= 0 ? '+' : ''}
@@ -319,7 +349,12 @@ export function WalkView({ summary: s, cursor, setCursor, goto }: ViewProps) {
                   </thead>
                   <tbody>
                     {visible.map((st) => (
-                      <tr key={st.n} className={st.n === pos ? 'current' : ''} onClick={() => void goTo(st.n)} data-testid="walk-row">
+                      <tr
+                        key={st.n}
+                        className={st.n === pos ? 'current' : ''}
+                        onClick={() => void goTo(st.n)}
+                        data-testid="walk-row"
+                      >
                         <td>{st.n}</td>
                         <td>
                           <code>{tuple(st.index)}</code>

@@ -5,12 +5,22 @@
 import { describe, expect, it } from 'vitest';
 import { arrayKey, initialPaneState, storeReducer, type StoreState } from '../../src-renderer/state/arrayStore';
 
-const file = { id: 'a3', source: 'npy' as const, file: '/data/x.npy', label: 'x.npy', npz: null, ndim: 2, dataOffset: 128 };
+const file = {
+  id: 'a3',
+  source: 'npy' as const,
+  file: '/data/x.npy',
+  label: 'x.npy',
+  npz: null,
+  ndim: 2,
+  dataOffset: 128,
+};
 
 describe('arrayStore', () => {
   it('keys an array by its file, not by the id main gave this opening', () => {
     expect(arrayKey(file)).toBe(arrayKey({ ...file, id: 'a9' }));
-    expect(arrayKey({ ...file, source: 'npz-member', npz: { member: 'b.npy', members: [] } })).not.toBe(arrayKey({ ...file, source: 'npz-member', npz: { member: 'c.npy', members: [] } }));
+    expect(arrayKey({ ...file, source: 'npz-member', npz: { member: 'b.npy', members: [] } })).not.toBe(
+      arrayKey({ ...file, source: 'npz-member', npz: { member: 'c.npy', members: [] } }),
+    );
     expect(arrayKey({ ...file, source: 'example', file: null })).toBe('example');
   });
 

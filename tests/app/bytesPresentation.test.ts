@@ -15,7 +15,9 @@ import { pyBytesRepr } from '../../src-main/core/python/repr';
 import { cArray, hexText, pythonBytes } from '../../src-renderer/bytes/copyFormats';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'npy');
-const expected = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'bytes', 'expected.json'), 'utf8'));
+const expected = JSON.parse(
+  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'bytes', 'expected.json'), 'utf8'),
+);
 
 function ok<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`expected ok, got ${r.error.kind}: ${r.error.message}`);
@@ -92,9 +94,9 @@ describe('structure tree', () => {
     expect(tree[1].offset).toBe(s.dataOffset);
     const el = tree[1].children[0];
     const fields = s.dtype.fields!;
-    expect(el.children.filter((c) => c.kind === 'field').map((c) => [c.label, c.offset - s.dataOffset, c.length])).toEqual(
-      [...fields].sort((a, b) => a.offset - b.offset).map((f) => [f.name, f.offset, f.size]),
-    );
+    expect(
+      el.children.filter((c) => c.kind === 'field').map((c) => [c.label, c.offset - s.dataOffset, c.length]),
+    ).toEqual([...fields].sort((a, b) => a.offset - b.offset).map((f) => [f.name, f.offset, f.size]));
     // fields and padding cover the element exactly
     expect(el.children.reduce((n, c) => n + c.length, 0)).toBe(s.dtype.itemsize);
   });
@@ -109,7 +111,9 @@ describe('search', () => {
       expect(r.found).toBe(c.found);
       if (c.found !== null) {
         // searching backward from the end finds the last match, at or after the first
-        const back = ok(await h.searchBytes({ id: s.id, mode: c.mode, query: c.query, from: s.fileSize - 1, direction: 'backward' }));
+        const back = ok(
+          await h.searchBytes({ id: s.id, mode: c.mode, query: c.query, from: s.fileSize - 1, direction: 'backward' }),
+        );
         expect(back.found).not.toBeNull();
         expect(back.found!).toBeGreaterThanOrEqual(c.found);
       } else expect(r.complete).toBe(true);
@@ -127,7 +131,9 @@ describe('search', () => {
       const r = await h.searchBytes({ id: s.id, mode: mode as 'hex', query, from: 0, direction: 'forward' });
       expect(r.ok).toBe(false);
     }
-    expect((await h.searchBytes({ id: s.id, mode: 'hex', query: '00', from: 0, direction: 'sideways' } as never)).ok).toBe(false);
+    expect(
+      (await h.searchBytes({ id: s.id, mode: 'hex', query: '00', from: 0, direction: 'sideways' } as never)).ok,
+    ).toBe(false);
   });
 
   it('finds a match across a chunk edge once, forward and backward, and stops at maxBytes', () => {
@@ -139,8 +145,15 @@ describe('search', () => {
     const pattern = Uint8Array.of(1, 2, 3, 4);
     expect(findBytes({ size, read, pattern, from: 0, direction: 'forward', maxBytes: size }).found).toBe(at);
     expect(findBytes({ size, read, pattern, from: size - 1, direction: 'backward', maxBytes: size }).found).toBe(at);
-    expect(findBytes({ size, read, pattern, from: at + 1, direction: 'forward', maxBytes: size })).toMatchObject({ found: null, complete: true });
-    expect(findBytes({ size, read, pattern, from: 0, direction: 'forward', maxBytes: 1000 })).toMatchObject({ found: null, complete: false, searchedTo: 1000 });
+    expect(findBytes({ size, read, pattern, from: at + 1, direction: 'forward', maxBytes: size })).toMatchObject({
+      found: null,
+      complete: true,
+    });
+    expect(findBytes({ size, read, pattern, from: 0, direction: 'forward', maxBytes: 1000 })).toMatchObject({
+      found: null,
+      complete: false,
+      searchedTo: 1000,
+    });
   });
 });
 

@@ -54,8 +54,17 @@ describe('the console session', () => {
 
   it('splits a pasted script into inputs as the REPL would, keeps line numbers, lists arrays for the panes', async () => {
     ok(await h.consoleReset({ model: 'lp64' }));
-    const r = ok(await h.consoleRun('import numpy as np\n\nx = np.array([[0, 1],\n              [2, 3]], dtype=np.int32)\nx\ny = x[:, ::-1]\n'));
-    expect(r.inputs.map((i) => i.text)).toEqual(['import numpy as np', 'x = np.array([[0, 1],\n              [2, 3]], dtype=np.int32)', 'x', 'y = x[:, ::-1]']);
+    const r = ok(
+      await h.consoleRun(
+        'import numpy as np\n\nx = np.array([[0, 1],\n              [2, 3]], dtype=np.int32)\nx\ny = x[:, ::-1]\n',
+      ),
+    );
+    expect(r.inputs.map((i) => i.text)).toEqual([
+      'import numpy as np',
+      'x = np.array([[0, 1],\n              [2, 3]], dtype=np.int32)',
+      'x',
+      'y = x[:, ::-1]',
+    ]);
     expect(r.inputs[2].output).toBe('array([[0, 1],\n       [2, 3]], dtype=int32)\n');
     expect(r.inputs[3].statements[0].line).toBe(6);
     expect(r.bound.sort()).toEqual(['_', 'np', 'x', 'y']);
@@ -93,7 +102,11 @@ describe('the console session', () => {
   });
 
   it('switches the data model: c_long is 8 bytes on LP64, 4 on LLP64 and ILP32', async () => {
-    for (const [model, size] of [['lp64', '8'], ['llp64', '4'], ['ilp32', '4']] as const) {
+    for (const [model, size] of [
+      ['lp64', '8'],
+      ['llp64', '4'],
+      ['ilp32', '4'],
+    ] as const) {
       const s = ok(await h.consoleReset({ model }));
       expect(s.model).toBe(model);
       expect(s.statements).toBe(0);
@@ -104,20 +117,31 @@ describe('the console session', () => {
 
   it('shows the temporary-array refusal as a lifetime warning, and nothing for the safe spellings', async () => {
     ok(await h.consoleReset({ model: 'lp64' }));
-    ok(await h.consoleRun('import numpy as np\nimport ctypes\na = np.arange(4, dtype=np.int32)\nb = np.ones(4, dtype=np.int32)'));
+    ok(
+      await h.consoleRun(
+        'import numpy as np\nimport ctypes\na = np.arange(4, dtype=np.int32)\nb = np.ones(4, dtype=np.int32)',
+      ),
+    );
     ok(await h.consoleRun('c = a+b\nct = (a+b).ctypes'));
     expect(ok(await h.consoleLifetime()).warnings).toEqual([]);
     ok(await h.consoleRun('p = (a+b).ctypes.data'));
     const r = ok(await h.consoleRun('ctypes.cast(p, ctypes.POINTER(ctypes.c_int)).contents'));
     expect(r.raised).toBe(true);
-    expect(r.output).toMatch(/LifetimeError: .* pointed into the temporary `a\+b`, freed at the end of statement 7 \(line 7: `p = \(a\+b\)\.ctypes\.data`\)/);
+    expect(r.output).toMatch(
+      /LifetimeError: .* pointed into the temporary `a\+b`, freed at the end of statement 7 \(line 7: `p = \(a\+b\)\.ctypes\.data`\)/,
+    );
     const life = ok(await h.consoleLifetime());
     expect(life.warnings.length).toBe(2);
     expect(life.warnings[0].message).toMatch(/line 8: `ctypes\.cast\(p, .*` was refused: .*temporary `a\+b`/);
     expect(life.warnings[1].message).toMatch(/^p = \d+ \(0x[0-9a-f]+\) pointed into the temporary `a\+b`/);
     const freed = life.allocations.filter((a) => a.state === 'freed').map((a) => a.label);
     expect(freed).toEqual(['a+b']);
-    expect(life.allocations.filter((a) => a.state === 'live').map((a) => a.label).sort()).toEqual(['a', 'a+b', 'b', 'c']);
+    expect(
+      life.allocations
+        .filter((a) => a.state === 'live')
+        .map((a) => a.label)
+        .sort(),
+    ).toEqual(['a', 'a+b', 'b', 'c']);
     expect(life.holds.some((x) => x.holder === 'p' && x.kind === 'address' && !x.keepsAlive)).toBe(true);
     expect(life.holds.some((x) => x.holder === 'ct' && x.keepsAlive)).toBe(true);
   });
@@ -126,16 +150,24 @@ describe('the console session', () => {
 describe('pointer reads', () => {
   it('each `.contents` / `p[i]` read names the listed array, the byte offset and the length it read (bounded)', async () => {
     ok(await h.consoleReset({ model: 'lp64' }));
-    ok(await h.consoleRun('import numpy as np\nimport ctypes\nx = np.array([[0, 1], [2, 3]], dtype=np.int32)\np = x.ctypes.data_as(ctypes.POINTER(ctypes.c_int))'));
+    ok(
+      await h.consoleRun(
+        'import numpy as np\nimport ctypes\nx = np.array([[0, 1], [2, 3]], dtype=np.int32)\np = x.ctypes.data_as(ctypes.POINTER(ctypes.c_int))',
+      ),
+    );
     const x = ok(await h.consoleSession()).arrays.find((a) => a.name === 'x')!;
     const item = ok(await h.consoleRun('p[3]'));
     expect(item.output).toBe('3\n');
     // x[1, 1] is bytes 12..16 of x's buffer (int32, C order)
-    expect(item.inputs[0].statements[0].pointerReads).toEqual([{ id: x.id, name: 'x', fileOffset: x.summary.dataOffset + 12, length: 4 }]);
+    expect(item.inputs[0].statements[0].pointerReads).toEqual([
+      { id: x.id, name: 'x', fileOffset: x.summary.dataOffset + 12, length: 4 },
+    ]);
     // LP64: c_long is 8 bytes — the seed's .contents spans x[0, 0] and x[0, 1]
     const contents = ok(await h.consoleRun('x.ctypes.data_as(ctypes.POINTER(ctypes.c_long)).contents'));
     expect(contents.output).toBe('c_long(4294967296)\n');
-    expect(contents.inputs[0].statements[0].pointerReads).toEqual([{ id: x.id, name: 'x', fileOffset: x.summary.dataOffset, length: 8 }]);
+    expect(contents.inputs[0].statements[0].pointerReads).toEqual([
+      { id: x.id, name: 'x', fileOffset: x.summary.dataOffset, length: 8 },
+    ]);
     // statements that read no pointer carry none; a loop of reads lights its first 16
     expect(ok(await h.consoleRun('x[0, 1]')).inputs[0].statements[0].pointerReads).toBeUndefined();
     ok(await h.consoleRun('z = np.arange(40, dtype=np.int32)\nq = z.ctypes.data_as(ctypes.POINTER(ctypes.c_int))'));
@@ -176,7 +208,11 @@ describe('the tour', () => {
 describe('files in the console', () => {
   it('reads and writes relative names inside the working directory', async () => {
     ok(await h.consoleReset({}));
-    const r = ok(await h.consoleRun("import numpy as np\na = np.arange(3, dtype=np.int16)\nnp.save('a', a)\nnp.load('a.npy')\nm = np.load('a.npy', mmap_mode='r')\nm[2]"));
+    const r = ok(
+      await h.consoleRun(
+        "import numpy as np\na = np.arange(3, dtype=np.int16)\nnp.save('a', a)\nnp.load('a.npy')\nm = np.load('a.npy', mmap_mode='r')\nm[2]",
+      ),
+    );
     expect(r.raised).toBe(false);
     expect(r.output).toBe('array([0, 1, 2], dtype=int16)\nnp.int16(2)\n');
     expect(existsSync(join(consoleDir, 'a.npy'))).toBe(true);
@@ -189,12 +225,19 @@ describe('files in the console', () => {
     const r = ok(await h.consoleRun("m = np.memmap('huge.bin', dtype=np.float64, mode='w+', shape=(10**10,))"));
     expect(r.output).toMatch(/MemoryError: np\.memmap\("huge\.bin", mode='w\+'\) would make the file .* long/);
     expect(existsSync(join(consoleDir, 'huge.bin'))).toBe(false);
-    const small = ok(await h.consoleRun("m = np.memmap('small.bin', dtype=np.float64, mode='w+', shape=(16,))\nm.shape"));
+    const small = ok(
+      await h.consoleRun("m = np.memmap('small.bin', dtype=np.float64, mode='w+', shape=(16,))\nm.shape"),
+    );
     expect(small.output).toBe('(16,)\n');
   });
 
   it('refuses relative names that escape the working directory, for reading and writing', async () => {
-    for (const src of ["np.save('../escape', a)", "np.load('../../etc/passwd')", "np.memmap('../x.bin', dtype=np.uint8, mode='r')", "np.save('sub/../../escape', a)"]) {
+    for (const src of [
+      "np.save('../escape', a)",
+      "np.load('../../etc/passwd')",
+      "np.memmap('../x.bin', dtype=np.uint8, mode='r')",
+      "np.save('sub/../../escape', a)",
+    ]) {
       const r = ok(await h.consoleRun(src));
       expect(r.output, src).toMatch(/PermissionError: \[Errno 13\] Permission denied: .*working directory/);
     }
@@ -206,7 +249,9 @@ describe('files in the console', () => {
     mkdirSync(outside, { recursive: true });
     ok(await h.consoleRun(`np.save(${JSON.stringify(join(consoleDir, 'abs'))}, a)`));
     expect(existsSync(join(consoleDir, 'abs.npy'))).toBe(true);
-    expect(ok(await h.consoleRun(`np.load(${JSON.stringify(join(consoleDir, 'abs.npy'))})`)).output).toBe('array([0, 1, 2], dtype=int16)\n');
+    expect(ok(await h.consoleRun(`np.load(${JSON.stringify(join(consoleDir, 'abs.npy'))})`)).output).toBe(
+      'array([0, 1, 2], dtype=int16)\n',
+    );
     for (const src of [
       `np.save(${JSON.stringify(join(outside, 'x'))}, a)`,
       `np.memmap(${JSON.stringify(join(outside, 'x.bin'))}, dtype=np.uint8, mode='w+', shape=(4,))`,
@@ -216,7 +261,13 @@ describe('files in the console', () => {
       expect(r.raised, src).toBe(true);
     }
     // np.memmap's default mode is 'r+': a write
-    expect(ok(await h.consoleRun(`np.memmap(${JSON.stringify(join(consoleDir, 'a.npy'))}.replace('a.npy', '../outside/y.bin'))`)).raised).toBe(true);
+    expect(
+      ok(
+        await h.consoleRun(
+          `np.memmap(${JSON.stringify(join(consoleDir, 'a.npy'))}.replace('a.npy', '../outside/y.bin'))`,
+        ),
+      ).raised,
+    ).toBe(true);
     symlinkSync(outside, join(consoleDir, 'link'));
     const r = ok(await h.consoleRun("np.save('link/through', a)"));
     expect(r.output).toMatch(/PermissionError/);
@@ -235,14 +286,25 @@ describe('hostile console arguments come back as typed errors', () => {
   });
 
   it('never evaluates JavaScript', async () => {
-    const r = ok(await h.consoleRun("globalThis.process.exit(1)\nrequire('fs')\n__import__('os').system('true')\n(lambda: 1)()"));
+    const r = ok(
+      await h.consoleRun("globalThis.process.exit(1)\nrequire('fs')\n__import__('os').system('true')\n(lambda: 1)()"),
+    );
     expect(r.raised).toBe(true);
     expect(r.inputs.every((i) => i.raised)).toBe(true);
   });
 
   it('refuses reset options that are not a model and a boolean', async () => {
     const reset = h.consoleReset as (o: unknown) => ReturnType<Handlers['consoleReset']>;
-    for (const bad of [42, 'lp64', [], { model: 'win64' }, { model: 'LP64 ' }, { ctypes: 'no' }, { model: 'lp64', extra: 1 }, { __proto__: { model: 'x' }, toString: 1 }]) {
+    for (const bad of [
+      42,
+      'lp64',
+      [],
+      { model: 'win64' },
+      { model: 'LP64 ' },
+      { ctypes: 'no' },
+      { model: 'lp64', extra: 1 },
+      { __proto__: { model: 'x' }, toString: 1 },
+    ]) {
       err(await reset(bad));
     }
     expect(ok(await reset(undefined)).model).toBe('lp64');
@@ -250,7 +312,15 @@ describe('hostile console arguments come back as typed errors', () => {
 
   it('refuses tour requests for steps that do not exist', async () => {
     const run = h.tourRun as (r: unknown) => ReturnType<Handlers['tourRun']>;
-    for (const bad of [undefined, 'data', { id: 'nope' }, { id: 1 }, { id: 'data', code: 'yes' }, { id: 'data', more: true }, { id: '__proto__' }]) {
+    for (const bad of [
+      undefined,
+      'data',
+      { id: 'nope' },
+      { id: 1 },
+      { id: 'data', code: 'yes' },
+      { id: 'data', more: true },
+      { id: '__proto__' },
+    ]) {
       err(await run(bad));
     }
   });

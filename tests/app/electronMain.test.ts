@@ -224,12 +224,20 @@ const FIX_B = join(ROOT, 'tests', 'fixtures', 'npy', 'S5.npy');
 
 beforeAll(() => {
   if (!existsSync(MAIN) || process.env.STRIDESCOPE_TEST_BUILD !== '0') {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
   }
   writeFileSync(join(dir, 'electron.mjs'), FAKE_ELECTRON);
   writeFileSync(join(dir, 'hooks.mjs'), HOOKS);
   writeFileSync(join(dir, 'runner.mjs'), RUNNER);
-  rec = runMain(MAIN_SCENARIO, { MAIN_DIR: join(ROOT, 'out', 'main'), FIX_A, FAKE_DIALOG_PATH: FIX_B, FAKE_OPEN_FILE: FIX_B });
+  rec = runMain(MAIN_SCENARIO, {
+    MAIN_DIR: join(ROOT, 'out', 'main'),
+    FIX_A,
+    FAKE_DIALOG_PATH: FIX_B,
+    FAKE_OPEN_FILE: FIX_B,
+  });
 }, 120_000);
 
 describe('the built Electron main under a stand-in electron', () => {
@@ -239,7 +247,9 @@ describe('the built Electron main under a stand-in electron', () => {
   });
 
   it('before ready: registers app: as a privileged standard scheme, takes the single-instance lock, listens for open-file', () => {
-    expect(rec.schemes).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect(rec.schemes).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
     expect(rec.order.indexOf('schemes')).toBeLessThan(rec.order.indexOf('whenReady'));
     expect(rec.order.indexOf('lock')).toBeLessThan(rec.order.indexOf('whenReady'));
     expect(rec.openFileListenerBeforeReady).toBe(true);
@@ -378,22 +388,28 @@ describe('the window always appears, or the app exits with an error box', () => 
   });
 
   it('a window that never paints is shown with the error page after the timeout', () => {
-    const r = runMain(String.raw`
+    const r = runMain(
+      String.raw`
       out.early = win.isVisible();
       await sleep(400);
       out.late = { visible: win.isVisible(), last: win.loads.at(-1) };
-    `, { STRIDESCOPE_SHOW_TIMEOUT_MS: '200' });
+    `,
+      { STRIDESCOPE_SHOW_TIMEOUT_MS: '200' },
+    );
     expect(r.early).toBe(false);
     expect(r.late).toEqual({ visible: true, last: errorPage });
     expect(r.exitCodeAfter).toBe(null);
   });
 
   it('ready-to-show shows the window and cancels the timeout', () => {
-    const r = runMain(String.raw`
+    const r = runMain(
+      String.raw`
       win.emit('ready-to-show');
       await sleep(400);
       out.state = { visible: win.isVisible(), loads: win.loads };
-    `, { STRIDESCOPE_SHOW_TIMEOUT_MS: '200' });
+    `,
+      { STRIDESCOPE_SHOW_TIMEOUT_MS: '200' },
+    );
     expect(r.state).toEqual({ visible: true, loads: ['app://stridescope/index.html'] });
   });
 });
@@ -403,7 +419,8 @@ describe('single instance, development server, packaged builds', () => {
     const second = runMain('', { FAKE_LOCK: '0' });
     expect(second.windows).toBe(0);
     expect(second.quit).toBe(1);
-    const first = runMain(String.raw`
+    const first = runMain(
+      String.raw`
       rec.sent.length = 0;
       win.webContents.loading = true; // the page is still loading: the answer waits for did-finish-load
       for (const fn of rec.appEvents['second-instance']) fn({}, ['/opt/stridescope', '--original-process-start-time=1', 'S5.npy'], process.env.FIX_DIR, {});
@@ -414,7 +431,9 @@ describe('single instance, development server, packaged builds', () => {
       out.focused = win.focused;
       out.visible = win.isVisible();
       out.sent = rec.sent.map((s) => ({ channel: s.channel, ok: s.payload.ok, path: s.payload.value?.file }));
-    `, { FIX_DIR: join(ROOT, 'tests', 'fixtures', 'npy') });
+    `,
+      { FIX_DIR: join(ROOT, 'tests', 'fixtures', 'npy') },
+    );
     expect(first.sentWhileLoading).toEqual([]);
     expect(first.focused).toBe(1);
     expect(first.visible).toBe(true);
@@ -422,38 +441,47 @@ describe('single instance, development server, packaged builds', () => {
   });
 
   it('ELECTRON_RENDERER_URL: the dev server (with the dev CSP on its responses only) unpackaged; ignored when packaged', () => {
-    const dev = runMain(String.raw`
+    const dev = runMain(
+      String.raw`
       out.loaded = win.loads;
       rec.session.headers({ url: 'http://localhost:5173/src/main.tsx', responseHeaders: {} }, (r) => (out.devCsp = r.responseHeaders['Content-Security-Policy'][0]));
       rec.session.headers({ url: 'app://stridescope/index.html', responseHeaders: {} }, (r) => (out.appCsp = r.responseHeaders['Content-Security-Policy'][0]));
       rec.session.headers({ url: 'http://localhost:5174/x.js', responseHeaders: {} }, (r) => (out.otherCsp = r.responseHeaders['Content-Security-Policy'][0]));
       out.devSender = (await rec.handles['stridescope:appInfo']({ sender: win.webContents, senderFrame: { url: 'http://localhost:5173/' } })).ok;
-    `, { ELECTRON_RENDERER_URL: 'http://localhost:5173/' });
+    `,
+      { ELECTRON_RENDERER_URL: 'http://localhost:5173/' },
+    );
     expect(dev.loaded).toEqual(['http://localhost:5173/']);
     expect(dev.devCsp).toContain("script-src 'self' 'unsafe-inline'");
     expect(dev.devCsp).toContain('ws://localhost:5173');
     expect(dev.appCsp).toBe(CSP);
     expect(dev.otherCsp).toBe(CSP);
     expect(dev.devSender).toBe(true);
-    const packaged = runMain(String.raw`
+    const packaged = runMain(
+      String.raw`
       out.loaded = win.loads;
       out.devSender = (await rec.handles['stridescope:appInfo']({ sender: win.webContents, senderFrame: { url: 'http://localhost:5173/' } })).ok;
       rec.session.headers({ url: 'http://localhost:5173/src/main.tsx', responseHeaders: {} }, (r) => (out.devCsp = r.responseHeaders['Content-Security-Policy'][0]));
-    `, { ELECTRON_RENDERER_URL: 'http://localhost:5173/', FAKE_PACKAGED: '1' });
+    `,
+      { ELECTRON_RENDERER_URL: 'http://localhost:5173/', FAKE_PACKAGED: '1' },
+    );
     expect(packaged.loaded).toEqual(['app://stridescope/index.html']);
     expect(packaged.devSender).toBe(false);
     expect(packaged.devCsp).toBe(CSP);
   });
 
   it('koffi failing to load: the window still opens, kernels run in TypeScript and say why, opening a file names the cause', () => {
-    const r = runMain(String.raw`
+    const r = runMain(
+      String.raw`
       const trusted = { sender: win.webContents, senderFrame: { url: 'app://stridescope/index.html' } };
       out.loaded = win.loads;
       const ex = await rec.handles['stridescope:openExample'](trusted);
       out.example = ex.ok;
       out.kernel = await rec.handles['stridescope:runKernel'](trusted, ex.value.id, 'sum', 'a');
       out.open = await rec.handles['stridescope:drop'](trusted, process.env.FIX_A);
-    `, { FAKE_KOFFI_BROKEN: '1', FIX_A });
+    `,
+      { FAKE_KOFFI_BROKEN: '1', FIX_A },
+    );
     expect(r.loaded).toEqual(['app://stridescope/index.html']);
     expect(r.example).toBe(true);
     expect(r.kernel, JSON.stringify(r.kernel)).toMatchObject({ ok: true });
@@ -470,7 +498,8 @@ describe('single instance, development server, packaged builds', () => {
     cpSync(join(ROOT, 'out'), join(inst, 'out'), { recursive: true });
     cpSync(join(ROOT, 'package.json'), join(inst, 'package.json'));
     symlinkSync(join(ROOT, 'node_modules'), join(inst, 'node_modules'));
-    const r = runMain(String.raw`
+    const r = runMain(
+      String.raw`
       out.loaded = win.loads;
       const res = await rec.protocols.app(new Request('app://stridescope/index.html'));
       out.status = res.status;
@@ -478,7 +507,10 @@ describe('single instance, development server, packaged builds', () => {
       out.script = (await rec.protocols.app(new Request(new URL(js, 'app://stridescope/index.html').href))).status;
       out.trusted = (await rec.handles['stridescope:appInfo']({ sender: win.webContents, senderFrame: { url: 'app://stridescope/index.html' } })).ok;
       out.preload = rec.windows[0].options.webPreferences.preload;
-    `, {}, join(inst, 'out', 'main', 'index.js'));
+    `,
+      {},
+      join(inst, 'out', 'main', 'index.js'),
+    );
     expect(r.loaded).toEqual(['app://stridescope/index.html']);
     expect(r.status).toBe(200);
     expect(r.script).toBe(200);
@@ -520,17 +552,28 @@ describe('the built preload, run with a stand-in electron', () => {
     const ipc: Record<string, (...a: unknown[]) => void> = {};
     let exposed: { onOpened(l: (r: unknown) => void): () => void } | undefined;
     const electron = {
-      ipcRenderer: { on: (ch: string, fn: (...a: unknown[]) => void) => (ipc[ch] = fn), removeListener() {}, invoke: async () => null },
+      ipcRenderer: {
+        on: (ch: string, fn: (...a: unknown[]) => void) => (ipc[ch] = fn),
+        removeListener() {},
+        invoke: async () => null,
+      },
       contextBridge: { exposeInMainWorld: (_name: string, api: typeof exposed) => (exposed = api) },
       webUtils: { getPathForFile: () => '' },
     };
     const module = { exports: {} };
-    new Function('require', 'module', 'exports', src)((id: string) => (id === 'electron' ? electron : undefined), module, module.exports);
+    new Function('require', 'module', 'exports', src)(
+      (id: string) => (id === 'electron' ? electron : undefined),
+      module,
+      module.exports,
+    );
     ipc[EVENT_OPENED]!({}, { ok: true, value: { id: 'a1' } });
     ipc[EVENT_OPENED]!({}, { ok: true, value: { id: 'a2' } });
     const got: unknown[] = [];
     const off = exposed!.onOpened((r) => got.push(r));
-    expect(got).toEqual([{ ok: true, value: { id: 'a1' } }, { ok: true, value: { id: 'a2' } }]);
+    expect(got).toEqual([
+      { ok: true, value: { id: 'a1' } },
+      { ok: true, value: { id: 'a2' } },
+    ]);
     ipc[EVENT_OPENED]!({}, { ok: true, value: { id: 'a3' } });
     expect(got).toHaveLength(3);
     off();
@@ -545,13 +588,21 @@ describe('the built preload, run with a stand-in electron', () => {
     let exposed: Record<string, (...a: unknown[]) => unknown> | undefined;
     const dropped = { name: 'M8D.npy' };
     const electron = {
-      ipcRenderer: { on: (ch: string, fn: (...a: unknown[]) => void) => (ipc[ch] = fn), removeListener() {}, invoke: async (...a: unknown[]) => invoked.push(a) },
+      ipcRenderer: {
+        on: (ch: string, fn: (...a: unknown[]) => void) => (ipc[ch] = fn),
+        removeListener() {},
+        invoke: async (...a: unknown[]) => invoked.push(a),
+      },
       contextBridge: { exposeInMainWorld: (_name: string, api: typeof exposed) => (exposed = api) },
       // only a File from the OS has a path; one the page built has none
       webUtils: { getPathForFile: (f: unknown) => (f === dropped ? FIX_A : '') },
     };
     const module = { exports: {} };
-    new Function('require', 'module', 'exports', src)((id: string) => (id === 'electron' ? electron : undefined), module, module.exports);
+    new Function('require', 'module', 'exports', src)(
+      (id: string) => (id === 'electron' ? electron : undefined),
+      module,
+      module.exports,
+    );
     expect(exposed!.pathForFile).toBeUndefined();
     expect(exposed!.openPath).toBeUndefined();
     await exposed!.openDroppedFile(dropped);

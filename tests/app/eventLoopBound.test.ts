@@ -82,7 +82,11 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function shortestOfThree(method: string, args: () => unknown[], after?: (v: unknown) => Promise<unknown>): Promise<number[]> {
+async function shortestOfThree(
+  method: string,
+  args: () => unknown[],
+  after?: (v: unknown) => Promise<unknown>,
+): Promise<number[]> {
   const runs: number[] = [];
   for (let i = 0; i < 3; i++) {
     let value: unknown;
@@ -104,8 +108,17 @@ const cases: [string, string, () => unknown[], ((v: unknown) => Promise<unknown>
   ['runKernel min of a[::-1]', 'runKernel', () => [id, 'min', 'a[::-1]']],
   ['runKernel count_nonzero over the largest zero-stride view', 'runKernel', () => [id, 'count_nonzero', zeroStride]],
   ['runKernel checksum of 256 MiB', 'runKernel', () => [id, 'checksum', 'a[:33554432]']],
-  ['runKernel contiguous_copy of the largest copy', 'runKernel', () => [id, 'contiguous_copy', `a[:${LIMITS.maxViewCopyBytes / 8}]`]],
-  ['openByUser a deflated 128 MiB member', 'openByUser', () => [npz, 'drop'], (v) => h.closeArray((v as { id: string }).id)],
+  [
+    'runKernel contiguous_copy of the largest copy',
+    'runKernel',
+    () => [id, 'contiguous_copy', `a[:${LIMITS.maxViewCopyBytes / 8}]`],
+  ],
+  [
+    'openByUser a deflated 128 MiB member',
+    'openByUser',
+    () => [npz, 'drop'],
+    (v) => h.closeArray((v as { id: string }).id),
+  ],
   ['readBytes, the largest window', 'readBytes', () => [id, 1024 * MiB - 16, LIMITS.maxBytesWindow]],
   ['evalView', 'evalView', () => [id, 'a.reshape(1024, -1).T[::-3, 7::5]']],
   ['reinterpret', 'reinterpret', () => [id, 1024 * MiB, 'lp64']],
@@ -117,11 +130,18 @@ const cases: [string, string, () => unknown[], ((v: unknown) => Promise<unknown>
 
 describe.runIf(nativeLibrary() !== null)('main never runs one synchronous segment over 50 ms for a call', () => {
   for (const [name, method, args, after] of cases) {
-    it(name, async () => {
-      const runs = await shortestOfThree(method, args, after);
-      if (process.env.SK_SEGMENTS) console.log(name, runs.map((r) => r.toFixed(1)).join(', '));
-      expect(Math.min(...runs), `${name}: longest synchronous segments ${runs.map((r) => r.toFixed(1)).join(', ')} ms`).toBeLessThanOrEqual(BOUND_MS);
-    }, 120_000);
+    it(
+      name,
+      async () => {
+        const runs = await shortestOfThree(method, args, after);
+        if (process.env.SK_SEGMENTS) console.log(name, runs.map((r) => r.toFixed(1)).join(', '));
+        expect(
+          Math.min(...runs),
+          `${name}: longest synchronous segments ${runs.map((r) => r.toFixed(1)).join(', ')} ms`,
+        ).toBeLessThanOrEqual(BOUND_MS);
+      },
+      120_000,
+    );
   }
 
   // KNOWN VIOLATION, not fixed yet: a walk of LIMITS.maxWalkCount elements of a mapped array reads each element
@@ -138,7 +158,7 @@ describe.runIf(nativeLibrary() !== null)('main never runs one synchronous segmen
     const syncSum = async () => {
       const r = await h.readBytes(id, 0, 16); // a real call first, then the synchronous job in its continuation
       let s = 0;
-      const chunk = new Float64Array(8 * MiB / 8);
+      const chunk = new Float64Array((8 * MiB) / 8);
       for (let k = 0; k < 256; k++) for (let i = 0; i < chunk.length; i++) s += chunk[i];
       return [r, s];
     };

@@ -6,7 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { axisRuns, carriedAxis, cOrderPosition, gridBlocks, indexAtOffset, planGrid, reach } from '../../src-renderer/array/gridWindow';
+import {
+  axisRuns,
+  carriedAxis,
+  cOrderPosition,
+  gridBlocks,
+  indexAtOffset,
+  planGrid,
+  reach,
+} from '../../src-renderer/array/gridWindow';
 
 interface LayoutCase {
   shape: number[];
@@ -16,7 +24,9 @@ interface LayoutCase {
   byteBounds: { low: number; high: number };
   elementAt: { byte: number; index: number[] | null; byteInElement: number | null }[];
 }
-const views = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'views', 'expected.json'), 'utf8')) as { layouts: LayoutCase[] };
+const views = JSON.parse(
+  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'views', 'expected.json'), 'utf8'),
+) as { layouts: LayoutCase[] };
 
 /** Whether no two elements share a byte (then "the element starting at a byte" is one element or none). */
 function overlaps(l: LayoutCase): boolean {
@@ -66,7 +76,12 @@ describe('the diagram window', () => {
   it('fetches a 1000×1000 array as four small blocks', () => {
     const plan = planGrid([1000, 1000], []);
     const blocks = gridBlocks('x[:, ::-1]', [1000, 1000], plan);
-    expect(blocks.map((b) => b.expression)).toEqual(['(x[:, ::-1])[0:3, 0:4]', '(x[:, ::-1])[0:3, 996:1000]', '(x[:, ::-1])[997:1000, 0:4]', '(x[:, ::-1])[997:1000, 996:1000]']);
+    expect(blocks.map((b) => b.expression)).toEqual([
+      '(x[:, ::-1])[0:3, 0:4]',
+      '(x[:, ::-1])[0:3, 996:1000]',
+      '(x[:, ::-1])[997:1000, 0:4]',
+      '(x[:, ::-1])[997:1000, 996:1000]',
+    ]);
     expect(blocks.reduce((n, b) => n + b.count, 0)).toBe(48);
   });
   it('fixes the leading axes of a 4-d array by its sliders', () => {

@@ -62,7 +62,7 @@ describe('answers', () => {
     expect(example.ctypes.repl[0]).toEqual({ input: 'x.ctypes.data', output: BigInt(example.address).toString() });
   });
 
-  it('opens a .npy memory-mapped, with NumPy\'s shape, strides, values and header layout', () => {
+  it("opens a .npy memory-mapped, with NumPy's shape, strides, values and header layout", () => {
     expect(i4.source).toBe('npy');
     expect(i4.memoryKind).toBe('mapped');
     expect(i4.shape).toEqual(I4.shape);
@@ -122,7 +122,7 @@ describe('answers', () => {
     expect(tail.steps.map((s) => s.value)).toEqual([I4.first[1 * 4 + 3], I4.first[2 * 4 + 3]]);
   });
 
-  it("reproduces the seed page: c_long(0) and c_longlong(4294967296) under LLP64", async () => {
+  it('reproduces the seed page: c_long(0) and c_longlong(4294967296) under LLP64', async () => {
     const long = ok(await h.pointer({ id: example.id, ctype: 'c_long', model: 'llp64', index: 0 }));
     const longlong = ok(await h.pointer({ id: example.id, ctype: 'c_longlong', model: 'llp64', index: 0 }));
     expect(long.repr).toBe('c_long(0)');
@@ -187,7 +187,21 @@ describe('answers', () => {
 });
 
 describe('hostile arguments come back as typed errors', () => {
-  const bad: unknown[] = [undefined, null, 1, '', 'a0', 'a-1', 'b1', '__proto__', 'constructor', 'a1; rm -rf /', { id: 'a1' }, ['a1'], 'a' + '9'.repeat(40)];
+  const bad: unknown[] = [
+    undefined,
+    null,
+    1,
+    '',
+    'a0',
+    'a-1',
+    'b1',
+    '__proto__',
+    'constructor',
+    'a1; rm -rf /',
+    { id: 'a1' },
+    ['a1'],
+    'a' + '9'.repeat(40),
+  ];
 
   it('refuses ids that were never handed out', async () => {
     for (const id of bad) {
@@ -229,7 +243,10 @@ describe('hostile arguments come back as typed errors', () => {
     err(await h.pointer({ id: i4.id, ctype: 'c_int', model: 'lp64', index: -1 }), 'bounds');
     err(await h.pointer({ id: i4.id, ctype: 'c_int', model: 'lp64', index: 1e12 }), 'argument');
     err(await h.pointer({ id: i4.id, ctype: 'c_char_p' as 'c_int', model: 'lp64', index: 0 }), 'argument');
-    err(await h.pointer({ id: i4.id, ctype: 'c_int', model: 'lp64', index: 0, address: '0x1000' } as never), 'argument');
+    err(
+      await h.pointer({ id: i4.id, ctype: 'c_int', model: 'lp64', index: 0, address: '0x1000' } as never),
+      'argument',
+    );
   });
 
   it('bounds walk windows and view expressions, and never evaluates code', async () => {

@@ -28,7 +28,12 @@ interface BuilderConfig {
 }
 
 const config = JSON.parse(readFileSync(join(ROOT, 'electron-builder.json'), 'utf8')) as BuilderConfig;
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string; dependencies: Record<string, string>; devDependencies: Record<string, string>; scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  main: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  scripts: Record<string, string>;
+};
 
 /** electron-builder's `files`: included when some positive pattern matches and no later `!pattern` does. */
 function packed(rel: string): boolean {
@@ -53,11 +58,16 @@ function mainGraph(): { files: string[]; bare: Set<string> } {
     files.push(file);
     const src = readFileSync(file, 'utf8');
     // rollup's output: static imports at the start of a line, dynamic ones as import("./chunk.js")
-    const specs = [...src.matchAll(/^import\s[^;]*?from\s*"([^"]+)"/gm), ...src.matchAll(/^import\s*"([^"]+)"/gm), ...src.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g)];
+    const specs = [
+      ...src.matchAll(/^import\s[^;]*?from\s*"([^"]+)"/gm),
+      ...src.matchAll(/^import\s*"([^"]+)"/gm),
+      ...src.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g),
+    ];
     for (const m of specs) {
       const spec = m[1]!;
       if (spec.startsWith('.')) todo.push(resolve(dirname(file), spec));
-      else if (!spec.startsWith('node:')) bare.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+      else if (!spec.startsWith('node:'))
+        bare.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
     }
   }
   return { files, bare };
@@ -65,7 +75,10 @@ function mainGraph(): { files: string[]; bare: Set<string> } {
 
 beforeAll(() => {
   if (!existsSync(join(ROOT, pkg.main)) || process.env.STRIDESCOPE_TEST_BUILD !== '0') {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
   }
 }, 120_000);
 
@@ -74,7 +87,9 @@ describe('electron-builder configuration', () => {
     const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js');
     const { DebugLogger } = require('builder-util');
     await expect(validateConfiguration(structuredClone(config), new DebugLogger(false))).resolves.toBeUndefined();
-    await expect(validateConfiguration({ ...structuredClone(config), asarUnpak: [] }, new DebugLogger(false))).rejects.toThrow();
+    await expect(
+      validateConfiguration({ ...structuredClone(config), asarUnpak: [] }, new DebugLogger(false)),
+    ).rejects.toThrow();
   });
 
   it('targets AppImage + deb, NSIS and dmg, and associates .npy / .npz', () => {
@@ -131,13 +146,14 @@ describe('every file the packaged app loads at run time is packed, and unpacked 
     expect(packed('src-main/electron/main.ts')).toBe(false);
   });
 
-  it("koffi and its native binary (koffi 3: @koromix/koffi-<platform>-<arch>) are unpacked from the asar", () => {
+  it('koffi and its native binary (koffi 3: @koromix/koffi-<platform>-<arch>) are unpacked from the asar', () => {
     const koffiNode = require.resolve('koffi');
     const binaries: string[] = [];
     const scope = join(ROOT, 'node_modules', '@koromix');
     for (const d of existsSync(scope) ? readdirSync(scope) : []) {
       for (const sub of readdirSync(join(scope, d), { withFileTypes: true })) {
-        if (sub.isDirectory() && existsSync(join(scope, d, sub.name, 'koffi.node'))) binaries.push(`node_modules/@koromix/${d}/${sub.name}/koffi.node`);
+        if (sub.isDirectory() && existsSync(join(scope, d, sub.name, 'koffi.node')))
+          binaries.push(`node_modules/@koromix/${d}/${sub.name}/koffi.node`);
       }
     }
     expect(binaries.length).toBeGreaterThan(0);
@@ -168,7 +184,11 @@ describe('every file the packaged app loads at run time is packed, and unpacked 
     expect(py).toMatchObject({ to: 'python' });
     const dir = join(ROOT, 'python');
     if (existsSync(dir)) {
-      for (const f of readdirSync(dir).filter((n) => n.endsWith('.py'))) expect(py.filter.some((p) => minimatch(f, p)), f).toBe(true);
+      for (const f of readdirSync(dir).filter((n) => n.endsWith('.py')))
+        expect(
+          py.filter.some((p) => minimatch(f, p)),
+          f,
+        ).toBe(true);
     }
   });
 });

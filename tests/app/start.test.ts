@@ -20,7 +20,12 @@ const USERNS =
 function fakeElectron(stderrLine: string | null, exitWith: string): { dir: string; argsFile: string } {
   const dir = mkdtempSync(join(tmpdir(), 'stridescope-fake-electron-bin-'));
   const argsFile = join(dir, 'args');
-  const body = ['#!/bin/sh', `echo "$@" > '${argsFile}'`, stderrLine ? `echo '${stderrLine.replace(/'/g, "'\\''")}' >&2` : '', exitWith].join('\n');
+  const body = [
+    '#!/bin/sh',
+    `echo "$@" > '${argsFile}'`,
+    stderrLine ? `echo '${stderrLine.replace(/'/g, "'\\''")}' >&2` : '',
+    exitWith,
+  ].join('\n');
   writeFileSync(join(dir, 'electron'), body + '\n');
   chmodSync(join(dir, 'electron'), 0o755);
   return { dir, argsFile };

@@ -39,13 +39,18 @@ beforeAll(() => {
 afterAll(() => h.dispose());
 
 describe.each(Object.entries(expected.arrays))('%s', (_name, c) => {
-  it("shows repr(dtype) and str(x[i]) as NumPy prints them", async () => {
+  it('shows repr(dtype) and str(x[i]) as NumPy prints them', async () => {
     const s = ok(await h.openByUser(join(FIX, c.file), 'drop'));
     expect(s.dtype.repr).toBe(c.dtypeRepr);
     expect(s.valueTexts).toEqual(c.elements.slice(0, s.valueTexts.length));
     const w = ok(await h.walk(s.id, 'x', 0, 100));
     expect(w.steps.map((st) => st.text)).toEqual(c.elements);
-    const first = ok(await h.locateIndex(s.id, c.shape.map(() => 0)));
+    const first = ok(
+      await h.locateIndex(
+        s.id,
+        c.shape.map(() => 0),
+      ),
+    );
     expect(first.text).toBe(c.elements[0]);
   });
 

@@ -58,7 +58,12 @@ describe('stridescope inspect --json equals NumPy', () => {
       expect(got.ctypes.data).toMatch(/^0x[0-9a-f]+$/);
       expect(BigInt(got.ctypes.data)).not.toBe(0n);
       if (want.noticeHeaderLength === null) expect(got.notices).toEqual([]);
-      else expect(got.notices).toEqual([expect.stringContaining(`the header has ${want.noticeHeaderLength} characters, over NumPy's 10000-character limit`)]);
+      else
+        expect(got.notices).toEqual([
+          expect.stringContaining(
+            `the header has ${want.noticeHeaderLength} characters, over NumPy's 10000-character limit`,
+          ),
+        ]);
     });
   }
 
@@ -91,7 +96,15 @@ describe('stridescope walk --json equals NumPy element addresses', () => {
 describe('stridescope reinterpret --json equals np.frombuffer', () => {
   for (const { file, expected: want } of expected.reinterpret) {
     test(`${file} at ${want.offset} (${want.model})`, async () => {
-      const r = await cli('reinterpret', join(FIX, 'npy', file), '--offset', String(want.offset), '--model', want.model, '--json');
+      const r = await cli(
+        'reinterpret',
+        join(FIX, 'npy', file),
+        '--offset',
+        String(want.offset),
+        '--model',
+        want.model,
+        '--json',
+      );
       expect(r.err).toBe('');
       expect(r.json.offset).toBe(want.offset);
       expect(r.json.model).toBe(want.model);
@@ -101,7 +114,7 @@ describe('stridescope reinterpret --json equals np.frombuffer', () => {
   }
 });
 
-describe('the built-in example is the seed page\'s array', () => {
+describe("the built-in example is the seed page's array", () => {
   test('inspect with no FILE', async () => {
     const r = await cli('inspect', '--json');
     expect(r.code).toBe(0);
@@ -111,7 +124,13 @@ describe('the built-in example is the seed page\'s array', () => {
     expect(r.json.shape).toEqual([2, 2]);
     expect(r.json.strides).toEqual([8, 4]);
     expect(r.json.values).toEqual([0, 1, 2, 3]);
-    expect(r.json.flags).toEqual({ C_CONTIGUOUS: true, F_CONTIGUOUS: false, ALIGNED: true, WRITEABLE: true, OWNDATA: true });
+    expect(r.json.flags).toEqual({
+      C_CONTIGUOUS: true,
+      F_CONTIGUOUS: false,
+      ALIGNED: true,
+      WRITEABLE: true,
+      OWNDATA: true,
+    });
     // the data bytes are int32 0, 1, 2, 3 little-endian: 00000000 01000000 02000000 03000000
     const { createHash } = await import('node:crypto');
     const bytes = Buffer.from('00000000010000000200000003000000', 'hex');
@@ -122,7 +141,19 @@ describe('the built-in example is the seed page\'s array', () => {
 describe('raw files and .npz members', () => {
   test('raw file opened like numpy.memmap(dtype, offset, shape, order)', async () => {
     const want = JSON.parse(readFileSync(join(FIX, 'npy', 'expected.json'), 'utf8')).raw.i2_offset4_2d_F;
-    const r = await cli('inspect', join(FIX, 'npy', want.file), '--dtype', want.dtype, '--offset', String(want.offset), '--shape', want.shape.join(','), '--order', 'F', '--json');
+    const r = await cli(
+      'inspect',
+      join(FIX, 'npy', want.file),
+      '--dtype',
+      want.dtype,
+      '--offset',
+      String(want.offset),
+      '--shape',
+      want.shape.join(','),
+      '--order',
+      'F',
+      '--json',
+    );
     expect(r.err).toBe('');
     expect(r.json.format).toBeNull();
     expect(r.json.shape).toEqual(want.shape);
@@ -185,8 +216,13 @@ describe('errors are typed, name the file and offset, and exit non-zero', () => 
   test('unknown command and bad flags', async () => {
     expect((await cli('frobnicate')).code).toBe(1);
     expect((await cli('walk', join(FIX, 'npy', 'i4.npy'), '--limit', '-3', '--json')).json.error.kind).toBe('argument');
-    expect((await cli('walk', join(FIX, 'npy', 'i4.npy'), '--view', 'a[[0, 1]]', '--json')).json.error.kind).toBe('expression');
-    expect((await cli('reinterpret', join(FIX, 'npy', 'i4.npy'), '--offset', '1', '--model', 'win16', '--json')).json.error.kind).toBe('argument');
+    expect((await cli('walk', join(FIX, 'npy', 'i4.npy'), '--view', 'a[[0, 1]]', '--json')).json.error.kind).toBe(
+      'expression',
+    );
+    expect(
+      (await cli('reinterpret', join(FIX, 'npy', 'i4.npy'), '--offset', '1', '--model', 'win16', '--json')).json.error
+        .kind,
+    ).toBe('argument');
   });
   test('every bad fixture NumPy refuses ends in a typed error, never a crash', async () => {
     const numpySays = JSON.parse(readFileSync(join(FIX, 'npy', 'expected.json'), 'utf8')).bad;
@@ -213,6 +249,8 @@ describe('hex', () => {
     const path = join(dir, 'x.bin');
     writeFileSync(path, Buffer.from('Stridescope!\x00\x01\x02\x03\xff', 'latin1'));
     const r = await cli('hex', path, '--offset', '0', '--length', '32');
-    expect(r.out).toBe('00000000  53 74 72 69 64 65 73 63  6f 70 65 21 00 01 02 03  |Stridescope!....|\n00000010  ff                                                |.|\n');
+    expect(r.out).toBe(
+      '00000000  53 74 72 69 64 65 73 63  6f 70 65 21 00 01 02 03  |Stridescope!....|\n00000010  ff                                                |.|\n',
+    );
   });
 });

@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../src-main/cli/main';
 import { nativeLibrary } from '../../src-main/platform/nativeLibrary';
-import { expectMatchesNumpy, loadDatasets, FIXTURES, REDUCTIONS, type KernelCase, type KernelDataset } from '../platform/helpers';
+import {
+  expectMatchesNumpy,
+  loadDatasets,
+  FIXTURES,
+  REDUCTIONS,
+  type KernelCase,
+  type KernelDataset,
+} from '../platform/helpers';
 import type { KernelName } from '../../src-main/platform/nativeKernels';
 
 class Capture extends Writable {
@@ -63,46 +70,61 @@ const KERNELS: KernelName[] = [...REDUCTIONS, 'contiguous_copy'];
 
 describe('stridescope kernel --json', () => {
   test('docs/cli.md lists the fields the answer has', () => {
-    expect(documentedFields()).toEqual(['call.args', 'call.function', 'call.prototype', 'fallbackReason', 'implementation', 'kernel', 'result', 'seconds']);
+    expect(documentedFields()).toEqual([
+      'call.args',
+      'call.function',
+      'call.prototype',
+      'fallbackReason',
+      'implementation',
+      'kernel',
+      'result',
+      'seconds',
+    ]);
   });
 
   for (const impl of ['native', 'typescript'] as const) {
     for (const ds of datasets) {
-      test.skipIf(impl === 'native' && !haveNative)(`${ds.name} (${ds.dtype}), every kernel and view, ${impl}: NumPy's answers`, async () => {
-        const fields = documentedFields();
-        const file = join(FIXTURES, ds.file);
-        for (const c of ds.cases) {
-          for (const k of KERNELS) {
-            const args = ['kernel', file, k, '--dtype', ds.dtype, '--view', viewExpr(ds, c), '--json'];
-            if (impl === 'typescript') args.push('--no-native');
-            const r = await cli(args);
-            const what = `${ds.name} ${c.view} ${k} (${impl})`;
-            const json = JSON.parse(r.out);
-            const want = k === 'contiguous_copy' ? c.expected.checksum : c.expected[k];
-            if (want === undefined) {
-              // min/max of an empty view: NumPy's ValueError, a typed argument error here
-              expect(r.code, what).toBe(1);
-              expect(json.error.kind, what).toBe('argument');
-              expect(json.error.message, what).toMatch(/zero-size array/);
-              continue;
-            }
-            expect(r.err, what).toBe('');
-            expect(r.code, what).toBe(0);
-            expect(fieldsOf(json), what).toEqual(fields);
-            expect(json.kernel).toBe(k);
-            expect(json.implementation, what).toBe(impl);
-            expect(json.fallbackReason === null, what).toBe(impl === 'native');
-            expect(json.call.args.shape, what).toEqual(c.shape.map(String));
-            expect(json.call.args.strides, what).toEqual(c.strides.map(String));
-            if (k === 'contiguous_copy') {
-              const itemsize = Number(ds.dtype.slice(2));
-              expect(json.result, what).toEqual({ nbytes: c.shape.reduce((a, b) => a * b, 1) * itemsize, checksum: want });
-            } else {
-              expectMatchesNumpy(ds, c, k, json.result, what);
+      test.skipIf(impl === 'native' && !haveNative)(
+        `${ds.name} (${ds.dtype}), every kernel and view, ${impl}: NumPy's answers`,
+        async () => {
+          const fields = documentedFields();
+          const file = join(FIXTURES, ds.file);
+          for (const c of ds.cases) {
+            for (const k of KERNELS) {
+              const args = ['kernel', file, k, '--dtype', ds.dtype, '--view', viewExpr(ds, c), '--json'];
+              if (impl === 'typescript') args.push('--no-native');
+              const r = await cli(args);
+              const what = `${ds.name} ${c.view} ${k} (${impl})`;
+              const json = JSON.parse(r.out);
+              const want = k === 'contiguous_copy' ? c.expected.checksum : c.expected[k];
+              if (want === undefined) {
+                // min/max of an empty view: NumPy's ValueError, a typed argument error here
+                expect(r.code, what).toBe(1);
+                expect(json.error.kind, what).toBe('argument');
+                expect(json.error.message, what).toMatch(/zero-size array/);
+                continue;
+              }
+              expect(r.err, what).toBe('');
+              expect(r.code, what).toBe(0);
+              expect(fieldsOf(json), what).toEqual(fields);
+              expect(json.kernel).toBe(k);
+              expect(json.implementation, what).toBe(impl);
+              expect(json.fallbackReason === null, what).toBe(impl === 'native');
+              expect(json.call.args.shape, what).toEqual(c.shape.map(String));
+              expect(json.call.args.strides, what).toEqual(c.strides.map(String));
+              if (k === 'contiguous_copy') {
+                const itemsize = Number(ds.dtype.slice(2));
+                expect(json.result, what).toEqual({
+                  nbytes: c.shape.reduce((a, b) => a * b, 1) * itemsize,
+                  checksum: want,
+                });
+              } else {
+                expectMatchesNumpy(ds, c, k, json.result, what);
+              }
             }
           }
-        }
-      });
+        },
+      );
     }
   }
 
@@ -118,9 +140,15 @@ describe('stridescope kernel --json', () => {
       const { main: mocked } = await import('../../src-main/cli/main');
       const out = new Capture();
       const err = new Capture();
-      const code = await mocked(['kernel', join(FIXTURES, datasets[0].file), 'sum', '--dtype', '|b1', '--json'], out, err);
+      const code = await mocked(
+        ['kernel', join(FIXTURES, datasets[0].file), 'sum', '--dtype', '|b1', '--json'],
+        out,
+        err,
+      );
       expect(code).toBe(1);
-      expect(JSON.parse(out.text)).toEqual({ error: { kind: 'internal', message: 'Do not know how to serialize a BigInt', offset: null } });
+      expect(JSON.parse(out.text)).toEqual({
+        error: { kind: 'internal', message: 'Do not know how to serialize a BigInt', offset: null },
+      });
       expect(err.text).toMatch(/^stridescope: internal error: TypeError/);
     } finally {
       vi.doUnmock('../../src-main/cli/commands');

@@ -57,7 +57,10 @@ let cwd: string;
 
 beforeAll(() => {
   if (!existsSync(join(ROOT, 'out', 'main', 'cli.js'))) {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
   }
   cwd = mkdtempSync(join(tmpdir(), 'sk-readme-'));
   for (const f of ['data.npy', 'blob.bin', 'bundle.npz']) copyFileSync(join(FIX, f), join(cwd, f));
@@ -74,13 +77,18 @@ describe("the README's command examples", () => {
   });
 
   it('docs/cli.md documents a field list for every --json command', () => {
-    for (const c of ['inspect', 'walk', 'reinterpret', 'kernel']) expect(documentedFields(c).length, c).toBeGreaterThan(3);
+    for (const c of ['inspect', 'walk', 'reinterpret', 'kernel'])
+      expect(documentedFields(c).length, c).toBeGreaterThan(3);
   });
 
   for (const line of commands) {
     it(line, () => {
       const [, , command, ...rest] = words(line);
-      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'stridescope.js'), command, ...rest], { cwd, encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'stridescope.js'), command, ...rest], {
+        cwd,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       expect(r.stdout.length).toBeGreaterThan(0);
@@ -89,7 +97,10 @@ describe("the README's command examples", () => {
           // --length 160: ten rows of 16 bytes, `offset  hex  |ascii|`
           const rows = r.stdout.trimEnd().split('\n');
           expect(rows).toHaveLength(10);
-          for (const row of rows) expect(row).toMatch(/^[0-9a-f]{8} {2}([0-9a-f]{2} ){7}[0-9a-f]{2} {2}([0-9a-f]{2} ){7}[0-9a-f]{2} {2}\|.{16}\|$/);
+          for (const row of rows)
+            expect(row).toMatch(
+              /^[0-9a-f]{8} {2}([0-9a-f]{2} ){7}[0-9a-f]{2} {2}([0-9a-f]{2} ){7}[0-9a-f]{2} {2}\|.{16}\|$/,
+            );
         }
         if (command === 'run') expect(r.stdout).toContain('c_long(0)'); // the seed page's LLP64 answer
         if (command === 'inspect' && rest.includes('--member')) expect(r.stdout).toMatch(/member {6}x\.npy/);
@@ -113,7 +124,13 @@ describe("the README's command examples", () => {
   }
 
   it('the raw and .npz examples give what numpy.memmap and np.load give', () => {
-    const run = (...args: string[]) => JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bin', 'stridescope.js'), ...args, '--json'], { cwd, encoding: 'utf8' }));
+    const run = (...args: string[]) =>
+      JSON.parse(
+        execFileSync(process.execPath, [join(ROOT, 'bin', 'stridescope.js'), ...args, '--json'], {
+          cwd,
+          encoding: 'utf8',
+        }),
+      );
     const blob = run('inspect', 'blob.bin', '--dtype', '>f4', '--shape', '100,3', '--offset', '16');
     expect(blob.shape).toEqual(expected['blob.bin'].shape);
     expect(blob.strides).toEqual(expected['blob.bin'].strides);

@@ -36,14 +36,15 @@ describe('stridescope run reproduces the >>> transcript', () => {
     });
   }
 
-  test('examples/seed.py under LLP64 shows the page\'s c_long(0) and c_longlong(4294967296)', async () => {
+  test("examples/seed.py under LLP64 shows the page's c_long(0) and c_longlong(4294967296)", async () => {
     const { code, text } = await run(readFileSync(join(__dirname, '..', '..', 'examples', 'seed.py'), 'utf8'), 'llp64');
     expect(code).toBe(0);
     expect(text).toContain('\nc_long(0)\nc_longlong(4294967296)\n');
   });
 
   test('the dangling pointer from a temporary is refused, never read', async () => {
-    const script = 'import numpy as np\nimport ctypes\na = np.arange(4, dtype=np.int32)\nb = np.ones(4, dtype=np.int32)\np = (a+b).ctypes.data\nctypes.cast(p, ctypes.POINTER(ctypes.c_int)).contents\n';
+    const script =
+      'import numpy as np\nimport ctypes\na = np.arange(4, dtype=np.int32)\nb = np.ones(4, dtype=np.int32)\np = (a+b).ctypes.data\nctypes.cast(p, ctypes.POINTER(ctypes.c_int)).contents\n';
     const { code, text } = await run(script, 'lp64');
     expect(code).toBe(1);
     expect(text).toMatch(/LifetimeError: .*temporary `a\+b`, freed at the end of statement 5/);

@@ -19,7 +19,8 @@ function staticClosure(from: string): Map<string, string> {
     if (seen.has(file)) return;
     const text = readFileSync(file, 'utf8');
     seen.set(file, text);
-    for (const m of text.matchAll(/^\s*import\s+(?:[^'"()]*?\s+from\s+)?["'](\.{1,2}\/[^"']+)["']/gm)) visit(resolve(dirname(file), m[1]));
+    for (const m of text.matchAll(/^\s*import\s+(?:[^'"()]*?\s+from\s+)?["'](\.{1,2}\/[^"']+)["']/gm))
+      visit(resolve(dirname(file), m[1]));
   };
   visit(from);
   return seen;
@@ -33,7 +34,11 @@ function sourceModules(files: Map<string, string>): string[] {
 }
 
 beforeAll(() => {
-  if (!existsSync(CLI)) execFileSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'pipe' });
+  if (!existsSync(CLI))
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
 });
 
 describe('CLI start loads only what inspect needs', () => {
@@ -42,11 +47,15 @@ describe('CLI start loads only what inspect needs', () => {
     const modules = sourceModules(files);
     expect(modules).toContain('src-main/cli/main.ts'); // the markers are there: the check can see modules
     expect(modules).toContain('src-main/formats/npy.ts');
-    const unwanted = modules.filter((m) => m.startsWith('src-main/playground/') || /\/(viewexpr|nativeKernels|kernelsFallback|run)\.ts$/.test(m));
+    const unwanted = modules.filter(
+      (m) => m.startsWith('src-main/playground/') || /\/(viewexpr|nativeKernels|kernelsFallback|run)\.ts$/.test(m),
+    );
     expect(unwanted).toEqual([]);
     // and no third-party module statically: fflate (deflated .npz members only) and koffi (loaded lazily, so the
     // TypeScript fallback can answer when its binary fails to load) arrive by dynamic import when first used
-    const bare = [...files.values()].flatMap((t) => [...t.matchAll(/^\s*import\s+(?:[^'"()]*?\s+from\s+)?["']([^./][^"']*)["']/gm)].map((m) => m[1]));
+    const bare = [...files.values()].flatMap((t) =>
+      [...t.matchAll(/^\s*import\s+(?:[^'"()]*?\s+from\s+)?["']([^./][^"']*)["']/gm)].map((m) => m[1]),
+    );
     expect(bare.filter((b) => !b.startsWith('node:'))).toEqual([]);
   });
 

@@ -24,7 +24,16 @@ interface SpecCase {
   hasobject: boolean;
   unit: string | null;
   swapped_descr: unknown;
-  fields: { name: string; title: string | null; offset: number; str: string; itemsize: number; subarray: [string, number[]] | null }[] | null;
+  fields:
+    | {
+        name: string;
+        title: string | null;
+        offset: number;
+        str: string;
+        itemsize: number;
+        subarray: [string, number[]] | null;
+      }[]
+    | null;
   subarray: [string, number[]] | null;
 }
 interface SampleSet {
@@ -71,7 +80,8 @@ function valueFromJSON(j: unknown, dt: DType): Value {
   }
   if (dt.subarray) {
     const { base, shape } = dt.subarray;
-    const walk = (x: unknown, dim: number): Value => (dim === shape.length ? valueFromJSON(x, base) : (x as unknown[]).map((y) => walk(y, dim + 1)));
+    const walk = (x: unknown, dim: number): Value =>
+      dim === shape.length ? valueFromJSON(x, base) : (x as unknown[]).map((y) => walk(y, dim + 1));
     return walk(j, 0);
   }
   switch (dt.kind) {
@@ -122,7 +132,9 @@ describe('machine byte order', () => {
 describe('dtype properties match numpy', () => {
   it('has a broad fixture', () => {
     expect(fixture.specs.length).toBeGreaterThan(60);
-    expect(new Set(fixture.specs.map((s) => s.kind))).toEqual(new Set(['b', 'i', 'u', 'f', 'c', 'S', 'U', 'V', 'M', 'm', 'O']));
+    expect(new Set(fixture.specs.map((s) => s.kind))).toEqual(
+      new Set(['b', 'i', 'u', 'f', 'c', 'S', 'U', 'V', 'M', 'm', 'O']),
+    );
   });
   for (const c of fixture.specs) {
     it(`${c.from} ${label(c.input)} -> ${c.str}`, () => {
@@ -279,10 +291,19 @@ describe('round trips (fast-check)', () => {
     const dt = DType.fromDescr([
       ['a', '<i2', [2, 3]],
       ['', '|V3'],
-      ['b', [['x', '>f8'], ['y', '|b1']]],
+      [
+        'b',
+        [
+          ['x', '>f8'],
+          ['y', '|b1'],
+        ],
+      ],
     ]);
     const arb = fc.record({
-      a: fc.array(fc.array(fc.integer({ min: -32768, max: 32767 }), { minLength: 3, maxLength: 3 }), { minLength: 2, maxLength: 2 }),
+      a: fc.array(fc.array(fc.integer({ min: -32768, max: 32767 }), { minLength: 3, maxLength: 3 }), {
+        minLength: 2,
+        maxLength: 2,
+      }),
       b: fc.record({ x: fc.double(), y: fc.boolean() }),
     });
     fc.assert(
@@ -318,7 +339,15 @@ describe('errors', () => {
     }
   });
   it('refuses malformed descrs', () => {
-    for (const bad of [42, null, [['a']], [['a', '<i4', [2], 'x']], [[['t'], '<i4']], [['a', '<i4', [1.5]]], [['a', 7]]]) {
+    for (const bad of [
+      42,
+      null,
+      [['a']],
+      [['a', '<i4', [2], 'x']],
+      [[['t'], '<i4']],
+      [['a', '<i4', [1.5]]],
+      [['a', 7]],
+    ]) {
       expect(() => DType.fromDescr(bad as unknown as Descr), JSON.stringify(bad)).toThrow(DTypeError);
     }
   });
@@ -338,7 +367,10 @@ describe('errors', () => {
       ['M8[s]', 1.5],
     ];
     for (const [spec, v] of cases) expect(() => DType.parse(spec).encode(v, out, 0), spec).toThrow(DTypeError);
-    const st = DType.fromDescr([['a', '<i4'], ['b', '<i4']]);
+    const st = DType.fromDescr([
+      ['a', '<i4'],
+      ['b', '<i4'],
+    ]);
     expect(() => st.encode({ a: 1 }, out, 0)).toThrow(DTypeError);
     const sub = DType.fromDescr([['m', '<i4', [2]]]);
     expect(() => sub.encode({ m: [1, 2, 3] }, out, 0)).toThrow(DTypeError);
@@ -352,7 +384,12 @@ describe('errors', () => {
   });
   it('object and long double dtypes parse but do not decode', () => {
     expect(DType.parse('O').hasObject).toBe(true);
-    expect(DType.fromDescr([['a', '<i4'], ['o', '|O']]).hasObject).toBe(true);
+    expect(
+      DType.fromDescr([
+        ['a', '<i4'],
+        ['o', '|O'],
+      ]).hasObject,
+    ).toBe(true);
     expect(() => DType.parse('O').decode(new Uint8Array(8), 0)).toThrow(UnsupportedError);
     expect(() => DType.parse('g').decode(new Uint8Array(16), 0)).toThrow(UnsupportedError);
     expect(() => valueToJSON(0, DType.parse('O'))).toThrow(UnsupportedError);
@@ -371,9 +408,21 @@ describe('details', () => {
     expect(() => DType.parse('(2,x)i4')).toThrow(/not understood/);
   });
   it('newByteOrder sets, swaps and ignores as numpy does', () => {
-    const st = DType.fromDescr([['a', '<i4'], ['b', [['c', '>f8']]], ['s', '|S3']]);
-    expect(st.newByteOrder('>').descr).toEqual([['a', '>i4'], ['b', [['c', '>f8']]], ['s', '|S3']]);
-    expect(st.newByteOrder('<').descr).toEqual([['a', '<i4'], ['b', [['c', '<f8']]], ['s', '|S3']]);
+    const st = DType.fromDescr([
+      ['a', '<i4'],
+      ['b', [['c', '>f8']]],
+      ['s', '|S3'],
+    ]);
+    expect(st.newByteOrder('>').descr).toEqual([
+      ['a', '>i4'],
+      ['b', [['c', '>f8']]],
+      ['s', '|S3'],
+    ]);
+    expect(st.newByteOrder('<').descr).toEqual([
+      ['a', '<i4'],
+      ['b', [['c', '<f8']]],
+      ['s', '|S3'],
+    ]);
     expect(st.newByteOrder('|').descr).toEqual(st.descr);
     expect(DType.parse('>u2').newByteOrder('S').str).toBe('<u2');
     expect(DType.parse('|u1').newByteOrder('>').str).toBe('|u1');

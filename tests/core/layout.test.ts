@@ -103,15 +103,13 @@ describe('contiguity and alignment rules', () => {
 
 // ---------------------------------------------------------------- properties
 
-const arbLayout = fc
-  .integer({ min: 0, max: 4 })
-  .chain((nd) =>
-    fc.record({
-      shape: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: nd, maxLength: nd }),
-      strides: fc.array(fc.integer({ min: -40, max: 40 }), { minLength: nd, maxLength: nd }),
-      offset: fc.integer({ min: 0, max: 1000 }),
-    }),
-  );
+const arbLayout = fc.integer({ min: 0, max: 4 }).chain((nd) =>
+  fc.record({
+    shape: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: nd, maxLength: nd }),
+    strides: fc.array(fc.integer({ min: -40, max: 40 }), { minLength: nd, maxLength: nd }),
+    offset: fc.integer({ min: 0, max: 1000 }),
+  }),
+);
 
 function refIndex(shape: number[], k: number): number[] {
   // reference C-order unravel written independently of layout.ts
@@ -201,12 +199,17 @@ describe('elementAt properties', () => {
 
   it('inverts elementOffset for non-overlapping layouts', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 4 }), fc.nat(), fc.nat(), (shape, k, b) => {
-        const l = { shape, strides: cStrides(shape, 4).map((s, i) => (i % 2 ? -s : s)), offset: 10_000 };
-        const idx = refIndex(shape, k % size(shape));
-        const off = elementOffset(l, idx);
-        expect(elementAt(l, 4, off + (b % 4))).toEqual({ index: idx, byteInElement: b % 4 });
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        fc.nat(),
+        (shape, k, b) => {
+          const l = { shape, strides: cStrides(shape, 4).map((s, i) => (i % 2 ? -s : s)), offset: 10_000 };
+          const idx = refIndex(shape, k % size(shape));
+          const off = elementOffset(l, idx);
+          expect(elementAt(l, 4, off + (b % 4))).toEqual({ index: idx, byteInElement: b % 4 });
+        },
+      ),
     );
   });
 

@@ -74,7 +74,13 @@ function applyOp(a: NDArray, op: Op): NDArray {
     case 'sliding_window_view':
       return NDArray.slidingWindowView(a, args[0] as number | number[], args[1] as number | number[] | null);
     case 'from_buffer':
-      return NDArray.fromBuffer(a, DType.parse(args[0] as string), args[1] as number[], args[2] as number, args[3] as number[] | null);
+      return NDArray.fromBuffer(
+        a,
+        DType.parse(args[0] as string),
+        args[1] as number[],
+        args[2] as number,
+        args[3] as number[] | null,
+      );
     default:
       throw new Error(`unknown op ${kind}`);
   }
@@ -131,7 +137,8 @@ function arange(shape: number[], dtype = '<i4', label = 'a'): NDArray {
   const dt = DType.parse(dtype);
   const n = size(shape);
   const bytes = new Uint8Array(n * dt.itemsize);
-  for (let i = 0; i < n; i++) dt.encode(dt.kind === 'f' ? i : dt.itemsize === 8 ? BigInt(i) : i, bytes, i * dt.itemsize);
+  for (let i = 0; i < n; i++)
+    dt.encode(dt.kind === 'f' ? i : dt.itemsize === 8 ? BigInt(i) : i, bytes, i * dt.itemsize);
   return new NDArray({ memory: new OwnedMemory(label, bytes), dtype: dt, shape, label });
 }
 
@@ -245,7 +252,10 @@ describe('random slice chains agree with a reference index mapping', () => {
       fc.property(chainArb, fc.infiniteStream(fc.nat()), ([shape, seeds], rng) => {
         const base = arange(shape);
         let v = base;
-        let ref: RefView = { fixed: new Map(), axes: shape.map((n, axis) => ({ axis, indices: [...Array(n).keys()] })) };
+        let ref: RefView = {
+          fixed: new Map(),
+          axes: shape.map((n, axis) => ({ axis, indices: [...Array(n).keys()] })),
+        };
         for (const seed of seeds) {
           // build a selector list for the current view deterministically from the stream
           const sels: Selector[] = [];
@@ -262,7 +272,11 @@ describe('random slice chains agree with a reference index mapping', () => {
               else sels.push((next() % (2 * n)) - n);
               consumed++;
             } else {
-              sels.push({ start: ENDS[next() % ENDS.length], stop: ENDS[next() % ENDS.length], step: STEPS[next() % STEPS.length] });
+              sels.push({
+                start: ENDS[next() % ENDS.length],
+                stop: ENDS[next() % ENDS.length],
+                step: STEPS[next() % STEPS.length],
+              });
               consumed++;
             }
           }
@@ -315,17 +329,23 @@ describe('random slice chains agree with a reference index mapping', () => {
 });
 
 describe('reshape views', () => {
-  const arbView = fc
-    .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 })
-    .chain((shape) =>
+  const arbView = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }).chain((shape) =>
+    fc.tuple(
+      fc.constant(shape),
       fc.tuple(
-        fc.constant(shape),
-        fc.tuple(...shape.map(() => fc.record({ start: fc.constantFrom(null, 0, 1), stop: fc.constant(null), step: fc.constantFrom(null, 1, -1, 2) }))),
-        fc.boolean(),
-        fc.constantFrom<'C' | 'F'>('C', 'F'),
-        fc.nat(),
+        ...shape.map(() =>
+          fc.record({
+            start: fc.constantFrom(null, 0, 1),
+            stop: fc.constant(null),
+            step: fc.constantFrom(null, 1, -1, 2),
+          }),
+        ),
       ),
-    );
+      fc.boolean(),
+      fc.constantFrom<'C' | 'F'>('C', 'F'),
+      fc.nat(),
+    ),
+  );
 
   it('a reshape view reads the same elements in the requested order, and reshapes back', () => {
     fc.assert(

@@ -109,19 +109,55 @@ describe('tokenizer', () => {
   });
 
   it('reads numbers, strings, operators and ... like Python', () => {
-    const values = (s: string) => tokenize(s).filter((t) => t.type !== 'NEWLINE' && t.type !== 'ENDMARKER').map((t) => `${t.type}:${t.value}`);
-    expect(values('0x1F 1_000 1.5e-3 .5 7. 2j')).toEqual(['NUMBER:0x1F', 'NUMBER:1_000', 'NUMBER:1.5e-3', 'NUMBER:.5', 'NUMBER:7.', 'NUMBER:2j']);
+    const values = (s: string) =>
+      tokenize(s)
+        .filter((t) => t.type !== 'NEWLINE' && t.type !== 'ENDMARKER')
+        .map((t) => `${t.type}:${t.value}`);
+    expect(values('0x1F 1_000 1.5e-3 .5 7. 2j')).toEqual([
+      'NUMBER:0x1F',
+      'NUMBER:1_000',
+      'NUMBER:1.5e-3',
+      'NUMBER:.5',
+      'NUMBER:7.',
+      'NUMBER:2j',
+    ]);
     expect(values(`"a\\"b" r'\\d' b'x'`)).toEqual(['STRING:"a\\"b"', "STRING:r'\\d'", "STRING:b'x'"]);
     expect(values('a[...]//2**3 != -x')).toEqual([
-      'NAME:a', 'OP:[', 'OP:...', 'OP:]', 'OP://', 'NUMBER:2', 'OP:**', 'NUMBER:3', 'OP:!=', 'OP:-', 'NAME:x',
+      'NAME:a',
+      'OP:[',
+      'OP:...',
+      'OP:]',
+      'OP://',
+      'NUMBER:2',
+      'OP:**',
+      'NUMBER:3',
+      'OP:!=',
+      'OP:-',
+      'NAME:x',
     ]);
   });
 
   it('joins lines inside brackets, tracks lines, emits INDENT/DEDENT', () => {
     const t = tokenize('f(1,\n  2)\nif x:\n    y\nz');
     expect(t.map((x) => x.type)).toEqual([
-      'NAME', 'OP', 'NUMBER', 'OP', 'NUMBER', 'OP', 'NEWLINE',
-      'NAME', 'NAME', 'OP', 'NEWLINE', 'INDENT', 'NAME', 'NEWLINE', 'DEDENT', 'NAME', 'NEWLINE', 'ENDMARKER',
+      'NAME',
+      'OP',
+      'NUMBER',
+      'OP',
+      'NUMBER',
+      'OP',
+      'NEWLINE',
+      'NAME',
+      'NAME',
+      'OP',
+      'NEWLINE',
+      'INDENT',
+      'NAME',
+      'NEWLINE',
+      'DEDENT',
+      'NAME',
+      'NEWLINE',
+      'ENDMARKER',
     ]);
     const two = t.find((x) => x.value === '2')!;
     expect([two.line, two.column]).toEqual([2, 3]);
@@ -147,7 +183,8 @@ describe('parser', () => {
       expect(ast.value.keywords.map((k) => k.arg)).toEqual(['order']);
     }
     expect(ast.index.kind).toBe('Tuple');
-    if (ast.index.kind === 'Tuple') expect(ast.index.elts.map((x) => x.kind)).toEqual(['Slice', 'Slice', 'Constant', 'Ellipsis']);
+    if (ast.index.kind === 'Tuple')
+      expect(ast.index.elts.map((x) => x.kind)).toEqual(['Slice', 'Slice', 'Constant', 'Ellipsis']);
   });
 
   it('parses nested tuples, negative numbers, trailing commas', () => {
@@ -210,7 +247,7 @@ describe('what is not a view expression is an ExpressionError at the right colum
 describe('more spellings', () => {
   it('keyword forms, np.dtype and as_strided writeable=False', () => {
     const n = makeBases();
-    const v = evaluateViewExpr("np.lib.stride_tricks.as_strided(x=a, shape=[2], strides=[4], writeable=False)", n);
+    const v = evaluateViewExpr('np.lib.stride_tricks.as_strided(x=a, shape=[2], strides=[4], writeable=False)', n);
     expect(v.flags.WRITEABLE).toBe(false);
     expect(v.values()).toEqual([0, 1]);
     expect(evaluateViewExpr("a.view(np.dtype('>i4'))", n).dtype.str).toBe('>i4');

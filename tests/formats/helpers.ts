@@ -92,7 +92,10 @@ export function ownedMapper(): Mapper & { calls: MapCall[] } {
     const fd = fs.openSync(file, 'r');
     try {
       const size = fs.fstatSync(fd).size;
-      if (opts.offset + opts.length > size) throw new Error(`test mapper: window [${opts.offset}, ${opts.offset + opts.length}) past end of ${file} (${size})`);
+      if (opts.offset + opts.length > size)
+        throw new Error(
+          `test mapper: window [${opts.offset}, ${opts.offset + opts.length}) past end of ${file} (${size})`,
+        );
       const buf = new Uint8Array(opts.length);
       fs.readSync(fd, buf, 0, opts.length, opts.offset);
       const inner = new OwnedMemory(`${file} (mapped)`, buf, { writeable: opts.mode !== 'r' });

@@ -50,7 +50,11 @@ describe('openArrayFile dispatches on magic bytes and extension', () => {
   });
 
   it('raw with a dtype, even for a file with a header', () => {
-    const o = openArrayFile(fixture('raw_i2.bin'), { raw: { dtype: '<i2', offset: 4, shape: [40] } }, { mapper: ownedMapper() });
+    const o = openArrayFile(
+      fixture('raw_i2.bin'),
+      { raw: { dtype: '<i2', offset: 4, shape: [40] } },
+      { mapper: ownedMapper() },
+    );
     expect(o.kind).toBe('raw');
     expect(o.dataOffset).toBe(4);
     expect(o.array.values(3)).toEqual([-20, -19, -18]);
@@ -62,7 +66,9 @@ describe('openArrayFile dispatches on magic bytes and extension', () => {
 
   it('refuses what it cannot identify, and reports bad files with their parser', () => {
     expect(() => openArrayFile(fixture('raw_i2.bin'), {}, { mapper: ownedMapper() })).toThrow(ArgumentError);
-    expect(() => openArrayFile(path.join(BAD, 'bad_magic.npy'), {}, { mapper: ownedMapper() })).toThrow(/magic string is not correct/);
+    expect(() => openArrayFile(path.join(BAD, 'bad_magic.npy'), {}, { mapper: ownedMapper() })).toThrow(
+      /magic string is not correct/,
+    );
     expect(() => openArrayFile(path.join(BAD, 'no_eocd.npz'), {}, { mapper: ownedMapper() })).toThrow(FormatError);
     expect(() => openArrayFile(path.join(BAD, 'zero_length.npy'), {}, { mapper: ownedMapper() })).toThrow(/empty/);
   });
@@ -81,7 +87,9 @@ describe('openArrayFile dispatches on magic bytes and extension', () => {
       };
     };
     openArrayFile(fixture('u1.npy'), {}, { mapper: ownedMapper(), sourceFor }).close();
-    expect(() => openArrayFile(path.join(BAD, 'truncated_data.npy'), {}, { mapper: ownedMapper(), sourceFor })).toThrow(FormatError);
+    expect(() => openArrayFile(path.join(BAD, 'truncated_data.npy'), {}, { mapper: ownedMapper(), sourceFor })).toThrow(
+      FormatError,
+    );
     expect([opened, closed]).toEqual([2, 2]);
   });
 });

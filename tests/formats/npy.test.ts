@@ -47,14 +47,20 @@ describe('readNpyHeader matches numpy for every fixture', () => {
       expect(h.shape).toEqual(e.shape);
       expect(h.fortranOrder).toBe(e.fortran_order);
       const lenEnd = e.version[0] === 1 ? 10 : 12;
-      expect(h.layout).toEqual({ magic: [0, 6], version: [6, 8], headerLen: [8, lenEnd], dict: [lenEnd, e.dict_end], padding: [e.dict_end, e.data_offset] });
+      expect(h.layout).toEqual({
+        magic: [0, 6],
+        version: [6, 8],
+        headerLen: [8, lenEnd],
+        dict: [lenEnd, e.dict_end],
+        padding: [e.dict_end, e.data_offset],
+      });
     } finally {
       src.close();
     }
   });
 });
 
-describe('openNpy maps exactly the data and reads numpy\'s values', () => {
+describe("openNpy maps exactly the data and reads numpy's values", () => {
   it.each(npyNames)('%s', (name) => {
     const e = expected.npy[name];
     const mapper = ownedMapper();
@@ -62,7 +68,8 @@ describe('openNpy maps exactly the data and reads numpy\'s values', () => {
     const { array, header } = openNpy(src, mapper, 'r', BIG);
     src.close();
     const nbytes = e.file_size - e.data_offset;
-    if (nbytes > 0) expect(mapper.calls).toEqual([{ path: fixture(name), offset: e.data_offset, length: nbytes, mode: 'r' }]);
+    if (nbytes > 0)
+      expect(mapper.calls).toEqual([{ path: fixture(name), offset: e.data_offset, length: nbytes, mode: 'r' }]);
     else expect(mapper.calls).toEqual([]);
     expect(array.shape).toEqual(e.shape);
     expect(array.strides).toEqual(e.strides);
@@ -96,7 +103,12 @@ describe('writeNpy reproduces numpy.save byte for byte', () => {
   const ops: Record<string, (a: NDArray) => NDArray> = {
     none: (a) => a,
     T: (a) => a.T,
-    step2: (a) => a.index({ start: null, stop: null, step: null }, { start: null, stop: null, step: 2 }, { start: null, stop: null, step: 3 } as never),
+    step2: (a) =>
+      a.index({ start: null, stop: null, step: null }, { start: null, stop: null, step: 2 }, {
+        start: null,
+        stop: null,
+        step: 3,
+      } as never),
   };
   it.each(Object.keys(expected.write))('write case %s', (name) => {
     const c = expected.write[name];
@@ -139,7 +151,9 @@ describe('writeNpy reproduces numpy.save byte for byte', () => {
     expect(() => npyHeaderBytes(dt, [1], false, [1, 0])).toThrow(ArgumentError);
     expect(() => npyHeaderBytes(dt, [1], false, [2, 0])).toThrow(ArgumentError);
     expect(npyHeaderBytes(dt, [1], false)[6]).toBe(3);
-    const big = DType.fromDescr(Array.from({ length: 3300 }, (_, i) => [`field_${String(i).padStart(5, '0')}`, '|u1'] as [string, string]));
+    const big = DType.fromDescr(
+      Array.from({ length: 3300 }, (_, i) => [`field_${String(i).padStart(5, '0')}`, '|u1'] as [string, string]),
+    );
     expect(() => npyHeaderBytes(big, [1], false, [1, 0] as NpyVersion)).toThrow(/too big for version=\(1, 0\)/);
     expect(npyHeaderBytes(big, [1], false)[6]).toBe(2);
   });
@@ -179,22 +193,25 @@ describe("headers over np.load's 10,000-character limit", () => {
     return { numpyError, length };
   };
 
-  it.each(['many_fields.npy', 'v2_auto_big_header.npy'])('%s (written by np.save) opens, with a notice of what np.load needs', (name) => {
-    const { numpyError, length } = expectedNotice(name);
-    expect(numpyError).toMatch(/allow_pickle=True/);
-    const src = openFileSource(fixture(name));
-    try {
-      const h = readNpyHeader(src); // default options: Stridescope's own limit, not NumPy's
-      expect(h.shape).toEqual(expected.npy[name].shape);
-      expect(h.dtype.fields!.length).toBeGreaterThan(500);
-      expect(h.notices).toHaveLength(1);
-      expect(h.notices[0]).toContain(`the header has ${length} characters, over NumPy's 10000-character limit`);
-      expect(h.notices[0]).toContain(`max_header_size=${length}`);
-      expect(h.notices[0]).toContain('allow_pickle=True');
-    } finally {
-      src.close();
-    }
-  });
+  it.each(['many_fields.npy', 'v2_auto_big_header.npy'])(
+    '%s (written by np.save) opens, with a notice of what np.load needs',
+    (name) => {
+      const { numpyError, length } = expectedNotice(name);
+      expect(numpyError).toMatch(/allow_pickle=True/);
+      const src = openFileSource(fixture(name));
+      try {
+        const h = readNpyHeader(src); // default options: Stridescope's own limit, not NumPy's
+        expect(h.shape).toEqual(expected.npy[name].shape);
+        expect(h.dtype.fields!.length).toBeGreaterThan(500);
+        expect(h.notices).toHaveLength(1);
+        expect(h.notices[0]).toContain(`the header has ${length} characters, over NumPy's 10000-character limit`);
+        expect(h.notices[0]).toContain(`max_header_size=${length}`);
+        expect(h.notices[0]).toContain('allow_pickle=True');
+      } finally {
+        src.close();
+      }
+    },
+  );
 
   it('headers NumPy loads without flags carry no notice', () => {
     for (const name of npyNames) {
@@ -290,17 +307,30 @@ describe('bad .npy files: typed errors at the right byte', () => {
     expect(Math.max(...reads)).toBeLessThanOrEqual(12);
     // a header over Stridescope's own 1 MiB bound is refused before its text is read
     const text = "{'descr': '<i4', 'fortran_order': False, 'shape': (6,), }" + ' '.repeat((1 << 20) + 64);
-    const long = Buffer.concat([Buffer.from('\x93NUMPY\x02\x00', 'latin1'), Buffer.from(new Uint32Array([text.length + 1]).buffer), Buffer.from(text + '\n', 'latin1'), Buffer.alloc(24)]);
+    const long = Buffer.concat([
+      Buffer.from('\x93NUMPY\x02\x00', 'latin1'),
+      Buffer.from(new Uint32Array([text.length + 1]).buffer),
+      Buffer.from(text + '\n', 'latin1'),
+      Buffer.alloc(24),
+    ]);
     const reads2: number[] = [];
     const src2 = bytesSource('long', long);
-    expect(() => readNpyHeader({ path: 'long', size: src2.size, read: (o, l) => (reads2.push(l), src2.read(o, l)) })).toThrow(/longer than 1048576 characters, the most Stridescope parses/);
+    expect(() =>
+      readNpyHeader({ path: 'long', size: src2.size, read: (o, l) => (reads2.push(l), src2.read(o, l)) }),
+    ).toThrow(/longer than 1048576 characters, the most Stridescope parses/);
     expect(Math.max(...reads2)).toBeLessThanOrEqual(12);
   });
 
   it('reads a Python 2 header with L suffixes', () => {
     const text = "{'descr': '<i4', 'fortran_order': False, 'shape': (2L, 3L), }";
     const pad = 64 - ((10 + text.length + 1) % 64);
-    const head = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0, (text.length + 1 + pad) & 0xff, (text.length + 1 + pad) >> 8]), Buffer.from(text + ' '.repeat(pad) + '\n', 'latin1'), Buffer.alloc(24)]);
+    const head = Buffer.concat([
+      Buffer.from([0x93]),
+      Buffer.from('NUMPY'),
+      Buffer.from([1, 0, (text.length + 1 + pad) & 0xff, (text.length + 1 + pad) >> 8]),
+      Buffer.from(text + ' '.repeat(pad) + '\n', 'latin1'),
+      Buffer.alloc(24),
+    ]);
     const h = readNpyHeader(bytesSource('py2.npy', head));
     expect(h.shape).toEqual([2, 3]);
   });
@@ -318,10 +348,14 @@ describe('dimension limits', () => {
   it('more than 64 dimensions is refused as NumPy 2 refuses it (NPY_MAXDIMS)', () => {
     const ok = readNpyHeader(bytesSource('d64.npy', header(`(${'1, '.repeat(64)})`)));
     expect(ok.shape).toHaveLength(64);
-    expect(() => readNpyHeader(bytesSource('d65.npy', header(`(${'1, '.repeat(65)})`)))).toThrow(/maximum supported dimension for an ndarray is currently 64, found 65/);
+    expect(() => readNpyHeader(bytesSource('d65.npy', header(`(${'1, '.repeat(65)})`)))).toThrow(
+      /maximum supported dimension for an ndarray is currently 64, found 65/,
+    );
   });
   it('a dimension past 2**53 says so (not that it does not fit 64 bits)', () => {
     expect(() => readNpyHeader(bytesSource('big.npy', header('(9007199254740993,)')))).toThrow(/past 2\*\*53/);
-    expect(() => readNpyHeader(bytesSource('huge.npy', header('(9223372036854775808,)')))).toThrow(/does not fit in a 64-bit size/);
+    expect(() => readNpyHeader(bytesSource('huge.npy', header('(9223372036854775808,)')))).toThrow(
+      /does not fit in a 64-bit size/,
+    );
   });
 });

@@ -32,7 +32,9 @@ describe('listNpzMembers matches zipfile', () => {
 });
 
 describe('openNpzMember reads what np.load reads', () => {
-  const cases = zips.flatMap((z) => expected.npz[z].members.map((m: { name: string }) => [z, m.name] as [string, string]));
+  const cases = zips.flatMap((z) =>
+    expected.npz[z].members.map((m: { name: string }) => [z, m.name] as [string, string]),
+  );
   it.each(cases)('%s %s', (zip, member) => {
     const x = expected.npz[zip].members.find((m: { name: string }) => m.name === member);
     const mapper = ownedMapper();
@@ -49,7 +51,8 @@ describe('openNpzMember reads what np.load reads', () => {
     if (!x.compressed) {
       // stored: mapped in place inside the zip, exactly the data bytes
       expect(o.dataOffset).toBe(x.data_offset + x.npy_data_offset);
-      if (nbytes > 0) expect(mapper.calls).toEqual([{ path: fixture(zip), offset: o.dataOffset, length: nbytes, mode: 'r' }]);
+      if (nbytes > 0)
+        expect(mapper.calls).toEqual([{ path: fixture(zip), offset: o.dataOffset, length: nbytes, mode: 'r' }]);
       expect(o.array.memory.kind).toBe(nbytes > 0 ? 'mapped' : 'owned');
     } else {
       expect(o.dataOffset).toBe(-1);
@@ -80,7 +83,9 @@ describe('inflate limits', () => {
   });
   it('refuses a member whose declared size is over the limit, before inflating', () => {
     const src = openFileSource(path.join(BAD, 'bomb.npz'));
-    expect(() => openNpzMember(src, 'z', ownedMapper(), 'r', { maxInflatedSize: 1024 * 1024 })).toThrow(UnsupportedError);
+    expect(() => openNpzMember(src, 'z', ownedMapper(), 'r', { maxInflatedSize: 1024 * 1024 })).toThrow(
+      UnsupportedError,
+    );
     src.close();
   });
   it('stops inflating a member that lies about its size', () => {
@@ -95,8 +100,12 @@ describe('inflate limits', () => {
     expect(err).toBeInstanceOf(FormatError);
     expect((err as Error).message).toMatch(/more than its declared 200 bytes/);
     // the declared size is checked against the limit before inflating; inflating stops at min(limit, declared)
-    expect(() => openNpzMember(src, 'z', ownedMapper(), 'r', { maxInflatedSize: 100 })).toThrow(/declares 200 bytes uncompressed, more than the 100-byte/);
-    expect(() => openNpzMember(src, 'z', ownedMapper(), 'r', { maxInflatedSize: 300 })).toThrow(/more than its declared 200 bytes/);
+    expect(() => openNpzMember(src, 'z', ownedMapper(), 'r', { maxInflatedSize: 100 })).toThrow(
+      /declares 200 bytes uncompressed, more than the 100-byte/,
+    );
+    expect(() => openNpzMember(src, 'z', ownedMapper(), 'r', { maxInflatedSize: 300 })).toThrow(
+      /more than its declared 200 bytes/,
+    );
   });
   it('crc32 matches zlib', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
@@ -109,7 +118,11 @@ describe('bad zips: typed errors naming offsets', () => {
     ['no_eocd.npz', /no end-of-central-directory/, size],
     ['truncated.npz', /no end-of-central-directory/, size],
     ['cd_past_end.npz', /runs past the end-of-central-directory/, (n) => size(n) - 22 + 16],
-    ['bad_cd_sig.npz', /bad central directory entry signature/, () => expected.npz['stored.npz'].file_size - 22 - centralSize()],
+    [
+      'bad_cd_sig.npz',
+      /bad central directory entry signature/,
+      () => expected.npz['stored.npz'].file_size - 22 - centralSize(),
+    ],
     ['bad_local_sig.npz', /bad local file header signature/, () => 0],
   ];
   function centralSize(): number {

@@ -58,7 +58,10 @@ describe('pyliteral parses what ast.literal_eval accepts', () => {
   it('numbers: ints of any size, floats, signs, bases, underscores', () => {
     expect(p('0')).toEqual(0n);
     expect(p('-7')).toEqual(-7n);
-    expect(parsePyLiteral('123456789012345678901234567890')).toMatchObject({ kind: 'int', value: 123456789012345678901234567890n });
+    expect(parsePyLiteral('123456789012345678901234567890')).toMatchObject({
+      kind: 'int',
+      value: 123456789012345678901234567890n,
+    });
     expect(parsePyLiteral('9007199254740991')).toMatchObject({ kind: 'int', value: 9007199254740991 });
     expect(parsePyLiteral('9007199254740992')).toMatchObject({ kind: 'int', value: 9007199254740992n });
     expect(p('0x1F')).toEqual(31n);
@@ -76,7 +79,12 @@ describe('pyliteral parses what ast.literal_eval accepts', () => {
     expect(p('True')).toBe(true);
     expect(p('False')).toBe(false);
     expect(p('None')).toBe(null);
-    expect(p("{'a': [1, (2,)],\n 'b': None, # comment\n}")).toEqual({ dict: [['a', [1n, { tuple: [2n] }]], ['b', null]] });
+    expect(p("{'a': [1, (2,)],\n 'b': None, # comment\n}")).toEqual({
+      dict: [
+        ['a', [1n, { tuple: [2n] }]],
+        ['b', null],
+      ],
+    });
     expect(p("{'a': 1, 'a': 2}")).toEqual({ dict: [['a', 2n]] });
     expect(p('{}')).toEqual({ dict: [] });
     expect(p('[]')).toEqual([]);
@@ -106,13 +114,17 @@ describe('pyliteral refuses everything else, with the byte column', () => {
   it('columns are UTF-8 byte columns for utf8 text', () => {
     expect(errorColumn("{'温度': x}", 'utf8')).toBe(11);
     expect(errorColumn("{'温度': x}", 'latin1')).toBe(7);
-    expect(() => parsePyLiteral('(' .repeat(200) + ')'.repeat(200))).toThrow(/nesting/);
+    expect(() => parsePyLiteral('('.repeat(200) + ')'.repeat(200))).toThrow(/nesting/);
   });
 });
 
 describe('pyRepr round-trips (property)', () => {
   const leaf = fc.oneof(
-    fc.bigInt({ min: -(1n << 80n), max: 1n << 80n }).map((v): PyLiteral => ({ kind: 'int', value: v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v, column: 0 })),
+    fc.bigInt({ min: -(1n << 80n), max: 1n << 80n }).map((v): PyLiteral => ({
+      kind: 'int',
+      value: v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v,
+      column: 0,
+    })),
     // ±inf repr as 'inf' / '-inf', which ast.literal_eval refuses too (a name, not a literal): no round trip in Python either
     fc.double({ noNaN: true, noDefaultInfinity: true }).map((v): PyLiteral => ({ kind: 'float', value: v, column: 0 })),
     fc.string({ unit: 'grapheme' }).map((v): PyLiteral => ({ kind: 'str', value: v, column: 0 })),
@@ -123,9 +135,14 @@ describe('pyRepr round-trips (property)', () => {
     node: fc.oneof({ depthSize: 'small' }, leaf, tie('list'), tie('tuple'), tie('dict')),
     list: fc.array(tie('node'), { maxLength: 4 }).map((items) => ({ kind: 'list', items, column: 0 }) as PyLiteral),
     tuple: fc.array(tie('node'), { maxLength: 4 }).map((items) => ({ kind: 'tuple', items, column: 0 }) as PyLiteral),
-    dict: fc
-      .uniqueArray(fc.tuple(fc.string(), tie('node')), { maxLength: 4, selector: ([k]) => k })
-      .map((e) => ({ kind: 'dict', entries: e.map(([k, v]) => [{ kind: 'str', value: k, column: 0 }, v]), column: 0 }) as PyLiteral),
+    dict: fc.uniqueArray(fc.tuple(fc.string(), tie('node')), { maxLength: 4, selector: ([k]) => k }).map(
+      (e) =>
+        ({
+          kind: 'dict',
+          entries: e.map(([k, v]) => [{ kind: 'str', value: k, column: 0 }, v]),
+          column: 0,
+        }) as PyLiteral,
+    ),
   }));
   it('parse(repr(x)) == x', () => {
     fc.assert(

@@ -32,7 +32,8 @@ describe('openRaw agrees with numpy.memmap', () => {
     expect(sha256(o.array.toBytes('A'))).toBe(c.data_sha256);
     expect(o.array.values(12).map((v) => valueToJSON(v, o.array.dtype))).toEqual(c.first);
     const nbytes = o.array.nbytes;
-    if (nbytes > 0) expect(mapper.calls).toEqual([{ path: fixture(c.file), offset: c.offset, length: nbytes, mode: o.mode }]);
+    if (nbytes > 0)
+      expect(mapper.calls).toEqual([{ path: fixture(c.file), offset: c.offset, length: nbytes, mode: o.mode }]);
   });
 });
 
@@ -55,8 +56,12 @@ describe('openRaw file handling (modes)', () => {
     const dir = tmpDir();
     const f = path.join(dir, 't.bin');
     fs.writeFileSync(f, 'abcd');
-    expect(() => openRaw(f, { dtype: 'u1', mode: 'r', shape: [10] }, ownedMapper(), nodeRawFileSystem)).toThrow(/mmap length is greater than file size/);
-    expect(() => openRaw(f, { dtype: 'u1', mode: 'c', shape: [10] }, ownedMapper(), nodeRawFileSystem)).toThrow(FormatError);
+    expect(() => openRaw(f, { dtype: 'u1', mode: 'r', shape: [10] }, ownedMapper(), nodeRawFileSystem)).toThrow(
+      /mmap length is greater than file size/,
+    );
+    expect(() => openRaw(f, { dtype: 'u1', mode: 'c', shape: [10] }, ownedMapper(), nodeRawFileSystem)).toThrow(
+      FormatError,
+    );
     const o = openRaw(f, { dtype: 'u1', mode: 'readwrite', shape: [10] }, ownedMapper(), nodeRawFileSystem);
     expect(o.mode).toBe('r+');
     expect(fs.statSync(f).size).toBe(10);
@@ -80,7 +85,9 @@ describe('openRaw file handling (modes)', () => {
     const dir = tmpDir();
     const f = path.join(dir, 'e.bin');
     fs.writeFileSync(f, '');
-    expect(() => openRaw(f, { dtype: 'u1', mode: 'r' }, ownedMapper(), nodeRawFileSystem)).toThrow(/cannot mmap an empty file/);
+    expect(() => openRaw(f, { dtype: 'u1', mode: 'r' }, ownedMapper(), nodeRawFileSystem)).toThrow(
+      /cannot mmap an empty file/,
+    );
     const o = openRaw(f, { dtype: 'u1', mode: 'r+', shape: [0] }, ownedMapper(), nodeRawFileSystem);
     expect(o.array.shape).toEqual([0]);
     expect(fs.statSync(f).size).toBe(1);
@@ -89,9 +96,17 @@ describe('openRaw file handling (modes)', () => {
 
   it('refuses bad arguments', () => {
     const f = fixture('raw_i2.bin');
-    expect(() => openRaw(f, { dtype: 'u1', mode: 'r', offset: -1 }, ownedMapper(), nodeRawFileSystem)).toThrow(ArgumentError);
-    expect(() => openRaw(f, { dtype: 'u1', mode: 'r', shape: [-1] }, ownedMapper(), nodeRawFileSystem)).toThrow(/negative dimensions/);
-    expect(() => openRaw(f, { dtype: 'u1', mode: 'r', order: 'X' as 'C' }, ownedMapper(), nodeRawFileSystem)).toThrow(/order must be one of/);
-    expect(() => openRaw(path.join(f, 'missing'), { dtype: 'u1', mode: 'r' }, ownedMapper(), nodeRawFileSystem)).toThrow(StridescopeError);
+    expect(() => openRaw(f, { dtype: 'u1', mode: 'r', offset: -1 }, ownedMapper(), nodeRawFileSystem)).toThrow(
+      ArgumentError,
+    );
+    expect(() => openRaw(f, { dtype: 'u1', mode: 'r', shape: [-1] }, ownedMapper(), nodeRawFileSystem)).toThrow(
+      /negative dimensions/,
+    );
+    expect(() => openRaw(f, { dtype: 'u1', mode: 'r', order: 'X' as 'C' }, ownedMapper(), nodeRawFileSystem)).toThrow(
+      /order must be one of/,
+    );
+    expect(() =>
+      openRaw(path.join(f, 'missing'), { dtype: 'u1', mode: 'r' }, ownedMapper(), nodeRawFileSystem),
+    ).toThrow(StridescopeError);
   });
 });

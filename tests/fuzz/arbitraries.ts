@@ -3,7 +3,9 @@ import type fc from 'fast-check';
 import { arbNpyBytes, arbNpzBytes, arbRawParams, arbViewExprText, type RawParams } from './generators';
 import type { TargetName } from './targets';
 
-export const FUZZ_ARBITRARIES: { [K in TargetName]: fc.Arbitrary<K extends 'raw' ? RawParams : K extends 'viewexpr' ? string : Uint8Array> } = {
+export const FUZZ_ARBITRARIES: {
+  [K in TargetName]: fc.Arbitrary<K extends 'raw' ? RawParams : K extends 'viewexpr' ? string : Uint8Array>;
+} = {
   npy: arbNpyBytes,
   npz: arbNpzBytes,
   raw: arbRawParams,

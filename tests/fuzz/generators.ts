@@ -16,15 +16,54 @@ function sometimes<T>(arb: fc.Arbitrary<T>, n: number): fc.Arbitrary<T | undefin
 // ================================================================================================ dtypes
 
 export const SIMPLE_DESCRS = [
-  '|b1', '|i1', '|u1', '<i2', '>i2', '<u2', '>u2', '<i4', '>i4', '<u4', '<i8', '>i8', '<u8', '>u8',
-  '<f2', '>f2', '<f4', '>f4', '<f8', '>f8', '<c8', '>c8', '<c16', '>c16',
-  '|S1', '|S5', '|S0', '<U1', '>U3', '<U0', '|V4', '|V0', '<M8[ns]', '>M8[s]', '<M8[D]', '<M8', '<m8[25s]', '>m8[us]',
+  '|b1',
+  '|i1',
+  '|u1',
+  '<i2',
+  '>i2',
+  '<u2',
+  '>u2',
+  '<i4',
+  '>i4',
+  '<u4',
+  '<i8',
+  '>i8',
+  '<u8',
+  '>u8',
+  '<f2',
+  '>f2',
+  '<f4',
+  '>f4',
+  '<f8',
+  '>f8',
+  '<c8',
+  '>c8',
+  '<c16',
+  '>c16',
+  '|S1',
+  '|S5',
+  '|S0',
+  '<U1',
+  '>U3',
+  '<U0',
+  '|V4',
+  '|V0',
+  '<M8[ns]',
+  '>M8[s]',
+  '<M8[D]',
+  '<M8',
+  '<m8[25s]',
+  '>m8[us]',
 ];
 
 const FIELD_NAMES = ['a', 'b', 'c', 'x y', 'é', '名', ''];
 
 export const arbDescr: fc.Arbitrary<Descr> = fc.letrec<{ descr: Descr; fields: DescrField[] }>((tie) => ({
-  descr: fc.oneof({ depthSize: 'small' }, { arbitrary: fc.constantFrom(...SIMPLE_DESCRS), weight: 5 }, { arbitrary: tie('fields'), weight: 1 }),
+  descr: fc.oneof(
+    { depthSize: 'small' },
+    { arbitrary: fc.constantFrom(...SIMPLE_DESCRS), weight: 5 },
+    { arbitrary: tie('fields'), weight: 1 },
+  ),
   fields: fc
     .uniqueArray(
       fc.tuple(
@@ -99,28 +138,104 @@ export const arbValidNpy: fc.Arbitrary<ValidNpy> = fc
 
 // ------------------------------------------------------------------------------------------------ python literals
 
-const WS = [' ', '', '', '', '\t', '\n', '\r\n', '\r', '\x0c', '\x0b', '  ', '\u00a0', '\u3000', '#c\n', '\\\n', '\x00'];
-const arbWs = fc.oneof({ arbitrary: fc.constantFrom(' ', ''), weight: 8 }, { arbitrary: fc.constantFrom(...WS), weight: 1 });
+const WS = [
+  ' ',
+  '',
+  '',
+  '',
+  '\t',
+  '\n',
+  '\r\n',
+  '\r',
+  '\x0c',
+  '\x0b',
+  '  ',
+  '\u00a0',
+  '\u3000',
+  '#c\n',
+  '\\\n',
+  '\x00',
+];
+const arbWs = fc.oneof(
+  { arbitrary: fc.constantFrom(' ', ''), weight: 8 },
+  { arbitrary: fc.constantFrom(...WS), weight: 1 },
+);
 
 const arbIntText = fc.oneof(
   fc.integer({ min: -5, max: 70 }).map(String),
   fc.constantFrom(
-    '9223372036854775807', '9223372036854775808', '-9223372036854775809', '18446744073709551616', '4611686018427387904',
-    '9007199254740991', '9007199254740993', '2147483647', '4294967296', '0x7fffffff', '0o777', '0b1011', '1_000', '1__0',
-    '0x', '00', '007', '1L', '5L', '-0', '+3', '--3', '0xFFFFFFFFFFFFFFFFFFFF',
+    '9223372036854775807',
+    '9223372036854775808',
+    '-9223372036854775809',
+    '18446744073709551616',
+    '4611686018427387904',
+    '9007199254740991',
+    '9007199254740993',
+    '2147483647',
+    '4294967296',
+    '0x7fffffff',
+    '0o777',
+    '0b1011',
+    '1_000',
+    '1__0',
+    '0x',
+    '00',
+    '007',
+    '1L',
+    '5L',
+    '-0',
+    '+3',
+    '--3',
+    '0xFFFFFFFFFFFFFFFFFFFF',
   ),
   fc.integer({ min: 20, max: 400 }).map((n) => '9'.repeat(n)),
 );
 
-const arbFloatText = fc.constantFrom('1.5', '-0.0', '1e400', '-1e400', '1e-400', 'nan', 'inf', '.5', '5.', '1_0.0', '1e', '1j', '2+3j', '1e5');
+const arbFloatText = fc.constantFrom(
+  '1.5',
+  '-0.0',
+  '1e400',
+  '-1e400',
+  '1e-400',
+  'nan',
+  'inf',
+  '.5',
+  '5.',
+  '1_0.0',
+  '1e',
+  '1j',
+  '2+3j',
+  '1e5',
+);
 
 const arbStrText = fc.oneof(
   fc.string({ maxLength: 8 }).map((s) => `'${s.replace(/[\\']/g, '')}'`),
   fc.string({ unit: 'grapheme', maxLength: 6 }).map((s) => `"${s.replace(/[\\"\n\r]/g, '')}"`),
   fc.constantFrom(
-    "'<i4'", "'<f8'", "'|O'", "'O'", "'<U3'", "b'<i4'", "u'<i4'", "r'<i4'", "'''<i4'''", '"""<f8"""', "'<i' '4'", "'\\x3ci4'", "'\\u003ci4'",
-    "'\\N{LESS-THAN SIGN}i4'", "'\\", "'unterminated", "'\\777'", "'\\U0010ffff'", "'\\U00110000'", "'\\ud800'", "'descr'", "'shape'",
-    "'fortran_order'", "''",
+    "'<i4'",
+    "'<f8'",
+    "'|O'",
+    "'O'",
+    "'<U3'",
+    "b'<i4'",
+    "u'<i4'",
+    "r'<i4'",
+    "'''<i4'''",
+    '"""<f8"""',
+    "'<i' '4'",
+    "'\\x3ci4'",
+    "'\\u003ci4'",
+    "'\\N{LESS-THAN SIGN}i4'",
+    "'\\",
+    "'unterminated",
+    "'\\777'",
+    "'\\U0010ffff'",
+    "'\\U00110000'",
+    "'\\ud800'",
+    "'descr'",
+    "'shape'",
+    "'fortran_order'",
+    "''",
   ),
 );
 
@@ -128,7 +243,23 @@ const arbLeafText = fc.oneof(
   arbIntText,
   arbFloatText,
   arbStrText,
-  fc.constantFrom('True', 'False', 'None', 'true', 'null', 'Ellipsis', '...', 'x', '__import__', 'os.system', '()', '[]', '{}', '(,)', '[,]'),
+  fc.constantFrom(
+    'True',
+    'False',
+    'None',
+    'true',
+    'null',
+    'Ellipsis',
+    '...',
+    'x',
+    '__import__',
+    'os.system',
+    '()',
+    '[]',
+    '{}',
+    '(,)',
+    '[,]',
+  ),
 );
 
 function joinItems(items: string[], ws: string[], trailing: boolean): string {
@@ -141,14 +272,30 @@ export const arbPyText: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie
     { arbitrary: arbLeafText, weight: 4 },
     {
       arbitrary: fc
-        .tuple(fc.array(tie('value'), { maxLength: 4 }), fc.array(arbWs, { maxLength: 4 }), fc.boolean(), fc.constantFrom('()', '[]'))
+        .tuple(
+          fc.array(tie('value'), { maxLength: 4 }),
+          fc.array(arbWs, { maxLength: 4 }),
+          fc.boolean(),
+          fc.constantFrom('()', '[]'),
+        )
         .map(([items, ws, tr, br]) => `${br[0]}${joinItems(items, ws, tr)}${br[1]}`),
       weight: 2,
     },
     {
       arbitrary: fc
-        .tuple(fc.array(fc.tuple(tie('value'), tie('value')), { maxLength: 3 }), fc.array(arbWs, { maxLength: 3 }), fc.boolean())
-        .map(([kv, ws, tr]) => `{${joinItems(kv.map(([k, v]) => `${k}: ${v}`), ws, tr)}}`),
+        .tuple(
+          fc.array(fc.tuple(tie('value'), tie('value')), { maxLength: 3 }),
+          fc.array(arbWs, { maxLength: 3 }),
+          fc.boolean(),
+        )
+        .map(
+          ([kv, ws, tr]) =>
+            `{${joinItems(
+              kv.map(([k, v]) => `${k}: ${v}`),
+              ws,
+              tr,
+            )}}`,
+        ),
       weight: 1,
     },
   ),
@@ -159,8 +306,13 @@ export const arbNested = fc
   .tuple(fc.integer({ min: 1, max: 400 }), fc.constantFrom('(', '[', '{'), fc.boolean(), fc.boolean())
   .map(([depth, open, comma, close]) => {
     const shut = open === '(' ? ')' : open === '[' ? ']' : '}';
-    const inner = open === '{' ? "1: 2" : '1';
-    return open.repeat(depth) + inner + (comma ? ',' : '') + (close ? shut.repeat(depth) : shut.repeat(Math.floor(depth / 2)));
+    const inner = open === '{' ? '1: 2' : '1';
+    return (
+      open.repeat(depth) +
+      inner +
+      (comma ? ',' : '') +
+      (close ? shut.repeat(depth) : shut.repeat(Math.floor(depth / 2)))
+    );
   });
 
 const KEYS = ["'descr'", "'fortran_order'", "'shape'"];
@@ -178,14 +330,25 @@ function descrText(d: Descr): string {
 }
 
 const arbShapeText = fc.oneof(
-  { arbitrary: fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 4 }).map((s) => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`), weight: 4 },
-  { arbitrary: fc.array(arbIntText, { maxLength: 5 }).map((s) => `(${s.join(',')}${s.length === 1 ? ',' : ''})`), weight: 3 },
+  {
+    arbitrary: fc
+      .array(fc.integer({ min: 0, max: 6 }), { maxLength: 4 })
+      .map((s) => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.array(arbIntText, { maxLength: 5 }).map((s) => `(${s.join(',')}${s.length === 1 ? ',' : ''})`),
+    weight: 3,
+  },
   { arbitrary: fc.integer({ min: 30, max: 120 }).map((n) => `(${'1,'.repeat(n)})`), weight: 1 },
   { arbitrary: arbPyText, weight: 2 },
   { arbitrary: arbNested, weight: 1 },
 );
 
-const arbFortranText = fc.oneof({ arbitrary: fc.constantFrom('True', 'False'), weight: 4 }, { arbitrary: arbLeafText, weight: 1 });
+const arbFortranText = fc.oneof(
+  { arbitrary: fc.constantFrom('True', 'False'), weight: 4 },
+  { arbitrary: arbLeafText, weight: 1 },
+);
 
 /** A header dict text: the right keys, or duplicated / missing / extra / unicode keys, odd whitespace. */
 export const arbHeaderDictText: fc.Arbitrary<string> = fc
@@ -193,7 +356,10 @@ export const arbHeaderDictText: fc.Arbitrary<string> = fc
     descr: arbDescrText,
     fortran: arbFortranText,
     shape: arbShapeText,
-    order: fc.oneof({ arbitrary: fc.shuffledSubarray([0, 1, 2], { minLength: 3, maxLength: 3 }), weight: 6 }, { arbitrary: fc.shuffledSubarray([0, 1, 2]), weight: 1 }),
+    order: fc.oneof(
+      { arbitrary: fc.shuffledSubarray([0, 1, 2], { minLength: 3, maxLength: 3 }), weight: 6 },
+      { arbitrary: fc.shuffledSubarray([0, 1, 2]), weight: 1 },
+    ),
     dup: sometimes(fc.tuple(fc.integer({ min: 0, max: 2 }), arbPyText), 5),
     extra: sometimes(fc.tuple(arbPyText, arbPyText), 6),
     ws: fc.array(arbWs, { minLength: 8, maxLength: 8 }),
@@ -219,9 +385,15 @@ function u32le(n: number): number[] {
 export const arbNpyFromText: fc.Arbitrary<Uint8Array> = fc
   .record({
     text: arbHeaderDictText,
-    version: fc.oneof({ arbitrary: fc.constantFrom(1, 2, 3), weight: 12 }, { arbitrary: fc.constantFrom(0, 4, 255), weight: 1 }),
+    version: fc.oneof(
+      { arbitrary: fc.constantFrom(1, 2, 3), weight: 12 },
+      { arbitrary: fc.constantFrom(0, 4, 255), weight: 1 },
+    ),
     minor: fc.oneof({ arbitrary: fc.constant(0), weight: 12 }, { arbitrary: fc.constant(1), weight: 1 }),
-    lenMode: fc.oneof({ arbitrary: fc.constant('exact'), weight: 12 }, { arbitrary: fc.constantFrom('short', 'long', 'huge', 'zero'), weight: 2 }),
+    lenMode: fc.oneof(
+      { arbitrary: fc.constant('exact'), weight: 12 },
+      { arbitrary: fc.constantFrom('short', 'long', 'huge', 'zero'), weight: 2 },
+    ),
     encoding: fc.constantFrom('latin1', 'utf8'),
     data: fc.integer({ min: 0, max: 256 }),
     seed: fc.integer(),
@@ -238,7 +410,10 @@ export const arbNpyFromText: fc.Arbitrary<Uint8Array> = fc
         /* not latin-1 for version 1/2, or too long: build by hand below */
       }
     }
-    const body = encoding === 'utf8' ? new TextEncoder().encode(text + '\n') : Uint8Array.from(text + '\n', (c) => c.charCodeAt(0) & 0xff);
+    const body =
+      encoding === 'utf8'
+        ? new TextEncoder().encode(text + '\n')
+        : Uint8Array.from(text + '\n', (c) => c.charCodeAt(0) & 0xff);
     const lenSize = version === 1 ? 2 : 4;
     let len = body.length;
     if (lenMode === 'short') len = Math.max(0, len - 1 - (seed & 7));
@@ -265,24 +440,42 @@ export type Mutation =
   | { op: 'u32'; at: number; value: number }
   | { op: 'u16'; at: number; value: number };
 
-const INTERESTING = [...'()[]{}\'",:\\\n\r\t\x0c\x0bLjex-9_ #'].map((c) => c.charCodeAt(0)).concat([0x00, 0x80, 0xff, 0xa0, 0x93, 0x7f, 0xc3, 0xe5, 0xf0]);
+const INTERESTING = [...'()[]{}\'",:\\\n\r\t\x0c\x0bLjex-9_ #']
+  .map((c) => c.charCodeAt(0))
+  .concat([0x00, 0x80, 0xff, 0xa0, 0x93, 0x7f, 0xc3, 0xe5, 0xf0]);
 const INTERESTING_U32 = [0, 1, 2, 0x7f, 0x80, 0xff, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
 
 export const arbMutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('flip' as const), at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }),
   fc.record({ op: fc.constant('set' as const), at: fc.nat(), byte: fc.constantFrom(...INTERESTING) }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }),
+  }),
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 32 }) }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('append' as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
-  fc.record({ op: fc.constant('u32' as const), at: fc.nat(), value: fc.oneof(fc.constantFrom(...INTERESTING_U32), fc.nat()) }),
-  fc.record({ op: fc.constant('u16' as const), at: fc.nat(), value: fc.oneof(fc.constantFrom(0, 1, 0xff, 0xffff, 0xfffe), fc.integer({ min: 0, max: 0xffff })) }),
+  fc.record({
+    op: fc.constant('u32' as const),
+    at: fc.nat(),
+    value: fc.oneof(fc.constantFrom(...INTERESTING_U32), fc.nat()),
+  }),
+  fc.record({
+    op: fc.constant('u16' as const),
+    at: fc.nat(),
+    value: fc.oneof(fc.constantFrom(0, 1, 0xff, 0xffff, 0xfffe), fc.integer({ min: 0, max: 0xffff })),
+  }),
 );
 
 export function mutate(input: Uint8Array, muts: Mutation[]): Uint8Array {
   let b = input.slice();
   for (const m of muts) {
-    const at = b.length ? m.op === 'append' ? 0 : (m as { at: number }).at % (b.length + (m.op === 'insert' || m.op === 'truncate' ? 1 : 0)) : 0;
+    const at = b.length
+      ? m.op === 'append'
+        ? 0
+        : (m as { at: number }).at % (b.length + (m.op === 'insert' || m.op === 'truncate' ? 1 : 0))
+      : 0;
     switch (m.op) {
       case 'flip':
         if (b.length) b[at] ^= m.xor;
@@ -312,10 +505,12 @@ export function mutate(input: Uint8Array, muts: Mutation[]): Uint8Array {
         break;
       }
       case 'u32':
-        if (b.length >= 4) new DataView(b.buffer, b.byteOffset).setUint32(Math.min(at, b.length - 4), m.value >>> 0, true);
+        if (b.length >= 4)
+          new DataView(b.buffer, b.byteOffset).setUint32(Math.min(at, b.length - 4), m.value >>> 0, true);
         break;
       case 'u16':
-        if (b.length >= 2) new DataView(b.buffer, b.byteOffset).setUint16(Math.min(at, b.length - 2), m.value & 0xffff, true);
+        if (b.length >= 2)
+          new DataView(b.buffer, b.byteOffset).setUint16(Math.min(at, b.length - 2), m.value & 0xffff, true);
         break;
     }
   }
@@ -325,9 +520,19 @@ export function mutate(input: Uint8Array, muts: Mutation[]): Uint8Array {
 /** Any .npy-ish bytes: valid, valid-then-mutated, built around a generated header, or plain random bytes. */
 export const arbNpyBytes: fc.Arbitrary<Uint8Array> = fc.oneof(
   { arbitrary: arbValidNpy.map((v) => v.bytes), weight: 2 },
-  { arbitrary: fc.tuple(arbValidNpy, fc.array(arbMutation, { minLength: 1, maxLength: 4 })).map(([v, m]) => mutate(v.bytes, m)), weight: 5 },
+  {
+    arbitrary: fc
+      .tuple(arbValidNpy, fc.array(arbMutation, { minLength: 1, maxLength: 4 }))
+      .map(([v, m]) => mutate(v.bytes, m)),
+    weight: 5,
+  },
   { arbitrary: arbNpyFromText, weight: 5 },
-  { arbitrary: fc.tuple(arbNpyFromText, fc.array(arbMutation, { minLength: 1, maxLength: 2 })).map(([b, m]) => mutate(b, m)), weight: 2 },
+  {
+    arbitrary: fc
+      .tuple(arbNpyFromText, fc.array(arbMutation, { minLength: 1, maxLength: 2 }))
+      .map(([b, m]) => mutate(b, m)),
+    weight: 2,
+  },
   { arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => Uint8Array.from([...MAGIC_PREFIX, ...b])), weight: 1 },
   { arbitrary: fc.uint8Array({ maxLength: 32 }), weight: 1 },
 );
@@ -369,13 +574,33 @@ export function buildZip(spec: ZipSpec): Uint8Array {
   const push = (xs: ArrayLike<number>): void => {
     for (let i = 0; i < xs.length; i++) parts.push(xs[i]);
   };
-  const local: { offset: number; name: Uint8Array; comp: Uint8Array; crc: number; size: number; m: ZipMemberSpec }[] = [];
+  const local: { offset: number; name: Uint8Array; comp: Uint8Array; crc: number; size: number; m: ZipMemberSpec }[] =
+    [];
   for (const m of spec.members) {
     const name = new TextEncoder().encode(m.name);
     const comp = m.compressed ?? (m.method === 8 ? deflateSync(m.data) : m.data);
     const crc = m.crc ?? crc32(m.data);
     const offset = parts.length;
-    push([0x50, 0x4b, 0x03, 0x04, 20, 0, ...u16le(m.flags), ...u16le(m.method), 0, 0, 0, 0, ...u32le(crc), ...u32le(comp.length), ...u32le(m.data.length), ...u16le(name.length), 0, 0]);
+    push([
+      0x50,
+      0x4b,
+      0x03,
+      0x04,
+      20,
+      0,
+      ...u16le(m.flags),
+      ...u16le(m.method),
+      0,
+      0,
+      0,
+      0,
+      ...u32le(crc),
+      ...u32le(comp.length),
+      ...u32le(m.data.length),
+      ...u16le(name.length),
+      0,
+      0,
+    ]);
     push(name);
     push(comp);
     local.push({ offset, name, comp, crc, size: m.data.length, m });
@@ -399,11 +624,27 @@ export function buildZip(spec: ZipSpec): Uint8Array {
     const rec = parts.length;
     const u64 = (n: number): number[] => [...u32le(n % 0x100000000), ...u32le(Math.floor(n / 0x100000000))];
     push([0x50, 0x4b, 0x06, 0x06, ...u64(44), 45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-    push([...u64(spec.entries ?? entries.length), ...u64(spec.entries ?? entries.length), ...u64(spec.cdSize ?? cdSize), ...u64(spec.cdOffset ?? cdStart)]);
+    push([
+      ...u64(spec.entries ?? entries.length),
+      ...u64(spec.entries ?? entries.length),
+      ...u64(spec.cdSize ?? cdSize),
+      ...u64(spec.cdOffset ?? cdStart),
+    ]);
     push([0x50, 0x4b, 0x06, 0x07, 0, 0, 0, 0, ...u64(rec), 1, 0, 0, 0]);
     push([0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
   } else {
-    push([0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, ...u16le(spec.entries ?? entries.length), ...u16le(spec.entries ?? entries.length)]);
+    push([
+      0x50,
+      0x4b,
+      0x05,
+      0x06,
+      0,
+      0,
+      0,
+      0,
+      ...u16le(spec.entries ?? entries.length),
+      ...u16le(spec.entries ?? entries.length),
+    ]);
     push([...u32le(spec.cdSize ?? cdSize), ...u32le(spec.cdOffset ?? cdStart)]);
   }
   push(u16le(spec.commentLen ?? comment.length));
@@ -428,16 +669,29 @@ export function bomb(mib: number): { data: Uint8Array; compressed: Uint8Array; c
 }
 
 const arbMemberName = fc.oneof(
-  { arbitrary: fc.constantFrom('a.npy', 'b.npy', 'x', 'arr_0.npy', '名.npy', '', '../evil.npy', '/abs.npy', 'a.npy'), weight: 4 },
+  {
+    arbitrary: fc.constantFrom('a.npy', 'b.npy', 'x', 'arr_0.npy', '名.npy', '', '../evil.npy', '/abs.npy', 'a.npy'),
+    weight: 4,
+  },
   { arbitrary: fc.string({ maxLength: 12 }), weight: 1 },
 );
 
 const arbMember: fc.Arbitrary<ZipMemberSpec> = fc
   .record({
     name: arbMemberName,
-    data: fc.oneof({ arbitrary: arbValidNpy.map((v) => v.bytes), weight: 4 }, { arbitrary: arbNpyBytes, weight: 2 }, { arbitrary: fc.uint8Array({ maxLength: 64 }), weight: 1 }),
-    method: fc.oneof({ arbitrary: fc.constantFrom(0, 8), weight: 12 }, { arbitrary: fc.constantFrom(1, 12, 99), weight: 1 }),
-    flags: fc.oneof({ arbitrary: fc.constantFrom(0, 0x800), weight: 12 }, { arbitrary: fc.constantFrom(0x1, 0x8, 0xffff), weight: 1 }),
+    data: fc.oneof(
+      { arbitrary: arbValidNpy.map((v) => v.bytes), weight: 4 },
+      { arbitrary: arbNpyBytes, weight: 2 },
+      { arbitrary: fc.uint8Array({ maxLength: 64 }), weight: 1 },
+    ),
+    method: fc.oneof(
+      { arbitrary: fc.constantFrom(0, 8), weight: 12 },
+      { arbitrary: fc.constantFrom(1, 12, 99), weight: 1 },
+    ),
+    flags: fc.oneof(
+      { arbitrary: fc.constantFrom(0, 0x800), weight: 12 },
+      { arbitrary: fc.constantFrom(0x1, 0x8, 0xffff), weight: 1 },
+    ),
     lie: sometimes(
       fc.oneof(
         fc.record({ crc: fc.nat() }),
@@ -447,7 +701,9 @@ const arbMember: fc.Arbitrary<ZipMemberSpec> = fc
         fc.record({
           extra: fc.oneof(
             fc.uint8Array({ maxLength: 24 }),
-            fc.tuple(fc.nat({ max: 24 }), fc.uint8Array({ maxLength: 24 })).map(([len, body]) => Uint8Array.from([1, 0, ...u16le(len), ...body])),
+            fc
+              .tuple(fc.nat({ max: 24 }), fc.uint8Array({ maxLength: 24 }))
+              .map(([len, body]) => Uint8Array.from([1, 0, ...u16le(len), ...body])),
           ),
         }),
       ),
@@ -471,7 +727,13 @@ export const arbZipSpec: fc.Arbitrary<ZipSpec> = fc
   .record({
     members: fc.array(arbMember, { minLength: 0, maxLength: 4 }),
     duplicate: sometimes(fc.nat({ max: 3 }), 6),
-    comment: sometimes(fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.constant(Uint8Array.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]))), 5),
+    comment: sometimes(
+      fc.oneof(
+        fc.uint8Array({ maxLength: 40 }),
+        fc.constant(Uint8Array.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)])),
+      ),
+      5,
+    ),
     zip64: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
     lie: sometimes(
       fc.oneof(
@@ -483,12 +745,26 @@ export const arbZipSpec: fc.Arbitrary<ZipSpec> = fc
       4,
     ),
   })
-  .map(({ members, duplicate, comment, zip64, lie }): ZipSpec => ({ members, duplicate, comment, zip64, ...(lie ?? {}) }));
+  .map(({ members, duplicate, comment, zip64, lie }): ZipSpec => ({
+    members,
+    duplicate,
+    comment,
+    zip64,
+    ...(lie ?? {}),
+  }));
 
 export const arbNpzBytes: fc.Arbitrary<Uint8Array> = fc.oneof(
   { arbitrary: arbZipSpec.map(buildZip), weight: 6 },
-  { arbitrary: fc.tuple(arbZipSpec, fc.array(arbMutation, { minLength: 1, maxLength: 3 })).map(([s, m]) => mutate(buildZip(s), m)), weight: 4 },
-  { arbitrary: fc.uint8Array({ maxLength: 80 }).map((b) => Uint8Array.from([0x50, 0x4b, 0x03, 0x04, ...b])), weight: 1 },
+  {
+    arbitrary: fc
+      .tuple(arbZipSpec, fc.array(arbMutation, { minLength: 1, maxLength: 3 }))
+      .map(([s, m]) => mutate(buildZip(s), m)),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.uint8Array({ maxLength: 80 }).map((b) => Uint8Array.from([0x50, 0x4b, 0x03, 0x04, ...b])),
+    weight: 1,
+  },
 );
 
 // ================================================================================================ raw memmap
@@ -505,16 +781,63 @@ export interface RawParams {
 
 const arbOddNumber = fc.oneof(
   fc.integer({ min: -3, max: 64 }),
-  fc.constantFrom(NaN, Infinity, -Infinity, -0, 0.5, 1.5, 2 ** 31, 2 ** 32, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, 2 ** 62, 2 ** 64, 1e300, -(2 ** 53), Number.MIN_VALUE),
+  fc.constantFrom(
+    NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    0.5,
+    1.5,
+    2 ** 31,
+    2 ** 32,
+    2 ** 53 - 1,
+    2 ** 53,
+    2 ** 53 + 2,
+    2 ** 62,
+    2 ** 64,
+    1e300,
+    -(2 ** 53),
+    Number.MIN_VALUE,
+  ),
 );
 
 export const arbRawParams: fc.Arbitrary<RawParams> = fc.record({
   fileSize: fc.oneof(fc.integer({ min: 0, max: 4096 }), fc.constantFrom(2 ** 31, 2 ** 40, 2 ** 52)),
   dtype: fc.oneof(
-    { arbitrary: fc.constantFrom(...SIMPLE_DESCRS, 'int32', 'float64', 'f', 'i', 'S', 'U', 'V', 'O', '|O', 'V2147483647', 'S2147483647', '<U536870911', 'M8[ns]'), weight: 5 },
+    {
+      arbitrary: fc.constantFrom(
+        ...SIMPLE_DESCRS,
+        'int32',
+        'float64',
+        'f',
+        'i',
+        'S',
+        'U',
+        'V',
+        'O',
+        '|O',
+        'V2147483647',
+        'S2147483647',
+        '<U536870911',
+        'M8[ns]',
+      ),
+      weight: 5,
+    },
     { arbitrary: arbDescr, weight: 2 },
     { arbitrary: fc.string({ maxLength: 8 }), weight: 1 },
-    { arbitrary: fc.constantFrom<unknown>(42, null, {}, [], [[1, 2]], [['a']], [['a', '<i4', [-1]]], [['a', '<i4', 'x']]), weight: 1 },
+    {
+      arbitrary: fc.constantFrom<unknown>(
+        42,
+        null,
+        {},
+        [],
+        [[1, 2]],
+        [['a']],
+        [['a', '<i4', [-1]]],
+        [['a', '<i4', 'x']],
+      ),
+      weight: 1,
+    },
   ),
   shape: fc.oneof(
     fc.constant(undefined),
@@ -526,35 +849,117 @@ export const arbRawParams: fc.Arbitrary<RawParams> = fc.record({
   ),
   offset: fc.oneof(fc.constant(undefined), arbOddNumber, fc.constantFrom<unknown>('8', null, 8n)),
   order: fc.constantFrom<unknown>(undefined, 'C', 'F', 'A', 'K', 'X', '', 'c', null, 1),
-  mode: fc.constantFrom<unknown>(undefined, 'r', 'c', 'r+', 'w+', 'readonly', 'copyonwrite', 'readwrite', 'write', 'w', 'a', '', null, 0),
+  mode: fc.constantFrom<unknown>(
+    undefined,
+    'r',
+    'c',
+    'r+',
+    'w+',
+    'readonly',
+    'copyonwrite',
+    'readwrite',
+    'write',
+    'w',
+    'a',
+    '',
+    null,
+    0,
+  ),
 });
 
 // ================================================================================================ view expressions
 
 const SMALL_INTS = ['0', '1', '2', '3', '-1', '-2', '-3', '5', '24', '4', '8', '12', '-0'];
-const HUGE_INTS = ['2147483648', '4294967296', '9007199254740991', '9007199254740992', '4611686018427387904', '9223372036854775807', '9223372036854775808', '10000000000000000000000000000000', '0x7fffffffffffffff', '1_000_000_000_000'];
+const HUGE_INTS = [
+  '2147483648',
+  '4294967296',
+  '9007199254740991',
+  '9007199254740992',
+  '4611686018427387904',
+  '9223372036854775807',
+  '9223372036854775808',
+  '10000000000000000000000000000000',
+  '0x7fffffffffffffff',
+  '1_000_000_000_000',
+];
 const ODD_NUMS = ['1.5', '1e400', '-1e400', '1e3', '0.0', '1j', '0b101', '0o17', '00', '1_2', '.5'];
 
-const arbIntTok = fc.oneof({ arbitrary: fc.constantFrom(...SMALL_INTS), weight: 6 }, { arbitrary: fc.constantFrom(...HUGE_INTS), weight: 1 }, { arbitrary: fc.constantFrom(...ODD_NUMS), weight: 1 });
-const arbTupleTok = fc.array(arbIntTok, { maxLength: 4 }).map((xs) => `(${xs.join(', ')}${xs.length === 1 ? ',' : ''})`);
+const arbIntTok = fc.oneof(
+  { arbitrary: fc.constantFrom(...SMALL_INTS), weight: 6 },
+  { arbitrary: fc.constantFrom(...HUGE_INTS), weight: 1 },
+  { arbitrary: fc.constantFrom(...ODD_NUMS), weight: 1 },
+);
+const arbTupleTok = fc
+  .array(arbIntTok, { maxLength: 4 })
+  .map((xs) => `(${xs.join(', ')}${xs.length === 1 ? ',' : ''})`);
 const arbSliceTok = fc
   .tuple(fc.option(arbIntTok, { nil: '' }), fc.option(arbIntTok, { nil: '' }), fc.option(arbIntTok, { nil: undefined }))
   .map(([a, b, c]) => (c === undefined ? `${a}:${b}` : `${a}:${b}:${c}`));
-const arbIndexItem = fc.oneof(arbIntTok, arbSliceTok, fc.constantFrom('...', 'None', 'np.newaxis', ':', '::', 'True', '[0, 1]', 'a', "'x'"));
-const VIEW_DTYPES = ["'<i2'", "'<f8'", "'u1'", "'>i4'", 'np.int16', 'np.float64', 'np.uint8', "'S3'", "'V0'", "'<U1'", "'c16'", "'M8[s]'", "'O'", "'x'", 'np.void', "'V2147483647'"];
+const arbIndexItem = fc.oneof(
+  arbIntTok,
+  arbSliceTok,
+  fc.constantFrom('...', 'None', 'np.newaxis', ':', '::', 'True', '[0, 1]', 'a', "'x'"),
+);
+const VIEW_DTYPES = [
+  "'<i2'",
+  "'<f8'",
+  "'u1'",
+  "'>i4'",
+  'np.int16',
+  'np.float64',
+  'np.uint8',
+  "'S3'",
+  "'V0'",
+  "'<U1'",
+  "'c16'",
+  "'M8[s]'",
+  "'O'",
+  "'x'",
+  'np.void',
+  "'V2147483647'",
+];
 
 export const arbViewExpr: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
   expr: fc.oneof(
     { depthSize: 'small' },
     { arbitrary: fc.constantFrom('a', 'b', 'c', 's', 'e', 'z', 'np', 'x'), weight: 6 },
     { arbitrary: tie('expr').map((e) => `${e}.T`), weight: 2 },
-    { arbitrary: fc.tuple(tie('expr'), fc.array(arbIndexItem, { minLength: 1, maxLength: 4 }), fc.boolean()).map(([e, it, tr]) => `${e}[${it.join(', ')}${tr ? ',' : ''}]`), weight: 4 },
-    { arbitrary: fc.tuple(tie('expr'), arbTupleTok, fc.constantFrom('', ", order='F'", ", order='C'", ", order='A'", ", order='X'")).map(([e, t, o]) => `${e}.reshape(${t}${o})`), weight: 2 },
-    { arbitrary: fc.tuple(tie('expr'), fc.array(arbIntTok, { maxLength: 4 })).map(([e, ax]) => `${e}.transpose(${ax.join(', ')})`), weight: 1 },
+    {
+      arbitrary: fc
+        .tuple(tie('expr'), fc.array(arbIndexItem, { minLength: 1, maxLength: 4 }), fc.boolean())
+        .map(([e, it, tr]) => `${e}[${it.join(', ')}${tr ? ',' : ''}]`),
+      weight: 4,
+    },
+    {
+      arbitrary: fc
+        .tuple(
+          tie('expr'),
+          arbTupleTok,
+          fc.constantFrom('', ", order='F'", ", order='C'", ", order='A'", ", order='X'"),
+        )
+        .map(([e, t, o]) => `${e}.reshape(${t}${o})`),
+      weight: 2,
+    },
+    {
+      arbitrary: fc
+        .tuple(tie('expr'), fc.array(arbIntTok, { maxLength: 4 }))
+        .map(([e, ax]) => `${e}.transpose(${ax.join(', ')})`),
+      weight: 1,
+    },
     { arbitrary: fc.tuple(tie('expr'), fc.constantFrom(...VIEW_DTYPES)).map(([e, d]) => `${e}.view(${d})`), weight: 2 },
-    { arbitrary: fc.tuple(tie('expr'), arbTupleTok, arbTupleTok).map(([e, s, t]) => `np.lib.stride_tricks.as_strided(${e}, shape=${s}, strides=${t})`), weight: 2 },
+    {
+      arbitrary: fc
+        .tuple(tie('expr'), arbTupleTok, arbTupleTok)
+        .map(([e, s, t]) => `np.lib.stride_tricks.as_strided(${e}, shape=${s}, strides=${t})`),
+      weight: 2,
+    },
     { arbitrary: fc.tuple(tie('expr'), arbTupleTok).map(([e, s]) => `np.broadcast_to(${e}, ${s})`), weight: 1 },
-    { arbitrary: fc.tuple(tie('expr'), arbTupleTok).map(([e, s]) => `np.lib.stride_tricks.sliding_window_view(${e}, ${s})`), weight: 1 },
+    {
+      arbitrary: fc
+        .tuple(tie('expr'), arbTupleTok)
+        .map(([e, s]) => `np.lib.stride_tricks.sliding_window_view(${e}, ${s})`),
+      weight: 1,
+    },
     {
       arbitrary: fc
         .tuple(arbTupleTok, fc.constantFrom(...VIEW_DTYPES), tie('expr'), arbIntTok, arbTupleTok)
@@ -562,7 +967,23 @@ export const arbViewExpr: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((ti
       weight: 1,
     },
     { arbitrary: tie('expr').map((e) => `(${e})`), weight: 1 },
-    { arbitrary: fc.constantFrom('a.copy()', 'c.T.copy()', 'np.dtype(\'<i4\')', 'a.shape', 'a.ctypes', 'a.T.T', '-a', 'a + 1', 'lambda: 0', 'a;b', 'a\nb', 'a[::0]'), weight: 1 },
+    {
+      arbitrary: fc.constantFrom(
+        'a.copy()',
+        'c.T.copy()',
+        "np.dtype('<i4')",
+        'a.shape',
+        'a.ctypes',
+        'a.T.T',
+        '-a',
+        'a + 1',
+        'lambda: 0',
+        'a;b',
+        'a\nb',
+        'a[::0]',
+      ),
+      weight: 1,
+    },
   ),
 })).expr;
 
@@ -571,12 +992,27 @@ export const arbViewExprText: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: arbViewExpr, weight: 6 },
   {
     arbitrary: fc
-      .tuple(arbViewExpr, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 2 }), fc.constantFrom(...'()[]{},:.=-+*\'"\\\n\t #0aTé\u0000\u2028'.split(''))), { minLength: 1, maxLength: 3 }))
+      .tuple(
+        arbViewExpr,
+        fc.array(
+          fc.tuple(
+            fc.nat(),
+            fc.nat({ max: 2 }),
+            fc.constantFrom(...'()[]{},:.=-+*\'"\\\n\t #0aTé\u0000\u2028'.split('')),
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+      )
       .map(([s, edits]) => {
         let t = s;
         for (const [at, op, ch] of edits) {
           const i = t.length ? at % t.length : 0;
-          t = op === 0 ? t.slice(0, i) + ch + t.slice(i) : op === 1 ? t.slice(0, i) + t.slice(i + 1) : t.slice(0, i) + ch + t.slice(i + 1);
+          t =
+            op === 0
+              ? t.slice(0, i) + ch + t.slice(i)
+              : op === 1
+                ? t.slice(0, i) + t.slice(i + 1)
+                : t.slice(0, i) + ch + t.slice(i + 1);
         }
         return t;
       }),
@@ -584,7 +1020,10 @@ export const arbViewExprText: fc.Arbitrary<string> = fc.oneof(
   },
   {
     arbitrary: fc
-      .tuple(fc.integer({ min: 1, max: 3000 }), fc.constantFrom('(', '-', '[', '.T', '[0]', '[None]', '.reshape(', 'np.broadcast_to('))
+      .tuple(
+        fc.integer({ min: 1, max: 3000 }),
+        fc.constantFrom('(', '-', '[', '.T', '[0]', '[None]', '.reshape(', 'np.broadcast_to('),
+      )
       .map(([n, piece]) => {
         if (piece === '(') return '('.repeat(n) + 'a' + ')'.repeat(n);
         if (piece === '-') return '-'.repeat(n) + '1';

@@ -19,7 +19,12 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { StridescopeError } from '../../src-main/core/errors';
 
-export const REGRESSIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'fuzz-regressions');
+export const REGRESSIONS_DIR = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'fixtures',
+  'fuzz-regressions',
+);
 
 /** The CI seed (any failure prints the seed and path to replay it). */
 export const DEFAULT_SEED = 0x5eed_5c0b;
@@ -53,10 +58,16 @@ export function runCase<I>(target: Target<I>, input: I): Outcome {
   } catch (e) {
     if (e instanceof FuzzViolation) out = { ok: false, why: `bound broken: ${e.message}`, error: e };
     else if (e instanceof StridescopeError) out = { ok: true, typed: e.name };
-    else out = { ok: false, why: `wrong error type ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`, error: e };
+    else
+      out = {
+        ok: false,
+        why: `wrong error type ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`,
+        error: e,
+      };
   }
   const ms = performance.now() - t0;
-  if (out.ok && ms > SLOW_CASE_MS) out = { ok: false, why: `slow case: ${ms.toFixed(0)} ms (limit ${SLOW_CASE_MS} ms)` };
+  if (out.ok && ms > SLOW_CASE_MS)
+    out = { ok: false, why: `slow case: ${ms.toFixed(0)} ms (limit ${SLOW_CASE_MS} ms)` };
   return out;
 }
 
@@ -103,13 +114,25 @@ export interface RegressionFixture {
 }
 
 /** Write a failing input as a regression fixture (idempotent: named by the hash of target + input). */
-export function saveRegression(target: string, input: unknown, found: string, run: { seed?: number; path?: string } = {}): string {
+export function saveRegression(
+  target: string,
+  input: unknown,
+  found: string,
+  run: { seed?: number; path?: string } = {},
+): string {
   const encoded = encodeInput(input);
   const hash = createHash('sha256').update(target).update(JSON.stringify(encoded)).digest('hex').slice(0, 16);
   fs.mkdirSync(REGRESSIONS_DIR, { recursive: true });
   const file = path.join(REGRESSIONS_DIR, `${target}-${hash}.json`);
   if (!fs.existsSync(file)) {
-    const fixture: RegressionFixture = { target, found, foundAt: new Date().toISOString(), seed: run.seed, path: run.path, input: encoded };
+    const fixture: RegressionFixture = {
+      target,
+      found,
+      foundAt: new Date().toISOString(),
+      seed: run.seed,
+      path: run.path,
+      input: encoded,
+    };
     fs.writeFileSync(file, JSON.stringify(fixture, null, 1) + '\n');
   }
   return file;

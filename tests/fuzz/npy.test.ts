@@ -12,7 +12,12 @@ import { arbNpyBytes } from './generators';
 import { fuzz, runCase, summary } from './harness';
 import { npyTarget } from './targets';
 
-function npyFile(descr: string | Parameters<typeof DType.fromDescr>[0], shape: number[], fortran = false, version?: [1, 0] | [2, 0] | [3, 0]): Uint8Array {
+function npyFile(
+  descr: string | Parameters<typeof DType.fromDescr>[0],
+  shape: number[],
+  fortran = false,
+  version?: [1, 0] | [2, 0] | [3, 0],
+): Uint8Array {
   const dtype = DType.fromDescr(descr);
   const head = npyHeaderBytes(dtype, shape, fortran, version);
   const n = shape.reduce((a, b) => a * b, 1) * dtype.itemsize;
@@ -25,8 +30,30 @@ function npyFile(descr: string | Parameters<typeof DType.fromDescr>[0], shape: n
 const SWEEP_FILES: [string, Uint8Array][] = [
   ['<i4 (2, 3)', npyFile('<i4', [2, 3])],
   ['>f8 (3,) fortran', npyFile('>f8', [3], true)],
-  ['structured v2', npyFile([['a', '<i2'], ['b', [['c', '>f4', [2]]]]], [2], false, [2, 0])],
-  ['unicode field names v3', npyFile([['é名', '<u2'], ['x', '|S3']], [1, 2], false, [3, 0])],
+  [
+    'structured v2',
+    npyFile(
+      [
+        ['a', '<i2'],
+        ['b', [['c', '>f4', [2]]]],
+      ],
+      [2],
+      false,
+      [2, 0],
+    ),
+  ],
+  [
+    'unicode field names v3',
+    npyFile(
+      [
+        ['é名', '<u2'],
+        ['x', '|S3'],
+      ],
+      [1, 2],
+      false,
+      [3, 0],
+    ),
+  ],
   ['<M8[ns] ()', npyFile('<M8[ns]', [])],
 ];
 
@@ -45,7 +72,9 @@ describe('.npy fuzzing', () => {
     const bad: string[] = [];
     let cases = 0;
     for (let at = 0; at < headerEnd; at++) {
-      const variants = [0x01, 0x20, 0x80, 0xff].map((x) => file[at] ^ x).concat([0x00, 0x0a, 0x20, 0x27, 0x28, 0x29, 0x2c, 0x3a, 0x5b, 0x7b, 0x7d, 0xff]);
+      const variants = [0x01, 0x20, 0x80, 0xff]
+        .map((x) => file[at] ^ x)
+        .concat([0x00, 0x0a, 0x20, 0x27, 0x28, 0x29, 0x2c, 0x3a, 0x5b, 0x7b, 0x7d, 0xff]);
       for (const v of variants) {
         const b = file.slice();
         b[at] = v;

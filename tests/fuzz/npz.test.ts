@@ -60,14 +60,19 @@ describe('.npz fuzzing', () => {
 
   it('overlapping members (two entries on one local header) open independently', () => {
     const data = npy('<u2', 8);
-    const z = buildZip({ members: [member('a.npy', data, 0), { ...member('b.npy', data, 0), localOf: 0 }], duplicate: 0 });
+    const z = buildZip({
+      members: [member('a.npy', data, 0), { ...member('b.npy', data, 0), localOf: 0 }],
+      duplicate: 0,
+    });
     const src = countingSource('o.npz', z);
     const members = listNpzMembers(src);
     expect(members.map((m) => m.name)).toEqual(['a.npy', 'b.npy', 'a.npy']);
     expect(members[1].dataOffset).toBe(members[0].dataOffset);
     const a = openNpzMember(src, 'b', memoryMapper(z, 'o.npz'), 'r', { members });
     const h = a.header.dataOffset;
-    expect(a.array.values()).toEqual([...Array(8).keys()].map((k) => (((h + 2 * k + 1) & 0xff) << 8) | ((h + 2 * k) & 0xff)));
+    expect(a.array.values()).toEqual(
+      [...Array(8).keys()].map((k) => (((h + 2 * k + 1) & 0xff) << 8) | ((h + 2 * k) & 0xff)),
+    );
   });
 
   describe('zip bombs: bounded work and memory', () => {
@@ -79,12 +84,16 @@ describe('.npz fuzzing', () => {
       const src = countingSource('bomb.npz', z);
       const members = listNpzMembers(src);
       const before = src.bytesRead;
-      expect(() => openNpzMember(src, 'a', memoryMapper(z, 'bomb.npz'), 'r', { members, maxInflatedSize: NPZ_INFLATE_LIMIT })).toThrow(UnsupportedError);
+      expect(() =>
+        openNpzMember(src, 'a', memoryMapper(z, 'bomb.npz'), 'r', { members, maxInflatedSize: NPZ_INFLATE_LIMIT }),
+      ).toThrow(UnsupportedError);
       expect(src.bytesRead - before).toBe(0);
     });
 
     it('a member that lies about its size (declares 1 KiB, inflates to 8 MiB) stops at the first chunk past the declared size', () => {
-      const z = buildZip({ members: [{ ...member('a.npy', b.data, 8), compressed: b.compressed, crc: b.crc, size: 1024 }] });
+      const z = buildZip({
+        members: [{ ...member('a.npy', b.data, 8), compressed: b.compressed, crc: b.crc, size: 1024 }],
+      });
       const src = countingSource('lie.npz', z);
       const members = listNpzMembers(src);
       expect(members[0].size).toBe(1024);
@@ -110,12 +119,21 @@ describe('.npz fuzzing', () => {
       expect(o.array.memory.size).toBe(8 * 1024 * 1024);
       o.array.memory.release('test');
       const bad = buildZip({ members: [{ ...member('a.npy', b.data, 8), compressed: b.compressed, crc: b.crc ^ 1 }] });
-      expect(() => openNpzMember(countingSource('bad.npz', bad), 'a', memoryMapper(bad, 'bad.npz'), 'r')).toThrow(/CRC-32 mismatch/);
+      expect(() => openNpzMember(countingSource('bad.npz', bad), 'a', memoryMapper(bad, 'bad.npz'), 'r')).toThrow(
+        /CRC-32 mismatch/,
+      );
     });
 
     it('a quoted-overlap bomb (many entries over one deflated member) costs one bounded inflate per member opened', () => {
       const members: ZipMemberSpec[] = [{ ...member('m0.npy', b.data, 8), compressed: b.compressed, crc: b.crc }];
-      for (let i = 1; i < 50; i++) members.push({ ...member(`m${i}.npy`, b.data, 8), compressed: new Uint8Array(0), crc: b.crc, localOf: 0, compressedSize: b.compressed.length });
+      for (let i = 1; i < 50; i++)
+        members.push({
+          ...member(`m${i}.npy`, b.data, 8),
+          compressed: new Uint8Array(0),
+          crc: b.crc,
+          localOf: 0,
+          compressedSize: b.compressed.length,
+        });
       const z = buildZip({ members });
       const out = runCase(npzTarget, z); // opens the first 6 members, each bounded by the 1 MiB limit
       expect(out).toEqual({ ok: true });
@@ -124,7 +142,10 @@ describe('.npz fuzzing', () => {
       const list = listNpzMembers(src);
       for (const m of list.slice(0, 6)) {
         try {
-          openNpzMember(src, m.name, memoryMapper(z, 'overlap.npz'), 'r', { members: list, maxInflatedSize: NPZ_INFLATE_LIMIT });
+          openNpzMember(src, m.name, memoryMapper(z, 'overlap.npz'), 'r', {
+            members: list,
+            maxInflatedSize: NPZ_INFLATE_LIMIT,
+          });
         } catch (e) {
           expect(e).toBeInstanceOf(StridescopeError);
           typed++;

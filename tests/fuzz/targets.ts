@@ -54,11 +54,19 @@ export function memoryMapper(bytes: Uint8Array, path: string): Mapper & { mapped
   const m = ((p: string, opts: { offset: number; length: number; mode: MapMode }) => {
     if (p !== path) throw new FuzzViolation(`mapper asked for ${p}, not ${path}`);
     const { offset, length, mode } = opts;
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > bytes.length) {
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      offset < 0 ||
+      length < 0 ||
+      offset + length > bytes.length
+    ) {
       throw new FuzzViolation(`mapping [${offset}, ${offset + length}) is not inside the ${bytes.length}-byte file`);
     }
     m.mapped += length;
-    return new OwnedMemory(`${p} (mapped ${mode})`, bytes.subarray(offset, offset + length), { writeable: mode !== 'r' });
+    return new OwnedMemory(`${p} (mapped ${mode})`, bytes.subarray(offset, offset + length), {
+      writeable: mode !== 'r',
+    });
   }) as unknown as Mapper & { mapped: number };
   m.mapped = 0;
   return m;
@@ -94,7 +102,8 @@ function kernels(a: NDArray): void {
 
 /** What the app does with a freshly opened array: flags, the first values as JSON, kernels. */
 export function exercise(a: NDArray, memoryBound?: number): void {
-  if (memoryBound !== undefined && a.memory.size > memoryBound) throw new FuzzViolation(`array memory is ${a.memory.size} bytes, over the ${memoryBound}-byte bound`);
+  if (memoryBound !== undefined && a.memory.size > memoryBound)
+    throw new FuzzViolation(`array memory is ${a.memory.size} bytes, over the ${memoryBound}-byte bound`);
   void a.flags;
   void a.T.strides;
   const limit = a.itemsize === 0 ? 16 : Math.max(0, Math.min(16, Math.floor(MAX_CONSUMER_READ / a.itemsize)));
@@ -103,7 +112,8 @@ export function exercise(a: NDArray, memoryBound?: number): void {
     // a view either lies inside its memory or its reads are refused with a typed error (never read outside)
     if (low >= 0 && high <= a.memory.size) checkWindow(a.memory, low, high - low);
   }
-  for (const v of a.values(limit)) JSON.stringify(valueToJSON(v, a.dtype), (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+  for (const v of a.values(limit))
+    JSON.stringify(valueToJSON(v, a.dtype), (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
   kernels(a);
 }
 
@@ -124,7 +134,8 @@ export const npyTarget: Target<Uint8Array> = {
       }
     } finally {
       // oxlint-disable no-unsafe-finally -- reading too much is the violation, whatever the parse threw
-      if (src.bytesRead > READ_FACTOR * bytes.length + 65536) throw new FuzzViolation(`read ${src.bytesRead} bytes of a ${bytes.length}-byte file`);
+      if (src.bytesRead > READ_FACTOR * bytes.length + 65536)
+        throw new FuzzViolation(`read ${src.bytesRead} bytes of a ${bytes.length}-byte file`);
       // oxlint-enable no-unsafe-finally
     }
   },
@@ -145,7 +156,11 @@ export const npzTarget: Target<Uint8Array> = {
       for (const m of members.slice(0, 6)) {
         tried++;
         try {
-          const o = openArrayFile(path, { member: m.name, maxInflatedSize: NPZ_INFLATE_LIMIT }, { mapper, sourceFor: () => src });
+          const o = openArrayFile(
+            path,
+            { member: m.name, maxInflatedSize: NPZ_INFLATE_LIMIT },
+            { mapper, sourceFor: () => src },
+          );
           try {
             exercise(o.array, o.headerOffset === -1 ? NPZ_INFLATE_LIMIT : bytes.length);
           } finally {
@@ -158,7 +173,8 @@ export const npzTarget: Target<Uint8Array> = {
     } finally {
       const bound = (READ_FACTOR + 2 * tried) * bytes.length + 65536 * (tried + 1);
       // oxlint-disable no-unsafe-finally -- reading too much is the violation, whatever the parse threw
-      if (src.bytesRead > bound) throw new FuzzViolation(`read ${src.bytesRead} bytes of a ${bytes.length}-byte zip (bound ${bound})`);
+      if (src.bytesRead > bound)
+        throw new FuzzViolation(`read ${src.bytesRead} bytes of a ${bytes.length}-byte zip (bound ${bound})`);
       // oxlint-enable no-unsafe-finally
     }
   },
@@ -215,13 +231,21 @@ export const rawTarget: Target<RawParams> = {
         size = 0;
       },
       extend(_q, n) {
-        if (!Number.isSafeInteger(n) || n < (size ?? 0)) throw new FuzzViolation(`extend to ${n} bytes (file has ${size})`);
+        if (!Number.isSafeInteger(n) || n < (size ?? 0))
+          throw new FuzzViolation(`extend to ${n} bytes (file has ${size})`);
         size = n;
       },
     };
     let mapped = 0;
     const mapper: Mapper = (q, { offset, length, mode }) => {
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length <= 0 || size === undefined || offset + length > size) {
+      if (
+        !Number.isSafeInteger(offset) ||
+        !Number.isSafeInteger(length) ||
+        offset < 0 ||
+        length <= 0 ||
+        size === undefined ||
+        offset + length > size
+      ) {
         throw new FuzzViolation(`raw mapping [${offset}, ${offset + length}) of a ${size}-byte file`);
       }
       if (!['r', 'r+', 'c'].includes(mode)) throw new FuzzViolation(`raw mapping in mode ${mode}`);
@@ -230,13 +254,20 @@ export const rawTarget: Target<RawParams> = {
     };
     const opened = openRaw(
       path,
-      { dtype: p.dtype as never, shape: p.shape as never, offset: p.offset as never, order: p.order as never, mode: p.mode as never },
+      {
+        dtype: p.dtype as never,
+        shape: p.shape as never,
+        offset: p.offset as never,
+        order: p.order as never,
+        mode: p.mode as never,
+      },
       mapper,
       fs,
     );
     const a = opened.array;
     if (a.nbytes > 0 && mapped !== 1) throw new FuzzViolation(`${mapped} mappings for one raw open`);
-    if (a.nbytes !== a.memory.size) throw new FuzzViolation(`the mapping is ${a.memory.size} bytes for an array of ${a.nbytes}`);
+    if (a.nbytes !== a.memory.size)
+      throw new FuzzViolation(`the mapping is ${a.memory.size} bytes for an array of ${a.nbytes}`);
     // consumers: values and JSON (kernels need a real address: SparseMemory has none, so they run in TypeScript)
     const limit = a.itemsize === 0 ? 16 : Math.max(0, Math.min(16, Math.floor(MAX_CONSUMER_READ / a.itemsize)));
     for (const v of a.values(limit)) valueToJSON(v, a.dtype);
@@ -257,8 +288,20 @@ function viewNames(): Record<string, NDArray> {
   return {
     a: new NDArray({ memory: mem(24), dtype: DType.parse('<i4'), shape: [2, 3], label: 'a' }),
     b: new NDArray({ memory: mem(10), dtype: DType.parse('|u1'), shape: [10], label: 'b' }),
-    c: new NDArray({ memory: c, dtype: DType.parse('<f8'), shape: [4, 5, 6], label: 'c' }).index({ start: null, stop: null, step: -1 } as never),
-    s: new NDArray({ memory: mem(24), dtype: DType.fromDescr([['x', '<i4'], ['y', '>f4', [2]]]), shape: [2], label: 's' }),
+    c: new NDArray({ memory: c, dtype: DType.parse('<f8'), shape: [4, 5, 6], label: 'c' }).index({
+      start: null,
+      stop: null,
+      step: -1,
+    } as never),
+    s: new NDArray({
+      memory: mem(24),
+      dtype: DType.fromDescr([
+        ['x', '<i4'],
+        ['y', '>f4', [2]],
+      ]),
+      shape: [2],
+      label: 's',
+    }),
     e: new NDArray({ memory: mem(0), dtype: DType.parse('<f4'), shape: [0, 3], label: 'e' }),
     z: new NDArray({ memory: mem(8), dtype: DType.parse('<c8'), shape: [], label: 'z' }),
   };

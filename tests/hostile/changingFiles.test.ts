@@ -51,7 +51,9 @@ function expectAllReadsRefused(o: OpenedArrayFile): void {
   expect(() => a.toBytes()).toThrow(LifetimeError);
   for (const forceFallback of [false, true]) {
     for (const k of ['sum', 'min', 'max', 'count_nan', 'count_nonzero', 'checksum', 'contiguous_copy'] as const) {
-      expect(() => runKernel(k, a, { forceFallback }), `${k} (${forceFallback ? 'TypeScript' : 'native'})`).toThrow(LifetimeError);
+      expect(() => runKernel(k, a, { forceFallback }), `${k} (${forceFallback ? 'TypeScript' : 'native'})`).toThrow(
+        LifetimeError,
+      );
     }
     expect(() => contiguousCopy(a, { forceFallback })).toThrow(LifetimeError);
     expect(() => readAt(a.memory, a.memory.size - 8, 'double', { forceFallback })).toThrow(LifetimeError);
@@ -115,7 +117,9 @@ describe('a mapped file changes under the app', () => {
     expect(seen[0]).toMatchObject({ kind: 'grown', unsafe: false, size: 128 + 8000 + 100_000 });
     expect(o.array.size).toBe(1000);
     expect(o.array.values(5)).toEqual(before);
-    expect(runKernel('count_nonzero', o.array, { forceFallback: true }).result).toEqual(runKernel('count_nonzero', o.array).result);
+    expect(runKernel('count_nonzero', o.array, { forceFallback: true }).result).toEqual(
+      runKernel('count_nonzero', o.array).result,
+    );
     w.close();
     o.close();
   });
@@ -152,7 +156,9 @@ describe('a mapped file changes under the app', () => {
     await waitFor(() => seen.length > 0, 'the delete event');
     expect(seen[0]).toMatchObject({ kind: 'deleted', size: null });
     expect(o.array.values(10)).toEqual(before);
-    expect(runKernel('checksum', o.array).result).toEqual(runKernel('checksum', o.array, { forceFallback: true }).result);
+    expect(runKernel('checksum', o.array).result).toEqual(
+      runKernel('checksum', o.array, { forceFallback: true }).result,
+    );
     if (isLinux) expect(openHandlesUnder(file).maps.length).toBeGreaterThan(0); // "(deleted)" but mapped
     o.close();
     if (isLinux) expect(openHandlesUnder(file)).toEqual({ fds: [], maps: [] });
@@ -191,34 +197,44 @@ describe('things that are not regular files', () => {
     expect(() => open(dir)).toThrow(IOError);
     expect(() => open(dir)).toThrow(/EISDIR|directory/);
     expect(() => openArrayFile(dir, { raw: { dtype: '<f4' } }, { mapper: mapFile })).toThrow(IOError);
-    expect(() => openArrayFile(dir, { raw: { dtype: '<f4', shape: [2], mode: 'r+' } }, { mapper: mapFile })).toThrow(IOError);
+    expect(() => openArrayFile(dir, { raw: { dtype: '<f4', shape: [2], mode: 'r+' } }, { mapper: mapFile })).toThrow(
+      IOError,
+    );
     expect(() => mapFile(dir, { offset: 0, length: 16, mode: 'r' })).toThrow(/directory/);
   });
 
-  it.skipIf(process.platform === 'win32')('a fifo: refused without blocking (open, raw, raw r+, map, source — each in a child with a hang guard)', async () => {
-    const fifo = path.join(dir, 'pipe.npy');
-    execFileSync('mkfifo', [fifo]);
-    for (const how of ['open', 'raw', 'rawrw', 'map', 'source']) {
-      const r = await childOpen(fifo, how);
-      expect(r, how).toMatchObject({ ok: false, typed: true, kind: 'io' });
-      expect(r.message, how).toMatch(/fifo/);
-    }
-    // and in this process too, now that it is known not to block
-    expect(() => open(fifo)).toThrow(IOError);
-    // a symlink to the fifo is no different
-    const link = path.join(dir, 'pipe-link.npy');
-    fs.symlinkSync(fifo, link);
-    expect((await childOpen(link, 'open')).message).toMatch(/fifo/);
-  });
+  it.skipIf(process.platform === 'win32')(
+    'a fifo: refused without blocking (open, raw, raw r+, map, source — each in a child with a hang guard)',
+    async () => {
+      const fifo = path.join(dir, 'pipe.npy');
+      execFileSync('mkfifo', [fifo]);
+      for (const how of ['open', 'raw', 'rawrw', 'map', 'source']) {
+        const r = await childOpen(fifo, how);
+        expect(r, how).toMatchObject({ ok: false, typed: true, kind: 'io' });
+        expect(r.message, how).toMatch(/fifo/);
+      }
+      // and in this process too, now that it is known not to block
+      expect(() => open(fifo)).toThrow(IOError);
+      // a symlink to the fifo is no different
+      const link = path.join(dir, 'pipe-link.npy');
+      fs.symlinkSync(fifo, link);
+      expect((await childOpen(link, 'open')).message).toMatch(/fifo/);
+    },
+  );
 
-  it.skipIf(!fs.existsSync('/dev/zero'))('/dev/zero and /dev/null: IOError "character device" (nothing is read or mapped)', () => {
-    for (const dev of ['/dev/zero', '/dev/null']) {
-      expect(() => open(dev)).toThrow(/character device/);
-      expect(() => openArrayFile(dev, { raw: { dtype: '|u1', shape: [16] } }, { mapper: mapFile })).toThrow(/character device/);
-      expect(() => mapFile(dev, { offset: 0, length: 16, mode: 'r' })).toThrow(/character device/);
-      expect(() => open(dev)).toThrow(IOError);
-    }
-  });
+  it.skipIf(!fs.existsSync('/dev/zero'))(
+    '/dev/zero and /dev/null: IOError "character device" (nothing is read or mapped)',
+    () => {
+      for (const dev of ['/dev/zero', '/dev/null']) {
+        expect(() => open(dev)).toThrow(/character device/);
+        expect(() => openArrayFile(dev, { raw: { dtype: '|u1', shape: [16] } }, { mapper: mapFile })).toThrow(
+          /character device/,
+        );
+        expect(() => mapFile(dev, { offset: 0, length: 16, mode: 'r' })).toThrow(/character device/);
+        expect(() => open(dev)).toThrow(IOError);
+      }
+    },
+  );
 
   it('missing, through a file (ENOTDIR), a dangling symlink, a symlink loop: IOError naming the errno', () => {
     const { file } = npy(4);
@@ -240,48 +256,57 @@ describe('things that are not regular files', () => {
   });
 
   const isRoot = process.getuid?.() === 0;
-  it.skipIf(isRoot || process.platform === 'win32')('no read permission (chmod 000; as a normal user only — root bypasses it): IOError EACCES', () => {
-    const { file } = npy(4);
-    fs.chmodSync(file, 0o000);
-    expect(() => open(file)).toThrow(/EACCES/);
-    expect(() => mapFile(file, { offset: 0, length: 4, mode: 'r' })).toThrow(IOError);
-    fs.chmodSync(file, 0o444);
-    expect(() => open(file, 'r+')).toThrow(IOError);
-    expect(() => open(file, 'r').close()).not.toThrow();
-  });
+  it.skipIf(isRoot || process.platform === 'win32')(
+    'no read permission (chmod 000; as a normal user only — root bypasses it): IOError EACCES',
+    () => {
+      const { file } = npy(4);
+      fs.chmodSync(file, 0o000);
+      expect(() => open(file)).toThrow(/EACCES/);
+      expect(() => mapFile(file, { offset: 0, length: 4, mode: 'r' })).toThrow(IOError);
+      fs.chmodSync(file, 0o444);
+      expect(() => open(file, 'r+')).toThrow(IOError);
+      expect(() => open(file, 'r').close()).not.toThrow();
+    },
+  );
 
-  it.runIf(isRoot && process.platform === 'linux')('no read permission, run as root: a child dropped to nobody (uid 65534) gets IOError EACCES from open, map and source; r+ on a 0444 file is refused', async () => {
-    const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-perm-'));
-    fs.chmodSync(shared, 0o755); // nobody may enter the folder; only the file's own mode stops it
-    const locked = path.join(shared, 'locked.npy');
-    const readOnly = path.join(shared, 'readonly.bin');
-    fs.copyFileSync(npy(4).file, locked);
-    fs.chmodSync(locked, 0o000);
-    fs.writeFileSync(readOnly, Buffer.alloc(16));
-    fs.chmodSync(readOnly, 0o444);
-    const asNobody = async (target: string, how: string) => {
-      const child = startChild('openAny.ts', [target, how], {}, { uid: 65534, gid: 65534 });
-      const { code, signal } = await waitExit(child, 20_000);
-      expect({ code, signal }, child.output()).toEqual({ code: 0, signal: null });
-      return JSON.parse(child.output().trim().split('\n').pop()!);
-    };
-    for (const how of ['open', 'map', 'source']) {
-      const r = await asNobody(locked, how);
-      expect(r, how).toMatchObject({ ok: false, typed: true, kind: 'io' });
-      expect(r.message, how).toMatch(/EACCES|Permission denied \(errno 13\)/);
-    }
-    expect(await asNobody(readOnly, 'rawrw')).toMatchObject({ ok: false, typed: true, kind: 'io' });
-    expect(await asNobody(readOnly, 'source')).toEqual({ ok: true });
-    fs.rmSync(shared, { recursive: true, force: true });
-  });
+  it.runIf(isRoot && process.platform === 'linux')(
+    'no read permission, run as root: a child dropped to nobody (uid 65534) gets IOError EACCES from open, map and source; r+ on a 0444 file is refused',
+    async () => {
+      const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-perm-'));
+      fs.chmodSync(shared, 0o755); // nobody may enter the folder; only the file's own mode stops it
+      const locked = path.join(shared, 'locked.npy');
+      const readOnly = path.join(shared, 'readonly.bin');
+      fs.copyFileSync(npy(4).file, locked);
+      fs.chmodSync(locked, 0o000);
+      fs.writeFileSync(readOnly, Buffer.alloc(16));
+      fs.chmodSync(readOnly, 0o444);
+      const asNobody = async (target: string, how: string) => {
+        const child = startChild('openAny.ts', [target, how], {}, { uid: 65534, gid: 65534 });
+        const { code, signal } = await waitExit(child, 20_000);
+        expect({ code, signal }, child.output()).toEqual({ code: 0, signal: null });
+        return JSON.parse(child.output().trim().split('\n').pop()!);
+      };
+      for (const how of ['open', 'map', 'source']) {
+        const r = await asNobody(locked, how);
+        expect(r, how).toMatchObject({ ok: false, typed: true, kind: 'io' });
+        expect(r.message, how).toMatch(/EACCES|Permission denied \(errno 13\)/);
+      }
+      expect(await asNobody(readOnly, 'rawrw')).toMatchObject({ ok: false, typed: true, kind: 'io' });
+      expect(await asNobody(readOnly, 'source')).toEqual({ ok: true });
+      fs.rmSync(shared, { recursive: true, force: true });
+    },
+  );
 
-  it.runIf(isRoot)('as root, chmod 000 does not block a read (documented): the file opens; what the OS still refuses is covered above', () => {
-    const { file } = npy(4);
-    fs.chmodSync(file, 0o000);
-    const o = open(file);
-    expect(o.array.size).toBe(4);
-    o.close();
-  });
+  it.runIf(isRoot)(
+    'as root, chmod 000 does not block a read (documented): the file opens; what the OS still refuses is covered above',
+    () => {
+      const { file } = npy(4);
+      fs.chmodSync(file, 0o000);
+      const o = open(file);
+      expect(o.array.size).toBe(4);
+      o.close();
+    },
+  );
 
   it('every refusal above is a StridescopeError subclass (never a raw Node error)', () => {
     for (const p of [dir, path.join(dir, 'missing.npy'), '/dev/null']) {

@@ -66,7 +66,9 @@ describe('links planted in the console folder', () => {
   });
 
   it("the folder's own files are still written", async () => {
-    const r = await run("x = np.arange(4, dtype='<i4')\nnp.save('own.npy', x)\nm = np.memmap('own.npy', dtype='<i4', mode='r+', offset=128)\nm[0] = 5\nm.flush()");
+    const r = await run(
+      "x = np.arange(4, dtype='<i4')\nnp.save('own.npy', x)\nm = np.memmap('own.npy', dtype='<i4', mode='r+', offset=128)\nm[0] = 5\nm.flush()",
+    );
     expect(r.raised, r.output).toBe(false);
     expect(fs.existsSync(join(folder, 'own.npy'))).toBe(true);
   });
@@ -118,22 +120,25 @@ describe('a link swapped in between the check and the open', () => {
     }
   });
 
-  it.runIf(process.platform === 'linux')('a directory swapped for a link to outside: the descriptor\'s real path is outside, refused', () => {
-    const sub = join(folder, 'sub');
-    const away = join(dir, 'away');
-    fs.mkdirSync(away, { recursive: true });
-    const victim = join(away, 'v.bin');
-    fs.writeFileSync(victim, new Uint8Array(16).fill(7));
-    fs.mkdirSync(sub);
-    fs.writeFileSync(join(sub, 'v.bin'), new Uint8Array(16));
-    const map = swapping(() => {
-      fs.rmSync(sub, { recursive: true });
-      fs.symlinkSync(away, sub);
-    });
-    expect(refusal(() => map(join(sub, 'v.bin'), { offset: 0, length: 16, mode: 'r+' }))).toContain('outside');
-    expect(new Uint8Array(fs.readFileSync(victim))).toEqual(new Uint8Array(16).fill(7));
-    fs.rmSync(sub);
-  });
+  it.runIf(process.platform === 'linux')(
+    "a directory swapped for a link to outside: the descriptor's real path is outside, refused",
+    () => {
+      const sub = join(folder, 'sub');
+      const away = join(dir, 'away');
+      fs.mkdirSync(away, { recursive: true });
+      const victim = join(away, 'v.bin');
+      fs.writeFileSync(victim, new Uint8Array(16).fill(7));
+      fs.mkdirSync(sub);
+      fs.writeFileSync(join(sub, 'v.bin'), new Uint8Array(16));
+      const map = swapping(() => {
+        fs.rmSync(sub, { recursive: true });
+        fs.symlinkSync(away, sub);
+      });
+      expect(refusal(() => map(join(sub, 'v.bin'), { offset: 0, length: 16, mode: 'r+' }))).toContain('outside');
+      expect(new Uint8Array(fs.readFileSync(victim))).toEqual(new Uint8Array(16).fill(7));
+      fs.rmSync(sub);
+    },
+  );
 
   it("np.memmap 'w+' creating/truncating through the folder's file system: a symlink or hard link there is refused, the outside file untouched", () => {
     const fsys = folderFileSystem(folder, nodeRawFileSystem);
@@ -150,7 +155,7 @@ describe('a link swapped in between the check and the open', () => {
     expect(new Uint8Array(fs.readFileSync(outside))).toEqual(original);
   });
 
-  it('without a swap the folder\'s own file maps', () => {
+  it("without a swap the folder's own file maps", () => {
     const name = join(folder, 'plain.bin');
     fs.writeFileSync(name, new Uint8Array(64));
     const m = folderMapper(folder, mapFile)(name, { offset: 0, length: 64, mode: 'r+' });
@@ -184,7 +189,7 @@ describe("the console folder's disk quota", () => {
     expect(fs.statSync(join(qdir, 'small.npy')).size).toBe(128 + 8000);
   });
 
-  it("np.memmap w+ creating, and r+ extending, past the quota are refused before the file is created or grown", async () => {
+  it('np.memmap w+ creating, and r+ extending, past the quota are refused before the file is created or grown', async () => {
     const w = await qrun("m = np.memmap('w.bin', dtype='<u1', mode='w+', shape=(60000,))");
     expect(w.output).toContain('Disk quota exceeded');
     expect(fs.existsSync(join(qdir, 'w.bin'))).toBe(false);

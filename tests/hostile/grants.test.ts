@@ -74,7 +74,15 @@ describe('a hostile renderer cannot name a file', () => {
       if (method === 'consoleRun' || method === 'tourRun' || method === 'openDialog') continue; // the console is the user's; no dialog here
       const fn = h[method] as (...a: unknown[]) => Promise<Result<unknown>>;
       for (const p of hostilePaths()) {
-        for (const args of [[p], [{ grant: p }], [{ grant: p, member: p }], [{ path: p }], [{ grant: 'g1', path: p }], ['a1', p, 0, 64], [p, 0, 1024]]) {
+        for (const args of [
+          [p],
+          [{ grant: p }],
+          [{ grant: p, member: p }],
+          [{ path: p }],
+          [{ grant: 'g1', path: p }],
+          ['a1', p, 0, 64],
+          [p, 0, 1024],
+        ]) {
           const r = await fn(...args);
           answers.push(JSON.stringify(r));
         }
@@ -86,7 +94,8 @@ describe('a hostile renderer cannot name a file', () => {
     // the bytes of the decoy, hex-encoded as readBytes would send them
     expect(all).not.toContain(Buffer.from(DECOY).toString('hex'));
     // no OS error names leak whether a path exists
-    for (const probe of ['ENOENT', 'EISDIR', 'ELOOP', 'EACCES', 'no such file', 'is a directory']) expect(all).not.toContain(probe);
+    for (const probe of ['ENOENT', 'EISDIR', 'ELOOP', 'EACCES', 'no such file', 'is a directory'])
+      expect(all).not.toContain(probe);
     // nothing was remembered
     expect((await h.recentFiles()).ok && (await h.recentFiles())).toEqual({ ok: true, value: [] });
     expect(fs.existsSync(join(dir, 'profile', 'recent.json'))).toBe(false);
@@ -130,14 +139,21 @@ describe('a hostile renderer cannot name a file', () => {
       expect(r.ok).toBe(true);
       expect(await hh.recentFiles()).toEqual({ ok: true, value: [good] });
       expect((await hh.openRecent(0)).ok).toBe(true);
-      for (const i of [1, 9, -1, 10, 1e9, '0', null]) expect(err(await hh.openRecent(i as number)).kind).toBe('argument');
+      for (const i of [1, 9, -1, 10, 1e9, '0', null])
+        expect(err(await hh.openRecent(i as number)).kind).toBe('argument');
     } finally {
       hh.dispose();
     }
   });
 
   it('UNC and device paths are refused even when main names them', async () => {
-    for (const p of ['\\\\host\\share\\x.npy', '//host/share/x.npy', '\\\\?\\C:\\x.npy', '\\\\.\\PhysicalDrive0', '\\\\?\\UNC\\host\\share\\x']) {
+    for (const p of [
+      '\\\\host\\share\\x.npy',
+      '//host/share/x.npy',
+      '\\\\?\\C:\\x.npy',
+      '\\\\.\\PhysicalDrive0',
+      '\\\\?\\UNC\\host\\share\\x',
+    ]) {
       expect(isUncOrDevicePath(p)).toBe(true);
       const e = err(await h.openByUser(p, 'command-line'));
       expect(e.kind).toBe('argument');
@@ -149,7 +165,9 @@ describe('a hostile renderer cannot name a file', () => {
 
   it('an .npz grant covers its members; another grant id does not open them', async () => {
     const npz = join(import.meta.dirname, '..', 'fixtures', 'npy', 'multi.npz');
-    const npzFile = fs.existsSync(npz) ? npz : fs.readdirSync(join(import.meta.dirname, '..', 'fixtures', 'npy')).find((f) => f.endsWith('.npz'));
+    const npzFile = fs.existsSync(npz)
+      ? npz
+      : fs.readdirSync(join(import.meta.dirname, '..', 'fixtures', 'npy')).find((f) => f.endsWith('.npz'));
     expect(npzFile).toBeTruthy();
     const path = npzFile!.startsWith('/') ? npzFile! : join(import.meta.dirname, '..', 'fixtures', 'npy', npzFile!);
     const first = await h.openByUser(path, 'drop');

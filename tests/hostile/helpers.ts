@@ -45,9 +45,13 @@ export function startChild(
   return Object.assign(child, { output: () => out });
 }
 
-export function waitExit(child: ChildProcess, hangGuardMs = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export function waitExit(
+  child: ChildProcess,
+  hangGuardMs = 60_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode });
+    if (child.exitCode !== null || child.signalCode !== null)
+      return resolve({ code: child.exitCode, signal: child.signalCode });
     const t = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`child did not exit within ${hangGuardMs} ms (hang guard)`));
@@ -84,7 +88,11 @@ export function openHandlesUnder(dir: string): { fds: string[]; maps: string[] }
     .readFileSync('/proc/self/maps', 'utf8')
     .split('\n')
     .filter((l) => {
-      const file = l.split(/\s+/).slice(5).join(' ').replace(/ \(deleted\)$/, '');
+      const file = l
+        .split(/\s+/)
+        .slice(5)
+        .join(' ')
+        .replace(/ \(deleted\)$/, '');
       return file !== '' && inside(file);
     });
   return { fds, maps };

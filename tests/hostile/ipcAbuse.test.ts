@@ -54,7 +54,9 @@ describe('IPC abuse', () => {
     const sub = path.join(dir, 'fuzz');
     fs.mkdirSync(sub);
     const r = JSON.parse(await runChild('ipcFuzz.ts', [sub, String(RUNS_PER_METHOD), String(SEED)], 120_000));
-    console.log(`ipc abuse: ${Object.values(r.calls as Record<string, number>).reduce((a, b) => a + b, 0)} calls, outcomes ${JSON.stringify(r.outcomes)}, missing ${JSON.stringify(r.missing)}`);
+    console.log(
+      `ipc abuse: ${Object.values(r.calls as Record<string, number>).reduce((a, b) => a + b, 0)} calls, outcomes ${JSON.stringify(r.outcomes)}, missing ${JSON.stringify(r.missing)}`,
+    );
     expect(r.failures).toEqual([]);
     expect(r.missing).toEqual([]);
     for (const m of API_METHODS) expect(r.calls[m], m).toBe(RUNS_PER_METHOD);
@@ -69,19 +71,40 @@ describe('IPC abuse', () => {
     ['a dropped fifo answers an io error instead of blocking the main process', 'openByUser', ['$FIFO', 'drop']],
     ['a dropped /dev/zero', 'openByUser', ['/dev/zero', 'drop']],
     ['a dropped directory', 'openByUser', ['$DIR', 'drop']],
-    ['openGrant raw with a 2 GiB itemsize and a 2**40 shape (grant g1 = a.npy)', 'openGrant', [{ grant: 'g1', raw: { dtype: 'V2147483647', shape: [1099511627776] } }]],
-    ['walk far into a 2**106-element zero-stride view', 'walk', ['$ID', 'np.lib.stride_tricks.as_strided(a, shape=(9007199254740991, 9007199254740991), strides=(0, 0))', 9007199254740990, 4096]],
+    [
+      'openGrant raw with a 2 GiB itemsize and a 2**40 shape (grant g1 = a.npy)',
+      'openGrant',
+      [{ grant: 'g1', raw: { dtype: 'V2147483647', shape: [1099511627776] } }],
+    ],
+    [
+      'walk far into a 2**106-element zero-stride view',
+      'walk',
+      [
+        '$ID',
+        'np.lib.stride_tricks.as_strided(a, shape=(9007199254740991, 9007199254740991), strides=(0, 0))',
+        9007199254740990,
+        4096,
+      ],
+    ],
     ['readBytes at the last byte with the largest window', 'readBytes', ['$ID', 1151, 1048576]],
-    ['a kernel over a 2**53-element zero-stride view (unbounded work unless refused)', 'runKernel', ['$ID', 'sum', 'np.lib.stride_tricks.as_strided(a, shape=(9007199254740991,), strides=(0,))']],
+    [
+      'a kernel over a 2**53-element zero-stride view (unbounded work unless refused)',
+      'runKernel',
+      ['$ID', 'sum', 'np.lib.stride_tricks.as_strided(a, shape=(9007199254740991,), strides=(0,))'],
+    ],
     ['a view expression nested 5,000 deep', 'evalView', ['$ID', '('.repeat(5000) + 'a' + ')'.repeat(5000)]],
     ['console input nested 3,000 deep', 'consoleRun', ['('.repeat(3000) + '1' + ')'.repeat(3000)]],
   ];
-  it.each(cases)('%s', async (_name, method, args) => {
-    const out = JSON.parse(await runChild('ipcCase.ts', [dir, method, JSON.stringify(args)], 30_000));
-    expect(out.threw, JSON.stringify(out)).toBeUndefined();
-    if (!out.ok) {
-      expect(TYPED, JSON.stringify(out.error)).toContain(out.error.kind);
-      expect(typeof out.error.message).toBe('string');
-    }
-  }, 40_000);
+  it.each(cases)(
+    '%s',
+    async (_name, method, args) => {
+      const out = JSON.parse(await runChild('ipcCase.ts', [dir, method, JSON.stringify(args)], 30_000));
+      expect(out.threw, JSON.stringify(out)).toBeUndefined();
+      if (!out.ok) {
+        expect(TYPED, JSON.stringify(out.error)).toContain(out.error.kind);
+        expect(typeof out.error.message).toBe('string');
+      }
+    },
+    40_000,
+  );
 });

@@ -87,7 +87,10 @@ beforeAll(() => {
   const member = fs.readFileSync(files[0].file);
   for (let i = 0; i < 10; i++) {
     const file = path.join(dir, `z${i}.npz`);
-    fs.writeFileSync(file, zipSync({ 'x.npy': [member, { level: i % 2 ? 6 : 0 }], 'y.npy': [fs.readFileSync(files[1].file), { level: 0 }] }));
+    fs.writeFileSync(
+      file,
+      zipSync({ 'x.npy': [member, { level: i % 2 ? 6 : 0 }], 'y.npy': [fs.readFileSync(files[1].file), { level: 0 }] }),
+    );
     files.push({ file, opts: { member: i % 3 ? 'x' : 'y' } });
   }
   for (let i = 0; i < 10; i++) {
@@ -154,7 +157,18 @@ function burst(): number {
   return checked;
 }
 
-const EXPRS = ['a', 'a.T', 'a[::2, ::-3]', 'a[1:10, 5]', 'a.reshape(128, 64)', 'np.lib.stride_tricks.as_strided(a, shape=(4, 4), strides=(0, 8))', 'a[None, :, 3]', 'a[..., ::-1].T', 'a.view(np.uint8)', 'a[5:3]'];
+const EXPRS = [
+  'a',
+  'a.T',
+  'a[::2, ::-3]',
+  'a[1:10, 5]',
+  'a.reshape(128, 64)',
+  'np.lib.stride_tricks.as_strided(a, shape=(4, 4), strides=(0, 8))',
+  'a[None, :, 3]',
+  'a[..., ::-1].T',
+  'a.view(np.uint8)',
+  'a[5:3]',
+];
 
 /** 3,600 scripted actions (about an hour of use at one action a second). */
 function session(): { errors: number; saves: number; truncations: number } {
@@ -181,7 +195,9 @@ function session(): { errors: number; saves: number; truncations: number } {
           v.values(16);
           runKernel('checksum', v, { forceFallback: rand(2) === 0 });
         } else if (action === 5) {
-          readAt(o.array.memory, rand(Math.max(1, o.array.memory.size - 8)), rand(2) ? 'double' : 'long', { forceFallback: rand(2) === 0 });
+          readAt(o.array.memory, rand(Math.max(1, o.array.memory.size - 8)), rand(2) ? 'double' : 'long', {
+            forceFallback: rand(2) === 0,
+          });
         } else if (action === 6 && step % 30 < 3) {
           // save a view next to the file and reopen it
           const target = path.join(dir, `saved${step % 3}.npy`);

@@ -118,7 +118,9 @@ describe('the console refuses huge work at once (memory budget)', () => {
 describe('mappings are released', () => {
   it.skipIf(process.platform !== 'linux')('a console reset unmaps what the old session mapped', async () => {
     ok(await h.consoleReset({}));
-    ok(await h.consoleRun("import numpy as np\nnp.save('m.npy', np.arange(1000))\nm = np.load('m.npy', mmap_mode='r')"));
+    ok(
+      await h.consoleRun("import numpy as np\nnp.save('m.npy', np.arange(1000))\nm = np.load('m.npy', mmap_mode='r')"),
+    );
     const file = join(dir, 'console', 'm.npy');
     expect(mappingsOf(file)).toBeGreaterThan(0);
     ok(await h.consoleReset({}));
@@ -139,14 +141,19 @@ describe('mappings are released', () => {
   it.skipIf(process.platform !== 'linux')('stridescope run unmaps what the script left mapped', () => {
     const sub = tmpDir('sk-review-run-');
     try {
-      const out = runScript("import numpy as np\nnp.save('r.npy', np.arange(10))\nm = np.load('r.npy', mmap_mode='r+')\nm[0] = 42\n", {
-        model: 'lp64',
-        mapper: mapFile,
-        cwd: sub,
-      });
+      const out = runScript(
+        "import numpy as np\nnp.save('r.npy', np.arange(10))\nm = np.load('r.npy', mmap_mode='r+')\nm[0] = 42\n",
+        {
+          model: 'lp64',
+          mapper: mapFile,
+          cwd: sub,
+        },
+      );
       expect(out.exitCode).toBe(0);
       expect(mappingsOf(join(sub, 'r.npy'))).toBe(0);
-      expect(runScript("import numpy as np\nnp.load('r.npy')[0]\n", { model: 'lp64', mapper: mapFile, cwd: sub }).output).toContain('42');
+      expect(
+        runScript("import numpy as np\nnp.load('r.npy')[0]\n", { model: 'lp64', mapper: mapFile, cwd: sub }).output,
+      ).toContain('42');
     } finally {
       fs.rmSync(sub, { recursive: true, force: true });
     }
@@ -215,7 +222,20 @@ describe('a corrupted recent-files list', () => {
   it.each([
     ['not JSON', '{"oops'],
     ['an object', '{"a": 1}'],
-    ['mixed entries', JSON.stringify([1, null, 'relative/path.npy', '/ok/a.npy', '/ok/a.npy', 'x'.repeat(10_000), '/nul\u0000.npy', { p: 1 }, '/ok/b.npy'])],
+    [
+      'mixed entries',
+      JSON.stringify([
+        1,
+        null,
+        'relative/path.npy',
+        '/ok/a.npy',
+        '/ok/a.npy',
+        'x'.repeat(10_000),
+        '/nul\u0000.npy',
+        { p: 1 },
+        '/ok/b.npy',
+      ]),
+    ],
     ['huge', JSON.stringify(Array.from({ length: 100_000 }, (_, i) => `/f/${i}.npy`))],
   ])('%s', async (_name, text) => {
     const file = join(dir, `recent-${_name.replace(/\W/g, '')}.json`);

@@ -28,7 +28,8 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const tempsFor = (target: string) => fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith(`.${path.basename(target)}.`) && f.endsWith('.tmp'));
+const tempsFor = (target: string) =>
+  fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith(`.${path.basename(target)}.`) && f.endsWith('.tmp'));
 
 function readViaOtherFd(file: string): Uint8Array {
   const fd = fs.openSync(file, 'r');
@@ -57,7 +58,11 @@ describe('mappings flush on close', () => {
 
   it("raw 'w+': creates the file; written bytes are in it after close", () => {
     const file = path.join(dir, 'wplus.bin');
-    const o = openArrayFile(file, { raw: { dtype: '<u2', shape: [3, 5000], mode: 'w+', offset: 10 } }, { mapper: mapFile });
+    const o = openArrayFile(
+      file,
+      { raw: { dtype: '<u2', shape: [3, 5000], mode: 'w+', offset: 10 } },
+      { mapper: mapFile },
+    );
     o.array.memory.write(29_990 - 2, new Uint8Array([7, 8]));
     o.close();
     const after = readViaOtherFd(file);
@@ -83,7 +88,8 @@ describe('mappings flush on close', () => {
     child.kill('SIGKILL');
     expect((await waitExit(child)).signal).toBe('SIGKILL');
     const after = readViaOtherFd(file);
-    for (const i of [0, 1, 4095, 4096, 50_000, 99_999]) expect(after[dataOffset + i], `byte ${i}`).toBe((i * 13 + 1) & 0xff);
+    for (const i of [0, 1, 4095, 4096, 50_000, 99_999])
+      expect(after[dataOffset + i], `byte ${i}`).toBe((i * 13 + 1) & 0xff);
   });
 });
 
@@ -159,7 +165,12 @@ describe('saving writes a temp file and renames it into place', () => {
     const { bytes: original } = writeNpyFile(target, '<i4', [1000]);
     const child = startChild('slowSave.ts', [target]);
     // wait until the temp file holds at least one 16 MiB chunk: the writer is then inside the save
-    await waitFor(() => tempsFor(target).some((f) => fs.statSync(path.join(dir, f)).size >= 16 * 1024 * 1024) || child.exitCode !== null, 'the first chunk of the save');
+    await waitFor(
+      () =>
+        tempsFor(target).some((f) => fs.statSync(path.join(dir, f)).size >= 16 * 1024 * 1024) ||
+        child.exitCode !== null,
+      'the first chunk of the save',
+    );
     child.kill('SIGKILL');
     const { signal } = await waitExit(child);
     expect(child.output()).not.toContain('saved');
@@ -177,7 +188,10 @@ describe('saving writes a temp file and renames it into place', () => {
   it('a crash mid-save of a new file leaves no file at the target', async () => {
     const target = path.join(dir, 'new-crash.npy');
     const child = startChild('slowSave.ts', [target]);
-    await waitFor(() => tempsFor(target).some((f) => fs.statSync(path.join(dir, f)).size > 0) || child.exitCode !== null, 'the save starting');
+    await waitFor(
+      () => tempsFor(target).some((f) => fs.statSync(path.join(dir, f)).size > 0) || child.exitCode !== null,
+      'the save starting',
+    );
     child.kill('SIGKILL');
     await waitExit(child);
     expect(fs.existsSync(target)).toBe(false);

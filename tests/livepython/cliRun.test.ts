@@ -36,7 +36,10 @@ test('run --python auto: the seed page, as python3 -i prints it', async () => {
 test('run: a traceback exits 1; the dangling pointer warning is on stderr with the bytes C read', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'stridescope-clilive-'));
   const file = join(dir, 'd.py');
-  writeFileSync(file, 'import numpy as np\nimport ctypes\na = np.arange(3, dtype=np.int32)\nb = np.ones(3, dtype=np.int32)\np = (a+b).ctypes.data\nctypes.cast(p, ctypes.POINTER(ctypes.c_int)).contents\n1/0\n');
+  writeFileSync(
+    file,
+    'import numpy as np\nimport ctypes\na = np.arange(3, dtype=np.int32)\nb = np.ones(3, dtype=np.int32)\np = (a+b).ctypes.data\nctypes.cast(p, ctypes.POINTER(ctypes.c_int)).contents\n1/0\n',
+  );
   const r = await run(['run', file, '--python', 'auto']);
   expect(r.code).toBe(1);
   expect(r.err).toMatch(/stridescope: lifetime: statement 6: .*temporary `a\+b`.*freed at statement 5: C read/);

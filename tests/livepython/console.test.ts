@@ -29,9 +29,13 @@ function ok<T>(r: Result<T>): T {
 }
 
 describe('the console on live Python', () => {
-  test('runs the user\'s Python: the header says which, arrays are listed, Bytes/Walk/Reinterpret read the child', async () => {
+  test("runs the user's Python: the header says which, arrays are listed, Bytes/Walk/Reinterpret read the child", async () => {
     const h = handlers();
-    const r = ok(await h.consoleRun("import numpy as np\nx = np.arange(6, dtype='<u2').reshape(2, 3)[:, ::-1]\nprint(x.tobytes().hex(), x.base.tobytes().hex())\nx\n"));
+    const r = ok(
+      await h.consoleRun(
+        "import numpy as np\nx = np.arange(6, dtype='<u2').reshape(2, 3)[:, ::-1]\nprint(x.tobytes().hex(), x.base.tobytes().hex())\nx\n",
+      ),
+    );
     const b = r.session.backend!;
     expect(b.kind).toBe('live');
     expect(b.python).toMatch(/^3\./);
@@ -46,7 +50,9 @@ describe('the console on live Python', () => {
     expect(bytes.hex).toBe(baseHex);
     // Walk: x's elements in logical order are the child's x.tobytes()
     const walk = ok(await h.walk(x.id, 'a', 0, 6));
-    const walked = (walk as unknown as { steps: { fileOffset: number }[] }).steps.map((s) => baseHex.slice(s.fileOffset * 2, s.fileOffset * 2 + 4)).join('');
+    const walked = (walk as unknown as { steps: { fileOffset: number }[] }).steps
+      .map((s) => baseHex.slice(s.fileOffset * 2, s.fileOffset * 2 + 4))
+      .join('');
     expect(walked).toBe(viewHex);
     // Reinterpret at byte 0: the same bytes as a uint16
     const re = ok(await h.reinterpret(x.id, 0, 'lp64'));
@@ -57,15 +63,23 @@ describe('the console on live Python', () => {
 
   test('a pointer read (.contents, p[i]) names the listed array, byte offset and length the child read', async () => {
     const h = handlers();
-    const r = ok(await h.consoleRun('import ctypes\np = x.ctypes.data_as(ctypes.POINTER(ctypes.c_int))\np[3]\nx.ctypes.data_as(ctypes.POINTER(ctypes.c_longlong)).contents\nx[1, 1]\n'));
+    const r = ok(
+      await h.consoleRun(
+        'import ctypes\np = x.ctypes.data_as(ctypes.POINTER(ctypes.c_int))\np[3]\nx.ctypes.data_as(ctypes.POINTER(ctypes.c_longlong)).contents\nx[1, 1]\n',
+      ),
+    );
     expect(r.session.backend!.kind).toBe('live');
     const x = r.session.arrays.find((a) => a.name === 'x')!;
     expect(r.inputs[2].output).toBe('3\n');
     // x[1, 1] of the seed's int32 x: bytes 12..16 of its buffer, as the child's own pointer read them
-    expect(r.inputs[2].statements[0].pointerReads).toEqual([{ id: x.id, name: 'x', fileOffset: x.summary.dataOffset + 12, length: 4 }]);
+    expect(r.inputs[2].statements[0].pointerReads).toEqual([
+      { id: x.id, name: 'x', fileOffset: x.summary.dataOffset + 12, length: 4 },
+    ]);
     // c_longlong is c_long where long is 8 bytes (ctypes aliases them): either name, 8 bytes read
     expect(r.inputs[3].output).toMatch(/^c_(long)?long\(4294967296\)\n$/);
-    expect(r.inputs[3].statements[0].pointerReads).toEqual([{ id: x.id, name: 'x', fileOffset: x.summary.dataOffset, length: 8 }]);
+    expect(r.inputs[3].statements[0].pointerReads).toEqual([
+      { id: x.id, name: 'x', fileOffset: x.summary.dataOffset, length: 8 },
+    ]);
     // reading an element of x itself is no pointer read
     expect(r.inputs[4].statements[0].pointerReads).toBeUndefined();
   });
@@ -83,7 +97,7 @@ describe('the console on live Python', () => {
     expect(ok(await h.consoleRun('x.sum()\n')).inputs[0].output).toBe('np.int64(6)\n');
   });
 
-  test('the Tour runs on live Python in this machine\'s model; an LLP64 step is simulated and says so', async () => {
+  test("the Tour runs on live Python in this machine's model; an LLP64 step is simulated and says so", async () => {
     const h = handlers();
     const steps = ok(await h.tourSteps());
     const live = steps.filter((s) => s.model.toLowerCase() === 'lp64' && s.ctypes !== false && s.id !== 'temporary');
@@ -132,21 +146,34 @@ describe('the console on live Python', () => {
   test('the dangling pointer warning reaches the console with the bytes C read', async () => {
     const h = handlers();
     const r = ok(
-      await h.consoleRun('import numpy as np\nimport ctypes\na = np.arange(3, dtype=np.int32)\nb = np.ones(3, dtype=np.int32)\np = (a+b).ctypes.data\nctypes.cast(p, ctypes.POINTER(ctypes.c_int)).contents\n'),
+      await h.consoleRun(
+        'import numpy as np\nimport ctypes\na = np.arange(3, dtype=np.int32)\nb = np.ones(3, dtype=np.int32)\np = (a+b).ctypes.data\nctypes.cast(p, ctypes.POINTER(ctypes.c_int)).contents\n',
+      ),
     );
-    expect(r.inputs[5].output).toMatch(/^c_int\(-?\d+\)\n\[stridescope\] lifetime: .*the temporary `a\+b`.*freed at statement 5: C read ([0-9a-f]{2} ){3}[0-9a-f]{2}\n$/);
+    expect(r.inputs[5].output).toMatch(
+      /^c_int\(-?\d+\)\n\[stridescope\] lifetime: .*the temporary `a\+b`.*freed at statement 5: C read ([0-9a-f]{2} ){3}[0-9a-f]{2}\n$/,
+    );
     const life = ok(await h.consoleLifetime());
     expect(life.warnings.map((w) => w.message).join('\n')).toMatch(/statement 6: .*freed at statement 5/);
   });
 
-  test('the Lifetime pane lists the process\'s live buffers with refcounts and the freed temporaries', async () => {
+  test("the Lifetime pane lists the process's live buffers with refcounts and the freed temporaries", async () => {
     const h = handlers();
-    ok(await h.consoleRun('import numpy as np\na = np.arange(4)\nv = a[::2]\nct = (a+1).ctypes\np = (a*2).ctypes.data\n'));
+    ok(
+      await h.consoleRun(
+        'import numpy as np\na = np.arange(4)\nv = a[::2]\nct = (a+1).ctypes\np = (a*2).ctypes.data\n',
+      ),
+    );
     const life = ok(await h.consoleLifetime());
     const a = life.allocations.find((x) => x.label === 'a')!;
     // a is held by the name a and by the view v's base: sys.getrefcount(a) - 1
     expect(a).toMatchObject({ kind: 'process', state: 'live', size: 32, refcount: 2 });
-    expect(life.holds).toEqual(expect.arrayContaining([{ holder: 'v', allocation: a.id, kind: 'view', keepsAlive: true }, expect.objectContaining({ holder: 'ct._arr', kind: 'ctypes' })]));
+    expect(life.holds).toEqual(
+      expect.arrayContaining([
+        { holder: 'v', allocation: a.id, kind: 'view', keepsAlive: true },
+        expect.objectContaining({ holder: 'ct._arr', kind: 'ctypes' }),
+      ]),
+    );
     const tmp = life.allocations.find((x) => x.label === 'the temporary `a*2`')!;
     expect(tmp).toMatchObject({ kind: 'temporary', state: 'freed', releasedBy: 'at statement 5', size: 32 });
   });

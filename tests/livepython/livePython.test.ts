@@ -30,7 +30,9 @@ describe('fork server', () => {
     }
     expect(ha.pid).not.toBe(hb.pid);
     expect(a.python.pid).toBe(ha.pid); // the pid the panes read is the agent's own, not the fork server's
-    const ra = await a.run('import os, warnings\nos.getpid(), os.getcwd()\nv = 1\nwarnings.warn("once")\nwarnings.warn("once")\n');
+    const ra = await a.run(
+      'import os, warnings\nos.getpid(), os.getcwd()\nv = 1\nwarnings.warn("once")\nwarnings.warn("once")\n',
+    );
     expect(ra.inputs[1].output).toBe(`(${ha.pid}, '/tmp')\n`);
     expect(ra.inputs.map((i) => i.output).join('')).toMatch(/^[^]*UserWarning: once\n[^]*$/);
     expect(ra.inputs[4].output).toBe('');
@@ -63,7 +65,9 @@ describe('control', () => {
     const r = await run;
     expect(Date.now() - started).toBeLessThan(10_000);
     const last = r.inputs[r.inputs.length - 1];
-    expect(last.output).toMatch(/^Traceback \(most recent call last\):\n {2}File "<stdin>", line 1, in <module>\nKeyboardInterrupt\n$/);
+    expect(last.output).toMatch(
+      /^Traceback \(most recent call last\):\n {2}File "<stdin>", line 1, in <module>\nKeyboardInterrupt\n$/,
+    );
     expect(last.raised).toBe(true);
     expect((await s.run('1 + 1\n')).inputs[0].output).toBe('2\n');
   });
@@ -132,7 +136,10 @@ describe('finding Python', () => {
   });
 
   test('a Python without NumPy is refused, saying so', async () => {
-    const p = new LivePython({ env: { PYTHONPATH: '', PYTHONNOUSERSITE: '1' }, python: process.env.STRIDESCOPE_TEST_PYTHON_NO_NUMPY ?? '/usr/bin/python3' });
+    const p = new LivePython({
+      env: { PYTHONPATH: '', PYTHONNOUSERSITE: '1' },
+      python: process.env.STRIDESCOPE_TEST_PYTHON_NO_NUMPY ?? '/usr/bin/python3',
+    });
     // Debian's /usr/bin/python3 has NumPy only when python3-numpy is installed: either answer must be truthful
     const r = await p.start().then(
       (h) => ({ ok: true as const, numpy: h.numpy }),
@@ -153,7 +160,8 @@ describe('finding Python', () => {
 });
 
 describe("the child's memory", () => {
-  const script = "import numpy as np\nx = np.arange(12, dtype='>i4').reshape(3, 4)[:, ::2]\nprint(x.tobytes().hex(), x.base.tobytes().hex())\n";
+  const script =
+    "import numpy as np\nx = np.arange(12, dtype='>i4').reshape(3, 4)[:, ::2]\nprint(x.tobytes().hex(), x.base.tobytes().hex())\n";
 
   for (const readPath of ['direct', 'agent'] as const) {
     test(`Bytes of a console array are the child's x.tobytes() (${readPath} reads)`, async () => {
@@ -247,7 +255,10 @@ describe('lifetimes', () => {
     // while `c` lives, reads through q are fine
     expect(r.inputs[6].lifetime).toEqual([]);
     expect(r.inputs[7].lifetime).toEqual([]);
-    for (const [i, index] of [[9, 0], [10, 2]] as const) {
+    for (const [i, index] of [
+      [9, 0],
+      [10, 2],
+    ] as const) {
       const w = r.inputs[i].lifetime;
       expect(w, r.inputs[i].source).toHaveLength(1);
       expect(w[0].temporary).toBe('array `c`');
@@ -303,7 +314,8 @@ describe('lifetimes', () => {
     );
     const w = r.inputs[6].lifetime;
     expect(w).toHaveLength(1);
-    if (r.inputs[5].output === 'True\n') expect(w[0].message).toMatch(/freed at statement 4; the allocator has since given these bytes to `c`/);
+    if (r.inputs[5].output === 'True\n')
+      expect(w[0].message).toMatch(/freed at statement 4; the allocator has since given these bytes to `c`/);
     else expect(w[0].reusedBy).toBeNull();
   });
 });

@@ -5,7 +5,9 @@ import { MAX_POINTER_READ_BYTES, MAX_POINTER_READS, pointerReadsOf } from '../..
 describe('pointer reads reported by the agent', () => {
   it('keeps hex addresses with a length of 1..4096 bytes', () => {
     expect(pointerReadsOf([{ address: '0x7f00', length: 8 }])).toEqual([{ address: 0x7f00n, length: 8 }]);
-    expect(pointerReadsOf([{ address: '0xffffffffffffffff', length: MAX_POINTER_READ_BYTES }])).toEqual([{ address: 0xffffffffffffffffn, length: 4096 }]);
+    expect(pointerReadsOf([{ address: '0xffffffffffffffff', length: MAX_POINTER_READ_BYTES }])).toEqual([
+      { address: 0xffffffffffffffffn, length: 4096 },
+    ]);
   });
   it('drops what is not a read: bad addresses, lengths, shapes', () => {
     const bad: unknown[] = [

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { liveTranscript } from './transcript';
 
 const DIR = join(__dirname, '..', 'fixtures', 'transcripts');
-const names = readdirSync(DIR).filter((f) => f.endsWith('.py')).map((f) => f.slice(0, -3)).sort();
+const names = readdirSync(DIR)
+  .filter((f) => f.endsWith('.py'))
+  .map((f) => f.slice(0, -3))
+  .sort();
 
 test('there are at least 100 golden transcripts', () => {
   expect(names.length).toBeGreaterThanOrEqual(100);
@@ -17,10 +20,14 @@ test('there are at least 100 golden transcripts', () => {
 
 describe.concurrent('golden transcripts from python3 -i', () => {
   for (const name of names) {
-    test(name, async () => {
-      const script = readFileSync(join(DIR, `${name}.py`), 'utf8');
-      const golden = readFileSync(join(DIR, `${name}.out`), 'utf8');
-      expect(await liveTranscript(script)).toBe(golden);
-    }, 60_000);
+    test(
+      name,
+      async () => {
+        const script = readFileSync(join(DIR, `${name}.py`), 'utf8');
+        const golden = readFileSync(join(DIR, `${name}.out`), 'utf8');
+        expect(await liveTranscript(script)).toBe(golden);
+      },
+      60_000,
+    );
   }
 });

@@ -13,13 +13,23 @@ import { NDArray } from '../../src-main/core/ndarray';
 import { LifetimeError } from '../../src-main/core/errors';
 import { installRealAddresses, MappedMemory } from '../../src-main/platform/mappedMemory';
 import { nativeLibrary, nativeUnavailableReason, reloadNativeLibrary } from '../../src-main/platform/nativeLibrary';
-import { readAt, runKernel, walkOffsetsNative, byteswapInPlace, contiguousCopy, type KernelName } from '../../src-main/platform/nativeKernels';
+import {
+  readAt,
+  runKernel,
+  walkOffsetsNative,
+  byteswapInPlace,
+  contiguousCopy,
+  type KernelName,
+} from '../../src-main/platform/nativeKernels';
 import { arrayOf, expectMatchesNumpy, loadDatasets, ownedMemoryOf, REDUCTIONS } from './helpers';
 
 installRealAddresses();
 const saved = { lib: process.env.STRIDESCOPE_NATIVE_LIB, no: process.env.STRIDESCOPE_NO_NATIVE };
 afterEach(() => {
-  for (const [k, v] of [['STRIDESCOPE_NATIVE_LIB', saved.lib], ['STRIDESCOPE_NO_NATIVE', saved.no]] as const) {
+  for (const [k, v] of [
+    ['STRIDESCOPE_NATIVE_LIB', saved.lib],
+    ['STRIDESCOPE_NO_NATIVE', saved.no],
+  ] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
@@ -28,7 +38,13 @@ afterEach(() => {
 
 // the environment is read when the library is (re)loaded: every change here is followed by reloadNativeLibrary()
 const hides: [string, () => void][] = [
-  ['STRIDESCOPE_NATIVE_LIB pointing nowhere', () => ((process.env.STRIDESCOPE_NATIVE_LIB = join(tmpdir(), 'no-such-dir', 'stridescope_kernels.so')), reloadNativeLibrary())],
+  [
+    'STRIDESCOPE_NATIVE_LIB pointing nowhere',
+    () => (
+      (process.env.STRIDESCOPE_NATIVE_LIB = join(tmpdir(), 'no-such-dir', 'stridescope_kernels.so')),
+      reloadNativeLibrary()
+    ),
+  ],
   ['STRIDESCOPE_NO_NATIVE=1', () => ((process.env.STRIDESCOPE_NO_NATIVE = '1'), reloadNativeLibrary())],
 ];
 
@@ -67,7 +83,9 @@ describe.each(hides)('with the library hidden (%s)', (_, hide) => {
     expect(Array.from(w.offsets)).toEqual([8, 4, 0]);
     const r = readAt(mem, 4, 'int');
     expect([r.implementation, r.value]).toEqual(['typescript', '2']);
-    expect(contiguousCopy(arr.index({ start: null, stop: null, step: -1 })).bytes).toEqual(new Uint8Array([3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0]));
+    expect(contiguousCopy(arr.index({ start: null, stop: null, step: -1 })).bytes).toEqual(
+      new Uint8Array([3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0]),
+    );
     expect(byteswapInPlace(arr).implementation).toBe('typescript');
     expect(arr.values()).toEqual([0x01000000, 0x02000000, 0x03000000]);
   });

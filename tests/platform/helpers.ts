@@ -37,7 +37,14 @@ export function ownedMemoryOf(ds: KernelDataset): Memory {
 }
 
 export function arrayOf(memory: Memory, ds: KernelDataset, c: KernelCase): NDArray {
-  return new NDArray({ memory, dtype: DType.parse(ds.dtype), shape: c.shape, strides: c.strides, offset: c.offset, label: `${ds.name}[${c.view}]` });
+  return new NDArray({
+    memory,
+    dtype: DType.parse(ds.dtype),
+    shape: c.shape,
+    strides: c.strides,
+    offset: c.offset,
+    label: `${ds.name}[${c.view}]`,
+  });
 }
 
 export const REDUCTIONS: KernelName[] = ['sum', 'min', 'max', 'count_nan', 'count_nonzero', 'checksum'];
@@ -62,7 +69,13 @@ function epsOf(dtype: string): number {
  * different order (case.exact false): those must lie within (n+1)·eps·Σ|x| of NumPy's (pairwise vs another
  * pairwise/sequential split).
  */
-export function expectMatchesNumpy(ds: KernelDataset, c: KernelCase, kernel: KernelName, result: unknown, what: string): void {
+export function expectMatchesNumpy(
+  ds: KernelDataset,
+  c: KernelCase,
+  kernel: KernelName,
+  result: unknown,
+  what: string,
+): void {
   const want = c.expected[kernel];
   const isFloatSum = kernel === 'sum' && (ds.dtype[1] === 'f' || ds.dtype[1] === 'c');
   if ((kernel === 'min' || kernel === 'max') && Array.isArray(want) && want.includes('nan')) {
@@ -78,7 +91,10 @@ export function expectMatchesNumpy(ds: KernelDataset, c: KernelCase, kernel: Ker
   const n = c.shape.reduce((a, b) => a * b, 1);
   const sumabs = c.expected.sumabs;
   const pairs: [unknown, unknown, unknown][] = Array.isArray(want)
-    ? [[(result as unknown[])[0], want[0], (sumabs as unknown[])[0]], [(result as unknown[])[1], want[1], (sumabs as unknown[])[1]]]
+    ? [
+        [(result as unknown[])[0], want[0], (sumabs as unknown[])[0]],
+        [(result as unknown[])[1], want[1], (sumabs as unknown[])[1]],
+      ]
     : [[result, want, sumabs]];
   for (const [got, exp, abs] of pairs) {
     const bound = (n + 1) * epsOf(ds.dtype) * num(abs) * 2;

@@ -32,11 +32,19 @@ installRealAddresses();
 const datasets = loadDatasets();
 const haveNative = nativeLibrary() !== null;
 
-function answer(kernel: KernelName, arr: NDArray, forceFallback: boolean): { ok: true; result: unknown; impl: string } | { ok: false; error: string } {
+function answer(
+  kernel: KernelName,
+  arr: NDArray,
+  forceFallback: boolean,
+): { ok: true; result: unknown; impl: string } | { ok: false; error: string } {
   return answerWith(kernel, arr, { forceFallback });
 }
 
-function answerWith(kernel: KernelName, arr: NDArray, opts: KernelOptions): { ok: true; result: unknown; impl: string } | { ok: false; error: string } {
+function answerWith(
+  kernel: KernelName,
+  arr: NDArray,
+  opts: KernelOptions,
+): { ok: true; result: unknown; impl: string } | { ok: false; error: string } {
   try {
     const a = runKernel(kernel, arr, opts);
     return { ok: true, result: a.result, impl: a.implementation };
@@ -48,7 +56,33 @@ function answerWith(kernel: KernelName, arr: NDArray, opts: KernelOptions): { ok
 describe('fixtures from NumPy', () => {
   it('cover every numeric dtype in both byte orders', () => {
     const dtypes = new Set(datasets.map((d) => d.dtype));
-    for (const d of ['|b1', '|i1', '|u1', '<i2', '>i2', '<u2', '>u2', '<i4', '>i4', '<u4', '>u4', '<i8', '>i8', '<u8', '>u8', '<f2', '>f2', '<f4', '>f4', '<f8', '>f8', '<c8', '>c8', '<c16', '>c16']) {
+    for (const d of [
+      '|b1',
+      '|i1',
+      '|u1',
+      '<i2',
+      '>i2',
+      '<u2',
+      '>u2',
+      '<i4',
+      '>i4',
+      '<u4',
+      '>u4',
+      '<i8',
+      '>i8',
+      '<u8',
+      '>u8',
+      '<f2',
+      '>f2',
+      '<f4',
+      '>f4',
+      '<f8',
+      '>f8',
+      '<c8',
+      '>c8',
+      '<c16',
+      '>c16',
+    ]) {
       expect(dtypes.has(d), d).toBe(true);
     }
   });
@@ -60,7 +94,9 @@ describe('fixtures from NumPy', () => {
         const arr = arrayOf(mem, ds, c);
         for (const k of REDUCTIONS) {
           if (c.expected[k] === undefined) {
-            expect(() => runKernel(k, arr, { forceFallback: true }), `${ds.name} ${c.view} ${k}`).toThrow(ArgumentError);
+            expect(() => runKernel(k, arr, { forceFallback: true }), `${ds.name} ${c.view} ${k}`).toThrow(
+              ArgumentError,
+            );
             continue;
           }
           const a = runKernel(k, arr, { forceFallback: true });
@@ -70,25 +106,29 @@ describe('fixtures from NumPy', () => {
       }
     });
 
-    it.skipIf(!haveNative)(`${ds.name}: C gives NumPy's answers and exactly the TypeScript answers, on owned and mapped memory`, () => {
-      const owned = ownedMemoryOf(ds);
-      const mapped = MappedMemory.open(join(FIXTURES, ds.file), { offset: 0, length: owned.size, mode: 'r' });
-      try {
-        for (const mem of [owned, mapped]) {
-          for (const c of ds.cases) {
-            const arr = arrayOf(mem, ds, c);
-            for (const k of [...REDUCTIONS, 'contiguous_copy'] as KernelName[]) {
-              const n = answer(k, arr, false);
-              const t = answer(k, arr, true);
-              expect(n, `${ds.name} ${c.view} ${k} ${mem.kind}`).toEqual(t.ok ? { ...t, impl: 'native' } : t);
-              if (n.ok && k !== 'contiguous_copy') expectMatchesNumpy(ds, c, k, n.result, `${ds.name} ${c.view} ${k} (native, ${mem.kind})`);
+    it.skipIf(!haveNative)(
+      `${ds.name}: C gives NumPy's answers and exactly the TypeScript answers, on owned and mapped memory`,
+      () => {
+        const owned = ownedMemoryOf(ds);
+        const mapped = MappedMemory.open(join(FIXTURES, ds.file), { offset: 0, length: owned.size, mode: 'r' });
+        try {
+          for (const mem of [owned, mapped]) {
+            for (const c of ds.cases) {
+              const arr = arrayOf(mem, ds, c);
+              for (const k of [...REDUCTIONS, 'contiguous_copy'] as KernelName[]) {
+                const n = answer(k, arr, false);
+                const t = answer(k, arr, true);
+                expect(n, `${ds.name} ${c.view} ${k} ${mem.kind}`).toEqual(t.ok ? { ...t, impl: 'native' } : t);
+                if (n.ok && k !== 'contiguous_copy')
+                  expectMatchesNumpy(ds, c, k, n.result, `${ds.name} ${c.view} ${k} (native, ${mem.kind})`);
+              }
             }
           }
+        } finally {
+          mapped.release('test end');
         }
-      } finally {
-        mapped.release('test end');
-      }
-    });
+      },
+    );
   }
 });
 
@@ -120,12 +160,42 @@ describe('call description', () => {
 
 // ---------------------------------------------------------------------------------------------------- random views
 
-const NUMERIC = ['|b1', '|i1', '|u1', '<i2', '>u2', '<i4', '>i4', '<u4', '<i8', '>i8', '<u8', '>u8', '<f2', '>f2', '<f4', '>f4', '<f8', '>f8', '<c8', '>c8', '<c16', '>c16'];
+const NUMERIC = [
+  '|b1',
+  '|i1',
+  '|u1',
+  '<i2',
+  '>u2',
+  '<i4',
+  '>i4',
+  '<u4',
+  '<i8',
+  '>i8',
+  '<u8',
+  '>u8',
+  '<f2',
+  '>f2',
+  '<f4',
+  '>f4',
+  '<f8',
+  '>f8',
+  '<c8',
+  '>c8',
+  '<c16',
+  '>c16',
+];
 
 const randomView = fc
   .record({
     dtype: fc.constantFrom(...NUMERIC),
-    dims: fc.array(fc.record({ n: fc.integer({ min: 0, max: 6 }), k: fc.integer({ min: -4, max: 4 }), skew: fc.integer({ min: -3, max: 3 }) }), { maxLength: 4 }),
+    dims: fc.array(
+      fc.record({
+        n: fc.integer({ min: 0, max: 6 }),
+        k: fc.integer({ min: -4, max: 4 }),
+        skew: fc.integer({ min: -3, max: 3 }),
+      }),
+      { maxLength: 4 },
+    ),
     slack: fc.nat({ max: 16 }),
     seed: fc.integer(),
     floaty: fc.boolean(),
@@ -177,7 +247,9 @@ describe('random strided views (fast-check)', () => {
         for (const k of [...REDUCTIONS, 'contiguous_copy'] as KernelName[]) {
           const n = answer(k, arr, false);
           const t = answer(k, arr, true);
-          expect(n, `${k} ${dtype} shape=${shape} strides=${strides} offset=${offset}`).toEqual(t.ok ? { ...t, impl: 'native' } : t);
+          expect(n, `${k} ${dtype} shape=${shape} strides=${strides} offset=${offset}`).toEqual(
+            t.ok ? { ...t, impl: 'native' } : t,
+          );
         }
         expect(Array.from(contiguousCopy(arr).bytes)).toEqual(Array.from(arr.toBytes('C')));
       }),
@@ -191,24 +263,31 @@ describe('random strided views (fast-check)', () => {
     let file = 0;
     try {
       fc.assert(
-        fc.property(randomView, fc.constantFrom(1, 7, 8, 24, 64, 200, 1024), ({ dtype, shape, strides, offset, bytes }, windowBytes) => {
-          const path = join(dir, `v${file++}.bin`);
-          writeFileSync(path, bytes);
-          const mapped = MappedMemory.open(path, { offset: 0, length: bytes.length, mode: 'r' });
-          try {
-            for (const mem of [new OwnedMemory('random', bytes), mapped]) {
-              const arr = new NDArray({ memory: mem, dtype: DType.parse(dtype), shape, strides, offset });
-              for (const k of [...REDUCTIONS, 'contiguous_copy'] as KernelName[]) {
-                const what = `${k} ${dtype} shape=${shape} strides=${strides} offset=${offset} window=${windowBytes} ${mem.kind}`;
-                const small = answerWith(k, arr, { forceFallback: true, windowBytes });
-                expect(small, what).toEqual(answer(k, arr, true));
-                if (haveNative) expect(small, what).toEqual(answer(k, arr, false).ok ? { ...small, impl: 'typescript' } : answer(k, arr, false));
+        fc.property(
+          randomView,
+          fc.constantFrom(1, 7, 8, 24, 64, 200, 1024),
+          ({ dtype, shape, strides, offset, bytes }, windowBytes) => {
+            const path = join(dir, `v${file++}.bin`);
+            writeFileSync(path, bytes);
+            const mapped = MappedMemory.open(path, { offset: 0, length: bytes.length, mode: 'r' });
+            try {
+              for (const mem of [new OwnedMemory('random', bytes), mapped]) {
+                const arr = new NDArray({ memory: mem, dtype: DType.parse(dtype), shape, strides, offset });
+                for (const k of [...REDUCTIONS, 'contiguous_copy'] as KernelName[]) {
+                  const what = `${k} ${dtype} shape=${shape} strides=${strides} offset=${offset} window=${windowBytes} ${mem.kind}`;
+                  const small = answerWith(k, arr, { forceFallback: true, windowBytes });
+                  expect(small, what).toEqual(answer(k, arr, true));
+                  if (haveNative)
+                    expect(small, what).toEqual(
+                      answer(k, arr, false).ok ? { ...small, impl: 'typescript' } : answer(k, arr, false),
+                    );
+                }
               }
+            } finally {
+              mapped.release('test');
             }
-          } finally {
-            mapped.release('test');
-          }
-        }),
+          },
+        ),
         { numRuns: 150 },
       );
     } finally {
@@ -240,15 +319,29 @@ describe('random strided views (fast-check)', () => {
             ['[::3]', a.index({ start: null, stop: null, step: 3 })],
             ['[::-1]', a.index({ start: null, stop: null, step: -1 })],
             ['2-D .T', new NDArray({ memory: mapped, dtype: dt, shape: [rows, Math.floor(m / rows)] }).T],
-            ['2-D [:, ::2]', new NDArray({ memory: mapped, dtype: dt, shape: [Math.floor(m / rows), rows / 2], strides: [rows * dt.itemsize, 2 * dt.itemsize] })],
+            [
+              '2-D [:, ::2]',
+              new NDArray({
+                memory: mapped,
+                dtype: dt,
+                shape: [Math.floor(m / rows), rows / 2],
+                strides: [rows * dt.itemsize, 2 * dt.itemsize],
+              }),
+            ],
           ];
           for (const [name, v] of views) {
             for (const k of ['sum', 'min', 'count_nonzero'] as KernelName[]) {
               const ref = answer(k, v, true);
               for (const windowBytes of [4096, 65536]) {
-                expect(answerWith(k, v, { forceFallback: true, windowBytes }), `${dtype} ${name} ${k} window=${windowBytes}`).toEqual(ref);
+                expect(
+                  answerWith(k, v, { forceFallback: true, windowBytes }),
+                  `${dtype} ${name} ${k} window=${windowBytes}`,
+                ).toEqual(ref);
               }
-              if (haveNative) expect(answer(k, v, false), `${dtype} ${name} ${k} native`).toEqual(ref.ok ? { ...ref, impl: 'native' } : ref);
+              if (haveNative)
+                expect(answer(k, v, false), `${dtype} ${name} ${k} native`).toEqual(
+                  ref.ok ? { ...ref, impl: 'native' } : ref,
+                );
             }
           }
         }
@@ -291,7 +384,7 @@ describe('random strided views (fast-check)', () => {
         const r = Array.from(f.subarray(a, a + 8));
         let i = 8;
         for (; i < len - (len % 8); i += 8) for (let j = 0; j < 8; j++) r[j] += f[a + i + j];
-        let res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        let res = r[0] + r[1] + (r[2] + r[3]) + (r[4] + r[5] + (r[6] + r[7]));
         for (; i < len; i++) res += f[a + i];
         return res;
       }
@@ -324,7 +417,14 @@ describe('safety before any native call', () => {
     const f8 = DType.parse('<f8');
     const base = new NDArray({ memory: mem, dtype: f8, shape: [8] });
     const over = NDArray.asStrided(base, [9], [8]);
-    const under = new NDArray({ memory: mem, dtype: f8, shape: [3], strides: [-16], offset: 16, mayExceedMemory: true });
+    const under = new NDArray({
+      memory: mem,
+      dtype: f8,
+      shape: [3],
+      strides: [-16],
+      offset: 16,
+      mayExceedMemory: true,
+    });
     for (const arr of [over, under]) {
       for (const k of [...REDUCTIONS, 'contiguous_copy'] as KernelName[]) {
         expect(() => runKernel(k, arr)).toThrow(BoundsError);
@@ -345,7 +445,14 @@ describe('safety before any native call', () => {
     expect(a.result).toEqual(b.result);
     expect(runKernel('contiguous_copy', arr.index({ start: null, stop: null, step: -1 })).result).toEqual({
       nbytes: 8,
-      checksum: runKernel('checksum', new NDArray({ memory: new OwnedMemory('r', new TextEncoder().encode('ghefcdab')), dtype: DType.parse('S2'), shape: [4] })).result,
+      checksum: runKernel(
+        'checksum',
+        new NDArray({
+          memory: new OwnedMemory('r', new TextEncoder().encode('ghefcdab')),
+          dtype: DType.parse('S2'),
+          shape: [4],
+        }),
+      ).result,
     });
   });
 });
@@ -361,16 +468,40 @@ describe('byteswap in place and read_at', () => {
       const r = byteswapInPlace(c16, { forceFallback });
       expect(r.implementation).toBe(forceFallback || !haveNative ? 'typescript' : 'native');
       const swapped = new NDArray({ memory: mem, dtype: DType.parse('>c16'), shape: [2] });
-      expect(swapped.values()).toEqual([{ re: 1.5, im: -2 }, { re: 3.25, im: 4 }]);
+      expect(swapped.values()).toEqual([
+        { re: 1.5, im: -2 },
+        { re: 3.25, im: 4 },
+      ]);
       const ro = new OwnedMemory('ro', 8, { writeable: false });
-      expect(() => byteswapInPlace(new NDArray({ memory: ro, dtype: DType.parse('<i8'), shape: [1] }), { forceFallback })).toThrow(BoundsError);
+      expect(() =>
+        byteswapInPlace(new NDArray({ memory: ro, dtype: DType.parse('<i8'), shape: [1] }), { forceFallback }),
+      ).toThrow(BoundsError);
     }
   });
 
   it('read_at: what C reads at an address, as each C type, equals the TypeScript decoding', () => {
     const bytes = new Uint8Array([0xff, 0xfe, 0x00, 0x80, 0x01, 0x02, 0x03, 0x04, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 9]);
     const mem = new OwnedMemory('r', bytes);
-    const types = ['char', 'signed char', 'unsigned char', 'short', 'unsigned short', 'int', 'unsigned int', 'long', 'unsigned long', 'long long', 'float', 'double', 'void *', 'size_t', '_Bool', 'int16_t', 'uint64_t', 'intptr_t'] as const;
+    const types = [
+      'char',
+      'signed char',
+      'unsigned char',
+      'short',
+      'unsigned short',
+      'int',
+      'unsigned int',
+      'long',
+      'unsigned long',
+      'long long',
+      'float',
+      'double',
+      'void *',
+      'size_t',
+      '_Bool',
+      'int16_t',
+      'uint64_t',
+      'intptr_t',
+    ] as const;
     for (const t of types) {
       for (const off of [0, 1, 8, 9]) {
         const n = readAt(mem, off, t);
@@ -413,7 +544,15 @@ describe('kernels over a mapped file', () => {
     if (lib) {
       // bypass the check: the C kernel's SIGBUS guard turns the fault into SK_E_FAULT (-3) instead of a crash
       const out = new Uint8Array(16);
-      const status = lib.fn.sk_sum(mem.address + 4096n * 4n, 1, BigInt64Array.of(1024n), BigInt64Array.of(8n), 11, 0, out);
+      const status = lib.fn.sk_sum(
+        mem.address + 4096n * 4n,
+        1,
+        BigInt64Array.of(1024n),
+        BigInt64Array.of(8n),
+        11,
+        0,
+        out,
+      );
       expect(Number(status)).toBe(-3);
       const dst = new Uint8Array(8);
       expect(Number(lib.fn.sk_copy_bytes(dst, mem.address + 8192n, 8n))).toBe(-3);

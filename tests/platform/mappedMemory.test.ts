@@ -4,7 +4,18 @@
  * and that opening a 4 GiB file costs what a 4 KiB one does (nothing is read at open).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, statSync, openSync, closeSync, ftruncateSync, truncateSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+  statSync,
+  openSync,
+  closeSync,
+  ftruncateSync,
+  truncateSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import koffi from 'koffi';

@@ -10,16 +10,24 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LIBRARY_FILE, NATIVE_API_VERSION, nativeLibrary, nativeUnavailableReason } from '../../src-main/platform/nativeLibrary';
+import {
+  LIBRARY_FILE,
+  NATIVE_API_VERSION,
+  nativeLibrary,
+  nativeUnavailableReason,
+} from '../../src-main/platform/nativeLibrary';
 
 const ROOT = join(__dirname, '..', '..');
 
 describe('the native library is required where CI requires it', () => {
-  it.runIf(process.env.STRIDESCOPE_REQUIRE_NATIVE === '1')('STRIDESCOPE_REQUIRE_NATIVE=1: nativeLibrary() loads', () => {
-    const lib = nativeLibrary();
-    expect(lib, `the C kernel library did not load: ${nativeUnavailableReason()}`).not.toBeNull();
-    expect(Number(lib!.fn.sk_version())).toBe(NATIVE_API_VERSION);
-  });
+  it.runIf(process.env.STRIDESCOPE_REQUIRE_NATIVE === '1')(
+    'STRIDESCOPE_REQUIRE_NATIVE=1: nativeLibrary() loads',
+    () => {
+      const lib = nativeLibrary();
+      expect(lib, `the C kernel library did not load: ${nativeUnavailableReason()}`).not.toBeNull();
+      expect(Number(lib!.fn.sk_version())).toBe(NATIVE_API_VERSION);
+    },
+  );
 
   it('.ci/run requires it, and `npm run build` builds it with --strict', () => {
     expect(readFileSync(join(ROOT, '.ci', 'run'), 'utf8')).toMatch(/^export STRIDESCOPE_REQUIRE_NATIVE=1$/m);
@@ -32,10 +40,15 @@ describe('the native library is required where CI requires it', () => {
     try {
       const native = join(dir, 'native');
       mkdirSync(join(native, 'build'), { recursive: true });
-      for (const f of ['build.mjs', 'kernels.c', 'kernels.h', 'binding.gyp']) copyFileSync(join(ROOT, 'native', f), join(native, f));
+      for (const f of ['build.mjs', 'kernels.c', 'kernels.h', 'binding.gyp'])
+        copyFileSync(join(ROOT, 'native', f), join(native, f));
       writeFileSync(join(native, 'kernels.c'), readFileSync(join(native, 'kernels.c'), 'utf8') + '\nthis is not C;\n');
       const stale = join(native, 'build', LIBRARY_FILE);
-      const run = (...args: string[]) => spawnSync(process.execPath, [join(native, 'build.mjs'), '--quiet', ...args], { encoding: 'utf8', timeout: 240_000 });
+      const run = (...args: string[]) =>
+        spawnSync(process.execPath, [join(native, 'build.mjs'), '--quiet', ...args], {
+          encoding: 'utf8',
+          timeout: 240_000,
+        });
 
       writeFileSync(stale, 'an older build');
       const lenient = run();

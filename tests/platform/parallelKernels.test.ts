@@ -59,13 +59,26 @@ function halfBits(v: number): number {
 }
 
 function bitsOf(result: unknown): string {
-  const v = result === '-0.0' ? -0 : result === 'inf' ? Infinity : result === '-inf' ? -Infinity : result === 'nan' ? NaN : (result as number);
+  const v =
+    result === '-0.0'
+      ? -0
+      : result === 'inf'
+        ? Infinity
+        : result === '-inf'
+          ? -Infinity
+          : result === 'nan'
+            ? NaN
+            : (result as number);
   const b = new BigUint64Array(new Float64Array([v]).buffer)[0];
   return '0x' + b.toString(16).padStart(16, '0');
 }
 
 function arrayOver(label: string, bytes: Uint8Array, dtype: string, n: number): NDArray {
-  return new NDArray({ memory: new OwnedMemory(label, bytes, { writeable: false }), dtype: DType.parse(dtype), shape: [n] });
+  return new NDArray({
+    memory: new OwnedMemory(label, bytes, { writeable: false }),
+    dtype: DType.parse(dtype),
+    shape: [n],
+  });
 }
 
 describe.skipIf(!haveNative)('float sums over threads: bit-identical to np.sum', () => {
@@ -119,16 +132,24 @@ describe.skipIf(!haveNative)('order-free reductions: 1, 2 and N threads agree', 
     for (const dtype of ['|i1', '|u1', '<i2', '>u2', '<i4', '>i4', '<u8', '>i8', '|b1']) {
       const item = DType.parse(dtype).itemsize;
       const a = arrayOver(dtype, randomBytes(item, n * item), dtype, n);
-      const views = [a, a.index({ start: 5, stop: null, step: 3 }), a.index({ start: 0, stop: 1000 * 999, step: 1 }).reshape([1000, 999]).T];
+      const views = [
+        a,
+        a.index({ start: 5, stop: null, step: 3 }),
+        a.index({ start: 0, stop: 1000 * 999, step: 1 }).reshape([1000, 999]).T,
+      ];
       for (const v of views) {
         for (const k of KERNELS) {
           const one = runKernel(k, v, { threads: 1 }).result;
-          for (const threads of [2, 3, 7]) expect(runKernel(k, v, { threads }).result, `${dtype} ${k} threads=${threads}`).toEqual(one);
+          for (const threads of [2, 3, 7])
+            expect(runKernel(k, v, { threads }).result, `${dtype} ${k} threads=${threads}`).toEqual(one);
           expect(runKernel(k, v).result, `${dtype} ${k} auto`).toEqual(one);
         }
       }
       // and the TypeScript kernels on the contiguous view
-      for (const k of KERNELS) expect(runKernel(k, a, { forceFallback: true }).result, `${dtype} ${k} fallback`).toEqual(runKernel(k, a, { threads: 3 }).result);
+      for (const k of KERNELS)
+        expect(runKernel(k, a, { forceFallback: true }).result, `${dtype} ${k} fallback`).toEqual(
+          runKernel(k, a, { threads: 3 }).result,
+        );
     }
   });
 
@@ -140,7 +161,8 @@ describe.skipIf(!haveNative)('order-free reductions: 1, 2 and N threads agree', 
     const a = arrayOver('f8', new Uint8Array(x.buffer), '<f8', n);
     for (const k of ['min', 'max', 'count_nonzero', 'count_nan'] as KernelName[]) {
       const one = runKernel(k, a, { threads: 1 }).result;
-      for (const threads of [2, 5, 16]) expect(runKernel(k, a, { threads }).result, `${k} threads=${threads}`).toEqual(one);
+      for (const threads of [2, 5, 16])
+        expect(runKernel(k, a, { threads }).result, `${k} threads=${threads}`).toEqual(one);
       expect(runKernel(k, a, { forceFallback: true }).result).toEqual(one);
     }
     // zeros: -0.0 first in memory order in share 0, +0.0 later: max of an all-zero tail
@@ -211,7 +233,12 @@ describe.skipIf(!haveNative)('runKernelAsync: progress and cancel', () => {
     const a = new NDArray({ memory: mem, dtype: DType.parse('<f8'), shape: [BIG / 8] });
     const ac = new AbortController();
     let done = 0;
-    const p = runKernelAsync('count_nonzero', a, { threads: 1, signal: ac.signal, pollMs: 1, onProgress: (d) => (done = d) });
+    const p = runKernelAsync('count_nonzero', a, {
+      threads: 1,
+      signal: ac.signal,
+      pollMs: 1,
+      onProgress: (d) => (done = d),
+    });
     // abort once C has started scanning (progress moved), well before the end
     while (done === 0) await new Promise((r) => setTimeout(r, 1));
     const t0 = performance.now();

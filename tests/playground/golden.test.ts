@@ -36,7 +36,9 @@ describe.each(cases.map((c) => [c.name, c] as const))('golden transcript: %s', (
       for (const input of c.inputs) {
         const got = pg.runInput(input.source, input.line).output;
         if (c.refuse.includes(input.line)) {
-          expect(got, `line ${input.line}: ${input.source}`).toMatch(/^Traceback[^]*\nLifetimeError: .* pointed into the temporary `a\+b`, freed (at the end of statement \d+ \(line 5: `p = \(a\+b\)\.ctypes\.data`\)|by `del ct` \(statement \d+, line 17\))/);
+          expect(got, `line ${input.line}: ${input.source}`).toMatch(
+            /^Traceback[^]*\nLifetimeError: .* pointed into the temporary `a\+b`, freed (at the end of statement \d+ \(line 5: `p = \(a\+b\)\.ctypes\.data`\)|by `del ct` \(statement \d+, line 17\))/,
+          );
           continue;
         }
         if (normalise(got) !== normalise(input.output)) {
@@ -50,7 +52,7 @@ describe.each(cases.map((c) => [c.name, c] as const))('golden transcript: %s', (
   });
 });
 
-describe('scripts are cut into inputs the way Python\'s console cut them', () => {
+describe("scripts are cut into inputs the way Python's console cut them", () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const script = c.inputs.map((i) => i.source).join('\n');
     const got = splitInputs(script, isIncomplete).map((i) => ({ line: i.line, source: i.text }));
@@ -62,11 +64,23 @@ describe('stridescope run (runScript) prints the whole transcript', () => {
   it.each(cases.filter((c) => !c.files && c.ctypes).map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const script = c.inputs.map((i) => i.source).join('\n') + '\n';
     const { output, exitCode } = runScript(script, { model: c.model });
-    const want = c.inputs.filter((i) => !c.refuse.includes(i.line)).map((i) => normalise(i.output)).join('');
+    const want = c.inputs
+      .filter((i) => !c.refuse.includes(i.line))
+      .map((i) => normalise(i.output))
+      .join('');
     const refused = c.inputs.filter((i) => c.refuse.includes(i.line)).length;
     // the refused reads print LifetimeError tracebacks where CPython printed stale memory
-    const lines = normalise(output).split(/(?=Traceback \(most recent call last\):\n {2}File "<stdin>", line \d+, in <module>\nLifetimeError)/);
-    const kept = lines.map((b) => b.replace(/^Traceback \(most recent call last\):\n {2}File "<stdin>", line \d+, in <module>\nLifetimeError: [^\n]*\n/, '')).join('');
+    const lines = normalise(output).split(
+      /(?=Traceback \(most recent call last\):\n {2}File "<stdin>", line \d+, in <module>\nLifetimeError)/,
+    );
+    const kept = lines
+      .map((b) =>
+        b.replace(
+          /^Traceback \(most recent call last\):\n {2}File "<stdin>", line \d+, in <module>\nLifetimeError: [^\n]*\n/,
+          '',
+        ),
+      )
+      .join('');
     expect(kept).toBe(want);
     expect((output.match(/\nLifetimeError: /g) ?? []).length).toBe(refused);
     expect(exitCode).toBe(c.inputs.some((i) => /Traceback|Error: /.test(i.output)) || refused ? 1 : 0);

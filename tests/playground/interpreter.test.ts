@@ -30,7 +30,8 @@ describe('temporaries die at the end of their statement (CPython refcounting)', 
     expect(bad.errors).toBe(1);
     expect(bad.statements[0].error).toEqual({
       type: 'LifetimeError',
-      message: 'ctypes.cast(p, ctypes.POINTER(ctypes.c_int)) pointed into the temporary `a+b`, freed at the end of statement 5 (line 1: `p = (a+b).ctypes.data`)',
+      message:
+        'ctypes.cast(p, ctypes.POINTER(ctypes.c_int)) pointed into the temporary `a+b`, freed at the end of statement 5 (line 1: `p = (a+b).ctypes.data`)',
     });
     // indexing is refused the same way; nothing was read
     expect(pg.run('ctypes.cast(p, ctypes.POINTER(ctypes.c_int))[0]').statements[0].error!.type).toBe('LifetimeError');
@@ -45,7 +46,10 @@ describe('temporaries die at the end of their statement (CPython refcounting)', 
     );
     expect(r.errors).toBe(0);
     expect(r.output).toBe('4\n3\n10\nTrue\n');
-    const byState = (st: string) => allocs(pg).filter((x) => x.state === st).map((x) => x.label);
+    const byState = (st: string) =>
+      allocs(pg)
+        .filter((x) => x.state === st)
+        .map((x) => x.label);
     // c and ct's array live on; the statement-temporaries of the last line (a+b, its c_void_p) are gone
     expect(byState('live')).toEqual(['a', 'b', 'c', 'a+b', 'a*10']);
     expect(byState('freed')).toEqual(['a+b', 'c_void_p instance']);
@@ -55,11 +59,16 @@ describe('temporaries die at the end of their statement (CPython refcounting)', 
     const pg = new Playground();
     pg.run(SETUP);
     pg.run('ct = (a+b).ctypes\nq = ct.data\nc = a*2\nv = c[1:]');
-    const live = () => allocs(pg).filter((x) => x.state === 'live').map((x) => x.label);
+    const live = () =>
+      allocs(pg)
+        .filter((x) => x.state === 'live')
+        .map((x) => x.label);
     expect(live()).toContain('a+b');
     pg.run('del ct');
     expect(allocs(pg).find((x) => x.label === 'a+b')!.releasedBy).toMatch(/^by `del ct`/);
-    expect(pg.run('ctypes.cast(q, ctypes.POINTER(ctypes.c_int))[0]').statements[0].error!.message).toMatch(/pointed into the temporary `a\+b`, freed by `del ct`/);
+    expect(pg.run('ctypes.cast(q, ctypes.POINTER(ctypes.c_int))[0]').statements[0].error!.message).toMatch(
+      /pointed into the temporary `a\+b`, freed by `del ct`/,
+    );
     pg.run('del c');
     expect(live()).toContain('c');
     expect(pg.run('v').output).toBe('array([2, 4, 6], dtype=int32)\n');
@@ -82,7 +91,9 @@ describe('temporaries die at the end of their statement (CPython refcounting)', 
     const pg = new Playground();
     pg.run(SETUP + 'c = a + 1\nq = c.ctypes.data\nc = 5');
     const r = pg.run('ctypes.cast(q, ctypes.POINTER(ctypes.c_int))[0]');
-    expect(r.statements[0].error!.message).toMatch(/pointed into `c`, freed when `c` was rebound by statement \d+ \(line 7: `c = 5`\)/);
+    expect(r.statements[0].error!.message).toMatch(
+      /pointed into `c`, freed when `c` was rebound by statement \d+ \(line 7: `c = 5`\)/,
+    );
   });
 });
 
@@ -103,7 +114,10 @@ describe('memmaps', () => {
       expect(mem.alive).toBe(true); // the REPL's _ holds the view it printed, as in CPython
       pg.run('0');
       expect(mem.alive).toBe(false);
-      expect(pg.snapshot().allocations.find((x) => x.kind === 'mapped')).toMatchObject({ state: 'closed', releasedBy: expect.stringMatching(/^when `_` was replaced/) });
+      expect(pg.snapshot().allocations.find((x) => x.kind === 'mapped')).toMatchObject({
+        state: 'closed',
+        releasedBy: expect.stringMatching(/^when `_` was replaced/),
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -112,16 +126,24 @@ describe('memmaps', () => {
 
 describe('the data model switch', () => {
   const seed = 'import numpy as np\nimport ctypes\nx = np.array([[0, 1], [2, 3]], dtype=np.int32)\n';
-  const probe = 'ctypes.sizeof(ctypes.c_long)\nx.ctypes.data_as(ctypes.POINTER(ctypes.c_long)).contents\nx.ctypes.data_as(ctypes.POINTER(ctypes.c_longlong)).contents\nx.ctypes.shape\nnp.arange(2)\nnp.dtype(np.long)\n';
-  const run = (model: 'lp64' | 'llp64' | 'ilp32') => new Playground({ model }).run(seed + probe).output.replace(/0x[0-9a-f]+/g, '0x…');
+  const probe =
+    'ctypes.sizeof(ctypes.c_long)\nx.ctypes.data_as(ctypes.POINTER(ctypes.c_long)).contents\nx.ctypes.data_as(ctypes.POINTER(ctypes.c_longlong)).contents\nx.ctypes.shape\nnp.arange(2)\nnp.dtype(np.long)\n';
+  const run = (model: 'lp64' | 'llp64' | 'ilp32') =>
+    new Playground({ model }).run(seed + probe).output.replace(/0x[0-9a-f]+/g, '0x…');
   it('LP64: long is 8 bytes', () => {
-    expect(run('lp64')).toBe("8\nc_long(4294967296)\nc_long(4294967296)\n<numpy._core._internal.c_long_Array_2 object at 0x…>\narray([0, 1])\ndtype('int64')\n");
+    expect(run('lp64')).toBe(
+      "8\nc_long(4294967296)\nc_long(4294967296)\n<numpy._core._internal.c_long_Array_2 object at 0x…>\narray([0, 1])\ndtype('int64')\n",
+    );
   });
   it("LLP64: long is 4 bytes, the seed's c_long(0) and c_longlong(4294967296); c_intp is c_longlong", () => {
-    expect(run('llp64')).toBe("4\nc_long(0)\nc_longlong(4294967296)\n<numpy._core._internal.c_longlong_Array_2 object at 0x…>\narray([0, 1])\ndtype('int32')\n");
+    expect(run('llp64')).toBe(
+      "4\nc_long(0)\nc_longlong(4294967296)\n<numpy._core._internal.c_longlong_Array_2 object at 0x…>\narray([0, 1])\ndtype('int32')\n",
+    );
   });
   it('ILP32: 32-bit Windows — the page exactly (c_long_Array_2), and the default int is int32', () => {
-    expect(run('ilp32')).toBe("4\nc_long(0)\nc_longlong(4294967296)\n<numpy._core._internal.c_long_Array_2 object at 0x…>\narray([0, 1])\ndtype('int32')\n");
+    expect(run('ilp32')).toBe(
+      "4\nc_long(0)\nc_longlong(4294967296)\n<numpy._core._internal.c_long_Array_2 object at 0x…>\narray([0, 1])\ndtype('int32')\n",
+    );
   });
 });
 
@@ -131,19 +153,24 @@ describe('the REPL surface', () => {
     const r = pg.run('x = 1; y; z = 2\nx\nz');
     expect(r.errors).toBe(2);
     expect(r.output).toBe(
-      "Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nNameError: name 'y' is not defined\n1\n" +
-        "Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nNameError: name 'z' is not defined\n",
+      'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\nNameError: name \'y\' is not defined\n1\n' +
+        'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\nNameError: name \'z\' is not defined\n',
     );
   });
   it('warnings print once per message, like the REPL', () => {
     const pg = new Playground();
     const r = pg.run('import numpy as np\nnp.array([1.0]) / 0\nnp.array([2.0]) / 0');
     expect(r.output.match(/RuntimeWarning/g)).toHaveLength(1);
-    expect(r.output).toMatch(/^<stdin>:1: RuntimeWarning: divide by zero encountered in divide\narray\(\[inf\]\)\narray\(\[inf\]\)\n$/);
+    expect(r.output).toMatch(
+      /^<stdin>:1: RuntimeWarning: divide by zero encountered in divide\narray\(\[inf\]\)\narray\(\[inf\]\)\n$/,
+    );
   });
   it('never evaluates JavaScript', () => {
     const pg = new Playground();
-    expect(pg.run('constructor').statements[0].error).toEqual({ type: 'NameError', message: "name 'constructor' is not defined" });
+    expect(pg.run('constructor').statements[0].error).toEqual({
+      type: 'NameError',
+      message: "name 'constructor' is not defined",
+    });
     expect(pg.run('__proto__').statements[0].error!.type).toBe('NameError');
   });
 });

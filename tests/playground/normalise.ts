@@ -18,4 +18,3 @@ export function normalise(s: string): string {
     .replace(/(c_void_p|c_char_p)\(\d+\)/g, '$1(ADDR)')
     .replace(/'data': \(\d+,/g, "'data': (ADDR,");
 }
-

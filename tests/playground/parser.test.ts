@@ -77,11 +77,19 @@ describe('parser', () => {
     expect((pow.right as Extract<Expr, { kind: 'BinOp' }>).op).toBe('**');
   });
   it('statements: import forms, assignment chains, del, ; separated', () => {
-    const s = parse('import numpy as np, ctypes; from ctypes import (c_long as L, POINTER,)\na = b = x[1:, ::2, ...]; del a, b');
+    const s = parse(
+      'import numpy as np, ctypes; from ctypes import (c_long as L, POINTER,)\na = b = x[1:, ::2, ...]; del a, b',
+    );
     expect(s.map((x) => x.kind)).toEqual(['Import', 'ImportFrom', 'Assign', 'Delete']);
-    expect((s[1] as { names: unknown }).names).toEqual([{ name: 'c_long', asname: 'L' }, { name: 'POINTER', asname: null }]);
+    expect((s[1] as { names: unknown }).names).toEqual([
+      { name: 'c_long', asname: 'L' },
+      { name: 'POINTER', asname: null },
+    ]);
     expect((s[2] as { targets: unknown[] }).targets).toHaveLength(2);
-    const idx = ((s[2] as { value: Expr }).value as Extract<Expr, { kind: 'Subscript' }>).index as Extract<Expr, { kind: 'Tuple' }>;
+    const idx = ((s[2] as { value: Expr }).value as Extract<Expr, { kind: 'Subscript' }>).index as Extract<
+      Expr,
+      { kind: 'Tuple' }
+    >;
     expect(idx.elts.map((x) => x.kind)).toEqual(['Slice', 'Slice', 'Ellipsis']);
   });
   it('calls with keywords, *args and **kwargs', () => {
@@ -125,7 +133,9 @@ describe('nesting is bounded like CPython (never a stack overflow)', () => {
   test('3000 nested parentheses are a SyntaxError, 20 are fine', async () => {
     const { Playground } = await import('../../src-main/playground/runtime/interpreter');
     const pg = new Playground({ model: 'lp64' });
-    expect(pg.runInput('('.repeat(3000) + '1' + ')'.repeat(3000)).output).toMatch(/SyntaxError: too many nested parentheses\n$/);
+    expect(pg.runInput('('.repeat(3000) + '1' + ')'.repeat(3000)).output).toMatch(
+      /SyntaxError: too many nested parentheses\n$/,
+    );
     expect(pg.runInput('not '.repeat(3000) + 'True').output).toMatch(/SyntaxError: too many nested parentheses\n$/);
     expect(pg.runInput('-'.repeat(3000) + '1').output).toMatch(/SyntaxError: too many nested parentheses\n$/);
     expect(pg.runInput('('.repeat(20) + '1' + ')'.repeat(20) + ' + 1').output).toBe('2\n');

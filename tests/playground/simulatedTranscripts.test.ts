@@ -11,8 +11,13 @@ import { join } from 'node:path';
 import { simulatedTranscript } from './simulatedTranscript';
 
 const DIR = join(__dirname, '..', 'fixtures', 'transcripts');
-const all = readdirSync(DIR).filter((f) => f.endsWith('.py')).map((f) => f.slice(0, -3)).sort();
-const mustMatch = readFileSync(join(DIR, 'simulation-matches.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+const all = readdirSync(DIR)
+  .filter((f) => f.endsWith('.py'))
+  .map((f) => f.slice(0, -3))
+  .sort();
+const mustMatch = readFileSync(join(DIR, 'simulation-matches.txt'), 'utf8')
+  .split('\n')
+  .filter((l) => l && !l.startsWith('#'));
 
 test('the list names real transcripts', () => {
   for (const n of mustMatch) expect(all).toContain(n);
@@ -35,7 +40,13 @@ test('where the simulation differs, it never blames NumPy or ctypes for what it 
     const golden = readFileSync(join(DIR, `${name}.out`), 'utf8');
     // an AttributeError / "must be a ctypes type" / "Cannot interpret" the real Python did not print
     for (const line of got.split('\n')) {
-      if (/^(AttributeError: '(numpy\.)?(ndarray|dtype)|AttributeError: module '(numpy|ctypes)'|TypeError: must be a ctypes type|TypeError: Cannot interpret)/.test(line) && !golden.includes(line)) blaming.push(`${name}: ${line}`);
+      if (
+        /^(AttributeError: '(numpy\.)?(ndarray|dtype)|AttributeError: module '(numpy|ctypes)'|TypeError: must be a ctypes type|TypeError: Cannot interpret)/.test(
+          line,
+        ) &&
+        !golden.includes(line)
+      )
+        blaming.push(`${name}: ${line}`);
     }
   }
   expect(blaming).toEqual([]);

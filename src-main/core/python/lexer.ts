@@ -12,15 +12,91 @@
 
 /** Operators and delimiters, longest first so a prefix never wins over the longer token. */
 export const PYTHON_OPERATORS = [
-  '**=', '//=', '>>=', '<<=', '...', '->', ':=', '**', '//', '<<', '>>', '<=', '>=', '==', '!=',
-  '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@=',
-  '(', ')', '[', ']', '{', '}', ',', ':', '.', ';', '@', '=', '+', '-', '*', '/', '%', '&', '|', '^', '~', '<', '>',
+  '**=',
+  '//=',
+  '>>=',
+  '<<=',
+  '...',
+  '->',
+  ':=',
+  '**',
+  '//',
+  '<<',
+  '>>',
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '@=',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  ':',
+  '.',
+  ';',
+  '@',
+  '=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '&',
+  '|',
+  '^',
+  '~',
+  '<',
+  '>',
 ] as const;
 
 export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set([
-  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del',
-  'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal',
-  'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
+  'False',
+  'None',
+  'True',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield',
 ]);
 
 /** An integer, float or imaginary literal (underscores between digits allowed). */
@@ -64,12 +140,33 @@ export function scanToken(src: string, pos: number): ScannedToken | null {
     const [open, prefix, quote] = sm;
     const bodyStart = pos + open.length;
     const triple = src.startsWith(quote.repeat(3), bodyStart - 1);
-    if (triple) return { type: 'STRING', start: pos, end: bodyStart + 2, text: src.slice(pos, bodyStart + 2), prefix, quote, triple, terminated: false, body: '' };
+    if (triple)
+      return {
+        type: 'STRING',
+        start: pos,
+        end: bodyStart + 2,
+        text: src.slice(pos, bodyStart + 2),
+        prefix,
+        quote,
+        triple,
+        terminated: false,
+        body: '',
+      };
     let j = bodyStart;
     while (j < src.length && src[j] !== quote && src[j] !== '\n' && src[j] !== '\r') j += src[j] === '\\' ? 2 : 1;
     const terminated = j < src.length && src[j] === quote;
     const end = terminated ? j + 1 : Math.min(j, src.length);
-    return { type: 'STRING', start: pos, end, text: src.slice(pos, end), prefix, quote, triple, terminated, body: src.slice(bodyStart, Math.min(j, src.length)) };
+    return {
+      type: 'STRING',
+      start: pos,
+      end,
+      text: src.slice(pos, end),
+      prefix,
+      quote,
+      triple,
+      terminated,
+      body: src.slice(bodyStart, Math.min(j, src.length)),
+    };
   }
   const nm = NAME_RE.exec(rest);
   if (nm) return { type: 'NAME', start: pos, end: pos + nm[0].length, text: nm[0] };
@@ -93,7 +190,16 @@ export function hasLeadingZeros(number: string): boolean {
 export type EscapeFault = (message: string, index: number, codec: boolean) => never;
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
-  '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
 });
 
 /**
@@ -133,7 +239,8 @@ export function decodeStringBody(body: string, raw: boolean, bytes: boolean, fai
       out += SIMPLE_ESCAPES[e];
     } else if (e === 'x') {
       const h = body.slice(i + 1, i + 3);
-      if (!/^[0-9a-fA-F]{2}$/.test(h)) fail(bytes ? `invalid \\x escape at position ${at}` : 'truncated \\xXX escape', at, true);
+      if (!/^[0-9a-fA-F]{2}$/.test(h))
+        fail(bytes ? `invalid \\x escape at position ${at}` : 'truncated \\xXX escape', at, true);
       out += String.fromCharCode(parseInt(h, 16));
       i += 2;
     } else if (e >= '0' && e <= '7') {

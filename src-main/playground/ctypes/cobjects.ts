@@ -13,11 +13,29 @@
  * reports is the one where it was first made — `numpy._core._internal` when NumPy made `c_long_Array_2` for
  * `x.ctypes.shape`, `__main__` when the learner typed `ctypes.c_long * 2` first.
  */
-import { convertToC, decodeC, encodeC, typedValueRepr, type CPointerType, type CScalar, type CType } from '../../core/ctypeModel';
+import {
+  convertToC,
+  decodeC,
+  encodeC,
+  typedValueRepr,
+  type CPointerType,
+  type CScalar,
+  type CType,
+} from '../../core/ctypeModel';
 import { CPointer } from '../../core/ctypes';
 import { OwnedMemory, type Memory } from '../../core/memory';
 import { PyException, typeError } from '../runtime/errors';
-import { indexValue, PyList, PyObject, type Ctx, type Kwargs, type PyValue, typeName, PySlice, sliceIndicesOf } from '../runtime/objects';
+import {
+  indexValue,
+  PyList,
+  PyObject,
+  type Ctx,
+  type Kwargs,
+  type PyValue,
+  typeName,
+  PySlice,
+  sliceIndicesOf,
+} from '../runtime/objects';
 
 /** A C scalar as the Python value ctypes returns (`.value`, `ptr[i]`). */
 export function cToPy(t: CType, v: CScalar): PyValue {
@@ -79,7 +97,8 @@ export class PyCSimpleType extends PyObject {
     return super.getattr(name, ctx);
   }
   override call(args: PyValue[], kwargs: Kwargs, ctx: Ctx): PyValue {
-    if (args.length > 1 || kwargs.size) throw typeError('function takes at most 1 argument (' + args.length + ' given)');
+    if (args.length > 1 || kwargs.size)
+      throw typeError('function takes at most 1 argument (' + args.length + ' given)');
     return PyCData.create(this, args.length ? args[0] : null, ctx);
   }
 }
@@ -110,7 +129,8 @@ export class PyCData extends PyObject {
     let bytes: Uint8Array;
     if (t.ctype.name === 'c_char_p') {
       // the bytes live in a buffer of their own; the instance holds its address
-      if (init !== null && !(init instanceof Uint8Array)) throw typeError(`bytes or integer address expected instead of ${typeName(init)} instance`);
+      if (init !== null && !(init instanceof Uint8Array))
+        throw typeError(`bytes or integer address expected instead of ${typeName(init)} instance`);
       let addr = 0n;
       if (init instanceof Uint8Array) {
         const buf = new OwnedMemory(`bytes ${init.length}`, init.length + 1);
@@ -121,7 +141,10 @@ export class PyCData extends PyObject {
       }
       bytes = encodeC(t.ctype, addr);
     } else {
-      bytes = encodeC(t.ctype, init === null ? (t.ctype.kind === 'float' ? 0 : t.ctype.kind === 'bool' ? false : 0n) : pyToC(t.ctype, init));
+      bytes = encodeC(
+        t.ctype,
+        init === null ? (t.ctype.kind === 'float' ? 0 : t.ctype.kind === 'bool' ? false : 0n) : pyToC(t.ctype, init),
+      );
     }
     const mem = ownBlock(ctx, self, t.ctype.size, `${t.ctype.name} instance`);
     mem.write(0, bytes);
@@ -143,7 +166,8 @@ export class PyCData extends PyObject {
     const t = this.ctype.ctype;
     if (t.name === 'c_char_p') {
       const b = this.memory.read(this.offset, t.size);
-      const addr = t.size === 8 ? new DataView(b.buffer).getBigUint64(0, true) : BigInt(new DataView(b.buffer).getUint32(0, true));
+      const addr =
+        t.size === 8 ? new DataView(b.buffer).getBigUint64(0, true) : BigInt(new DataView(b.buffer).getUint32(0, true));
       return addr === 0n ? null : addr;
     }
     return decodeC(t, this.memory.read(this.offset, t.size), 0);
@@ -214,7 +238,8 @@ export class PyCPointerType extends PyObject {
   override call(args: PyValue[], _kwargs: Kwargs, ctx: Ctx): PyValue {
     if (args.length === 0) return PyCPointer.fromAddress(this, 0n, null, ctx, `${this.ctype.name}()`);
     const obj = args[0];
-    if (obj instanceof PyCData && obj.ctype === this.target) return PyCPointer.fromAddress(this, obj.addressOf, obj, ctx, `${this.ctype.name}(${ctx.label})`);
+    if (obj instanceof PyCData && obj.ctype === this.target)
+      return PyCPointer.fromAddress(this, obj.addressOf, obj, ctx, `${this.ctype.name}(${ctx.label})`);
     throw typeError(`expected ${this.target.ctype.name} instead of ${typeName(obj)}`);
   }
 }
@@ -259,14 +284,16 @@ export class PyCPointer extends PyObject {
       ctx.notePointerRead?.(r.memory, r.memoryOffset, r.bytes.length);
       const p = ctx.registry.provenance(this.core.address);
       const memory = p ? p.allocation.memory : null;
-      if (!memory) throw new PyException('ValueError', `${this.core.label} points outside memory Stridescope knows about`);
+      if (!memory)
+        throw new PyException('ValueError', `${this.core.label} points outside memory Stridescope knows about`);
       return PyCData.viewOnto(this.ptype.target, memory, r.memoryOffset, this.core, ctx);
     }
     if (name === '_type_') return this.ptype.target;
     return super.getattr(name, ctx);
   }
   override getitem(key: PyValue, ctx: Ctx): PyValue {
-    if (key instanceof PySlice) throw new PyException('NotImplementedError', 'slicing a pointer is not supported in the playground');
+    if (key instanceof PySlice)
+      throw new PyException('NotImplementedError', 'slicing a pointer is not supported in the playground');
     this.nullCheck();
     const i = indexValue(key, 'pointer');
     const r = this.core.read(i);
@@ -392,7 +419,8 @@ export class PyCArray extends PyObject {
 
 /** `T * n`, cached per (T, n); the first maker's module sticks. */
 export function arrayType(element: ElementType, length: number, module: string, ctx: Ctx): PyCArrayType {
-  if (!Number.isSafeInteger(length) || length < 0) throw new PyException('ValueError', 'Array length must be >= 0, not ' + length);
+  if (!Number.isSafeInteger(length) || length < 0)
+    throw new PyException('ValueError', 'Array length must be >= 0, not ' + length);
   const key = `array:${element.name}:${length}:${element instanceof PyCArrayType ? element.module : ''}`;
   let t = ctx.caches.get(key) as PyCArrayType | undefined;
   if (!t) {

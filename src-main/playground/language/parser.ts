@@ -98,8 +98,19 @@ const UNSUPPORTED_KEYWORDS: Record<string, string> = Object.assign(Object.create
 });
 
 const AUG_OPS: Record<string, BinOpName> = Object.assign(Object.create(null) as Record<string, BinOpName>, {
-  '+=': '+', '-=': '-', '*=': '*', '/=': '/', '//=': '//', '%=': '%', '**=': '**', '@=': '@', '<<=': '<<', '>>=': '>>',
-  '&=': '&', '^=': '^', '|=': '|',
+  '+=': '+',
+  '-=': '-',
+  '*=': '*',
+  '/=': '/',
+  '//=': '//',
+  '%=': '%',
+  '**=': '**',
+  '@=': '@',
+  '<<=': '<<',
+  '>>=': '>>',
+  '&=': '&',
+  '^=': '^',
+  '|=': '|',
 });
 
 class Parser {
@@ -184,7 +195,8 @@ class Parser {
         this.next();
         return { kind: 'Pass', ...this.span(t) };
       }
-      if (UNSUPPORTED_KEYWORDS[t.text] && t.text !== 'if' && t.text !== 'else') this.unsupported(t, UNSUPPORTED_KEYWORDS[t.text]);
+      if (UNSUPPORTED_KEYWORDS[t.text] && t.text !== 'if' && t.text !== 'else')
+        this.unsupported(t, UNSUPPORTED_KEYWORDS[t.text]);
       if (t.text === 'if') this.unsupported(t, UNSUPPORTED_KEYWORDS.if);
     }
     const first = this.exprList();
@@ -203,7 +215,11 @@ class Parser {
     if (aug.type === 'OP' && AUG_OPS[aug.text]) {
       this.next();
       if (first.kind !== 'Name' && first.kind !== 'Attribute' && first.kind !== 'Subscript') {
-        throw new PySyntaxError(`'${describe(first)}' is an illegal expression for augmented assignment`, first.line, first.column);
+        throw new PySyntaxError(
+          `'${describe(first)}' is an illegal expression for augmented assignment`,
+          first.line,
+          first.column,
+        );
       }
       const value = this.exprList();
       return { kind: 'AugAssign', target: first, op: AUG_OPS[aug.text], value, ...this.from(t) };
@@ -224,7 +240,10 @@ class Parser {
         return;
       default: {
         const what = describe(e);
-        const hint = e.kind === 'Call' ? ` here. Maybe you meant '==' instead of '='?` : ` here. Maybe you meant '==' instead of '='?`;
+        const hint =
+          e.kind === 'Call'
+            ? ` here. Maybe you meant '==' instead of '='?`
+            : ` here. Maybe you meant '==' instead of '='?`;
         throw new PySyntaxError(`cannot ${verb} ${what}${hint}`, e.line, e.column);
       }
     }
@@ -233,7 +252,13 @@ class Parser {
   /** a target of `del`: an expression that must be a name, attribute or subscript */
   private targetAtom(): Expr {
     const e = this.bitOr();
-    if (e.kind !== 'Name' && e.kind !== 'Attribute' && e.kind !== 'Subscript' && e.kind !== 'Tuple' && e.kind !== 'List') {
+    if (
+      e.kind !== 'Name' &&
+      e.kind !== 'Attribute' &&
+      e.kind !== 'Subscript' &&
+      e.kind !== 'Tuple' &&
+      e.kind !== 'List'
+    ) {
       throw new PySyntaxError(`cannot delete ${describe(e)}`, e.line, e.column);
     }
     return e;
@@ -321,7 +346,10 @@ class Parser {
   private atExprEnd(): boolean {
     const t = this.peek();
     if (t.type === 'NEWLINE' || t.type === 'ENDMARKER') return true;
-    return t.type === 'OP' && [')', ']', '}', '=', ';', ':'].includes(t.text) || (t.type === 'OP' && AUG_OPS[t.text] !== undefined);
+    return (
+      (t.type === 'OP' && [')', ']', '}', '=', ';', ':'].includes(t.text)) ||
+      (t.type === 'OP' && AUG_OPS[t.text] !== undefined)
+    );
   }
 
   private starOrExpr(): Expr {
@@ -336,10 +364,12 @@ class Parser {
   expr(): Expr {
     const t = this.peek();
     if (t.type === 'NAME' && t.text === 'lambda') this.unsupported(t, UNSUPPORTED_KEYWORDS.lambda);
-    if (t.type === 'NAME' && (t.text === 'yield' || t.text === 'await')) this.unsupported(t, UNSUPPORTED_KEYWORDS[t.text]);
+    if (t.type === 'NAME' && (t.text === 'yield' || t.text === 'await'))
+      this.unsupported(t, UNSUPPORTED_KEYWORDS[t.text]);
     const e = this.orTest();
     if (this.isKw('if')) this.unsupported(this.peek(), 'conditional expressions (x if c else y)');
-    if (this.isKw('for') || this.isKw('async')) this.unsupported(this.peek(), 'comprehensions and generator expressions');
+    if (this.isKw('for') || this.isKw('async'))
+      this.unsupported(this.peek(), 'comprehensions and generator expressions');
     if (this.isOp(':=')) this.unsupported(this.peek(), 'assignment expressions (:=)');
     return e;
   }
@@ -500,13 +530,16 @@ class Parser {
         this.next();
         this.next();
         const value = this.expr();
-        if (keywords.some((k) => k.arg === t.text)) throw new PySyntaxError(`keyword argument repeated: ${t.text}`, t.line, t.column);
+        if (keywords.some((k) => k.arg === t.text))
+          throw new PySyntaxError(`keyword argument repeated: ${t.text}`, t.line, t.column);
         keywords.push({ arg: t.text, value, ...this.from(t) });
       } else {
         const e = this.starOrExpr();
         if (keywords.length && e.kind !== 'Starred') {
           throw new PySyntaxError(
-            keywords.some((k) => k.arg === null) ? 'positional argument follows keyword argument unpacking' : 'positional argument follows keyword argument',
+            keywords.some((k) => k.arg === null)
+              ? 'positional argument follows keyword argument unpacking'
+              : 'positional argument follows keyword argument',
             e.line,
             e.column,
           );
@@ -568,7 +601,8 @@ class Parser {
       while (this.peek().type === 'STRING') {
         s = this.next();
         const v = s.value!;
-        if (typeof v === 'string' !== (typeof value === 'string')) throw new PySyntaxError('cannot mix bytes and nonbytes literals', t.line, t.column);
+        if ((typeof v === 'string') !== (typeof value === 'string'))
+          throw new PySyntaxError('cannot mix bytes and nonbytes literals', t.line, t.column);
         value = typeof v === 'string' ? (value as string) + v : concatBytes(value as Uint8Array, v);
       }
       const sp = this.from(t);
@@ -598,7 +632,8 @@ class Parser {
         const inner = this.starOrExpr();
         if (this.isOp(')')) {
           this.next();
-          if (inner.kind === 'Starred') throw new PySyntaxError("cannot use starred expression here", inner.line, inner.column);
+          if (inner.kind === 'Starred')
+            throw new PySyntaxError('cannot use starred expression here', inner.line, inner.column);
           // a parenthesised expression keeps its own span (the label of `(a+b)` is `a+b`)
           return inner;
         }
@@ -610,7 +645,7 @@ class Parser {
         }
         if (!this.isOp(')')) {
           if (this.isKw('for')) this.unsupported(this.peek(), 'comprehensions and generator expressions');
-          this.syntax(this.peek(), elts.length > 1 ? 'invalid syntax' : "invalid syntax. Perhaps you forgot a comma?");
+          this.syntax(this.peek(), elts.length > 1 ? 'invalid syntax' : 'invalid syntax. Perhaps you forgot a comma?');
         }
         this.next();
         return { kind: 'Tuple', elts, ...this.from(t) };

@@ -45,7 +45,8 @@ export function tokenize(src: string, lineBase = 0, opts: { allowOpen?: boolean 
   };
   const pushNewline = (): void => {
     const last = tokens[tokens.length - 1];
-    if (last && last.type !== 'NEWLINE') tokens.push({ type: 'NEWLINE', text: '', line: line + lineBase, column: col(), start: pos, end: pos });
+    if (last && last.type !== 'NEWLINE')
+      tokens.push({ type: 'NEWLINE', text: '', line: line + lineBase, column: col(), start: pos, end: pos });
   };
   while (pos < src.length) {
     const ch = src[pos];
@@ -86,7 +87,14 @@ export function tokenize(src: string, lineBase = 0, opts: { allowOpen?: boolean 
     continued = false;
     const startCol = col();
     const tok = scanToken(src, pos);
-    if (!tok) return fail(ch === '$' || ch === '?' || ch === '`' || ch === '!' ? 'invalid syntax' : `invalid character '${ch}' (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`, line, startCol);
+    if (!tok)
+      return fail(
+        ch === '$' || ch === '?' || ch === '`' || ch === '!'
+          ? 'invalid syntax'
+          : `invalid character '${ch}' (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`,
+        line,
+        startCol,
+      );
     const at = { line: line + lineBase, column: startCol, start: pos, end: tok.end };
     if (tok.type === 'STRING') {
       const prefix = tok.prefix.toLowerCase();
@@ -98,12 +106,21 @@ export function tokenize(src: string, lineBase = 0, opts: { allowOpen?: boolean 
       if (!tok.terminated) fail(`unterminated string literal (detected at line ${line + lineBase})`, line, startCol);
       const bytes = prefix.includes('b');
       const value = decodeStringBody(tok.body, prefix.includes('r'), bytes, (msg, _index, codec) => {
-        throw new PySyntaxError(codec ? `(${bytes ? 'value' : 'unicode'} error) ${msg}` : msg, line + lineBase, startCol);
+        throw new PySyntaxError(
+          codec ? `(${bytes ? 'value' : 'unicode'} error) ${msg}` : msg,
+          line + lineBase,
+          startCol,
+        );
       });
       tokens.push({ type: 'STRING', text: tok.text, ...at, value });
     } else if (tok.type === 'NUMBER') {
       if (/^[0-9A-Za-z_]/.test(src.slice(tok.end, tok.end + 1))) fail('invalid decimal literal', line, startCol);
-      if (hasLeadingZeros(tok.text)) fail('leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers', line, startCol);
+      if (hasLeadingZeros(tok.text))
+        fail(
+          'leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers',
+          line,
+          startCol,
+        );
       tokens.push({ type: 'NUMBER', text: tok.text, ...at });
     } else if (tok.type === 'OP') {
       const op = tok.text;
@@ -116,7 +133,11 @@ export function tokenize(src: string, lineBase = 0, opts: { allowOpen?: boolean 
         if (!open) fail(`unmatched '${op}'`, line, startCol);
         if (CLOSING_BRACKET[open!.text] !== op) {
           const where = open!.line === line + lineBase ? '' : ` on line ${open!.line}`;
-          fail(`closing parenthesis '${op}' does not match opening parenthesis '${open!.text}'${where}`, line, startCol);
+          fail(
+            `closing parenthesis '${op}' does not match opening parenthesis '${open!.text}'${where}`,
+            line,
+            startCol,
+          );
         }
         depth--;
       }

@@ -71,7 +71,11 @@ export class PyArray extends PyObject {
     super();
   }
   /** The one wrapper for an NDArray (so `a.base is a` holds). */
-  static wrap(arr: NDArray, cls: 'ndarray' | 'memmap' = 'ndarray', mmap: { filename: string; mode: string } | null = null): PyArray {
+  static wrap(
+    arr: NDArray,
+    cls: 'ndarray' | 'memmap' = 'ndarray',
+    mmap: { filename: string; mode: string } | null = null,
+  ): PyArray {
     let w = wrappers.get(arr);
     if (!w) {
       w = new PyArray(arr, cls, mmap);
@@ -194,7 +198,9 @@ export class PyArray extends PyObject {
       case 'T':
         return this.view(a.T);
       case 'base':
-        return a.base ? PyArray.wrap(a.base, this.cls === 'memmap' && a.base.memory.kind === 'mapped' ? 'memmap' : 'ndarray') : null;
+        return a.base
+          ? PyArray.wrap(a.base, this.cls === 'memmap' && a.base.memory.kind === 'mapped' ? 'memmap' : 'ndarray')
+          : null;
       case 'ctypes':
         return ctx.ctypesAvailable ? new PyNpCtypes(this, ctx) : new PyNpCtypesMissing(this);
       case '__array_interface__':
@@ -224,7 +230,18 @@ export class PyArray extends PyObject {
     return new PyDict([
       ['data', new PyTuple([a.address, !a.writeable])],
       ['strides', contiguous ? null : t(a.strides)],
-      ['descr', new PyList(a.dtype.descr.map((f) => new PyTuple([typeof f[0] === 'string' ? f[0] : f[0][1], typeof f[1] === 'string' ? f[1] : JSON.stringify(f[1])])))],
+      [
+        'descr',
+        new PyList(
+          a.dtype.descr.map(
+            (f) =>
+              new PyTuple([
+                typeof f[0] === 'string' ? f[0] : f[0][1],
+                typeof f[1] === 'string' ? f[1] : JSON.stringify(f[1]),
+              ]),
+          ),
+        ),
+      ],
       ['typestr', a.dtype.str],
       ['shape', t(a.shape)],
       ['version', 3n],
@@ -236,7 +253,7 @@ export class PyArray extends PyObject {
     switch (name) {
       case 'transpose':
         return (args, kw, ctx) => {
-          if (kw.size) throw typeError("transpose() takes no keyword arguments");
+          if (kw.size) throw typeError('transpose() takes no keyword arguments');
           if (args.length === 0 || (args.length === 1 && args[0] === null)) return this.view(a.transpose());
           const axes = args.length === 1 ? intSequence(args[0], 'axes', ctx) : args.map((x) => indexValue(x, 'axes'));
           return this.view(a.transpose(axes));
@@ -248,7 +265,8 @@ export class PyArray extends PyObject {
           if (shapeArg === undefined) throw typeError("reshape() missing required argument 'shape' (pos 0)");
           const shape = intSequence(shapeArg, 'shape', ctx);
           const order = b.order === undefined || b.order === null ? 'C' : String(b.order);
-          if (order !== 'C' && order !== 'F') throw valueError("order must be one of 'C', 'F', 'A', or 'K' (got '" + order + "')");
+          if (order !== 'C' && order !== 'F')
+            throw valueError("order must be one of 'C', 'F', 'A', or 'K' (got '" + order + "')");
           try {
             return this.view(a.reshape(shape, order));
           } catch (e) {
@@ -283,22 +301,29 @@ export class PyArray extends PyObject {
       case 'byteswap':
         return (args, kw, ctx) => {
           const b = bindArgs('byteswap', ['inplace'], args, kw);
-          if (b.inplace === true) throw new PyException('NotImplementedError', 'byteswap(inplace=True) is not supported in the playground');
+          if (b.inplace === true)
+            throw new PyException('NotImplementedError', 'byteswap(inplace=True) is not supported in the playground');
           return this.derived(byteswap(a, ctx.label), ctx);
         };
       case 'tobytes':
         return (args, kw) => {
           const b = bindArgs('tobytes', ['order'], args, kw);
           const order = b.order === undefined || b.order === null ? 'C' : String(b.order);
-          if (order !== 'C' && order !== 'F' && order !== 'A') throw valueError("order must be one of 'C', 'F', 'A', or 'K' (got '" + order + "')");
+          if (order !== 'C' && order !== 'F' && order !== 'A')
+            throw valueError("order must be one of 'C', 'F', 'A', or 'K' (got '" + order + "')");
           return order === 'C' ? cOrderBytesRaw(a) : a.toBytes(order);
         };
       case 'sum':
         return (args, kw, ctx) => {
           const b = bindArgs('sum', ['axis', 'dtype', 'out', 'keepdims'], args, kw);
           const axis = b.axis === undefined || b.axis === null ? null : indexValue(b.axis, 'axis');
-          const d = b.dtype === undefined || b.dtype === null ? sumDType(a.dtype, ctx.modelName) : toDType(b.dtype, ctx);
-          if (b.out !== undefined && b.out !== null) throw new PyException('NotImplementedError', "Stridescope's simulation does not implement ndarray.sum(out=...); live Python does");
+          const d =
+            b.dtype === undefined || b.dtype === null ? sumDType(a.dtype, ctx.modelName) : toDType(b.dtype, ctx);
+          if (b.out !== undefined && b.out !== null)
+            throw new PyException(
+              'NotImplementedError',
+              "Stridescope's simulation does not implement ndarray.sum(out=...); live Python does",
+            );
           let r = sum(a, axis, d, ctx.label);
           if (b.keepdims !== undefined && truthy(b.keepdims, ctx)) {
             const ax = axis === null ? null : axis < 0 ? axis + a.ndim : axis;
@@ -314,7 +339,11 @@ export class PyArray extends PyObject {
         return (args, kw, ctx) => {
           const b = bindArgs(name, ['axis', 'dtype', 'out', 'keepdims'], args, kw);
           for (const k of ['axis', 'dtype', 'out', 'keepdims'] as const) {
-            if (b[k] !== undefined && b[k] !== null && b[k] !== false) throw new PyException('NotImplementedError', `Stridescope's simulation does not implement ndarray.${name}(${k}=...); live Python does`);
+            if (b[k] !== undefined && b[k] !== null && b[k] !== false)
+              throw new PyException(
+                'NotImplementedError',
+                `Stridescope's simulation does not implement ndarray.${name}(${k}=...); live Python does`,
+              );
           }
           const r = name === 'mean' ? mean(a, ctx.label) : extreme(a, name as 'max' | 'min', ctx.label);
           return new NpScalar(r.dtype, r.get([]), ctx);
@@ -325,7 +354,10 @@ export class PyArray extends PyObject {
             if (a.size !== 1) throw valueError('can only convert an array of size 1 to a Python scalar');
             return valueToPy(a.get(new Array(a.ndim).fill(0)), a.dtype);
           }
-          const idx = args.length === 1 && args[0] instanceof PyTuple ? intSequence(args[0], 'index', ctx) : args.map((x) => indexValue(x, 'index'));
+          const idx =
+            args.length === 1 && args[0] instanceof PyTuple
+              ? intSequence(args[0], 'index', ctx)
+              : args.map((x) => indexValue(x, 'index'));
           if (idx.length === 1 && a.ndim !== 1) {
             const flat = idx[0] < 0 ? idx[0] + a.size : idx[0];
             if (flat < 0 || flat >= a.size) throw indexError(`index ${idx[0]} is out of bounds for size ${a.size}`);
@@ -337,7 +369,10 @@ export class PyArray extends PyObject {
       case 'tolist':
         return (_args, _kw, _ctx) => {
           budgetItems(a.size, 'tolist()');
-          const rec = (v: NDArray): PyValue => (v.ndim === 0 ? valueToPy(v.get([]), v.dtype) : new PyList(Array.from({ length: v.shape[0] }, (_, i) => rec(v.index(i)))));
+          const rec = (v: NDArray): PyValue =>
+            v.ndim === 0
+              ? valueToPy(v.get([]), v.dtype)
+              : new PyList(Array.from({ length: v.shape[0] }, (_, i) => rec(v.index(i))));
           return rec(a);
         };
       case 'fill':
@@ -357,7 +392,13 @@ export class PyArray extends PyObject {
 /** A Fortran-ordered copy (the layout `a.copy(order='F')` gives). */
 function copyInOrder(a: NDArray, _order: 'F', label: string): NDArray {
   const bytes = a.toBytes('F');
-  return new NDArray({ memory: new OwnedMemory(label, bytes), dtype: a.dtype, shape: a.shape.slice(), strides: a.size === 0 ? a.shape.map(() => 0) : fStrides(a.shape, a.itemsize), label });
+  return new NDArray({
+    memory: new OwnedMemory(label, bytes),
+    dtype: a.dtype,
+    shape: a.shape.slice(),
+    strides: a.size === 0 ? a.shape.map(() => 0) : fStrides(a.shape, a.itemsize),
+    label,
+  });
 }
 
 /** `target[...] = value`: broadcast the value to the target's shape, cast (unsafely, as setitem does), write. */
@@ -369,7 +410,8 @@ export function assignInto(target: NDArray, value: PyValue, ctx: Ctx): void {
   else src = arrayFromPy(value, target.dtype, ctx, 'value');
   if (src.dtype.kind === 'i' && target.dtype.kind === 'i' && !(value instanceof PyArray) && typeof value === 'bigint') {
     const bits = BigInt(target.dtype.itemsize * 8);
-    if (value < -(1n << (bits - 1n)) || value >= 1n << (bits - 1n)) throw new PyException('OverflowError', `Python integer ${value} out of bounds for ${target.dtype.name}`);
+    if (value < -(1n << (bits - 1n)) || value >= 1n << (bits - 1n))
+      throw new PyException('OverflowError', `Python integer ${value} out of bounds for ${target.dtype.name}`);
   }
   const b = NDArray.broadcastTo(src, target.shape);
   const cast = astype(b, target.dtype, 'assignment');
@@ -418,7 +460,6 @@ function discover(v: PyValue, _ctx: Ctx): { shape: number[]; leaves: PyValue[] }
   return { shape, leaves: level };
 }
 
-
 /** The dtype NumPy infers from Python values: bool < int < float. */
 function inferDType(leaves: PyValue[], ctx: Ctx): DType {
   let kind: 'b' | 'i' | 'f' = 'b';
@@ -432,23 +473,36 @@ function inferDType(leaves: PyValue[], ctx: Ctx): DType {
     if (typeof x === 'bigint') {
       if (kind === 'b') kind = 'i';
       if (x > 18446744073709551615n || x < -9223372036854775808n) {
-        throw new PyException('NotImplementedError', `Stridescope's simulation does not make object arrays (NumPy holds ${x} as a Python object); live Python does`);
+        throw new PyException(
+          'NotImplementedError',
+          `Stridescope's simulation does not make object arrays (NumPy holds ${x} as a Python object); live Python does`,
+        );
       }
       if (x > 9223372036854775807n) above = true;
       if (x < 0n) negative = true;
     } else if (typeof x === 'number') kind = 'f';
     else if (x instanceof NpScalar) npType = npType ? promote(npType, x.dtype) : x.dtype;
     else if (typeof x === 'string' || x instanceof Uint8Array) {
-      throw new PyException('NotImplementedError', 'the playground builds bool, integer and float arrays (not strings)');
-    } else throw new PyException('NotImplementedError', `the playground cannot build an array from ${typeName(x)} values`);
+      throw new PyException(
+        'NotImplementedError',
+        'the playground builds bool, integer and float arrays (not strings)',
+      );
+    } else
+      throw new PyException('NotImplementedError', `the playground cannot build an array from ${typeName(x)} values`);
   }
   if (!leaves.length) return DType.parse('float64');
   if (kind === 'i' && above) kind = negative ? 'f' : 'i';
-  const base = kind === 'b' ? DType.parse('bool') : kind === 'i' ? (above ? DType.parse('uint64') : defaultIntDType(ctx.modelName)) : DType.parse('float64');
+  const base =
+    kind === 'b'
+      ? DType.parse('bool')
+      : kind === 'i'
+        ? above
+          ? DType.parse('uint64')
+          : defaultIntDType(ctx.modelName)
+        : DType.parse('float64');
   if (npType) return leaves.every((x) => x instanceof NpScalar) ? npType : promote(npType, base);
   return base;
 }
-
 
 /** `np.array(value, dtype)` for Python values (nested lists/tuples of numbers) and arrays. */
 export function arrayFromPy(v: PyValue, dtype: DType | null, ctx: Ctx, label: string): NDArray {
@@ -456,7 +510,11 @@ export function arrayFromPy(v: PyValue, dtype: DType | null, ctx: Ctx, label: st
   if (v instanceof NpScalar) return dtype ? astype(v.toArray(), dtype, label) : v.toArray();
   const { shape, leaves } = discover(v, ctx);
   const d = dtype ?? inferDType(leaves, ctx);
-  if (d.kind === 'f' || d.kind === 'b' || !leaves.some((x) => typeof x === 'bigint' && (x > 2n ** 53n || x < -(2n ** 53n)))) {
+  if (
+    d.kind === 'f' ||
+    d.kind === 'b' ||
+    !leaves.some((x) => typeof x === 'bigint' && (x > 2n ** 53n || x < -(2n ** 53n)))
+  ) {
     const f = new Float64Array(leaves.length);
     leaves.forEach((x, i) => {
       f[i] = leafNumber(x, d);
@@ -465,19 +523,29 @@ export function arrayFromPy(v: PyValue, dtype: DType | null, ctx: Ctx, label: st
       // NumPy 2 refuses out-of-range Python ints for an explicit integer dtype
       const bits = BigInt(d.itemsize * 8);
       const [lo, hi] = d.kind === 'u' ? [0n, (1n << bits) - 1n] : [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n];
-      for (const x of leaves) if (typeof x === 'bigint' && (x < lo || x > hi)) throw new PyException('OverflowError', `Python integer ${x} out of bounds for ${d.name}`);
+      for (const x of leaves)
+        if (typeof x === 'bigint' && (x < lo || x > hi))
+          throw new PyException('OverflowError', `Python integer ${x} out of bounds for ${d.name}`);
     }
     if (!d.isNative) return astype(arrayFromNumbers(d.newByteOrder('<'), shape, f, label), d, label);
     return arrayFromNumbers(d, shape, f, label);
   }
-  return arrayFromBigInts(d, shape, leaves.map((x) => (typeof x === 'bigint' ? x : BigInt(Math.trunc(leafNumber(x, d))))), label);
+  return arrayFromBigInts(
+    d,
+    shape,
+    leaves.map((x) => (typeof x === 'bigint' ? x : BigInt(Math.trunc(leafNumber(x, d))))),
+    label,
+  );
 }
 
 function leafNumber(x: PyValue, d: DType): number {
   if (typeof x === 'boolean') return x ? 1 : 0;
   if (typeof x === 'bigint') return Number(x);
   if (typeof x === 'number') {
-    if (isIntKind(d) && !Number.isFinite(x)) throw valueError(`cannot convert float ${x === Infinity ? 'infinity' : x === -Infinity ? '-infinity' : 'NaN'} to integer`);
+    if (isIntKind(d) && !Number.isFinite(x))
+      throw valueError(
+        `cannot convert float ${x === Infinity ? 'infinity' : x === -Infinity ? '-infinity' : 'NaN'} to integer`,
+      );
     return x;
   }
   if (x instanceof NpScalar) return Number(x.value as number | bigint | boolean);
@@ -493,7 +561,12 @@ export function toDType(v: PyValue, ctx: Ctx): DType {
   if (v instanceof PyCSimpleType) return dtypeOfCType(v, ctx);
   if (v === null) return DType.parse('float64');
   if (v instanceof PyDict) throw notImplemented('np.dtype({...}) (a dtype from a dict of names, formats and offsets)');
-  if (v instanceof PyList && v.items.every((f) => f instanceof PyTuple && (f.items.length === 2 || f.items.length === 3) && typeof f.items[0] === 'string')) {
+  if (
+    v instanceof PyList &&
+    v.items.every(
+      (f) => f instanceof PyTuple && (f.items.length === 2 || f.items.length === 3) && typeof f.items[0] === 'string',
+    )
+  ) {
     // a structured dtype from (name, type[, shape]) fields, packed as np.dtype(list) packs them
     const descr: DescrField[] = v.items.map((f) => {
       const [name, type, shape] = (f as PyTuple).items;
@@ -501,7 +574,11 @@ export function toDType(v: PyValue, ctx: Ctx): DType {
       const d = t.fields || t.subarray ? (t.descr as Descr) : t.str;
       return shape === undefined ? [name as string, d] : [name as string, d, intSequence(shape, 'shape', ctx)];
     });
-    if (descr.some((f) => f[0] === '')) throw new PyException('NotImplementedError', "Stridescope's simulation does not name unnamed fields (NumPy calls them f0, f1, ...); live Python does");
+    if (descr.some((f) => f[0] === ''))
+      throw new PyException(
+        'NotImplementedError',
+        "Stridescope's simulation does not name unnamed fields (NumPy calls them f0, f1, ...); live Python does",
+      );
     try {
       return DType.fromDescr(descr);
     } catch (e) {
@@ -582,11 +659,15 @@ export class NpScalar extends PyObject {
       case 'nbytes':
         return BigInt(this.dtype.itemsize);
       case 'tobytes':
-        return new PyBuiltin('tobytes', () => {
-          const b = new Uint8Array(this.dtype.itemsize);
-          this.dtype.encode(this.value, b, 0);
-          return b;
-        }, this);
+        return new PyBuiltin(
+          'tobytes',
+          () => {
+            const b = new Uint8Array(this.dtype.itemsize);
+            this.dtype.encode(this.value, b, 0);
+            return b;
+          },
+          this,
+        );
     }
     return super.getattr(name, ctx);
   }
@@ -625,14 +706,39 @@ export class PyDType extends PyObject {
       case 'isnative':
         return d.isNative;
       case 'descr':
-        return new PyList(d.descr.map((f) => new PyTuple([typeof f[0] === 'string' ? f[0] : f[0][1], typeof f[1] === 'string' ? f[1] : JSON.stringify(f[1])])));
+        return new PyList(
+          d.descr.map(
+            (f) =>
+              new PyTuple([
+                typeof f[0] === 'string' ? f[0] : f[0][1],
+                typeof f[1] === 'string' ? f[1] : JSON.stringify(f[1]),
+              ]),
+          ),
+        );
       case 'newbyteorder':
-        return new PyBuiltin('newbyteorder', (args) => {
-          const o = args.length ? String(args[0]) : 'S';
-          const map: Record<string, '<' | '>' | '|' | 'S'> = { S: 'S', s: 'S', '<': '<', '>': '>', '=': '<', '|': '|', little: '<', big: '>', L: '<', B: '>', l: '<', b: '>' };
-          if (!Object.prototype.hasOwnProperty.call(map, o)) throw valueError(`${o} is an unrecognized byteorder`);
-          return new PyDType(d.newByteOrder(map[o]));
-        }, this);
+        return new PyBuiltin(
+          'newbyteorder',
+          (args) => {
+            const o = args.length ? String(args[0]) : 'S';
+            const map: Record<string, '<' | '>' | '|' | 'S'> = {
+              S: 'S',
+              s: 'S',
+              '<': '<',
+              '>': '>',
+              '=': '<',
+              '|': '|',
+              little: '<',
+              big: '>',
+              L: '<',
+              B: '>',
+              l: '<',
+              b: '>',
+            };
+            if (!Object.prototype.hasOwnProperty.call(map, o)) throw valueError(`${o} is an unrecognized byteorder`);
+            return new PyDType(d.newByteOrder(map[o]));
+          },
+          this,
+        );
       case 'type':
         return npTypeFor(d, ctx);
     }
@@ -653,7 +759,18 @@ function dtypeChar(d: DType, ctx: Ctx): string {
   if (d.kind === 'f') return d.itemsize === 2 ? 'e' : d.itemsize === 4 ? 'f' : d.itemsize === 8 ? 'd' : 'g';
   if (d.kind === 'i' || d.kind === 'u') {
     const longSize = ctx.modelName === 'LP64' ? 8 : 4;
-    const c = d.itemsize === 1 ? 'b' : d.itemsize === 2 ? 'h' : d.itemsize === 4 ? (longSize === 4 ? 'l' : 'i') : longSize === 8 ? 'l' : 'q';
+    const c =
+      d.itemsize === 1
+        ? 'b'
+        : d.itemsize === 2
+          ? 'h'
+          : d.itemsize === 4
+            ? longSize === 4
+              ? 'l'
+              : 'i'
+            : longSize === 8
+              ? 'l'
+              : 'q';
     return d.kind === 'u' ? c.toUpperCase() : c;
   }
   return d.kind;
@@ -761,16 +878,29 @@ export class PyFlags extends PyObject {
     };
   }
   override repr(): string {
-    return Object.entries(this.values)
-      .map(([k, v]) => `  ${k} : ${v ? 'True' : 'False'}`)
-      .join('\n') + '\n';
+    return (
+      Object.entries(this.values)
+        .map(([k, v]) => `  ${k} : ${v ? 'True' : 'False'}`)
+        .join('\n') + '\n'
+    );
   }
   private lookup(name: string): boolean | undefined {
     const v = this.values;
     const aliases: Record<string, string> = {
-      c_contiguous: 'C_CONTIGUOUS', C: 'C_CONTIGUOUS', CONTIGUOUS: 'C_CONTIGUOUS', f_contiguous: 'F_CONTIGUOUS', F: 'F_CONTIGUOUS',
-      FORTRAN: 'F_CONTIGUOUS', owndata: 'OWNDATA', O: 'OWNDATA', writeable: 'WRITEABLE', W: 'WRITEABLE', aligned: 'ALIGNED', A: 'ALIGNED',
-      writebackifcopy: 'WRITEBACKIFCOPY', X: 'WRITEBACKIFCOPY',
+      c_contiguous: 'C_CONTIGUOUS',
+      C: 'C_CONTIGUOUS',
+      CONTIGUOUS: 'C_CONTIGUOUS',
+      f_contiguous: 'F_CONTIGUOUS',
+      F: 'F_CONTIGUOUS',
+      FORTRAN: 'F_CONTIGUOUS',
+      owndata: 'OWNDATA',
+      O: 'OWNDATA',
+      writeable: 'WRITEABLE',
+      W: 'WRITEABLE',
+      aligned: 'ALIGNED',
+      A: 'ALIGNED',
+      writebackifcopy: 'WRITEBACKIFCOPY',
+      X: 'WRITEBACKIFCOPY',
     };
     const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
     const key = own(v, name) ? name : own(aliases, name) ? aliases[name] : undefined;
@@ -812,10 +942,17 @@ export class PyNpCtypes extends PyObject {
     if (this.owner.arr.ndim === 0) return null;
     if (t.ctype.name === 'c_char_p') throw typeError('bytes or integer address expected instead of int instance');
     const at = arrayType(t, this.owner.arr.ndim, 'numpy._core._internal', ctx);
-    return at.call(values.map((v) => BigInt(v)), new Map(), ctx);
+    return at.call(
+      values.map((v) => BigInt(v)),
+      new Map(),
+      ctx,
+    );
   }
   override getattr(name: string, ctx: Ctx): PyValue {
-    const intp = simpleType(ctx.model.intp.name === 'c_long' ? 'c_long' : ctx.model.intp.name === 'c_int' ? 'c_int' : 'c_longlong', ctx);
+    const intp = simpleType(
+      ctx.model.intp.name === 'c_long' ? 'c_long' : ctx.model.intp.name === 'c_int' ? 'c_int' : 'c_longlong',
+      ctx,
+    );
     switch (name) {
       case 'data':
         return this.view.data;
@@ -828,23 +965,42 @@ export class PyNpCtypes extends PyObject {
       case '_arr':
         return this.owner;
       case 'data_as':
-        return new PyBuiltin('data_as', (args, kw) => {
-          const b = bindArgs('data_as', ['obj'], args, kw, { required: 1 });
-          return this.dataAs(b.obj!, ctx);
-        }, this, 'function', '_ctypes.data_as');
+        return new PyBuiltin(
+          'data_as',
+          (args, kw) => {
+            const b = bindArgs('data_as', ['obj'], args, kw, { required: 1 });
+            return this.dataAs(b.obj!, ctx);
+          },
+          this,
+          'function',
+          '_ctypes.data_as',
+        );
       case 'shape_as':
       case 'strides_as':
-        return new PyBuiltin(name, (args, kw) => {
-          const b = bindArgs(name, ['obj'], args, kw, { required: 1 });
-          const t = b.obj!;
-          if (!(t instanceof PyCSimpleType)) throw typeError(`unsupported operand type(s) for *: '${typeName(t)}' and 'int'`);
-          return this.asArray(name === 'shape_as' ? this.owner.arr.shape : this.owner.arr.strides, t, ctx);
-        }, this, 'function', `_ctypes.${name}`);
+        return new PyBuiltin(
+          name,
+          (args, kw) => {
+            const b = bindArgs(name, ['obj'], args, kw, { required: 1 });
+            const t = b.obj!;
+            if (!(t instanceof PyCSimpleType))
+              throw typeError(`unsupported operand type(s) for *: '${typeName(t)}' and 'int'`);
+            return this.asArray(name === 'shape_as' ? this.owner.arr.shape : this.owner.arr.strides, t, ctx);
+          },
+          this,
+          'function',
+          `_ctypes.${name}`,
+        );
       case 'get_data':
       case 'get_shape':
       case 'get_strides':
       case 'get_as_parameter':
-        return new PyBuiltin(name, () => this.getattr(name === 'get_as_parameter' ? '_as_parameter_' : name.slice(4), ctx), this, 'function', `_ctypes.${name}`);
+        return new PyBuiltin(
+          name,
+          () => this.getattr(name === 'get_as_parameter' ? '_as_parameter_' : name.slice(4), ctx),
+          this,
+          'function',
+          `_ctypes.${name}`,
+        );
     }
     return super.getattr(name, ctx);
   }
@@ -897,16 +1053,28 @@ export class PyNpCtypesMissing extends PyObject {
       case '_as_parameter_':
         throw attributeError("'NoneType' object has no attribute 'c_void_p'");
       case 'data_as':
-        return new PyBuiltin('data_as', () => {
-          throw attributeError("'int' object has no attribute '_arr'");
-        }, this, 'function', '_ctypes.data_as');
+        return new PyBuiltin(
+          'data_as',
+          () => {
+            throw attributeError("'int' object has no attribute '_arr'");
+          },
+          this,
+          'function',
+          '_ctypes.data_as',
+        );
       case 'shape_as':
       case 'strides_as':
-        return new PyBuiltin(name, (args) => {
-          if (a.ndim === 0) return null;
-          const t = args[0] ?? null;
-          throw typeError(`unsupported operand type(s) for *: '${typeName(t)}' and 'int'`);
-        }, this, 'function', `_ctypes.${name}`);
+        return new PyBuiltin(
+          name,
+          (args) => {
+            if (a.ndim === 0) return null;
+            const t = args[0] ?? null;
+            throw typeError(`unsupported operand type(s) for *: '${typeName(t)}' and 'int'`);
+          },
+          this,
+          'function',
+          `_ctypes.${name}`,
+        );
     }
     return super.getattr(name, ctx);
   }

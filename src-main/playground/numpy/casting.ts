@@ -26,7 +26,9 @@ export function astype(arr: NDArray, dtype: DType, label: string): NDArray {
     return new NDArray({ memory: mem, dtype, shape: arr.shape.slice(), label });
   }
   if (!isNumericKind(from) || !isNumericKind(dtype)) {
-    throw typeError(`the playground casts between bool, integer and float dtypes only (not ${from.name} to ${dtype.name})`);
+    throw typeError(
+      `the playground casts between bool, integer and float dtypes only (not ${from.name} to ${dtype.name})`,
+    );
   }
   const fl = readFlat(arr);
   let out: NDArray;
@@ -79,5 +81,11 @@ export function byteswap(arr: NDArray, label: string): NDArray {
   const unit = d.kind === 'c' ? d.itemsize / 2 : d.kind === 'U' ? 4 : d.kind === 'S' || d.kind === 'V' ? 1 : d.itemsize;
   if (unit > 1) swapInPlace(bytes, unit);
   const mem = new OwnedMemory(label, bytes);
-  return new NDArray({ memory: mem, dtype: d, shape: arr.shape.slice(), strides: cStrides(arr.shape, d.itemsize), label });
+  return new NDArray({
+    memory: mem,
+    dtype: d,
+    shape: arr.shape.slice(),
+    strides: cStrides(arr.shape, d.itemsize),
+    label,
+  });
 }

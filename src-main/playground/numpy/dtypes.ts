@@ -24,9 +24,19 @@ export function parseDTypeString(spec: string, model: DataModelName): DType {
   const intp = model === 'ILP32' ? 4 : 8;
   const long = model === 'LP64' ? 8 : 4;
   const table: Record<string, string> = {
-    int: `i${intp}`, int_: `i${intp}`, intp: `i${intp}`, p: `i${intp}`, n: `i${intp}`,
-    uint: `u${intp}`, uintp: `u${intp}`, P: `u${intp}`, N: `u${intp}`,
-    long: `i${long}`, l: `i${long}`, ulong: `u${long}`, L: `u${long}`,
+    int: `i${intp}`,
+    int_: `i${intp}`,
+    intp: `i${intp}`,
+    p: `i${intp}`,
+    n: `i${intp}`,
+    uint: `u${intp}`,
+    uintp: `u${intp}`,
+    P: `u${intp}`,
+    N: `u${intp}`,
+    long: `i${long}`,
+    l: `i${long}`,
+    ulong: `u${long}`,
+    L: `u${long}`,
   };
   if (Object.prototype.hasOwnProperty.call(table, body)) return DType.parse(order + table[body]);
   return DType.parse(spec);

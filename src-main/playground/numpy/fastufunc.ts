@@ -48,7 +48,12 @@ function rawSpan(arr: NDArray): { bytes: Uint8Array; count: number; off: number;
     if (high - low <= 4 * n * isz + 64) {
       mem.check(low, high - low);
       const bytes = mem.view().subarray(low, high);
-      return { bytes, count: (high - low) / isz, off: (arr.offset - low) / isz, strides: arr.strides.map((s) => s / isz) };
+      return {
+        bytes,
+        count: (high - low) / isz,
+        off: (arr.offset - low) / isz,
+        strides: arr.strides.map((s) => s / isz),
+      };
     }
   }
   let bytes = cOrderBytes(arr);
@@ -265,7 +270,14 @@ function exactOperand(o: Operand): boolean {
  * `a op b` on typed arrays, or null when the generic path must do it. `opType`/`outType` come from
  * resolveBinary (which has already refused what NumPy refuses).
  */
-export function fastBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType: DType, label: string): UfuncResult | null {
+export function fastBinary(
+  op: BinOp,
+  a: Operand,
+  b: Operand,
+  opType: DType,
+  outType: DType,
+  label: string,
+): UfuncResult | null {
   if (a.kind !== 'array' && b.kind !== 'array') return null;
   for (const o of [a, b]) if (o.kind === 'array' && !FAST_KINDS.has(keyOf(o.arr.dtype))) return null;
   const opKey = keyOf(opType);
@@ -276,7 +288,8 @@ export function fastBinary(op: BinOp, a: Operand, b: Operand, opType: DType, out
     if (op === '+' || op === '-' || op === '*' || op === '&' || op === '|' || op === '^' || COMPARE.has(op)) {
       return int64Binary(op, a, b, opType, outType, label);
     }
-    if ((op === '//' || op === '%') && exactOperand(a) && exactOperand(b)) return numberBinary(op, a, b, opType, outType, label);
+    if ((op === '//' || op === '%') && exactOperand(a) && exactOperand(b))
+      return numberBinary(op, a, b, opType, outType, label);
     return null;
   }
   // a Python int beyond 2^53 next to a <=32-bit integer dtype (a bool array on ILP32): exact values needed
@@ -295,7 +308,12 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
   const isF32 = opType.kind === 'f' && opType.itemsize === 4;
   const round = (v: number): number => (isF32 ? Math.fround(v) : v);
   const sa = a.kind === 'array' ? f64Source(a.arr) : scalarSrc(Float64Array.of(round(pyNumber(a.value))));
-  const sb = b.kind === 'array' ? (a.kind === 'array' && a.arr === b.arr ? sa : f64Source(b.arr)) : scalarSrc(Float64Array.of(round(pyNumber(b.value))));
+  const sb =
+    b.kind === 'array'
+      ? a.kind === 'array' && a.arr === b.arr
+        ? sa
+        : f64Source(b.arr)
+      : scalarSrc(Float64Array.of(round(pyNumber(b.value))));
   const shape = broadcastShapes(sa.shape, sb.shape);
   const n = shapeSize(shape);
   // a single value (Python scalar, 0-d or all-broadcast operand) is read with step 0, not expanded
@@ -412,7 +430,8 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
         }
         break;
       case '**': {
-        for (let i = 0; i < n; i++) if (y[i * ys] < 0) throw valueError('Integers to negative integer powers are not allowed.');
+        for (let i = 0; i < n; i++)
+          if (y[i * ys] < 0) throw valueError('Integers to negative integer powers are not allowed.');
         for (let i = 0; i < n; i++) {
           let acc = 1;
           let base = x[i * xs] | 0;

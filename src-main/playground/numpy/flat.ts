@@ -65,7 +65,10 @@ function aligned(bytes: Uint8Array, align: number): Uint8Array {
 export function readFlat(arr: NDArray): Flat {
   const d = arr.dtype;
   if (!isNumericKind(d)) {
-    throw new PyException('NotImplementedError', `Stridescope's simulation does arithmetic on bool, integer and float arrays, not ${d.name}; live Python does`);
+    throw new PyException(
+      'NotImplementedError',
+      `Stridescope's simulation does arithmetic on bool, integer and float arrays, not ${d.name}; live Python does`,
+    );
   }
   budgetScratch(arr.size * (8 + arr.itemsize), `reading the ${arr.size} elements of ${arr.label}`);
   const bytes = aligned(cOrderBytes(arr), 8);
@@ -212,12 +215,19 @@ export function arrayFromNumbers(dtype: DType, shape: number[], values: Float64A
   return new NDArray({ memory: mem, dtype, shape, strides: freshStrides(shape, dtype.itemsize), label });
 }
 
-function writeInts(dst: Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array, values: Float64Array): void {
+function writeInts(
+  dst: Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array,
+  values: Float64Array,
+): void {
   const n = dst.length;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     // C's float -> int conversion truncates; out-of-range and NaN are undefined in C (NumPy gives INT_MIN): wrap
-    dst[i] = Number.isFinite(v) ? (Math.abs(v) < 2 ** 31 ? Math.trunc(v) : Number(BigInt.asIntN(32, BigInt(Math.trunc(v))))) : 0;
+    dst[i] = Number.isFinite(v)
+      ? Math.abs(v) < 2 ** 31
+        ? Math.trunc(v)
+        : Number(BigInt.asIntN(32, BigInt(Math.trunc(v))))
+      : 0;
   }
 }
 
@@ -229,14 +239,22 @@ export function arrayFromBigInts(dtype: DType, shape: number[], values: ArrayLik
     const f = new Float64Array(n);
     const bits = dtype.itemsize * 8;
     for (let i = 0; i < n; i++) {
-      f[i] = dtype.kind === 'b' ? (values[i] !== 0n ? 1 : 0) : isIntKind(dtype) ? Number(dtype.kind === 'i' ? BigInt.asIntN(bits, values[i]) : BigInt.asUintN(bits, values[i])) : Number(values[i]);
+      f[i] =
+        dtype.kind === 'b'
+          ? values[i] !== 0n
+            ? 1
+            : 0
+          : isIntKind(dtype)
+            ? Number(dtype.kind === 'i' ? BigInt.asIntN(bits, values[i]) : BigInt.asUintN(bits, values[i]))
+            : Number(values[i]);
     }
     return arrayFromNumbers(dtype, shape, f, label);
   }
   const mem = new OwnedMemory(label, n * 8);
   const buf = mem.view().buffer;
   const dst = dtype.kind === 'i' ? new BigInt64Array(buf, 0, n) : new BigUint64Array(buf, 0, n);
-  for (let i = 0; i < n; i++) dst[i] = dtype.kind === 'i' ? BigInt.asIntN(64, values[i]) : BigInt.asUintN(64, values[i]);
+  for (let i = 0; i < n; i++)
+    dst[i] = dtype.kind === 'i' ? BigInt.asIntN(64, values[i]) : BigInt.asUintN(64, values[i]);
   return new NDArray({ memory: mem, dtype, shape, strides: freshStrides(shape, dtype.itemsize), label });
 }
 
@@ -281,9 +299,7 @@ export function broadcastShapes(a: readonly number[], b: readonly number[]): num
     const x = a[a.length - nd + i] ?? 1;
     const y = b[b.length - nd + i] ?? 1;
     if (x !== y && x !== 1 && y !== 1) {
-      throw valueError(
-        `operands could not be broadcast together with shapes ${shapeStr(a)} ${shapeStr(b)} `,
-      );
+      throw valueError(`operands could not be broadcast together with shapes ${shapeStr(a)} ${shapeStr(b)} `);
     }
     out.push(x === 1 ? y : x);
   }
@@ -295,7 +311,12 @@ function shapeStr(s: readonly number[]): string {
 }
 
 /** Expand C-order values of shape `from` to shape `to` (broadcast). Returns the input when shapes match. */
-export function expand<T extends { length: number; [i: number]: any }>(src: T, from: readonly number[], to: readonly number[], make: (n: number) => T): T {
+export function expand<T extends { length: number; [i: number]: any }>(
+  src: T,
+  from: readonly number[],
+  to: readonly number[],
+  make: (n: number) => T,
+): T {
   if (from.length === to.length && from.every((d, i) => d === to[i])) return src;
   const nd = to.length;
   const st = new Array<number>(nd).fill(0);

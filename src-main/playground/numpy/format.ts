@@ -107,7 +107,14 @@ export function dragon4Scientific(x: number, bits: 16 | 32 | 64, o: Dragon4Optio
   if (o.trim !== 'k') frac = frac.replace(/0+$/, '');
   const minDigits = o.minDigits ?? -1;
   if (minDigits > 0 && frac.length < minDigits) frac = frac.padEnd(minDigits, '0');
-  let mant = frac === '' ? (o.trim === '0' ? `${digits[0]}.0` : o.trim === '-' ? digits[0] : `${digits[0]}.`) : `${digits[0]}.${frac}`;
+  let mant =
+    frac === ''
+      ? o.trim === '0'
+        ? `${digits[0]}.0`
+        : o.trim === '-'
+          ? digits[0]
+          : `${digits[0]}.`
+      : `${digits[0]}.${frac}`;
   const signStr = neg ? '-' : o.sign ? '+' : '';
   let intPart = signStr + digits[0];
   mant = mant.slice(1);
@@ -147,7 +154,9 @@ export class FloatingFormat {
       this.expSize = -1;
       this.minDigits = -1;
     } else if (this.expFormat) {
-      const strs = finite.map((x) => dragon4Scientific(x, bits, { precision: 8, unique: true, trim: '.', sign: signed }));
+      const strs = finite.map((x) =>
+        dragon4Scientific(x, bits, { precision: 8, unique: true, trim: '.', sign: signed }),
+      );
       const parts = strs.map((s) => {
         const [m, e] = s.split('e');
         const [i, f] = m.split('.');
@@ -160,7 +169,9 @@ export class FloatingFormat {
       this.padLeft = Math.max(...parts.map((p) => p.i.length));
       this.padRight = this.expSize + 2 + this.precision;
     } else {
-      const strs = finite.map((x) => dragon4Positional(x, bits, { precision: 8, unique: true, trim: '.', sign: signed }));
+      const strs = finite.map((x) =>
+        dragon4Positional(x, bits, { precision: 8, unique: true, trim: '.', sign: signed }),
+      );
       const parts = strs.map((s) => s.split('.'));
       this.padLeft = Math.max(...parts.map((p) => p[0].length));
       this.padRight = Math.max(...parts.map((p) => p[1].length));
@@ -177,7 +188,15 @@ export class FloatingFormat {
 
   format(x: number): string {
     if (!Number.isFinite(x)) {
-      const ret = Number.isNaN(x) ? (this.sign === '+' ? '+nan' : 'nan') : x < 0 ? '-inf' : this.sign === '+' ? '+inf' : 'inf';
+      const ret = Number.isNaN(x)
+        ? this.sign === '+'
+          ? '+nan'
+          : 'nan'
+        : x < 0
+          ? '-inf'
+          : this.sign === '+'
+            ? '+inf'
+            : 'inf';
       return ' '.repeat(Math.max(0, this.padLeft + this.padRight + 1 - ret.length)) + ret;
     }
     if (this.expFormat) {

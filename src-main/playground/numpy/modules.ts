@@ -72,14 +72,24 @@ function newArray(arr: NDArray, ctx: Ctx): PyArray {
 function filled(shape: number[], d: DType, value: number, ctx: Ctx): PyArray {
   const n = shape.reduce((p, q) => p * q, 1);
   // the array and its float64 staging buffer, checked before either exists
-  budgetScratch(n * (8 + d.itemsize), `an array of shape (${shape.join(', ')}${shape.length === 1 ? ',' : ''}) and dtype ${d.name}`);
+  budgetScratch(
+    n * (8 + d.itemsize),
+    `an array of shape (${shape.join(', ')}${shape.length === 1 ? ',' : ''}) and dtype ${d.name}`,
+  );
   const f = new Float64Array(n);
   if (value !== 0) f.fill(value);
   return newArray(inByteOrder(arrayFromNumbers(d, shape, f, ctx.label), d, ctx.label), ctx);
 }
 
 /** `bytes`: for a write, the size the file has after it (the console folder's quota checks it first). */
-function pathOf(v: PyValue, ctx: Ctx, what: string, access: 'read' | 'write' = 'read', suffix?: string, bytes?: number): string {
+function pathOf(
+  v: PyValue,
+  ctx: Ctx,
+  what: string,
+  access: 'read' | 'write' = 'read',
+  suffix?: string,
+  bytes?: number,
+): string {
   if (typeof v !== 'string') throw typeError(`${what}: expected a file name (str), got ${typeName(v)}`);
   if (suffix && !v.endsWith(suffix)) v += suffix;
   if (ctx.files) return ctx.files(v, access, `np.${what}`, bytes);
@@ -91,7 +101,11 @@ function pathOf(v: PyValue, ctx: Ctx, what: string, access: 'read' | 'write' = '
 const WRITE_MODES = ['r+', 'w+', 'readwrite', 'write'];
 
 function needMapper(ctx: Ctx, what: string) {
-  if (!ctx.mapper) throw new PyException('NotImplementedError', `${what} needs file access: run it with \`stridescope run\` or in the app`);
+  if (!ctx.mapper)
+    throw new PyException(
+      'NotImplementedError',
+      `${what} needs file access: run it with \`stridescope run\` or in the app`,
+    );
   return ctx.mapper;
 }
 
@@ -100,8 +114,29 @@ function needMapper(ctx: Ctx, what: string) {
 export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
   const attrs = new Map<string, PyValue | (() => PyValue)>();
   const t = (name: string, spec: string | ((ctx: Ctx) => DType)) =>
-    attrs.set(name, new NpType(name === 'bool_' ? 'bool' : name, typeof spec === 'string' ? (ctx: Ctx) => parseDTypeString(spec, ctx.modelName) : spec));
-  for (const n of ['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'float16', 'float32', 'float64', 'complex64', 'complex128']) t(n, n);
+    attrs.set(
+      name,
+      new NpType(
+        name === 'bool_' ? 'bool' : name,
+        typeof spec === 'string' ? (ctx: Ctx) => parseDTypeString(spec, ctx.modelName) : spec,
+      ),
+    );
+  for (const n of [
+    'int8',
+    'int16',
+    'int32',
+    'int64',
+    'uint8',
+    'uint16',
+    'uint32',
+    'uint64',
+    'float16',
+    'float32',
+    'float64',
+    'complex64',
+    'complex128',
+  ])
+    t(n, n);
   t('bool', 'bool');
   t('bool_', 'bool');
   attrs.set('int_', new NpType('int64', (ctx) => defaultIntDType(ctx.modelName)));
@@ -109,7 +144,19 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
   attrs.set('uintp', new NpType('uint64', (ctx) => parseDTypeString('uintp', ctx.modelName)));
   attrs.set('long', new NpType('long', (ctx) => parseDTypeString('long', ctx.modelName)));
   attrs.set('ulong', new NpType('ulong', (ctx) => parseDTypeString('ulong', ctx.modelName)));
-  for (const [n, s] of [['intc', 'int32'], ['uintc', 'uint32'], ['longlong', 'int64'], ['ulonglong', 'uint64'], ['short', 'int16'], ['ushort', 'uint16'], ['byte', 'int8'], ['ubyte', 'uint8'], ['single', 'float32'], ['double', 'float64'], ['half', 'float16']] as const) {
+  for (const [n, s] of [
+    ['intc', 'int32'],
+    ['uintc', 'uint32'],
+    ['longlong', 'int64'],
+    ['ulonglong', 'uint64'],
+    ['short', 'int16'],
+    ['ushort', 'uint16'],
+    ['byte', 'int8'],
+    ['ubyte', 'uint8'],
+    ['single', 'float32'],
+    ['double', 'float64'],
+    ['half', 'float16'],
+  ] as const) {
     attrs.set(n, new NpType(s, (ctx) => parseDTypeString(s, ctx.modelName)));
   }
   attrs.set('nan', NaN);
@@ -119,36 +166,59 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
   attrs.set('newaxis', null);
   attrs.set('ndarray', new PyArrayClass('ndarray'));
 
-  attrs.set('dtype', fn('dtype', (args, kw, ctx) => {
-    const b = bindArgs('dtype', ['dtype', 'align', 'copy'], args, kw, { required: 1 });
-    return new PyDType(toDType(b.dtype!, ctx));
-  }));
+  attrs.set(
+    'dtype',
+    fn('dtype', (args, kw, ctx) => {
+      const b = bindArgs('dtype', ['dtype', 'align', 'copy'], args, kw, { required: 1 });
+      return new PyDType(toDType(b.dtype!, ctx));
+    }),
+  );
 
-  attrs.set('array', fn('array', (args, kw, ctx) => {
-    const b = bindArgs('array', ['object', 'dtype'], args, kw, { required: 1, kwOnly: ['copy', 'order', 'subok', 'ndmin', 'like'] });
-    const d = b.dtype === undefined || b.dtype === null ? null : toDType(b.dtype, ctx);
-    if (b.copy === false && b.object instanceof PyArray && (!d || d.equals(b.object.arr.dtype))) return b.object;
-    return newArray(arrayFromPy(b.object!, d, ctx, ctx.label), ctx);
-  }, 'array'));
-  attrs.set('asarray', fn('asarray', (args, kw, ctx) => {
-    const b = bindArgs('asarray', ['a', 'dtype', 'order'], args, kw, { required: 1, kwOnly: ['device', 'copy', 'like'] });
-    const d = b.dtype === undefined || b.dtype === null ? null : toDType(b.dtype, ctx);
-    if (b.a instanceof PyArray && (!d || d.equals(b.a.arr.dtype))) return b.a;
-    return newArray(arrayFromPy(b.a!, d, ctx, ctx.label), ctx);
-  }));
-  attrs.set('ascontiguousarray', fn('ascontiguousarray', (args, kw, ctx) => {
-    const b = bindArgs('ascontiguousarray', ['a', 'dtype'], args, kw, { required: 1, kwOnly: ['like'] });
-    const d = b.dtype === undefined || b.dtype === null ? null : toDType(b.dtype, ctx);
-    const a = b.a!;
-    if (a instanceof PyArray) {
-      const same = !d || d.equals(a.arr.dtype);
-      if (same && a.arr.flags.C_CONTIGUOUS && a.arr.ndim >= 1) return a.cls === 'ndarray' ? a : PyArray.wrap(a.arr.index('ellipsis'));
-      const src = a.arr.ndim === 0 ? a.arr.reshape([1]) : a.arr;
-      return newArray(arrayFromPy(PyArray.wrap(src), d ?? a.arr.dtype, ctx, ctx.label), ctx);
-    }
-    const arr = arrayFromPy(a, d, ctx, ctx.label);
-    return newArray(arr.ndim === 0 ? arr.reshape([1]) : arr, ctx);
-  }));
+  attrs.set(
+    'array',
+    fn(
+      'array',
+      (args, kw, ctx) => {
+        const b = bindArgs('array', ['object', 'dtype'], args, kw, {
+          required: 1,
+          kwOnly: ['copy', 'order', 'subok', 'ndmin', 'like'],
+        });
+        const d = b.dtype === undefined || b.dtype === null ? null : toDType(b.dtype, ctx);
+        if (b.copy === false && b.object instanceof PyArray && (!d || d.equals(b.object.arr.dtype))) return b.object;
+        return newArray(arrayFromPy(b.object!, d, ctx, ctx.label), ctx);
+      },
+      'array',
+    ),
+  );
+  attrs.set(
+    'asarray',
+    fn('asarray', (args, kw, ctx) => {
+      const b = bindArgs('asarray', ['a', 'dtype', 'order'], args, kw, {
+        required: 1,
+        kwOnly: ['device', 'copy', 'like'],
+      });
+      const d = b.dtype === undefined || b.dtype === null ? null : toDType(b.dtype, ctx);
+      if (b.a instanceof PyArray && (!d || d.equals(b.a.arr.dtype))) return b.a;
+      return newArray(arrayFromPy(b.a!, d, ctx, ctx.label), ctx);
+    }),
+  );
+  attrs.set(
+    'ascontiguousarray',
+    fn('ascontiguousarray', (args, kw, ctx) => {
+      const b = bindArgs('ascontiguousarray', ['a', 'dtype'], args, kw, { required: 1, kwOnly: ['like'] });
+      const d = b.dtype === undefined || b.dtype === null ? null : toDType(b.dtype, ctx);
+      const a = b.a!;
+      if (a instanceof PyArray) {
+        const same = !d || d.equals(a.arr.dtype);
+        if (same && a.arr.flags.C_CONTIGUOUS && a.arr.ndim >= 1)
+          return a.cls === 'ndarray' ? a : PyArray.wrap(a.arr.index('ellipsis'));
+        const src = a.arr.ndim === 0 ? a.arr.reshape([1]) : a.arr;
+        return newArray(arrayFromPy(PyArray.wrap(src), d ?? a.arr.dtype, ctx, ctx.label), ctx);
+      }
+      const arr = arrayFromPy(a, d, ctx, ctx.label);
+      return newArray(arr.ndim === 0 ? arr.reshape([1]) : arr, ctx);
+    }),
+  );
 
   const maker = (name: string, value: number) =>
     fn(name, (args, kw, ctx) => {
@@ -175,72 +245,86 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
   // NumPy's empty returns whatever the allocator held; Stridescope's fresh memory is zeroed
   attrs.set('empty', maker('empty', 0));
 
-  attrs.set('arange', fn('arange', (args, kw, ctx) => {
-    const b = bindArgs('arange', ['start', 'stop', 'step', 'dtype'], args, kw, { kwOnly: ['like', 'device'] });
-    let start: PyValue = b.start ?? 0n;
-    let stop: PyValue | undefined = b.stop;
-    if (stop === undefined || stop === null) {
-      if (b.start === undefined) throw typeError("arange() missing required argument 'start' (pos 1)");
-      stop = start;
-      start = 0n;
-    }
-    const step: PyValue = b.step ?? 1n;
-    const num = (v: PyValue): number | bigint => {
-      if (typeof v === 'bigint' || typeof v === 'number') return v;
-      if (typeof v === 'boolean') return v ? 1n : 0n;
-      if (v instanceof NpScalar) return (v.asNumber());
-      throw typeError(`unsupported operand type(s) for -: '${typeName(v)}' and 'int'`);
-    };
-    const s0 = num(start);
-    const s1 = num(stop);
-    const st = num(step);
-    if (Number(st) === 0) throw new PyException('ZeroDivisionError', 'division by zero');
-    const allInt = typeof s0 === 'bigint' && typeof s1 === 'bigint' && typeof st === 'bigint';
-    const d = optDType(b.dtype, ctx, () => (allInt ? defaultIntDType(ctx.modelName) : DType.parse('float64')));
-    if (allInt && (d.kind === 'i' || d.kind === 'u')) {
-      // integers past 2**53 stay exact: count and fill in bigints, as NumPy does in int64
-      const [b0, b1, bs] = [s0 as bigint, s1 as bigint, st as bigint];
-      const span = b1 - b0;
-      const n = span === 0n || (span > 0n) !== (bs > 0n) ? 0n : (span + bs - (bs > 0n ? 1n : -1n)) / bs;
-      const len = Number(n);
+  attrs.set(
+    'arange',
+    fn('arange', (args, kw, ctx) => {
+      const b = bindArgs('arange', ['start', 'stop', 'step', 'dtype'], args, kw, { kwOnly: ['like', 'device'] });
+      let start: PyValue = b.start ?? 0n;
+      let stop: PyValue | undefined = b.stop;
+      if (stop === undefined || stop === null) {
+        if (b.start === undefined) throw typeError("arange() missing required argument 'start' (pos 1)");
+        stop = start;
+        start = 0n;
+      }
+      const step: PyValue = b.step ?? 1n;
+      const num = (v: PyValue): number | bigint => {
+        if (typeof v === 'bigint' || typeof v === 'number') return v;
+        if (typeof v === 'boolean') return v ? 1n : 0n;
+        if (v instanceof NpScalar) return v.asNumber();
+        throw typeError(`unsupported operand type(s) for -: '${typeName(v)}' and 'int'`);
+      };
+      const s0 = num(start);
+      const s1 = num(stop);
+      const st = num(step);
+      if (Number(st) === 0) throw new PyException('ZeroDivisionError', 'division by zero');
+      const allInt = typeof s0 === 'bigint' && typeof s1 === 'bigint' && typeof st === 'bigint';
+      const d = optDType(b.dtype, ctx, () => (allInt ? defaultIntDType(ctx.modelName) : DType.parse('float64')));
+      if (allInt && (d.kind === 'i' || d.kind === 'u')) {
+        // integers past 2**53 stay exact: count and fill in bigints, as NumPy does in int64
+        const [b0, b1, bs] = [s0 as bigint, s1 as bigint, st as bigint];
+        const span = b1 - b0;
+        const n = span === 0n || span > 0n !== bs > 0n ? 0n : (span + bs - (bs > 0n ? 1n : -1n)) / bs;
+        const len = Number(n);
+        budgetScratch(len * (8 + d.itemsize), `arange of ${len} elements`);
+        const vals = new Array<bigint>(len);
+        for (let i = 0; i < len; i++) vals[i] = b0 + BigInt(i) * bs;
+        return newArray(inByteOrder(arrayFromBigInts(d, [len], vals, ctx.label), d, ctx.label), ctx);
+      }
+      const len = Math.max(0, Math.ceil((Number(s1) - Number(s0)) / Number(st)));
       budgetScratch(len * (8 + d.itemsize), `arange of ${len} elements`);
-      const vals = new Array<bigint>(len);
-      for (let i = 0; i < len; i++) vals[i] = b0 + BigInt(i) * bs;
-      return newArray(inByteOrder(arrayFromBigInts(d, [len], vals, ctx.label), d, ctx.label), ctx);
-    }
-    const len = Math.max(0, Math.ceil((Number(s1) - Number(s0)) / Number(st)));
-    budgetScratch(len * (8 + d.itemsize), `arange of ${len} elements`);
-    const f = new Float64Array(len);
-    const a0 = Number(s0);
-    const delta = a0 + Number(st) - a0;
-    for (let i = 0; i < len; i++) f[i] = a0 + i * delta;
-    return newArray(inByteOrder(arrayFromNumbers(d, [len], f, ctx.label), d, ctx.label), ctx);
-  }));
+      const f = new Float64Array(len);
+      const a0 = Number(s0);
+      const delta = a0 + Number(st) - a0;
+      for (let i = 0; i < len; i++) f[i] = a0 + i * delta;
+      return newArray(inByteOrder(arrayFromNumbers(d, [len], f, ctx.label), d, ctx.label), ctx);
+    }),
+  );
 
-  attrs.set('frombuffer', fn('frombuffer', (args, kw, ctx) => {
-    const b = bindArgs('frombuffer', ['buffer', 'dtype', 'count', 'offset'], args, kw, { required: 1, kwOnly: ['like'] });
-    const buf = b.buffer;
-    if (!(buf instanceof Uint8Array)) throw typeError(`a bytes-like object is required, not '${typeName(buf ?? null)}'`);
-    const d = optDType(b.dtype, ctx, () => DType.parse('float64'));
-    const offset = b.offset === undefined ? 0 : indexValue(b.offset, 'offset');
-    let count = b.count === undefined ? -1 : indexValue(b.count, 'count');
-    if (offset < 0 || offset > buf.length) throw valueError('offset must be non-negative and no greater than buffer length (' + buf.length + ')');
-    const avail = buf.length - offset;
-    if (count < 0) {
-      if (avail % d.itemsize !== 0) throw valueError('buffer size must be a multiple of element size');
-      count = avail / d.itemsize;
-    } else if (count * d.itemsize > avail) throw valueError('buffer is smaller than requested size');
-    // the array reads the bytes object's own (immutable) buffer: read-only, OWNDATA False
-    const mem = new OwnedMemory(`bytes (${buf.length})`, buf, { writeable: false });
-    const arr = new NDArray({ memory: mem, dtype: d, shape: [count], offset, ownsData: false, label: ctx.label });
-    return newArray(arr, ctx);
-  }));
+  attrs.set(
+    'frombuffer',
+    fn('frombuffer', (args, kw, ctx) => {
+      const b = bindArgs('frombuffer', ['buffer', 'dtype', 'count', 'offset'], args, kw, {
+        required: 1,
+        kwOnly: ['like'],
+      });
+      const buf = b.buffer;
+      if (!(buf instanceof Uint8Array))
+        throw typeError(`a bytes-like object is required, not '${typeName(buf ?? null)}'`);
+      const d = optDType(b.dtype, ctx, () => DType.parse('float64'));
+      const offset = b.offset === undefined ? 0 : indexValue(b.offset, 'offset');
+      let count = b.count === undefined ? -1 : indexValue(b.count, 'count');
+      if (offset < 0 || offset > buf.length)
+        throw valueError('offset must be non-negative and no greater than buffer length (' + buf.length + ')');
+      const avail = buf.length - offset;
+      if (count < 0) {
+        if (avail % d.itemsize !== 0) throw valueError('buffer size must be a multiple of element size');
+        count = avail / d.itemsize;
+      } else if (count * d.itemsize > avail) throw valueError('buffer is smaller than requested size');
+      // the array reads the bytes object's own (immutable) buffer: read-only, OWNDATA False
+      const mem = new OwnedMemory(`bytes (${buf.length})`, buf, { writeable: false });
+      const arr = new NDArray({ memory: mem, dtype: d, shape: [count], offset, ownsData: false, label: ctx.label });
+      return newArray(arr, ctx);
+    }),
+  );
 
-  attrs.set('broadcast_to', fn('broadcast_to', (args, kw, ctx) => {
-    const b = bindArgs('broadcast_to', ['array', 'shape', 'subok'], args, kw, { required: 2 });
-    const a = b.array instanceof PyArray ? b.array : newArray(arrayFromPy(b.array!, null, ctx, ctx.label), ctx);
-    return PyArray.wrap(NDArray.broadcastTo(a.arr, shapeArg(b.shape!, ctx)));
-  }));
+  attrs.set(
+    'broadcast_to',
+    fn('broadcast_to', (args, kw, ctx) => {
+      const b = bindArgs('broadcast_to', ['array', 'shape', 'subok'], args, kw, { required: 2 });
+      const a = b.array instanceof PyArray ? b.array : newArray(arrayFromPy(b.array!, null, ctx, ctx.label), ctx);
+      return PyArray.wrap(NDArray.broadcastTo(a.arr, shapeArg(b.shape!, ctx)));
+    }),
+  );
 
   const asStrided = fn('as_strided', (args, kw, ctx) => {
     const b = bindArgs('as_strided', ['x', 'shape', 'strides', 'subok', 'writeable'], args, kw, { required: 1 });
@@ -250,67 +334,111 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
     const strides = b.strides === undefined || b.strides === null ? undefined : intSequence(b.strides, 'strides', ctx);
     let v = NDArray.asStrided(x, shape, strides);
     if (b.writeable === false) {
-      v = new NDArray({ memory: v.memory, dtype: v.dtype, shape: v.shape, strides: v.strides, offset: v.offset, base: v.base, writeable: false, label: v.label, mayExceedMemory: true, ownsData: false });
+      v = new NDArray({
+        memory: v.memory,
+        dtype: v.dtype,
+        shape: v.shape,
+        strides: v.strides,
+        offset: v.offset,
+        base: v.base,
+        writeable: false,
+        label: v.label,
+        mayExceedMemory: true,
+        ownsData: false,
+      });
     }
     return PyArray.wrap(v);
   });
-  const strideTricks = new PyModule('numpy.lib.stride_tricks', new Map<string, PyValue | (() => PyValue)>([
-    ['as_strided', asStrided],
-    ['sliding_window_view', fn('sliding_window_view', (args, kw, ctx) => {
-      const b = bindArgs('sliding_window_view', ['x', 'window_shape', 'axis'], args, kw, { required: 2, kwOnly: ['subok', 'writeable'] });
-      if (!(b.x instanceof PyArray)) throw typeError('sliding_window_view() needs an array');
-      const w = intSequence(b.window_shape!, 'window_shape', ctx);
-      const axis = b.axis === undefined || b.axis === null ? null : intSequence(b.axis, 'axis', ctx);
-      return PyArray.wrap(NDArray.slidingWindowView(b.x.arr, typeof b.window_shape === 'bigint' ? w[0] : w, axis === null ? null : typeof b.axis === 'bigint' ? axis[0] : axis));
-    })],
-    ['broadcast_to', () => attrs.get('broadcast_to') as PyValue],
-  ]));
+  const strideTricks = new PyModule(
+    'numpy.lib.stride_tricks',
+    new Map<string, PyValue | (() => PyValue)>([
+      ['as_strided', asStrided],
+      [
+        'sliding_window_view',
+        fn('sliding_window_view', (args, kw, ctx) => {
+          const b = bindArgs('sliding_window_view', ['x', 'window_shape', 'axis'], args, kw, {
+            required: 2,
+            kwOnly: ['subok', 'writeable'],
+          });
+          if (!(b.x instanceof PyArray)) throw typeError('sliding_window_view() needs an array');
+          const w = intSequence(b.window_shape!, 'window_shape', ctx);
+          const axis = b.axis === undefined || b.axis === null ? null : intSequence(b.axis, 'axis', ctx);
+          return PyArray.wrap(
+            NDArray.slidingWindowView(
+              b.x.arr,
+              typeof b.window_shape === 'bigint' ? w[0] : w,
+              axis === null ? null : typeof b.axis === 'bigint' ? axis[0] : axis,
+            ),
+          );
+        }),
+      ],
+      ['broadcast_to', () => attrs.get('broadcast_to') as PyValue],
+    ]),
+  );
   attrs.set('lib', new PyModule('numpy.lib', new Map<string, PyValue>([['stride_tricks', strideTricks]])));
 
-  attrs.set('sum', fn('sum', (args, kw, ctx) => {
-    const b = bindArgs('sum', ['a', 'axis', 'dtype', 'out', 'keepdims'], args, kw, { required: 1 });
-    const a = b.a instanceof PyArray ? b.a.arr : arrayFromPy(b.a!, null, ctx, ctx.label);
-    const axis = b.axis === undefined || b.axis === null ? null : indexValue(b.axis, 'axis');
-    const d = b.dtype === undefined || b.dtype === null ? sumDType(a.dtype, ctx.modelName) : toDType(b.dtype, ctx);
-    const r = sumArray(a, axis, d, ctx.label);
-    return r.ndim === 0 ? new NpScalar(r.dtype, r.get([])) : newArray(r, ctx);
-  }));
+  attrs.set(
+    'sum',
+    fn('sum', (args, kw, ctx) => {
+      const b = bindArgs('sum', ['a', 'axis', 'dtype', 'out', 'keepdims'], args, kw, { required: 1 });
+      const a = b.a instanceof PyArray ? b.a.arr : arrayFromPy(b.a!, null, ctx, ctx.label);
+      const axis = b.axis === undefined || b.axis === null ? null : indexValue(b.axis, 'axis');
+      const d = b.dtype === undefined || b.dtype === null ? sumDType(a.dtype, ctx.modelName) : toDType(b.dtype, ctx);
+      const r = sumArray(a, axis, d, ctx.label);
+      return r.ndim === 0 ? new NpScalar(r.dtype, r.get([])) : newArray(r, ctx);
+    }),
+  );
 
-  attrs.set('load', fn('load', (args, kw, ctx) => {
-    const b = bindArgs('load', ['file', 'mmap_mode', 'allow_pickle', 'fix_imports', 'encoding'], args, kw, { required: 1, kwOnly: ['max_header_size'] });
-    const mode = b.mmap_mode === undefined || b.mmap_mode === null ? null : String(b.mmap_mode);
-    const path = pathOf(b.file!, ctx, 'load', mode !== null && WRITE_MODES.includes(mode) ? 'write' : 'read');
-    const mapper = needMapper(ctx, 'np.load');
-    const opened = openArrayFile(path, { mode: (mode ?? 'r') as 'r' }, { mapper, fs: ctx.fs });
-    if (mode !== null) {
-      ctx.registry.track(opened.array.memory, { label: String(b.file), kind: 'mapped', origin: ctx.statementLabel });
-      ctx.registry.adopt(opened.array);
-      return PyArray.wrap(opened.array, 'memmap', { filename: path, mode });
-    }
-    // without mmap_mode NumPy reads the data into memory it owns: copy, then unmap
-    const a = opened.array;
-    let copy: NDArray;
-    try {
-      copy = a.copy();
-    } finally {
-      opened.close(); // unmapped whether the copy worked or not (too large, truncated file)
-    }
-    const arr = new NDArray({ memory: copy.memory, dtype: a.dtype, shape: a.shape, strides: a.size === 0 ? undefined : copy.strides, label: ctx.label });
-    const fortran = opened.header?.fortranOrder;
-    if (fortran && a.ndim > 1) {
-      const fb = a.ndim ? copyF(a, ctx.label) : arr;
-      return newArray(fb, ctx);
-    }
-    return newArray(arr, ctx);
-  }));
+  attrs.set(
+    'load',
+    fn('load', (args, kw, ctx) => {
+      const b = bindArgs('load', ['file', 'mmap_mode', 'allow_pickle', 'fix_imports', 'encoding'], args, kw, {
+        required: 1,
+        kwOnly: ['max_header_size'],
+      });
+      const mode = b.mmap_mode === undefined || b.mmap_mode === null ? null : String(b.mmap_mode);
+      const path = pathOf(b.file!, ctx, 'load', mode !== null && WRITE_MODES.includes(mode) ? 'write' : 'read');
+      const mapper = needMapper(ctx, 'np.load');
+      const opened = openArrayFile(path, { mode: (mode ?? 'r') as 'r' }, { mapper, fs: ctx.fs });
+      if (mode !== null) {
+        ctx.registry.track(opened.array.memory, { label: String(b.file), kind: 'mapped', origin: ctx.statementLabel });
+        ctx.registry.adopt(opened.array);
+        return PyArray.wrap(opened.array, 'memmap', { filename: path, mode });
+      }
+      // without mmap_mode NumPy reads the data into memory it owns: copy, then unmap
+      const a = opened.array;
+      let copy: NDArray;
+      try {
+        copy = a.copy();
+      } finally {
+        opened.close(); // unmapped whether the copy worked or not (too large, truncated file)
+      }
+      const arr = new NDArray({
+        memory: copy.memory,
+        dtype: a.dtype,
+        shape: a.shape,
+        strides: a.size === 0 ? undefined : copy.strides,
+        label: ctx.label,
+      });
+      const fortran = opened.header?.fortranOrder;
+      if (fortran && a.ndim > 1) {
+        const fb = a.ndim ? copyF(a, ctx.label) : arr;
+        return newArray(fb, ctx);
+      }
+      return newArray(arr, ctx);
+    }),
+  );
 
-  attrs.set('save', fn('save', (args, kw, ctx) => {
-    const b = bindArgs('save', ['file', 'arr', 'allow_pickle', 'fix_imports'], args, kw, { required: 2 });
-    const a = b.arr instanceof PyArray ? b.arr.arr : arrayFromPy(b.arr!, null, ctx, ctx.label);
-    const path = pathOf(b.file!, ctx, 'save', 'write', '.npy', savedSize(a));
-    saveNpy(path, a);
-    return null;
-  }));
+  attrs.set(
+    'save',
+    fn('save', (args, kw, ctx) => {
+      const b = bindArgs('save', ['file', 'arr', 'allow_pickle', 'fix_imports'], args, kw, { required: 2 });
+      const a = b.arr instanceof PyArray ? b.arr.arr : arrayFromPy(b.arr!, null, ctx, ctx.label);
+      const path = pathOf(b.file!, ctx, 'save', 'write', '.npy', savedSize(a));
+      saveNpy(path, a);
+      return null;
+    }),
+  );
 
   attrs.set('memmap', new PyMemmapClass());
 
@@ -346,23 +474,33 @@ class PyMemmapClass extends PyArrayClass {
     super('memmap');
   }
   override call(args: PyValue[], kwargs: Kwargs, ctx: Ctx): PyValue {
-    const b = bindArgs('memmap', ['filename', 'dtype', 'mode', 'offset', 'shape', 'order'], args, kwargs, { required: 1 });
+    const b = bindArgs('memmap', ['filename', 'dtype', 'mode', 'offset', 'shape', 'order'], args, kwargs, {
+      required: 1,
+    });
     const mode = b.mode === undefined ? 'r+' : String(b.mode);
     if (!['r', 'r+', 'c', 'w+', 'readonly', 'readwrite', 'copyonwrite', 'write'].includes(mode)) {
-      throw valueError(`mode must be one of ['r', 'c', 'r+', 'w+', 'readonly', 'copyonwrite', 'readwrite', 'write'] (got '${mode}')`);
+      throw valueError(
+        `mode must be one of ['r', 'c', 'r+', 'w+', 'readonly', 'copyonwrite', 'readwrite', 'write'] (got '${mode}')`,
+      );
     }
     const d = optDType(b.dtype, ctx, () => DType.parse('uint8'));
     const offset = b.offset === undefined ? 0 : indexValue(b.offset, 'offset');
     const shape = b.shape === undefined || b.shape === null ? null : shapeArg(b.shape, ctx);
     // the size a write leaves the file at, for the console folder's quota (r+ without a shape never grows it)
-    const written = WRITE_MODES.includes(mode) && shape !== null ? offset + shape.reduce((p, q) => p * q, 1) * d.itemsize : undefined;
+    const written =
+      WRITE_MODES.includes(mode) && shape !== null ? offset + shape.reduce((p, q) => p * q, 1) * d.itemsize : undefined;
     // w+ creates the file and r+ extends a short one (as numpy.memmap does): bound what one statement may write.
-    if (written !== undefined) budgetFileSize(written, `np.memmap(${JSON.stringify(String(b.filename))}, mode='${mode}')`);
+    if (written !== undefined)
+      budgetFileSize(written, `np.memmap(${JSON.stringify(String(b.filename))}, mode='${mode}')`);
     const path = pathOf(b.filename!, ctx, 'memmap', WRITE_MODES.includes(mode) ? 'write' : 'read', undefined, written);
     const mapper = needMapper(ctx, 'np.memmap');
     const order = b.order === undefined || b.order === null ? 'C' : (String(b.order) as 'C' | 'F');
     if ((mode === 'w+' || mode === 'write') && shape === null) throw valueError("shape must be given if mode == 'w+'");
-    const opened = openArrayFile(path, { raw: { dtype: d, shape, offset, order, mode: mode as 'r' } }, { mapper, fs: ctx.fs });
+    const opened = openArrayFile(
+      path,
+      { raw: { dtype: d, shape, offset, order, mode: mode as 'r' } },
+      { mapper, fs: ctx.fs },
+    );
     ctx.registry.track(opened.array.memory, { label: String(b.filename), kind: 'mapped', origin: ctx.statementLabel });
     ctx.registry.adopt(opened.array);
     return PyArray.wrap(opened.array, 'memmap', { filename: path, mode });
@@ -379,7 +517,10 @@ function ctypeForDType(d: DType, ctx: Ctx): PyCSimpleType {
     if (d.itemsize === 8) return simpleType('c_double', ctx);
   }
   if (isIntKind(d)) {
-    const cands = d.kind === 'i' ? ['c_byte', 'c_short', 'c_int', 'c_long', 'c_longlong'] : ['c_ubyte', 'c_ushort', 'c_uint', 'c_ulong', 'c_ulonglong'];
+    const cands =
+      d.kind === 'i'
+        ? ['c_byte', 'c_short', 'c_int', 'c_long', 'c_longlong']
+        : ['c_ubyte', 'c_ushort', 'c_uint', 'c_ulong', 'c_ulonglong'];
     const hit = cands.filter((n) => ctx.model.type(n).size === d.itemsize).at(-1);
     if (hit) return simpleType(hit, ctx);
   }
@@ -388,78 +529,118 @@ function ctypeForDType(d: DType, ctx: Ctx): PyCSimpleType {
 
 export function ctypeslibModule(): PyModule {
   const attrs = new Map<string, PyValue | (() => PyValue)>();
-  attrs.set('as_array', fn('as_array', (args, kw, ctx) => {
-    const b = bindArgs('as_array', ['obj', 'shape'], args, kw, { required: 1 });
-    const obj = b.obj!;
-    if (obj instanceof PyCPointer) {
-      if (b.shape === undefined || b.shape === null) throw typeError('as_array() requires a shape argument when called on a pointer');
-      const shape = shapeArg(b.shape, ctx);
-      const d = dtypeOfCType(obj.ptype.target, ctx);
-      const p = ctx.registry.provenance(obj.addressValue);
-      if (!p) throw valueError(`${pyRepr(obj, ctx)} does not point into memory Stridescope knows about`);
-      const nbytes = shape.reduce((x, y) => x * y, 1) * d.itemsize;
-      ctx.registry.checkRead(p.allocation.memory, p.offset, nbytes, ctx.label);
-      const arr = new NDArray({ memory: p.allocation.memory, dtype: d, shape, offset: p.offset, ownsData: false, label: ctx.label });
-      ctx.registry.adopt(arr);
-      ctx.registry.retain(arr, obj.core, { kind: 'pointer', label: ctx.label });
-      return PyArray.wrap(arr);
-    }
-    if (obj instanceof PyCArray) {
-      const shape: number[] = [];
-      let t: PyCArrayType | PyCSimpleType = obj.atype;
-      while (t instanceof PyCArrayType) {
-        shape.push(t.length);
-        t = t.element;
+  attrs.set(
+    'as_array',
+    fn('as_array', (args, kw, ctx) => {
+      const b = bindArgs('as_array', ['obj', 'shape'], args, kw, { required: 1 });
+      const obj = b.obj!;
+      if (obj instanceof PyCPointer) {
+        if (b.shape === undefined || b.shape === null)
+          throw typeError('as_array() requires a shape argument when called on a pointer');
+        const shape = shapeArg(b.shape, ctx);
+        const d = dtypeOfCType(obj.ptype.target, ctx);
+        const p = ctx.registry.provenance(obj.addressValue);
+        if (!p) throw valueError(`${pyRepr(obj, ctx)} does not point into memory Stridescope knows about`);
+        const nbytes = shape.reduce((x, y) => x * y, 1) * d.itemsize;
+        ctx.registry.checkRead(p.allocation.memory, p.offset, nbytes, ctx.label);
+        const arr = new NDArray({
+          memory: p.allocation.memory,
+          dtype: d,
+          shape,
+          offset: p.offset,
+          ownsData: false,
+          label: ctx.label,
+        });
+        ctx.registry.adopt(arr);
+        ctx.registry.retain(arr, obj.core, { kind: 'pointer', label: ctx.label });
+        return PyArray.wrap(arr);
       }
-      const d = dtypeOfCType(t, ctx);
-      const arr = new NDArray({ memory: obj.memory, dtype: d, shape, offset: obj.offset, ownsData: false, label: ctx.label });
-      ctx.registry.adopt(arr);
-      ctx.registry.retain(arr, obj, { kind: 'pointer', label: ctx.label });
-      return PyArray.wrap(arr);
-    }
-    if (obj instanceof PyArray) return obj;
-    return newArray(arrayFromPy(obj, null, ctx, ctx.label), ctx);
-  }));
-  attrs.set('as_ctypes', fn('as_ctypes', (args, kw, ctx) => {
-    const b = bindArgs('as_ctypes', ['obj'], args, kw, { required: 1 });
-    const obj = b.obj!;
-    if (!(obj instanceof PyArray)) throw typeError(`argument must be an ndarray`);
-    const a = obj.arr;
-    if (!a.flags.C_CONTIGUOUS) throw typeError('strided arrays not supported');
-    if (!a.writeable) throw typeError('readonly arrays unsupported');
-    let t: PyCSimpleType | PyCArrayType = ctypeForDType(a.dtype, ctx);
-    for (let i = a.ndim - 1; i >= 0; i--) t = arrayType(t, a.shape[i], '', ctx);
-    if (t instanceof PyCSimpleType) {
-      return PyCData.viewOnto(t, a.memory, a.offset, a, ctx);
-    }
-    return PyCArray.over(t, a.memory, a.offset, a, ctx);
-  }));
-  attrs.set('as_ctypes_type', fn('as_ctypes_type', (args, kw, ctx) => {
-    const b = bindArgs('as_ctypes_type', ['dtype'], args, kw, { required: 1 });
-    return ctypeForDType(toDType(b.dtype!, ctx), ctx);
-  }));
-  attrs.set('ndpointer', fn('ndpointer', (args, kw, ctx) => {
-    const b = bindArgs('ndpointer', ['dtype', 'ndim', 'shape', 'flags'], args, kw);
-    const d = b.dtype === undefined || b.dtype === null ? null : toDType(b.dtype, ctx);
-    const ndim = b.ndim === undefined || b.ndim === null ? null : indexValue(b.ndim, 'ndim');
-    const shape = b.shape === undefined || b.shape === null ? null : shapeArg(b.shape, ctx);
-    let flags: string[] | null = null;
-    if (b.flags !== undefined && b.flags !== null) {
-      const raw = typeof b.flags === 'string' ? b.flags.split(',') : (b.flags as PyObject).iter(ctx)?.map(String) ?? [];
-      const aliases: Record<string, string> = { C: 'C_CONTIGUOUS', CONTIGUOUS: 'C_CONTIGUOUS', F: 'F_CONTIGUOUS', FORTRAN: 'F_CONTIGUOUS', W: 'WRITEABLE', A: 'ALIGNED', O: 'OWNDATA' };
-      const order = ['C_CONTIGUOUS', 'F_CONTIGUOUS', 'ALIGNED', 'WRITEABLE', 'OWNDATA', 'WRITEBACKIFCOPY'];
-      const set = new Set(raw.map((x) => x.trim().toUpperCase()).map((x) => (Object.prototype.hasOwnProperty.call(aliases, x) ? aliases[x] : x)));
-      for (const f of set) if (!order.includes(f)) throw typeError('invalid flags specification');
-      flags = order.filter((f) => set.has(f));
-    }
-    const key = `ndpointer:${d?.str ?? ''}:${ndim}:${shape?.join('x')}:${flags?.join(',')}`;
-    let cls = ctx.caches.get(key);
-    if (!cls) {
-      cls = new PyNdpointerType(d, ndim, shape, flags);
-      ctx.caches.set(key, cls);
-    }
-    return cls;
-  }));
+      if (obj instanceof PyCArray) {
+        const shape: number[] = [];
+        let t: PyCArrayType | PyCSimpleType = obj.atype;
+        while (t instanceof PyCArrayType) {
+          shape.push(t.length);
+          t = t.element;
+        }
+        const d = dtypeOfCType(t, ctx);
+        const arr = new NDArray({
+          memory: obj.memory,
+          dtype: d,
+          shape,
+          offset: obj.offset,
+          ownsData: false,
+          label: ctx.label,
+        });
+        ctx.registry.adopt(arr);
+        ctx.registry.retain(arr, obj, { kind: 'pointer', label: ctx.label });
+        return PyArray.wrap(arr);
+      }
+      if (obj instanceof PyArray) return obj;
+      return newArray(arrayFromPy(obj, null, ctx, ctx.label), ctx);
+    }),
+  );
+  attrs.set(
+    'as_ctypes',
+    fn('as_ctypes', (args, kw, ctx) => {
+      const b = bindArgs('as_ctypes', ['obj'], args, kw, { required: 1 });
+      const obj = b.obj!;
+      if (!(obj instanceof PyArray)) throw typeError(`argument must be an ndarray`);
+      const a = obj.arr;
+      if (!a.flags.C_CONTIGUOUS) throw typeError('strided arrays not supported');
+      if (!a.writeable) throw typeError('readonly arrays unsupported');
+      let t: PyCSimpleType | PyCArrayType = ctypeForDType(a.dtype, ctx);
+      for (let i = a.ndim - 1; i >= 0; i--) t = arrayType(t, a.shape[i], '', ctx);
+      if (t instanceof PyCSimpleType) {
+        return PyCData.viewOnto(t, a.memory, a.offset, a, ctx);
+      }
+      return PyCArray.over(t, a.memory, a.offset, a, ctx);
+    }),
+  );
+  attrs.set(
+    'as_ctypes_type',
+    fn('as_ctypes_type', (args, kw, ctx) => {
+      const b = bindArgs('as_ctypes_type', ['dtype'], args, kw, { required: 1 });
+      return ctypeForDType(toDType(b.dtype!, ctx), ctx);
+    }),
+  );
+  attrs.set(
+    'ndpointer',
+    fn('ndpointer', (args, kw, ctx) => {
+      const b = bindArgs('ndpointer', ['dtype', 'ndim', 'shape', 'flags'], args, kw);
+      const d = b.dtype === undefined || b.dtype === null ? null : toDType(b.dtype, ctx);
+      const ndim = b.ndim === undefined || b.ndim === null ? null : indexValue(b.ndim, 'ndim');
+      const shape = b.shape === undefined || b.shape === null ? null : shapeArg(b.shape, ctx);
+      let flags: string[] | null = null;
+      if (b.flags !== undefined && b.flags !== null) {
+        const raw =
+          typeof b.flags === 'string' ? b.flags.split(',') : ((b.flags as PyObject).iter(ctx)?.map(String) ?? []);
+        const aliases: Record<string, string> = {
+          C: 'C_CONTIGUOUS',
+          CONTIGUOUS: 'C_CONTIGUOUS',
+          F: 'F_CONTIGUOUS',
+          FORTRAN: 'F_CONTIGUOUS',
+          W: 'WRITEABLE',
+          A: 'ALIGNED',
+          O: 'OWNDATA',
+        };
+        const order = ['C_CONTIGUOUS', 'F_CONTIGUOUS', 'ALIGNED', 'WRITEABLE', 'OWNDATA', 'WRITEBACKIFCOPY'];
+        const set = new Set(
+          raw
+            .map((x) => x.trim().toUpperCase())
+            .map((x) => (Object.prototype.hasOwnProperty.call(aliases, x) ? aliases[x] : x)),
+        );
+        for (const f of set) if (!order.includes(f)) throw typeError('invalid flags specification');
+        flags = order.filter((f) => set.has(f));
+      }
+      const key = `ndpointer:${d?.str ?? ''}:${ndim}:${shape?.join('x')}:${flags?.join(',')}`;
+      let cls = ctx.caches.get(key);
+      if (!cls) {
+        cls = new PyNdpointerType(d, ndim, shape, flags);
+        ctx.caches.set(key, cls);
+      }
+      return cls;
+    }),
+  );
   attrs.set('c_intp', (() => null) as never);
   const mod = new PyModule('numpy.ctypeslib', attrs, 'numpy/ctypeslib/__init__.py');
   return new CtypeslibModule(mod);
@@ -502,21 +683,30 @@ class PyNdpointerType extends PyObject {
   override getattr(name: string, ctx: Ctx): PyValue {
     if (name === '__name__') return this.name;
     if (name === 'from_param') {
-      return new PyBuiltin('from_param', (args) => {
-        const obj = args[0] ?? null;
-        if (!(obj instanceof PyArray)) throw typeError('argument must be an ndarray');
-        const a = obj.arr;
-        if (this.dtype && !a.dtype.equals(this.dtype)) throw typeError(`array must have data type ${dtypeName(this.dtype)}`);
-        if (this.ndim !== null && a.ndim !== this.ndim) throw typeError(`array must have ${this.ndim} dimension(s)`);
-        if (this.shape !== null && (a.ndim !== this.shape.length || a.shape.some((x, i) => x !== this.shape![i]))) {
-          throw typeError(`array must have shape ${this.shape.length === 1 ? `(${this.shape[0]},)` : `(${this.shape.join(', ')})`}`);
-        }
-        if (this.flags !== null) {
-          const f = a.flags as unknown as Record<string, boolean>;
-          if (!this.flags.every((k) => (k === 'WRITEBACKIFCOPY' ? false : f[k]))) throw typeError(`array must have flags [${this.flags.map((x) => `'${x}'`).join(', ')}]`);
-        }
-        return new PyNpCtypes(obj, ctx);
-      }, this, 'method');
+      return new PyBuiltin(
+        'from_param',
+        (args) => {
+          const obj = args[0] ?? null;
+          if (!(obj instanceof PyArray)) throw typeError('argument must be an ndarray');
+          const a = obj.arr;
+          if (this.dtype && !a.dtype.equals(this.dtype))
+            throw typeError(`array must have data type ${dtypeName(this.dtype)}`);
+          if (this.ndim !== null && a.ndim !== this.ndim) throw typeError(`array must have ${this.ndim} dimension(s)`);
+          if (this.shape !== null && (a.ndim !== this.shape.length || a.shape.some((x, i) => x !== this.shape![i]))) {
+            throw typeError(
+              `array must have shape ${this.shape.length === 1 ? `(${this.shape[0]},)` : `(${this.shape.join(', ')})`}`,
+            );
+          }
+          if (this.flags !== null) {
+            const f = a.flags as unknown as Record<string, boolean>;
+            if (!this.flags.every((k) => (k === 'WRITEBACKIFCOPY' ? false : f[k])))
+              throw typeError(`array must have flags [${this.flags.map((x) => `'${x}'`).join(', ')}]`);
+          }
+          return new PyNpCtypes(obj, ctx);
+        },
+        this,
+        'method',
+      );
     }
     return super.getattr(name, ctx);
   }
@@ -531,72 +721,95 @@ function dtypeName(d: DType): string {
 export function ctypesModule(): PyModule {
   const attrs = new Map<string, PyValue | (() => PyValue)>();
   const mod = new CtypesModule(attrs);
-  attrs.set('POINTER', fn('POINTER', (args, _kw, ctx) => {
-    const t = args[0] ?? null;
-    if (t instanceof PyCSimpleType) return pointerType(t, '__main__', ctx);
-    // a pointer or array type is a ctypes type too (`POINTER(POINTER(c_int))`): the simulation models one level
-    if (t instanceof PyCPointerType || t instanceof PyCArrayType) {
-      throw new PyException('NotImplementedError', `Stridescope's simulation does not implement POINTER(${t.repr()}) (a pointer to a pointer or an array); live Python does`);
-    }
-    throw typeError(`must be a ctypes type`);
-  }));
-  attrs.set('pointer', fn('pointer', (args, _kw, ctx) => {
-    const obj = args[0] ?? null;
-    if (!(obj instanceof PyCData)) throw typeError('_type_ must have storage info');
-    return pointerType(obj.ctype, '__main__', ctx).call([obj], new Map(), ctx);
-  }));
-  attrs.set('cast', fn('cast', (args, _kw, ctx) => {
-    if (args.length !== 2) throw typeError(`cast() takes 2 positional arguments but ${args.length} were given`);
-    const [obj, typ] = args;
-    let address: bigint;
-    let keeps: object | null = null;
-    if (typeof obj === 'bigint') address = BigInt.asUintN(ctx.model.pointerSize * 8, obj);
-    else if (obj === null) address = 0n;
-    else if (obj instanceof PyCPointer) {
-      address = obj.addressValue;
-      keeps = obj.core;
-    } else if (obj instanceof PyCData && obj.ctype.ctype.kind === 'pointer') {
-      address = (obj.cvalue(ctx) as bigint | null) ?? 0n;
-      keeps = obj;
-    } else if (obj instanceof PyCArray) {
-      address = obj.addressOf;
-      keeps = obj;
-    } else if (obj instanceof PyNpCtypes) {
-      address = obj.view.data;
-      keeps = obj.view;
-    } else throw new PyException('ctypes.ArgumentError', 'argument 1: TypeError: wrong type');
-    if (typ instanceof PyCPointerType) return PyCPointer.fromAddress(typ, address, keeps, ctx, ctx.label);
-    if (typ instanceof PyCSimpleType && typ.ctype.kind === 'pointer') {
-      const v = PyCData.create(typ, typ.ctype.name === 'c_char_p' ? null : address, ctx);
-      if (keeps) ctx.registry.retain(v, keeps, { kind: 'pointer', label: ctx.label });
-      return v;
-    }
-    throw typeError(`cast() argument 2 must be a pointer type, not ${typ instanceof PyCSimpleType || typ instanceof PyCArrayType ? typ.name : typeName(typ)}`);
-  }));
-  attrs.set('sizeof', fn('sizeof', (args, _kw, ctx) => {
-    const o = args[0] ?? null;
-    if (o instanceof PyCSimpleType) return BigInt(o.ctype.size);
-    if (o instanceof PyCData) return BigInt(o.ctype.ctype.size);
-    if (o instanceof PyCPointerType || o instanceof PyCPointer) return BigInt(ctx.model.pointerSize);
-    if (o instanceof PyCArrayType) return BigInt(o.size);
-    if (o instanceof PyCArray) return BigInt(o.atype.size);
-    throw typeError('this type has no size');
-  }));
-  attrs.set('alignment', fn('alignment', (args, _kw, ctx) => {
-    const o = args[0] ?? null;
-    if (o instanceof PyCSimpleType) return BigInt(o.ctype.alignment);
-    if (o instanceof PyCData) return BigInt(o.ctype.ctype.alignment);
-    if (o instanceof PyCPointerType || o instanceof PyCPointer) return BigInt(ctx.model.pointerSize);
-    if (o instanceof PyCArrayType) return BigInt(o.scalar.alignment);
-    if (o instanceof PyCArray) return BigInt(o.atype.scalar.alignment);
-    throw typeError('no alignment info');
-  }));
-  attrs.set('addressof', fn('addressof', (args) => {
-    const o = args[0] ?? null;
-    if (o instanceof PyCData) return o.addressOf;
-    if (o instanceof PyCArray) return o.addressOf;
-    throw typeError('invalid type');
-  }));
+  attrs.set(
+    'POINTER',
+    fn('POINTER', (args, _kw, ctx) => {
+      const t = args[0] ?? null;
+      if (t instanceof PyCSimpleType) return pointerType(t, '__main__', ctx);
+      // a pointer or array type is a ctypes type too (`POINTER(POINTER(c_int))`): the simulation models one level
+      if (t instanceof PyCPointerType || t instanceof PyCArrayType) {
+        throw new PyException(
+          'NotImplementedError',
+          `Stridescope's simulation does not implement POINTER(${t.repr()}) (a pointer to a pointer or an array); live Python does`,
+        );
+      }
+      throw typeError(`must be a ctypes type`);
+    }),
+  );
+  attrs.set(
+    'pointer',
+    fn('pointer', (args, _kw, ctx) => {
+      const obj = args[0] ?? null;
+      if (!(obj instanceof PyCData)) throw typeError('_type_ must have storage info');
+      return pointerType(obj.ctype, '__main__', ctx).call([obj], new Map(), ctx);
+    }),
+  );
+  attrs.set(
+    'cast',
+    fn('cast', (args, _kw, ctx) => {
+      if (args.length !== 2) throw typeError(`cast() takes 2 positional arguments but ${args.length} were given`);
+      const [obj, typ] = args;
+      let address: bigint;
+      let keeps: object | null = null;
+      if (typeof obj === 'bigint') address = BigInt.asUintN(ctx.model.pointerSize * 8, obj);
+      else if (obj === null) address = 0n;
+      else if (obj instanceof PyCPointer) {
+        address = obj.addressValue;
+        keeps = obj.core;
+      } else if (obj instanceof PyCData && obj.ctype.ctype.kind === 'pointer') {
+        address = (obj.cvalue(ctx) as bigint | null) ?? 0n;
+        keeps = obj;
+      } else if (obj instanceof PyCArray) {
+        address = obj.addressOf;
+        keeps = obj;
+      } else if (obj instanceof PyNpCtypes) {
+        address = obj.view.data;
+        keeps = obj.view;
+      } else throw new PyException('ctypes.ArgumentError', 'argument 1: TypeError: wrong type');
+      if (typ instanceof PyCPointerType) return PyCPointer.fromAddress(typ, address, keeps, ctx, ctx.label);
+      if (typ instanceof PyCSimpleType && typ.ctype.kind === 'pointer') {
+        const v = PyCData.create(typ, typ.ctype.name === 'c_char_p' ? null : address, ctx);
+        if (keeps) ctx.registry.retain(v, keeps, { kind: 'pointer', label: ctx.label });
+        return v;
+      }
+      throw typeError(
+        `cast() argument 2 must be a pointer type, not ${typ instanceof PyCSimpleType || typ instanceof PyCArrayType ? typ.name : typeName(typ)}`,
+      );
+    }),
+  );
+  attrs.set(
+    'sizeof',
+    fn('sizeof', (args, _kw, ctx) => {
+      const o = args[0] ?? null;
+      if (o instanceof PyCSimpleType) return BigInt(o.ctype.size);
+      if (o instanceof PyCData) return BigInt(o.ctype.ctype.size);
+      if (o instanceof PyCPointerType || o instanceof PyCPointer) return BigInt(ctx.model.pointerSize);
+      if (o instanceof PyCArrayType) return BigInt(o.size);
+      if (o instanceof PyCArray) return BigInt(o.atype.size);
+      throw typeError('this type has no size');
+    }),
+  );
+  attrs.set(
+    'alignment',
+    fn('alignment', (args, _kw, ctx) => {
+      const o = args[0] ?? null;
+      if (o instanceof PyCSimpleType) return BigInt(o.ctype.alignment);
+      if (o instanceof PyCData) return BigInt(o.ctype.ctype.alignment);
+      if (o instanceof PyCPointerType || o instanceof PyCPointer) return BigInt(ctx.model.pointerSize);
+      if (o instanceof PyCArrayType) return BigInt(o.scalar.alignment);
+      if (o instanceof PyCArray) return BigInt(o.atype.scalar.alignment);
+      throw typeError('no alignment info');
+    }),
+  );
+  attrs.set(
+    'addressof',
+    fn('addressof', (args) => {
+      const o = args[0] ?? null;
+      if (o instanceof PyCData) return o.addressOf;
+      if (o instanceof PyCArray) return o.addressOf;
+      throw typeError('invalid type');
+    }),
+  );
   return mod;
 }
 

@@ -22,7 +22,10 @@ function realOnly(arr: NDArray, what: string): void {
 /** `a.max()` / `a.min()` over the whole array: a 0-d array of the array's dtype. */
 export function extreme(arr: NDArray, which: 'max' | 'min', label: string): NDArray {
   realOnly(arr, `ndarray.${which}()`);
-  if (arr.size === 0) throw valueError(`zero-size array to reduction operation ${which === 'max' ? 'maximum' : 'minimum'} which has no identity`);
+  if (arr.size === 0)
+    throw valueError(
+      `zero-size array to reduction operation ${which === 'max' ? 'maximum' : 'minimum'} which has no identity`,
+    );
   const fl = readFlat(arr);
   const d = arr.dtype.isNative ? arr.dtype : arr.dtype.newByteOrder('<');
   if (isIntKind(d) && !fl.exact) {
@@ -43,7 +46,8 @@ export function extreme(arr: NDArray, which: 'max' | 'min', label: string): NDAr
 export function mean(arr: NDArray, label: string): NDArray {
   realOnly(arr, 'ndarray.mean()');
   if (arr.size === 0) notImplemented('the mean of an empty array (NumPy warns and returns nan)');
-  const d = arr.dtype.kind === 'f' ? (arr.dtype.isNative ? arr.dtype : arr.dtype.newByteOrder('<')) : DType.parse('float64');
+  const d =
+    arr.dtype.kind === 'f' ? (arr.dtype.isNative ? arr.dtype : arr.dtype.newByteOrder('<')) : DType.parse('float64');
   const s = sum(arr, null, d, label).get([]) as number;
   const q = s / arr.size;
   const r = d.itemsize === 4 ? Math.fround(q) : q;
@@ -58,7 +62,12 @@ export function absolute(arr: NDArray, label: string): NDArray {
   const d = arr.dtype.isNative ? arr.dtype : arr.dtype.newByteOrder('<');
   if (isIntKind(d) && (!fl.exact || d.itemsize === 8)) {
     const b = bigValues(fl);
-    return arrayFromBigInts(d, arr.shape, Array.from(b, (v) => (v < 0n ? -v : v)), label);
+    return arrayFromBigInts(
+      d,
+      arr.shape,
+      Array.from(b, (v) => (v < 0n ? -v : v)),
+      label,
+    );
   }
   const r = new Float64Array(fl.f.length);
   for (let i = 0; i < r.length; i++) r[i] = Math.abs(fl.f[i]);

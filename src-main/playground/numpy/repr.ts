@@ -66,7 +66,8 @@ export function dtypeRepr(d: DType): string {
 function structuredRepr(d: DType): string {
   const fields = d.fields!;
   const q = (x: string) => `'${x}'`;
-  const fmt = (t: DType): string => (t.fields ? structuredRepr(t) : t.subarray ? fmt(t.subarray.base) : q(t.kind === 'V' ? `|V${t.itemsize}` : t.str));
+  const fmt = (t: DType): string =>
+    t.fields ? structuredRepr(t) : t.subarray ? fmt(t.subarray.base) : q(t.kind === 'V' ? `|V${t.itemsize}` : t.str);
   let packed = true;
   let end = 0;
   for (const f of fields) {
@@ -77,12 +78,17 @@ function structuredRepr(d: DType): string {
   if (packed) {
     return `[${fields
       .map((f) => {
-        const shape = f.dtype.subarray ? `, (${f.dtype.subarray.shape.join(', ')}${f.dtype.subarray.shape.length === 1 ? ',' : ''})` : '';
+        const shape = f.dtype.subarray
+          ? `, (${f.dtype.subarray.shape.join(', ')}${f.dtype.subarray.shape.length === 1 ? ',' : ''})`
+          : '';
         return `(${q(f.name)}, ${fmt(f.dtype)}${shape})`;
       })
       .join(', ')}]`;
   }
-  const full = (t: DType): string => (t.subarray ? `(${fmt(t.subarray.base)}, (${t.subarray.shape.join(', ')}${t.subarray.shape.length === 1 ? ',' : ''}))` : fmt(t));
+  const full = (t: DType): string =>
+    t.subarray
+      ? `(${fmt(t.subarray.base)}, (${t.subarray.shape.join(', ')}${t.subarray.shape.length === 1 ? ',' : ''}))`
+      : fmt(t);
   return `{'names': [${fields.map((f) => q(f.name)).join(', ')}], 'formats': [${fields.map((f) => full(f.dtype)).join(', ')}], 'offsets': [${fields.map((f) => f.offset).join(', ')}], 'itemsize': ${d.itemsize}}`;
 }
 
@@ -103,8 +109,15 @@ function formatFunction(d: DType, values: Value[], zeroD: boolean): (v: Value) =
     }
     case 'c': {
       const bits = floatBits({ itemsize: d.itemsize / 2 } as DType);
-      const re = new FloatingFormat((values as Complex[]).map((c) => c.re), bits);
-      const im = new FloatingFormat((values as Complex[]).map((c) => c.im), bits, '+');
+      const re = new FloatingFormat(
+        (values as Complex[]).map((c) => c.re),
+        bits,
+      );
+      const im = new FloatingFormat(
+        (values as Complex[]).map((c) => c.im),
+        bits,
+        '+',
+      );
       return (v) => {
         const c = v as Complex;
         const r = re.format(c.re);
@@ -224,14 +237,14 @@ function formatArray(
       const lineSep = separator.trimEnd() + '\n'.repeat(axesLeft - 1);
       for (let i = 0; i < leading; i++) s += hanging + recurser([...index, i], nextHanging, nextWidth) + lineSep;
       if (showSummary) s += hanging + summaryInsert + lineSep;
-      for (let i = trailing; i > 1; i--) s += hanging + recurser([...index, aLen - i], nextHanging, nextWidth) + lineSep;
+      for (let i = trailing; i > 1; i--)
+        s += hanging + recurser([...index, aLen - i], nextHanging, nextWidth) + lineSep;
       s += hanging + recurser([...index, aLen - 1], nextHanging, nextWidth);
     }
     return '[' + s.slice(hanging.length) + ']';
   };
   return recurser([], nextLinePrefix, lineWidth);
 }
-
 
 /** repr(arr) for class `array` (ndarray) or `memmap`. */
 export function arrayRepr(a: NDArray, className: string, model: DataModelName): string {
@@ -255,7 +268,8 @@ export function arrayRepr(a: NDArray, className: string, model: DataModelName): 
     lst = formatArray(a.shape, get, LINE_WIDTH - 1, ' ' + ' '.repeat(prefix.length), ', ', summarize ? '...' : '');
   }
   const extras: string[] = [];
-  if ((a.size === 0 && !(a.ndim === 1 && a.shape[0] === 0)) || a.size > THRESHOLD) extras.push(`shape=${pyTupleRepr(a.shape)}`);
+  if ((a.size === 0 && !(a.ndim === 1 && a.shape[0] === 0)) || a.size > THRESHOLD)
+    extras.push(`shape=${pyTupleRepr(a.shape)}`);
   if (!dtypeIsImplied(a.dtype, model) || a.size === 0) extras.push(`dtype=${dtypeShortRepr(a.dtype)}`);
   if (!extras.length) return `${prefix}${lst})`;
   const arrStr = `${prefix}${lst},`;
@@ -321,6 +335,6 @@ function complexText(c: Complex, bits: 16 | 32 | 64): string {
   const im = floatScalarText(c.im, bits).replace(/\.0$/, '');
   if (c.re === 0 && !Object.is(c.re, -0)) return `${im}j`;
   const re = floatScalarText(c.re, bits).replace(/\.0$/, '');
-  const sign = c.im < 0 || Object.is(c.im, -0) || Number.isNaN(c.im) && false ? '' : '+';
+  const sign = c.im < 0 || Object.is(c.im, -0) || (Number.isNaN(c.im) && false) ? '' : '+';
   return `(${re}${sign}${im}j)`;
 }

@@ -11,7 +11,13 @@ import { defaultIntDType, isIntKind, native } from './dtypes';
 import { arrayFromBigInts, arrayFromNumbers, bigValues, maxAbs, readFlat, TWO53 } from './flat';
 
 /** numpy's pairwise summation of doubles (the loop it uses for contiguous float reductions). */
-export function pairwiseSum(a: Float64Array, start: number, n: number, stride: number, round: (x: number) => number): number {
+export function pairwiseSum(
+  a: Float64Array,
+  start: number,
+  n: number,
+  stride: number,
+  round: (x: number) => number,
+): number {
   if (n < 8) {
     let res = round(-0);
     for (let i = 0; i < n; i++) res = round(res + a[start + i * stride]);
@@ -47,7 +53,8 @@ export function sum(arr: NDArray, axis: number | null, dtypeOut: DType, label: s
   const nd = shape.length;
   let ax: number | null = axis;
   if (ax !== null) {
-    if (ax < -nd || ax >= nd) throw new PyException('AxisError', `axis ${axis} is out of bounds for array of dimension ${nd}`);
+    if (ax < -nd || ax >= nd)
+      throw new PyException('AxisError', `axis ${axis} is out of bounds for array of dimension ${nd}`);
     if (ax < 0) ax += nd;
   }
   const outShape = ax === null ? [] : shape.filter((_, i) => i !== ax);
@@ -76,7 +83,12 @@ export function sum(arr: NDArray, axis: number | null, dtypeOut: DType, label: s
       }
     return arrayFromBigInts(dtypeOut, outShape, r, label);
   }
-  const round = dtypeOut.itemsize === 4 ? Math.fround : dtypeOut.itemsize === 2 ? (x: number) => halfToNumber(numberToHalf(x)) : (x: number) => x;
+  const round =
+    dtypeOut.itemsize === 4
+      ? Math.fround
+      : dtypeOut.itemsize === 2
+        ? (x: number) => halfToNumber(numberToHalf(x))
+        : (x: number) => x;
   const r = new Float64Array(outer * inner);
   for (let o = 0; o < outer; o++) {
     // an empty sum is the identity +0.0 (NumPy's reduce starts from it; pairwise_sum's -0.0 only meets real items)

@@ -15,8 +15,27 @@ import { NDArray } from '../../core/ndarray';
 import type { DataModelName } from '../../core/ctypeModel';
 import { PyException, typeError, valueError } from '../runtime/errors';
 import { fastBinary } from './fastufunc';
-import { arrayFromBigInts, arrayFromNumbers, bigValues, broadcastShapes, expand, type Flat, maxAbs, readFlat, TWO53 } from './flat';
-import { type BinOp, COMPARE, compareNumbers, floorDivNonZero, floorModNonZero, type Operand, UFUNC_NAME, type UfuncResult } from './binop';
+import {
+  arrayFromBigInts,
+  arrayFromNumbers,
+  bigValues,
+  broadcastShapes,
+  expand,
+  type Flat,
+  maxAbs,
+  readFlat,
+  TWO53,
+} from './flat';
+import {
+  type BinOp,
+  COMPARE,
+  compareNumbers,
+  floorDivNonZero,
+  floorModNonZero,
+  type Operand,
+  UFUNC_NAME,
+  type UfuncResult,
+} from './binop';
 import { defaultIntDType, isIntKind, isNumericKind, native, promoteTypes } from './dtypes';
 import { arrayFromFlat } from './casting';
 
@@ -49,7 +68,12 @@ function pyScalarDType(v: bigint | number | boolean, model: DataModelName): DTyp
 }
 
 /** The operation dtype and result dtype of `a op b`. */
-export function resolveBinary(op: BinOp, a: Operand, b: Operand, model: DataModelName): { opType: DType; outType: DType } {
+export function resolveBinary(
+  op: BinOp,
+  a: Operand,
+  b: Operand,
+  model: DataModelName,
+): { opType: DType; outType: DType } {
   let da: DType;
   let db: DType;
   if (a.kind === 'array' && b.kind === 'array') {
@@ -80,7 +104,9 @@ export function resolveBinary(op: BinOp, a: Operand, b: Operand, model: DataMode
   }
   if (t.kind === 'b') {
     if (op === '-') {
-      throw typeError('numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.');
+      throw typeError(
+        'numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.',
+      );
     }
     if (op === '//' || op === '%' || op === '**') t = DType.parse('int8');
   }
@@ -101,7 +127,13 @@ function flatOf(o: Operand, model: DataModelName): Flat {
   f[0] = typeof v === 'boolean' ? (v ? 1 : 0) : Number(v);
   const exact = typeof v !== 'bigint' || (v <= 2n ** 53n && v >= -(2n ** 53n));
   const dtype = pyScalarDType(v, model);
-  return { dtype, shape: [], f, exact, big: typeof v === 'bigint' ? () => BigInt64Array.of(BigInt.asIntN(64, v)) : undefined };
+  return {
+    dtype,
+    shape: [],
+    f,
+    exact,
+    big: typeof v === 'bigint' ? () => BigInt64Array.of(BigInt.asIntN(64, v)) : undefined,
+  };
 }
 
 /**
@@ -118,7 +150,13 @@ export function binaryUfunc(op: BinOp, a: Operand, b: Operand, model: DataModelN
  * (fastufunc.ts) gives the same results on typed arrays for everything but float16, empty arrays and the
  * 64-bit integer operations it hands back here.
  */
-export function binaryUfuncGeneric(op: BinOp, a: Operand, b: Operand, model: DataModelName, label: string): UfuncResult {
+export function binaryUfuncGeneric(
+  op: BinOp,
+  a: Operand,
+  b: Operand,
+  model: DataModelName,
+  label: string,
+): UfuncResult {
   const { opType, outType } = resolveBinary(op, a, b, model);
   const fa = flatOf(a, model);
   const fb = flatOf(b, model);
@@ -143,7 +181,13 @@ export function binaryUfuncGeneric(op: BinOp, a: Operand, b: Operand, model: Dat
   // or when // % ** or << >> could leave the safe range
   const bigInputs = !fa.exact || !fb.exact;
   if (intOp && !COMPARE.has(op)) {
-    if (!bigInputs && op !== '**' && op !== '<<' && op !== '>>' && !(op === '*' && (maxAbs(fa.f) * maxAbs(fb.f) >= TWO53))) {
+    if (
+      !bigInputs &&
+      op !== '**' &&
+      op !== '<<' &&
+      op !== '>>' &&
+      !(op === '*' && maxAbs(fa.f) * maxAbs(fb.f) >= TWO53)
+    ) {
       const x = expand(fa.f, fa.shape, shape, mk);
       const y = expand(fb.f, fb.shape, shape, mk);
       const r = new Float64Array(n);
@@ -378,12 +422,18 @@ function powWrap(x: bigint, y: bigint, bits: number): bigint {
 export function unaryUfunc(op: '-' | '+' | '~', arr: NDArray, label: string): NDArray {
   const d = arr.dtype;
   if (op === '+') {
-    if (d.kind === 'b') throw typeError("ufunc 'positive' did not contain a loop with signature matching types <class 'numpy.dtypes.BoolDType'> -> None");
+    if (d.kind === 'b')
+      throw typeError(
+        "ufunc 'positive' did not contain a loop with signature matching types <class 'numpy.dtypes.BoolDType'> -> None",
+      );
     return arrayFromFlat(readFlat(arr), d, label);
   }
   const fl = readFlat(arr);
   if (op === '-') {
-    if (d.kind === 'b') throw typeError('The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.');
+    if (d.kind === 'b')
+      throw typeError(
+        'The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.',
+      );
     if (!fl.exact || (isIntKind(d) && d.itemsize === 8)) {
       const b = bigValues(fl);
       const r = Array.from(b, (v) => -v);
@@ -393,12 +443,20 @@ export function unaryUfunc(op: '-' | '+' | '~', arr: NDArray, label: string): ND
     for (let i = 0; i < r.length; i++) r[i] = -fl.f[i];
     return arrayFromNumbers(d, arr.shape, r, label);
   }
-  if (d.kind === 'f') throw typeError("ufunc 'invert' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''");
+  if (d.kind === 'f')
+    throw typeError(
+      "ufunc 'invert' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''",
+    );
   if (d.kind === 'b') {
     const r = new Float64Array(fl.f.length);
     for (let i = 0; i < r.length; i++) r[i] = fl.f[i] ? 0 : 1;
     return arrayFromNumbers(d, arr.shape, r, label);
   }
   const b = bigValues(fl);
-  return arrayFromBigInts(d, arr.shape, Array.from(b, (v) => ~v), label);
+  return arrayFromBigInts(
+    d,
+    arr.shape,
+    Array.from(b, (v) => ~v),
+    label,
+  );
 }

@@ -6,7 +6,21 @@
 import { budgetItems } from '../../core/memory';
 import { NpScalar, NpType, PyArray, PyArrayClass, PyBuiltinType } from '../numpy/arrays';
 import { PyException, typeError, valueError } from './errors';
-import { type Ctx, indexValue, type Kwargs, PyBuiltin, PyDict, PyList, PyObject, PyTuple, type PyValue, repr, str, truthy, typeName } from './objects';
+import {
+  type Ctx,
+  indexValue,
+  type Kwargs,
+  PyBuiltin,
+  PyDict,
+  PyList,
+  PyObject,
+  PyTuple,
+  type PyValue,
+  repr,
+  str,
+  truthy,
+  typeName,
+} from './objects';
 
 class PyTypeName extends PyObject {
   constructor(readonly name: string) {
@@ -38,7 +52,8 @@ export interface BuiltinHost extends Ctx {
 
 /** Python's builtins the playground offers (print, len, list, tuple, int, float, ...), into `b`; print writes to `out`. */
 export function installBuiltins(b: Map<string, PyValue>, host: BuiltinHost, out: string[]): void {
-  const def = (name: string, f: (args: PyValue[], kw: Kwargs) => PyValue) => b.set(name, new PyBuiltin(name, (a, k) => f(a, k)));
+  const def = (name: string, f: (args: PyValue[], kw: Kwargs) => PyValue) =>
+    b.set(name, new PyBuiltin(name, (a, k) => f(a, k)));
   def('print', (args, kw) => {
     const sep = kw.has('sep') ? str(kw.get('sep')!, host) : ' ';
     const end = kw.has('end') ? str(kw.get('end')!, host) : '\n';
@@ -78,7 +93,8 @@ export function installBuiltins(b: Map<string, PyValue>, host: BuiltinHost, out:
     const [v, t] = args;
     if (t instanceof PyBuiltinType) return typeName(v) === t.name || (t.name === 'int' && typeof v === 'boolean');
     if (t instanceof PyArrayClass) return v instanceof PyArray && (t.cls === 'ndarray' || v.cls === t.cls);
-    if (t instanceof PyTuple) return t.items.some((x) => (b.get('isinstance') as PyBuiltin).fn([v, x], new Map(), host) === true);
+    if (t instanceof PyTuple)
+      return t.items.some((x) => (b.get('isinstance') as PyBuiltin).fn([v, x], new Map(), host) === true);
     return false;
   });
   def('type', (args) => {
@@ -90,13 +106,18 @@ export function installBuiltins(b: Map<string, PyValue>, host: BuiltinHost, out:
     if (bt instanceof PyBuiltinType) return bt;
     return new PyTypeName(tn);
   });
-  const conv = (name: PyBuiltinType['name'], f: (args: PyValue[], kw: Kwargs, ctx: Ctx) => PyValue) => b.set(name, new PyBuiltinType(name, f));
+  const conv = (name: PyBuiltinType['name'], f: (args: PyValue[], kw: Kwargs, ctx: Ctx) => PyValue) =>
+    b.set(name, new PyBuiltinType(name, f));
   conv('int', (args) => {
     const v = args.length ? args[0] : 0n;
     if (typeof v === 'bigint') return v;
     if (typeof v === 'boolean') return v ? 1n : 0n;
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) throw new PyException(Number.isNaN(v) ? 'ValueError' : 'OverflowError', Number.isNaN(v) ? 'cannot convert float NaN to integer' : 'cannot convert float infinity to integer');
+      if (!Number.isFinite(v))
+        throw new PyException(
+          Number.isNaN(v) ? 'ValueError' : 'OverflowError',
+          Number.isNaN(v) ? 'cannot convert float NaN to integer' : 'cannot convert float infinity to integer',
+        );
       return BigInt(Math.trunc(v));
     }
     if (typeof v === 'string') {
@@ -129,7 +150,8 @@ export function installBuiltins(b: Map<string, PyValue>, host: BuiltinHost, out:
       const t = v.trim().toLowerCase();
       if (t === 'nan' || t === '+nan' || t === '-nan') return NaN;
       if (/^[+-]?(inf|infinity)$/.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) throw valueError(`could not convert string to float: ${repr(v, host)}`);
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t))
+        throw valueError(`could not convert string to float: ${repr(v, host)}`);
       return Number(t);
     }
     if (v instanceof NpScalar) return Number(v.asNumber());
@@ -151,15 +173,28 @@ export function installBuiltins(b: Map<string, PyValue>, host: BuiltinHost, out:
     }
     return Uint8Array.from(host.iterate(v).map((x) => indexValue(x, 'bytes')));
   });
-  b.set('dict', new PyBuiltin('dict', (args, kw) => new PyDict([...(args.length && args[0] instanceof PyDict ? args[0].entries : []), ...[...kw].map(([k, v]) => [k, v] as [PyValue, PyValue])])));
-  b.set('range', new PyBuiltin('range', (args) => {
-    const n = args.map((x) => indexValue(x, 'range'));
-    const [start, stop, step] = n.length === 1 ? [0, n[0], 1] : [n[0], n[1], n[2] ?? 1];
-    if (step === 0) throw valueError('range() arg 3 must not be zero');
-    // (the playground's range is a list: its length is checked before it is built)
-    budgetItems(Math.max(0, Math.ceil((stop - start) / step)), 'range()');
-    const out: PyValue[] = [];
-    for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(BigInt(i));
-    return new PyList(out);
-  }));
+  b.set(
+    'dict',
+    new PyBuiltin(
+      'dict',
+      (args, kw) =>
+        new PyDict([
+          ...(args.length && args[0] instanceof PyDict ? args[0].entries : []),
+          ...[...kw].map(([k, v]) => [k, v] as [PyValue, PyValue]),
+        ]),
+    ),
+  );
+  b.set(
+    'range',
+    new PyBuiltin('range', (args) => {
+      const n = args.map((x) => indexValue(x, 'range'));
+      const [start, stop, step] = n.length === 1 ? [0, n[0], 1] : [n[0], n[1], n[2] ?? 1];
+      if (step === 0) throw valueError('range() arg 3 must not be zero');
+      // (the playground's range is a list: its length is checked before it is built)
+      budgetItems(Math.max(0, Math.ceil((stop - start) / step)), 'range()');
+      const out: PyValue[] = [];
+      for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(BigInt(i));
+      return new PyList(out);
+    }),
+  );
 }

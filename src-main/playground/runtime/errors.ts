@@ -17,7 +17,14 @@ export class PySyntaxError extends ExpressionError {
   readonly line: number;
   /** The error is at the end of the input (Python prints no caret under it). */
   atEnd = false;
-  constructor(message: string, line: number, column: number, readonly pyType: 'SyntaxError' | 'IndentationError' = message.includes('indent') ? 'IndentationError' : 'SyntaxError') {
+  constructor(
+    message: string,
+    line: number,
+    column: number,
+    readonly pyType: 'SyntaxError' | 'IndentationError' = message.includes('indent')
+      ? 'IndentationError'
+      : 'SyntaxError',
+  ) {
     super(message, column, line);
     this.pyMessage = message;
     this.line = line;
@@ -85,5 +92,8 @@ export function toPyException(e: unknown): PyException | PySyntaxError {
 
 /** What the simulation does not do (and live Python does): never an error claiming NumPy or ctypes lack it. */
 export function notImplemented(what: string): PyException {
-  return new PyException('NotImplementedError', `Stridescope's simulation does not implement ${what}; live Python does`);
+  return new PyException(
+    'NotImplementedError',
+    `Stridescope's simulation does not implement ${what}; live Python does`,
+  );
 }

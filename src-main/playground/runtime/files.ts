@@ -24,7 +24,19 @@
  *
  * `stridescope run FILE` uses no policy: it is the user's own shell, with the user's own rights.
  */
-import { closeSync, constants as fsConstants, existsSync, fstatSync, ftruncateSync, lstatSync, openSync, readdirSync, readlinkSync, realpathSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants as fsConstants,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  writeSync,
+} from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { IOError } from '../../core/errors';
@@ -139,7 +151,8 @@ export function sandboxFiles(dir: string, options: FolderOptions = {}): FilePoli
     if (name.length > 4096) throw new PyException('OSError', `[Errno 36] File name too long`);
     const absolute = isAbsolute(name) || /^[A-Za-z]:[\\/]/.test(name);
     const full = resolve(root, name);
-    if (!absolute && !inside(root, full)) throw refuse(name, `a relative name must stay inside the console's working directory ${root}`);
+    if (!absolute && !inside(root, full))
+      throw refuse(name, `a relative name must stay inside the console's working directory ${root}`);
     if (access === 'write') {
       if (!inside(root, full) || !inside(rootReal(), realish(full))) {
         throw refuse(name, `${what} may write only inside the console's working directory ${root}`);
@@ -153,8 +166,10 @@ export function sandboxFiles(dir: string, options: FolderOptions = {}): FilePoli
       } catch {
         st = null;
       }
-      if (st?.isSymbolicLink()) throw refuse(name, `${what} does not write through a symbolic link in the working directory`);
-      if (st && st.isFile() && st.nlink > 1) throw refuse(name, `${what} does not write through a hard link (${st.nlink} names for one file)`);
+      if (st?.isSymbolicLink())
+        throw refuse(name, `${what} does not write through a symbolic link in the working directory`);
+      if (st && st.isFile() && st.nlink > 1)
+        throw refuse(name, `${what} does not write through a hard link (${st.nlink} names for one file)`);
       if (bytes !== undefined) checkQuota(root, quota, name, full, bytes, what === 'np.save');
     } else if (!absolute && !inside(rootReal(), realish(full))) {
       throw refuse(name, `a relative name must stay inside the console's working directory ${root}`);
@@ -169,7 +184,8 @@ export function sandboxFiles(dir: string, options: FolderOptions = {}): FilePoli
  */
 function checkDescriptor(fd: number, name: string, root: string): void {
   const st = fstatSync(fd);
-  const refuse = (why: string) => new PyException('PermissionError', `[Errno 13] Permission denied: '${name}' (${why})`);
+  const refuse = (why: string) =>
+    new PyException('PermissionError', `[Errno 13] Permission denied: '${name}' (${why})`);
   if (!st.isFile()) throw refuse('not a regular file');
   if (st.nlink !== 1) throw refuse(`a hard link: ${st.nlink} names for one file`);
   if (process.platform === 'linux') {
@@ -181,7 +197,10 @@ function checkDescriptor(fd: number, name: string, root: string): void {
 }
 
 function symlinkRefused(name: string): PyException {
-  return new PyException('PermissionError', `[Errno 13] Permission denied: '${name}' (a symbolic link in the console's working directory is not followed)`);
+  return new PyException(
+    'PermissionError',
+    `[Errno 13] Permission denied: '${name}' (a symbolic link in the console's working directory is not followed)`,
+  );
 }
 
 /**
@@ -216,7 +235,11 @@ export function folderFileSystem(dir: string, base: RawFileSystem, options: Fold
   const withFd = (path: string, create: boolean, use: (fd: number) => void): void => {
     let fd: number;
     try {
-      fd = openSync(path, fsConstants.O_RDWR | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK | (create ? fsConstants.O_CREAT : 0), 0o666);
+      fd = openSync(
+        path,
+        fsConstants.O_RDWR | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK | (create ? fsConstants.O_CREAT : 0),
+        0o666,
+      );
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefused(path);
       throw new IOError(path, String((e as Error).message));

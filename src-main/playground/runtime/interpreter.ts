@@ -27,7 +27,25 @@ import { nameError, PyException, PySyntaxError, toPyException, typeError, valueE
 import { ctypesModule, numpyModule } from '../numpy/modules';
 import { binaryUfunc, unaryUfunc } from '../numpy/ufuncs';
 import { type BinOp, compareNumbers, type Operand, UFUNC_NAME } from '../numpy/binop';
-import { type Ctx, Ellipsis, indexValue, type Kwargs, nodeOf, PyBuiltin, PyDict, pyEquals, PyList, PyModule, PyObject, PySlice, PyTuple, type PyValue, repr, truthy, typeName } from './objects';
+import {
+  type Ctx,
+  Ellipsis,
+  indexValue,
+  type Kwargs,
+  nodeOf,
+  PyBuiltin,
+  PyDict,
+  pyEquals,
+  PyList,
+  PyModule,
+  PyObject,
+  PySlice,
+  PyTuple,
+  type PyValue,
+  repr,
+  truthy,
+  typeName,
+} from './objects';
 import { type Expr, isIncomplete, parse, type Stmt } from '../language/parser';
 import { splitInputs } from '../language/tokenizer';
 import type { FilePolicy } from './files';
@@ -201,7 +219,8 @@ export class Playground implements Ctx {
     const node = nodeOf(value);
     if (node) this.registry.retain(holder, node, { kind: 'name', label: name });
     else this.registry.label(holder, name);
-    if (typeof value === 'bigint' && this.registry.provenance(value)) this.registry.observe(holder, value, { label: name });
+    if (typeof value === 'bigint' && this.registry.provenance(value))
+      this.registry.observe(holder, value, { label: name });
     const old = this.globals.get(name);
     this.globals.set(name, { value, holder });
     if (old) this.registry.drop(old.holder, where);
@@ -257,7 +276,19 @@ export class Playground implements Ctx {
     } catch (e) {
       if (!(e instanceof PySyntaxError)) throw e;
       const out = syntaxErrorText(e, text);
-      return { output: out, statements: [{ line: firstLine + e.line - 1, source: text, output: out, error: { type: e.pyType, message: e.pyMessage }, notes: [] }], errors: 1 };
+      return {
+        output: out,
+        statements: [
+          {
+            line: firstLine + e.line - 1,
+            source: text,
+            output: out,
+            error: { type: e.pyType, message: e.pyMessage },
+            notes: [],
+          },
+        ],
+        errors: 1,
+      };
     }
     const records: StatementRecord[] = [];
     for (const s of stmts) {
@@ -265,7 +296,11 @@ export class Playground implements Ctx {
       records.push(rec);
       if (rec.error) break; // the rest of a `;` line does not run after an exception
     }
-    return { output: records.map((r) => r.output).join(''), statements: records, errors: records.filter((r) => r.error).length };
+    return {
+      output: records.map((r) => r.output).join(''),
+      statements: records,
+      errors: records.filter((r) => r.error).length,
+    };
   }
 
   private execStatement(s: Stmt, text: string, firstLine: number): StatementRecord {
@@ -293,13 +328,22 @@ export class Playground implements Ctx {
         this.out.push(syntaxErrorText(pe, text));
         error = { type: pe.pyType, message: pe.pyMessage };
       } else {
-        this.out.push(`Traceback (most recent call last):\n  File "<stdin>", line ${s.line}, in <module>\n${pe.lastLine}\n`);
+        this.out.push(
+          `Traceback (most recent call last):\n  File "<stdin>", line ${s.line}, in <module>\n${pe.lastLine}\n`,
+        );
         error = { type: pe.pyType, message: pe.pyMessage };
       }
     } finally {
       this.registry.drop(this.stmtHolder, endWhere);
     }
-    return { line, source, output: this.out.join(''), error, notes: this.notes, ...(this.pointerReads.length ? { pointerReads: this.pointerReads } : {}) };
+    return {
+      line,
+      source,
+      output: this.out.join(''),
+      error,
+      notes: this.notes,
+      ...(this.pointerReads.length ? { pointerReads: this.pointerReads } : {}),
+    };
   }
 
   private exec(s: Stmt): void {
@@ -315,7 +359,8 @@ export class Playground implements Ctx {
         return;
       }
       case 'Assign': {
-        if (s.targets.length === 1 && s.targets[0].kind === 'Name') this.bindHint = { node: s.value, name: s.targets[0].id };
+        if (s.targets.length === 1 && s.targets[0].kind === 'Name')
+          this.bindHint = { node: s.value, name: s.targets[0].id };
         const v = this.eval(s.value);
         this.bindHint = null;
         for (const t of s.targets) this.assign(t, v);
@@ -338,7 +383,10 @@ export class Playground implements Ctx {
         const mod = this.importModule(s.module);
         for (const a of s.names) {
           if (a.name === '*') {
-            const names = 'publicNames' in mod ? (mod as unknown as { publicNames(): string[] }).publicNames() : [...mod.attrs.keys()];
+            const names =
+              'publicNames' in mod
+                ? (mod as unknown as { publicNames(): string[] }).publicNames()
+                : [...mod.attrs.keys()];
             for (const n of names) if (!n.startsWith('_')) this.bind(n, mod.getattr(n, this), this.rebindWhere(n));
             continue;
           }
@@ -346,7 +394,10 @@ export class Playground implements Ctx {
           try {
             v = mod.getattr(a.name, this);
           } catch {
-            throw new PyException('ImportError', `cannot import name '${a.name}' from '${s.module}' (${mod.file ?? 'built-in'})`);
+            throw new PyException(
+              'ImportError',
+              `cannot import name '${a.name}' from '${s.module}' (${mod.file ?? 'built-in'})`,
+            );
           }
           this.bind(a.asname ?? a.name, v, this.rebindWhere(a.asname ?? a.name));
         }
@@ -399,7 +450,8 @@ export class Playground implements Ctx {
         return;
       case 'Attribute': {
         const obj = this.eval(t.value);
-        if (!(obj instanceof PyObject)) throw new PyException('AttributeError', `'${typeName(obj)}' object attribute '${t.attr}' is read-only`);
+        if (!(obj instanceof PyObject))
+          throw new PyException('AttributeError', `'${typeName(obj)}' object attribute '${t.attr}' is read-only`);
         obj.setattr(t.attr, v, this);
         return;
       }
@@ -530,11 +582,17 @@ export class Playground implements Ctx {
       case 'List':
         return this.container(new PyList(this.evalItems(e.elts)));
       case 'Dict':
-        return this.container(new PyDict(e.keys.map((k, i) => [this.eval(k), this.eval(e.values[i])] as [PyValue, PyValue])));
+        return this.container(
+          new PyDict(e.keys.map((k, i) => [this.eval(k), this.eval(e.values[i])] as [PyValue, PyValue])),
+        );
       case 'Starred':
         throw new PySyntaxError("can't use starred expression here", e.line, e.column);
       case 'Slice':
-        return new PySlice(e.lower ? this.eval(e.lower) : null, e.upper ? this.eval(e.upper) : null, e.step ? this.eval(e.step) : null);
+        return new PySlice(
+          e.lower ? this.eval(e.lower) : null,
+          e.upper ? this.eval(e.upper) : null,
+          e.step ? this.eval(e.step) : null,
+        );
       case 'UnaryOp': {
         const v = this.eval(e.operand);
         return this.withLabel(e, () => this.unary(e.op, v));
@@ -619,7 +677,11 @@ export class Playground implements Ctx {
 
   private evalIndex(e: Expr): PyValue {
     if (e.kind === 'Slice') {
-      return new PySlice(e.lower ? this.eval(e.lower) : null, e.upper ? this.eval(e.upper) : null, e.step ? this.eval(e.step) : null);
+      return new PySlice(
+        e.lower ? this.eval(e.lower) : null,
+        e.upper ? this.eval(e.upper) : null,
+        e.step ? this.eval(e.step) : null,
+      );
     }
     if (e.kind === 'Tuple') return new PyTuple(e.elts.map((x) => this.evalIndex(x)));
     return this.eval(e);
@@ -638,7 +700,12 @@ export class Playground implements Ctx {
   private getattr(obj: PyValue, name: string): PyValue {
     if (obj instanceof PyObject) return obj.getattr(name, this);
     if (typeof obj === 'bigint' || typeof obj === 'boolean') {
-      if (name === 'bit_length') return new PyBuiltin('bit_length', () => BigInt((typeof obj === 'bigint' ? (obj < 0n ? -obj : obj) : obj ? 1n : 0n).toString(2).replace(/^0$/, '').length));
+      if (name === 'bit_length')
+        return new PyBuiltin('bit_length', () =>
+          BigInt(
+            (typeof obj === 'bigint' ? (obj < 0n ? -obj : obj) : obj ? 1n : 0n).toString(2).replace(/^0$/, '').length,
+          ),
+        );
       if (name === 'real') return obj;
     }
     if (typeof obj === 'number') {
@@ -655,7 +722,8 @@ export class Playground implements Ctx {
     if (typeof obj === 'string' || obj instanceof Uint8Array) {
       const items: PyValue[] = typeof obj === 'string' ? [...obj] : Array.from(obj, (b) => BigInt(b));
       const t = new PyTuple(items).getitem(key, this);
-      if (t instanceof PyTuple) return typeof obj === 'string' ? t.items.join('') : Uint8Array.from(t.items.map((x) => Number(x)));
+      if (t instanceof PyTuple)
+        return typeof obj === 'string' ? t.items.join('') : Uint8Array.from(t.items.map((x) => Number(x)));
       return t;
     }
     throw typeError(`'${typeName(obj)}' object is not subscriptable`);
@@ -688,28 +756,40 @@ export class Playground implements Ctx {
     let a = this.operand(l);
     let b = this.operand(r);
     // lists and tuples next to an array become arrays (np.asarray)
-    if (!a && (l instanceof PyList || l instanceof PyTuple)) a = { kind: 'array', arr: (toArrayValue(l, this)) };
-    if (!b && (r instanceof PyList || r instanceof PyTuple)) b = { kind: 'array', arr: (toArrayValue(r, this)) };
+    if (!a && (l instanceof PyList || l instanceof PyTuple)) a = { kind: 'array', arr: toArrayValue(l, this) };
+    if (!b && (r instanceof PyList || r instanceof PyTuple)) b = { kind: 'array', arr: toArrayValue(r, this) };
     if (!a || !b) return NOT_IMPLEMENTED;
-    const scalarResult = !(l instanceof PyArray) && !(r instanceof PyArray) && (a.kind !== 'array' || a.arr.ndim === 0) && (b.kind !== 'array' || b.arr.ndim === 0);
+    const scalarResult =
+      !(l instanceof PyArray) &&
+      !(r instanceof PyArray) &&
+      (a.kind !== 'array' || a.arr.ndim === 0) &&
+      (b.kind !== 'array' || b.arr.ndim === 0);
     const res = binaryUfunc(op, a, b, this.modelName, this.curLabel);
     const scalarOps = (l instanceof NpScalar || r instanceof NpScalar) && scalarResult;
-    for (const w of res.warnings) this.warn('RuntimeWarning', scalarOps ? w.replace(/encountered in /, 'encountered in scalar ') : w);
-    if (scalarResult || res.arr.ndim === 0 && !(l instanceof PyArray || r instanceof PyArray)) return new NpScalar(res.arr.dtype, res.arr.get([]));
+    for (const w of res.warnings)
+      this.warn('RuntimeWarning', scalarOps ? w.replace(/encountered in /, 'encountered in scalar ') : w);
+    if (scalarResult || (res.arr.ndim === 0 && !(l instanceof PyArray || r instanceof PyArray)))
+      return new NpScalar(res.arr.dtype, res.arr.get([]));
     if (res.arr.ndim === 0) return new NpScalar(res.arr.dtype, res.arr.get([]));
     this.adopt(res.arr);
     return PyArray.wrap(res.arr);
   }
 
   private binary(op: BinOp | '@', l: PyValue, r: PyValue, _e: { line: number; column: number }): PyValue {
-    if (op === '@') throw new PyException('NotImplementedError', 'matrix multiplication (@) is not supported in the playground');
+    if (op === '@')
+      throw new PyException('NotImplementedError', 'matrix multiplication (@) is not supported in the playground');
     if (this.isNumpy(l) || this.isNumpy(r)) {
       const v = this.ufunc(op, l, r);
       if (v !== NOT_IMPLEMENTED) return v;
     }
     // ctypes: T * n makes an array type
     if (op === '*') {
-      const t = l instanceof PyCSimpleType || l instanceof PyCArrayType ? l : r instanceof PyCSimpleType || r instanceof PyCArrayType ? r : null;
+      const t =
+        l instanceof PyCSimpleType || l instanceof PyCArrayType
+          ? l
+          : r instanceof PyCSimpleType || r instanceof PyCArrayType
+            ? r
+            : null;
       const n = t === l ? r : l;
       if (t && (typeof n === 'bigint' || typeof n === 'boolean')) return arrayType(t, Number(n), '__main__', this);
     }
@@ -761,10 +841,12 @@ export class Playground implements Ctx {
     }
     if (op === '==') return pyEquals(l, r);
     if (op === '!=') return !pyEquals(l, r);
-    const num = (v: PyValue): number | bigint | null => (typeof v === 'boolean' ? (v ? 1n : 0n) : typeof v === 'bigint' || typeof v === 'number' ? v : null);
+    const num = (v: PyValue): number | bigint | null =>
+      typeof v === 'boolean' ? (v ? 1n : 0n) : typeof v === 'bigint' || typeof v === 'number' ? v : null;
     const a = num(l);
     const b = num(r);
-    if (a !== null && b !== null && (op === '<' || op === '<=' || op === '>' || op === '>=')) return compareNumbers(op, a, b);
+    if (a !== null && b !== null && (op === '<' || op === '<=' || op === '>' || op === '>='))
+      return compareNumbers(op, a, b);
     if (typeof l === 'string' && typeof r === 'string') {
       return op === '<' ? l < r : op === '<=' ? l <= r : op === '>' ? l > r : l >= r;
     }

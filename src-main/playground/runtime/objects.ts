@@ -39,7 +39,10 @@ export interface Ctx {
   /** Emit a Python warning (`<stdin>:1: RuntimeWarning: ...`). */
   warn(category: string, message: string): void;
   /** Register a new allocation (an array that owns fresh memory) under the current label. */
-  adopt(arr: import('../../core/ndarray').NDArray, opts?: { kind?: 'owned' | 'mapped' | 'temporary'; label?: string }): void;
+  adopt(
+    arr: import('../../core/ndarray').NDArray,
+    opts?: { kind?: 'owned' | 'mapped' | 'temporary'; label?: string },
+  ): void;
   /** Types by identity: ctypes array/pointer types are cached per (element, length) as ctypes caches them. */
   readonly caches: Map<string, PyObject>;
 }
@@ -194,12 +197,16 @@ export class PyTuple extends PyObject {
   }
   override getattr(name: string, ctx: Ctx): PyValue {
     if (name === 'index' || name === 'count') {
-      return new PyBuiltin(name, (args) => {
-        const i = this.items.findIndex((x) => pyEquals(x, args[0] ?? null));
-        if (name === 'count') return BigInt(this.items.filter((x) => pyEquals(x, args[0] ?? null)).length);
-        if (i < 0) throw new PyException('ValueError', 'tuple.index(x): x not in tuple');
-        return BigInt(i);
-      }, this);
+      return new PyBuiltin(
+        name,
+        (args) => {
+          const i = this.items.findIndex((x) => pyEquals(x, args[0] ?? null));
+          if (name === 'count') return BigInt(this.items.filter((x) => pyEquals(x, args[0] ?? null)).length);
+          if (i < 0) throw new PyException('ValueError', 'tuple.index(x): x not in tuple');
+          return BigInt(i);
+        },
+        this,
+      );
     }
     return super.getattr(name, ctx);
   }
@@ -262,9 +269,14 @@ export class PyDict extends PyObject {
   override getattr(name: string, ctx: Ctx): PyValue {
     if (name === 'keys') return new PyBuiltin('keys', () => new PyList(this.entries.map(([k]) => k)), this);
     if (name === 'values') return new PyBuiltin('values', () => new PyList(this.entries.map(([, v]) => v)), this);
-    if (name === 'items') return new PyBuiltin('items', () => new PyList(this.entries.map(([k, v]) => new PyTuple([k, v]))), this);
+    if (name === 'items')
+      return new PyBuiltin('items', () => new PyList(this.entries.map(([k, v]) => new PyTuple([k, v]))), this);
     if (name === 'get') {
-      return new PyBuiltin('get', (args) => this.entries.find(([k]) => pyEquals(k, args[0] ?? null))?.[1] ?? args[1] ?? null, this);
+      return new PyBuiltin(
+        'get',
+        (args) => this.entries.find(([k]) => pyEquals(k, args[0] ?? null))?.[1] ?? args[1] ?? null,
+        this,
+      );
     }
     return super.getattr(name, ctx);
   }
@@ -347,7 +359,11 @@ export class PyBuiltin extends PyObject {
     super();
   }
   get typeName(): string {
-    return this.self ? 'builtin_function_or_method' : this.style === 'function' ? 'function' : 'builtin_function_or_method';
+    return this.self
+      ? 'builtin_function_or_method'
+      : this.style === 'function'
+        ? 'function'
+        : 'builtin_function_or_method';
   }
   override get node(): object | null {
     return this.self ? this.self.node : null;
@@ -378,8 +394,10 @@ export function pyEquals(a: PyValue, b: PyValue): boolean {
     return Number(x) === Number(y) && (typeof x === 'number' || typeof y === 'number' ? true : x === y);
   }
   if (a instanceof Uint8Array && b instanceof Uint8Array) return a.length === b.length && a.every((v, i) => v === b[i]);
-  if (a instanceof PyTuple && b instanceof PyTuple) return a.items.length === b.items.length && a.items.every((v, i) => pyEquals(v, b.items[i]));
-  if (a instanceof PyList && b instanceof PyList) return a.items.length === b.items.length && a.items.every((v, i) => pyEquals(v, b.items[i]));
+  if (a instanceof PyTuple && b instanceof PyTuple)
+    return a.items.length === b.items.length && a.items.every((v, i) => pyEquals(v, b.items[i]));
+  if (a instanceof PyList && b instanceof PyList)
+    return a.items.length === b.items.length && a.items.every((v, i) => pyEquals(v, b.items[i]));
   return false;
 }
 
@@ -407,7 +425,13 @@ export function sliceIndicesOf(s: PySlice, len: number): { start: number; stop: 
   return { start: fix(get(s.start), step < 0 ? upper : lower), stop: fix(get(s.stop), step < 0 ? lower : upper), step };
 }
 
-function seqGetItem(self: PyObject, items: PyValue[], key: PyValue, _ctx: Ctx, make: (xs: PyValue[]) => PyValue): PyValue {
+function seqGetItem(
+  self: PyObject,
+  items: PyValue[],
+  key: PyValue,
+  _ctx: Ctx,
+  make: (xs: PyValue[]) => PyValue,
+): PyValue {
   if (key instanceof PySlice) {
     const { start, stop, step } = sliceIndicesOf(key, items.length);
     const out: PyValue[] = [];
@@ -433,7 +457,9 @@ export function bindArgs(
   const required = opts.required ?? 0;
   if (args.length > params.length && !opts.varargs) {
     const range = required === params.length ? `${params.length}` : `from ${required} to ${params.length}`;
-    throw typeError(`${fname}() takes ${range} positional argument${params.length === 1 && required === 1 ? '' : 's'} but ${args.length} ${args.length === 1 ? 'was' : 'were'} given`);
+    throw typeError(
+      `${fname}() takes ${range} positional argument${params.length === 1 && required === 1 ? '' : 's'} but ${args.length} ${args.length === 1 ? 'was' : 'were'} given`,
+    );
   }
   params.forEach((p, i) => {
     if (i < args.length) out[p] = args[i];
@@ -460,10 +486,11 @@ export function intSequence(v: PyValue, what: string, ctx: Ctx): number[] {
   if (v instanceof PyObject && 'asIndex' in v) return [indexValue(v, what)];
   if (v instanceof PyObject) {
     const items = v.iter(ctx);
-    if (items) return items.map((x) => {
-      if (typeof x === 'number') throw typeError(`'float' object cannot be interpreted as an integer`);
-      return indexValue(x, what);
-    });
+    if (items)
+      return items.map((x) => {
+        if (typeof x === 'number') throw typeError(`'float' object cannot be interpreted as an integer`);
+        return indexValue(x, what);
+      });
   }
   if (typeof v === 'number') throw typeError(`'float' object cannot be interpreted as an integer`);
   throw typeError(`'${typeName(v)}' object cannot be interpreted as an integer`);

@@ -23,7 +23,8 @@ export function identical(a: PyValue, b: PyValue): boolean {
 
 /** Python's arithmetic on int/float/bool/str/tuple/list; NOT_IMPLEMENTED when it does not apply. */
 export function pyArith(op: BinOp, l: PyValue, r: PyValue, _ctx: Ctx): PyValue {
-  const asNum = (v: PyValue): bigint | number | null => (typeof v === 'boolean' ? (v ? 1n : 0n) : typeof v === 'bigint' || typeof v === 'number' ? v : null);
+  const asNum = (v: PyValue): bigint | number | null =>
+    typeof v === 'boolean' ? (v ? 1n : 0n) : typeof v === 'bigint' || typeof v === 'number' ? v : null;
   const a = asNum(l);
   const b = asNum(r);
   if (a !== null && b !== null) {
@@ -34,14 +35,19 @@ export function pyArith(op: BinOp, l: PyValue, r: PyValue, _ctx: Ctx): PyValue {
         case '-':
           return a - b;
         case '*':
-          if (a !== 0n && b !== 0n) budgetIntDigits(a.toString(16).length * 1.21 + b.toString(16).length * 1.21, 'this product');
+          if (a !== 0n && b !== 0n)
+            budgetIntDigits(a.toString(16).length * 1.21 + b.toString(16).length * 1.21, 'this product');
           return a * b;
         case '/':
           if (b === 0n) throw new PyException('ZeroDivisionError', 'division by zero');
           return Number(a) / Number(b);
         case '//':
         case '%': {
-          if (b === 0n) throw new PyException('ZeroDivisionError', op === '//' ? 'integer division or modulo by zero' : 'integer modulo by zero');
+          if (b === 0n)
+            throw new PyException(
+              'ZeroDivisionError',
+              op === '//' ? 'integer division or modulo by zero' : 'integer modulo by zero',
+            );
           let q = a / b;
           if (a % b !== 0n && a < 0n !== b < 0n) q -= 1n;
           return op === '//' ? q : a - q * b;
@@ -51,7 +57,8 @@ export function pyArith(op: BinOp, l: PyValue, r: PyValue, _ctx: Ctx): PyValue {
             if (a === 0n) throw new PyException('ZeroDivisionError', '0.0 cannot be raised to a negative power');
             return Number(a) ** Number(b);
           }
-          if (a !== 0n && a !== 1n && a !== -1n) budgetIntDigits(Number(b) * Math.log10(Math.abs(Number(a)) || 2), 'this power');
+          if (a !== 0n && a !== 1n && a !== -1n)
+            budgetIntDigits(Number(b) * Math.log10(Math.abs(Number(a)) || 2), 'this power');
           return a ** b;
         case '<<':
           if (b < 0n) throw valueError('negative shift count');
@@ -96,12 +103,19 @@ export function pyArith(op: BinOp, l: PyValue, r: PyValue, _ctx: Ctx): PyValue {
     return NOT_IMPLEMENTED;
   }
   if (op === '+') {
-    const lenOf = (v: PyValue): number => (typeof v === 'string' || v instanceof Uint8Array ? v.length : v instanceof PyList || v instanceof PyTuple ? v.items.length : 0);
+    const lenOf = (v: PyValue): number =>
+      typeof v === 'string' || v instanceof Uint8Array
+        ? v.length
+        : v instanceof PyList || v instanceof PyTuple
+          ? v.items.length
+          : 0;
     budgetItems(lenOf(l) + lenOf(r), 'this concatenation');
     if (typeof l === 'string' && typeof r === 'string') return l + r;
     if (typeof l === 'string') throw typeError(`can only concatenate str (not "${typeName(r)}") to str`);
-    if (l instanceof PyList && !(r instanceof PyList)) throw typeError(`can only concatenate list (not "${typeName(r)}") to list`);
-    if (l instanceof PyTuple && !(r instanceof PyTuple)) throw typeError(`can only concatenate tuple (not "${typeName(r)}") to tuple`);
+    if (l instanceof PyList && !(r instanceof PyList))
+      throw typeError(`can only concatenate list (not "${typeName(r)}") to list`);
+    if (l instanceof PyTuple && !(r instanceof PyTuple))
+      throw typeError(`can only concatenate tuple (not "${typeName(r)}") to tuple`);
     if (l instanceof Uint8Array && r instanceof Uint8Array) {
       const o = new Uint8Array(l.length + r.length);
       o.set(l);

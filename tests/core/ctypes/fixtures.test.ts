@@ -56,7 +56,9 @@ describe('Python reprs of ctypes instances', () => {
       }
     });
   }
-  const intTypes = Object.keys(expected.reprs).filter((k) => !['c_double', 'c_float', 'c_char', 'c_void_p', 'arrays', 'pointers'].includes(k));
+  const intTypes = Object.keys(expected.reprs).filter(
+    (k) => !['c_double', 'c_float', 'c_char', 'c_void_p', 'arrays', 'pointers'].includes(k),
+  );
   for (const t of intTypes) {
     it(`${t} (silent wrap-around)`, () => {
       const type = LP64.type(t);
@@ -66,8 +68,10 @@ describe('Python reprs of ctypes instances', () => {
     });
   }
   it('c_char and c_void_p', () => {
-    for (const [v, repr] of expected.reprs.c_char) expect(cValueRepr(LP64.type('c_char'), convertToC(LP64.type('c_char'), v as number))).toBe(repr);
-    for (const [v, repr] of expected.reprs.c_void_p) expect(cValueRepr(LP64.type('c_void_p'), convertToC(LP64.type('c_void_p'), BigInt(v)))).toBe(repr);
+    for (const [v, repr] of expected.reprs.c_char)
+      expect(cValueRepr(LP64.type('c_char'), convertToC(LP64.type('c_char'), v as number))).toBe(repr);
+    for (const [v, repr] of expected.reprs.c_void_p)
+      expect(cValueRepr(LP64.type('c_void_p'), convertToC(LP64.type('c_void_p'), BigInt(v)))).toBe(repr);
   });
   it('array and pointer type names', () => {
     for (const [k, name] of Object.entries(expected.reprs.arrays)) {
@@ -91,7 +95,9 @@ describe.each(expected.cases.map((c) => [c.name, c] as const))('%s', (_name, c) 
       expect(ct.shape!.values.map(Number)).toEqual(c.shape);
       expect(ct.strides!.values.map(Number)).toEqual(c.strides);
       expect(ct.shape!.typeName).toBe(c.shapeType);
-      expect(ct.shape!.repr()).toMatch(new RegExp(`^<${c.shapeModule!.replace(/\./g, '\\.')}\\.${c.shapeType} object at 0x[0-9a-f]+>$`));
+      expect(ct.shape!.repr()).toMatch(
+        new RegExp(`^<${c.shapeModule!.replace(/\./g, '\\.')}\\.${c.shapeType} object at 0x[0-9a-f]+>$`),
+      );
     }
     expect(c.asParameterIsDataAsVoidP).toBe(true);
     expect(ct._as_parameter_.repr()).toBe(`c_void_p(${ct.data})`);
@@ -127,7 +133,8 @@ describe.each(expected.cases.map((c) => [c.name, c] as const))('%s', (_name, c) 
       if (want.contents === null) expect(() => ptr.contents).toThrow(BoundsError);
       else expect(ptr.contents.repr()).toBe(want.contents);
       const idx = Object.keys(want.items).map(Number);
-      for (const i of idx) expect([t, i, ptr.read(i).valueRepr]).toEqual([t, i, (want.items as Record<string, string>)[String(i)]]);
+      for (const i of idx)
+        expect([t, i, ptr.read(i).valueRepr]).toEqual([t, i, (want.items as Record<string, string>)[String(i)]]);
       const lo = idx.length ? Math.min(...idx) : 0;
       const hi = idx.length ? Math.max(...idx) + 1 : 0;
       expect(() => ptr.at(lo - 1)).toThrow(BoundsError);

@@ -15,7 +15,15 @@ describe('pyFloatRepr', () => {
     );
   });
   it('edge cases', () => {
-    expect([1e16, 1e15, 1e-4, 1e-5, 5e-324, 123.0, 0.5].map(pyFloatRepr)).toEqual(['1e+16', '1000000000000000.0', '0.0001', '1e-05', '5e-324', '123.0', '0.5']);
+    expect([1e16, 1e15, 1e-4, 1e-5, 5e-324, 123.0, 0.5].map(pyFloatRepr)).toEqual([
+      '1e+16',
+      '1000000000000000.0',
+      '0.0001',
+      '1e-05',
+      '5e-324',
+      '123.0',
+      '0.5',
+    ]);
   });
   it('bytes', () => {
     expect(pyBytesRepr(Uint8Array.of(0x41, 0x27))).toBe(`b"A'"`);

@@ -16,7 +16,7 @@ function seedX(): NDArray {
   return new NDArray({ memory, dtype: DType.parse('<i4'), shape: [2, 2], label: 'x' });
 }
 
-describe('the seed example under ILP32 (the page\'s own output)', () => {
+describe("the seed example under ILP32 (the page's own output)", () => {
   const x = seedX();
   const ct = new CtypesView(x, { model: 'ILP32' });
   it('data is the address of x[0, 0]', () => {
@@ -88,7 +88,10 @@ describe('User Beware', () => {
     expect(() => ct.data_as(LP64.type('c_long'))).toThrow(/must be a pointer type, not c_long/);
   });
   it('misaligned, byte-swapped, itemsize-mismatched and non-contiguous pointers carry warnings', () => {
-    const memory = new OwnedMemory('buf', Uint8Array.from({ length: 40 }, (_, i) => i));
+    const memory = new OwnedMemory(
+      'buf',
+      Uint8Array.from({ length: 40 }, (_, i) => i),
+    );
     const owner = new NDArray({ memory, dtype: DType.parse('|u1'), shape: [40], label: 'buf' });
     const m = NDArray.fromBuffer(owner, DType.parse('>i4'), [3, 2], 1);
     const p = new CtypesView(m).data_as(LP64.POINTER('c_int'));
@@ -147,6 +150,8 @@ describe('pointers and lifetimes', () => {
     expect(t.memory.alive).toBe(false);
     expect(() => raw.at(0)).toThrow(LifetimeError);
     expect(() => raw.at(0)).toThrow('q pointed into the temporary `a+b`, freed after statement 2 (del ptr)');
-    expect(lt.warningFor(addr, { what: 'p' })).toBe('p pointed into the temporary `a+b`, freed after statement 2 (del ptr)');
+    expect(lt.warningFor(addr, { what: 'p' })).toBe(
+      'p pointed into the temporary `a+b`, freed after statement 2 (del ptr)',
+    );
   });
 });

@@ -82,7 +82,9 @@ const scenarios: Record<string, (w: World) => void> = {
     });
     w.statement(() => w.bindAddress('p', ct.data));
     w.statement(() => w.del('ct'));
-    expect(w.lt.warningFor(ct.data)).toBe('this address pointed into the temporary `a+b`, freed after statement 3 (del ct)');
+    expect(w.lt.warningFor(ct.data)).toBe(
+      'this address pointed into the temporary `a+b`, freed after statement 3 (del ct)',
+    );
   },
   'pointer-keeps-alive': (w) => {
     let ptr!: CPointer;
@@ -154,18 +156,39 @@ describe('temporaries live exactly as long as in CPython + NumPy', () => {
 class TestMapping implements Memory {
   readonly kind = 'mapped' as const;
   private readonly inner: OwnedMemory;
-  constructor(readonly label: string, size: number) {
+  constructor(
+    readonly label: string,
+    size: number,
+  ) {
     this.inner = new OwnedMemory(label, size);
   }
-  get size() { return this.inner.size; }
-  get address() { return this.inner.address; }
-  get writeable() { return this.inner.writeable; }
-  get alive() { return this.inner.alive; }
-  get releasedBy() { return this.inner.releasedBy; }
-  check(o: number, l: number) { this.inner.check(o, l); }
-  read(o: number, l: number) { return this.inner.read(o, l); }
-  write(o: number, d: Uint8Array) { this.inner.write(o, d); }
-  release(by: string) { this.inner.release(by); }
+  get size() {
+    return this.inner.size;
+  }
+  get address() {
+    return this.inner.address;
+  }
+  get writeable() {
+    return this.inner.writeable;
+  }
+  get alive() {
+    return this.inner.alive;
+  }
+  get releasedBy() {
+    return this.inner.releasedBy;
+  }
+  check(o: number, l: number) {
+    this.inner.check(o, l);
+  }
+  read(o: number, l: number) {
+    return this.inner.read(o, l);
+  }
+  write(o: number, d: Uint8Array) {
+    this.inner.write(o, d);
+  }
+  release(by: string) {
+    this.inner.release(by);
+  }
 }
 
 describe('registry', () => {
@@ -195,8 +218,12 @@ describe('registry', () => {
     expect(lt.warningFor(mm.address + 8n)).toBeNull();
     lt.release(mm, 'by m._mmap.close()');
     expect(rec.state).toBe('closed');
-    expect(lt.warningFor(mm.address + 8n, { what: 'p' })).toBe('p pointed into the mapping of `/data/x.npy`, unmapped by m._mmap.close()');
-    expect(() => lt.checkRead(mm, 8, 4, 'p')).toThrow('p pointed into the mapping of `/data/x.npy`, unmapped by m._mmap.close()');
+    expect(lt.warningFor(mm.address + 8n, { what: 'p' })).toBe(
+      'p pointed into the mapping of `/data/x.npy`, unmapped by m._mmap.close()',
+    );
+    expect(() => lt.checkRead(mm, 8, 4, 'p')).toThrow(
+      'p pointed into the mapping of `/data/x.npy`, unmapped by m._mmap.close()',
+    );
   });
 
   it('provenance: live allocations first, then the most recently freed; unknown addresses', () => {
@@ -208,8 +235,13 @@ describe('registry', () => {
     expect(lt.provenance(m2.address + 31n)).toMatchObject({ offset: 31, allocation: { label: 't2', state: 'live' } });
     expect(lt.provenance(m2.address + 32n)?.allocation.label).not.toBe('t2');
     lt.release(m1, 'after statement 1');
-    expect(lt.provenance(m1.address)).toMatchObject({ offset: 0, allocation: { label: 't1', state: 'freed', releasedBy: 'after statement 1' } });
-    expect(lt.warningFor(m1.address + 3n)).toBe('this address pointed into the temporary `t1`, freed after statement 1');
+    expect(lt.provenance(m1.address)).toMatchObject({
+      offset: 0,
+      allocation: { label: 't1', state: 'freed', releasedBy: 'after statement 1' },
+    });
+    expect(lt.warningFor(m1.address + 3n)).toBe(
+      'this address pointed into the temporary `t1`, freed after statement 1',
+    );
     expect(lt.warningFor(1n)).toMatch(/does not point into any allocation/);
     expect(() => lt.checkRead(m2, 30, 4)).toThrow(BoundsError);
   });
@@ -229,7 +261,14 @@ describe('registry', () => {
     lt.observe(p, ct.data);
     const snap = lt.snapshot();
     expect(snap.allocations).toEqual([
-      expect.objectContaining({ label: 'a', kind: 'owned', state: 'live', size: 16, refcount: 1, address: `0x${memory.address.toString(16)}` }),
+      expect.objectContaining({
+        label: 'a',
+        kind: 'owned',
+        state: 'live',
+        size: 16,
+        refcount: 1,
+        address: `0x${memory.address.toString(16)}`,
+      }),
     ]);
     const kinds = snap.edges.map((e) => [e.kind, e.keepsAlive]);
     expect(kinds).toEqual(

@@ -23,7 +23,8 @@ const SPECIAL: Record<string, number> = { inf: Infinity, '-inf': -Infinity, nan:
 
 function decode(literal: string): string | Uint8Array {
   const tok = scanToken(literal, 0);
-  if (tok?.type !== 'STRING' || !tok.terminated || tok.end !== literal.length) throw new Error(`not one string literal: ${literal}`);
+  if (tok?.type !== 'STRING' || !tok.terminated || tok.end !== literal.length)
+    throw new Error(`not one string literal: ${literal}`);
   const prefix = tok.prefix.toLowerCase();
   return decodeStringBody(tok.body, prefix.includes('r'), prefix.includes('b'), (msg) => {
     throw new SyntaxError(msg);
@@ -41,8 +42,12 @@ describe('string literals decode as CPython decodes them', () => {
 });
 
 describe("repr() is CPython's", () => {
-  test.each(F.floats)('float $repr', ({ value, repr }) => expect(pyFloatRepr(typeof value === 'string' ? SPECIAL[value] : value)).toBe(repr));
-  test.each(F.strs)('str $repr', ({ codePoints, repr }) => expect(pyStrRepr(String.fromCodePoint(...codePoints))).toBe(repr));
+  test.each(F.floats)('float $repr', ({ value, repr }) =>
+    expect(pyFloatRepr(typeof value === 'string' ? SPECIAL[value] : value)).toBe(repr),
+  );
+  test.each(F.strs)('str $repr', ({ codePoints, repr }) =>
+    expect(pyStrRepr(String.fromCodePoint(...codePoints))).toBe(repr),
+  );
   test.each(F.bytes)('bytes $repr', ({ bytes, repr }) => expect(pyBytesRepr(Uint8Array.from(bytes))).toBe(repr));
   test.each(F.tuples)('tuple $repr', ({ items, repr }) => expect(pyTupleRepr(items)).toBe(repr));
 });

@@ -23,8 +23,17 @@ describe('reinterpretBytes equals numpy.frombuffer for every type, offset, order
 
 describe('agrees with core/dtype decode + valueToJSON', () => {
   const types: [string, string][] = [
-    ['c_short', 'i2'], ['c_ushort', 'u2'], ['c_int', 'i4'], ['c_uint', 'u4'], ['c_long', 'i8'], ['c_ulonglong', 'u8'],
-    ['c_float', 'f4'], ['c_double', 'f8'], ['float16', 'f2'], ['complex64', 'c8'], ['complex128', 'c16'],
+    ['c_short', 'i2'],
+    ['c_ushort', 'u2'],
+    ['c_int', 'i4'],
+    ['c_uint', 'u4'],
+    ['c_long', 'i8'],
+    ['c_ulonglong', 'u8'],
+    ['c_float', 'f4'],
+    ['c_double', 'f8'],
+    ['float16', 'f2'],
+    ['complex64', 'c8'],
+    ['complex128', 'c16'],
   ];
   it('random bytes', () => {
     fc.assert(
@@ -60,6 +69,12 @@ describe('misalignment', () => {
     expect(() => reinterpretBytes(new Uint8Array(4), 0, 'PDP11' as never)).toThrow(ArgumentError);
   });
   it('float spelling', () => {
-    expect([floatJSON(NaN), floatJSON(Infinity), floatJSON(-Infinity), floatJSON(-0), floatJSON(1.5)]).toEqual(['nan', 'inf', '-inf', '-0.0', 1.5]);
+    expect([floatJSON(NaN), floatJSON(Infinity), floatJSON(-Infinity), floatJSON(-0), floatJSON(1.5)]).toEqual([
+      'nan',
+      'inf',
+      '-inf',
+      '-0.0',
+      1.5,
+    ]);
   });
 });

@@ -14,7 +14,8 @@ const EN = path.dirname(require.resolve('@doyensec/electronegativity/package.jso
 const nestedTs = path.join(EN, 'node_modules', 'typescript');
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
-  if (request === 'typescript' && parent && /[\\/]@typescript-eslint[\\/]/.test(parent.filename)) return resolve.call(this, nestedTs, parent, ...rest);
+  if (request === 'typescript' && parent && /[\\/]@typescript-eslint[\\/]/.test(parent.filename))
+    return resolve.call(this, nestedTs, parent, ...rest);
   return resolve.call(this, request, parent, ...rest);
 };
 const run = require('@doyensec/electronegativity');
@@ -33,7 +34,11 @@ const electronVersion = require('electron/package.json').version;
       manualReview: !!i.manualReview,
       description: i.description,
     }));
-    process.stdout.write('\n@@RESULT ' + JSON.stringify({ input, checks: r.globalChecks + r.atomicChecks, errors: r.errors, findings }) + '\n');
+    process.stdout.write(
+      '\n@@RESULT ' +
+        JSON.stringify({ input, checks: r.globalChecks + r.atomicChecks, errors: r.errors, findings }) +
+        '\n',
+    );
   }
   process.exit(0);
 })().catch((e) => {

@@ -16,9 +16,14 @@ const fifo = path.join(dir, 'pipe.npy');
 if (process.platform !== 'win32' && !fs.existsSync(fifo)) execFileSync('mkfifo', [fifo]);
 
 (async () => {
-  const h = createHandlers({ console: 'simulation' }) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>> & { dispose(): void };
+  const h = createHandlers({ console: 'simulation' }) as unknown as Record<
+    string,
+    (...a: unknown[]) => Promise<unknown>
+  > & { dispose(): void };
   const opened = (await h.openByUser(npy, 'drop')) as { value: { id: string } };
-  const args = JSON.parse(argsJson.replaceAll('$ID', opened.value.id).replaceAll('$FIFO', fifo).replaceAll('$DIR', dir)) as unknown[];
+  const args = JSON.parse(
+    argsJson.replaceAll('$ID', opened.value.id).replaceAll('$FIFO', fifo).replaceAll('$DIR', dir),
+  ) as unknown[];
   let out: unknown;
   try {
     out = await h[method](...args);

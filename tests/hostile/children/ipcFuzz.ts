@@ -25,7 +25,17 @@ import { openHandlesUnder, writeNpyFile } from '../helpers';
 const [dir, runsArg, seedArg] = process.argv.slice(2);
 const RUNS = Number(runsArg);
 const SEED = Number(seedArg);
-const TYPED = new Set(['format', 'dtype', 'layout', 'bounds', 'lifetime', 'expression', 'io', 'argument', 'unsupported']);
+const TYPED = new Set([
+  'format',
+  'dtype',
+  'layout',
+  'bounds',
+  'lifetime',
+  'expression',
+  'io',
+  'argument',
+  'unsupported',
+]);
 
 // ------------------------------------------------------------------------------------------------ files
 const npy = path.join(dir, 'a.npy');
@@ -33,23 +43,98 @@ writeNpyFile(npy, '<f8', [16, 8]);
 const npy2 = path.join(dir, 'b.npy');
 writeNpyFile(npy2, '>i2', [3, 4, 5]);
 const raw = path.join(dir, 'r.bin');
-fs.writeFileSync(raw, new Uint8Array(4096).map((_, i) => i & 0xff));
+fs.writeFileSync(
+  raw,
+  new Uint8Array(4096).map((_, i) => i & 0xff),
+);
 const fifo = path.join(dir, 'pipe.npy');
 if (process.platform !== 'win32') execFileSync('mkfifo', [fifo]);
 const garbage = path.join(dir, 'garbage.npy');
 fs.writeFileSync(garbage, new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 0xff, 0xff]));
-const PATHS = [npy, npy2, raw, fifo, garbage, dir, '/dev/zero', '/dev/null', '/proc/self/mem', path.join(dir, 'missing.npy'), 'a.npy', '../a.npy', '', '\\\\server\\share\\x.npy', 'C:\\x.npy', npy + '\0.txt', '/' + 'x'.repeat(5000)];
+const PATHS = [
+  npy,
+  npy2,
+  raw,
+  fifo,
+  garbage,
+  dir,
+  '/dev/zero',
+  '/dev/null',
+  '/proc/self/mem',
+  path.join(dir, 'missing.npy'),
+  'a.npy',
+  '../a.npy',
+  '',
+  '\\\\server\\share\\x.npy',
+  'C:\\x.npy',
+  npy + '\0.txt',
+  '/' + 'x'.repeat(5000),
+];
 
 // ------------------------------------------------------------------------------------------------ values
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(undefined, null, true, false, NaN, Infinity, -Infinity, -0, 0, -1, 1, 0.5, 2 ** 31, 2 ** 32, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 1e308, Number.MIN_VALUE),
+  fc.constantFrom<unknown>(
+    undefined,
+    null,
+    true,
+    false,
+    NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    0,
+    -1,
+    1,
+    0.5,
+    2 ** 31,
+    2 ** 32,
+    2 ** 53,
+    2 ** 53 + 2,
+    -(2 ** 53),
+    1e308,
+    Number.MIN_VALUE,
+  ),
   fc.integer(),
   fc.double(),
   fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
   fc.string({ maxLength: 20 }),
-  fc.constantFrom<unknown>('', 'a1', 'a0', 'a01', 'a999999999', 'a-1', '__proto__', 'constructor', 'toString', 'lp64', 'sum', 'a', 'a.T', '/', 'x'.repeat(5000), 'a\0b', '\u202e', 'a\nb'),
+  fc.constantFrom<unknown>(
+    '',
+    'a1',
+    'a0',
+    'a01',
+    'a999999999',
+    'a-1',
+    '__proto__',
+    'constructor',
+    'toString',
+    'lp64',
+    'sum',
+    'a',
+    'a.T',
+    '/',
+    'x'.repeat(5000),
+    'a\0b',
+    '\u202e',
+    'a\nb',
+  ),
   fc.array(fc.integer({ min: -3, max: 10 }), { maxLength: 5 }),
-  fc.constantFrom<unknown>({}, [], [[]], Object.create(null), new Date(0), /x/, new Uint8Array(4), new Map([[1, 2]]), new Set([1]), [1.5], [NaN], [2 ** 60], { path: 1 }, { id: 'a1', __proto__: { x: 1 } }),
+  fc.constantFrom<unknown>(
+    {},
+    [],
+    [[]],
+    Object.create(null),
+    new Date(0),
+    /x/,
+    new Uint8Array(4),
+    new Map([[1, 2]]),
+    new Set([1]),
+    [1.5],
+    [NaN],
+    [2 ** 60],
+    { path: 1 },
+    { id: 'a1', __proto__: { x: 1 } },
+  ),
   fc.object({ maxDepth: 2, maxKeys: 4 }),
 );
 
@@ -73,7 +158,12 @@ const arbRaw = fc.oneof(
   fc.record(
     {
       dtype: fc.oneof(fc.constantFrom('<f4', '|u1', '>i8', 'V2147483647', '|O', 'x'), hostile),
-      shape: fc.oneof(fc.constant(undefined), fc.array(fc.integer({ min: -1, max: 64 }), { maxLength: 3 }), fc.constant([2 ** 40]), hostile),
+      shape: fc.oneof(
+        fc.constant(undefined),
+        fc.array(fc.integer({ min: -1, max: 64 }), { maxLength: 3 }),
+        fc.constant([2 ** 40]),
+        hostile,
+      ),
       offset: fc.oneof(fc.constant(undefined), fc.integer({ min: -1, max: 5000 }), hostile),
       order: fc.oneof(fc.constantFrom(undefined, 'C', 'F', 'K'), hostile),
       mode: fc.oneof(fc.constantFrom(undefined, 'r', 'c', 'r+', 'w+', 'readwrite'), hostile),
@@ -87,7 +177,12 @@ const arbOpenRequest = fc.oneof(
   {
     arbitrary: fc.record(
       // grant ids main handed out (g1, g2), ones it never did, paths where an id belongs, hostile values
-      { grant: fc.oneof(fc.constantFrom('g1', 'g2', 'g3', 'g99', ''), arbPath, hostile), member: fc.oneof(fc.constantFrom(undefined, 'x', 'nope'), hostile), raw: arbRaw, extra: hostile },
+      {
+        grant: fc.oneof(fc.constantFrom('g1', 'g2', 'g3', 'g99', ''), arbPath, hostile),
+        member: fc.oneof(fc.constantFrom(undefined, 'x', 'nope'), hostile),
+        raw: arbRaw,
+        extra: hostile,
+      },
       { requiredKeys: ['grant'] },
     ),
     weight: 5,
@@ -115,7 +210,11 @@ const ARGS: Record<string, fc.Arbitrary<unknown[]>> = {
           expression: arbExpr,
           ctype: fc.oneof(fc.constantFrom('c_long', 'c_int', 'c_double', 'c_void_p', 'c_char'), hostile),
           model: fc.oneof(fc.constantFrom('lp64', 'llp64', 'ilp32'), hostile),
-          index: fc.oneof(fc.integer({ min: -200, max: 200 }), fc.constantFrom(1_000_000, -1_000_000, 1_000_001), hostile),
+          index: fc.oneof(
+            fc.integer({ min: -200, max: 200 }),
+            fc.constantFrom(1_000_000, -1_000_000, 1_000_001),
+            hostile,
+          ),
           extra: hostile,
         },
         { requiredKeys: [] },
@@ -123,7 +222,19 @@ const ARGS: Record<string, fc.Arbitrary<unknown[]>> = {
       hostile,
     ),
   ),
-  lifetime: fc.tuple(fc.oneof(fc.constantFrom(null, undefined, 'temporary-address', 'ctypes-keeps-alive', 'pointer-keeps-alive', 'closed-mapping'), hostile)),
+  lifetime: fc.tuple(
+    fc.oneof(
+      fc.constantFrom(
+        null,
+        undefined,
+        'temporary-address',
+        'ctypes-keeps-alive',
+        'pointer-keeps-alive',
+        'closed-mapping',
+      ),
+      hostile,
+    ),
+  ),
   runKernel: fc.tuple(arbId, fc.oneof(fc.constantFrom(...KERNEL_NAMES), hostile), arbExpr),
 };
 /** Methods without a known signature (new ones too): 0-4 hostile arguments. */
@@ -131,7 +242,15 @@ const GENERIC = fc.array(fc.oneof(hostile, arbId, arbExpr), { maxLength: 4 });
 
 function show(args: unknown[]): string {
   try {
-    const s = JSON.stringify(args, (_k, v) => (typeof v === 'bigint' ? `${v}n` : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v === undefined ? '(undefined)' : v));
+    const s = JSON.stringify(args, (_k, v) =>
+      typeof v === 'bigint'
+        ? `${v}n`
+        : typeof v === 'number' && !Number.isFinite(v)
+          ? String(v)
+          : v === undefined
+            ? '(undefined)'
+            : v,
+    );
     return s.length > 300 ? s.slice(0, 300) + '…' : s;
   } catch {
     return String(args);
@@ -139,7 +258,10 @@ function show(args: unknown[]): string {
 }
 
 async function main(): Promise<void> {
-  const h = createHandlers({ recentFile: path.join(dir, 'profile', 'recent.json'), console: 'simulation' }) as unknown as Record<string, (...a: unknown[]) => unknown> & { dispose(): void };
+  const h = createHandlers({
+    recentFile: path.join(dir, 'profile', 'recent.json'),
+    console: 'simulation',
+  }) as unknown as Record<string, (...a: unknown[]) => unknown> & { dispose(): void };
   const open = async (p: string): Promise<string> => {
     const r = (await h.openByUser(p, 'drop')) as { ok: boolean; value?: { id: string } };
     if (!r.ok) throw new Error(`could not open ${p}`);
@@ -188,13 +310,19 @@ async function main(): Promise<void> {
         outcomes.ok = (outcomes.ok ?? 0) + 1;
         // keep track of what the session hands out, so later calls use live ids
         const v = r.value as { id?: unknown } | null;
-        if (method === 'openGrant' || method === 'openRecent' || method === 'openExample' || method === 'startup') if (v && typeof v.id === 'string') live.push(v.id);
+        if (method === 'openGrant' || method === 'openRecent' || method === 'openExample' || method === 'startup')
+          if (v && typeof v.id === 'string') live.push(v.id);
         if (method === 'closeArray') {
           const id = (r.value as { closed: string }).closed;
           live.splice(live.indexOf(id), 1);
           stale.push(id);
         }
-      } else if (r?.ok === false && r.error && typeof r.error.message === 'string' && typeof r.error.kind === 'string') {
+      } else if (
+        r?.ok === false &&
+        r.error &&
+        typeof r.error.message === 'string' &&
+        typeof r.error.kind === 'string'
+      ) {
         outcomes[r.error.kind] = (outcomes[r.error.kind] ?? 0) + 1;
         if (!TYPED.has(r.error.kind)) fail(`untyped error kind '${r.error.kind}': ${r.error.message}`);
       } else {
@@ -212,7 +340,15 @@ async function main(): Promise<void> {
   const after = openHandlesUnder(dir);
   process.stdout.write(
     '\n@@RESULT ' +
-      JSON.stringify({ failures: failures.slice(0, 50), failureCount: failures.length, calls, outcomes, missing, handlesBeforeDispose: before.maps.length + before.fds.length, handlesAfterDispose: after }) +
+      JSON.stringify({
+        failures: failures.slice(0, 50),
+        failureCount: failures.length,
+        calls,
+        outcomes,
+        missing,
+        handlesBeforeDispose: before.maps.length + before.fds.length,
+        handlesAfterDispose: after,
+      }) +
       '\n',
   );
 }

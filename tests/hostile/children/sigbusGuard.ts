@@ -40,7 +40,9 @@ if (lib) {
   const bigShape = BigInt64Array.from([524288n]);
   const bigStrides = BigInt64Array.from([8n]);
   const threaded = (op: number, dtype: number) =>
-    Number(lib.fn.sk_reduce_ex(op, mb.address, 1, bigShape, bigStrides, dtype, 0, 4, koffi.address(ctl), new Uint8Array(16)));
+    Number(
+      lib.fn.sk_reduce_ex(op, mb.address, 1, bigShape, bigStrides, dtype, 0, 4, koffi.address(ctl), new Uint8Array(16)),
+    );
   out.threadedSumStatus = threaded(0, 11); // float sum: pairwise subtrees on 4 threads
   out.threadedCountStatus = threaded(4, 7); // count_nonzero int64: 4 shares
   out.threads = new Int32Array(ctl)[5];
