@@ -118,7 +118,8 @@ for (const size of SIZES) {
       );
       await page.getByTestId('tab-bytes').click();
       const info = await page.getByTestId('bytes-view').locator('.controls .muted').textContent();
-      const base = Number(/data at (\d+)/.exec(info ?? '')![1]);
+      // the offset switch writes hex by default ('data at 0xc0'), decimal when switched: Number() reads both
+      const base = Number(/data at (0x[0-9a-f]+|\d+)/.exec(info ?? '')![1]);
       await expect(page.getByTestId('byte-grid-status')).toContainText(String(base));
       for (let b = base; b < base + 8; b++) await expect.poll(() => app.cellClasses(b)).toContain('hl-current');
       await expect.poll(() => app.cellClasses(base + 8)).not.toContain('hl-current');
