@@ -540,11 +540,15 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
   /** Steps `from` .. `from + count` of a view in logical C order, each with its offsets and value. */
   function walkWindow(o: OpenedArray, e: string, w: NDArray, from: number, count: number): WalkWindow {
     const n = Math.min(count, w.size - from);
+    const indices = Array.from({ length: Math.max(0, n) }, (_, k) => unravelIndex(w.shape, from + k));
+    const offsets = indices.map((index) => elementOffset(w.layout, index));
+    // one read per span of nearby elements (a walk of a mapped file must not make thousands of reads on main)
+    const values = w.getAtOffsets(offsets);
     const steps = [];
     for (let k = 0; k < n; k++) {
-      const index = unravelIndex(w.shape, from + k);
-      const m = elementOffset(w.layout, index);
-      const value = w.get(index);
+      const index = indices[k];
+      const m = offsets[k];
+      const value = values[k];
       steps.push({
         n: from + k,
         index,

@@ -381,3 +381,28 @@ describe('reshape views', () => {
     );
   });
 });
+
+describe('getAtOffsets: many elements in few reads', () => {
+  it('equals get() element by element, whatever the order and gaps (offsets past 64 KiB apart start a new span)', () => {
+    const n = 40_000; // 320 KB of <f8: spans break at the 64 KiB gap rule and the 1 MiB span rule
+    const bytes = new Uint8Array(n * 8);
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < n; i++) view.setFloat64(i * 8, i * 0.5 - 7, true);
+    let reads = 0;
+    const memory = new OwnedMemory('m', bytes);
+    const counted = Object.assign(Object.create(Object.getPrototypeOf(memory)), memory, {
+      read: (o: number, l: number) => (reads++, memory.read(o, l)),
+    });
+    const a = new NDArray({ memory: counted, dtype: DType.parse('<f8'), shape: [n], label: 'a' });
+    fc.assert(
+      fc.property(fc.array(fc.nat(n - 1), { maxLength: 300 }), (idx) => {
+        const offsets = idx.map((i) => elementOffset(a.layout, [i]));
+        expect(a.getAtOffsets(offsets)).toEqual(idx.map((i) => a.get([i])));
+      }),
+      { seed: 7, numRuns: 50 },
+    );
+    reads = 0;
+    a.getAtOffsets(Array.from({ length: 4096 }, (_, i) => elementOffset(a.layout, [4095 - i])));
+    expect(reads).toBe(1); // 4096 neighbouring elements (32 KiB): one read, not 4096
+  });
+});
