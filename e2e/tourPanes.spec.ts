@@ -117,7 +117,7 @@ for (const size of SIZES) {
         'c_long(4294967296)',
       );
       await page.getByTestId('tab-bytes').click();
-      const info = await page.getByTestId('bytes-view').locator('.controls .muted').textContent();
+      const info = await page.getByTestId('bytes-facts').textContent();
       // the offset switch writes hex by default ('data at 0xc0'), decimal when switched: Number() reads both
       const base = Number(/data at (0x[0-9a-f]+|\d+)/.exec(info ?? '')![1]);
       await expect(page.getByTestId('byte-grid-status')).toContainText(String(base));
