@@ -41,6 +41,23 @@ import type {
 } from './contract';
 
 /** What the console needs of the handlers' session of opened arrays. */
+/**
+ * The console's named arrays as the renderer lists them (simulated and live consoles alike): an array whose memory
+ * went away under it (a closed mapping, a freed or dead Python buffer) is simply not listed.
+ */
+export function listedArrays(listed: ReadonlyMap<string, { id: ArrayId }>, host: ConsoleHost): ConsoleArray[] {
+  const out: ConsoleArray[] = [];
+  for (const [name, { id }] of listed) {
+    if (!host.has(id)) continue;
+    try {
+      out.push({ name, id, summary: host.summary(id) });
+    } catch {
+      // not listed
+    }
+  }
+  return out;
+}
+
 export interface ConsoleHost {
   /** List a console array (its bytes: the whole allocation it lives in). */
   add(name: string, array: NDArray, model: DataModelId): ArrayId;
@@ -138,16 +155,7 @@ export class ConsoleSession {
   }
 
   private arrayList(): ConsoleArray[] {
-    const out: ConsoleArray[] = [];
-    for (const [name, { id }] of this.listed) {
-      if (!this.opts.host.has(id)) continue;
-      try {
-        out.push({ name, id, summary: this.opts.host.summary(id) });
-      } catch {
-        // an array whose memory went away under it (a closed mapping) is simply not listed
-      }
-    }
-    return out;
+    return listedArrays(this.listed, this.opts.host);
   }
 
   run(source: string): ConsoleRunResult {

@@ -14,7 +14,7 @@ import { LiveSession, type LiveSessionOptions } from '../livepython/liveSession'
 import { NoPythonError } from '../livepython/livePython';
 import type { LiveArray } from '../livepython/processArrays';
 import type { AgentOrigin, PointerReadAt } from '../livepython/protocol';
-import { ConsoleSession, TOUR_STEPS, type ConsoleOptions } from './console';
+import { ConsoleSession, listedArrays, TOUR_STEPS, type ConsoleOptions } from './console';
 import { SEED_SETUP } from '../playground/tour';
 import type {
   AllocationInfo,
@@ -139,16 +139,7 @@ export class LiveConsole {
   }
 
   private arrayList(): ConsoleArray[] {
-    const out: ConsoleArray[] = [];
-    for (const [name, { id }] of this.listed) {
-      if (!this.opts.host.has(id)) continue;
-      try {
-        out.push({ name, id, summary: this.opts.host.summary(id) });
-      } catch {
-        // its memory went away (Python freed it, or died): not listed
-      }
-    }
-    return out;
+    return listedArrays(this.listed, this.opts.host);
   }
 
   async run(source: string): Promise<ConsoleRunResult> {
