@@ -7,31 +7,8 @@ import { NDArray } from '../../core/ndarray';
 export type BinOp =
   '+' | '-' | '*' | '/' | '//' | '%' | '**' | '<' | '<=' | '>' | '>=' | '==' | '!=' | '&' | '|' | '^' | '<<' | '>>';
 
-export const UFUNC_NAME: Record<BinOp, string> = {
-  '+': 'add',
-  '-': 'subtract',
-  '*': 'multiply',
-  '/': 'divide',
-  '//': 'floor_divide',
-  '%': 'remainder',
-  '**': 'power',
-  '<': 'less',
-  '<=': 'less_equal',
-  '>': 'greater',
-  '>=': 'greater_equal',
-  '==': 'equal',
-  '!=': 'not_equal',
-  '&': 'bitwise_and',
-  '|': 'bitwise_or',
-  '^': 'bitwise_xor',
-  '<<': 'left_shift',
-  '>>': 'right_shift',
-};
-
 /** One operand of a ufunc: an array (strong dtype) or a Python scalar (weak, NEP 50). */
 export type Operand = { kind: 'array'; arr: NDArray } | { kind: 'py'; value: bigint | number | boolean };
-
-export const COMPARE = new Set<BinOp>(['<', '<=', '>', '>=', '==', '!=']);
 
 /** Warnings a ufunc raised (NumPy's floating point error reports), in NumPy's order. */
 export interface UfuncResult {

@@ -20,7 +20,8 @@ import { NDArray } from '../../core/ndarray';
 import { valueError } from '../runtime/errors';
 import type { BinOp, Operand, UfuncResult } from './binop';
 import { broadcastShapes, cOrderBytes } from './flat';
-import { floorDivNonZero, floorModNonZero, UFUNC_NAME } from './binop';
+import { floorDivNonZero, floorModNonZero } from './binop';
+import { BINARY_UFUNCS, dtypeKey, FAST_KEYS, isComparison, NUMBER_ARRAYS } from './ufuncTable';
 
 /** Values of one operand in a compute domain: element [i0, i1, ...] is at `off + sum(ik * strides[k])`. */
 interface Src<T> {
@@ -31,9 +32,6 @@ interface Src<T> {
   shape: number[];
 }
 
-const FAST_KINDS = new Set(['b1', 'i1', 'u1', 'i2', 'u2', 'i4', 'u4', 'i8', 'u8', 'f4', 'f8']);
-const keyOf = (d: DType): string => (d.kind === 'b' ? 'b1' : `${d.kind}${d.itemsize}`);
-const COMPARE = new Set<BinOp>(['<', '<=', '>', '>=', '==', '!=']);
 const TWO32 = 4294967296;
 
 /** The operand's raw elements: a byte span (aligned to its itemsize, native order) with element strides. */
@@ -66,54 +64,19 @@ function f64Source(arr: NDArray): Src<Float64Array> {
   const { bytes, count, off, strides } = rawSpan(arr);
   const buf = bytes.buffer;
   const bo = bytes.byteOffset;
+  const key = dtypeKey(arr.dtype);
   let data: Float64Array;
-  switch (keyOf(arr.dtype)) {
-    case 'f8':
-      data = new Float64Array(buf, bo, count);
-      break;
-    case 'b1': {
-      const u = new Uint8Array(buf, bo, count);
-      data = new Float64Array(count);
-      for (let i = 0; i < count; i++) data[i] = u[i] ? 1 : 0;
-      break;
-    }
-    case 'i1':
-      data = new Float64Array(count);
-      data.set(new Int8Array(buf, bo, count));
-      break;
-    case 'u1':
-      data = new Float64Array(count);
-      data.set(new Uint8Array(buf, bo, count));
-      break;
-    case 'i2':
-      data = new Float64Array(count);
-      data.set(new Int16Array(buf, bo, count));
-      break;
-    case 'u2':
-      data = new Float64Array(count);
-      data.set(new Uint16Array(buf, bo, count));
-      break;
-    case 'i4':
-      data = new Float64Array(count);
-      data.set(new Int32Array(buf, bo, count));
-      break;
-    case 'u4':
-      data = new Float64Array(count);
-      data.set(new Uint32Array(buf, bo, count));
-      break;
-    case 'f4':
-      data = new Float64Array(count);
-      data.set(new Float32Array(buf, bo, count));
-      break;
-    case 'i8':
-      data = signedWordsToF64(new Int32Array(buf, bo, count * 2), count);
-      break;
-    case 'u8':
-      data = unsignedWordsToF64(new Uint32Array(buf, bo, count * 2), count);
-      break;
-    default:
-      throw new Error(`unreachable dtype ${arr.dtype.name}`);
-  }
+  if (key === 'f8') data = new Float64Array(buf, bo, count);
+  else if (key === 'b1') {
+    const u = new Uint8Array(buf, bo, count);
+    data = new Float64Array(count);
+    for (let i = 0; i < count; i++) data[i] = u[i] ? 1 : 0;
+  } else if (key === 'i8') data = signedWordsToF64(new Int32Array(buf, bo, count * 2), count);
+  else if (key === 'u8') data = unsignedWordsToF64(new Uint32Array(buf, bo, count * 2), count);
+  else if (Object.hasOwn(NUMBER_ARRAYS, key)) {
+    data = new Float64Array(count);
+    data.set(new NUMBER_ARRAYS[key](buf, bo, count));
+  } else throw new Error(`unreachable dtype ${arr.dtype.name}`);
   return { data, off, strides, shape: arr.shape };
 }
 
@@ -131,7 +94,7 @@ function unsignedWordsToF64(w: Uint32Array, count: number): Float64Array {
 
 /** An integer/bool array operand as 64-bit word pairs [lo, hi] (sign- or zero-extended). */
 function wordSource(arr: NDArray): Src<Int32Array> {
-  const k = keyOf(arr.dtype);
+  const k = dtypeKey(arr.dtype);
   if (k === 'i8' || k === 'u8') {
     const { bytes, count, off, strides } = rawSpan(arr);
     return { data: new Int32Array(bytes.buffer, bytes.byteOffset, count * 2), off, strides, shape: arr.shape };
@@ -244,7 +207,7 @@ function scalarSrc<T>(data: T): Src<T> {
 /** Exactness as the generic path judges it (readFlat / flatOf): every value within +-2^53. */
 function exactOperand(o: Operand): boolean {
   if (o.kind === 'py') return typeof o.value !== 'bigint' || (o.value <= 2n ** 53n && o.value >= -(2n ** 53n));
-  const k = keyOf(o.arr.dtype);
+  const k = dtypeKey(o.arr.dtype);
   if (k !== 'i8' && k !== 'u8') return true;
   const w = wordSource(o.arr);
   const d = w.data;
@@ -279,16 +242,15 @@ export function fastBinary(
   label: string,
 ): UfuncResult | null {
   if (a.kind !== 'array' && b.kind !== 'array') return null;
-  for (const o of [a, b]) if (o.kind === 'array' && !FAST_KINDS.has(keyOf(o.arr.dtype))) return null;
-  const opKey = keyOf(opType);
-  if (!FAST_KINDS.has(opKey) || !FAST_KINDS.has(keyOf(outType))) return null;
+  for (const o of [a, b]) if (o.kind === 'array' && !FAST_KEYS.has(dtypeKey(o.arr.dtype))) return null;
+  const opKey = dtypeKey(opType);
+  if (!FAST_KEYS.has(opKey) || !FAST_KEYS.has(dtypeKey(outType))) return null;
   if (a.kind === 'array' && a.arr.size === 0) return null;
   if (b.kind === 'array' && b.arr.size === 0) return null;
   if (opKey === 'i8' || opKey === 'u8') {
-    if (op === '+' || op === '-' || op === '*' || op === '&' || op === '|' || op === '^' || COMPARE.has(op)) {
-      return int64Binary(op, a, b, opType, outType, label);
-    }
-    if ((op === '//' || op === '%') && exactOperand(a) && exactOperand(b))
+    const int64 = BINARY_UFUNCS[op].int64;
+    if (int64 === 'words') return int64Binary(op, a, b, opType, outType, label);
+    if (int64 === 'doubles-within-2^53' && exactOperand(a) && exactOperand(b))
       return numberBinary(op, a, b, opType, outType, label);
     return null;
   }
@@ -324,7 +286,7 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
   let invalid = false;
   let overflow = false;
 
-  if (COMPARE.has(op)) {
+  if (isComparison(op)) {
     const out = newOut(outType, shape, label);
     const r = out.mem.view();
     switch (op) {
@@ -349,7 +311,7 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
     return { arr: out.arr(), warnings: [] };
   }
 
-  const outKey = keyOf(outType);
+  const outKey = dtypeKey(outType);
   const out = newOut(outType, shape, label);
   const outBuf = out.mem.view().buffer;
   // results go straight into the new array where the typed store is the conversion NumPy does (float32
@@ -532,43 +494,15 @@ function numberBinary(op: BinOp, a: Operand, b: Operand, opType: DType, outType:
 /** Store doubles into an owned bool/int/float32 buffer with the typed-array conversion (C's wrap for ints). */
 function storeNumbers(key: string, mem: OwnedMemory, r: Float64Array, n: number): void {
   const buf = mem.view().buffer;
-  switch (key) {
-    case 'b1': {
-      const u = new Uint8Array(buf, 0, n);
-      for (let i = 0; i < n; i++) u[i] = r[i] !== 0 ? 1 : 0;
-      break;
-    }
-    case 'i1':
-      new Int8Array(buf, 0, n).set(r);
-      break;
-    case 'u1':
-      new Uint8Array(buf, 0, n).set(r);
-      break;
-    case 'i2':
-      new Int16Array(buf, 0, n).set(r);
-      break;
-    case 'u2':
-      new Uint16Array(buf, 0, n).set(r);
-      break;
-    case 'i4':
-      new Int32Array(buf, 0, n).set(r);
-      break;
-    case 'u4':
-      new Uint32Array(buf, 0, n).set(r);
-      break;
-    case 'f4':
-      new Float32Array(buf, 0, n).set(r);
-      break;
-    case 'f8':
-      new Float64Array(buf, 0, n).set(r);
-      break;
-    default:
-      throw new Error(`unreachable output ${key}`);
-  }
+  if (key === 'b1') {
+    const u = new Uint8Array(buf, 0, n);
+    for (let i = 0; i < n; i++) u[i] = r[i] !== 0 ? 1 : 0;
+  } else if (Object.hasOwn(NUMBER_ARRAYS, key)) new NUMBER_ARRAYS[key](buf, 0, n).set(r);
+  else throw new Error(`unreachable output ${key}`);
 }
 
 function finish(op: BinOp, divZero: boolean, overflow: boolean, invalid: boolean): string[] {
-  const name = UFUNC_NAME[op];
+  const name = BINARY_UFUNCS[op].name;
   const out: string[] = [];
   if (divZero) out.push(`divide by zero encountered in ${name}`);
   if (overflow) out.push(`overflow encountered in ${name}`);
@@ -593,7 +527,7 @@ function int64Binary(op: BinOp, a: Operand, b: Operand, opType: DType, outType: 
   const [x, xs] = gatherWords(sa, shape, n);
   const [y, ys] = gatherWords(sb, shape, n);
   const out = newOut(outType, shape, label);
-  if (COMPARE.has(op)) {
+  if (isComparison(op)) {
     const r = out.mem.view();
     const signed = opType.kind === 'i';
     // -1 / 0 / 1 per element, then the comparison

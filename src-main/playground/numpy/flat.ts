@@ -11,6 +11,7 @@ import { budgetScratch, OwnedMemory } from '../../core/memory';
 import { NDArray } from '../../core/ndarray';
 import { PyException, typeError, valueError } from '../runtime/errors';
 import { isIntKind, isNumericKind, native } from './dtypes';
+import { dtypeKey, NUMBER_ARRAYS, type NumberArray } from './ufuncTable';
 
 /** Flat C-order values of an array. `f` always (lossy for 64-bit ints beyond 2^53); `big` for 64-bit ints. */
 export interface Flat {
@@ -78,73 +79,54 @@ export function readFlat(arr: NDArray): Flat {
   let f: Float64Array;
   let exact = true;
   let big: Flat['big'];
-  switch (d.kind === 'b' ? 'b1' : `${d.kind}${d.itemsize}`) {
-    case 'b1': {
-      const u = new Uint8Array(buf, off, n);
-      f = new Float64Array(n);
-      for (let i = 0; i < n; i++) f[i] = u[i] ? 1 : 0;
-      break;
-    }
-    case 'i1':
-      f = new Float64Array(new Int8Array(buf, off, n));
-      break;
-    case 'u1':
-      f = new Float64Array(new Uint8Array(buf, off, n));
-      break;
-    case 'i2':
-      f = new Float64Array(new Int16Array(buf, off, n));
-      break;
-    case 'u2':
-      f = new Float64Array(new Uint16Array(buf, off, n));
-      break;
-    case 'i4':
-      f = new Float64Array(new Int32Array(buf, off, n));
-      break;
-    case 'u4':
-      f = new Float64Array(new Uint32Array(buf, off, n));
-      break;
-    case 'f4':
-      f = new Float64Array(new Float32Array(buf, off, n));
-      break;
-    case 'f8':
-      f = new Float64Array(n);
-      f.set(new Float64Array(buf, off, n));
-      break;
-    case 'f2': {
-      const h = new Uint16Array(buf, off, n);
-      f = new Float64Array(n);
-      for (let i = 0; i < n; i++) f[i] = halfToNumber(h[i]);
-      break;
-    }
-    case 'i8':
-    case 'u8': {
-      const lo = new Uint32Array(buf, off, n * 2);
-      const hiS = new Int32Array(buf, off, n * 2);
-      const signed = d.kind === 'i';
-      f = new Float64Array(n);
-      let hmax = 0;
-      let hmin = 0;
-      if (signed) {
-        for (let i = 0; i < n; i++) {
-          const hi = hiS[2 * i + 1];
-          if (hi > hmax) hmax = hi;
-          else if (hi < hmin) hmin = hi;
-          f[i] = hi * 4294967296 + lo[2 * i];
-        }
-      } else {
-        for (let i = 0; i < n; i++) {
-          const hi = lo[2 * i + 1];
-          if (hi > hmax) hmax = hi;
-          f[i] = hi * 4294967296 + lo[2 * i];
-        }
+  const key = dtypeKey(d);
+  const numbers = Object.hasOwn(NUMBER_ARRAYS, key) ? NUMBER_ARRAYS[key] : null;
+  if (numbers) {
+    f = new Float64Array(n);
+    f.set(new numbers(buf, off, n));
+  } else
+    switch (key) {
+      case 'b1': {
+        const u = new Uint8Array(buf, off, n);
+        f = new Float64Array(n);
+        for (let i = 0; i < n; i++) f[i] = u[i] ? 1 : 0;
+        break;
       }
-      if (hmax > 0x1fffff || hmin < -0x200000) exact = false;
-      big = () => (signed ? new BigInt64Array(buf, off, n) : new BigUint64Array(buf, off, n));
-      break;
+      case 'f2': {
+        const h = new Uint16Array(buf, off, n);
+        f = new Float64Array(n);
+        for (let i = 0; i < n; i++) f[i] = halfToNumber(h[i]);
+        break;
+      }
+      case 'i8':
+      case 'u8': {
+        const lo = new Uint32Array(buf, off, n * 2);
+        const hiS = new Int32Array(buf, off, n * 2);
+        const signed = d.kind === 'i';
+        f = new Float64Array(n);
+        let hmax = 0;
+        let hmin = 0;
+        if (signed) {
+          for (let i = 0; i < n; i++) {
+            const hi = hiS[2 * i + 1];
+            if (hi > hmax) hmax = hi;
+            else if (hi < hmin) hmin = hi;
+            f[i] = hi * 4294967296 + lo[2 * i];
+          }
+        } else {
+          for (let i = 0; i < n; i++) {
+            const hi = lo[2 * i + 1];
+            if (hi > hmax) hmax = hi;
+            f[i] = hi * 4294967296 + lo[2 * i];
+          }
+        }
+        if (hmax > 0x1fffff || hmin < -0x200000) exact = false;
+        big = () => (signed ? new BigInt64Array(buf, off, n) : new BigUint64Array(buf, off, n));
+        break;
+      }
+      default:
+        throw typeError(`arithmetic on ${d.name} is not supported in the playground`);
     }
-    default:
-      throw typeError(`arithmetic on ${d.name} is not supported in the playground`);
-  }
   return { dtype: d, shape: arr.shape.slice(), f, exact, big };
 }
 
@@ -155,70 +137,50 @@ export function arrayFromNumbers(dtype: DType, shape: number[], values: Float64A
   const mem = new OwnedMemory(label, n * dtype.itemsize);
   const view = mem.view();
   const buf = view.buffer;
-  switch (dtype.kind === 'b' ? 'b1' : `${dtype.kind}${dtype.itemsize}`) {
-    case 'b1': {
-      for (let i = 0; i < n; i++) view[i] = values[i] !== 0 ? 1 : 0;
-      break;
-    }
-    case 'i1':
-      writeInts(new Int8Array(buf, 0, n), values);
-      break;
-    case 'u1':
-      writeInts(new Uint8Array(buf, 0, n), values);
-      break;
-    case 'i2':
-      writeInts(new Int16Array(buf, 0, n), values);
-      break;
-    case 'u2':
-      writeInts(new Uint16Array(buf, 0, n), values);
-      break;
-    case 'i4':
-      writeInts(new Int32Array(buf, 0, n), values);
-      break;
-    case 'u4':
-      writeInts(new Uint32Array(buf, 0, n), values);
-      break;
-    case 'f4':
-      new Float32Array(buf, 0, n).set(values);
-      break;
-    case 'f8':
-      new Float64Array(buf, 0, n).set(values);
-      break;
-    case 'f2': {
-      const h = new Uint16Array(buf, 0, n);
-      for (let i = 0; i < n; i++) h[i] = numberToHalf(values[i]);
-      break;
-    }
-    case 'i8':
-    case 'u8': {
-      const u = new Uint32Array(buf, 0, n * 2);
-      const s32 = new Int32Array(buf, 0, n * 2);
-      for (let i = 0; i < n; i++) {
-        let v = values[i];
-        if (v >= -2147483648 && v < 2147483648) {
-          const iv = v | 0;
-          u[2 * i] = iv >>> 0;
-          s32[2 * i + 1] = iv >> 31;
-          continue;
-        }
-        if (!Number.isFinite(v)) v = dtype.kind === 'i' ? -9223372036854775808 : 9223372036854775808;
-        v = Math.trunc(v);
-        const hi = Math.floor(v / 4294967296);
-        u[2 * i] = v - hi * 4294967296;
-        u[2 * i + 1] = hi >>> 0 === hi ? hi : hi | 0;
+  const key = dtypeKey(dtype);
+  const numbers = Object.hasOwn(NUMBER_ARRAYS, key) ? NUMBER_ARRAYS[key] : null;
+  if (numbers) {
+    // floats round through the typed store; integers convert as C does (writeInts)
+    if (dtype.kind === 'f') new numbers(buf, 0, n).set(values);
+    else writeInts(new numbers(buf, 0, n), values);
+  } else
+    switch (key) {
+      case 'b1': {
+        for (let i = 0; i < n; i++) view[i] = values[i] !== 0 ? 1 : 0;
+        break;
       }
-      break;
+      case 'f2': {
+        const h = new Uint16Array(buf, 0, n);
+        for (let i = 0; i < n; i++) h[i] = numberToHalf(values[i]);
+        break;
+      }
+      case 'i8':
+      case 'u8': {
+        const u = new Uint32Array(buf, 0, n * 2);
+        const s32 = new Int32Array(buf, 0, n * 2);
+        for (let i = 0; i < n; i++) {
+          let v = values[i];
+          if (v >= -2147483648 && v < 2147483648) {
+            const iv = v | 0;
+            u[2 * i] = iv >>> 0;
+            s32[2 * i + 1] = iv >> 31;
+            continue;
+          }
+          if (!Number.isFinite(v)) v = dtype.kind === 'i' ? -9223372036854775808 : 9223372036854775808;
+          v = Math.trunc(v);
+          const hi = Math.floor(v / 4294967296);
+          u[2 * i] = v - hi * 4294967296;
+          u[2 * i + 1] = hi >>> 0 === hi ? hi : hi | 0;
+        }
+        break;
+      }
+      default:
+        throw typeError(`cannot build a ${dtype.name} array in the playground`);
     }
-    default:
-      throw typeError(`cannot build a ${dtype.name} array in the playground`);
-  }
   return new NDArray({ memory: mem, dtype, shape, strides: freshStrides(shape, dtype.itemsize), label });
 }
 
-function writeInts(
-  dst: Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array,
-  values: Float64Array,
-): void {
+function writeInts(dst: NumberArray, values: Float64Array): void {
   const n = dst.length;
   for (let i = 0; i < n; i++) {
     const v = values[i];

@@ -26,16 +26,8 @@ import {
   readFlat,
   TWO53,
 } from './flat';
-import {
-  type BinOp,
-  COMPARE,
-  compareNumbers,
-  floorDivNonZero,
-  floorModNonZero,
-  type Operand,
-  UFUNC_NAME,
-  type UfuncResult,
-} from './binop';
+import { type BinOp, compareNumbers, floorDivNonZero, floorModNonZero, type Operand, type UfuncResult } from './binop';
+import { BINARY_UFUNCS, isComparison } from './ufuncTable';
 import { defaultIntDType, isIntKind, isNumericKind, native, promoteTypes } from './dtypes';
 import { arrayFromFlat } from './casting';
 
@@ -92,13 +84,14 @@ export function resolveBinary(
   for (const d of [da, db]) if (!isNumericKind(d)) throw ufuncTypeError(op, da, db);
   let t = promoteTypes(da, db);
   const bool = DType.parse('bool');
-  if (COMPARE.has(op)) return { opType: t, outType: bool };
-  if (op === '&' || op === '|' || op === '^' || op === '<<' || op === '>>') {
+  const family = BINARY_UFUNCS[op].family;
+  if (family === 'compare') return { opType: t, outType: bool };
+  if (family === 'bitwise' || family === 'shift') {
     if (t.kind === 'f') throw ufuncTypeError(op, da, db);
-    if (t.kind === 'b' && (op === '<<' || op === '>>')) t = DType.parse('int8');
+    if (t.kind === 'b' && family === 'shift') t = DType.parse('int8');
     return { opType: t, outType: t };
   }
-  if (op === '/') {
+  if (family === 'true_divide') {
     if (t.kind !== 'f') t = DType.parse('float64');
     return { opType: t, outType: t };
   }
@@ -116,7 +109,7 @@ export function resolveBinary(
 function ufuncTypeError(op: BinOp, _a: DType, _b: DType): PyException {
   return new PyException(
     'TypeError',
-    `ufunc '${UFUNC_NAME[op]}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''`,
+    `ufunc '${BINARY_UFUNCS[op].name}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''`,
   );
 }
 
@@ -166,7 +159,7 @@ export function binaryUfuncGeneric(
   let divZero = false;
   let invalid = false;
   let overflow = false;
-  const name = UFUNC_NAME[op];
+  const name = BINARY_UFUNCS[op].name;
   const intOp = isIntKind(opType) || opType.kind === 'b';
 
   const finish = (): string[] => {
@@ -180,7 +173,7 @@ export function binaryUfuncGeneric(
   // integer ops need exact values: take the BigInt path when any operand is not exact in doubles,
   // or when // % ** or << >> could leave the safe range
   const bigInputs = !fa.exact || !fb.exact;
-  if (intOp && !COMPARE.has(op)) {
+  if (intOp && !isComparison(op)) {
     if (
       !bigInputs &&
       op !== '**' &&
@@ -302,7 +295,7 @@ export function binaryUfuncGeneric(
     return { arr: arrayFromBigInts(outType, shape, r, label), warnings: finish() };
   }
 
-  if (COMPARE.has(op)) {
+  if (isComparison(op)) {
     const r = new Float64Array(n);
     if (bigInputs && isIntKind(opType)) {
       const xa = expand(Array.from(bigValues(fa)), fa.shape, shape, (k) => new Array<bigint>(k));

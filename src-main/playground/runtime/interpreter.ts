@@ -26,7 +26,8 @@ import { arrayType, PyCArrayType, PyCSimpleType } from '../ctypes/cobjects';
 import { nameError, PyException, PySyntaxError, toPyException, typeError, valueError } from './errors';
 import { ctypesModule, numpyModule } from '../numpy/modules';
 import { binaryUfunc, unaryUfunc } from '../numpy/ufuncs';
-import { type BinOp, compareNumbers, type Operand, UFUNC_NAME } from '../numpy/binop';
+import { type BinOp, compareNumbers, type Operand } from '../numpy/binop';
+import { ufuncName } from '../numpy/ufuncTable';
 import {
   type Ctx,
   Ellipsis,
@@ -491,7 +492,7 @@ export class Playground implements Ctx {
         const dn = (d: typeof from) => (d.kind === 'b' ? 'bool' : d.name);
         throw new PyException(
           'numpy._core._exceptions._UFuncOutputCastingError',
-          `Cannot cast ufunc '${UFUNC_NAME[s.op as BinOp] ?? s.op}' output from dtype('${dn(from)}') to dtype('${dn(to)}') with casting rule 'same_kind'`,
+          `Cannot cast ufunc '${ufuncName(s.op) ?? s.op}' output from dtype('${dn(from)}') to dtype('${dn(to)}') with casting rule 'same_kind'`,
         );
       }
       assignInto(cur.arr, res, this);
