@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { evaluateViewExpr, parseViewExpr, tokenize } from '../../src-main/core/viewexpr';
+import { evaluateViewExpr } from '../../src-main/core/viewexpr';
+import { parseViewExpr, tokenize } from '../../src-main/core/viewExprParser';
 import { NDArray } from '../../src-main/core/ndarray';
 import { DType, valueToJSON } from '../../src-main/core/dtype';
 import { OwnedMemory } from '../../src-main/core/memory';

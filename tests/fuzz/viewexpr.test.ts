@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ExpressionError } from '../../src-main/core/errors';
-import { MAX_EXPR_DEPTH, evaluateViewExpr } from '../../src-main/core/viewexpr';
+import { evaluateViewExpr } from '../../src-main/core/viewexpr';
+import { MAX_EXPR_DEPTH } from '../../src-main/core/viewExprParser';
 import { CI_RUNS } from './arbitraries';
 import { arbViewExprText } from './generators';
 import { fuzz, runCase, summary } from './harness';
