@@ -1,7 +1,8 @@
 /** Tokenizer and parser: the subset, source spans, and errors with Python's messages at their line and column. */
 import { describe, expect, it, test } from 'vitest';
 import { PySyntaxError } from '../../src-main/playground/runtime/errors';
-import { isIncomplete, parse, parseExpression, type Expr } from '../../src-main/playground/language/parser';
+import type { Expr } from '../../src-main/playground/language/ast';
+import { isIncomplete, parse, parseExpression } from '../../src-main/playground/language/parser';
 import { splitInputs, tokenize } from '../../src-main/playground/language/tokenizer';
 
 function syntaxError(src: string): PySyntaxError {

@@ -15,103 +15,21 @@
 import { PYTHON_KEYWORDS } from '../../core/python/lexer';
 import { PySyntaxError } from '../runtime/errors';
 import { tokenize, type Token } from './tokenizer';
+import {
+  AUG_OPS,
+  describeNode,
+  UNSUPPORTED_KEYWORDS,
+  type Alias,
+  type BinOpName,
+  type CmpOpName,
+  type Expr,
+  type Keyword,
+  type Span,
+  type Stmt,
+} from './ast';
 
 /** Nesting limit of expressions (CPython: 'too many nested parentheses' at 200). */
 const MAX_NESTING = 200;
-
-export interface Span {
-  line: number;
-  column: number;
-  /** [start, end) offsets into the parsed source. */
-  start: number;
-  end: number;
-}
-
-export type BinOpName = '+' | '-' | '*' | '/' | '//' | '%' | '**' | '@' | '<<' | '>>' | '&' | '^' | '|';
-export type CmpOpName = '<' | '<=' | '>' | '>=' | '==' | '!=' | 'in' | 'not in' | 'is' | 'is not';
-
-export type Expr =
-  | ({ kind: 'Name'; id: string } & Span)
-  | ({ kind: 'Int'; value: bigint } & Span)
-  | ({ kind: 'Float'; value: number } & Span)
-  | ({ kind: 'Imag'; value: number } & Span)
-  | ({ kind: 'Str'; value: string } & Span)
-  | ({ kind: 'Bytes'; value: Uint8Array } & Span)
-  | ({ kind: 'Const'; value: null | boolean } & Span)
-  | ({ kind: 'Ellipsis' } & Span)
-  | ({ kind: 'Tuple'; elts: Expr[] } & Span)
-  | ({ kind: 'List'; elts: Expr[] } & Span)
-  | ({ kind: 'Dict'; keys: Expr[]; values: Expr[] } & Span)
-  | ({ kind: 'Starred'; value: Expr } & Span)
-  | ({ kind: 'UnaryOp'; op: '-' | '+' | '~' | 'not'; operand: Expr } & Span)
-  | ({ kind: 'BinOp'; op: BinOpName; left: Expr; right: Expr } & Span)
-  | ({ kind: 'BoolOp'; op: 'and' | 'or'; values: Expr[] } & Span)
-  | ({ kind: 'Compare'; left: Expr; ops: CmpOpName[]; comparators: Expr[] } & Span)
-  | ({ kind: 'Attribute'; value: Expr; attr: string } & Span)
-  | ({ kind: 'Call'; func: Expr; args: Expr[]; keywords: Keyword[] } & Span)
-  | ({ kind: 'Subscript'; value: Expr; index: Expr } & Span)
-  | ({ kind: 'Slice'; lower: Expr | null; upper: Expr | null; step: Expr | null } & Span);
-
-export interface Keyword extends Span {
-  /** null for `**kwargs` */
-  arg: string | null;
-  value: Expr;
-}
-
-export interface Alias {
-  name: string;
-  asname: string | null;
-}
-
-export type Stmt =
-  | ({ kind: 'Import'; names: Alias[] } & Span)
-  | ({ kind: 'ImportFrom'; module: string; names: Alias[] } & Span)
-  | ({ kind: 'Assign'; targets: Expr[]; value: Expr } & Span)
-  | ({ kind: 'AugAssign'; target: Expr; op: BinOpName; value: Expr } & Span)
-  | ({ kind: 'Delete'; targets: Expr[] } & Span)
-  | ({ kind: 'Pass' } & Span)
-  | ({ kind: 'Expr'; value: Expr } & Span);
-
-const UNSUPPORTED_KEYWORDS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
-  lambda: 'lambda expressions',
-  if: "'if' statements and conditional expressions",
-  else: "'else'",
-  elif: "'elif'",
-  for: "'for' loops and comprehensions",
-  while: "'while' loops",
-  def: 'function definitions',
-  class: 'class definitions',
-  return: "'return'",
-  yield: "'yield'",
-  with: "'with' statements",
-  try: "'try' statements",
-  except: "'except'",
-  finally: "'finally'",
-  raise: "'raise'",
-  assert: "'assert'",
-  global: "'global'",
-  nonlocal: "'nonlocal'",
-  async: "'async'",
-  await: "'await'",
-  break: "'break'",
-  continue: "'continue'",
-});
-
-const AUG_OPS: Record<string, BinOpName> = Object.assign(Object.create(null) as Record<string, BinOpName>, {
-  '+=': '+',
-  '-=': '-',
-  '*=': '*',
-  '/=': '/',
-  '//=': '//',
-  '%=': '%',
-  '**=': '**',
-  '@=': '@',
-  '<<=': '<<',
-  '>>=': '>>',
-  '&=': '&',
-  '^=': '^',
-  '|=': '|',
-});
 
 class Parser {
   private pos = 0;
@@ -216,7 +134,7 @@ class Parser {
       this.next();
       if (first.kind !== 'Name' && first.kind !== 'Attribute' && first.kind !== 'Subscript') {
         throw new PySyntaxError(
-          `'${describe(first)}' is an illegal expression for augmented assignment`,
+          `'${describeNode(first)}' is an illegal expression for augmented assignment`,
           first.line,
           first.column,
         );
@@ -239,7 +157,7 @@ class Parser {
         for (const x of e.elts) this.checkTarget(x.kind === 'Starred' ? x.value : x, verb);
         return;
       default: {
-        const what = describe(e);
+        const what = describeNode(e);
         const hint =
           e.kind === 'Call'
             ? ` here. Maybe you meant '==' instead of '='?`
@@ -259,7 +177,7 @@ class Parser {
       e.kind !== 'Tuple' &&
       e.kind !== 'List'
     ) {
-      throw new PySyntaxError(`cannot delete ${describe(e)}`, e.line, e.column);
+      throw new PySyntaxError(`cannot delete ${describeNode(e)}`, e.line, e.column);
     }
     return e;
   }
@@ -700,35 +618,6 @@ function parseNumber(t: Token, sp: Span): Expr {
   if (/^0[bB]/.test(text)) return { kind: 'Int', value: BigInt('0b' + text.slice(2)), ...sp };
   if (/[.eE]/.test(text)) return { kind: 'Float', value: Number(text), ...sp };
   return { kind: 'Int', value: BigInt(text), ...sp };
-}
-
-/** How Python's error messages name an expression ("function call", "literal", ...). */
-function describe(e: Expr): string {
-  switch (e.kind) {
-    case 'Call':
-      return 'function call';
-    case 'Int':
-    case 'Float':
-    case 'Imag':
-    case 'Str':
-    case 'Bytes':
-      return 'literal';
-    case 'Const':
-      return e.value === null ? 'None' : String(e.value ? 'True' : 'False');
-    case 'BinOp':
-    case 'UnaryOp':
-      return 'expression';
-    case 'Compare':
-      return 'comparison';
-    case 'BoolOp':
-      return 'expression';
-    case 'Dict':
-      return 'dict literal';
-    case 'Ellipsis':
-      return 'ellipsis';
-    default:
-      return 'expression';
-  }
 }
 
 /** Parse one interactive input (or a whole file) into statements. `lineBase` offsets line numbers. */

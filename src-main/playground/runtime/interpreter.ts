@@ -47,7 +47,8 @@ import {
   truthy,
   typeName,
 } from './objects';
-import { type Expr, isIncomplete, parse, type Stmt } from '../language/parser';
+import type { Expr, Stmt } from '../language/ast';
+import { isIncomplete, parse } from '../language/parser';
 import { splitInputs } from '../language/tokenizer';
 import type { FilePolicy } from './files';
 import { installBuiltins } from './builtins';
