@@ -23,8 +23,9 @@ import {
   type Layout,
 } from './layout';
 import { OwnedMemory, budgetItems, budgetScratch, type Memory } from './memory';
-import { carry, type Cursor } from './iterate';
 import { pyStrRepr, pyTupleRepr } from './python/repr';
+import { attemptNocopyReshape, fixUnknownDimension, shapeString } from './reshape';
+import { gatherStrided } from './gather';
 
 /** A Python slice; null/undefined are Python's None. */
 export interface Slice {
@@ -95,16 +96,6 @@ export function sliceIndices(sl: Slice, length: number): { start: number; stop: 
     count = Math.floor((stop - start - 1) / step) + 1;
   }
   return { start, stop, step, count };
-}
-
-/** NumPy's convert_shape_to_string: "(2,3)", "(5,)", "()", negative dims print as "newaxis" (leading ones dropped). */
-function shapeString(dims: readonly number[]): string {
-  let i = 0;
-  while (i < dims.length && dims[i] < 0) i++;
-  if (i === dims.length) return '()';
-  let s = String(dims[i++]);
-  for (; i < dims.length; i++) s += dims[i] < 0 ? ',newaxis' : `,${dims[i]}`;
-  return dims.length === 1 ? `(${s},)` : `(${s})`;
 }
 
 function normalizeAxis(axis: number, ndim: number): number {
@@ -788,175 +779,4 @@ export class NDArray {
   toString(): string {
     return `NDArray(${this.label}: shape=${pyTupleRepr(this.shape)}, strides=${pyTupleRepr(this.strides)}, offset=${this.offset}, dtype='${this.dtype.str}')`;
   }
-}
-
-/** NumPy's _fix_unknown_dimension: resolve one negative entry; sizes must match. */
-function fixUnknownDimension(shape: readonly number[], total: number): number[] {
-  const dims = shape.slice();
-  let unknown = -1;
-  let known = 1;
-  const mismatch = () => new LayoutError(`cannot reshape array of size ${total} into shape ${shapeString(shape)}`);
-  for (let i = 0; i < dims.length; i++) {
-    if (dims[i] < 0) {
-      if (unknown !== -1) throw new LayoutError('can only specify one unknown dimension');
-      unknown = i;
-    } else {
-      known *= dims[i];
-    }
-  }
-  if (unknown >= 0) {
-    if (known === 0 || total % known !== 0) throw mismatch();
-    dims[unknown] = total / known;
-  } else if (known !== total) {
-    throw mismatch();
-  }
-  return dims;
-}
-
-/**
- * NumPy's _attempt_nocopy_reshape: the new strides when `newdims` can view the old data without a copy,
- * else null. Axes of length 1 are dropped first; groups of old axes whose product equals a group of new
- * axes must be contiguous among themselves (in the requested order).
- */
-export function attemptNocopyReshape(
-  shape: readonly number[],
-  strides: readonly number[],
-  itemsize: number,
-  newdims: readonly number[],
-  isFOrder: boolean,
-): number[] | null {
-  const olddims: number[] = [];
-  const oldstrides: number[] = [];
-  for (let i = 0; i < shape.length; i++) {
-    if (shape[i] !== 1) {
-      olddims.push(shape[i]);
-      oldstrides.push(strides[i]);
-    }
-  }
-  const oldnd = olddims.length;
-  const newnd = newdims.length;
-  const newstrides = new Array<number>(newnd).fill(0);
-  let oi = 0;
-  let oj = 1;
-  let ni = 0;
-  let nj = 1;
-  while (ni < newnd && oi < oldnd) {
-    let np = newdims[ni];
-    let op = olddims[oi];
-    while (np !== op) {
-      if (np < op) {
-        if (nj >= newnd) return null; // sizes differ: cannot happen after fixUnknownDimension
-        np *= newdims[nj++];
-      } else {
-        if (oj >= oldnd) return null;
-        op *= olddims[oj++];
-      }
-    }
-    for (let ok = oi; ok < oj - 1; ok++) {
-      if (isFOrder) {
-        if (oldstrides[ok + 1] !== olddims[ok] * oldstrides[ok]) return null;
-      } else if (oldstrides[ok] !== olddims[ok + 1] * oldstrides[ok + 1]) {
-        return null;
-      }
-    }
-    if (isFOrder) {
-      newstrides[ni] = oldstrides[oi];
-      for (let nk = ni + 1; nk < nj; nk++) newstrides[nk] = newstrides[nk - 1] * newdims[nk - 1];
-    } else {
-      newstrides[nj - 1] = oldstrides[oj - 1];
-      for (let nk = nj - 1; nk > ni; nk--) newstrides[nk - 1] = newstrides[nk] * newdims[nk];
-    }
-    ni = nj++;
-    oi = oj++;
-  }
-  let lastStride = ni >= 1 ? newstrides[ni - 1] : itemsize;
-  if (isFOrder && ni >= 1) lastStride *= newdims[ni - 1];
-  for (let nk = ni; nk < newnd; nk++) newstrides[nk] = lastStride;
-  return newstrides;
-}
-
-/**
- * Copy the elements of the layout (`shape`, byte `strides`, element [0,...] at byte `base` of `src`) into
- * `out` in C order: a tight loop along the innermost axis — one `set` per contiguous run, else 4- or 2-byte
- * word copies when everything is word-aligned, else bytes.
- */
-export function gatherStrided(
-  src: Uint8Array,
-  base: number,
-  shape: readonly number[],
-  strides: readonly number[],
-  itemsize: number,
-  out: Uint8Array,
-): void {
-  const nd = shape.length;
-  const n = shapeSize(shape);
-  if (n === 0) return;
-  if (nd === 0) {
-    out.set(src.subarray(base, base + itemsize), 0);
-    return;
-  }
-  // drop length-1 axes (any stride) so the innermost axis is a real one
-  const dims: number[] = [];
-  const st: number[] = [];
-  for (let i = 0; i < nd; i++) {
-    if (shape[i] !== 1) {
-      dims.push(shape[i]);
-      st.push(strides[i]);
-    }
-  }
-  if (dims.length === 0) {
-    dims.push(1);
-    st.push(itemsize);
-  }
-  const m = dims.length;
-  const inner = dims[m - 1];
-  const innerStride = st[m - 1];
-  const runBytes = inner * itemsize;
-  const contiguousRun = innerStride === itemsize;
-  const unit = itemsize % 4 === 0 ? 4 : itemsize % 2 === 0 ? 2 : 1;
-  let wordAligned = unit > 1 && src.byteOffset % unit === 0 && base % unit === 0 && out.byteOffset % unit === 0;
-  for (let i = 0; i < m && wordAligned; i++) if (st[i] % unit !== 0) wordAligned = false;
-  const words = itemsize / unit;
-  let s32: Uint32Array | undefined;
-  let d32: Uint32Array | undefined;
-  let s16: Uint16Array | undefined;
-  let d16: Uint16Array | undefined;
-  if (wordAligned && unit === 4) {
-    s32 = new Uint32Array(src.buffer, src.byteOffset, src.byteLength >> 2);
-    d32 = new Uint32Array(out.buffer, out.byteOffset, out.byteLength >> 2);
-  } else if (wordAligned && unit === 2) {
-    s16 = new Uint16Array(src.buffer, src.byteOffset, src.byteLength >> 1);
-    d16 = new Uint16Array(out.buffer, out.byteOffset, out.byteLength >> 1);
-  }
-  const c: Cursor = { index: new Array<number>(m).fill(0), offset: base };
-  let w = 0;
-  do {
-    const rowBase = c.offset;
-    if (contiguousRun && runBytes >= 32) {
-      out.set(src.subarray(rowBase, rowBase + runBytes), w);
-      w += runBytes;
-    } else if (s32 && d32) {
-      const ws = innerStride >> 2;
-      let p = rowBase >> 2;
-      let q = w >> 2;
-      if (words === 1) for (let k = 0; k < inner; k++, p += ws) d32[q++] = s32[p];
-      else if (words === 2) {
-        for (let k = 0; k < inner; k++, p += ws) {
-          d32[q++] = s32[p];
-          d32[q++] = s32[p + 1];
-        }
-      } else for (let k = 0; k < inner; k++, p += ws) for (let t = 0; t < words; t++) d32[q++] = s32[p + t];
-      w += runBytes;
-    } else if (s16 && d16) {
-      const ws = innerStride >> 1;
-      let p = rowBase >> 1;
-      let q = w >> 1;
-      if (words === 1) for (let k = 0; k < inner; k++, p += ws) d16[q++] = s16[p];
-      else for (let k = 0; k < inner; k++, p += ws) for (let t = 0; t < words; t++) d16[q++] = s16[p + t];
-      w += runBytes;
-    } else {
-      let p = rowBase;
-      for (let k = 0; k < inner; k++, p += innerStride) for (let t = 0; t < itemsize; t++) out[w++] = src[p + t];
-    }
-  } while (carry(c, dims, st, m - 2));
 }
