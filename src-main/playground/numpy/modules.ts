@@ -1,73 +1,32 @@
 /**
- * The library surface the playground offers (issue 5, item 3): the `numpy` module (array creation, load/save,
- * memmap, stride tricks, scalar types), `numpy.ctypeslib` (as_array, as_ctypes, ndpointer, c_intp) and the
- * `ctypes` module (simple types, POINTER, cast, sizeof, addressof, pointer), all over the core model.
+ * The `numpy` module the playground offers: array creation, load/save, memmap, stride tricks, scalar types, all
+ * over the core model. Its `numpy.ctypeslib` is ctypeslib.ts; the `ctypes` module is playground/ctypes/ctypesModule.ts.
  */
 import { DType } from '../../core/dtype';
-import { CTYPE_NAMES } from '../../core/ctypeModel';
 import { OwnedMemory, budgetFileSize, budgetScratch } from '../../core/memory';
 import { NDArray } from '../../core/ndarray';
 import { openArrayFile } from '../../formats/load';
 import { saveNpy } from '../../formats/load';
 import { chooseVersion, dtypeToDescr, headerDictText, wrapHeader } from '../../formats/npy';
-import {
-  arrayFromPy,
-  dtypeOfCType,
-  NpScalar,
-  NpType,
-  PyArray,
-  PyArrayClass,
-  PyBuiltinType,
-  PyDType,
-  PyNpCtypes,
-  toDType,
-} from './arrays';
-import {
-  arrayType,
-  PyCArray,
-  PyCArrayType,
-  PyCData,
-  PyCPointer,
-  PyCPointerType,
-  PyCSimpleType,
-  pointerType,
-  simpleType,
-} from '../ctypes/cobjects';
+import { arrayFromPy, NpScalar, NpType, PyArray, PyArrayClass, PyDType, toDType } from './arrays';
 import { PyException, typeError, valueError } from '../runtime/errors';
 import { arrayFromBigInts, arrayFromNumbers, inByteOrder } from './flat';
-import { REAL_CTYPES_NAMES, REAL_NUMPY_NAMES } from './realNames';
-import { defaultIntDType, isIntKind, parseDTypeString } from './dtypes';
+import { REAL_NUMPY_NAMES } from './realNames';
+import { defaultIntDType, parseDTypeString } from './dtypes';
 import { sum as sumArray, sumDType } from './sum';
+import { moduleFunction, newArray, optDType, shapeArg } from './callArgs';
+import { ctypeslibModule } from './ctypeslib';
 import {
   bindArgs,
   indexValue,
   intSequence,
-  PyBuiltin,
   PyModule,
-  PyObject,
   PyTuple,
-  repr as pyRepr,
   typeName,
   type Ctx,
   type Kwargs,
-  type NativeFn,
   type PyValue,
 } from '../runtime/objects';
-
-const fn = (name: string, f: NativeFn, qual = name): PyBuiltin => new PyBuiltin(name, f, null, 'function', qual);
-
-function shapeArg(v: PyValue, ctx: Ctx): number[] {
-  return intSequence(v, 'shape', ctx);
-}
-
-function optDType(v: PyValue | undefined, ctx: Ctx, dflt: () => DType): DType {
-  return v === undefined || v === null ? dflt() : toDType(v, ctx);
-}
-
-function newArray(arr: NDArray, ctx: Ctx): PyArray {
-  ctx.adopt(arr);
-  return PyArray.wrap(arr);
-}
 
 function filled(shape: number[], d: DType, value: number, ctx: Ctx): PyArray {
   const n = shape.reduce((p, q) => p * q, 1);
@@ -168,7 +127,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
 
   attrs.set(
     'dtype',
-    fn('dtype', (args, kw, ctx) => {
+    moduleFunction('dtype', (args, kw, ctx) => {
       const b = bindArgs('dtype', ['dtype', 'align', 'copy'], args, kw, { required: 1 });
       return new PyDType(toDType(b.dtype!, ctx));
     }),
@@ -176,7 +135,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
 
   attrs.set(
     'array',
-    fn(
+    moduleFunction(
       'array',
       (args, kw, ctx) => {
         const b = bindArgs('array', ['object', 'dtype'], args, kw, {
@@ -192,7 +151,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
   );
   attrs.set(
     'asarray',
-    fn('asarray', (args, kw, ctx) => {
+    moduleFunction('asarray', (args, kw, ctx) => {
       const b = bindArgs('asarray', ['a', 'dtype', 'order'], args, kw, {
         required: 1,
         kwOnly: ['device', 'copy', 'like'],
@@ -204,7 +163,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
   );
   attrs.set(
     'ascontiguousarray',
-    fn('ascontiguousarray', (args, kw, ctx) => {
+    moduleFunction('ascontiguousarray', (args, kw, ctx) => {
       const b = bindArgs('ascontiguousarray', ['a', 'dtype'], args, kw, { required: 1, kwOnly: ['like'] });
       const d = b.dtype === undefined || b.dtype === null ? null : toDType(b.dtype, ctx);
       const a = b.a!;
@@ -221,7 +180,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
   );
 
   const maker = (name: string, value: number) =>
-    fn(name, (args, kw, ctx) => {
+    moduleFunction(name, (args, kw, ctx) => {
       const b = bindArgs(name, ['shape', 'dtype', 'order'], args, kw, { required: 1, kwOnly: ['like', 'device'] });
       const d = optDType(b.dtype, ctx, () => DType.parse('float64'));
       const order = b.order === undefined ? 'C' : String(b.order);
@@ -247,7 +206,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
 
   attrs.set(
     'arange',
-    fn('arange', (args, kw, ctx) => {
+    moduleFunction('arange', (args, kw, ctx) => {
       const b = bindArgs('arange', ['start', 'stop', 'step', 'dtype'], args, kw, { kwOnly: ['like', 'device'] });
       let start: PyValue = b.start ?? 0n;
       let stop: PyValue | undefined = b.stop;
@@ -292,7 +251,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
 
   attrs.set(
     'frombuffer',
-    fn('frombuffer', (args, kw, ctx) => {
+    moduleFunction('frombuffer', (args, kw, ctx) => {
       const b = bindArgs('frombuffer', ['buffer', 'dtype', 'count', 'offset'], args, kw, {
         required: 1,
         kwOnly: ['like'],
@@ -319,14 +278,14 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
 
   attrs.set(
     'broadcast_to',
-    fn('broadcast_to', (args, kw, ctx) => {
+    moduleFunction('broadcast_to', (args, kw, ctx) => {
       const b = bindArgs('broadcast_to', ['array', 'shape', 'subok'], args, kw, { required: 2 });
       const a = b.array instanceof PyArray ? b.array : newArray(arrayFromPy(b.array!, null, ctx, ctx.label), ctx);
       return PyArray.wrap(NDArray.broadcastTo(a.arr, shapeArg(b.shape!, ctx)));
     }),
   );
 
-  const asStrided = fn('as_strided', (args, kw, ctx) => {
+  const asStrided = moduleFunction('as_strided', (args, kw, ctx) => {
     const b = bindArgs('as_strided', ['x', 'shape', 'strides', 'subok', 'writeable'], args, kw, { required: 1 });
     if (!(b.x instanceof PyArray)) throw typeError('as_strided() needs an array');
     const x = b.x.arr;
@@ -355,7 +314,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
       ['as_strided', asStrided],
       [
         'sliding_window_view',
-        fn('sliding_window_view', (args, kw, ctx) => {
+        moduleFunction('sliding_window_view', (args, kw, ctx) => {
           const b = bindArgs('sliding_window_view', ['x', 'window_shape', 'axis'], args, kw, {
             required: 2,
             kwOnly: ['subok', 'writeable'],
@@ -379,7 +338,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
 
   attrs.set(
     'sum',
-    fn('sum', (args, kw, ctx) => {
+    moduleFunction('sum', (args, kw, ctx) => {
       const b = bindArgs('sum', ['a', 'axis', 'dtype', 'out', 'keepdims'], args, kw, { required: 1 });
       const a = b.a instanceof PyArray ? b.a.arr : arrayFromPy(b.a!, null, ctx, ctx.label);
       const axis = b.axis === undefined || b.axis === null ? null : indexValue(b.axis, 'axis');
@@ -391,7 +350,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
 
   attrs.set(
     'load',
-    fn('load', (args, kw, ctx) => {
+    moduleFunction('load', (args, kw, ctx) => {
       const b = bindArgs('load', ['file', 'mmap_mode', 'allow_pickle', 'fix_imports', 'encoding'], args, kw, {
         required: 1,
         kwOnly: ['max_header_size'],
@@ -431,7 +390,7 @@ export function numpyModule(ctx0: { ctypesAvailable: boolean }): PyModule {
 
   attrs.set(
     'save',
-    fn('save', (args, kw, ctx) => {
+    moduleFunction('save', (args, kw, ctx) => {
       const b = bindArgs('save', ['file', 'arr', 'allow_pickle', 'fix_imports'], args, kw, { required: 2 });
       const a = b.arr instanceof PyArray ? b.arr.arr : arrayFromPy(b.arr!, null, ctx, ctx.label);
       const path = pathOf(b.file!, ctx, 'save', 'write', '.npy', savedSize(a));
@@ -504,328 +463,6 @@ class PyMemmapClass extends PyArrayClass {
     ctx.registry.track(opened.array.memory, { label: String(b.filename), kind: 'mapped', origin: ctx.statementLabel });
     ctx.registry.adopt(opened.array);
     return PyArray.wrap(opened.array, 'memmap', { filename: path, mode });
-  }
-}
-
-// ================================================================ numpy.ctypeslib
-
-function ctypeForDType(d: DType, ctx: Ctx): PyCSimpleType {
-  if (!d.isNative) throw new PyException('NotImplementedError', `Converting dtype('${d.str}') to a ctypes type`);
-  if (d.kind === 'b') return simpleType('c_bool', ctx);
-  if (d.kind === 'f') {
-    if (d.itemsize === 4) return simpleType('c_float', ctx);
-    if (d.itemsize === 8) return simpleType('c_double', ctx);
-  }
-  if (isIntKind(d)) {
-    const cands =
-      d.kind === 'i'
-        ? ['c_byte', 'c_short', 'c_int', 'c_long', 'c_longlong']
-        : ['c_ubyte', 'c_ushort', 'c_uint', 'c_ulong', 'c_ulonglong'];
-    const hit = cands.filter((n) => ctx.model.type(n).size === d.itemsize).at(-1);
-    if (hit) return simpleType(hit, ctx);
-  }
-  throw new PyException('NotImplementedError', `Converting dtype('${d.str}') to a ctypes type`);
-}
-
-export function ctypeslibModule(): PyModule {
-  const attrs = new Map<string, PyValue | (() => PyValue)>();
-  attrs.set(
-    'as_array',
-    fn('as_array', (args, kw, ctx) => {
-      const b = bindArgs('as_array', ['obj', 'shape'], args, kw, { required: 1 });
-      const obj = b.obj!;
-      if (obj instanceof PyCPointer) {
-        if (b.shape === undefined || b.shape === null)
-          throw typeError('as_array() requires a shape argument when called on a pointer');
-        const shape = shapeArg(b.shape, ctx);
-        const d = dtypeOfCType(obj.ptype.target, ctx);
-        const p = ctx.registry.provenance(obj.addressValue);
-        if (!p) throw valueError(`${pyRepr(obj, ctx)} does not point into memory Stridescope knows about`);
-        const nbytes = shape.reduce((x, y) => x * y, 1) * d.itemsize;
-        ctx.registry.checkRead(p.allocation.memory, p.offset, nbytes, ctx.label);
-        const arr = new NDArray({
-          memory: p.allocation.memory,
-          dtype: d,
-          shape,
-          offset: p.offset,
-          ownsData: false,
-          label: ctx.label,
-        });
-        ctx.registry.adopt(arr);
-        ctx.registry.retain(arr, obj.core, { kind: 'pointer', label: ctx.label });
-        return PyArray.wrap(arr);
-      }
-      if (obj instanceof PyCArray) {
-        const shape: number[] = [];
-        let t: PyCArrayType | PyCSimpleType = obj.atype;
-        while (t instanceof PyCArrayType) {
-          shape.push(t.length);
-          t = t.element;
-        }
-        const d = dtypeOfCType(t, ctx);
-        const arr = new NDArray({
-          memory: obj.memory,
-          dtype: d,
-          shape,
-          offset: obj.offset,
-          ownsData: false,
-          label: ctx.label,
-        });
-        ctx.registry.adopt(arr);
-        ctx.registry.retain(arr, obj, { kind: 'pointer', label: ctx.label });
-        return PyArray.wrap(arr);
-      }
-      if (obj instanceof PyArray) return obj;
-      return newArray(arrayFromPy(obj, null, ctx, ctx.label), ctx);
-    }),
-  );
-  attrs.set(
-    'as_ctypes',
-    fn('as_ctypes', (args, kw, ctx) => {
-      const b = bindArgs('as_ctypes', ['obj'], args, kw, { required: 1 });
-      const obj = b.obj!;
-      if (!(obj instanceof PyArray)) throw typeError(`argument must be an ndarray`);
-      const a = obj.arr;
-      if (!a.flags.C_CONTIGUOUS) throw typeError('strided arrays not supported');
-      if (!a.writeable) throw typeError('readonly arrays unsupported');
-      let t: PyCSimpleType | PyCArrayType = ctypeForDType(a.dtype, ctx);
-      for (let i = a.ndim - 1; i >= 0; i--) t = arrayType(t, a.shape[i], '', ctx);
-      if (t instanceof PyCSimpleType) {
-        return PyCData.viewOnto(t, a.memory, a.offset, a, ctx);
-      }
-      return PyCArray.over(t, a.memory, a.offset, a, ctx);
-    }),
-  );
-  attrs.set(
-    'as_ctypes_type',
-    fn('as_ctypes_type', (args, kw, ctx) => {
-      const b = bindArgs('as_ctypes_type', ['dtype'], args, kw, { required: 1 });
-      return ctypeForDType(toDType(b.dtype!, ctx), ctx);
-    }),
-  );
-  attrs.set(
-    'ndpointer',
-    fn('ndpointer', (args, kw, ctx) => {
-      const b = bindArgs('ndpointer', ['dtype', 'ndim', 'shape', 'flags'], args, kw);
-      const d = b.dtype === undefined || b.dtype === null ? null : toDType(b.dtype, ctx);
-      const ndim = b.ndim === undefined || b.ndim === null ? null : indexValue(b.ndim, 'ndim');
-      const shape = b.shape === undefined || b.shape === null ? null : shapeArg(b.shape, ctx);
-      let flags: string[] | null = null;
-      if (b.flags !== undefined && b.flags !== null) {
-        const raw =
-          typeof b.flags === 'string' ? b.flags.split(',') : ((b.flags as PyObject).iter(ctx)?.map(String) ?? []);
-        const aliases: Record<string, string> = {
-          C: 'C_CONTIGUOUS',
-          CONTIGUOUS: 'C_CONTIGUOUS',
-          F: 'F_CONTIGUOUS',
-          FORTRAN: 'F_CONTIGUOUS',
-          W: 'WRITEABLE',
-          A: 'ALIGNED',
-          O: 'OWNDATA',
-        };
-        const order = ['C_CONTIGUOUS', 'F_CONTIGUOUS', 'ALIGNED', 'WRITEABLE', 'OWNDATA', 'WRITEBACKIFCOPY'];
-        const set = new Set(
-          raw
-            .map((x) => x.trim().toUpperCase())
-            .map((x) => (Object.prototype.hasOwnProperty.call(aliases, x) ? aliases[x] : x)),
-        );
-        for (const f of set) if (!order.includes(f)) throw typeError('invalid flags specification');
-        flags = order.filter((f) => set.has(f));
-      }
-      const key = `ndpointer:${d?.str ?? ''}:${ndim}:${shape?.join('x')}:${flags?.join(',')}`;
-      let cls = ctx.caches.get(key);
-      if (!cls) {
-        cls = new PyNdpointerType(d, ndim, shape, flags);
-        ctx.caches.set(key, cls);
-      }
-      return cls;
-    }),
-  );
-  attrs.set('c_intp', (() => null) as never);
-  const mod = new PyModule('numpy.ctypeslib', attrs, 'numpy/ctypeslib/__init__.py');
-  return new CtypeslibModule(mod);
-}
-
-/** numpy.ctypeslib: its c_intp depends on the data model, so it is resolved per call. */
-class CtypeslibModule extends PyModule {
-  constructor(inner: PyModule) {
-    super(inner.name, inner.attrs, inner.file);
-  }
-  override getattr(name: string, ctx: Ctx): PyValue {
-    if (name === 'c_intp') return simpleType(ctx.model.intp.name, ctx);
-    return super.getattr(name, ctx);
-  }
-}
-
-/** `np.ctypeslib.ndpointer(...)`: a class whose from_param checks an array and returns its `.ctypes`. */
-class PyNdpointerType extends PyObject {
-  constructor(
-    readonly dtype: DType | null,
-    readonly ndim: number | null,
-    readonly shape: number[] | null,
-    readonly flags: string[] | null,
-  ) {
-    super();
-  }
-  get typeName(): string {
-    return '_ctypes.PyCSimpleType';
-  }
-  get name(): string {
-    let n = this.dtype ? this.dtype.str : 'any';
-    if (this.ndim !== null) n += `_${this.ndim}d`;
-    if (this.shape !== null) n += `_${this.shape.join('x')}`;
-    if (this.flags !== null) n += `_${this.flags.join('_')}`;
-    return `ndpointer_${n}`;
-  }
-  override repr(): string {
-    return `<class 'numpy.ctypeslib._ctypeslib.${this.name}'>`;
-  }
-  override getattr(name: string, ctx: Ctx): PyValue {
-    if (name === '__name__') return this.name;
-    if (name === 'from_param') {
-      return new PyBuiltin(
-        'from_param',
-        (args) => {
-          const obj = args[0] ?? null;
-          if (!(obj instanceof PyArray)) throw typeError('argument must be an ndarray');
-          const a = obj.arr;
-          if (this.dtype && !a.dtype.equals(this.dtype))
-            throw typeError(`array must have data type ${dtypeName(this.dtype)}`);
-          if (this.ndim !== null && a.ndim !== this.ndim) throw typeError(`array must have ${this.ndim} dimension(s)`);
-          if (this.shape !== null && (a.ndim !== this.shape.length || a.shape.some((x, i) => x !== this.shape![i]))) {
-            throw typeError(
-              `array must have shape ${this.shape.length === 1 ? `(${this.shape[0]},)` : `(${this.shape.join(', ')})`}`,
-            );
-          }
-          if (this.flags !== null) {
-            const f = a.flags as unknown as Record<string, boolean>;
-            if (!this.flags.every((k) => (k === 'WRITEBACKIFCOPY' ? false : f[k])))
-              throw typeError(`array must have flags [${this.flags.map((x) => `'${x}'`).join(', ')}]`);
-          }
-          return new PyNpCtypes(obj, ctx);
-        },
-        this,
-        'method',
-      );
-    }
-    return super.getattr(name, ctx);
-  }
-}
-
-function dtypeName(d: DType): string {
-  return d.kind === 'b' ? 'bool' : d.isNative && 'iufc'.includes(d.kind) ? d.name : d.str;
-}
-
-// ================================================================ ctypes
-
-export function ctypesModule(): PyModule {
-  const attrs = new Map<string, PyValue | (() => PyValue)>();
-  const mod = new CtypesModule(attrs);
-  attrs.set(
-    'POINTER',
-    fn('POINTER', (args, _kw, ctx) => {
-      const t = args[0] ?? null;
-      if (t instanceof PyCSimpleType) return pointerType(t, '__main__', ctx);
-      // a pointer or array type is a ctypes type too (`POINTER(POINTER(c_int))`): the simulation models one level
-      if (t instanceof PyCPointerType || t instanceof PyCArrayType) {
-        throw new PyException(
-          'NotImplementedError',
-          `Stridescope's simulation does not implement POINTER(${t.repr()}) (a pointer to a pointer or an array); live Python does`,
-        );
-      }
-      throw typeError(`must be a ctypes type`);
-    }),
-  );
-  attrs.set(
-    'pointer',
-    fn('pointer', (args, _kw, ctx) => {
-      const obj = args[0] ?? null;
-      if (!(obj instanceof PyCData)) throw typeError('_type_ must have storage info');
-      return pointerType(obj.ctype, '__main__', ctx).call([obj], new Map(), ctx);
-    }),
-  );
-  attrs.set(
-    'cast',
-    fn('cast', (args, _kw, ctx) => {
-      if (args.length !== 2) throw typeError(`cast() takes 2 positional arguments but ${args.length} were given`);
-      const [obj, typ] = args;
-      let address: bigint;
-      let keeps: object | null = null;
-      if (typeof obj === 'bigint') address = BigInt.asUintN(ctx.model.pointerSize * 8, obj);
-      else if (obj === null) address = 0n;
-      else if (obj instanceof PyCPointer) {
-        address = obj.addressValue;
-        keeps = obj.core;
-      } else if (obj instanceof PyCData && obj.ctype.ctype.kind === 'pointer') {
-        address = (obj.cvalue(ctx) as bigint | null) ?? 0n;
-        keeps = obj;
-      } else if (obj instanceof PyCArray) {
-        address = obj.addressOf;
-        keeps = obj;
-      } else if (obj instanceof PyNpCtypes) {
-        address = obj.view.data;
-        keeps = obj.view;
-      } else throw new PyException('ctypes.ArgumentError', 'argument 1: TypeError: wrong type');
-      if (typ instanceof PyCPointerType) return PyCPointer.fromAddress(typ, address, keeps, ctx, ctx.label);
-      if (typ instanceof PyCSimpleType && typ.ctype.kind === 'pointer') {
-        const v = PyCData.create(typ, typ.ctype.name === 'c_char_p' ? null : address, ctx);
-        if (keeps) ctx.registry.retain(v, keeps, { kind: 'pointer', label: ctx.label });
-        return v;
-      }
-      throw typeError(
-        `cast() argument 2 must be a pointer type, not ${typ instanceof PyCSimpleType || typ instanceof PyCArrayType ? typ.name : typeName(typ)}`,
-      );
-    }),
-  );
-  attrs.set(
-    'sizeof',
-    fn('sizeof', (args, _kw, ctx) => {
-      const o = args[0] ?? null;
-      if (o instanceof PyCSimpleType) return BigInt(o.ctype.size);
-      if (o instanceof PyCData) return BigInt(o.ctype.ctype.size);
-      if (o instanceof PyCPointerType || o instanceof PyCPointer) return BigInt(ctx.model.pointerSize);
-      if (o instanceof PyCArrayType) return BigInt(o.size);
-      if (o instanceof PyCArray) return BigInt(o.atype.size);
-      throw typeError('this type has no size');
-    }),
-  );
-  attrs.set(
-    'alignment',
-    fn('alignment', (args, _kw, ctx) => {
-      const o = args[0] ?? null;
-      if (o instanceof PyCSimpleType) return BigInt(o.ctype.alignment);
-      if (o instanceof PyCData) return BigInt(o.ctype.ctype.alignment);
-      if (o instanceof PyCPointerType || o instanceof PyCPointer) return BigInt(ctx.model.pointerSize);
-      if (o instanceof PyCArrayType) return BigInt(o.scalar.alignment);
-      if (o instanceof PyCArray) return BigInt(o.atype.scalar.alignment);
-      throw typeError('no alignment info');
-    }),
-  );
-  attrs.set(
-    'addressof',
-    fn('addressof', (args) => {
-      const o = args[0] ?? null;
-      if (o instanceof PyCData) return o.addressOf;
-      if (o instanceof PyCArray) return o.addressOf;
-      throw typeError('invalid type');
-    }),
-  );
-  return mod;
-}
-
-/** The ctypes module: its simple types depend on the data model (c_long is 4 or 8 bytes). */
-class CtypesModule extends PyModule {
-  constructor(attrs: Map<string, PyValue | (() => PyValue)>) {
-    super('ctypes', attrs, 'ctypes/__init__.py', REAL_CTYPES_NAMES);
-  }
-  override getattr(name: string, ctx: Ctx): PyValue {
-    if ((CTYPE_NAMES as readonly string[]).includes(name) && ctx.model.has(name)) return simpleType(name, ctx);
-    if (name === 'ArgumentError') return new PyBuiltinType('str', () => null) as unknown as PyValue;
-    return super.getattr(name, ctx);
-  }
-  /** `from ctypes import *` */
-  publicNames(): string[] {
-    return [...CTYPE_NAMES, ...this.attrs.keys()];
   }
 }
 
