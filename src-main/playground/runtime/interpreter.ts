@@ -15,19 +15,18 @@
  * assignments), warnings as `<stdin>:1: RuntimeWarning: ...`, and tracebacks for errors, after which the next
  * input runs.
  */
+import { binaryOperator, compareOperator, unaryOperator } from './operators';
 import { type DataModelName, type DataModel, dataModel, type ModelSpec } from '../../core/ctypeModel';
 import { LifetimeRegistry } from '../../core/lifetime';
 import { type AllocationBudget, type Memory, withAllocationBudget } from '../../core/memory';
 import type { NDArray } from '../../core/ndarray';
 import type { Mapper } from '../../formats/npy';
 import type { RawFileSystem } from '../../formats/rawMemmap';
-import { arrayFromPy, assignInto, NpScalar, PyArray, PyDType, toDType } from '../numpy/arrays';
-import { arrayType, PyCArrayType, PyCSimpleType } from '../ctypes/cobjects';
+import { assignInto, NpScalar, PyArray } from '../numpy/arrays';
 import { nameError, PyException, PySyntaxError, toPyException, typeError, valueError } from './errors';
 import { numpyModule } from '../numpy/modules';
 import { ctypesModule } from '../ctypes/ctypesModule';
-import { binaryUfunc, unaryUfunc } from '../numpy/ufuncs';
-import { type BinOp, compareNumbers, type Operand } from '../numpy/binop';
+import { type BinOp } from '../numpy/binop';
 import { ufuncName } from '../numpy/ufuncTable';
 import {
   type Ctx,
@@ -37,7 +36,6 @@ import {
   nodeOf,
   PyBuiltin,
   PyDict,
-  pyEquals,
   PyList,
   PyModule,
   PyObject,
@@ -53,7 +51,6 @@ import { isIncomplete, parse } from '../language/parser';
 import { splitInputs } from '../language/tokenizer';
 import type { FilePolicy } from './files';
 import { installBuiltins } from './builtins';
-import { identical, NOT_IMPLEMENTED, pyArith } from './pyops';
 
 export interface PlaygroundOptions {
   /** Data model: LP64 (Linux/macOS, default), LLP64 (64-bit Windows), ILP32 (32-bit Windows). */
@@ -484,7 +481,7 @@ export class Playground implements Ctx {
     const cur = this.eval(s.target);
     const rhs = this.eval(s.value);
     if (cur instanceof PyArray) {
-      const res = this.binary(s.op as BinOp, cur, rhs, s);
+      const res = binaryOperator(s.op as BinOp, cur, rhs, this);
       const r = res instanceof PyArray ? res.arr : res instanceof NpScalar ? res.toArray() : null;
       if (!r) throw typeError('unsupported in-place operation');
       const from = r.dtype;
@@ -500,7 +497,7 @@ export class Playground implements Ctx {
       assignInto(cur.arr, res, this);
       return;
     }
-    this.assign(s.target, this.binary(s.op as BinOp, cur, rhs, s));
+    this.assign(s.target, binaryOperator(s.op as BinOp, cur, rhs, this));
   }
 
   private del(t: Expr): void {
@@ -598,12 +595,12 @@ export class Playground implements Ctx {
         );
       case 'UnaryOp': {
         const v = this.eval(e.operand);
-        return this.withLabel(e, () => this.unary(e.op, v));
+        return this.withLabel(e, () => unaryOperator(e.op, v, this));
       }
       case 'BinOp': {
         const l = this.eval(e.left);
         const r = this.eval(e.right);
-        return this.withLabel(e, () => this.binary(e.op as BinOp, l, r, e));
+        return this.withLabel(e, () => binaryOperator(e.op as BinOp, l, r, this));
       }
       case 'BoolOp': {
         let v: PyValue = null;
@@ -618,7 +615,7 @@ export class Playground implements Ctx {
         let result: PyValue = true;
         for (let i = 0; i < e.ops.length; i++) {
           const right = this.eval(e.comparators[i]);
-          result = this.withLabel(e, () => this.compare(e.ops[i], left, right, e));
+          result = this.withLabel(e, () => compareOperator(e.ops[i], left, right, this));
           if (i < e.ops.length - 1 && !truthy(result, this)) return result;
           left = right;
         }
@@ -732,130 +729,6 @@ export class Playground implements Ctx {
     throw typeError(`'${typeName(obj)}' object is not subscriptable`);
   }
 
-  // ---------------------------------------------------------------- operators
-
-  private operand(v: PyValue): Operand | null {
-    if (v instanceof PyArray) return { kind: 'array', arr: v.arr };
-    if (v instanceof NpScalar) return { kind: 'array', arr: v.toArray() };
-    if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return { kind: 'py', value: v };
-    if (v instanceof PyList || v instanceof PyTuple) return null;
-    return null;
-  }
-
-  /** `a.dtype == np.int32`, `== 'int32'`: NumPy turns the other side into a dtype (False when it cannot). */
-  private sameDType(l: PyValue, r: PyValue): boolean {
-    try {
-      return toDType(l, this).equals(toDType(r, this));
-    } catch {
-      return false; // not a dtype (a PyException, or the dtype parser's own error for an unknown name)
-    }
-  }
-
-  private isNumpy(v: PyValue): boolean {
-    return v instanceof PyArray || v instanceof NpScalar;
-  }
-
-  private ufunc(op: BinOp, l: PyValue, r: PyValue): PyValue {
-    let a = this.operand(l);
-    let b = this.operand(r);
-    // lists and tuples next to an array become arrays (np.asarray)
-    if (!a && (l instanceof PyList || l instanceof PyTuple)) a = { kind: 'array', arr: toArrayValue(l, this) };
-    if (!b && (r instanceof PyList || r instanceof PyTuple)) b = { kind: 'array', arr: toArrayValue(r, this) };
-    if (!a || !b) return NOT_IMPLEMENTED;
-    const scalarResult =
-      !(l instanceof PyArray) &&
-      !(r instanceof PyArray) &&
-      (a.kind !== 'array' || a.arr.ndim === 0) &&
-      (b.kind !== 'array' || b.arr.ndim === 0);
-    const res = binaryUfunc(op, a, b, this.modelName, this.curLabel);
-    const scalarOps = (l instanceof NpScalar || r instanceof NpScalar) && scalarResult;
-    for (const w of res.warnings)
-      this.warn('RuntimeWarning', scalarOps ? w.replace(/encountered in /, 'encountered in scalar ') : w);
-    if (scalarResult || (res.arr.ndim === 0 && !(l instanceof PyArray || r instanceof PyArray)))
-      return new NpScalar(res.arr.dtype, res.arr.get([]));
-    if (res.arr.ndim === 0) return new NpScalar(res.arr.dtype, res.arr.get([]));
-    this.adopt(res.arr);
-    return PyArray.wrap(res.arr);
-  }
-
-  private binary(op: BinOp | '@', l: PyValue, r: PyValue, _e: { line: number; column: number }): PyValue {
-    if (op === '@')
-      throw new PyException('NotImplementedError', 'matrix multiplication (@) is not supported in the playground');
-    if (this.isNumpy(l) || this.isNumpy(r)) {
-      const v = this.ufunc(op, l, r);
-      if (v !== NOT_IMPLEMENTED) return v;
-    }
-    // ctypes: T * n makes an array type
-    if (op === '*') {
-      const t =
-        l instanceof PyCSimpleType || l instanceof PyCArrayType
-          ? l
-          : r instanceof PyCSimpleType || r instanceof PyCArrayType
-            ? r
-            : null;
-      const n = t === l ? r : l;
-      if (t && (typeof n === 'bigint' || typeof n === 'boolean')) return arrayType(t, Number(n), '__main__', this);
-    }
-    const res = pyArith(op, l, r, this);
-    if (res !== NOT_IMPLEMENTED) return res;
-    throw typeError(`unsupported operand type(s) for ${op}: '${typeName(l)}' and '${typeName(r)}'`);
-  }
-
-  private unary(op: '-' | '+' | '~' | 'not', v: PyValue): PyValue {
-    if (op === 'not') return !truthy(v, this);
-    if (v instanceof PyArray) {
-      const r = unaryUfunc(op, v.arr, this.curLabel);
-      if (r.ndim === 0) return new NpScalar(r.dtype, r.get([]));
-      this.adopt(r);
-      return PyArray.wrap(r);
-    }
-    if (v instanceof NpScalar) {
-      const r = unaryUfunc(op, v.toArray(), this.curLabel);
-      return new NpScalar(r.dtype, r.get([]));
-    }
-    if (typeof v === 'boolean') v = v ? 1n : 0n;
-    if (typeof v === 'bigint') return op === '-' ? -v : op === '+' ? v : ~v;
-    if (typeof v === 'number') {
-      if (op === '~') throw typeError("bad operand type for unary ~: 'float'");
-      return op === '-' ? -v : v;
-    }
-    throw typeError(`bad operand type for unary ${op}: '${typeName(v)}'`);
-  }
-
-  private compare(op: string, l: PyValue, r: PyValue, _e: { line: number; column: number }): PyValue {
-    switch (op) {
-      case 'is':
-        return identical(l, r);
-      case 'is not':
-        return !identical(l, r);
-      case 'in':
-      case 'not in': {
-        const items = this.iterate(r);
-        const found = items.some((x) => pyEquals(x, l));
-        return op === 'in' ? found : !found;
-      }
-    }
-    if (this.isNumpy(l) || this.isNumpy(r)) {
-      const v = this.ufunc(op as BinOp, l, r);
-      if (v !== NOT_IMPLEMENTED) return v;
-    }
-    if ((op === '==' || op === '!=') && (l instanceof PyDType || r instanceof PyDType)) {
-      return (op === '==') === this.sameDType(l, r);
-    }
-    if (op === '==') return pyEquals(l, r);
-    if (op === '!=') return !pyEquals(l, r);
-    const num = (v: PyValue): number | bigint | null =>
-      typeof v === 'boolean' ? (v ? 1n : 0n) : typeof v === 'bigint' || typeof v === 'number' ? v : null;
-    const a = num(l);
-    const b = num(r);
-    if (a !== null && b !== null && (op === '<' || op === '<=' || op === '>' || op === '>='))
-      return compareNumbers(op, a, b);
-    if (typeof l === 'string' && typeof r === 'string') {
-      return op === '<' ? l < r : op === '<=' ? l <= r : op === '>' ? l > r : l >= r;
-    }
-    throw typeError(`'${op}' not supported between instances of '${typeName(l)}' and '${typeName(r)}'`);
-  }
-
   /** The current data model's name ('LP64' ...). */
   get modelLabel(): string {
     return this.modelName;
@@ -865,13 +738,6 @@ export class Playground implements Ctx {
   snapshot(): ReturnType<LifetimeRegistry['snapshot']> {
     return this.registry.snapshot();
   }
-}
-
-/** np.asarray(list) for a list/tuple operand next to an array. */
-function toArrayValue(v: PyValue, ctx: Ctx): NDArray {
-  const arr = arrayFromPy(v, null, ctx, ctx.label);
-  ctx.adopt(arr);
-  return arr;
 }
 
 function oneLine(s: string): string {
