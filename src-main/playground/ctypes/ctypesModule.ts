@@ -4,7 +4,8 @@
  */
 import { moduleFunction } from '../numpy/callArgs';
 import { CTYPE_NAMES } from '../../core/ctypeModel';
-import { PyBuiltinType, PyNpCtypes } from '../numpy/arrays';
+import { PyBuiltinType } from '../numpy/arrays';
+import { PyNpCtypes } from '../numpy/arrayCtypes';
 import {
   PyCArray,
   PyCArrayType,

@@ -5,7 +5,8 @@
 import { moduleFunction, newArray, shapeArg } from './callArgs';
 import { DType } from '../../core/dtype';
 import { NDArray } from '../../core/ndarray';
-import { arrayFromPy, dtypeOfCType, PyArray, PyNpCtypes, toDType } from './arrays';
+import { arrayFromPy, dtypeOfCType, PyArray, toDType } from './arrays';
+import { PyNpCtypes } from './arrayCtypes';
 import { arrayType, PyCArray, PyCArrayType, PyCData, PyCPointer, PyCSimpleType, simpleType } from '../ctypes/cobjects';
 import { PyException, typeError, valueError } from '../runtime/errors';
 import { isIntKind } from './dtypes';
