@@ -16,6 +16,7 @@
  * Only OwnedMemory (koffi's live address of its ArrayBuffer) and MappedMemory carry addresses C may use;
  * any other Memory runs the TypeScript kernels.
  */
+import { readSync } from 'node:fs';
 import { koffiOrNull } from './koffiBinding';
 import { ArgumentError, BoundsError, CancelledError, LifetimeError, IOError, UnsupportedError } from '../core/errors';
 import { OwnedMemory, type Memory } from '../core/memory';
@@ -367,12 +368,42 @@ function nativeCopy(lib: NativeLibrary, view: KernelView, data: bigint, nd: numb
  * How the TypeScript kernels read a file mapping: each window is checked first (MappedMemory.check: alive,
  * inside, the file still covers the mapping) and then copied by one native memcpy into a buffer reused for the
  * whole call — the library's guarded sk_copy_bytes when it is loaded, else the system's memcpy (what
- * MappedMemory.read uses then) — so no window is allocated. Other memories: memory.read.
+ * MappedMemory.read uses then) — so no window is allocated. Reductions over a shared mapping that the native
+ * path would read from the file (fileSourceFor) read each window from the file too, with pread (fs.readSync at
+ * a position): the same bytes without page-table faults. Other memories: memory.read.
  */
-function fallbackOptions(view: KernelView, opts: KernelOptions): FallbackOptions {
-  const out: FallbackOptions = { windowBytes: opts.windowBytes };
+function fallbackOptions(
+  view: KernelView,
+  opts: KernelOptions,
+  reduction = false,
+): FallbackOptions & { source?: ReadSource } {
+  const out: FallbackOptions & { source?: ReadSource } = { windowBytes: opts.windowBytes };
   const memory = view.memory;
   if (!(memory instanceof MappedMemory)) return out;
+  const file = reduction ? fileSourceFor(view, opts) : null;
+  if (file) {
+    // the reductions' file source in TypeScript: each window read from the shared mapping's file with pread
+    // (fs.readSync at a position), the same bytes without a page fault; a short read is the truncation fault
+    let buf = new Uint8Array(0);
+    out.fetch = (offset, length) => {
+      memory.check(offset, length);
+      if (buf.byteLength < length) buf = new Uint8Array(length);
+      let got = 0;
+      while (got < length) {
+        const r = readSync(file.fd, buf, got, length - got, file.fileOffset + offset + got);
+        if (r <= 0) {
+          throw new LifetimeError(
+            `${memory.path}: reading file bytes [${file.fileOffset + offset}, ${file.fileOffset + offset + length}) came up short at ${file.fileOffset + offset + got} (the file shrank under the mapping)`,
+            offset + got,
+          );
+        }
+        got += r;
+      }
+      return buf.subarray(0, length);
+    };
+    out.source = 'pread';
+    return out;
+  }
   const lib = nativeLibrary();
   const raw = lib ? null : systemMemcpy();
   if (!lib && !raw) return out;
@@ -455,6 +486,7 @@ export function runKernel(name: KernelName, view: KernelView, opts: KernelOption
   let value: KernelValue;
   let seconds: number;
   const file = lib && t ? fileSourceFor(view, opts) : null;
+  let fo: ReturnType<typeof fallbackOptions> | undefined;
   let reduced: ReturnType<typeof nativeReduce> | undefined;
   if (lib) {
     const data = address!;
@@ -466,7 +498,7 @@ export function runKernel(name: KernelName, view: KernelView, opts: KernelOption
     else value = copyValue(nativeCopy(lib, view, data, nd, 1 << 30));
     seconds = (performance.now() - t0) / 1e3;
   } else {
-    const fo = fallbackOptions(view, opts);
+    fo = fallbackOptions(view, opts, t !== undefined);
     const t0 = performance.now();
     if (t) value = reduceFallback(name as ReductionName, view, fo);
     else if (name === 'checksum') value = { type: 'uint', value: checksumFallback(view, fo) };
@@ -486,6 +518,7 @@ export function runKernel(name: KernelName, view: KernelView, opts: KernelOption
   };
   if (!lib) answer.fallbackReason = reason;
   if (reduced) answer.source = reduced.source;
+  else if (t) answer.source = fo?.source ?? 'memory';
   return answer;
 }
 

@@ -4,7 +4,8 @@
  *  - float sums from the file equal np.sum bit for bit (tests/fixtures/kernels/pairwise.json,
  *    scripts/gen_pairwise_fixtures.py) with 1, 2 and 5 threads, exactly as the mapping path and the TypeScript
  *    kernels do, at a page-aligned and an unaligned file offset;
- *  - every reduction agrees between pread, mapping and TypeScript on strided, reversed, transposed, multi-run and
+ *  - every reduction agrees between pread, mapping and TypeScript (itself reading windows by pread or through the
+ *    mapping) on strided, reversed, transposed, multi-run and
  *    wide-stride views (the last keep the mapping: source 'memory');
  *  - 'r+' mappings: bytes written through the mapping are what pread reads; 'c' (copy-on-write) mappings never
  *    use the file: their private pages are what is summed;
@@ -172,7 +173,13 @@ describe.skipIf(!haveNative)('file source: every reduction agrees with the mappi
               expect(r.source, `${dtype} ${name} ${k}`).toBe(source);
               expect(r.result, `${dtype} ${name} ${k} threads=${threads}`).toEqual(want);
             }
-            expect(runKernel(k, v, { forceFallback: true }).result, `${dtype} ${name} ${k} TS`).toEqual(want);
+            for (const readSource of ['pread', 'mapping'] as const) {
+              const r = runKernel(k, v, { readSource, forceFallback: true });
+              expect(r.source, `${dtype} ${name} ${k} TS ${readSource}`).toBe(
+                readSource === 'pread' ? 'pread' : 'memory',
+              );
+              expect(r.result, `${dtype} ${name} ${k} TS ${readSource}`).toEqual(want);
+            }
           }
         }
       } finally {
