@@ -372,6 +372,80 @@ __attribute__((target("avx,f16c"))) static inline __m256 sk_load8_f16(const char
 SK_PAIRWISE_F16C(pw_f16_f16c, ld_f16, 0)
 SK_PAIRWISE_F16C(pw_f16s_f16c, lds_f16, 1)
 
+/* Byte-swapped float64 / float32 sums, contiguous ('>f8' / '>f4' here): the same tree with the 8 partial sums of
+ * a block in AVX registers, each element byte-reversed by one AVX2 byte shuffle (the scalar loop's per-element
+ * bswap + scalar add is not vectorised by the compiler). Lane j holds r[j] of SK_PAIRWISE: the same additions in
+ * the same order. Chosen at run time when the CPU has AVX2. */
+__attribute__((target("avx2"))) static inline __m256d sk_load4_f64s(const char *p) {
+  const __m256i rev = _mm256_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
+                                       15, 14, 13, 12, 11, 10, 9, 8);
+  return _mm256_castsi256_pd(_mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)p), rev));
+}
+__attribute__((target("avx2"))) static inline __m256 sk_load8_f32s(const char *p) {
+  const __m256i rev = _mm256_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3, 2, 1, 0, 7, 6, 5, 4,
+                                       11, 10, 9, 8, 15, 14, 13, 12);
+  return _mm256_castsi256_ps(_mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)p), rev));
+}
+
+__attribute__((target("avx2"))) static double pw_f64s_avx2(const char *a, int64_t n, int64_t s) {
+  if (n < 8) {
+    double res = 0;
+    for (int64_t i = 0; i < n; i++) res += lds_f64(a + i * 8);
+    return res;
+  } else if (n <= 128) {
+    __m256d lo = sk_load4_f64s(a), hi = sk_load4_f64s(a + 32);
+    int64_t i;
+    for (i = 8; i < n - (n % 8); i += 8) {
+      lo = _mm256_add_pd(lo, sk_load4_f64s(a + i * 8));
+      hi = _mm256_add_pd(hi, sk_load4_f64s(a + i * 8 + 32));
+    }
+    double v[8];
+    _mm256_storeu_pd(v, lo);
+    _mm256_storeu_pd(v + 4, hi);
+    double res = ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+    for (; i < n; i++) res += lds_f64(a + i * 8);
+    return res;
+  } else {
+    int64_t n2 = n / 2;
+    n2 -= n2 % 8;
+    double lo = pw_f64s_avx2(a, n2, s);
+    double hi = pw_f64s_avx2(a + n2 * 8, n - n2, s);
+    return lo + hi;
+  }
+}
+
+__attribute__((target("avx2"))) static float pw_f32s_avx2(const char *a, int64_t n, int64_t s) {
+  if (n < 8) {
+    float res = 0;
+    for (int64_t i = 0; i < n; i++) res += lds_f32(a + i * 4);
+    return res;
+  } else if (n <= 128) {
+    __m256 r = sk_load8_f32s(a);
+    int64_t i;
+    for (i = 8; i < n - (n % 8); i += 8) r = _mm256_add_ps(r, sk_load8_f32s(a + i * 4));
+    float v[8];
+    _mm256_storeu_ps(v, r);
+    float res = ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+    for (; i < n; i++) res += lds_f32(a + i * 4);
+    return res;
+  } else {
+    int64_t n2 = n / 2;
+    n2 -= n2 % 8;
+    float lo = pw_f32s_avx2(a, n2, s);
+    float hi = pw_f32s_avx2(a + n2 * 4, n - n2, s);
+    return lo + hi;
+  }
+}
+
+static int sk_has_avx2(void) {
+  static int known = -1;
+  if (known < 0) {
+    __builtin_cpu_init();
+    known = __builtin_cpu_supports("avx2");
+  }
+  return known;
+}
+
 static int sk_has_f16c(void) {
   static int known = -1;
   if (known < 0) {
@@ -853,6 +927,8 @@ static double pwd_f16s(const char *a, int64_t n, int64_t s) { return pw_f16s(a, 
 #ifdef SK_HAVE_F16C
 static double pwd_f16v(const char *a, int64_t n, int64_t s) { return pw_f16_f16c(a, n, s); }
 static double pwd_f16sv(const char *a, int64_t n, int64_t s) { return pw_f16s_f16c(a, n, s); }
+static double pwd_f64sv(const char *a, int64_t n, int64_t s) { return pw_f64s_avx2(a, n, s); }
+static double pwd_f32sv(const char *a, int64_t n, int64_t s) { return pw_f32s_avx2(a, n, s); }
 #endif
 
 static inline float sk_round_half(float f) { return sk_half_to_float(sk_float_to_half(f)); }
@@ -946,8 +1022,18 @@ static int32_t sk_real_sum_body(void *ctx) {
   j->f32acc = j->dtype != SK_FLOAT64;
   j->run_s = s;
   switch (j->dtype) {
-    case SK_FLOAT64: j->leaf = j->swap ? pwd_f64s : s == 8 ? pwd_f64c : pwd_f64; break;
-    case SK_FLOAT32: j->leaf = j->swap ? pwd_f32s : s == 4 ? pwd_f32c : pwd_f32; break;
+    case SK_FLOAT64:
+      j->leaf = j->swap ? pwd_f64s : s == 8 ? pwd_f64c : pwd_f64;
+#ifdef SK_HAVE_F16C
+      if (j->swap && s == 8 && sk_has_avx2()) j->leaf = pwd_f64sv;
+#endif
+      break;
+    case SK_FLOAT32:
+      j->leaf = j->swap ? pwd_f32s : s == 4 ? pwd_f32c : pwd_f32;
+#ifdef SK_HAVE_F16C
+      if (j->swap && s == 4 && sk_has_avx2()) j->leaf = pwd_f32sv;
+#endif
+      break;
     default:
       j->leaf = j->swap ? pwd_f16s : pwd_f16;
 #ifdef SK_HAVE_F16C
