@@ -705,10 +705,70 @@ SK_INT_SEG(seg_u32, uint32_t, ld_u32, lds_u32, uint64_t, bu)
 SK_INT_SEG(seg_i64, int64_t, ld_i64, lds_i64, int64_t, bi)
 SK_INT_SEG(seg_u64, uint64_t, ld_u64, lds_u64, uint64_t, bu)
 
+/* Counts over contiguous native-order floats in SSE2 (x86-64's baseline; the compiler leaves the scalar compare
+ * loop unvectorised: ~6 GB/s in L2, the bound of count_nonzero over a sparse file read by pread). A lane compare
+ * gives all-ones where the element counts (nonzero: x != 0, true for NaN, false for -0.0; NaN: unordered with
+ * itself), and subtracting the mask adds 1. Order-free, so the count is the scalar loop's. */
+#if defined(__SSE2__) || defined(_M_X64)
+#include <emmintrin.h>
+#define SK_HAVE_SSE2_COUNTS 1
+static int64_t sk_count_f64(const char *p, int64_t n, int nan) {
+  int64_t i = 0;
+  __m128i a0 = _mm_setzero_si128(), a1 = _mm_setzero_si128();
+  const __m128d zero = _mm_setzero_pd();
+  for (; i + 4 <= n; i += 4) {
+    __m128d x = _mm_loadu_pd((const double *)(const void *)(p + i * 8));
+    __m128d y = _mm_loadu_pd((const double *)(const void *)(p + i * 8 + 16));
+    __m128d mx = nan ? _mm_cmpunord_pd(x, x) : _mm_cmpneq_pd(x, zero);
+    __m128d my = nan ? _mm_cmpunord_pd(y, y) : _mm_cmpneq_pd(y, zero);
+    a0 = _mm_sub_epi64(a0, _mm_castpd_si128(mx));
+    a1 = _mm_sub_epi64(a1, _mm_castpd_si128(my));
+  }
+  int64_t lanes[2];
+  _mm_storeu_si128((__m128i *)(void *)lanes, _mm_add_epi64(a0, a1));
+  int64_t count = lanes[0] + lanes[1];
+  for (; i < n; i++) {
+    double v = ld_f64(p + i * 8);
+    count += nan ? v != v : v != 0;
+  }
+  return count;
+}
+static int64_t sk_count_f32(const char *p, int64_t n, int nan) {
+  int64_t i = 0, count = 0;
+  const __m128 zero = _mm_setzero_ps();
+  while (n - i >= 8) {
+    /* 32-bit lane counters: flushed every 2^20 blocks, far below their range */
+    __m128i a0 = _mm_setzero_si128(), a1 = _mm_setzero_si128();
+    int64_t stop = i + ((int64_t)1 << 23);
+    if (stop > n - 7) stop = n - 7;
+    for (; i < stop; i += 8) {
+      __m128 x = _mm_loadu_ps((const float *)(const void *)(p + i * 4));
+      __m128 y = _mm_loadu_ps((const float *)(const void *)(p + i * 4 + 16));
+      __m128 mx = nan ? _mm_cmpunord_ps(x, x) : _mm_cmpneq_ps(x, zero);
+      __m128 my = nan ? _mm_cmpunord_ps(y, y) : _mm_cmpneq_ps(y, zero);
+      a0 = _mm_sub_epi32(a0, _mm_castps_si128(mx));
+      a1 = _mm_sub_epi32(a1, _mm_castps_si128(my));
+    }
+    int32_t lanes[4];
+    _mm_storeu_si128((__m128i *)(void *)lanes, _mm_add_epi32(a0, a1));
+    count += (int64_t)lanes[0] + lanes[1] + lanes[2] + lanes[3];
+  }
+  for (; i < n; i++) {
+    float v = ld_f32(p + i * 4);
+    count += nan ? v != v : v != 0;
+  }
+  return count;
+}
+#endif
+
 /* Real floats (everything but sums): the best value is kept widened to double (exact, order-preserving). */
-#define SK_FLOAT_SEG(FN, T, W, LOADN, LOADS)                                                    \
+#define SK_FLOAT_SEG(FN, T, W, LOADN, LOADS, FASTCOUNT)                                         \
   static void FN(const sk_job *j, sk_part *q, const char *p, int64_t n, int64_t s) {            \
     int64_t count = 0;                                                                          \
+    if ((j->op == OP_NONZERO || j->op == OP_NAN) && !j->swap && s == W && FASTCOUNT) {          \
+      q->count += sk_fast_count(W, p, n, j->op == OP_NAN);                                      \
+      return;                                                                                   \
+    }                                                                                           \
     if (j->op == OP_NONZERO && !j->swap && s == W) {                                            \
       for (int64_t i = 0; i < n; i++) count += LOADN(p + i * W) != 0;                           \
       q->count += count;                                                                        \
@@ -735,9 +795,24 @@ SK_INT_SEG(seg_u64, uint64_t, ld_u64, lds_u64, uint64_t, bu)
     q->count += count;                                                                          \
   }
 
-SK_FLOAT_SEG(seg_f64, double, 8, ld_f64, lds_f64)
-SK_FLOAT_SEG(seg_f32, float, 4, ld_f32, lds_f32)
-SK_FLOAT_SEG(seg_f16, float, 2, ld_f16, lds_f16)
+#ifdef SK_HAVE_SSE2_COUNTS
+static int64_t sk_fast_count(int w, const char *p, int64_t n, int nan) {
+  return w == 8 ? sk_count_f64(p, n, nan) : sk_count_f32(p, n, nan);
+}
+#define SK_FAST_F64 1
+#define SK_FAST_F32 1
+#else
+static int64_t sk_fast_count(int w, const char *p, int64_t n, int nan) {
+  (void)w, (void)p, (void)n, (void)nan;
+  return 0;
+}
+#define SK_FAST_F64 0
+#define SK_FAST_F32 0
+#endif
+
+SK_FLOAT_SEG(seg_f64, double, 8, ld_f64, lds_f64, SK_FAST_F64)
+SK_FLOAT_SEG(seg_f32, float, 4, ld_f32, lds_f32, SK_FAST_F32)
+SK_FLOAT_SEG(seg_f16, float, 2, ld_f16, lds_f16, 0)
 
 #define SK_COMPLEX_SEG(FN, T, LOADN, LOADS, H)                                                  \
   static void FN(const sk_job *j, sk_part *q, const char *p, int64_t n, int64_t s) {            \
