@@ -7,7 +7,9 @@
  *  - every measurement in a FRESH PROCESS that maps the file anew for each of its runs (bench/kernelChild.ts for
  *    ours; python3 with np.load(mmap_mode='r') for NumPy), so both pay the page faults of a newly opened file;
  *    the page cache is warm (each file is read once before timing);
- *  - native with the automatic thread count (all cores) and with one thread; the TypeScript fallback;
+ *  - native with the automatic thread count (all cores) and with one thread, each row saying where C read the
+ *    elements (pread: from the file, sk_reduce_file; mapping: through the prefaulted mapping); native on all cores
+ *    forced through the mapping (readSource 'mapping': the measurement that chose pread); the TypeScript fallback;
  *  - the cost of one koffi call on a tiny view, and of mapping a 4 GiB (sparse) file vs a 4 KiB one.
  * Medians of `runs` runs (default 5). GB/s = bytes of the view's elements / seconds (1 GB = 1e9 bytes).
  *
@@ -94,6 +96,7 @@ interface Measured {
   result: unknown;
   implementation: string;
   threads: unknown;
+  source?: unknown;
 }
 
 function ours(spec: ChildSpec): Measured | { error: string } {
@@ -106,8 +109,15 @@ function ours(spec: ChildSpec): Measured | { error: string } {
     result: unknown;
     implementation: string;
     threads: unknown;
+    source?: unknown;
   };
-  return { s: median(o.seconds), result: o.result, implementation: o.implementation, threads: o.threads };
+  return {
+    s: median(o.seconds),
+    result: o.result,
+    implementation: o.implementation,
+    threads: o.threads,
+    source: o.source === 'pread' ? 'pread' : o.source === 'memory' ? 'mapping' : undefined,
+  };
 }
 
 function numpy(f: DataFile, view: string, kernel: string, runs: number): Measured | { error: string } {
@@ -246,6 +256,7 @@ export async function benchKernels(dir: string, runs = 5): Promise<Record<string
       runs,
     };
     const all = ours(base);
+    const viaMapping = ours({ ...base, readSource: 'mapping' });
     const one = ours({ ...base, threads: 1 });
     const np = numpy(c.f, c.view, c.kernel, runs);
     const fb = c.fallback ? ours({ ...base, forceFallback: true }) : null;
@@ -260,7 +271,7 @@ export async function benchKernels(dir: string, runs = 5): Promise<Record<string
       const oneS = !('error' in one) ? one.s : NaN;
       rows.push([
         what,
-        `${m.implementation}${m.implementation === 'native' ? ` (${String(m.threads)} thr)` : ''} = ${String(m.result)}`,
+        `${m.implementation}${m.implementation === 'native' ? ` (${String(m.threads)} thr, ${String(m.source)})` : ''} = ${String(m.result)}`,
         m.s.toFixed(4),
         g.toFixed(2),
         limit ? (g / limit.all).toFixed(2) : '',
@@ -270,11 +281,13 @@ export async function benchKernels(dir: string, runs = 5): Promise<Record<string
       ]);
     };
     row(`${c.label}: native, all cores`, all, true, false);
+    row(`${c.label}: native, all cores, forced through the mapping`, viaMapping, true, false);
     row(`${c.label}: native, 1 thread`, one, true, false);
     row(`${c.label}: numpy`, np, false, false);
     row(`${c.label}: TypeScript fallback`, fb, false, true);
     for (const [k, m] of [
       ['native', all],
+      ['native_mapping', viaMapping],
       ['native_1t', one],
       ['numpy', np],
       ['fallback', fb],
@@ -282,6 +295,8 @@ export async function benchKernels(dir: string, runs = 5): Promise<Record<string
       if (m && !('error' in m)) out[`${c.key}_${k}_s`] = m.s;
     }
     if (!('error' in all) && !('error' in np)) out[`${c.key}_native_over_numpy`] = all.s / np.s;
+    if (!('error' in all)) out[`${c.key}_native_source`] = all.source;
+    if (!('error' in viaMapping) && !('error' in np)) out[`${c.key}_native_mapping_over_numpy`] = viaMapping.s / np.s;
     if (fb && !('error' in fb) && !('error' in one)) out[`${c.key}_fallback_over_native_1t`] = fb.s / one.s;
   }
   out.load_after = loadavg()[0];

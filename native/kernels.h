@@ -67,7 +67,7 @@
 extern "C" {
 #endif
 
-#define SK_API_VERSION 2
+#define SK_API_VERSION 3
 #define SK_MAX_DIMS 64
 
 /* dtype codes: NumPy's numeric kinds. `byteswap` != 0 means the stored bytes are in the opposite order of this
@@ -106,14 +106,20 @@ enum sk_status {
  *   total_bytes  C stores size * itemsize at the start of the call.
  *   cancel       the caller sets it non-zero: every thread stops after its current chunk (at most 256 KiB of
  *                elements) and the call returns SK_E_CANCELLED.
- *   threads      C stores the number of threads it uses. */
+ *   threads      C stores the number of threads it uses.
+ *   source       C stores where the elements were read from: SK_SOURCE_MEMORY (the address space: the mapping,
+ *                prefaulted chunk by chunk) or SK_SOURCE_PREAD (the file, by pread; sk_reduce_file). */
 typedef struct sk_control {
   int64_t done_bytes;
   int64_t total_bytes;
   int32_t cancel;
   int32_t threads;
-  int64_t reserved[5];
+  int32_t source;
+  int32_t reserved32;
+  int64_t reserved[4];
 } sk_control;
+
+enum { SK_SOURCE_MEMORY = 0, SK_SOURCE_PREAD = 1 };
 
 /* The library's API version (SK_API_VERSION); the loader refuses a library with another version. */
 SK_EXPORT int32_t sk_version(void);
@@ -152,6 +158,17 @@ SK_EXPORT int32_t sk_count_nonzero(const void *data, int32_t ndim, const int64_t
 SK_EXPORT int32_t sk_reduce_ex(int32_t op, const void *data, int32_t ndim, const int64_t *shape,
                                const int64_t *strides, int32_t dtype, int32_t byteswap, int32_t threads,
                                sk_control *ctl, void *out);
+
+/* sk_reduce_ex over a view inside a SHARED file mapping ('r', 'r+', 'w+' — never a private copy-on-write one,
+ * whose pages may differ from the file): fd is the mapping's open file descriptor (readable) and the file offset
+ * of address p is map_offset + (p - map_base). Each chunk is then read with pread(fd) into a per-thread buffer
+ * instead of being faulted in (kernels.c, "File source") when the innermost memory-order stride is at most
+ * 1024 bytes; otherwise, and with fd < 0 or on Windows, it is sk_reduce_ex. Results are bit-identical to
+ * sk_reduce_ex's. A read that comes up short (the file was truncated under the mapping) or fails is SK_E_FAULT.
+ * The caller keeps fd open and the mapping mapped until the call returns. ctl->source says which was used. */
+SK_EXPORT int32_t sk_reduce_file(int32_t op, const void *data, int32_t ndim, const int64_t *shape,
+                                 const int64_t *strides, int32_t dtype, int32_t byteswap, int32_t threads,
+                                 sk_control *ctl, int64_t fd, const void *map_base, int64_t map_offset, void *out);
 
 /* The memory-bandwidth yardstick of `npm run bench`: sum of the nbytes/8 uint64 words at data (process memory
  * the caller owns) over `threads` threads, into *out. Unguarded. */

@@ -443,6 +443,21 @@ export class MappedMemory implements Memory {
   }
 
   /**
+   * The open file behind a SHARED mapping ('r', 'r+', 'w+': MAP_SHARED, so the mapping and the file's page cache
+   * are the same bytes), for kernels that read the file with pread instead of faulting the mapping in
+   * (sk_reduce_file): the descriptor and the file offset of `address`. null for copy-on-write 'c' mappings (their
+   * private pages may differ from the file), for empty or released mappings, and on Windows (HANDLEs). The
+   * descriptor is the mapping's own, opened with it and closed only when it is unmapped — by release(), or after
+   * the last pin() is undone — so a kernel holding a pin never reads a closed (or reused) descriptor.
+   */
+  fileSource(): { fd: number; address: bigint; fileOffset: number } | null {
+    const m = this.os;
+    if (!m || this.size === 0 || this.mode === 'c' || process.platform === 'win32') return null;
+    if (typeof m.handle !== 'number' || m.handle < 0) return null;
+    return { fd: m.handle, address: this.address, fileOffset: this.fileOffset };
+  }
+
+  /**
    * Alive, [offset, offset+length) inside, and the file still covers the whole mapping (a truncated file
    * turns any access to the lost pages into SIGBUS).
    */

@@ -16,6 +16,7 @@
  * Only OwnedMemory (koffi's live address of its ArrayBuffer) and MappedMemory carry addresses C may use;
  * any other Memory runs the TypeScript kernels.
  */
+import { readSync } from 'node:fs';
 import { koffiOrNull } from './koffiBinding';
 import { ArgumentError, BoundsError, CancelledError, LifetimeError, IOError, UnsupportedError } from '../core/errors';
 import { OwnedMemory, type Memory } from '../core/memory';
@@ -74,7 +75,12 @@ export interface KernelAnswer {
   call: { function: NativeFunctionName; prototype: string; args: CallArgs };
   /** Why TypeScript ran (absent when native). */
   fallbackReason?: string;
+  /** Native reductions: where C read the elements — 'memory' (through their address: an owned buffer, or a file
+   *  mapping prefaulted chunk by chunk) or 'pread' (from the mapped file with pread, sk_reduce_file). */
+  source?: ReadSource;
 }
+
+export type ReadSource = 'memory' | 'pread';
 
 export interface KernelOptions {
   /** Run the TypeScript kernel even when the library is present (--no-native). */
@@ -84,7 +90,17 @@ export interface KernelOptions {
   /** Native reductions: threads to use (1..64); absent = automatic (one below 4 MiB, else every CPU). The
    *  result does not depend on it (kernels.h, "Threads"). */
   threads?: number;
+  /** Native reductions over a SHARED file mapping ('r', 'r+', 'w+'; MappedMemory.fileSource): 'auto' (default)
+   *  reads views of at least FILE_SOURCE_MIN_BYTES from the file with pread (sk_reduce_file; faster than faulting
+   *  a fresh mapping in, docs/bench.md "File source"), smaller ones through the mapping; 'pread' whenever the
+   *  memory allows it, any size; 'mapping' never. C still reads through the mapping when the view's innermost
+   *  stride exceeds 1024 bytes (kernels.h). Results are the same bit for bit either way. */
+  readSource?: 'auto' | 'pread' | 'mapping';
 }
+
+/** 'auto' reads views at least this large from the file (one thread and the mapping below: the same threshold as
+ *  the automatic thread count, where a view's page faults cost well under a millisecond). */
+export const FILE_SOURCE_MIN_BYTES = 4 << 20;
 
 const FUNCTION_OF: Record<KernelName, NativeFunctionName> = {
   sum: 'sk_sum',
@@ -172,6 +188,22 @@ function cAddress(memory: Memory, offset: number): bigint | null {
   return null;
 }
 
+/** The mapped file a native reduction may pread instead of reading the mapping (see KernelOptions.readSource). */
+interface FileArgs {
+  fd: number;
+  /** an address in the mapping and the file offset of its byte */
+  address: bigint;
+  fileOffset: number;
+}
+
+function fileSourceFor(view: KernelView, opts: KernelOptions): FileArgs | null {
+  const memory = view.memory;
+  const mode = opts.readSource ?? 'auto';
+  if (!(memory instanceof MappedMemory) || mode === 'mapping') return null;
+  if (mode !== 'pread' && sizeOf(view.shape) * view.dtype.itemsize < FILE_SOURCE_MIN_BYTES) return null;
+  return memory.fileSource();
+}
+
 // ------------------------------------------------------------------------------------------------ JSON spelling
 
 /** The JSON spelling of a kernel value (see KernelAnswer.result). */
@@ -204,6 +236,8 @@ const OUT_F64 = new Float64Array(2);
 const OUT_U8 = new Uint8Array(OUT_F64.buffer);
 const OUT_S64 = new BigInt64Array(OUT_F64.buffer);
 const OUT_W64 = new BigUint64Array(OUT_F64.buffer);
+/** sk_control for synchronous sk_reduce_file calls (only its `threads` and `source` answers are read). */
+const SYNC_CONTROL = new Int32Array(16);
 
 /** shape_as(c_int64) / strides_as(c_int64) into the scratch arrays; returns ndim (<= MAX_DIMS, checked before). */
 function fillArgs(view: KernelView, shapeOut: BigInt64Array = SHAPE, stridesOut: BigInt64Array = STRIDES): number {
@@ -267,6 +301,9 @@ function checkThreads(threads: number | undefined): void {
   }
 }
 
+/** sk_control's `source` answer (int32 at byte 24) as a ReadSource. */
+const sourceOf = (ctl: Int32Array): ReadSource => (ctl[6] === 1 ? 'pread' : 'memory');
+
 function nativeReduce(
   lib: NativeLibrary,
   op: ReductionName,
@@ -275,16 +312,38 @@ function nativeReduce(
   data: bigint,
   nd: number,
   threads: number | undefined,
-): KernelValue {
-  const fn = FUNCTION_OF[op];
+  file: FileArgs | null,
+): { value: KernelValue; source: ReadSource; threads?: number } {
   const swap = t.byteswap ? 1 : 0;
+  if (file) {
+    const status = Number(
+      lib.fn.sk_reduce_file(
+        REDUCE_OP[op],
+        data,
+        nd,
+        SHAPE,
+        STRIDES,
+        t.code,
+        swap,
+        threads ?? 0,
+        SYNC_CONTROL,
+        file.fd,
+        file.address,
+        file.fileOffset,
+        OUT_U8,
+      ),
+    );
+    if (status !== SK_OK) throw statusError('sk_reduce_file', status, label, op);
+    return { value: decodeOut(t, op), source: sourceOf(SYNC_CONTROL), threads: SYNC_CONTROL[5] };
+  }
+  const fn = FUNCTION_OF[op];
   const status = Number(
     threads === undefined
       ? lib.fn[fn](data, nd, SHAPE, STRIDES, t.code, swap, OUT_U8)
       : lib.fn.sk_reduce_ex(REDUCE_OP[op], data, nd, SHAPE, STRIDES, t.code, swap, threads, null, OUT_U8),
   );
   if (status !== SK_OK) throw statusError(fn, status, label, op);
-  return decodeOut(t, op);
+  return { value: decodeOut(t, op), source: 'memory' };
 }
 
 function nativeChecksum(lib: NativeLibrary, view: KernelView, data: bigint, nd: number): bigint {
@@ -309,12 +368,42 @@ function nativeCopy(lib: NativeLibrary, view: KernelView, data: bigint, nd: numb
  * How the TypeScript kernels read a file mapping: each window is checked first (MappedMemory.check: alive,
  * inside, the file still covers the mapping) and then copied by one native memcpy into a buffer reused for the
  * whole call — the library's guarded sk_copy_bytes when it is loaded, else the system's memcpy (what
- * MappedMemory.read uses then) — so no window is allocated. Other memories: memory.read.
+ * MappedMemory.read uses then) — so no window is allocated. Reductions over a shared mapping that the native
+ * path would read from the file (fileSourceFor) read each window from the file too, with pread (fs.readSync at
+ * a position): the same bytes without page-table faults. Other memories: memory.read.
  */
-function fallbackOptions(view: KernelView, opts: KernelOptions): FallbackOptions {
-  const out: FallbackOptions = { windowBytes: opts.windowBytes };
+function fallbackOptions(
+  view: KernelView,
+  opts: KernelOptions,
+  reduction = false,
+): FallbackOptions & { source?: ReadSource } {
+  const out: FallbackOptions & { source?: ReadSource } = { windowBytes: opts.windowBytes };
   const memory = view.memory;
   if (!(memory instanceof MappedMemory)) return out;
+  const file = reduction ? fileSourceFor(view, opts) : null;
+  if (file) {
+    // the reductions' file source in TypeScript: each window read from the shared mapping's file with pread
+    // (fs.readSync at a position), the same bytes without a page fault; a short read is the truncation fault
+    let buf = new Uint8Array(0);
+    out.fetch = (offset, length) => {
+      memory.check(offset, length);
+      if (buf.byteLength < length) buf = new Uint8Array(length);
+      let got = 0;
+      while (got < length) {
+        const r = readSync(file.fd, buf, got, length - got, file.fileOffset + offset + got);
+        if (r <= 0) {
+          throw new LifetimeError(
+            `${memory.path}: reading file bytes [${file.fileOffset + offset}, ${file.fileOffset + offset + length}) came up short at ${file.fileOffset + offset + got} (the file shrank under the mapping)`,
+            offset + got,
+          );
+        }
+        got += r;
+      }
+      return buf.subarray(0, length);
+    };
+    out.source = 'pread';
+    return out;
+  }
   const lib = nativeLibrary();
   const raw = lib ? null : systemMemcpy();
   if (!lib && !raw) return out;
@@ -396,16 +485,20 @@ export function runKernel(name: KernelName, view: KernelView, opts: KernelOption
   const { lib, reason } = nativeFor(memory, address !== null, opts);
   let value: KernelValue;
   let seconds: number;
+  const file = lib && t ? fileSourceFor(view, opts) : null;
+  let fo: ReturnType<typeof fallbackOptions> | undefined;
+  let reduced: ReturnType<typeof nativeReduce> | undefined;
   if (lib) {
     const data = address!;
     const nd = fillArgs(view);
     const t0 = performance.now();
-    if (t) value = nativeReduce(lib, name as ReductionName, memory.label, t, data, nd, opts.threads);
+    if (t)
+      value = (reduced = nativeReduce(lib, name as ReductionName, memory.label, t, data, nd, opts.threads, file)).value;
     else if (name === 'checksum') value = { type: 'uint', value: nativeChecksum(lib, view, data, nd) };
     else value = copyValue(nativeCopy(lib, view, data, nd, 1 << 30));
     seconds = (performance.now() - t0) / 1e3;
   } else {
-    const fo = fallbackOptions(view, opts);
+    fo = fallbackOptions(view, opts, t !== undefined);
     const t0 = performance.now();
     if (t) value = reduceFallback(name as ReductionName, view, fo);
     else if (name === 'checksum') value = { type: 'uint', value: checksumFallback(view, fo) };
@@ -413,7 +506,8 @@ export function runKernel(name: KernelName, view: KernelView, opts: KernelOption
     seconds = (performance.now() - t0) / 1e3;
   }
   const call = describeCall(name, view, address ?? memory.address + BigInt(view.offset), t);
-  if (lib && t && opts.threads !== undefined) describeReduceEx(call, name as ReductionName, opts.threads);
+  if (file && reduced) describeReduceFile(call, name as ReductionName, reduced.threads ?? 0, file);
+  else if (lib && t && opts.threads !== undefined) describeReduceEx(call, name as ReductionName, opts.threads);
   const answer: KernelAnswer = {
     kernel: name,
     implementation: lib ? 'native' : 'typescript',
@@ -423,6 +517,8 @@ export function runKernel(name: KernelName, view: KernelView, opts: KernelOption
     call,
   };
   if (!lib) answer.fallbackReason = reason;
+  if (reduced) answer.source = reduced.source;
+  else if (t) answer.source = fo?.source ?? 'memory';
   return answer;
 }
 
@@ -633,6 +729,15 @@ function describeReduceEx(call: KernelAnswer['call'], op: ReductionName, threads
   call.args = { op: `${REDUCE_OP[op]} (${op})`, ...call.args, threads };
 }
 
+/** The call as sk_reduce_file: sk_reduce_ex's arguments, then the mapped file's descriptor, an address in the
+ *  mapping and that address's file offset. */
+function describeReduceFile(call: KernelAnswer['call'], op: ReductionName, threads: number, file: FileArgs): void {
+  describeReduceEx(call, op, threads);
+  call.function = 'sk_reduce_file';
+  call.prototype = PROTOTYPES.sk_reduce_file;
+  call.args = { ...call.args, fd: file.fd, map_base: hex(file.address), map_offset: file.fileOffset };
+}
+
 export interface AsyncKernelOptions extends KernelOptions {
   /** Called on main's event loop with the bytes of elements done so far (never decreasing) while the kernel
    *  runs, and once more with (total, total) when it has finished. */
@@ -666,6 +771,9 @@ class KernelControl {
   }
   get threads(): number {
     return this.i32[5];
+  }
+  get source(): ReadSource {
+    return sourceOf(this.i32);
   }
   cancel(): void {
     this.i32[4] = 1;
@@ -722,7 +830,9 @@ export function runKernelAsync(
     const control = new KernelControl();
     // keep the memory C reads: a mapping is pinned (unmapped only after C returns); an owned buffer is kept
     // reachable by this closure
+    // the pin also keeps the mapping's file descriptor open (it is closed with the unmap)
     const unpin = memory instanceof MappedMemory ? memory.pin() : undefined;
+    const file = fileSourceFor(view, opts);
     const inUse: unknown[] = [args, out, control, memory instanceof OwnedMemory ? memory.arrayBuffer() : null];
     let reported = -1;
     const poll = () => {
@@ -744,22 +854,29 @@ export function runKernelAsync(
       inUse.length = 0; // C is done with the buffers it was given
       if (err) {
         reject(
-          new IOError(memory.label, `sk_reduce_ex could not run: ${err instanceof Error ? err.message : String(err)}`),
+          new IOError(
+            memory.label,
+            `${file ? 'sk_reduce_file' : 'sk_reduce_ex'} could not run: ${err instanceof Error ? err.message : String(err)}`,
+          ),
         );
         return;
       }
+      const fn = file ? 'sk_reduce_file' : 'sk_reduce_ex';
       if (status !== SK_OK) {
-        reject(status === SK_E_CANCELLED ? cancelled() : statusError('sk_reduce_ex', status, memory.label, name));
+        reject(status === SK_E_CANCELLED ? cancelled() : statusError(fn, status, memory.label, name));
         return;
       }
       poll();
       if (reported < totalBytes) opts.onProgress?.(totalBytes, totalBytes);
       const value = decodeOut(t, op, out);
       const call = describeCall(name, view, address!, t);
-      describeReduceEx(call, op, control.threads);
-      resolve({ kernel: name, implementation: 'native', result: kernelValueJSON(value), value, seconds, call });
+      if (file) describeReduceFile(call, op, control.threads, file);
+      else describeReduceEx(call, op, control.threads);
+      const source = control.source;
+      resolve({ kernel: name, implementation: 'native', result: kernelValueJSON(value), value, seconds, call, source });
     };
-    lib.fn.sk_reduce_ex.async(
+    const callback = (err: unknown, status: number) => finish(err, Number(status));
+    const common = [
       REDUCE_OP[op],
       address!,
       nd,
@@ -769,9 +886,10 @@ export function runKernelAsync(
       t.byteswap ? 1 : 0,
       opts.threads ?? 0,
       control.address,
-      koffi.address(out),
-      (err: unknown, status: number) => finish(err, Number(status)),
-    );
+    ];
+    if (file)
+      lib.fn.sk_reduce_file.async(...common, file.fd, file.address, file.fileOffset, koffi.address(out), callback);
+    else lib.fn.sk_reduce_ex.async(...common, koffi.address(out), callback);
   });
 }
 

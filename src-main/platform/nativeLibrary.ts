@@ -21,7 +21,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const NATIVE_API_VERSION = 2;
+export const NATIVE_API_VERSION = 3;
 
 /** The C prototypes exactly as declared to koffi (and shown to the user beside each call). */
 export const PROTOTYPES = {
@@ -49,6 +49,8 @@ export const PROTOTYPES = {
   sk_copy_bytes: 'int32_t sk_copy_bytes(void *dst, const void *src, int64_t n)',
   sk_reduce_ex:
     'int32_t sk_reduce_ex(int32_t op, const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides, int32_t dtype, int32_t byteswap, int32_t threads, void *ctl, void *out)',
+  sk_reduce_file:
+    'int32_t sk_reduce_file(int32_t op, const void *data, int32_t ndim, const int64_t *shape, const int64_t *strides, int32_t dtype, int32_t byteswap, int32_t threads, void *ctl, int64_t fd, const void *map_base, int64_t map_offset, void *out)',
   sk_read_bandwidth: 'int32_t sk_read_bandwidth(const void *data, int64_t nbytes, int32_t threads, uint64_t *out)',
   sk_cpu_count_online: 'int32_t sk_cpu_count_online(void)',
 } as const;
