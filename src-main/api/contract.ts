@@ -59,8 +59,8 @@ export type JobId = string;
 
 export interface JobProgress {
   jobId: JobId;
-  /** what runs: 'kernel' (runKernel), 'inflate' (opening a deflated .npz member) */
-  kind: 'kernel' | 'inflate';
+  /** what runs: 'kernel' (runKernel), 'inflate' (opening a deflated .npz member), 'copy' (a view expression's .copy()) */
+  kind: 'kernel' | 'inflate' | 'copy';
   /** e.g. "sum over a.npy" */
   label: string;
   /** bytes done so far, of total */

@@ -14,7 +14,6 @@ import { valueToJSON, type DType } from '../core/dtype';
 import { NDArray } from '../core/ndarray';
 import { elementAt, elementOffset, unravelIndex } from '../core/layout';
 import { seedExample, EXAMPLE_LABEL } from '../core/example';
-import { evaluateViewExpr } from '../core/viewexpr';
 import type { FileSource } from '../formats/fileSource';
 import { npyHeaderBytes, readNpyHeader } from '../formats/npy';
 import { mapFile, installRealAddresses } from '../platform/mappedMemory';
@@ -26,6 +25,7 @@ import { openFileSource } from '../formats/fileSource';
 import { GrantTable, notGranted, type GrantOrigin } from './grants';
 import { JobTable } from './jobs';
 import { SessionBudget } from './sessionBudget';
+import { evaluateViewOffMain, type HeldView } from './viewCopies';
 import { inspectArray, hexAddress, headerDescr, reinterpretAt } from './inspect';
 import { byteStructure } from './byteStructure';
 import { searchByteSpace } from './byteSearch';
@@ -477,14 +477,23 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     return o.console ? o.console.name : 'x';
   }
 
-  /** A view expression over the open array: `x` (the seed's name) and `a` both name it, and so does its console name. */
-  function view(o: OpenedArray, expression: string): NDArray {
-    if (expression === 'a' || expression === 'x' || expression === nameOf(o)) return o.array;
-    return evaluateViewExpr(
+  /**
+   * A view expression over the open array: `x` (the seed's name) and `a` both name it, and so does its console name.
+   * Its `.copy()` steps run off main, charged to the session budget until `use` has answered (api/viewCopies).
+   */
+  async function withView<T>(o: OpenedArray, expression: string, use: (w: NDArray) => T | Promise<T>): Promise<T> {
+    if (expression === 'a' || expression === 'x' || expression === nameOf(o)) return use(o.array);
+    const held: HeldView = await evaluateViewOffMain(
       expression,
       { [nameOf(o)]: o.array, x: o.array, a: o.array },
-      { maxCopyBytes: LIMITS.maxViewCopyBytes },
+      o.label,
+      { budget, jobs },
     );
+    try {
+      return await use(held.view);
+    } finally {
+      held.release();
+    }
   }
 
   function viewInfo(o: OpenedArray, expression: string, w: NDArray): ViewInfo {
@@ -748,30 +757,34 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       guard(() => {
         const o = get(id);
         const e = v.expression(expression);
-        return viewInfo(o, e, view(o, e));
+        return withView(o, e, (w) => viewInfo(o, e, w));
       }),
 
     walk: (id: unknown, expression: unknown, start: unknown, count: unknown) =>
       guard<WalkWindow>(() => {
         const o = get(id);
         const e = v.expression(expression);
-        const w = view(o, e);
-        return walkWindow(
-          o,
-          e,
-          w,
-          v.int('start', start, 0, Math.max(0, w.size)),
-          v.int('count', count, 0, LIMITS.maxWalkCount),
+        return withView(o, e, (w) =>
+          walkWindow(
+            o,
+            e,
+            w,
+            v.int('start', start, 0, Math.max(0, w.size)),
+            v.int('count', count, 0, LIMITS.maxWalkCount),
+          ),
         );
       }),
 
     walkMany: (id: unknown, requests: unknown) =>
-      guard<WalkWindow[]>(() => {
+      guard<WalkWindow[]>(async () => {
         const o = get(id);
-        return v.walkRequests(requests).map((r) => {
-          const w = view(o, r.expression);
-          return walkWindow(o, r.expression, w, Math.min(r.start, w.size), r.count);
-        });
+        const out: WalkWindow[] = [];
+        for (const r of v.walkRequests(requests)) {
+          out.push(
+            await withView(o, r.expression, (w) => walkWindow(o, r.expression, w, Math.min(r.start, w.size), r.count)),
+          );
+        }
+        return out;
       }),
 
     reinterpret: (id: unknown, fileOffset: unknown, modelName: unknown) =>
@@ -818,16 +831,17 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const ctype = v.ctypeName(r.ctype);
         const m = v.model(r.model);
         const index = v.int('index', r.index, -1_000_000, 1_000_000);
-        const w = view(o, e);
-        return readPointer({
-          array: w,
-          name: nameOf(o),
-          expression: e,
-          ctype,
-          model: m,
-          index,
-          fileOffsetOf: (memoryOffset) => fileOffsetOf(o, memoryOffset),
-        });
+        return withView(o, e, (w) =>
+          readPointer({
+            array: w,
+            name: nameOf(o),
+            expression: e,
+            ctype,
+            model: m,
+            index,
+            fileOffsetOf: (memoryOffset) => fileOffsetOf(o, memoryOffset),
+          }),
+        );
       }),
 
     lifetime: (scenarioName: unknown) =>
@@ -843,52 +857,53 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const o = get(id);
         const name = v.oneOf('kernel', kernel, KERNEL_NAMES) as KernelName;
         const e = v.expression(expression);
-        const w = view(o, e);
-        if (w.size > LIMITS.maxKernelElements) {
-          throw new ArgumentError(
-            `the view has ${w.size} elements; a kernel call here visits at most ${LIMITS.maxKernelElements}`,
-          );
-        }
-        const total = w.size * w.itemsize;
-        let release = () => {};
-        if (name === 'contiguous_copy') {
-          // the copy is JS-owned memory: bounded like a view expression's .copy() and charged to the session
-          if (total > LIMITS.maxViewCopyBytes) {
-            throw new UnsupportedError(
-              `contiguous_copy of ${total} bytes: a copy here is at most ${LIMITS.maxViewCopyBytes} bytes (LIMITS.maxViewCopyBytes)`,
+        return withView(o, e, async (w) => {
+          if (w.size > LIMITS.maxKernelElements) {
+            throw new ArgumentError(
+              `the view has ${w.size} elements; a kernel call here visits at most ${LIMITS.maxKernelElements}`,
             );
           }
-          release = budget.charge(total, 'contiguous_copy');
-        }
-        let answer;
-        try {
-          answer = await jobs.run('kernel', `${name} over ${o.label}`, total, (job) =>
-            // one CPU stays with main (and the window): the kernel splits over the others
-            runKernelAsync(name, w, {
-              signal: job.signal,
-              onProgress: (done) => job.progress(done),
-              pollMs: 50,
-              threads: KERNEL_THREADS,
-            }),
-          );
-        } finally {
-          release();
-        }
-        return {
-          kernel: answer.kernel,
-          prototype: answer.call.prototype,
-          args: Object.entries(answer.call.args).map(([k, val]) => ({
-            name: k,
-            value: Array.isArray(val) ? `[${val.join(', ')}]` : String(val),
-          })),
-          result: answer.result,
-          implementation: answer.implementation,
-          fallbackReason:
-            answer.implementation === 'native'
-              ? null
-              : (answer.fallbackReason ?? 'the native kernel library is not available'),
-          elapsedMs: answer.seconds * 1e3,
-        };
+          const total = w.size * w.itemsize;
+          let release = () => {};
+          if (name === 'contiguous_copy') {
+            // the copy is JS-owned memory: bounded like a view expression's .copy() and charged to the session
+            if (total > LIMITS.maxViewCopyBytes) {
+              throw new UnsupportedError(
+                `contiguous_copy of ${total} bytes: a copy here is at most ${LIMITS.maxViewCopyBytes} bytes (LIMITS.maxViewCopyBytes)`,
+              );
+            }
+            release = budget.charge(total, 'contiguous_copy');
+          }
+          let answer;
+          try {
+            answer = await jobs.run('kernel', `${name} over ${o.label}`, total, (job) =>
+              // one CPU stays with main (and the window): the kernel splits over the others
+              runKernelAsync(name, w, {
+                signal: job.signal,
+                onProgress: (done) => job.progress(done),
+                pollMs: 50,
+                threads: KERNEL_THREADS,
+              }),
+            );
+          } finally {
+            release();
+          }
+          return {
+            kernel: answer.kernel,
+            prototype: answer.call.prototype,
+            args: Object.entries(answer.call.args).map(([k, val]) => ({
+              name: k,
+              value: Array.isArray(val) ? `[${val.join(', ')}]` : String(val),
+            })),
+            result: answer.result,
+            implementation: answer.implementation,
+            fallbackReason:
+              answer.implementation === 'native'
+                ? null
+                : (answer.fallbackReason ?? 'the native kernel library is not available'),
+            elapsedMs: answer.seconds * 1e3,
+          };
+        });
       }),
 
     cancel: (jobId: unknown) => guard(() => ({ cancelled: jobs.cancel(v.str('jobId', jobId, 32)) })),
