@@ -3,7 +3,7 @@
  * value of the array's own dtype written as that dtype stores it (byte order and width included: 42 in an '>i2'
  * array is 00 2a) — then core/byteSearch over the byte space. A value search matches only element starts.
  */
-import { ArgumentError } from '../core/errors';
+import { ArgumentError, CancelledError } from '../core/errors';
 import type { DType, Value } from '../core/dtype';
 import { findBytes } from '../core/byteSearch';
 import { LIMITS, type ByteSearchRequest, type ByteSearchResult } from './contract';
@@ -105,4 +105,58 @@ export function searchByteSpace(space: SearchSpace, req: ByteSearchRequest): Byt
   let hex = '';
   for (const b of pattern) hex += b.toString(16).padStart(2, '0');
   return { pattern: hex, ...r };
+}
+
+/** Bytes one synchronous step of `searchByteSpaceAsync` looks at (a pattern whose first byte is everywhere, as
+ *  `00 01` in zeros, costs tens of ns a byte: ~512 KiB keeps a step far under main's 50 ms). */
+export const SEARCH_STEP_BYTES = 512 * 1024;
+
+/**
+ * searchByteSpace without holding main's event loop: the same answer, found in steps of SEARCH_STEP_BYTES with a
+ * yield to the event loop between them; `signal` stops it between steps (CancelledError).
+ */
+export async function searchByteSpaceAsync(
+  space: SearchSpace,
+  req: ByteSearchRequest,
+  opts: { signal?: AbortSignal; onProgress?: (searched: number) => void; stepBytes?: number } = {},
+): Promise<ByteSearchResult> {
+  const STEP = opts.stepBytes ?? SEARCH_STEP_BYTES;
+  const pattern = req.mode === 'hex' ? hexPattern(req.query) : valuePattern(req.query, space.dtype);
+  const itemsize = space.dtype.itemsize;
+  const accept =
+    req.mode === 'value' && itemsize > 0
+      ? (f: number) =>
+          f >= space.dataOffset && f + pattern.length <= space.dataEnd && (f - space.dataOffset) % itemsize === 0
+      : undefined;
+  let hex = '';
+  for (const b of pattern) hex += b.toString(16).padStart(2, '0');
+  const from = Math.min(req.from, Math.max(0, space.size - 1));
+  const step = (at: number, maxBytes: number) =>
+    findBytes({ size: space.size, read: space.read, pattern, from: at, direction: req.direction, maxBytes, accept });
+  const pause = async () => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (opts.signal?.aborted) throw new CancelledError('the byte search was cancelled');
+  };
+  if (req.direction === 'forward') {
+    const limit = from + LIMITS.maxSearchBytes;
+    for (let at = from; ;) {
+      const r = step(at, Math.min(STEP, limit - at));
+      if (r.found !== null || r.complete || r.searchedTo >= limit || r.searchedTo <= at)
+        return { pattern: hex, ...r, searchedFrom: Math.min(from, r.searchedFrom) };
+      at = r.searchedTo;
+      opts.onProgress?.(at - from);
+      await pause();
+    }
+  }
+  let top: number | null = null; // one past the first match start looked at
+  const bottom = (t: number) => Math.max(0, t - LIMITS.maxSearchBytes);
+  for (let at = from; ;) {
+    const r = step(at, top === null ? STEP : Math.min(STEP, at - bottom(top) + 1));
+    top ??= r.searchedTo;
+    if (r.found !== null || r.complete || r.searchedFrom <= bottom(top) || r.searchedFrom > at)
+      return { pattern: hex, ...r, searchedTo: top };
+    at = r.searchedFrom - 1;
+    opts.onProgress?.(top - r.searchedFrom);
+    await pause();
+  }
 }

@@ -28,7 +28,7 @@ import { SessionBudget } from './sessionBudget';
 import { evaluateViewOffMain, type HeldView } from './viewCopies';
 import { inspectArray, hexAddress, headerDescr, reinterpretAt } from './inspect';
 import { byteStructure } from './byteStructure';
-import { searchByteSpace } from './byteSearch';
+import { searchByteSpaceAsync } from './byteSearch';
 import { imageSpace, npyHeaderParts, openForInspection, spaceSource, type ByteSpace } from './openForInspection';
 import { dtypeReprText, elementText } from './valueText';
 import { describeCtypes, readPointer, runLifetimeScenario, reportOf, kernelCatalog } from './explain';
@@ -727,15 +727,19 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const o = get(req.id);
         const a = o.array;
         const src = sourceOf(o);
-        return searchByteSpace(
-          {
-            size: o.bytes.size,
-            read: (off, n) => src.read(off, Math.min(n, o.bytes.size - off)),
-            dataOffset: o.dataOffset - a.offset,
-            dataEnd: o.dataOffset - a.offset + a.memory.size,
-            dtype: a.dtype,
-          },
-          req,
+        // in steps with a yield between them, as a job (cancel): a 256 MiB search takes up to seconds
+        return jobs.run('search', `searching ${o.label}`, LIMITS.maxSearchBytes, (job) =>
+          searchByteSpaceAsync(
+            {
+              size: o.bytes.size,
+              read: (off, n) => src.read(off, Math.min(n, o.bytes.size - off)),
+              dataOffset: o.dataOffset - a.offset,
+              dataEnd: o.dataOffset - a.offset + a.memory.size,
+              dtype: a.dtype,
+            },
+            req,
+            { signal: job.signal, onProgress: (done) => job.progress(done) },
+          ),
         );
       }),
 
