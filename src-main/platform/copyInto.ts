@@ -67,9 +67,11 @@ export async function copyIntoAsync(
         shape[d] = BigInt(part.shape[d]);
         strides[d] = BigInt(part.strides[d]);
       }
+      // while C reads: a mapping stays mapped (pin); an owned buffer stays reachable from here (a release() meanwhile
+      // only drops the memory's own reference), so C never reads freed memory
       const unpin = memory instanceof MappedMemory ? memory.pin() : undefined;
-      const data =
-        memory instanceof MappedMemory ? memory.address : koffi.address((memory as OwnedMemory).arrayBuffer());
+      const ownedBuffer = memory instanceof OwnedMemory ? memory.arrayBuffer() : null;
+      const data = ownedBuffer ? koffi.address(ownedBuffer) : (memory as MappedMemory).address;
       const n = part.nbytes;
       let status: number;
       try {
@@ -92,6 +94,7 @@ export async function copyIntoAsync(
         );
       } finally {
         unpin?.();
+        void ownedBuffer; // referenced until C has returned
       }
       if (status !== n) {
         throw new IOError(
@@ -113,14 +116,13 @@ export async function copyIntoAsync(
   let t0 = performance.now();
   for (const { part, at } of copyParts(source, opts.partBytes ?? TS_PART_BYTES)) {
     if (performance.now() - t0 >= TS_SLICE_MS) {
-      opts.onProgress?.(done);
       await new Promise<void>((resolve) => setImmediate(resolve));
       t0 = performance.now();
     }
     if (opts.signal?.aborted) throw cancelled();
     out.set(part.toBytes('C'), at);
     done += part.nbytes;
+    opts.onProgress?.(done);
   }
-  opts.onProgress?.(done);
   return { implementation: 'typescript' };
 }

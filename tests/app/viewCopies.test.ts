@@ -62,6 +62,18 @@ describe('copyIntoAsync copies what NumPy copies', () => {
       }
     });
 
+    it(`${how}: the source released between parts: a lifetime error, nothing read from freed memory`, async () => {
+      const mem = new OwnedMemory('src', new Uint8Array(4096).fill(7));
+      const a = new NDArray({ memory: mem, dtype: DType.parse('<i4'), shape: [1024], label: 'src' });
+      const out = new OwnedMemory('out', 2048);
+      const copy = copyIntoAsync(evaluateViewExpr('a[::2]', { a }), out, {
+        forceFallback,
+        partBytes: 256,
+        onProgress: () => mem.release('released during the copy'),
+      });
+      await expect(copy).rejects.toMatchObject({ kind: 'lifetime' });
+    });
+
     it(`${how}: 64 MiB of a strided and a transposed view of random bytes equal tobytes('C')`, async () => {
       const bytes = new Uint8Array(64 * MiB);
       let s = 12345;
