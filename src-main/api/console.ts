@@ -22,6 +22,8 @@ import { folderFileSystem, folderMapper, sandboxFiles } from '../playground/runt
 import { nodeRawFileSystem } from '../formats/fileSource';
 import { typeName, type PyValue } from '../playground/runtime/objects';
 import { TOUR, type TourStep } from '../playground/tour';
+import { WorkLimit } from '../playground/runtime/workLimit';
+import { SIMULATION_ADVICE, SIMULATION_BOUNDS } from './simulationBounds';
 import { reportOf } from './explain';
 import type {
   ArrayId,
@@ -78,6 +80,8 @@ export interface ConsoleOptions {
   budget?: Partial<BudgetLimits>;
   /** The working directory's disk quota (playground/runtime/files' DEFAULT_FOLDER_QUOTA, 2 GiB, when absent). */
   quotaBytes?: number;
+  /** CPU time one input may use before it raises TimeoutError (SIMULATION_BOUNDS.workMs when absent). */
+  workLimitMs?: number;
 }
 
 function stepInfo(s: TourStep): TourStepInfo {
@@ -133,7 +137,8 @@ export class ConsoleSession {
       cwd,
       files: sandboxFiles(cwd, { quotaBytes: this.opts.quotaBytes }),
       ctypes: this.ctypes,
-      budget: new AllocationBudget(this.opts.budget),
+      budget: new AllocationBudget(this.opts.budget ?? SIMULATION_BOUNDS.budget),
+      workLimit: new WorkLimit(this.opts.workLimitMs ?? SIMULATION_BOUNDS.workMs, SIMULATION_ADVICE),
     });
     this.line = 1;
     this.statementCount = 0;
@@ -158,7 +163,20 @@ export class ConsoleSession {
     return listedArrays(this.listed, this.opts.host);
   }
 
-  run(source: string): ConsoleRunResult {
+  /** Inputs run one at a time, in order: a run waits for the one before it (it yields between its inputs). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(work);
+    this.queue = p.catch(() => {});
+    return p;
+  }
+
+  /** Run `source` (one input or a pasted script); main's event loop runs between its inputs. */
+  run(source: string): Promise<ConsoleRunResult> {
+    return this.serial(() => this.runInputs(source));
+  }
+
+  private async runInputs(source: string): Promise<ConsoleRunResult> {
     const before = new Map<string, PyValue>(this.pg.names());
     const inputs: ConsoleInput[] = [];
     const reads: PlaygroundPointerRead[][][] = [];
@@ -166,6 +184,7 @@ export class ConsoleSession {
     const first = this.line;
     for (const input of splitInputs(text, isIncomplete)) {
       if (input.text.trim() === '') continue; // an empty line at `>>>` prints nothing
+      if (inputs.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const line = first + input.line - 1;
       const r = this.pg.runInput(input.text, line);
       for (const st of r.statements) {
@@ -287,13 +306,18 @@ export class ConsoleSession {
     return reportOf(reg, null, [...this.statements], [...this.warnings, ...dangling]);
   }
 
-  tour(id: string, runCode: boolean): TourRunResult {
+  tour(id: string, runCode: boolean): Promise<TourRunResult> {
+    return this.serial(() => this.tourNow(id, runCode));
+  }
+
+  private async tourNow(id: string, runCode: boolean): Promise<TourRunResult> {
     const step = TOUR_STEPS.find((s) => s.id === id)!;
     this.reset({ model: step.model, ctypes: step.ctypes });
-    const setup = this.run(step.setup.join('\n') + '\n');
+    const setup = await this.runInputs(step.setup.join('\n') + '\n');
     let code: ConsoleRunResult | null = null;
     if (runCode) {
-      const runs = step.code.map((c) => this.run(c));
+      const runs: ConsoleRunResult[] = [];
+      for (const c of step.code) runs.push(await this.runInputs(c));
       const last = runs[runs.length - 1];
       code = {
         inputs: runs.flatMap((r) => r.inputs),

@@ -59,8 +59,9 @@ export type JobId = string;
 
 export interface JobProgress {
   jobId: JobId;
-  /** what runs: 'kernel' (runKernel), 'inflate' (opening a deflated .npz member) */
-  kind: 'kernel' | 'inflate';
+  /** what runs: 'kernel' (runKernel), 'inflate' (opening a deflated .npz member), 'copy' (a view expression's
+   *  .copy()), 'search' (searchBytes) */
+  kind: 'kernel' | 'inflate' | 'copy' | 'search';
   /** e.g. "sum over a.npy" */
   label: string;
   /** bytes done so far, of total */

@@ -14,7 +14,7 @@ import { KERNEL_NAMES, type KernelName } from '../platform/nativeKernels';
 import { GrantTable, notGranted, type GrantOrigin } from './grants';
 import { JobTable } from './jobs';
 import { byteStructure } from './byteStructure';
-import { searchByteSpace } from './byteSearch';
+import { searchByteSpaceAsync } from './byteSearch';
 import { readPointer, runLifetimeScenario, reportOf, kernelCatalog } from './explain';
 import * as v from './validate';
 import { TOUR_STEPS } from './console';
@@ -35,7 +35,7 @@ import {
   viewInfo,
   walkWindow,
 } from './presentation';
-import { view } from './viewExpressions';
+import { withView } from './viewExpressions';
 import { runKernelOnView } from './kernelRun';
 import { ConsoleHost } from './consoleHost';
 import {
@@ -121,6 +121,8 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
   const grants = new GrantTable();
   const jobs = new JobTable(options.onProgress);
   const session = new SessionRegistry(options.budgetBytes);
+  /** what a view expression's `.copy()` steps need: the budget they are charged to, the job they run as */
+  const copies = { budget: session.budget, jobs };
   const recent = new RecentFiles(options.recentFile, options.onRecentChanged);
   const consoleHost = new ConsoleHost(options, session, model);
   const consoleSession = () => consoleHost.consoleSession();
@@ -237,15 +239,19 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const o = get(req.id);
         const a = o.array;
         const src = sourceOf(o);
-        return searchByteSpace(
-          {
-            size: o.bytes.size,
-            read: (off, n) => src.read(off, Math.min(n, o.bytes.size - off)),
-            dataOffset: o.dataOffset - a.offset,
-            dataEnd: o.dataOffset - a.offset + a.memory.size,
-            dtype: a.dtype,
-          },
-          req,
+        // in steps with a yield between them, as a job (cancel): a 256 MiB search takes up to seconds
+        return jobs.run('search', `searching ${o.label}`, LIMITS.maxSearchBytes, (job) =>
+          searchByteSpaceAsync(
+            {
+              size: o.bytes.size,
+              read: (off, n) => src.read(off, Math.min(n, o.bytes.size - off)),
+              dataOffset: o.dataOffset - a.offset,
+              dataEnd: o.dataOffset - a.offset + a.memory.size,
+              dtype: a.dtype,
+            },
+            req,
+            { signal: job.signal, onProgress: (done) => job.progress(done) },
+          ),
         );
       }),
 
@@ -267,30 +273,36 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       guard(() => {
         const o = get(id);
         const e = v.expression(expression);
-        return viewInfo(o, e, view(o, e));
+        return withView(o, e, copies, (w) => viewInfo(o, e, w));
       }),
 
     walk: (id: unknown, expression: unknown, start: unknown, count: unknown) =>
       guard<WalkWindow>(() => {
         const o = get(id);
         const e = v.expression(expression);
-        const w = view(o, e);
-        return walkWindow(
-          o,
-          e,
-          w,
-          v.int('start', start, 0, Math.max(0, w.size)),
-          v.int('count', count, 0, LIMITS.maxWalkCount),
+        return withView(o, e, copies, (w) =>
+          walkWindow(
+            o,
+            e,
+            w,
+            v.int('start', start, 0, Math.max(0, w.size)),
+            v.int('count', count, 0, LIMITS.maxWalkCount),
+          ),
         );
       }),
 
     walkMany: (id: unknown, requests: unknown) =>
-      guard<WalkWindow[]>(() => {
+      guard<WalkWindow[]>(async () => {
         const o = get(id);
-        return v.walkRequests(requests).map((r) => {
-          const w = view(o, r.expression);
-          return walkWindow(o, r.expression, w, Math.min(r.start, w.size), r.count);
-        });
+        const out: WalkWindow[] = [];
+        for (const r of v.walkRequests(requests)) {
+          out.push(
+            await withView(o, r.expression, copies, (w) =>
+              walkWindow(o, r.expression, w, Math.min(r.start, w.size), r.count),
+            ),
+          );
+        }
+        return out;
       }),
 
     reinterpret: (id: unknown, fileOffset: unknown, modelName: unknown) =>
@@ -310,16 +322,17 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const ctype = v.ctypeName(r.ctype);
         const m = v.model(r.model);
         const index = v.int('index', r.index, -1_000_000, 1_000_000);
-        const w = view(o, e);
-        return readPointer({
-          array: w,
-          name: nameOf(o),
-          expression: e,
-          ctype,
-          model: m,
-          index,
-          fileOffsetOf: (memoryOffset) => fileOffsetOf(o, memoryOffset),
-        });
+        return withView(o, e, copies, (w) =>
+          readPointer({
+            array: w,
+            name: nameOf(o),
+            expression: e,
+            ctype,
+            model: m,
+            index,
+            fileOffsetOf: (memoryOffset) => fileOffsetOf(o, memoryOffset),
+          }),
+        );
       }),
 
     lifetime: (scenarioName: unknown) =>
@@ -335,8 +348,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         const o = get(id);
         const name = v.oneOf('kernel', kernel, KERNEL_NAMES) as KernelName;
         const e = v.expression(expression);
-        const w = view(o, e);
-        return runKernelOnView(o, name, w, jobs, session.budget);
+        return withView(o, e, copies, (w) => runKernelOnView(o, name, w, jobs, session.budget));
       }),
 
     cancel: (jobId: unknown) => guard(() => ({ cancelled: jobs.cancel(v.str('jobId', jobId, 32)) })),

@@ -145,7 +145,7 @@ export class LiveConsole {
   async run(source: string): Promise<ConsoleRunResult> {
     await this.decide();
     if (this.sim) {
-      const r = this.sim.run(source);
+      const r = await this.sim.run(source);
       return { ...r, session: { ...r.session, backend: this.backend() } };
     }
     const r = await this.live!.run(source);
@@ -363,7 +363,7 @@ export class LiveConsole {
             ? 'this tour step shows NumPy without the ctypes module: simulated'
             : `this tour step shows ${step.model.toUpperCase()}; live Python is ${host.toUpperCase()} (this machine's model): simulated`,
       );
-      const t = this.sim!.tour(id, runCode);
+      const t = await this.sim!.tour(id, runCode);
       const label = (r: ConsoleRunResult): ConsoleRunResult => ({
         ...r,
         session: { ...r.session, backend: this.backend() },

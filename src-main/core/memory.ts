@@ -82,8 +82,8 @@ export function checkWindow(
  * Outside any budget (the CLI, tests) nothing is limited.
  */
 export class MemoryBudgetError extends StridescopeError {
-  constructor(message: string) {
-    super('unsupported', message, { expected: 'a smaller array' });
+  constructor(message: string, advice?: string) {
+    super('unsupported', advice ? `${message}; ${advice}` : message, { expected: 'a smaller array' });
     this.name = 'MemoryBudgetError';
   }
 }
@@ -95,6 +95,8 @@ export interface BudgetLimits {
   maxItems: number;
   /** Decimal digits of one Python int (`10**10**9` would take minutes and gigabytes). */
   maxIntDigits: number;
+  /** Said after every refusal (the app's simulated console: how to get real NumPy, without these limits). */
+  advice?: string;
 }
 
 const MiB = 1024 * 1024;
@@ -118,6 +120,7 @@ export class AllocationBudget {
     if (!(bytes <= this.limits.maxBytes - this._live)) {
       throw new MemoryBudgetError(
         `${what} needs ${fmtBytes(bytes)}, but the console may hold at most ${fmtBytes(this.limits.maxBytes)} of arrays (${fmtBytes(this._live)} in use): refused before allocating`,
+        this.limits.advice,
       );
     }
     const token = { bytes };
@@ -157,6 +160,7 @@ export function budgetScratch(bytes: number, what: string): void {
   if (!(bytes <= b.limits.maxBytes)) {
     throw new MemoryBudgetError(
       `${what} needs ${fmtBytes(bytes)} of working memory, more than the console's ${fmtBytes(b.limits.maxBytes)}: refused`,
+      b.limits.advice,
     );
   }
 }
@@ -171,6 +175,7 @@ export function budgetFileSize(bytes: number, what: string): void {
   if (!(bytes <= b.limits.maxBytes)) {
     throw new MemoryBudgetError(
       `${what} would make the file ${fmtBytes(bytes)} long, more than the ${fmtBytes(b.limits.maxBytes)} this session may write: refused before touching the file`,
+      b.limits.advice,
     );
   }
 }
@@ -182,6 +187,7 @@ export function budgetIntDigits(digits: number, what: string): void {
   if (!(digits <= b.limits.maxIntDigits)) {
     throw new MemoryBudgetError(
       `${what} would have about ${Math.round(digits)} digits, more than the console's limit of ${b.limits.maxIntDigits}: refused`,
+      b.limits.advice,
     );
   }
 }
@@ -193,6 +199,7 @@ export function budgetItems(n: number, what: string): void {
   if (!(n <= b.limits.maxItems)) {
     throw new MemoryBudgetError(
       `${what} would build ${n} items, more than the console's limit of ${b.limits.maxItems}: refused`,
+      b.limits.advice,
     );
   }
 }

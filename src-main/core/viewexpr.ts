@@ -89,6 +89,11 @@ const ARRAY_METHODS = new Set(['transpose', 'reshape', 'view', 'copy']);
 export interface ViewExprOptions {
   /** Largest `.copy()` allowed, in bytes (an untrusted caller sets it low: a copy is the one thing that allocates). */
   maxCopyBytes?: number;
+  /**
+   * How `.copy()` makes its copy (default: `a.copy()`, at once). Views never read values, so a caller may return an
+   * allocated but not yet filled C-ordered array here and fill it after evaluation (core/viewCopy's planViewExpr).
+   */
+  copy?: (a: NDArray) => NDArray;
 }
 
 class Evaluator {
@@ -419,7 +424,7 @@ class Evaluator {
         if (limit !== undefined && a.nbytes > limit) {
           this.error(`copy() of ${a.nbytes} bytes is over the ${limit}-byte limit for a view expression here`, e);
         }
-        return { t: 'array', a: a.copy() };
+        return { t: 'array', a: this.options.copy ? this.options.copy(a) : a.copy() };
       }
     }
     return this.error(`method '${name}' is not supported`, e);

@@ -364,10 +364,13 @@ export class PyArray extends PyObject {
       case 'tolist':
         return (_args, _kw, _ctx) => {
           budgetItems(a.size, 'tolist()');
+          // the innermost axis in one read (a view per element made tolist() ~10 µs an item)
           const rec = (v: NDArray): PyValue =>
             v.ndim === 0
               ? valueToPy(v.get([]), v.dtype)
-              : new PyList(Array.from({ length: v.shape[0] }, (_, i) => rec(v.index(i))));
+              : v.ndim === 1
+                ? new PyList(v.values().map((x) => valueToPy(x, v.dtype)))
+                : new PyList(Array.from({ length: v.shape[0] }, (_, i) => rec(v.index(i))));
           return rec(a);
         };
       case 'fill':

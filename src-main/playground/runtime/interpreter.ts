@@ -51,6 +51,7 @@ import { isIncomplete, parse } from '../language/parser';
 import { splitInputs } from '../language/tokenizer';
 import type { FilePolicy } from './files';
 import { installBuiltins } from './builtins';
+import type { WorkLimit } from './workLimit';
 
 export interface PlaygroundOptions {
   /** Data model: LP64 (Linux/macOS, default), LLP64 (64-bit Windows), ILP32 (32-bit Windows). */
@@ -69,6 +70,8 @@ export interface PlaygroundOptions {
    * statements the renderer sent, so a huge array or list is refused instead of exhausting the main process.
    */
   budget?: AllocationBudget;
+  /** Stop an input after this much work with TimeoutError (the app's console: it runs on main; see workLimit.ts). */
+  workLimit?: WorkLimit;
 }
 
 /** One statement's outcome, for the console pane and the tour. */
@@ -117,6 +120,7 @@ export class Playground implements Ctx {
   readonly files?: FilePolicy;
   readonly ctypesAvailable: boolean;
   readonly budget?: AllocationBudget;
+  readonly workLimit?: WorkLimit;
   readonly caches = new Map<string, PyObject>();
   private readonly globals = new Map<string, Binding>();
   private readonly builtins = new Map<string, PyValue>();
@@ -145,6 +149,7 @@ export class Playground implements Ctx {
     this.files = opts.files;
     this.ctypesAvailable = opts.ctypes ?? true;
     this.budget = opts.budget;
+    this.workLimit = opts.workLimit;
     installBuiltins(this.builtins, this, this.out);
   }
 
@@ -269,6 +274,7 @@ export class Playground implements Ctx {
   }
 
   private runInputBudgeted(text: string, firstLine: number): RunResult {
+    this.workLimit?.begin();
     this.curInputText = text;
     let stmts: Stmt[];
     try {
@@ -534,6 +540,7 @@ export class Playground implements Ctx {
   private curInputText = '';
 
   eval(e: Expr): PyValue {
+    this.workLimit?.check();
     const saved = this.currentNode;
     this.currentNode = e;
     try {
