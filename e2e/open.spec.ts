@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, FIXTURES } from './fixtures';
+import { test, expect, FIXTURES, hexOff } from './fixtures';
 
 interface NpzMemberExpect {
   name: string;
@@ -50,12 +50,12 @@ test('an .npz lists its members; stored ones are mapped in place, and any member
   for (const m of members) {
     const row = picker.locator(`[data-member="${m.name}"]`);
     await expect(row).toContainText('stored');
-    await expect(row.getByTestId('npz-member-where')).toContainText(`mapped in place at byte ${m.data_offset}`);
+    await expect(row.getByTestId('npz-member-where')).toContainText(`mapped in place at byte ${hexOff(m.data_offset)}`);
   }
   // the open member also says where its data is: the .npy's start in the zip + its header
   const a = members[0];
   await expect(picker.locator(`[data-member="${a.name}"]`).getByTestId('npz-member-where')).toHaveText(
-    `mapped in place at byte ${a.data_offset} · data at byte ${a.data_offset + a.npy_data_offset}`,
+    `mapped in place at byte ${hexOff(a.data_offset)} · data at byte ${hexOff(a.data_offset + a.npy_data_offset)}`,
   );
   await expect(page.getByText('memory-mapped from the file (mmap)')).toBeVisible();
   await expect(page.getByTestId('values')).toHaveText((a.first as number[]).join(', '));
@@ -67,7 +67,7 @@ test('an .npz lists its members; stored ones are mapped in place, and any member
   await expect(page.getByTestId('dtype-str')).toHaveText(b.dtype_str);
   await expect(page.getByTestId('flag-F_CONTIGUOUS')).toHaveText('F_CONTIGUOUS: True');
   await expect(page.getByTestId('header-data')).toContainText(
-    `data starts at byte ${b.data_offset + b.npy_data_offset}`,
+    `data starts at byte ${hexOff(b.data_offset + b.npy_data_offset)}`,
   );
   await expect(page.getByTestId('npz-members').locator('[data-member="b.npy"]')).toHaveAttribute(
     'aria-current',
@@ -155,7 +155,7 @@ test('a raw binary file asks for dtype, shape, offset, order and mode in place, 
   await expect(page.getByTestId('strides')).toHaveText(tuple(good.strides!));
   await expect(page.getByTestId('flag-F_CONTIGUOUS')).toHaveText('F_CONTIGUOUS: True');
   await expect(page.getByTestId('values')).toContainText((good.first as number[]).join(', '));
-  await expect(page.getByText(`raw binary, data from byte ${good.offset}`)).toBeVisible();
+  await expect(page.getByText(`raw binary, data from byte ${hexOff(good.offset)}`)).toBeVisible();
   await expect(page.getByText("mode 'r': read-only")).toBeVisible();
   await app.screenshot('raw-opened');
   // the bytes view: element (0, 1) of an F-order (5, 8) <i2 array is the 6th item in the file: offset + 5*2
