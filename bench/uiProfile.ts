@@ -34,10 +34,27 @@ const self = new Map<string, number>();
 try {
   for (let run = 0; run < runs; run++) {
     const handlers = createHandlers({ console: 'simulation' });
+    // every handler call main answers, timed on this side (the page's clock is another process's)
+    const log: { name: string; t0: number; t1: number }[] = [];
+    let logging = false;
+    const timed = new Proxy(handlers, {
+      get(target, key, recv) {
+        const f = Reflect.get(target, key, recv) as unknown;
+        if (typeof f !== 'function') return f;
+        return (...a: unknown[]) => {
+          const rec = { name: String(key), t0: performance.now(), t1: 0 };
+          if (logging) log.push(rec);
+          const out = (f as (...x: unknown[]) => unknown).apply(target, a);
+          if (out instanceof Promise) return out.finally(() => (rec.t1 = performance.now()));
+          rec.t1 = performance.now();
+          return out;
+        };
+      },
+    });
     const context = await browser.newContext({ viewport: { width: 1320, height: 900 } });
     const page = await context.newPage();
     await serveRenderer(page, CSP);
-    await installBridge(page, handlers, { dropFiles: { [name]: path } });
+    await installBridge(page, timed, { dropFiles: { [name]: path } });
     await page.goto(`${ORIGIN}/index.html`);
     await page.locator('[data-testid=array-diagram] [data-testid=diagram-cell]').first().waitFor();
     await page.evaluate((fileName) => {
@@ -51,28 +68,21 @@ try {
     await page.getByTestId('tab-bytes').click();
     await page.getByTestId('byte-grid').waitFor();
     await page.waitForTimeout(300);
+    // one run traced (devtools.timeline): where the renderer's main thread spends the switch, by event
+    if (run === 0) await browser.startTracing(page, { categories: ['devtools.timeline', 'blink.user_timing'] });
     const cdp = await context.newCDPSession(page);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
     await cdp.send('Profiler.start');
+    logging = true;
+    const tNode = performance.now();
     const r = await page.evaluate(async () => {
       const api = (window as unknown as { stridescope: Record<string, (...a: unknown[]) => Promise<unknown>> })
         .stridescope;
-      const calls: { name: string; t0: number; t1: number }[] = [];
-      for (const k of Object.keys(api)) {
-        const f = api[k];
-        if (typeof f !== 'function') continue;
-        api[k] = async (...a: unknown[]) => {
-          const c = { name: k, t0: performance.now(), t1: 0 };
-          calls.push(c);
-          const out = await f(...a);
-          c.t1 = performance.now();
-          return out;
-        };
-      }
       const longs: number[] = [];
       const obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => longs.push(e.duration)));
       obs.observe({ type: 'longtask', buffered: false });
+      performance.clearMarks();
       const t0 = performance.now();
       (document.querySelector('[data-testid=tab-array]') as HTMLButtonElement).click();
       const tClick = performance.now() - t0; // the synchronous React render + commit of the tab switch
@@ -88,10 +98,28 @@ try {
       const tCells = performance.now() - t0;
       await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
       const total = performance.now() - t0;
-      // the floor: a bare round trip over the same bridge, and idle frames
+      const marks = Object.fromEntries(
+        performance
+          .getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('diagram:'))
+          .map((m) => [m.name, m.startTime - t0]),
+      );
+      // the floor: a bare bridge round trip, and idle frames; then the diagram's own round trips alone
       const b0 = performance.now();
-      await api.listArrays();
+      const listed = (await api.listArrays()) as { value: { id: string }[] };
       const bare = performance.now() - b0;
+      const id = listed.value[listed.value.length - 1].id;
+      const blocks = ['0:3, 0:4', '0:3, 996:1000', '997:1000, 0:4', '997:1000, 996:1000'].map((sel) => ({
+        expression: `(x)[${sel}]`,
+        start: 0,
+        count: 12,
+      }));
+      const w0 = performance.now();
+      await api.walkMany(id, blocks);
+      const walkTrip = performance.now() - w0;
+      const r0 = performance.now();
+      await api.readBytes(id, 128, 128);
+      const readTrip = performance.now() - r0;
       const stamps: number[] = [];
       for (let k = 0; k < 31; k++) stamps.push(await new Promise<number>((res) => requestAnimationFrame(res)));
       const frames = stamps.slice(1).map((t, i) => t - stamps[i]);
@@ -103,10 +131,61 @@ try {
         total,
         bare,
         idleFrame: frames.sort((a, b) => a - b)[15],
-        calls: calls.map((c) => ({ name: c.name, start: c.t0 - t0, ms: c.t1 - c.t0 })),
+        marks,
+        walkTrip,
+        readTrip,
+        id,
+        blocks,
         longs,
       };
     });
+    logging = false;
+    if (run === 0) {
+      const buf = await browser.stopTracing();
+      const events = (
+        JSON.parse(buf.toString()) as {
+          traceEvents: {
+            name: string;
+            ph: string;
+            dur?: number;
+            ts: number;
+            tid: number;
+            args?: { data?: { frame?: string } };
+          }[];
+        }
+      ).traceEvents;
+      // the renderer main thread: the one running the page's FunctionCalls
+      const tid = events.find((e) => e.name === 'FunctionCall')?.tid;
+      const totals = new Map<string, number>();
+      for (const e of events)
+        if (e.tid === tid && e.ph === 'X' && e.dur) totals.set(e.name, (totals.get(e.name) ?? 0) + e.dur / 1000);
+      // a Layout inside a script's FunctionCall / animation frame is forced (the script read layout after a write)
+      const scripts = events.filter(
+        (e) => e.tid === tid && e.ph === 'X' && (e.name === 'FunctionCall' || e.name === 'FireAnimationFrame'),
+      );
+      const forced = events.filter(
+        (e) =>
+          e.tid === tid &&
+          e.ph === 'X' &&
+          e.name === 'Layout' &&
+          scripts.some((f) => e.ts >= f.ts && e.ts < f.ts + (f.dur ?? 0)),
+      );
+      console.log(
+        `forced layouts inside scripts: ${forced.length}, ${forced.reduce((a, e) => a + (e.dur ?? 0) / 1000, 0).toFixed(1)} ms` +
+          ` (all layouts: ${events.filter((e) => e.tid === tid && e.name === 'Layout').length})`,
+      );
+      console.log('trace of run 0, renderer main thread, top complete events (ms, nested events overlap):');
+      for (const [k, v] of [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, 14))
+        console.log(`  ${v.toFixed(1).padStart(8)}  ${k}`);
+    }
+    const seen = new Map<string, number>();
+    for (const c of log) {
+      const n = (seen.get(c.name) ?? 0) + 1;
+      seen.set(c.name, n);
+      const tag = `${c.name}#${n}`;
+      add(`main ${tag}: called at (ms after the evaluate began)`, c.t0 - tNode);
+      add(`main ${tag}: ran (ms)`, c.t1 - c.t0);
+    }
     const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: Node[]; samples: number[] } };
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     for (const n of profile.nodes) {
@@ -115,12 +194,17 @@ try {
     }
     void byId;
     add('click → React commit of the Array pane (sync, ms)', r.tClick);
+    for (const [k, v] of Object.entries(r.marks)) add(`click → ${k} (ms)`, v);
     add('click → diagram cells with values in the DOM (ms)', r.tCells);
     add('click → painted (2 frames after, ms) = the bench figure', r.total);
     add('floor: a bare bridge round trip, listArrays (ms)', r.bare);
     add('floor: idle frame (median ms)', r.idleFrame);
-    for (const c of r.calls) add(`bridge ${c.name}: duration (ms)`, c.ms);
-    for (const c of r.calls) add(`bridge ${c.name}: started at (ms after click)`, c.start);
+    add('walkMany of the 4 blocks over the bridge, alone (ms)', r.walkTrip);
+    add('readBytes of the strip over the bridge, alone (ms)', r.readTrip);
+    // the handler alone, in this process (no transport): what main spends on the diagram's cells
+    const h0 = performance.now();
+    await handlers.walkMany(r.id as never, r.blocks);
+    add('walkMany handler alone, no transport (ms)', performance.now() - h0);
     add('long tasks during the switch (count)', r.longs.length);
     add(
       'long tasks during the switch (sum ms)',

@@ -9,7 +9,7 @@
  * SVG (crisp at any zoom), exportable as SVG or PNG. Cells come from main as bounded walks (gridWindow.ts,
  * useDiagramCells.ts): the work is proportional to the window shown, never to the array.
  */
-import { memo, useMemo, useRef, useState } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ArraySummary, WalkStep } from '@contract';
 import { tuple } from '../app/api';
 import { ErrorBox } from '../app/common';
@@ -68,6 +68,9 @@ export const ArrayDiagram = memo(function ArrayDiagram(p: ArrayDiagramProps) {
 
   const plan = useMemo(() => planGrid(shape, fixed), [shapeKey, fixed]); // eslint-disable-line react-hooks/exhaustive-deps
   const { cells, error } = useDiagramCells(s, expression, shape, plan);
+  useLayoutEffect(() => {
+    performance.mark(cells ? 'diagram:cells-committed' : 'diagram:mounted');
+  }, [cells]);
 
   // ---- geometry of the grid
   const nd = shape.length;

@@ -3,7 +3,8 @@
  * in one `walkMany` round trip, each cell with its index, its step in logical C order, its file offset and its
  * value as NumPy prints it.
  */
-import { useEffect, useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { ApiError, ArraySummary } from '@contract';
 import { call } from '../app/api';
 import { cOrderPosition, gridBlocks, type GridPlan } from './gridWindow';
@@ -26,16 +27,20 @@ export function useDiagramCells(
     cells: null,
     error: null,
   });
-  useEffect(() => {
+  // asked in a layout effect: the request leaves before the browser lays out and paints the new pane, so the
+  // round trip overlaps that work instead of following it (a passive effect runs only after the paint)
+  useLayoutEffect(() => {
     let live = true;
     const blocks = gridBlocks(expression, shape, plan);
-    // every block in one round trip
+    // every block in one round trip (the marks let a profile split the first paint: bench/uiProfile.ts)
+    performance.mark('diagram:cells-asked');
     void call((api) =>
       api.walkMany(
         s.id,
         blocks.map((b) => ({ expression: b.expression, start: 0, count: b.count })),
       ),
     ).then((r) => {
+      performance.mark('diagram:cells-arrived');
       if (!live) return;
       if (!r.ok) return setState({ cells: null, error: r.error });
       const out: DiagramCell[] = [];
@@ -46,7 +51,8 @@ export function useDiagramCells(
           out.push({ index, n: cOrderPosition(shape, index), fileOffset: st.fileOffset, text: st.text });
         }
       });
-      setState({ cells: out, error: null });
+      // rendered at once, not in a later scheduler task (which a busy frame can hold back)
+      flushSync(() => setState({ cells: out, error: null }));
     });
     return () => {
       live = false;
