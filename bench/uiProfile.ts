@@ -223,3 +223,79 @@ for (const [k, v] of Object.entries(rows))
 console.log('top self time in the renderer over all runs (ms, CPU profile at 0.1 ms sampling):');
 for (const [k, v] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25))
   console.log(`  ${v.toFixed(1).padStart(8)}  ${k}`);
+
+// ---- the byte grid while its file-position slider jumps (bench/ui.ts's scroll), traced: what the long frames hold
+if (process.argv[3] === 'grid') {
+  const { makeSparseNpy } = await import('./ui');
+  const gpath = join(tmpdir(), 'ui-profile-4GiB.npy');
+  makeSparseNpy(gpath, 4 * 1024 ** 3);
+  const b2 = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const handlers = createHandlers();
+    const context = await b2.newContext({ viewport: { width: 1320, height: 900 } });
+    const page = await context.newPage();
+    await serveRenderer(page, CSP);
+    await installBridge(page, handlers, { dropFiles: { 'g.npy': gpath } });
+    await page.goto(`${ORIGIN}/index.html`);
+    await page.getByTestId('shape').waitFor();
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([], 'g.npy'));
+      const target = document.querySelector('[data-testid=app]')!;
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+    });
+    await page.getByTestId('tab-bytes').click();
+    await page.locator('[data-testid=byte-grid][data-loaded=true]').waitFor();
+    await b2.startTracing(page, { categories: ['devtools.timeline', 'v8.execute'] });
+    const deltas = await page.evaluate(async () => {
+      const grid = document.querySelector('[data-testid=byte-grid]') as HTMLDivElement;
+      const slider = document.querySelector('[data-testid=file-slider]') as HTMLInputElement;
+      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+      const max = Number(slider.max);
+      const stamps: number[] = [];
+      for (let k = 0; k < 300; k++) {
+        if (k % 2 === 0) {
+          setValue.call(slider, String(Math.round((k / 299) * max)));
+          slider.dispatchEvent(new Event('input', { bubbles: true }));
+        } else grid.scrollTop += 400;
+        stamps.push(await new Promise<number>((r) => requestAnimationFrame(r)));
+      }
+      return stamps.slice(1).map((t, i) => t - stamps[i]);
+    });
+    const buf = await b2.stopTracing();
+    const events = (
+      JSON.parse(buf.toString()) as {
+        traceEvents: {
+          name: string;
+          ph: string;
+          dur?: number;
+          ts: number;
+          tid: number;
+          args?: { data?: { functionName?: string; url?: string } };
+        }[];
+      }
+    ).traceEvents;
+    const tid = events.find((e) => e.name === 'FireAnimationFrame')?.tid;
+    const totals = new Map<string, number>();
+    for (const e of events) {
+      if (e.tid !== tid || e.ph !== 'X' || !e.dur) continue;
+      const key =
+        e.name === 'FunctionCall'
+          ? `FunctionCall ${e.args?.data?.functionName || ''} ${(e.args?.data?.url ?? '').split('/').pop()}`
+          : e.name;
+      totals.set(key, (totals.get(key) ?? 0) + e.dur / 1000);
+    }
+    const sorted = [...deltas].sort((a, b) => a - b);
+    console.log(
+      `grid, slider + wheel scroll of a 4 GiB file, 300 frames: median ${sorted[150].toFixed(1)} ms, p95 ${sorted[Math.floor(0.95 * sorted.length)].toFixed(1)} ms, frames > 20 ms: ${deltas.filter((d) => d > 20).length}`,
+    );
+    console.log('renderer main thread over those frames, top complete events (ms, nested events overlap):');
+    for (const [k, v] of [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, 16))
+      console.log(`  ${v.toFixed(1).padStart(8)}  ${k}`);
+    await context.close();
+    handlers.dispose();
+  } finally {
+    await b2.close();
+  }
+}
