@@ -9,7 +9,7 @@
  * SVG (crisp at any zoom), exportable as SVG or PNG. Cells come from main as bounded walks (gridWindow.ts,
  * useDiagramCells.ts): the work is proportional to the window shown, never to the array.
  */
-import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ArraySummary, WalkStep } from '@contract';
 import { tuple } from '../app/api';
 import { ErrorBox } from '../app/common';
@@ -64,6 +64,16 @@ export const ArrayDiagram = memo(function ArrayDiagram(p: ArrayDiagramProps) {
   const [fixed, setFixed] = useState<number[]>([]);
   const [hover, setHover] = useState<number | null>(null);
   const svgRef = useRef<SVGSVGElement | null>(null);
+  const boxRef = useRef<HTMLDivElement | null>(null);
+  /** the pane's width for the diagram: the memory strip shows as many boxes as fit it (not scaled down to fit) */
+  const [avail, setAvail] = useState(1272);
+  useEffect(() => {
+    const el = boxRef.current;
+    if (!el || typeof ResizeObserver !== 'function') return;
+    const ro = new ResizeObserver(([e]) => setAvail(Math.round(e.contentRect.width)));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
   const shapeKey = shape.join(',');
 
   const plan = useMemo(() => planGrid(shape, fixed), [shapeKey, fixed]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -119,7 +129,7 @@ export const ArrayDiagram = memo(function ArrayDiagram(p: ArrayDiagramProps) {
   const win = stripWindow(
     totalBoxes,
     focusOffset === null ? 0 : boxOf(focusOffset),
-    Math.max(8, Math.min(STRIP_BOXES, Math.floor(1150 / BOX_W))),
+    Math.max(8, Math.min(STRIP_BOXES, Math.floor((Math.min(avail, 1272) - LEFT - 2 * ELL - 16) / BOX_W))),
   );
   const stripTop = gridBottom + 28 + (mode === 'walk' ? ARC_SPACE : 0);
   const stripLeft = LEFT + (win.first > 0 ? ELL : 0);
@@ -191,7 +201,7 @@ export const ArrayDiagram = memo(function ArrayDiagram(p: ArrayDiagramProps) {
   const rectH = CELL_H - gap;
 
   return (
-    <div className="diagram" data-testid={p.testId ?? 'diagram'} data-mode={mode}>
+    <div className="diagram" ref={boxRef} data-testid={p.testId ?? 'diagram'} data-mode={mode}>
       <div className="diagram-bar">
         {shape.slice(0, Math.max(0, nd - 3)).map((n, k) => (
           <label key={k} className="d-slider">
