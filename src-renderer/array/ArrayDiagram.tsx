@@ -129,7 +129,7 @@ export const ArrayDiagram = memo(function ArrayDiagram(p: ArrayDiagramProps) {
   const win = stripWindow(
     totalBoxes,
     focusOffset === null ? 0 : boxOf(focusOffset),
-    Math.max(8, Math.min(STRIP_BOXES, Math.floor((Math.min(avail, 1272) - LEFT - 2 * ELL - 16) / BOX_W))),
+    Math.max(6, Math.min(STRIP_BOXES, Math.floor((Math.min(avail, 1272) - LEFT - 2 * ELL - 16) / BOX_W))),
   );
   const stripTop = gridBottom + 28 + (mode === 'walk' ? ARC_SPACE : 0);
   const stripLeft = LEFT + (win.first > 0 ? ELL : 0);
