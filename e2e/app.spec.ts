@@ -87,7 +87,7 @@ test('clicking a byte shows its element, and an index leads back to its bytes', 
   const flat = 5;
   const off = I4.data_offset + flat * 4 + 2;
   await app.clickByte(off);
-  await expect(page.getByTestId('element-index')).toHaveText('a[1, 1]');
+  await expect(page.getByTestId('element-index')).toHaveText('x[1, 1]');
   await expect(page.getByTestId('element-value')).toHaveText(String(I4.first[flat]));
   await expect(page.getByTestId('byte-element')).toContainText('byte 2 of 4');
   // the hex cell shows the real byte of the file; the hidden live region says so too
@@ -109,7 +109,7 @@ test('clicking a byte shows its element, and an index leads back to its bytes', 
   await page.getByTestId('jump-index-go').click();
   const target = I4.data_offset + (2 * I4.shape[1] + 3) * 4;
   await expect(page.getByTestId('byte-info')).toContainText(`(${target})`);
-  await expect(page.getByTestId('element-index')).toHaveText('a[2, 3]');
+  await expect(page.getByTestId('element-index')).toHaveText('x[2, 3]');
   await expect.poll(() => app.cellClasses(target)).toContain('cursor');
   await expect(status).toContainText(`cursor at byte ${target}`);
   // keyboard: ArrowRight moves the cursor one byte, ArrowUp a row
@@ -127,7 +127,7 @@ test('clicking a byte shows its element, and an index leads back to its bytes', 
   await expect(page.getByTestId('byte-info')).toContainText(`(${far})`);
   await expect.poll(() => app.cellText(far)).toBe(hx(far));
   await app.clickByte(I4.data_offset + flat * 4 + 2);
-  await expect(page.getByTestId('element-index')).toHaveText('a[1, 1]');
+  await expect(page.getByTestId('element-index')).toHaveText('x[1, 1]');
   await app.screenshot('bytes');
 });
 

@@ -77,7 +77,7 @@ test('an .npz lists its members; stored ones are mapped in place, and any member
   await app.tab('bytes');
   const dataStart = b.data_offset + b.npy_data_offset;
   await app.clickByte(dataStart);
-  await expect(page.getByTestId('element-index')).toHaveText('a[0, 0]');
+  await expect(page.getByTestId('element-index')).toHaveText('x[0, 0]');
   const zip = readFileSync(join(FIXTURES, 'stored.npz'));
   await expect.poll(() => app.cellText(dataStart + 8)).toBe(zip[dataStart + 8].toString(16).padStart(2, '0'));
   // picking the first member again switches to the array already open instead of opening it twice
@@ -162,7 +162,7 @@ test('a raw binary file asks for dtype, shape, offset, order and mode in place, 
   await app.tab('bytes');
   const off = good.offset + 5 * 2;
   await app.clickByte(off + 1);
-  await expect(page.getByTestId('element-index')).toHaveText('a[0, 1]');
+  await expect(page.getByTestId('element-index')).toHaveText('x[0, 1]');
   await expect(page.getByTestId('element-value')).toHaveText(String((good.first as number[])[1]));
   await expect(page.getByTestId('byte-element')).toContainText('byte 1 of 2');
 });

@@ -229,7 +229,7 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
                 ) : loc?.element ? (
                   <div data-testid="byte-element">
                     <p>
-                      element <code data-testid="element-index">a[{loc.element.index.join(', ')}]</code> · byte{' '}
+                      element <code data-testid="element-index">x[{loc.element.index.join(', ')}]</code> · byte{' '}
                       {loc.element.byteInElement} of {s.dtype.itemsize}
                     </p>
                     {loc.element.field ? (
