@@ -20,7 +20,7 @@ import { median, printTable } from './stats';
 
 const GiB = 1024 ** 3;
 
-function makeSparseNpy(path: string, nbytes: number): void {
+export function makeSparseNpy(path: string, nbytes: number): void {
   const header = npyHeaderBytes(DType.parse('<f8'), [nbytes / 8], false);
   const fd = openSync(path, 'w');
   writeSync(fd, header);

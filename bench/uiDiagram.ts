@@ -23,7 +23,8 @@ const N = 1000;
 /** 3 + 3 rows and 4 + 4 columns of a 1000×1000 array (src-renderer/array/gridWindow.ts GRID_LIMITS). */
 const CELLS = 6 * 8;
 
-function makeNpy(path: string): void {
+/** The bench's file: a 1000×1000 float64 .npy whose element k is k / 2. */
+export function makeDiagramNpy(path: string): void {
   const header = npyHeaderBytes(DType.parse('<f8'), [N, N], false);
   const data = new Float64Array(N * N);
   for (let k = 0; k < data.length; k++) data[k] = k * 0.5;
@@ -36,7 +37,7 @@ function makeNpy(path: string): void {
 export async function benchDiagram(dir: string, runs = 7): Promise<Record<string, number>> {
   const name = 'ui-diagram-1000x1000.npy';
   const path = join(dir, name);
-  makeNpy(path);
+  makeDiagramNpy(path);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const dropMs: number[] = [];
   const tabMs: number[] = [];

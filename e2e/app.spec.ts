@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, FIXTURES } from './fixtures';
+import { test, expect, FIXTURES, hexOff } from './fixtures';
 
 interface NpyExpect {
   shape: number[];
@@ -65,14 +65,14 @@ test('the .npy header is broken down into magic, version, HEADER_LEN, dict, padd
   const hb = page.getByTestId('header-breakdown');
   await expect(hb).toBeVisible();
   await expect(hb.getByTestId('header-magic')).toContainText('\\x93NUMPY');
-  await expect(hb.getByTestId('header-magic')).toContainText('0–5');
+  await expect(hb.getByTestId('header-magic')).toContainText('0x0–0x5');
   await expect(hb.getByTestId('header-version')).toContainText(I4.version.join('.'));
   await expect(hb.getByTestId('header-header_len')).toContainText(String(I4.header_len));
-  await expect(hb.getByTestId('header-header_len')).toContainText('8–9');
+  await expect(hb.getByTestId('header-header_len')).toContainText('0x8–0x9');
   const dictText = I4.header_text.trimEnd();
   await expect(hb.getByTestId('header-dict')).toContainText(dictText);
-  await expect(hb.getByTestId('header-dict')).toContainText(`10–${10 + dictText.length - 1}`);
-  await expect(hb.getByTestId('header-data')).toContainText(`data starts at byte ${I4.data_offset}`);
+  await expect(hb.getByTestId('header-dict')).toContainText(`0xa–${hexOff(10 + dictText.length - 1)}`);
+  await expect(hb.getByTestId('header-data')).toContainText(`data starts at byte ${hexOff(I4.data_offset)}`);
   await app.screenshot('array-npy-header');
 });
 
@@ -87,7 +87,7 @@ test('clicking a byte shows its element, and an index leads back to its bytes', 
   const flat = 5;
   const off = I4.data_offset + flat * 4 + 2;
   await app.clickByte(off);
-  await expect(page.getByTestId('element-index')).toHaveText('a[1, 1]');
+  await expect(page.getByTestId('element-index')).toHaveText('x[1, 1]');
   await expect(page.getByTestId('element-value')).toHaveText(String(I4.first[flat]));
   await expect(page.getByTestId('byte-element')).toContainText('byte 2 of 4');
   // the hex cell shows the real byte of the file; the hidden live region says so too
@@ -109,7 +109,7 @@ test('clicking a byte shows its element, and an index leads back to its bytes', 
   await page.getByTestId('jump-index-go').click();
   const target = I4.data_offset + (2 * I4.shape[1] + 3) * 4;
   await expect(page.getByTestId('byte-info')).toContainText(`(${target})`);
-  await expect(page.getByTestId('element-index')).toHaveText('a[2, 3]');
+  await expect(page.getByTestId('element-index')).toHaveText('x[2, 3]');
   await expect.poll(() => app.cellClasses(target)).toContain('cursor');
   await expect(status).toContainText(`cursor at byte ${target}`);
   // keyboard: ArrowRight moves the cursor one byte, ArrowUp a row
@@ -127,7 +127,7 @@ test('clicking a byte shows its element, and an index leads back to its bytes', 
   await expect(page.getByTestId('byte-info')).toContainText(`(${far})`);
   await expect.poll(() => app.cellText(far)).toBe(hx(far));
   await app.clickByte(I4.data_offset + flat * 4 + 2);
-  await expect(page.getByTestId('element-index')).toHaveText('a[1, 1]');
+  await expect(page.getByTestId('element-index')).toHaveText('x[1, 1]');
   await app.screenshot('bytes');
 });
 
@@ -145,6 +145,7 @@ test('a stride walk over a[:, ::-1] visits the right byte offsets', async ({ app
   // NumPy's a[:, ::-1] starts at the last column: base = (cols-1)*s1, strides (s0, -s1).
   const base = (cols - 1) * s1;
   const table = page.getByTestId('walk-table');
+  // offsets as the app writes them by default (hex, the offset switch): Number() reads 0x…
   const offsets = await table.getByTestId('walk-row-offset').allTextContents();
   const want: number[] = [];
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) want.push(base + i * s0 + j * -s1);
@@ -158,11 +159,11 @@ test('a stride walk over a[:, ::-1] visits the right byte offsets', async ({ app
   await page.getByTestId('walk-next').click();
   await page.getByTestId('walk-next').click();
   await expect(page.getByTestId('walk-index')).toHaveText('(0, 2)');
-  await expect(page.getByTestId('walk-offset')).toHaveText(String(base - 2 * s1));
+  await expect(page.getByTestId('walk-offset')).toHaveText(hexOff(base - 2 * s1));
   await expect(page.getByTestId('walk-jump')).toHaveText(`jump ${-s1} bytes`);
   // one formula, then the numbers, then the answer (negative strides in parentheses with a true minus)
   await expect(page.getByTestId('walk-arith')).toContainText(
-    `offset = base + i·s0 + j·s1 = ${base} + 0·${s0} + 2·(−${s1}) = ${base - 2 * s1}`,
+    `offset = base + i·s0 + j·s1 = ${hexOff(base)} + 0·${s0} + 2·(−${s1}) = ${hexOff(base - 2 * s1)}`,
   );
   // the walk's current element is marked in the memory strip
   await expect(page.locator(`[data-testid=walk-diagram] [data-testid=strip-box].current`)).toHaveAttribute(

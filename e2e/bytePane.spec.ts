@@ -159,6 +159,21 @@ for (const size of SIZES) {
     await page.getByTestId('toggle-console').click();
     const dock = page.getByTestId('console-dock');
     const d0 = (await dock.boundingBox())!;
+    // the pane is narrower with the console beside it: the info panel goes under the grid rather than clip it,
+    // and the ASCII column stays on screen, left of the console
+    await page.getByTestId('tab-bytes').click();
+    await expect
+      .poll(async () => {
+        const g = (await page.getByTestId('byte-grid-canvas').boundingBox())!;
+        const sd = (await page.getByTestId('byte-side').boundingBox())!;
+        return sd.x >= g.x + g.width || sd.y >= g.y + g.height - 1;
+      })
+      .toBe(true);
+    const asciiOpen = await page.evaluate(
+      (o) => (document.querySelector('[data-testid=byte-grid]') as any).__byteGrid.cellCenter(o, 'ascii'),
+      15,
+    );
+    if (size.width > 1100) expect(asciiOpen.x).toBeLessThan(d0.x);
     const s = (await page.getByTestId('console-splitter').boundingBox())!;
     await page.mouse.move(s.x + s.width / 2, s.y + s.height / 2);
     await page.mouse.down();

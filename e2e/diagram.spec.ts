@@ -5,7 +5,7 @@
  */
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, FIXTURES, GENERATED, ROOT, type AppHandle } from './fixtures';
+import { test, expect, FIXTURES, GENERATED, ROOT, hexOff, type AppHandle } from './fixtures';
 
 const VALUES = join(ROOT, 'tests', 'fixtures', 'values');
 const values = JSON.parse(readFileSync(join(VALUES, 'expected.json'), 'utf8')) as {
@@ -114,7 +114,9 @@ for (const size of SIZES) {
       await expect(page.getByTestId('walk-index')).toHaveText('(1, 0)');
       await expect(page.getByTestId('walk-loop-0')).toHaveText('i = 1');
       await expect(page.getByTestId('walk-loop-1')).toHaveText('j = 0');
-      await expect(page.getByTestId('walk-arith')).toContainText('offset = base + i·s0 + j·s1 = 4 + 1·8 + 0·(−4) = 12');
+      await expect(page.getByTestId('walk-arith')).toContainText(
+        'offset = base + i·s0 + j·s1 = 0x4 + 1·8 + 0·(−4) = 0xc',
+      );
       await expect(page.getByTestId('walk-value')).toHaveText('3');
       // each element painted with its step number; the current one marked
       await expect(diagram.locator('[data-testid=diagram-cell].current')).toHaveAttribute('data-index', '1,0');
@@ -207,7 +209,7 @@ for (const size of SIZES) {
       await expect(page.getByTestId('walk-strides')).toHaveText(`(${id.strides[0]},)`);
       await expect(page.getByTestId('walk-dtype')).toHaveText("dtype('int32')");
       await expect(page.getByTestId('walk-value')).toHaveText(id.elements[0]);
-      await expect(page.getByTestId('walk-row-offset').first()).toHaveText(String(id.offset));
+      await expect(page.getByTestId('walk-row-offset').first()).toHaveText(hexOff(id.offset));
       await page.getByTestId('walk-next').click();
       await expect(page.getByTestId('walk-value')).toHaveText(id.elements[1]);
       // the field's 4 bytes are marked inside each 18-byte record of the memory strip
@@ -230,7 +232,7 @@ test('the diagram exports as a standalone SVG and as a PNG', async ({ app }) => 
   // the page's CSS-variable colours are written onto the elements (the file looks the same outside the app)
   expect(text).not.toContain('class=');
   expect(text).toMatch(/fill:rgb\(/);
-  expect(text).toContain('.npy header: bytes 0–127');
+  expect(text).toContain('.npy header: bytes 0–0x7f');
   const [png] = await Promise.all([page.waitForEvent('download'), diagram.getByTestId('diagram-export-png').click()]);
   const bytes = readFileSync((await png.path())!);
   expect(png.suggestedFilename()).toMatch(/\.png$/);

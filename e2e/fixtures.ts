@@ -42,6 +42,8 @@ export const FIXTURES = join(ROOT, 'tests', 'fixtures', 'npy');
 export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
 /** Files specs make at run time (a sparse multi-GiB .npy); droppable like the fixtures. */
 export const GENERATED = join(tmpdir(), 'stridescope-e2e-generated');
+/** An offset as the app writes it by default (the offset switch starts on hex): `0x80`, `-0x4`. */
+export const hexOff = (n: number): string => (n < 0 ? '-0x' : '0x') + Math.abs(n).toString(16);
 export const CHROMIUM = process.env.STRIDESCOPE_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--no-sandbox',

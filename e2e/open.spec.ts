@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, FIXTURES } from './fixtures';
+import { test, expect, FIXTURES, hexOff } from './fixtures';
 
 interface NpzMemberExpect {
   name: string;
@@ -50,12 +50,12 @@ test('an .npz lists its members; stored ones are mapped in place, and any member
   for (const m of members) {
     const row = picker.locator(`[data-member="${m.name}"]`);
     await expect(row).toContainText('stored');
-    await expect(row.getByTestId('npz-member-where')).toContainText(`mapped in place at byte ${m.data_offset}`);
+    await expect(row.getByTestId('npz-member-where')).toContainText(`mapped in place at byte ${hexOff(m.data_offset)}`);
   }
   // the open member also says where its data is: the .npy's start in the zip + its header
   const a = members[0];
   await expect(picker.locator(`[data-member="${a.name}"]`).getByTestId('npz-member-where')).toHaveText(
-    `mapped in place at byte ${a.data_offset} · data at byte ${a.data_offset + a.npy_data_offset}`,
+    `mapped in place at byte ${hexOff(a.data_offset)} · data at byte ${hexOff(a.data_offset + a.npy_data_offset)}`,
   );
   await expect(page.getByText('memory-mapped from the file (mmap)')).toBeVisible();
   await expect(page.getByTestId('values')).toHaveText((a.first as number[]).join(', '));
@@ -67,7 +67,7 @@ test('an .npz lists its members; stored ones are mapped in place, and any member
   await expect(page.getByTestId('dtype-str')).toHaveText(b.dtype_str);
   await expect(page.getByTestId('flag-F_CONTIGUOUS')).toHaveText('F_CONTIGUOUS: True');
   await expect(page.getByTestId('header-data')).toContainText(
-    `data starts at byte ${b.data_offset + b.npy_data_offset}`,
+    `data starts at byte ${hexOff(b.data_offset + b.npy_data_offset)}`,
   );
   await expect(page.getByTestId('npz-members').locator('[data-member="b.npy"]')).toHaveAttribute(
     'aria-current',
@@ -77,7 +77,7 @@ test('an .npz lists its members; stored ones are mapped in place, and any member
   await app.tab('bytes');
   const dataStart = b.data_offset + b.npy_data_offset;
   await app.clickByte(dataStart);
-  await expect(page.getByTestId('element-index')).toHaveText('a[0, 0]');
+  await expect(page.getByTestId('element-index')).toHaveText('x[0, 0]');
   const zip = readFileSync(join(FIXTURES, 'stored.npz'));
   await expect.poll(() => app.cellText(dataStart + 8)).toBe(zip[dataStart + 8].toString(16).padStart(2, '0'));
   // picking the first member again switches to the array already open instead of opening it twice
@@ -155,14 +155,14 @@ test('a raw binary file asks for dtype, shape, offset, order and mode in place, 
   await expect(page.getByTestId('strides')).toHaveText(tuple(good.strides!));
   await expect(page.getByTestId('flag-F_CONTIGUOUS')).toHaveText('F_CONTIGUOUS: True');
   await expect(page.getByTestId('values')).toContainText((good.first as number[]).join(', '));
-  await expect(page.getByText(`raw binary, data from byte ${good.offset}`)).toBeVisible();
+  await expect(page.getByText(`raw binary, data from byte ${hexOff(good.offset)}`)).toBeVisible();
   await expect(page.getByText("mode 'r': read-only")).toBeVisible();
   await app.screenshot('raw-opened');
   // the bytes view: element (0, 1) of an F-order (5, 8) <i2 array is the 6th item in the file: offset + 5*2
   await app.tab('bytes');
   const off = good.offset + 5 * 2;
   await app.clickByte(off + 1);
-  await expect(page.getByTestId('element-index')).toHaveText('a[0, 1]');
+  await expect(page.getByTestId('element-index')).toHaveText('x[0, 1]');
   await expect(page.getByTestId('element-value')).toHaveText(String((good.first as number[])[1]));
   await expect(page.getByTestId('byte-element')).toContainText('byte 1 of 2');
 });

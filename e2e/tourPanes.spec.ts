@@ -121,16 +121,28 @@ for (const size of SIZES) {
       // the offset switch writes hex by default ('data at 0xc0'), decimal when switched: Number() reads both
       const base = Number(/data at (0x[0-9a-f]+|\d+)/.exec(info ?? '')![1]);
       await expect(page.getByTestId('byte-grid-status')).toContainText(String(base));
-      for (let b = base; b < base + 8; b++) await expect.poll(() => app.cellClasses(b)).toContain('hl-current');
-      await expect.poll(() => app.cellClasses(base + 8)).not.toContain('hl-current');
+      // the bytes C read have their own grid kind, colour and legend entry (not the walk's current step)
+      for (let b = base; b < base + 8; b++) await expect.poll(() => app.cellClasses(b)).toContain('hl-read');
+      await expect.poll(() => app.cellClasses(base + 8)).not.toContain('hl-read');
+      expect(await app.cellClasses(base)).not.toContain('hl-current');
+      await expect(page.getByTestId('legend-read')).toContainText('C read');
       await shoot(app, `console-contents-bytes-${size.name}`);
       // p[3]: x[1, 1], bytes 12..16 of x
       await type(page, 'p = x.ctypes.data_as(ctypes.POINTER(ctypes.c_int))');
       await type(page, 'p[3]');
       await expect(page.locator('[data-testid=console-log] [data-kind=output]').last()).toHaveText('3');
-      for (let b = base + 12; b < base + 16; b++) await expect.poll(() => app.cellClasses(b)).toContain('hl-current');
-      await expect.poll(() => app.cellClasses(base + 11)).not.toContain('hl-current');
-      await expect.poll(() => app.cellClasses(base)).not.toContain('hl-current');
+      for (let b = base + 12; b < base + 16; b++) await expect.poll(() => app.cellClasses(b)).toContain('hl-read');
+      await expect.poll(() => app.cellClasses(base + 11)).not.toContain('hl-read');
+      await expect.poll(() => app.cellClasses(base)).not.toContain('hl-read');
+      // one statement, two reads: both are lit (the last statement's reads, all of them), the cursor on the last
+      await type(page, 'p[0], p[2]');
+      await expect(page.locator('[data-testid=console-log] [data-kind=output]').last()).toHaveText('(0, 2)');
+      await expect(page.getByTestId('byte-grid-status')).toContainText(`cursor at byte ${base + 8} `);
+      for (const b of [base, base + 3, base + 8, base + 11])
+        await expect.poll(() => app.cellClasses(b)).toContain('hl-read');
+      for (const b of [base + 4, base + 7, base + 12])
+        await expect.poll(() => app.cellClasses(b)).not.toContain('hl-read');
+      await shoot(app, `console-two-reads-bytes-${size.name}`);
     });
   });
 }

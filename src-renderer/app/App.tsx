@@ -15,7 +15,7 @@ import { KernelsView } from '../kernels/KernelsView';
 import { ConsoleView } from '../console/ConsoleView';
 import type { TabName, ViewProps } from './viewProps';
 import type { ConsoleRunResult, ConsoleSessionInfo, TourPaneName } from '@contract';
-import { ArrayStoreProvider, useArrayStoreRoot } from '../state/arrayStore';
+import { ArrayStoreProvider, MAX_READS_LIT, useArrayStoreRoot } from '../state/arrayStore';
 
 const TABS: { name: TabName; label: string }[] = [
   { name: 'array', label: 'Array' },
@@ -270,8 +270,19 @@ export function App() {
   const onConsoleResult = useCallback(
     (r: ConsoleRunResult, follow: string | null) => {
       showConsoleArrays(r.session, r.closed, follow);
-      // the last pointer read C made (`.contents`, `p[i]`): its array is shown, the cursor and selection on its bytes
-      const read = r.inputs.flatMap((i) => i.statements.flatMap((st) => st.pointerReads ?? [])).pop();
+      // the pointer reads C made in the last statement that read (`.contents`, `p[i]`, several in one line): each
+      // array's are lit in its Bytes pane; the last one's array is shown, the cursor and selection on its bytes
+      const statements = r.inputs.flatMap((i) => i.statements).filter((st) => st.pointerReads?.length);
+      const reads = (statements.at(-1)?.pointerReads ?? []).slice(0, MAX_READS_LIT);
+      const read = reads.at(-1);
+      if (read) {
+        for (const a of r.session.arrays) {
+          const mine = reads
+            .filter((x) => x.id === a.id)
+            .map((x) => ({ from: x.fileOffset, to: x.fileOffset + x.length }));
+          updatePane(a.summary, (p) => (mine.length || p.reads.length ? { reads: mine } : {}));
+        }
+      }
       const target = read ? r.session.arrays.find((a) => a.id === read.id)?.summary : undefined;
       if (read && target) {
         setCurrentId(target.id);

@@ -52,10 +52,6 @@ export function tuple(xs: readonly number[]): string {
   return xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`;
 }
 
-export function hexOffset(n: number, width = 8): string {
-  return '0x' + n.toString(16).padStart(width, '0');
-}
-
 /**
  * Copy text to the clipboard: `{ ok: true }`, or why not. Electron grants the page `clipboard-sanitized-write` (main's
  * permission handler, the app's own origin only); a browser without a secure context has no navigator.clipboard.

@@ -1,15 +1,22 @@
 import { useState } from 'react';
 import type { ApiError } from '@contract';
 import { copyText } from './api';
+import { formatOffset, useSettings } from './settings';
 
 /** An error from main, shown where it happened (never a blank window). */
 export function ErrorBox({ error, onDismiss }: { error: ApiError | null; onDismiss?: () => void }) {
+  const fmt = useSettings().offsetFormat;
   if (!error) return null;
   return (
     <div className="error" role="alert" data-testid="error">
       <strong className="error-kind">{error.kind} error</strong>
       {error.offset !== null && error.offset !== undefined ? (
-        <span className="error-offset"> at byte {error.offset}</span>
+        <span className="error-offset">
+          {' '}
+          at byte {formatOffset(error.offset, fmt)}
+          {/* main's message writes offsets in decimal: the same byte in its spelling */}
+          {fmt === 'hex' ? ` (${error.offset})` : ''}
+        </span>
       ) : null}
       {error.column !== undefined ? <span className="error-offset"> at column {error.column}</span> : null}
       <div className="error-message">{error.message}</div>

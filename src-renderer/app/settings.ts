@@ -73,9 +73,10 @@ export function useSettings(): Settings {
   return useSyncExternalStore(subscribeSettings, getSettings, getSettings);
 }
 
-/** An offset as the user asked for it: `0x80` or `128`. `width` pads hex digits (the grid's offset column). */
+/** An offset as the user asked for it: `0x80` or `128` (`-0x4` / `-4`). `width` pads hex digits. */
 export function formatOffset(n: number, format: OffsetFormat = current.offsetFormat, width = 0): string {
-  return format === 'hex' ? '0x' + n.toString(16).padStart(width, '0') : String(n);
+  if (format !== 'hex') return String(n);
+  return (n < 0 ? '-0x' : '0x') + Math.abs(n).toString(16).padStart(width, '0');
 }
 
 /** The other spelling, for a tooltip or a muted aside. */

@@ -2,6 +2,7 @@ import type { HeaderPart } from '@contract';
 import type { ViewProps } from '../app/viewProps';
 import { CopyButton, Flag } from '../app/common';
 import { tuple } from '../app/api';
+import { formatOffset, useSettings } from '../app/settings';
 import { NpzMembers } from './NpzMembers';
 import { ArrayDiagram } from './ArrayDiagram';
 
@@ -16,6 +17,7 @@ const PART_HELP: Record<HeaderPart['name'], string> = {
 
 /** dtype, shape, strides, flags, the real address, x.ctypes as NumPy prints it, and the .npy header broken down. */
 export function ArrayView({ summary: s, goto, openMember, cursor, setCursor }: ViewProps) {
+  const fmt = useSettings().offsetFormat;
   const valuesText = s.valueTexts.join(', ');
   return (
     <div className="array-view" data-testid="array-view">
@@ -102,7 +104,7 @@ export function ArrayView({ summary: s, goto, openMember, cursor, setCursor }: V
                     <td>
                       <span className={`swatch field-${i % 6}`} /> {f.name}
                     </td>
-                    <td>{f.offset}</td>
+                    <td>{formatOffset(f.offset, fmt)}</td>
                     <td>{f.size}</td>
                     <td>
                       <code>
@@ -206,7 +208,7 @@ export function ArrayView({ summary: s, goto, openMember, cursor, setCursor }: V
               .npy header{' '}
               <span className="muted">
                 version {s.header.version.join('.')}, HEADER_LEN {s.header.headerLength}, data at byte{' '}
-                {s.header.dataOffset}
+                {formatOffset(s.header.dataOffset, fmt)}
               </span>
             </h3>
             {s.header.notices.length ? (
@@ -234,12 +236,16 @@ export function ArrayView({ summary: s, goto, openMember, cursor, setCursor }: V
                     </td>
                     <td>
                       <button className="link" onClick={() => goto('bytes', p.offset)} title="Show these bytes">
-                        {p.name === 'data' ? `${p.offset}…` : `${p.offset}–${p.offset + p.length - 1}`}
+                        {p.name === 'data'
+                          ? `${formatOffset(p.offset, fmt)}…`
+                          : `${formatOffset(p.offset, fmt)}–${formatOffset(p.offset + p.length - 1, fmt)}`}
                       </button>
                     </td>
                     <td>{p.name === 'data' ? s.nbytes : p.length}</td>
                     <td>
-                      <code className="wrap">{p.text}</code>
+                      <code className="wrap">
+                        {p.name === 'data' ? `data starts at byte ${formatOffset(p.offset, fmt)}` : p.text}
+                      </code>
                     </td>
                     <td className="muted">{PART_HELP[p.name]}</td>
                   </tr>
@@ -252,9 +258,9 @@ export function ArrayView({ summary: s, goto, openMember, cursor, setCursor }: V
             <h3>file</h3>
             <p>
               {s.source === 'playground'
-                ? `an array of the console's session: the Bytes view shows the allocation it lives in (data from byte ${s.dataOffset})`
+                ? `an array of the console's session: the Bytes view shows the allocation it lives in (data from byte ${formatOffset(s.dataOffset, fmt)})`
                 : s.source === 'raw'
-                  ? `raw binary, data from byte ${s.dataOffset} (opened like numpy.memmap, ${s.flags.WRITEABLE ? "mode 'c': copy-on-write" : "mode 'r': read-only"})`
+                  ? `raw binary, data from byte ${formatOffset(s.dataOffset, fmt)} (opened like numpy.memmap, ${s.flags.WRITEABLE ? "mode 'c': copy-on-write" : "mode 'r': read-only"})`
                   : 'no .npy header'}{' '}
               — {s.fileSize} bytes
             </p>

@@ -1,4 +1,5 @@
 import type { ArraySummary, NpzMemberInfo } from '@contract';
+import { formatOffset, useSettings } from '../app/settings';
 
 /**
  * The .npz member picker: every member of the archive the current array came from, how opening it works
@@ -12,6 +13,7 @@ export function NpzMembers({
   summary: ArraySummary;
   openMember: (member: string) => void;
 }) {
+  useSettings(); // where() writes offsets in the app's format: re-render when it changes
   const npz = s.npz;
   if (!npz) return null;
   const archive = s.label.slice(0, s.label.length - npz.member.length - 1) || 'the archive';
@@ -80,6 +82,6 @@ export function NpzMembers({
 
 function where(m: NpzMemberInfo, open: ArraySummary | null): string {
   if (m.compressed) return 'inflated into memory';
-  const data = open ? ` · data at byte ${open.dataOffset}` : '';
-  return `mapped in place at byte ${m.dataOffset}${data}`;
+  const data = open ? ` · data at byte ${formatOffset(open.dataOffset)}` : '';
+  return `mapped in place at byte ${formatOffset(m.dataOffset)}${data}`;
 }

@@ -35,8 +35,8 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
     bytes: number;
     failed: string | null;
   } | null>(null);
-  // the store's selection (a console pointer read's bytes), lit as what C reads now while the cursor is inside it
-  const [{ selection }] = usePaneState(s);
+  // the bytes C read in the console's last statement, lit while the cursor is inside one of them
+  const [{ reads }] = usePaneState(s);
 
   useEffect(() => {
     if (cursor === null) return setLoc(null);
@@ -102,8 +102,8 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
   const highlights = useMemo<Highlight[]>(() => {
     const el = loc?.element;
     const read: Highlight[] =
-      selection && cursor !== null && cursor >= selection.from && cursor < selection.to
-        ? [{ from: selection.from, to: selection.to, className: 'hl-current' }]
+      cursor !== null && reads.some((r) => cursor >= r.from && cursor < r.to)
+        ? reads.map((r) => ({ from: r.from, to: r.to, className: 'hl-read' }))
         : [];
     if (!el) return read;
     const hs: Highlight[] = [
@@ -117,7 +117,7 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
         className: 'hl-field',
       });
     return hs;
-  }, [loc, s.dtype.itemsize, selection, cursor]);
+  }, [loc, s.dtype.itemsize, reads, cursor]);
 
   const sel =
     cursor === null
@@ -229,7 +229,7 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
                 ) : loc?.element ? (
                   <div data-testid="byte-element">
                     <p>
-                      element <code data-testid="element-index">a[{loc.element.index.join(', ')}]</code> · byte{' '}
+                      element <code data-testid="element-index">x[{loc.element.index.join(', ')}]</code> · byte{' '}
                       {loc.element.byteInElement} of {s.dtype.itemsize}
                     </p>
                     {loc.element.field ? (
@@ -307,7 +307,7 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
             <summary>Structure</summary>
             <StructureTree summary={s} cursor={cursor} onPick={selectRange} />
           </details>
-          <Legend summary={s} />
+          <Legend summary={s} reads={reads.length > 0} />
         </aside>
       </div>
     </div>
@@ -315,7 +315,7 @@ export function BytesView({ summary: s, info, cursor, setCursor, goto }: ViewPro
 }
 
 /** What each colour means; the swatches use the same variables as the grid and the structure tree. */
-function Legend({ summary: s }: Pick<ViewProps, 'summary'>) {
+function Legend({ summary: s, reads }: Pick<ViewProps, 'summary'> & { reads: boolean }) {
   const fields = s.dtype.fields ?? [];
   return (
     <div className="legend" data-testid="bytes-legend" aria-label="Colour legend">
@@ -349,6 +349,11 @@ function Legend({ summary: s }: Pick<ViewProps, 'summary'>) {
       <span>
         <i className="swatch sw-cursor" /> cursor
       </span>
+      {reads ? (
+        <span data-testid="legend-read">
+          <i className="swatch sw-read" /> C read (console)
+        </span>
+      ) : null}
     </div>
   );
 }

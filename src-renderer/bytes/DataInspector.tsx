@@ -78,7 +78,7 @@ export function DataInspector({ summary: s, cursor }: { summary: ArraySummary; c
         {el ? (
           <>
             <code data-testid="inspector-element">
-              a[{el.index.join(', ')}] = {el.text}
+              x[{el.index.join(', ')}] = {el.text}
               {el.field ? ` · field '${el.field.name}'` : ''}
             </code>
             <div className="muted">

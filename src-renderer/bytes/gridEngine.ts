@@ -1,30 +1,39 @@
 /**
  * The byte grid's engine, outside React: one <canvas> draws the visible hex + ASCII rows, a scroll container with
  * an empty spacer gives native scrolling (wheel, keyboard, scrollbar), and nothing in the DOM changes per frame.
- *
- *  - Paging: a 4 GiB file has 268 million rows, far more pixels than an element may be tall. The spacer is at most
- *    PAGE_ROWS rows tall and stands for rows [base, base + PAGE_ROWS); near its edges the page slides (base and
- *    scrollTop shift together, so scrolling is seamless); a far jump (slider, jump-to-offset) re-centres the page.
- *  - Bytes: fetched from main in aligned WINDOW-byte windows, cached (LRU, MAX_WINDOWS), the windows around the
- *    viewport prefetched ahead of it, at most MAX_IN_FLIGHT requests at a time, stale requests dropped. A frame
- *    never waits for IPC: missing bytes are drawn as placeholders ("··") and the grid repaints when they arrive.
- *  - Drawing: one pass per animation frame (requestAnimationFrame, coalesced); per row, background runs as rect
- *    fills (element parity, struct fields, header parts, highlights, cursor), then the offset, hex and ASCII as
- *    one fillText each; only specially styled cells (cursor, current step, outside, placeholders) are drawn apart.
- *  - Tests and assistive tech: the canvas is opaque, so the grid keeps a hidden live region describing the cursor
- *    byte, data-first-row / data-last-row / data-loaded on the scroll element, and a small probe object
- *    (`element.__byteGrid`) that answers what was last drawn in a cell and where a byte's cell is on screen.
+ * It ties three parts together:
+ *  - paging (gridPaging.ts): a spacer of at most PAGE_ROWS rows standing for a slice of a file of any size;
+ *  - bytes (byteCache.ts): aligned windows fetched from main, cached, prefetched in the scroll direction; a frame
+ *    never waits for IPC (missing bytes are drawn as placeholders "··", and the grid repaints when they arrive);
+ *  - painting (gridPaint.ts): one pass per animation frame (requestAnimationFrame, coalesced).
+ * Tests and assistive tech: the canvas is opaque, so the grid keeps a hidden live region describing the cursor
+ * byte, data-first-row / data-last-row / data-loaded on the scroll element, and a small probe object
+ * (`element.__byteGrid`) that answers what was last drawn in a cell and where a byte's cell is on screen.
  */
 import type { ArraySummary } from '@contract';
 import { ByteWindowCache, WINDOW, type Fetch } from './byteCache';
-import { ASCII_CHARS, HEX_STRINGS, makeByteClass, readPalette, type Layout, type Palette } from './gridPaint';
+import { RowPaging, ROW_HEIGHT, type RowAlign } from './gridPaging';
+import {
+  BYTES_PER_ROW,
+  fieldMap,
+  hatchPattern,
+  headerParts,
+  HEX_STRINGS,
+  makeByteClass,
+  markKind,
+  measureLayout,
+  paintHead,
+  paintRows,
+  readPalette,
+  type HeaderPart,
+  type Layout,
+  type Mark,
+  type Palette,
+} from './gridPaint';
 
-export { makeByteClass } from './gridPaint';
+export { makeByteClass, BYTES_PER_ROW } from './gridPaint';
+export { ROW_HEIGHT, PAGE_ROWS } from './gridPaging';
 
-export const BYTES_PER_ROW = 16;
-export const ROW_HEIGHT = 20;
-export const PAGE_ROWS = 65536;
-const EDGE_ROWS = 512;
 const FONT_PX = 13;
 
 export interface Highlight {
@@ -66,23 +75,10 @@ export interface ByteGridProbe {
   rows: number;
 }
 
-/** Per-byte kinds the draw loop switches on (cheap to compute for every visible byte). */
-const K_OUTSIDE = 0;
-const K_HEADER = 1;
-const K_DATA = 2;
-
-interface Mark {
-  from: number;
-  to: number;
-  kind: 'element' | 'field' | 'prev' | 'current' | 'other';
-  className: string;
-}
-
 export class GridEngine implements ByteGridProbe {
   readonly rows: number;
   readonly size: number;
-  private readonly count: number;
-  private base = 0;
+  private readonly paging: RowPaging;
   private readonly bytes: ByteWindowCache;
   private raf = 0;
   private disposed = false;
@@ -105,7 +101,7 @@ export class GridEngine implements ByteGridProbe {
   private allLoaded = false;
   private attrs = { first: -1, last: -1, loaded: '' };
   private statusText = '';
-  private parts: { offset: number; end: number; color: string; name: string }[] = [];
+  private parts: HeaderPart[] = [];
   private fieldOf: Int16Array | null = null;
   private lastDir = 1;
   private lastFirstRow = 0;
@@ -125,14 +121,15 @@ export class GridEngine implements ByteGridProbe {
     const s = opts.summary;
     this.size = s.fileSize;
     this.rows = Math.max(1, Math.ceil(s.fileSize / BYTES_PER_ROW));
-    this.count = Math.min(this.rows, PAGE_ROWS);
+    this.paging = new RowPaging(this.rows);
     this.cssHeight = opts.height;
     this.byteClass = makeByteClass(s);
     this.bytes = new ByteWindowCache(s.fileSize, opts.fetch, this.onArrive);
     this.ctx = el.canvas.getContext('2d', { alpha: false })!;
-    this.setupSummary();
+    this.parts = headerParts(s);
+    this.fieldOf = fieldMap(s);
     this.setupStyle();
-    el.spacer.style.height = `${this.count * ROW_HEIGHT}px`;
+    el.spacer.style.height = `${this.paging.spacerHeight()}px`;
     el.scroller.style.height = `${opts.height}px`;
     this.sizeCanvases();
     this.drawHead();
@@ -158,22 +155,6 @@ export class GridEngine implements ByteGridProbe {
   // ---------------------------------------------------------------------------------------------------------
   // Setup
 
-  private setupSummary(): void {
-    const s = this.opts.summary;
-    const hdrNames = ['magic', 'version', 'header_len', 'dict', 'padding'];
-    this.parts = (s.header?.parts ?? [])
-      .filter((p) => hdrNames.includes(p.name) && p.length > 0)
-      .map((p) => ({ offset: p.offset, end: p.offset + p.length, color: '', name: p.name }));
-    const fields = s.dtype.fields;
-    if (fields && s.dtype.itemsize > 0 && s.dtype.itemsize <= 1 << 20) {
-      const map = new Int16Array(s.dtype.itemsize).fill(-1);
-      fields.forEach((fl, i) => {
-        for (let b = fl.offset; b < fl.offset + fl.size && b < map.length; b++) if (map[b] < 0) map[b] = i;
-      });
-      this.fieldOf = map;
-    }
-  }
-
   private setupStyle(): void {
     this.palette = readPalette(this.el.scroller);
     for (const p of this.parts) p.color = this.palette.hdr[p.name] ?? this.palette.elA;
@@ -181,25 +162,8 @@ export class GridEngine implements ByteGridProbe {
     this.font = `${FONT_PX}px ${family}`;
     this.boldFont = `700 ${FONT_PX}px ${family}`;
     this.ctx.font = this.font;
-    const ch = this.ctx.measureText('0000000000').width / 10;
-    const offX = 6;
-    const hexX = offX + 11 * ch + 2;
-    const cellW = 3 * ch;
-    const sepX = hexX + 16 * cellW + 8;
-    const asciiX = sepX + 9;
-    const width = Math.ceil(asciiX + 16 * ch + 10);
-    this.layout = { ch, offX, hexX, cellW, sepX, asciiX, width };
-    // padding bytes of a struct: a hatch, as the DOM grid's repeating gradient
-    const tile = document.createElement('canvas');
-    tile.width = tile.height = 6;
-    const t = tile.getContext('2d')!;
-    t.strokeStyle = this.palette.border;
-    t.lineWidth = 1;
-    t.beginPath();
-    t.moveTo(0, 6);
-    t.lineTo(6, 0);
-    t.stroke();
-    this.padPattern = this.ctx.createPattern(tile, 'repeat');
+    this.layout = measureLayout(this.ctx);
+    this.padPattern = hatchPattern(this.ctx, this.palette.border);
   }
 
   private sizeCanvases(): void {
@@ -224,23 +188,7 @@ export class GridEngine implements ByteGridProbe {
   }
 
   private drawHead(): void {
-    const g = this.el.head.getContext('2d')!;
-    const { hexX, asciiX, offX, sepX, ch } = this.layout;
-    const p = this.palette;
-    g.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-    g.fillStyle = p.headBg;
-    g.fillRect(0, 0, this.layout.width, ROW_HEIGHT);
-    g.font = this.font;
-    g.textBaseline = 'middle';
-    g.fillStyle = p.muted;
-    const y = ROW_HEIGHT / 2 + 0.5;
-    g.fillText(this.offsetFormat === 'hex' ? 'offset 0x' : 'offset', offX, y);
-    let s = '';
-    for (let i = 0; i < BYTES_PER_ROW; i++) s += HEX_STRINGS[i] + ' ';
-    g.fillText(s, hexX + ch / 2, y);
-    g.fillText('ASCII', asciiX, y);
-    g.fillStyle = p.border;
-    g.fillRect(sepX, 0, 1, ROW_HEIGHT);
+    paintHead(this.el.head.getContext('2d')!, this.layout, this.palette, this.font, this.offsetFormat, this.dpr);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -258,16 +206,7 @@ export class GridEngine implements ByteGridProbe {
       from: h.from,
       to: h.to,
       className: h.className,
-      kind:
-        h.className === 'hl-element'
-          ? 'element'
-          : h.className === 'hl-field'
-            ? 'field'
-            : h.className === 'hl-prev'
-              ? 'prev'
-              : h.className === 'hl-current'
-                ? 'current'
-                : 'other',
+      kind: markKind(h.className),
     }));
     this.requestDraw();
   }
@@ -306,28 +245,13 @@ export class GridEngine implements ByteGridProbe {
 
   /** The virtual pixel position of the viewport's top edge. */
   private virtualTop(): number {
-    return this.base * ROW_HEIGHT + this.el.scroller.scrollTop;
-  }
-
-  private visibleRows(): number {
-    return Math.ceil(this.cssHeight / ROW_HEIGHT);
+    return this.paging.virtualTop(this.el.scroller.scrollTop);
   }
 
   private readonly onScroll = () => {
     const el = this.el.scroller;
-    if (this.rows > this.count) {
-      const top = el.scrollTop;
-      const visible = this.visibleRows();
-      if (top < EDGE_ROWS * ROW_HEIGHT && this.base > 0) {
-        const shift = Math.min(this.base, this.count / 2);
-        this.base -= shift;
-        el.scrollTop = top + shift * ROW_HEIGHT;
-      } else if (top > (this.count - visible - EDGE_ROWS) * ROW_HEIGHT && this.base + this.count < this.rows) {
-        const shift = Math.min(this.rows - this.count - this.base, this.count / 2);
-        this.base += shift;
-        el.scrollTop = top - shift * ROW_HEIGHT;
-      }
-    }
+    const slid = this.paging.slide(el.scrollTop, this.cssHeight);
+    if (slid !== null) el.scrollTop = slid;
     this.requestDraw();
   };
 
@@ -337,30 +261,11 @@ export class GridEngine implements ByteGridProbe {
   };
 
   /** Bring `row` on screen: 'center' it, put it at the top ('start'), or scroll just enough ('auto'). */
-  scrollToRow(row: number, align: 'center' | 'start' | 'auto' = 'center'): void {
-    const r = Math.max(0, Math.min(this.rows - 1, Math.floor(row)));
+  scrollToRow(row: number, align: RowAlign = 'center'): void {
     const el = this.el.scroller;
-    const h = this.cssHeight;
-    let targetTop: number; // virtual px
-    const cur = this.virtualTop();
-    if (align === 'auto') {
-      const y = r * ROW_HEIGHT;
-      if (y < cur) targetTop = y;
-      else if (y + ROW_HEIGHT > cur + h) targetTop = y + ROW_HEIGHT - h;
-      else return;
-    } else if (align === 'start') targetTop = r * ROW_HEIGHT;
-    else targetTop = r * ROW_HEIGHT - (h - ROW_HEIGHT) / 2;
-    const maxTop = Math.max(0, this.rows * ROW_HEIGHT - h);
-    targetTop = Math.max(0, Math.min(maxTop, Math.round(targetTop)));
-    const targetRow = Math.floor(targetTop / ROW_HEIGHT);
-    if (this.rows > this.count) {
-      const visible = this.visibleRows();
-      const local = targetRow - this.base;
-      if (local < EDGE_ROWS || local > this.count - visible - EDGE_ROWS) {
-        this.base = Math.max(0, Math.min(this.rows - this.count, targetRow - Math.floor(this.count / 2)));
-      }
-    }
-    el.scrollTop = targetTop - this.base * ROW_HEIGHT;
+    const top = this.paging.scrollTopFor(row, align, el.scrollTop, this.cssHeight);
+    if (top === null) return;
+    el.scrollTop = top;
     this.requestDraw();
   }
 
@@ -396,8 +301,7 @@ export class GridEngine implements ByteGridProbe {
   private draw(): void {
     const ctx = this.ctx;
     const p = this.palette;
-    const { hexX, cellW, asciiX, sepX, offX, ch, width } = this.layout;
-    const s = this.opts.summary;
+    const { sepX, width } = this.layout;
     const h = this.cssHeight;
     const top = this.virtualTop();
     const firstRow = Math.min(this.rows - 1, Math.floor(top / ROW_HEIGHT));
@@ -414,189 +318,27 @@ export class GridEngine implements ByteGridProbe {
     ctx.fillStyle = p.bg;
     ctx.fillRect(0, 0, width, h);
     ctx.textBaseline = 'middle';
-
-    const size = this.size;
-    const dataStart = s.dataOffset;
-    const dataEnd = s.dataOffset + s.nbytes;
-    const itemsize = s.dtype.itemsize;
-    const fieldOf = this.fieldOf;
-    const fields = s.dtype.fields;
-    const parts = this.parts;
-    const cursor = this.cursor;
-    const marks = this.marks;
-    const drawn = new Map<number, string>();
-    let allLoaded = true;
-
-    const kinds = new Uint8Array(BYTES_PER_ROW);
-    const bgs: (string | CanvasPattern | null)[] = new Array(BYTES_PER_ROW);
-    const special: number[] = [];
-
-    for (let k = 0; k < n; k++) {
-      const row = firstRow + k;
-      const y = y0 + k * ROW_HEIGHT;
-      const start = row * BYTES_PER_ROW;
-      const cells = Math.min(BYTES_PER_ROW, size - start);
-      const w = Math.floor(start / WINDOW);
-      const win = this.bytes.window(w);
-      const winOff = start - w * WINDOW;
-      special.length = 0;
-
-      // 1. what each byte is, and its background
-      let elementStarts = 0; // bitmask of cells where an element (or field) begins
-      for (let i = 0; i < cells; i++) {
-        const f = start + i;
-        let bg: string | CanvasPattern | null = null;
-        let kind = K_DATA;
-        if (f < dataStart || f >= dataEnd || itemsize === 0) {
-          kind = K_OUTSIDE;
-          for (const part of parts) {
-            if (f >= part.offset && f < part.end) {
-              kind = K_HEADER;
-              bg = part.color;
-              break;
-            }
-          }
-        } else {
-          const rel = f - dataStart;
-          const e = Math.floor(rel / itemsize);
-          const b = rel - e * itemsize;
-          if (b === 0) elementStarts |= 1 << i;
-          if (fields) {
-            const fi = fieldOf ? fieldOf[b] : fields.findIndex((fl) => b >= fl.offset && b < fl.offset + fl.size);
-            if (fi >= 0) {
-              bg = p.fields[fi % 8];
-              if (fields[fi].offset === b && b !== 0) elementStarts |= 1 << (i + 16);
-            } else bg = this.padPattern;
-          } else bg = e % 2 ? p.elB : p.elA;
-        }
-        kinds[i] = kind;
-        bgs[i] = bg;
-      }
-      // highlights and the cursor paint over
-      for (const m of marks) {
-        if (m.to <= start || m.from >= start + cells) continue;
-        if (m.kind === 'prev' || m.kind === 'current') {
-          const color = m.kind === 'prev' ? p.prev : p.current;
-          for (let i = Math.max(m.from, start) - start; i < Math.min(m.to, start + cells) - start; i++) {
-            bgs[i] = color;
-            if (m.kind === 'current') special.push(i);
-          }
-        }
-      }
-      const sel = this.selection;
-      if (sel && sel.to > start && sel.from < start + cells) {
-        for (let i = Math.max(sel.from, start) - start; i < Math.min(sel.to, start + cells) - start; i++)
-          bgs[i] = p.selection;
-      }
-      const cur = cursor !== null && cursor >= start && cursor < start + cells ? cursor - start : -1;
-      if (cur >= 0) {
-        bgs[cur] = p.cursor;
-        special.push(cur);
-      }
-
-      // 2. background runs: one rect per run of equal colour, in both the hex and the ASCII columns
-      let i = 0;
-      while (i < cells) {
-        const bg = bgs[i];
-        let j = i + 1;
-        while (j < cells && bgs[j] === bg) j++;
-        if (bg !== null) {
-          ctx.fillStyle = bg;
-          ctx.fillRect(hexX + i * cellW, y, (j - i) * cellW, ROW_HEIGHT);
-          ctx.fillRect(asciiX + i * ch, y, (j - i) * ch, ROW_HEIGHT);
-        }
-        i = j;
-      }
-      // element starts: a 2 px bar on the cell's left edge (struct field starts: 1 px)
-      if (elementStarts) {
-        ctx.fillStyle = p.accent;
-        for (let c = 0; c < cells; c++) {
-          if (elementStarts & (1 << c)) ctx.fillRect(hexX + c * cellW, y, 2, ROW_HEIGHT);
-          else if (elementStarts & (1 << (c + 16))) ctx.fillRect(hexX + c * cellW, y + 3, 1, ROW_HEIGHT - 6);
-        }
-      }
-      // the selected element: an outline around its run of cells; its field: underlined
-      for (const m of marks) {
-        if (m.to <= start || m.from >= start + cells) continue;
-        const a = Math.max(m.from, start) - start;
-        const b = Math.min(m.to, start + cells) - start;
-        if (m.kind === 'element') {
-          ctx.strokeStyle = p.accent;
-          ctx.lineWidth = 1;
-          ctx.strokeRect(hexX + a * cellW + 0.5, y + 0.5, (b - a) * cellW - 1, ROW_HEIGHT - 1);
-          ctx.strokeRect(asciiX + a * ch + 0.5, y + 0.5, (b - a) * ch - 1, ROW_HEIGHT - 1);
-        } else if (m.kind === 'field') {
-          ctx.fillStyle = p.fg;
-          ctx.fillRect(hexX + a * cellW + ch / 2, y + ROW_HEIGHT - 4, (b - a) * cellW - ch, 1);
-          ctx.fillRect(asciiX + a * ch, y + ROW_HEIGHT - 4, (b - a) * ch, 1);
-        }
-      }
-
-      // 3. text: one fillText per column; cells styled apart are blanked here and drawn after
-      let hexText = '';
-      let asciiText = '';
-      let shown = '';
-      let outsideCells = 0;
-      for (let c = 0; c < cells; c++) {
-        const byte = win && winOff + c < win.length ? win[winOff + c] : -1;
-        if (byte < 0) {
-          allLoaded = false;
-          shown += '·· ';
-          hexText += '   ';
-          asciiText += ' ';
-          outsideCells |= 1 << c;
-          continue;
-        }
-        const hx = HEX_STRINGS[byte];
-        shown += hx + ' ';
-        if (kinds[c] === K_OUTSIDE || special.includes(c)) {
-          hexText += '   ';
-          asciiText += ' ';
-          if (kinds[c] === K_OUTSIDE) outsideCells |= 1 << c;
-        } else {
-          hexText += hx + ' ';
-          asciiText += ASCII_CHARS[byte];
-        }
-      }
-      drawn.set(row, shown);
-      const ty = y + ROW_HEIGHT / 2 + 0.5;
-      ctx.font = this.font;
-      ctx.fillStyle = p.muted;
-      ctx.fillText(
-        this.offsetFormat === 'hex' ? start.toString(16).padStart(10, '0') : String(start).padStart(10, ' '),
-        offX,
-        ty,
-      );
-      ctx.fillStyle = p.fg;
-      ctx.fillText(hexText, hexX + ch / 2, ty);
-      ctx.fillText(asciiText, asciiX, ty);
-      if (outsideCells) {
-        // bytes no element reaches, and placeholders while a window loads: muted
-        ctx.fillStyle = p.muted;
-        let o = '';
-        let oa = '';
-        for (let c = 0; c < cells; c++) {
-          if (outsideCells & (1 << c) && !special.includes(c)) {
-            const byte = win && winOff + c < win.length ? win[winOff + c] : -1;
-            o += byte < 0 ? '·· ' : HEX_STRINGS[byte] + ' ';
-            oa += byte < 0 ? ' ' : ASCII_CHARS[byte];
-          } else {
-            o += '   ';
-            oa += ' ';
-          }
-        }
-        ctx.fillText(o, hexX + ch / 2, ty);
-        ctx.fillText(oa, asciiX, ty);
-      }
-      for (const c of special) {
-        const byte = win && winOff + c < win.length ? win[winOff + c] : -1;
-        const isCursor = c === cur;
-        ctx.font = isCursor ? this.font : this.boldFont;
-        ctx.fillStyle = isCursor ? p.cursorFg : '#000';
-        ctx.fillText(byte < 0 ? '··' : HEX_STRINGS[byte], hexX + c * cellW + ch / 2, ty);
-        if (byte >= 0) ctx.fillText(ASCII_CHARS[byte], asciiX + c * ch, ty);
-      }
-    }
+    const { drawn, allLoaded } = paintRows(
+      ctx,
+      {
+        summary: this.opts.summary,
+        layout: this.layout,
+        palette: p,
+        font: this.font,
+        boldFont: this.boldFont,
+        padPattern: this.padPattern,
+        parts: this.parts,
+        fieldOf: this.fieldOf,
+        marks: this.marks,
+        selection: this.selection,
+        cursor: this.cursor,
+        offsetFormat: this.offsetFormat,
+        bytes: this.bytes,
+      },
+      firstRow,
+      n,
+      y0,
+    );
     ctx.fillStyle = p.border;
     ctx.fillRect(sepX, 0, 1, h);
 

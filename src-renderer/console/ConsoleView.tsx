@@ -484,7 +484,7 @@ export function ConsoleView({ onResult, onSession, point, platformModel }: Conso
             historyPos.current = null;
           }}
           onKeyDown={onKey}
-          placeholder={busy ? '' : 'type Python here (Enter runs, Shift+Enter adds a line, ↑/↓ history)'}
+          placeholder={busy ? '' : 'Python: Enter runs · Shift+Enter new line · ↑/↓ history'}
         />
       </div>
     </div>

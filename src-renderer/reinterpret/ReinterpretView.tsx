@@ -4,6 +4,7 @@ import type { ViewProps } from '../app/viewProps';
 import { call, formatValue, parseOffset } from '../app/api';
 import { CopyButton, ErrorBox } from '../app/common';
 import { useDataModel, usePaneState } from '../state/arrayStore';
+import { formatOffset, useSettings } from '../app/settings';
 
 const MODELS: DataModelId[] = ['lp64', 'llp64', 'ilp32'];
 const CTYPES: CTypeName[] = [
@@ -41,7 +42,8 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
   const setCtype = (c: CTypeName) => update((p) => ({ reinterpret: { ...p.reinterpret, ctype: c } }));
   const setIndex = (i: number) => update((p) => ({ reinterpret: { ...p.reinterpret, index: i } }));
   const setPtrExpr = (e: string) => update((p) => ({ reinterpret: { ...p.reinterpret, expression: e } }));
-  const [offsetText, setOffsetText] = useState(String(cursor ?? s.dataOffset));
+  const fmt = useSettings().offsetFormat;
+  const [offsetText, setOffsetText] = useState(formatOffset(cursor ?? s.dataOffset, fmt));
   const [result, setResult] = useState<ReinterpretResult | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [ptr, setPtr] = useState<PointerResult | null>(null);
@@ -49,7 +51,7 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
   const [seed, setSeed] = useState<SeedRow[] | null>(null);
 
   const offset = cursor ?? s.dataOffset;
-  useEffect(() => setOffsetText(String(offset)), [offset]);
+  useEffect(() => setOffsetText(formatOffset(offset, fmt)), [offset, fmt]);
 
   useEffect(() => {
     let live = true;
@@ -189,7 +191,7 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
       {result ? (
         <section className="card wide">
           <h3>
-            bytes at {result.offset}:{' '}
+            bytes at {formatOffset(result.offset, fmt)}:{' '}
             <code data-testid="reinterpret-bytes">{result.bytes.replace(/(..)/g, '$1 ').trim()}</code>{' '}
             {result.element ? (
               <span className="muted">
@@ -279,8 +281,9 @@ export function ReinterpretView({ summary: s, cursor, setCursor, openExample }: 
               {ptr.repr}
             </pre>
             <p>
-              read {ptr.size} bytes <code>{ptr.bytes}</code> at {ptr.address} (file byte {ptr.fileOffset}) under{' '}
-              {ptr.model.toUpperCase()} <CopyButton text={String(ptr.value)} label="copy value" />
+              read {ptr.size} bytes <code>{ptr.bytes}</code> at {ptr.address} (file byte{' '}
+              {formatOffset(ptr.fileOffset, fmt)}) under {ptr.model.toUpperCase()}{' '}
+              <CopyButton text={String(ptr.value)} label="copy value" />
             </p>
             {ptr.warnings.length ? (
               <ul className="warnings" data-testid="pointer-warnings">

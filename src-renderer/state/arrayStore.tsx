@@ -38,7 +38,12 @@ export interface ArrayPaneState {
   /** The shared byte cursor (a file offset), null = none yet. */
   cursor: number | null;
   selection: ByteRange | null;
+  /** The bytes C read in this array in the console's last statement that read memory (`.contents`, `p[i]`). */
+  reads: ByteRange[];
 }
+
+/** Most pointer reads lit at once (main reports at most 16 a statement). */
+export const MAX_READS_LIT = 16;
 
 export interface StoreState {
   /** The data model Reinterpret, the console and the Tour agree on; null = the platform's own. */
@@ -64,6 +69,7 @@ export function initialPaneState(s: Pick<ArraySummary, 'ndim' | 'dataOffset'>): 
     reinterpret: { ctype: 'c_long', index: 0, expression: EXAMPLE_NAME },
     cursor: s.dataOffset,
     selection: null,
+    reads: [],
   };
 }
 

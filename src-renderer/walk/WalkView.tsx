@@ -5,6 +5,7 @@ import { call, tuple } from '../app/api';
 import { CopyButton, ErrorBox, Flag } from '../app/common';
 import { ArrayDiagram } from '../array/ArrayDiagram';
 import { usePaneState, EXAMPLE_NAME } from '../state/arrayStore';
+import { formatOffset, useSettings } from '../app/settings';
 
 const WINDOW = 512;
 const INDEX_NAMES = ['i', 'j', 'k', 'l', 'm', 'n', 'p', 'q'];
@@ -35,11 +36,12 @@ function presets(shape: readonly number[]): string[] {
  */
 export function Arithmetic({ step, w }: { step: WalkStep; w: WalkWindow }) {
   const v = w.view;
+  const fmt = useSettings().offsetFormat;
   return (
     <div className="arith" data-testid="walk-arith">
       <span className="arith-formula">offset = base{v.shape.map((_, k) => ` + ${indexName(k)}·s${k}`).join('')}</span>{' '}
       <span className="arith-values">
-        = {v.offset}
+        = {formatOffset(v.offset, fmt)}
         {v.shape.map((_, k) => {
           const s = v.strides[k];
           const cls = s < 0 ? 'neg' : s === 0 ? 'zero' : '';
@@ -60,10 +62,11 @@ export function Arithmetic({ step, w }: { step: WalkStep; w: WalkWindow }) {
             </span>
           );
         })}{' '}
-        = <b data-testid="walk-offset">{step.offset}</b>
+        = <b data-testid="walk-offset">{formatOffset(step.offset, fmt)}</b>
       </span>
       <div className="muted">
-        file byte {step.fileOffset} = data start {v.dataOffset} + {step.offset}
+        file byte {formatOffset(step.fileOffset, fmt)} = data start {formatOffset(v.dataOffset, fmt)} +{' '}
+        {formatOffset(step.offset, fmt)}
       </div>
     </div>
   );
@@ -72,6 +75,7 @@ export function Arithmetic({ step, w }: { step: WalkStep; w: WalkWindow }) {
 /** The nested loops of the walk, counting: `for i in range(2):  i = 0` — the innermost runs fastest. */
 function Loops({ step, w }: { step: WalkStep; w: WalkWindow }) {
   const v = w.view;
+  const fmt = useSettings().offsetFormat;
   return (
     <pre className="loops" data-testid="walk-loops">
       {v.shape.map((n, k) => (
@@ -83,12 +87,14 @@ function Loops({ step, w }: { step: WalkStep; w: WalkWindow }) {
           {'\n'}
         </span>
       ))}
-      {'  '.repeat(v.shape.length)}visit {w.view.expression}[{step.index.join(', ')}] at offset {step.offset}
+      {'  '.repeat(v.shape.length)}visit {w.view.expression}[{step.index.join(', ')}] at offset{' '}
+      {formatOffset(step.offset, fmt)}
     </pre>
   );
 }
 
 export function WalkView({ summary: s, cursor, setCursor, goto }: ViewProps) {
+  const fmt = useSettings().offsetFormat;
   const [pane, update] = usePaneState(s);
   const [expr, setExpr] = useState(pane.walk.expression);
   const [walk, setWalk] = useState<WalkWindow | null>(null);
@@ -253,7 +259,7 @@ export function WalkView({ summary: s, cursor, setCursor, goto }: ViewProps) {
               strides <code data-testid="walk-strides">{tuple(v.strides)}</code>
             </span>
             <span>
-              base offset <code>{v.offset}</code>
+              base offset <code>{formatOffset(v.offset, fmt)}</code>
             </span>
             <span>
               {v.size} elements of <code data-testid="walk-dtype">{v.dtypeRepr}</code>
@@ -359,7 +365,7 @@ export function WalkView({ summary: s, cursor, setCursor, goto }: ViewProps) {
                         <td>
                           <code>{tuple(st.index)}</code>
                         </td>
-                        <td data-testid="walk-row-offset">{st.offset}</td>
+                        <td data-testid="walk-row-offset">{formatOffset(st.offset, fmt)}</td>
                         <td>
                           <code>{st.text}</code>
                         </td>
