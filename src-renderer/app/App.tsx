@@ -464,6 +464,8 @@ export function App() {
         <div className="workspace">
           <main className={`view${pointed && pointed !== 'console' ? ' pointed' : ''}`} role="tabpanel">
             <JobProgressBar kind="inflate" />
+            <JobProgressBar kind="copy" />
+            <JobProgressBar kind="search" />
             {rawFile ? (
               <RawOpenForm
                 key={rawFile.grant}

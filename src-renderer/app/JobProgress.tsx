@@ -3,7 +3,8 @@ import type { JobProgress } from '@contract';
 import { bridge, call } from './api';
 
 /**
- * Progress of work main runs off its event loop (a kernel over a large view, inflating an .npz member), with
+ * Progress of work main runs off its event loop (a kernel over a large view, inflating an .npz member, a view expression's
+ * `.copy()`, a byte search), with
  * Cancel. Main reports only jobs that run longer than ~150 ms, so short work never flashes a bar. The call that
  * started a cancelled job answers kind 'cancelled' in its own pane.
  */
