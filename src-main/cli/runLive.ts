@@ -22,6 +22,10 @@ export async function runLive(
     python: opts.python,
     cwd: dirname(resolve(opts.file)),
   });
+  // The live session's Python processes and sockets are unref'd (they must never keep the app alive), so in a
+  // terminal nothing else holds the event loop while the script runs: Node would exit 13 ("unsettled top-level
+  // await") before Python answered. This timer holds it until the session has answered.
+  const hold = setInterval(() => {}, 1 << 30);
   try {
     const r = await session.run(source);
     let failed = false;
@@ -41,6 +45,7 @@ export async function runLive(
     if (r.exited === null) err.write('>>> \n');
     return r.exited !== null && r.exited !== 0 ? r.exited : failed ? 1 : 0;
   } finally {
+    clearInterval(hold);
     session.dispose();
   }
 }

@@ -4,7 +4,8 @@
  * `--python builtin` (and `--model`) keep the simulation; `--python /nonexistent` is an error naming it.
  */
 import { expect, test } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -57,3 +58,22 @@ test('run --python builtin is the simulation; --python with a missing path is an
   expect(m.code).toBe(1);
   expect(m.err).toMatch(/no Python found: `\/nonexistent\/python3` is not a file/);
 });
+
+test('the installed command, in its own process: run on live Python exits 0 with the output (was exit 13: nothing held the event loop)', () => {
+  const root = join(__dirname, '..', '..');
+  if (!existsSync(join(root, 'out', 'main', 'cli.js'))) {
+    execFileSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+      cwd: root,
+      stdio: 'pipe',
+    });
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'stridescope-clilive-'));
+  const file = join(dir, 'two.py');
+  writeFileSync(file, 'import numpy as np\na = np.arange(6)\na\n');
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'stridescope.js'), 'run', file], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(r.stdout).toBe('array([0, 1, 2, 3, 4, 5])\n');
+  expect(r.status).toBe(0);
+}, 90_000);
