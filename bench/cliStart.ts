@@ -3,7 +3,8 @@
  * in the same run (interleaved, so both see the same machine load): wall time of the whole process, spawn to exit,
  * medians of `runs`. Target: ≤ 1.3× `node -e 0`. Nothing is injected into the children (a --require/--import
  * hook to report their CPU time would add the same cost to both and flatter the ratio).
- * Also `--help` (the CLI's own modules loaded, no file opened) and `run` (the playground interpreter loaded).
+ * Also `--help` (the CLI's own modules loaded, no file opened), `run --python builtin` (the playground interpreter
+ * loaded) and `run` on live Python (python3 + NumPy started: read it against the node-spawned `import numpy` row).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,7 +47,12 @@ export function benchCliStart(runs = 11): Record<string, number> {
       ['node -e 0', ['-e', '0']],
       ['stridescope inspect small.npy --json', [BIN, 'inspect', file, '--json']],
       ['stridescope --help', [BIN, '--help']],
-      ['stridescope run (3-line script)', [BIN, 'run', script]],
+      ['stridescope run (3-line script, built-in simulation)', [BIN, 'run', script, '--python', 'builtin']],
+      ['stridescope run (3-line script, live python3 + numpy)', [BIN, 'run', script]],
+      [
+        'python3 -c "import numpy" (for the live row)',
+        ['-e', "require('node:child_process').execFileSync('python3', ['-c', 'import numpy'])"],
+      ],
     ];
     for (const [, args] of cases) runOnce(args); // warm the file cache
     const samples = new Map<string, number[]>(cases.map(([name]) => [name, []]));
@@ -62,7 +68,8 @@ export function benchCliStart(runs = 11): Record<string, number> {
       cliStartNodeMs: base,
       cliStartInspectMs: med('stridescope inspect small.npy --json'),
       cliStartInspectRatio: med('stridescope inspect small.npy --json') / base,
-      cliStartRunMs: med('stridescope run (3-line script)'),
+      cliStartRunMs: med('stridescope run (3-line script, built-in simulation)'),
+      cliStartRunLiveMs: med('stridescope run (3-line script, live python3 + numpy)'),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
