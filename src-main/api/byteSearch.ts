@@ -84,7 +84,9 @@ export interface SearchSpace {
   dtype: DType;
 }
 
-export function searchByteSpace(space: SearchSpace, req: ByteSearchRequest): ByteSearchResult {
+/** What one search looks for: the pattern's bytes (and as hex), which matches count (a value search: only whole
+ *  elements of the data), and where it starts. */
+function searchPlan(space: SearchSpace, req: ByteSearchRequest) {
   const pattern = req.mode === 'hex' ? hexPattern(req.query) : valuePattern(req.query, space.dtype);
   const itemsize = space.dtype.itemsize;
   const accept =
@@ -92,7 +94,13 @@ export function searchByteSpace(space: SearchSpace, req: ByteSearchRequest): Byt
       ? (f: number) =>
           f >= space.dataOffset && f + pattern.length <= space.dataEnd && (f - space.dataOffset) % itemsize === 0
       : undefined;
-  const from = Math.min(req.from, Math.max(0, space.size - 1));
+  let hex = '';
+  for (const b of pattern) hex += b.toString(16).padStart(2, '0');
+  return { pattern, hex, accept, from: Math.min(req.from, Math.max(0, space.size - 1)) };
+}
+
+export function searchByteSpace(space: SearchSpace, req: ByteSearchRequest): ByteSearchResult {
+  const { pattern, hex, accept, from } = searchPlan(space, req);
   const r = findBytes({
     size: space.size,
     read: space.read,
@@ -102,8 +110,6 @@ export function searchByteSpace(space: SearchSpace, req: ByteSearchRequest): Byt
     maxBytes: LIMITS.maxSearchBytes,
     accept,
   });
-  let hex = '';
-  for (const b of pattern) hex += b.toString(16).padStart(2, '0');
   return { pattern: hex, ...r };
 }
 
@@ -122,16 +128,7 @@ export async function searchByteSpaceAsync(
   opts: { signal?: AbortSignal; onProgress?: (searched: number) => void; stepBytes?: number } = {},
 ): Promise<ByteSearchResult> {
   const STEP = opts.stepBytes ?? SEARCH_STEP_BYTES;
-  const pattern = req.mode === 'hex' ? hexPattern(req.query) : valuePattern(req.query, space.dtype);
-  const itemsize = space.dtype.itemsize;
-  const accept =
-    req.mode === 'value' && itemsize > 0
-      ? (f: number) =>
-          f >= space.dataOffset && f + pattern.length <= space.dataEnd && (f - space.dataOffset) % itemsize === 0
-      : undefined;
-  let hex = '';
-  for (const b of pattern) hex += b.toString(16).padStart(2, '0');
-  const from = Math.min(req.from, Math.max(0, space.size - 1));
+  const { pattern, hex, accept, from } = searchPlan(space, req);
   const step = (at: number, maxBytes: number) => findStep(space, pattern, at, req.direction, maxBytes, accept);
   const pause = async () => {
     await new Promise<void>((resolve) => setImmediate(resolve));
