@@ -6,7 +6,8 @@
 import { availableParallelism } from 'node:os';
 import { ArgumentError, UnsupportedError } from '../core/errors';
 import type { NDArray } from '../core/ndarray';
-import { runKernelAsync, type KernelName } from '../platform/nativeKernels';
+import { type KernelName } from '../platform/nativeKernels';
+import { runKernelAsync } from '../platform/kernelsAsync';
 import type { JobTable } from './jobs';
 import type { SessionBudget } from './sessionBudget';
 import type { OpenedArray } from './sessionRegistry';

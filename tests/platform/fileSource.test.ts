@@ -30,7 +30,8 @@ import { CancelledError, LifetimeError } from '../../src-main/core/errors';
 import { NDArray } from '../../src-main/core/ndarray';
 import { installRealAddresses, MappedMemory } from '../../src-main/platform/mappedMemory';
 import { nativeLibrary, SK_E_FAULT } from '../../src-main/platform/nativeLibrary';
-import { runKernel, runKernelAsync, type KernelName, type KernelOptions } from '../../src-main/platform/nativeKernels';
+import { runKernel, type KernelName, type KernelOptions } from '../../src-main/platform/nativeKernels';
+import { runKernelAsync } from '../../src-main/platform/kernelsAsync';
 import { FIXTURES } from './helpers';
 
 installRealAddresses();

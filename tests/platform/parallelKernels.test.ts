@@ -19,7 +19,8 @@ import { OwnedMemory } from '../../src-main/core/memory';
 import { NDArray } from '../../src-main/core/ndarray';
 import { installRealAddresses, MappedMemory } from '../../src-main/platform/mappedMemory';
 import { nativeLibrary } from '../../src-main/platform/nativeLibrary';
-import { runKernel, runKernelAsync, type KernelName } from '../../src-main/platform/nativeKernels';
+import { runKernel, type KernelName } from '../../src-main/platform/nativeKernels';
+import { runKernelAsync } from '../../src-main/platform/kernelsAsync';
 import { FIXTURES } from './helpers';
 
 installRealAddresses();
