@@ -7,7 +7,9 @@ import { useDataModel, usePaneState } from '../state/arrayStore';
 import { formatOffset, useSettings } from '../app/settings';
 
 const MODELS: DataModelId[] = ['lp64', 'llp64', 'ilp32'];
-const CTYPES: CTypeName[] = [
+/** The contract's C_TYPES, in its order (the renderer imports only the contract's types; the check below fails to
+ *  compile if a C type is added there and not here). */
+const CTYPES = [
   'c_byte',
   'c_ubyte',
   'c_short',
@@ -20,7 +22,9 @@ const CTYPES: CTypeName[] = [
   'c_ulonglong',
   'c_float',
   'c_double',
-];
+] as const satisfies readonly CTypeName[];
+const EVERY_CTYPE_LISTED: Exclude<CTypeName, (typeof CTYPES)[number]> extends never ? true : false = true;
+void EVERY_CTYPE_LISTED;
 const MODEL_TEXT: Record<DataModelId, string> = {
   lp64: 'LP64 (Linux, macOS): long = 8 bytes',
   llp64: 'LLP64 (64-bit Windows): long = 4 bytes',
